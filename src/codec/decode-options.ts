@@ -1,0 +1,28 @@
+import type { Registry } from "@bufbuild/protobuf";
+
+/** 64 MiB: the default limit for one message, as in protobuf-es `readMaxBytes`-style guards. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/** Options shared by {@link decode} and {@link readMessages}. */
+export interface DecodeOptions {
+  /**
+   * The largest message accepted, in bytes of its encoding. A size-delimited
+   * length prefix over the limit is refused before anything is allocated; a
+   * JSON object, NDJSON line, text or binary input over it is refused as soon
+   * as the reader has seen that many bytes of it. By default, 64 MiB.
+   */
+  readonly maxMessageBytes?: number;
+  /** The input's name for error messages (`-` for standard input). By default, none. */
+  readonly fileName?: string;
+  /**
+   * Resolves `google.protobuf.Any` in JSON and text. By default, the package's
+   * `registry` (every type of the package and the well-known types).
+   */
+  readonly registry?: Registry;
+  /**
+   * Skip unknown JSON fields and enum names instead of failing. By default,
+   * false: an unknown JSON field is a {@link DecodeError}, as the proto3 JSON
+   * mapping asks. (Binary unknown fields are always kept, never an error.)
+   */
+  readonly ignoreUnknownJsonFields?: boolean;
+}
