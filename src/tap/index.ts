@@ -1,6 +1,6 @@
 /**
- * Tap trace tools. This entry point is reserved for trace reassembly, the
- * streaming trace reader, the pcap writer and summaries, which later issues
- * add; it exports nothing yet.
+ * Tap trace tools. Trace reassembly, the streaming trace reader, the pcap
+ * writer and summaries arrive with later issues; for now this entry point
+ * exports the relational checks the CLI's `--strict` applies to traces.
  */
-export {};
+export { traceWarnings } from "./trace-warnings.js";
