@@ -1,4 +1,18 @@
 /**
- * Decoding and encoding of every format Envoy and its tools use.
+ * Decoding and encoding of every format Envoy and its tools use: binary,
+ * size-delimited binary streams, JSON (one document, an array, or
+ * concatenated objects), NDJSON and the protobuf text format; format
+ * detection; bounded-memory streaming. Runs in browsers and edge runtimes:
+ * nothing here imports a Node-only module.
  */
 export { DecodeError, isDecodeError, type DecodeLocation, type Format } from "./decode-error.js";
+export { EncodeError, isEncodeError } from "./encode-error.js";
+export { formats, isFormat } from "./formats.js";
+export { DEFAULT_MAX_MESSAGE_BYTES, type DecodeOptions } from "./decode-options.js";
+export type { EncodeOptions, JsonLayout } from "./encode-options.js";
+export { decode } from "./decode.js";
+export { encode } from "./encode.js";
+export { readMessages, type ReadMessage, type ReadMessagesOptions, type JsonSource } from "./read-messages.js";
+export { writeMessages } from "./write-messages.js";
+export { detectFormat, formatFromFileName, type FormatDetection, type DetectFormatOptions } from "./detect-format.js";
+export { unknownFieldPaths } from "./unknown-fields.js";
