@@ -25,8 +25,12 @@ function protoFiles(dir: string): string[] {
   return found.sort();
 }
 
+let cachedFiles: string[] | undefined;
+
 function runProtoc(mode: "--encode" | "--decode", typeName: string, input: Uint8Array): Buffer {
-  const args = [`-I${protoRoot}`, ...wellKnownIncludes.map((dir) => `-I${dir}`), `${mode}=${typeName}`, ...protoFiles(protoRoot)];
+  // Listing the tree once: the conformance suite calls protoc twice per case.
+  cachedFiles ??= protoFiles(protoRoot);
+  const args = [`-I${protoRoot}`, ...wellKnownIncludes.map((dir) => `-I${dir}`), `${mode}=${typeName}`, ...cachedFiles];
   const result = spawnSync("protoc", args, { input, maxBuffer: 1 << 28 });
   if (result.error) throw result.error;
   if (result.status !== 0) {
@@ -43,4 +47,16 @@ export function protocEncode(typeName: string, text: string): Uint8Array {
 /** `protoc --decode`: binary in, protoc's own text format out. */
 export function protocDecode(typeName: string, binary: Uint8Array): string {
   return runProtoc("--decode", typeName, binary).toString("utf8");
+}
+
+/**
+ * Why protoc cannot run here (not installed, or the well-known types missing),
+ * or `undefined` when it can. Unlike `requireTool`, this never throws: callers
+ * decide whether a missing protoc is a skip or a failure.
+ */
+export function protocMissingReason(): string | undefined {
+  const probe = spawnSync("protoc", ["--version"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) return "protoc is not installed (apt-get install -y protobuf-compiler libprotobuf-dev)";
+  if (wellKnownIncludes.length === 0) return "protoc's well-known types are not installed (apt-get install -y libprotobuf-dev)";
+  return undefined;
 }
