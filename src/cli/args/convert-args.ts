@@ -1,0 +1,74 @@
+import type { Format } from "../../codec/index.js";
+import { parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
+
+/** Options of `envoy-tap-tunnel convert`. */
+export interface ConvertOptions {
+  /** `--type`: a full or short type name. By default, found from the input's name or content as `validate` does. */
+  readonly type?: string;
+  /** `--from`: the input format. By default, from the input's extension, else from its content. */
+  readonly from?: Format;
+  /** `--to`: the output format. By default, from the output's extension; required when writing to stdout. */
+  readonly to?: Format;
+  /** The input file, or `-` (the default) for standard input. */
+  readonly input: string;
+  /** `-o`/`--output`: the output file. By default, standard output. */
+  readonly output?: string;
+  /** `--proto-names`: JSON keys are proto field names (`local_address`). By default, lowerCamelCase JSON names. */
+  readonly protoNames: boolean;
+  /** `--pretty`: indent JSON output by two spaces. By default, JSON is compact. */
+  readonly pretty: boolean;
+  /** `--allow-unknown-loss`: drop unknown binary fields that JSON and text cannot carry. By default, that is an error. */
+  readonly allowUnknownLoss: boolean;
+}
+
+/** Parses the arguments after `convert`. */
+export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOptions> {
+  const parsed = parseOptions(
+    "convert",
+    argv,
+    {
+      type: { type: "string", short: "t" },
+      from: { type: "string" },
+      to: { type: "string" },
+      output: { type: "string", short: "o" },
+      "proto-names": { type: "boolean" },
+      pretty: { type: "boolean" },
+      "allow-unknown-loss": { type: "boolean" },
+    },
+    true,
+  );
+  if (!parsed.ok || parsed.help) return parsed;
+  const { values, positionals } = parsed.args;
+  if (positionals.length > 1) {
+    return { ok: false, error: `convert reads one input, got ${positionals.length}; see envoy-tap-tunnel convert --help` };
+  }
+  const formats: { from?: Format; to?: Format } = {};
+  for (const name of ["from", "to"] as const) {
+    const value = values[name];
+    if (typeof value !== "string") continue;
+    const checked = parseFormat(`--${name}`, value);
+    if (!checked.ok) return checked;
+    formats[name] = checked.format;
+  }
+  const type = values["type"];
+  if (type === "") return { ok: false, error: "--type needs a type name; run envoy-tap-tunnel types to list them" };
+  const output = values["output"];
+  if (output === "") return { ok: false, error: "--output needs a file name" };
+  const pretty = values["pretty"] === true;
+  if (pretty && formats.to !== undefined && formats.to !== "json") {
+    return { ok: false, error: `--pretty applies to --to json only, not ${formats.to}` };
+  }
+  return {
+    ok: true,
+    help: false,
+    options: {
+      ...(typeof type === "string" ? { type } : {}),
+      ...formats,
+      input: positionals[0] ?? "-",
+      ...(typeof output === "string" && output !== "-" ? { output } : {}),
+      protoNames: values["proto-names"] === true,
+      pretty,
+      allowUnknownLoss: values["allow-unknown-loss"] === true,
+    },
+  };
+}

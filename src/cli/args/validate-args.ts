@@ -1,0 +1,58 @@
+import type { Format } from "../../codec/index.js";
+import { parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
+
+/** Options of `envoy-tap-tunnel validate`. */
+export interface ValidateOptions {
+  /** Files, directories, or `-` for standard input; never empty. */
+  readonly paths: readonly string[];
+  /** `--type`: a full or short type name. By default, each file's type is found from its name or content. */
+  readonly type?: string;
+  /** `--format`: overrides the format found from each file's extension or content. */
+  readonly format?: Format;
+  /** `--strict`: warnings fail like violations. By default, they are printed but pass. */
+  readonly strict: boolean;
+  /** `--json`: print one JSON report on stdout instead of lines. */
+  readonly json: boolean;
+}
+
+/** Parses the arguments after `validate`. */
+export function parseValidateArgs(argv: readonly string[]): ArgsResult<ValidateOptions> {
+  const parsed = parseOptions(
+    "validate",
+    argv,
+    {
+      type: { type: "string", short: "t" },
+      format: { type: "string", short: "f" },
+      strict: { type: "boolean" },
+      json: { type: "boolean" },
+    },
+    true,
+  );
+  if (!parsed.ok || parsed.help) return parsed;
+  const { values, positionals } = parsed.args;
+  if (positionals.length === 0) {
+    return { ok: false, error: "validate needs at least one file, directory or - (standard input); see envoy-tap-tunnel validate --help" };
+  }
+  if (positionals.filter((p) => p === "-").length > 1) {
+    return { ok: false, error: "standard input (-) can be read only once" };
+  }
+  let format: Format | undefined;
+  if (typeof values["format"] === "string") {
+    const checked = parseFormat("--format", values["format"]);
+    if (!checked.ok) return checked;
+    format = checked.format;
+  }
+  const type = values["type"];
+  if (type === "") return { ok: false, error: "--type needs a type name; run envoy-tap-tunnel types to list them" };
+  return {
+    ok: true,
+    help: false,
+    options: {
+      paths: positionals,
+      ...(typeof type === "string" ? { type } : {}),
+      ...(format !== undefined ? { format } : {}),
+      strict: values["strict"] === true,
+      json: values["json"] === true,
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
+import { basename } from "node:path";
+import {
+  detectFormat,
+  formatFromFileName,
+  isDecodeError,
+  isEncodeError,
+  readMessages,
+  unknownFieldPaths,
+  writeMessages,
+  type Format,
+} from "../../codec/index.js";
+import type { ConvertOptions } from "../args/convert-args.js";
+import { CliError, describeIoError, ExitCode } from "../cli-error.js";
+import type { Input } from "../discover-inputs.js";
+import type { CliIO, Writer } from "../io.js";
+import { openInput } from "../open-input.js";
+import { formatLocation } from "../report/problem.js";
+import { inferInputType, resolveTypeOption } from "../resolve-input-type.js";
+
+/** Formats that carry unknown binary fields through; the others would drop them. */
+const KEEPS_UNKNOWN_FIELDS: ReadonlySet<Format> = new Set(["binary", "delimited"]);
+
+/**
+ * `envoy-tap-tunnel convert`: reads messages in one format and writes them
+ * in another, message by message, so a stream of any length converts in
+ * bounded memory. Unknown binary fields survive into binary and delimited
+ * output; JSON and text cannot hold them, so converting a message that has
+ * them fails, naming the fields, unless `--allow-unknown-loss`.
+ *
+ * Output to a file goes to a temporary file renamed into place at the end,
+ * so a failed conversion never leaves a truncated OUT behind.
+ */
+export async function convertCommand(options: ConvertOptions, io: CliIO): Promise<number> {
+  const to = options.to ?? (options.output === undefined ? undefined : formatFromFileName(basename(options.output)));
+  if (to === undefined) {
+    throw new CliError(
+      "usage",
+      options.output === undefined
+        ? "convert needs --to FORMAT when writing to standard output"
+        : `cannot tell the output format from the name ${options.output}; pass --to`,
+    );
+  }
+  if (options.pretty && to !== "json") throw new CliError("usage", `--pretty applies to json output only, not ${to}`);
+  if (options.output === undefined && KEEPS_UNKNOWN_FIELDS.has(to) && io.stdout.isTTY) {
+    // Binary on a terminal is unreadable and can garble it.
+    throw new CliError("usage", `refusing to write ${to} bytes to a terminal; pass -o FILE or redirect standard output`);
+  }
+  const typeOption = options.type === undefined ? undefined : resolveTypeOption(options.type);
+  const input: Input = options.input === "-" ? { kind: "stdin" } : await statInput(options.input, io);
+  const name = input.kind === "stdin" ? "<stdin>" : input.path;
+  const baseName = input.kind === "stdin" ? undefined : basename(input.path);
+  const opened = await openInput(input, io);
+  const from = options.from ?? detectFormat(opened.head, baseName, { headIsWholeInput: opened.headIsWholeInput }).format;
+  const schema = typeOption ?? inferInputType({ displayName: name, baseName, format: from, head: opened.head });
+
+  const messages = guardUnknownFields(
+    schema,
+    readMessages(schema, opened.chunks, from, { fileName: name }),
+    to,
+    options.allowUnknownLoss,
+    name,
+  );
+  const chunks = writeMessages(schema, messages, to, {
+    useProtoFieldNames: options.protoNames,
+    pretty: options.pretty,
+  });
+  try {
+    if (options.output === undefined) {
+      await pipe(chunks, io.stdout);
+    } else {
+      await writeFileAtomically(options.output, chunks, io);
+    }
+  } catch (error) {
+    if (isDecodeError(error)) {
+      const location = formatLocation({
+        file: name,
+        ...(error.location.index !== undefined ? { index: error.location.index } : {}),
+        ...(error.location.position !== undefined ? { position: error.location.position } : {}),
+      });
+      const path = error.location.path === undefined || error.location.path === "" ? "" : `${error.location.path}: `;
+      throw new CliError("data", `${location}: ${path}cannot decode ${error.typeName} from ${error.format}: ${error.reason}`, {
+        cause: error,
+      });
+    }
+    if (isEncodeError(error)) throw new CliError("data", `${name}: ${error.message}`, { cause: error });
+    throw error;
+  }
+  return ExitCode.ok;
+}
+
+async function statInput(path: string, io: CliIO): Promise<Input> {
+  let info;
+  try {
+    info = await io.fs.stat(path);
+  } catch (error) {
+    throw describeIoError("read", path, error);
+  }
+  if (info.isDirectory) throw new CliError("usage", `${path} is a directory; convert reads one file (or - for standard input)`);
+  return { kind: "file", path, size: info.size };
+}
+
+/**
+ * Passes messages through, failing on the first one with unknown fields when
+ * the target format cannot carry them: a conversion never loses data unless
+ * asked to.
+ */
+async function* guardUnknownFields<Desc extends DescMessage>(
+  schema: Desc,
+  messages: AsyncIterable<{ readonly message: MessageShape<Desc>; readonly index: number }>,
+  to: Format,
+  allowLoss: boolean,
+  name: string,
+): AsyncGenerator<MessageShape<Desc>> {
+  for await (const { message, index } of messages) {
+    if (!allowLoss && !KEEPS_UNKNOWN_FIELDS.has(to)) {
+      const unknown = unknownFieldPaths(schema, message);
+      if (unknown.length > 0) {
+        throw new CliError(
+          "data",
+          `${name} #${index}: ${to} cannot hold the unknown fields at ${unknown.join(", ")}; converting would lose them (pass --allow-unknown-loss to drop them, or convert to binary or delimited)`,
+        );
+      }
+    }
+    yield message;
+  }
+}
+
+async function pipe(chunks: AsyncIterable<Uint8Array>, writer: Writer): Promise<void> {
+  for await (const chunk of chunks) await writer.write(chunk);
+}
+
+async function writeFileAtomically(path: string, chunks: AsyncIterable<Uint8Array>, io: CliIO): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  let file;
+  try {
+    file = await io.fs.createFile(temporary);
+  } catch (error) {
+    throw describeIoError("write", path, error);
+  }
+  let completed = false;
+  try {
+    try {
+      await pipe(chunks, file);
+    } finally {
+      await file.close();
+    }
+    await io.fs.rename(temporary, path);
+    completed = true;
+  } catch (error) {
+    if (error instanceof Error && typeof (error as { code?: unknown }).code === "string") {
+      throw describeIoError("write", path, error);
+    }
+    throw error;
+  } finally {
+    if (!completed) await io.fs.remove(temporary).catch(() => undefined);
+  }
+}

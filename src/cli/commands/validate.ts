@@ -1,0 +1,124 @@
+import type { DescMessage } from "@bufbuild/protobuf";
+import { detectFormat, isDecodeError, readMessages, type DecodeError } from "../../codec/index.js";
+import type { Violation } from "../../validate/index.js";
+import type { ValidateOptions } from "../args/validate-args.js";
+import { checkMessage } from "../check-message.js";
+import { CliError, ExitCode, isCliError, oneLine } from "../cli-error.js";
+import { discoverInputs, inputBaseName, inputName, type Input } from "../discover-inputs.js";
+import type { CliIO } from "../io.js";
+import { openInput } from "../open-input.js";
+import { createReporter, type Reporter } from "../report/reporter.js";
+import type { Problem } from "../report/problem.js";
+import { inferInputType, resolveTypeOption } from "../resolve-input-type.js";
+
+/** Mutable counts of a run, reported by the summary line. */
+interface Counts {
+  files: number;
+  messages: number;
+  invalid: number;
+  warnings: number;
+  errors: number;
+}
+
+/**
+ * `envoy-tap-tunnel validate`: checks every message of every input and
+ * reports each problem as it is found. One bad file does not stop the run:
+ * a decode error makes that file's current message invalid and the run goes
+ * on with the next file; a path that cannot be read is counted and reported.
+ *
+ * Exits 0 when everything is valid, 1 when some message is invalid (or,
+ * under `--strict`, has a warning), 2 when some path could not be checked.
+ */
+export async function validateCommand(options: ValidateOptions, io: CliIO): Promise<number> {
+  const typeOption = options.type === undefined ? undefined : resolveTypeOption(options.type);
+  const reporter = createReporter(io, options.json);
+  const counts: Counts = { files: 0, messages: 0, invalid: 0, warnings: 0, errors: 0 };
+  for await (const found of discoverInputs(options.paths, io.fs)) {
+    if (found.kind === "error") {
+      counts.errors++;
+      await reporter.error(found.error);
+      continue;
+    }
+    try {
+      await checkInput(found, typeOption, options, io, reporter, counts);
+    } catch (error) {
+      counts.errors++;
+      // Anything else is a bug, but one file's bug should not hide the
+      // results of the others: report it on one line and go on.
+      await reporter.error(
+        isCliError(error) ? error : new CliError("io", `${inputName(found)}: internal error: ${oneLine(error)}`, { cause: error }),
+      );
+    }
+  }
+  await reporter.finish(counts);
+  if (counts.errors > 0) return ExitCode.usage;
+  return counts.invalid > 0 ? ExitCode.invalid : ExitCode.ok;
+}
+
+async function checkInput(
+  input: Input,
+  typeOption: DescMessage | undefined,
+  options: ValidateOptions,
+  io: CliIO,
+  reporter: Reporter,
+  counts: Counts,
+): Promise<void> {
+  const name = inputName(input);
+  const baseName = inputBaseName(input);
+  const opened = await openInput(input, io);
+  const format =
+    options.format ?? detectFormat(opened.head, baseName, { headIsWholeInput: opened.headIsWholeInput }).format;
+  const schema = typeOption ?? inferInputType({ displayName: name, baseName, format, head: opened.head });
+  counts.files++;
+  try {
+    for await (const item of readMessages(schema, opened.chunks, format, { fileName: name })) {
+      counts.messages++;
+      const { violations, warnings } = checkMessage(schema, item, format);
+      const failing = options.strict ? [...violations, ...warnings] : violations;
+      if (failing.length > 0) counts.invalid++;
+      if (!options.strict) counts.warnings += warnings.length;
+      for (const violation of failing) await reporter.problem(toProblem(name, item.index, violation, "error"));
+      if (!options.strict) {
+        for (const warning of warnings) await reporter.problem(toProblem(name, item.index, warning, "warning"));
+      }
+    }
+  } catch (error) {
+    if (!isDecodeError(error)) throw error;
+    // The message that failed to decode is checked, and invalid; the
+    // rest of the file cannot be framed reliably after it.
+    counts.messages++;
+    counts.invalid++;
+    await reporter.problem(decodeProblem(name, error));
+  }
+}
+
+function toProblem(file: string, index: number, violation: Violation, severity: Problem["severity"]): Problem {
+  return {
+    kind: "violation",
+    severity,
+    file,
+    index,
+    ...(violation.position !== undefined ? { position: violation.position } : {}),
+    path: violation.path,
+    ruleId: violation.ruleId,
+    message: violation.message,
+  };
+}
+
+/**
+ * A decode error as a problem line. The error's own message ends with
+ * ` at byte N` / ` at line L:C`; the location moves to the front of the
+ * line instead, where every other problem has it.
+ */
+function decodeProblem(file: string, error: DecodeError): Problem {
+  const { index, position, path } = error.location;
+  return {
+    kind: "decode",
+    severity: "error",
+    file,
+    ...(index !== undefined ? { index } : {}),
+    ...(position !== undefined ? { position } : {}),
+    path: path ?? "",
+    message: `cannot decode ${error.typeName} from ${error.format}: ${error.reason}`,
+  };
+}

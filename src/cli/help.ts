@@ -1,0 +1,135 @@
+/**
+ * The `--help` texts. They are the CLI's reference, so each one says what
+ * the defaults are and how a type and format are found without options.
+ */
+
+/** `envoy-tap-tunnel --help`. */
+export const MAIN_HELP = `Usage: envoy-tap-tunnel <command> [options]
+
+Validate and convert Envoy tap traces (envoy.data.tap.v2alpha) and reverse
+tunnel reporting messages in any format Envoy writes.
+
+Commands:
+  validate [options] PATH... | -   check payloads against Envoy's validation rules
+  convert [options] [IN] [-o OUT]  convert between binary, delimited, JSON, NDJSON and text
+  schema TYPE                      print the JSON Schema of a message type
+  types                            list the message types and their short names
+
+Options:
+  -h, --help     show help (also after a command: envoy-tap-tunnel validate --help)
+  --version      print the version
+
+Exit codes: 0 valid, 1 invalid payload, 2 usage or I/O error.
+Environment: NO_COLOR disables colors; GITHUB_ACTIONS=true adds workflow
+annotations; ENVOY_TAP_TUNNEL_DEBUG=1 prints stack traces of internal errors.
+`;
+
+const TYPE_RULES = `How the message type is found (first match wins):
+  1. --type: a full name (envoy.data.tap.v2alpha.Trace) or a short name (Trace);
+     envoy-tap-tunnel types lists them.
+  2. The file name: the name without its extension, or its last dot-separated
+     parts, is a type name: Trace.pb, capture-1.Trace.pb,
+     envoy.data.tap.v2alpha.Trace.pb_length_delimited. Names are case-sensitive.
+  3. JSON, NDJSON and text only: the top-level field names of the first
+     64 KiB, when exactly one tap or reverse tunnel type fits them best.
+  Binary input without 1 or 2 has no field names to go by: that is a usage
+  error (exit 2).`;
+
+const FORMAT_RULES = `Formats (binary, delimited, json, ndjson, text) come from the extension:
+  .pb .bin .binpb                      binary (one message)
+  .pb_length_delimited .pbdelim        delimited (varint-length-prefixed messages)
+  .json                                json (one object, an array, or objects one after another)
+  .ndjson .jsonl                       ndjson (one object per line)
+  .pb_text .textproto .txtpb .txt      text (protobuf text format, one message)
+  Other names and standard input are recognized by their content.`;
+
+/** `envoy-tap-tunnel validate --help`. */
+export const VALIDATE_HELP = `Usage: envoy-tap-tunnel validate [options] PATH... | -
+
+Check every message in the given files, directories (walked recursively,
+taking files with a payload extension, skipping names that start with '.')
+and standard input (-) against Envoy's (validate.rules) and the encoding.
+
+Options:
+  -t, --type TYPE      the message type of every input (default: see below)
+  -f, --format FORMAT  the format of every input (default: from extension or content)
+  --strict             fail on warnings too: a non-repeated field twice on the wire,
+                       decreasing event timestamps in a trace, a write after end_stream
+  --json               print one JSON report on stdout instead of lines
+  -h, --help           show this help
+
+Output, one line per problem, then a summary:
+  FILE:LINE:COL: path: message [rule.id]        (JSON, NDJSON, text)
+  FILE #INDEX @BYTE: path: message [rule.id]    (binary, delimited; INDEX is the message)
+  FILE ...: warning: path: message [rule.id]    (warnings, without --strict)
+  checked N messages in M files: K invalid
+Errors that stop a file (unreadable path, unknown type) print as
+"envoy-tap-tunnel: message" on stderr; the other files are still checked.
+With GITHUB_ACTIONS=true, problems are also printed as workflow annotations.
+
+${TYPE_RULES}
+
+${FORMAT_RULES}
+
+Exit codes: 0 all valid, 1 some message invalid (or a warning with --strict),
+2 usage or I/O error.
+
+Examples:
+  envoy-tap-tunnel validate examples/valid
+  envoy-tap-tunnel validate --type Trace captures/
+  cat reports.ndjson | envoy-tap-tunnel validate --type StreamReverseTunnelsRequest -
+`;
+
+/** `envoy-tap-tunnel convert --help`. */
+export const CONVERT_HELP = `Usage: envoy-tap-tunnel convert [options] [IN] [-o OUT]
+
+Convert messages between formats, streaming message by message. IN defaults
+to standard input (-), OUT to standard output.
+
+Options:
+  -t, --type TYPE        the message type (default: from IN's name or content, as validate)
+  --from FORMAT          the input format (default: from IN's extension or content)
+  --to FORMAT            the output format (default: from OUT's extension; required for stdout)
+  -o, --output OUT       write to OUT (through a temporary file, renamed when complete)
+  --proto-names          JSON keys are proto field names (local_address) instead of
+                         lowerCamelCase JSON names (localAddress)
+  --pretty               indent JSON output (--to json only)
+  --allow-unknown-loss   drop unknown binary fields when converting to json, ndjson or text
+  -h, --help             show this help
+
+Unknown binary fields (from a newer schema) are kept in binary and delimited
+output. JSON and text cannot hold them: without --allow-unknown-loss the
+conversion fails and names the fields that would be lost.
+binary and text hold one message; json writes one object, or an array for
+several messages.
+
+${FORMAT_RULES}
+
+Exit codes: 0 converted, 1 the input cannot be decoded or converted, 2 usage or I/O error.
+
+Examples:
+  envoy-tap-tunnel convert --type Trace --from binary --to json --pretty trace.pb
+  envoy-tap-tunnel convert trace_1.Trace.pb_length_delimited -o traces.ndjson
+`;
+
+/** `envoy-tap-tunnel schema --help`. */
+export const SCHEMA_HELP = `Usage: envoy-tap-tunnel schema TYPE
+
+Print the JSON Schema (draft 2020-12) of a message type, as generated from
+the protos with Envoy's validation rules, for editors and other validators.
+TYPE is a full name (envoy.data.tap.v2alpha.Trace) or a short name (Trace).
+
+Example:
+  envoy-tap-tunnel schema StreamReverseTunnelsRequest > request.schema.json
+`;
+
+/** `envoy-tap-tunnel types --help`. */
+export const TYPES_HELP = `Usage: envoy-tap-tunnel types [--json]
+
+List every message type as "SHORT-NAME  FULL-NAME", the tap and reverse
+tunnel types first. Either name works for --type and schema.
+
+Options:
+  --json      print [{ "shortName", "typeName", "primary" }] instead
+  -h, --help  show this help
+`;

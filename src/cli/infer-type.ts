@@ -1,0 +1,45 @@
+import type { DescMessage } from "@bufbuild/protobuf";
+import { listTypes, type TypeEntry } from "../registry.js";
+
+/** The outcome of {@link inferType}: one type, or the names that tie (none when nothing matched). */
+export type Inference =
+  | { readonly ok: true; readonly schema: DescMessage }
+  | { readonly ok: false; readonly candidates: readonly string[] };
+
+/**
+ * Picks the message type that the field names of a payload fit best, among
+ * the package's primary types (the tap and reverse tunnel messages, not
+ * their dependencies). A type scores one point per name it declares, as its
+ * proto name (`local_address`) or, for JSON, its JSON name (`localAddress`);
+ * the unique highest score wins. A name no type declares (a typo) does not
+ * disqualify a type, so that decoding can then report the unknown field
+ * precisely instead of the inference failing vaguely. A tie, or no match at
+ * all, is not a guess: the caller asks for `--type`.
+ */
+export function inferType(names: ReadonlySet<string>, spelling: "json" | "text"): Inference {
+  let best: TypeEntry[] = [];
+  let bestScore = 0;
+  for (const entry of listTypes()) {
+    if (!entry.primary) continue;
+    const score = scoreType(entry.schema, names, spelling);
+    if (score > bestScore) {
+      best = [entry];
+      bestScore = score;
+    } else if (score === bestScore && score > 0) {
+      best.push(entry);
+    }
+  }
+  if (best.length === 1) return { ok: true, schema: best[0]!.schema };
+  return { ok: false, candidates: best.map((e) => e.shortName) };
+}
+
+function scoreType(schema: DescMessage, names: ReadonlySet<string>, spelling: "json" | "text"): number {
+  let score = 0;
+  for (const field of schema.fields) {
+    // Text format spells a field only by its proto name; JSON parsers accept both.
+    if (names.has(field.name) || (spelling === "json" && field.jsonName !== field.name && names.has(field.jsonName))) {
+      score++;
+    }
+  }
+  return score;
+}

@@ -1,0 +1,108 @@
+import { parseConvertArgs } from "./args/convert-args.js";
+import type { ArgsResult } from "./args/parse-options.js";
+import { parseSchemaArgs } from "./args/schema-args.js";
+import { parseTypesArgs } from "./args/types-args.js";
+import { parseValidateArgs } from "./args/validate-args.js";
+import { ExitCode, isCliError, oneLine } from "./cli-error.js";
+import { convertCommand } from "./commands/convert.js";
+import { schemaCommand } from "./commands/schema.js";
+import { typesCommand } from "./commands/types.js";
+import { validateCommand } from "./commands/validate.js";
+import { CONVERT_HELP, MAIN_HELP, SCHEMA_HELP, TYPES_HELP, VALIDATE_HELP } from "./help.js";
+import type { CliIO } from "./io.js";
+import { nodeIO } from "./node-io.js";
+import { packageInfo } from "./package-root.js";
+
+/** A command with its options type erased: its help, and how to run it on raw arguments. */
+interface Command {
+  readonly help: string;
+  readonly execute: (argv: readonly string[], io: CliIO) => Promise<number>;
+}
+
+/** Binds a command's parser to its run function: parse, then print help, fail, or run. */
+function command<T>(
+  parse: (argv: readonly string[]) => ArgsResult<T>,
+  run: (options: T, io: CliIO) => Promise<number>,
+  help: string,
+): Command {
+  return {
+    help,
+    async execute(argv, io) {
+      const parsed = parse(argv);
+      if (!parsed.ok) return fail(io, parsed.error);
+      if (parsed.help) {
+        await io.stdout.write(help);
+        return ExitCode.ok;
+      }
+      return run(parsed.options, io);
+    },
+  };
+}
+
+const commands: Readonly<Record<string, Command>> = {
+  validate: command(parseValidateArgs, validateCommand, VALIDATE_HELP),
+  convert: command(parseConvertArgs, convertCommand, CONVERT_HELP),
+  schema: command(parseSchemaArgs, schemaCommand, SCHEMA_HELP),
+  types: command(parseTypesArgs, typesCommand, TYPES_HELP),
+};
+
+/**
+ * Runs the CLI with `argv` (the arguments after the program name) and
+ * returns the exit code. Nothing here exits or throws: every failure is one
+ * line `envoy-tap-tunnel: <message>` on stderr, and an unexpected error
+ * (a bug) is one line too, with its stack only when
+ * `ENVOY_TAP_TUNNEL_DEBUG=1`.
+ */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  try {
+    const [name, ...rest] = argv;
+    const flags = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+    if (name === undefined) {
+      await io.stderr.write(MAIN_HELP);
+      return ExitCode.usage;
+    }
+    if (name === "--help" || name === "-h" || name === "help") {
+      const topic = name === "help" && rest[0] !== undefined && Object.hasOwn(commands, rest[0]) ? commands[rest[0]] : undefined;
+      await io.stdout.write(topic?.help ?? MAIN_HELP);
+      return ExitCode.ok;
+    }
+    if (flags.includes("--version")) {
+      await io.stdout.write(`${packageInfo().version}\n`);
+      return ExitCode.ok;
+    }
+    const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+    if (command === undefined) {
+      return await fail(io, `unknown command "${name}"; the commands are ${Object.keys(commands).join(", ")} (see envoy-tap-tunnel --help)`);
+    }
+    return await command.execute(rest, io);
+  } catch (error) {
+    if (isCliError(error)) return await fail(io, error.message, error.exitCode);
+    const debug = io.env["ENVOY_TAP_TUNNEL_DEBUG"] === "1";
+    const hint = debug ? "" : " (set ENVOY_TAP_TUNNEL_DEBUG=1 to print the stack trace)";
+    const code = await fail(io, `internal error: ${oneLine(error)}${hint}`);
+    if (debug && error instanceof Error && error.stack !== undefined) await io.stderr.write(`${error.stack}\n`);
+    return code;
+  }
+}
+
+async function fail(io: CliIO, message: string, code: number = ExitCode.usage): Promise<number> {
+  await io.stderr.write(`envoy-tap-tunnel: ${message}\n`);
+  return code;
+}
+
+/**
+ * The entry point of `bin/envoy-tap-tunnel.js`: runs {@link main} on the
+ * process's arguments and streams and sets the exit code. Errors that escape
+ * every `await` (an event emitter failing later) still end as one line.
+ */
+export async function run(): Promise<void> {
+  const io = nodeIO();
+  const last = (error: unknown) => {
+    process.stderr.write(`envoy-tap-tunnel: internal error: ${oneLine(error)}\n`);
+    if (process.env["ENVOY_TAP_TUNNEL_DEBUG"] === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exit(ExitCode.usage);
+  };
+  process.on("uncaughtException", last);
+  process.on("unhandledRejection", last);
+  process.exitCode = await main(process.argv.slice(2), io);
+}

@@ -1,0 +1,89 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import type { Writable } from "node:stream";
+import type { CliFileSystem, CliIO, FileWriter, Writer } from "./io.js";
+
+/** The {@link CliIO} of a real process: its streams, environment and file system. */
+export function nodeIO(): CliIO {
+  return {
+    stdout: streamWriter(process.stdout, process.stdout.isTTY === true, process.stdout.columns),
+    stderr: streamWriter(process.stderr, process.stderr.isTTY === true, process.stderr.columns),
+    stdin: process.stdin,
+    env: process.env,
+    fs: nodeFileSystem,
+  };
+}
+
+/**
+ * Wraps a Node stream so that writes wait for `drain`: converting a large
+ * stream to stdout must not buffer the whole output in memory. A reader that
+ * goes away (`envoy-tap-tunnel types | head -1`) closes the pipe; the
+ * remaining output is dropped instead of crashing with EPIPE.
+ */
+function streamWriter(stream: Writable, isTTY: boolean, columns: number | undefined): Writer {
+  let closed = false;
+  let failure: Error | undefined;
+  // A listener must exist, or an 'error' event would crash the process with
+  // a stack trace; the failure is reported by the next write instead.
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") closed = true;
+    else failure = error;
+  });
+  return {
+    isTTY,
+    ...(columns !== undefined ? { columns } : {}),
+    write(chunk) {
+      if (failure) return Promise.reject(failure);
+      if (closed) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const ok = stream.write(chunk, (error) => {
+          if (error && (error as NodeJS.ErrnoException).code !== "EPIPE") reject(error);
+          else if (ok) resolve();
+        });
+        if (!ok) stream.once("drain", () => resolve());
+      });
+    },
+  };
+}
+
+const nodeFileSystem: CliFileSystem = {
+  async stat(path) {
+    const info = await stat(path);
+    return { isDirectory: info.isDirectory(), isFile: info.isFile(), size: info.isFile() ? info.size : 0 };
+  },
+  async readDirectory(path) {
+    const entries = await readdir(path, { withFileTypes: true });
+    return entries.map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory(), isFile: entry.isFile() }));
+  },
+  readChunks(path) {
+    // 1 MiB chunks: fewer await hops than the 64 KiB default on large traces.
+    return createReadStream(path, { highWaterMark: 1 << 20 });
+  },
+  async readFile(path) {
+    return readFile(path);
+  },
+  async createFile(path) {
+    const stream = createWriteStream(path);
+    await new Promise<void>((resolve, reject) => {
+      stream.once("open", () => resolve());
+      stream.once("error", reject);
+    });
+    const writer = streamWriter(stream, false, undefined);
+    const file: FileWriter = {
+      isTTY: false,
+      write: (chunk) => writer.write(chunk),
+      close: () =>
+        new Promise<void>((resolve, reject) => {
+          stream.once("error", reject);
+          stream.end(() => resolve());
+        }),
+    };
+    return file;
+  },
+  async rename(from, to) {
+    await rename(from, to);
+  },
+  async remove(path) {
+    await rm(path, { force: true });
+  },
+};
