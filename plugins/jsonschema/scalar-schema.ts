@@ -1,0 +1,139 @@
+import { ScalarType } from "@bufbuild/protobuf";
+import { integerStringPattern } from "./decimal-range.js";
+import type { SchemaObject, SchemaValue } from "./print.js";
+import { bigintRule, flagRule, subTree, type RuleTree } from "./rule-tree.js";
+
+/**
+ * The JSON Schema of a scalar value: the JSON types it may take (kept apart
+ * so the caller can add `"null"` where the proto3 JSON mapping allows it) and
+ * the keywords that constrain it.
+ */
+export interface ValueSchema {
+  readonly types: readonly string[];
+  readonly keywords: SchemaObject;
+}
+
+interface IntType {
+  readonly min: bigint;
+  readonly max: bigint;
+  /** protoc-gen-validate's rule message for the type, a member of FieldRules.type. */
+  readonly ruleCase: string;
+  readonly wide: boolean;
+}
+
+const intTypes: ReadonlyMap<ScalarType, IntType> = new Map([
+  [ScalarType.INT32, { min: -(2n ** 31n), max: 2n ** 31n - 1n, ruleCase: "int32", wide: false }],
+  [ScalarType.SINT32, { min: -(2n ** 31n), max: 2n ** 31n - 1n, ruleCase: "sint32", wide: false }],
+  [ScalarType.SFIXED32, { min: -(2n ** 31n), max: 2n ** 31n - 1n, ruleCase: "sfixed32", wide: false }],
+  [ScalarType.UINT32, { min: 0n, max: 2n ** 32n - 1n, ruleCase: "uint32", wide: false }],
+  [ScalarType.FIXED32, { min: 0n, max: 2n ** 32n - 1n, ruleCase: "fixed32", wide: false }],
+  [ScalarType.INT64, { min: -(2n ** 63n), max: 2n ** 63n - 1n, ruleCase: "int64", wide: true }],
+  [ScalarType.SINT64, { min: -(2n ** 63n), max: 2n ** 63n - 1n, ruleCase: "sint64", wide: true }],
+  [ScalarType.SFIXED64, { min: -(2n ** 63n), max: 2n ** 63n - 1n, ruleCase: "sfixed64", wide: true }],
+  [ScalarType.UINT64, { min: 0n, max: 2n ** 64n - 1n, ruleCase: "uint64", wide: true }],
+  [ScalarType.FIXED64, { min: 0n, max: 2n ** 64n - 1n, ruleCase: "fixed64", wide: true }],
+]);
+
+/**
+ * Standard or URL-safe base64, padded or not: groups of four, then an
+ * optional final group of two or three characters. A single leftover
+ * character encodes no whole byte, which protobuf-es rejects too.
+ */
+export const base64Pattern = "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$";
+
+/** A float or double written as a string: a decimal number or one of the three special values. */
+const floatStringPattern = "^(?:NaN|-?Infinity|-?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?)$";
+
+/**
+ * The schema of a scalar value under the proto3 JSON mapping, narrowed by the
+ * field's rules where JSON Schema can state them. `rules` is the field's
+ * `FieldRules` (for a repeated field, its `repeated.items`).
+ */
+export function scalarSchema(scalar: ScalarType, rules: RuleTree | undefined): ValueSchema {
+  const int = intTypes.get(scalar);
+  if (int !== undefined) return intSchema(int, subTree(rules, int.ruleCase));
+  switch (scalar) {
+    case ScalarType.BOOL:
+      return { types: ["boolean"], keywords: {} };
+    case ScalarType.STRING:
+      return { types: ["string"], keywords: stringKeywords(subTree(rules, "string")) };
+    case ScalarType.BYTES:
+      return { types: ["string"], keywords: { contentEncoding: "base64", pattern: base64Pattern } };
+    case ScalarType.FLOAT:
+    case ScalarType.DOUBLE:
+      return { types: ["number", "string"], keywords: { pattern: floatStringPattern } };
+    default:
+      throw new Error(`unsupported scalar type ${scalar}`);
+  }
+}
+
+/**
+ * Integers are numbers or decimal strings. Numbers get `minimum`/`maximum`
+ * (the rule's bounds where it has them, else the type's); strings get the
+ * type's range as a pattern, and the rule engine checks their rule bounds.
+ */
+function intSchema(int: IntType, rules: RuleTree | undefined): ValueSchema {
+  const keywords: Record<string, SchemaValue> = {};
+  const bounds = ruleBounds(rules);
+  const num = (v: bigint): SchemaValue => (int.wide ? v : Number(v));
+  if (bounds.gte !== undefined) keywords["minimum"] = num(bounds.gte > int.min ? bounds.gte : int.min);
+  else if (bounds.gt !== undefined) keywords["exclusiveMinimum"] = num(bounds.gt);
+  else keywords["minimum"] = num(int.min);
+  if (bounds.lte !== undefined) keywords["maximum"] = num(bounds.lte < int.max ? bounds.lte : int.max);
+  else if (bounds.lt !== undefined) keywords["exclusiveMaximum"] = num(bounds.lt);
+  else if (int.wide) {
+    // 2^63 - 1 is not a double; a JSON number that large parses as 2^63,
+    // which protobuf-es rejects too. The exclusive bound says so exactly.
+    keywords["exclusiveMaximum"] = int.max + 1n;
+  } else keywords["maximum"] = num(int.max);
+  keywords["pattern"] = integerStringPattern(int.min, int.max);
+  return { types: ["integer", "string"], keywords };
+}
+
+interface Bounds {
+  readonly gt?: bigint;
+  readonly gte?: bigint;
+  readonly lt?: bigint;
+  readonly lte?: bigint;
+}
+
+/**
+ * The numeric bounds of an integer rule message that JSON Schema can state:
+ * none when `ignore_empty` is set (zero would then be exempt) or when the
+ * lower bound exceeds the upper one (protoc-gen-validate then means the
+ * outside of the interval, which needs more than min/max keywords).
+ */
+function ruleBounds(rules: RuleTree | undefined): Bounds {
+  if (rules === undefined || flagRule(rules, "ignore_empty")) return {};
+  const gt = bigintRule(rules, "gt");
+  const gte = bigintRule(rules, "gte");
+  const lt = bigintRule(rules, "lt");
+  const lte = bigintRule(rules, "lte");
+  const low = gte ?? (gt !== undefined ? gt + 1n : undefined);
+  const high = lte ?? (lt !== undefined ? lt - 1n : undefined);
+  if (low !== undefined && high !== undefined && low > high) return {};
+  return {
+    ...(gt !== undefined ? { gt } : {}),
+    ...(gte !== undefined ? { gte } : {}),
+    ...(lt !== undefined ? { lt } : {}),
+    ...(lte !== undefined ? { lte } : {}),
+  };
+}
+
+/**
+ * Length rules. JSON Schema's minLength/maxLength count code points, exactly
+ * like protoc-gen-validate's `*_len` rules. A `min_bytes` of 1 means "not
+ * empty", which is minLength 1; other byte counts are left to the rule engine.
+ */
+function stringKeywords(rules: RuleTree | undefined): SchemaObject {
+  if (rules === undefined || flagRule(rules, "ignore_empty")) return {};
+  const keywords: Record<string, SchemaValue> = {};
+  const len = bigintRule(rules, "len");
+  const minLen = len ?? bigintRule(rules, "min_len");
+  const maxLen = len ?? bigintRule(rules, "max_len");
+  const minBytes = bigintRule(rules, "min_bytes");
+  if (minLen !== undefined && minLen > 0n) keywords["minLength"] = Number(minLen);
+  else if (minBytes === 1n) keywords["minLength"] = 1;
+  if (maxLen !== undefined) keywords["maxLength"] = Number(maxLen);
+  return keywords;
+}
