@@ -1,17 +1,22 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
+import { createDecodeContext } from "./decode-context.js";
 import type { Format } from "./decode-error.js";
 import type { DecodeOptions } from "./decode-options.js";
+import { createFramer, decodeFrame, frameOrThrow } from "./frames.js";
 
 /**
  * Decodes every message of an input held in memory.
  *
  * - `binary` and `text`: the whole input is one message (an empty input is
  *   one message with every field unset).
- * - `delimited`: each message is prefixed by its varint length.
- * - `json`: one object, a JSON array of objects, or objects one after another
- *   (Envoy's admin tap stream); decided by the first non-blank character.
- * - `ndjson`: one object per line; blank lines are skipped.
+ * - `delimited`: each message is prefixed by its varint length; an empty
+ *   input holds no message.
+ * - `json`: one value, a JSON array of messages, or values one after another
+ *   (Envoy's admin tap stream), decided by the first non-blank character; an
+ *   empty input holds no message.
+ * - `ndjson`: one message per line; blank lines are skipped.
  *
+ * Each message must fit `options.maxMessageBytes` (by default, 64 MiB).
  * Throws {@link DecodeError} naming the message index and the byte offset
  * (binary, delimited) or line:column (json, ndjson, text) of the fault.
  */
@@ -21,6 +26,8 @@ export function decode<Desc extends DescMessage>(
   format: Format,
   options: DecodeOptions = {},
 ): MessageShape<Desc>[] {
-  void schema; void bytes; void format; void options;
-  throw new Error("not implemented yet");
+  const context = createDecodeContext(schema, format, options);
+  const framer = createFramer(context);
+  const frames = [...frameOrThrow(context, () => framer.push(bytes)), ...frameOrThrow(context, () => framer.finish())];
+  return frames.map((frame, index) => decodeFrame<Desc>(context, frame, index).message);
 }

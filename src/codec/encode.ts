@@ -1,20 +1,27 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import type { Format } from "./decode-error.js";
 import type { EncodeOptions } from "./encode-options.js";
+import { concatChunks } from "./framer.js";
+import { MessageWriter } from "./message-writer.js";
 
 /**
  * Encodes messages in one format, into one buffer.
  *
- * - `binary` and `text` hold exactly one message; several (or none) throw
- *   {@link EncodeError}, because concatenated binary messages merge into one
- *   when read back and a text file is one message.
+ * - `binary` and `text` hold exactly one message; none or several throw
+ *   {@link EncodeError} (concatenated binary messages merge into one when
+ *   read back, and a text file is one message).
  * - `delimited`: each message prefixed by its varint length.
- * - `json`: laid out by `options.jsonLayout` (by default, one message as one
- *   document, several as an array).
- * - `ndjson`: one compact object per line, each line ending in `\n`.
+ * - `json`: laid out by `options.jsonLayout`; by default (`auto`) one
+ *   message is one JSON document and zero or several are a JSON array. The
+ *   output ends with a newline.
+ * - `ndjson`: one compact object per line, each line ending in `\n`
+ *   (`pretty` is ignored).
  *
+ * JSON uses lowerCamelCase names unless `options.useProtoFieldNames`.
  * Unknown binary fields survive `binary` and `delimited`; JSON and text
- * cannot carry them (check {@link unknownFieldPaths} first to refuse losing them).
+ * cannot carry them and drop them (check {@link unknownFieldPaths} first to
+ * refuse losing them). Throws {@link EncodeError} for what a format cannot
+ * hold, such as an `Any` whose type the registry does not know.
  */
 export function encode<Desc extends DescMessage>(
   schema: Desc,
@@ -22,6 +29,9 @@ export function encode<Desc extends DescMessage>(
   format: Format,
   options: EncodeOptions = {},
 ): Uint8Array {
-  void schema; void messages; void format; void options;
-  throw new Error("not implemented yet");
+  const writer = new MessageWriter(schema, format, options);
+  const chunks: Uint8Array[] = [];
+  for (const message of messages) chunks.push(...writer.write(message));
+  chunks.push(...writer.end());
+  return concatChunks(chunks, chunks.reduce((sum, chunk) => sum + chunk.length, 0));
 }

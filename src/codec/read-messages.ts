@@ -1,7 +1,9 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
+import type { InputPosition } from "../validate/violation.js";
+import { createDecodeContext } from "./decode-context.js";
 import type { Format } from "./decode-error.js";
 import type { DecodeOptions } from "./decode-options.js";
-import type { InputPosition } from "../validate/violation.js";
+import { createFramer, decodeFrame, frameOrThrow } from "./frames.js";
 
 /** Options for {@link readMessages}; the same as {@link DecodeOptions}. */
 export type ReadMessagesOptions = DecodeOptions;
@@ -52,6 +54,12 @@ export async function* readMessages<Desc extends DescMessage>(
   format: Format,
   options: ReadMessagesOptions = {},
 ): AsyncGenerator<ReadMessage<Desc>, void, undefined> {
-  void schema; void source; void format; void options;
-  throw new Error("not implemented yet");
+  const context = createDecodeContext(schema, format, options);
+  const framer = createFramer(context);
+  let index = 0;
+  for await (const chunk of source) {
+    if (!(chunk instanceof Uint8Array)) throw new TypeError(`readMessages() needs chunks of bytes (Uint8Array), got ${typeof chunk}`);
+    for (const frame of frameOrThrow(context, () => framer.push(chunk))) yield decodeFrame<Desc>(context, frame, index++);
+  }
+  for (const frame of frameOrThrow(context, () => framer.finish())) yield decodeFrame<Desc>(context, frame, index++);
 }

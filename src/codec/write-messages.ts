@@ -1,16 +1,18 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import type { Format } from "./decode-error.js";
 import type { EncodeOptions } from "./encode-options.js";
+import { MessageWriter } from "./message-writer.js";
 
 /**
- * Encodes messages as a stream of byte chunks, one or more per message, so a
- * long stream is never held in memory. The concatenated chunks equal
- * {@link encode}'s output for the same messages and options.
+ * Encodes messages as a stream of byte chunks, so a long stream is never
+ * held in memory. The concatenated chunks equal {@link encode}'s output for
+ * the same messages and options.
  *
- * `delimited`, `ndjson` and `json` stream message by message (for the
- * default `auto` JSON layout the first message is held back until the
- * second shows whether an array is needed). `binary` and `text` hold one
- * message and throw {@link EncodeError} (from the iterator) on a second.
+ * `delimited`, `ndjson` and `json` stream message by message (with the
+ * default `auto` JSON layout the first message is held back until a second
+ * one shows whether an array is needed). `binary` and `text` hold exactly
+ * one message: the iterator throws {@link EncodeError} on a second one or
+ * at the end when there was none.
  */
 export async function* writeMessages<Desc extends DescMessage>(
   schema: Desc,
@@ -18,6 +20,7 @@ export async function* writeMessages<Desc extends DescMessage>(
   format: Format,
   options: EncodeOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  void schema; void messages; void format; void options;
-  throw new Error("not implemented yet");
+  const writer = new MessageWriter(schema, format, options);
+  for await (const message of messages) yield* writer.write(message);
+  yield* writer.end();
 }

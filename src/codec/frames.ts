@@ -1,0 +1,55 @@
+import type { DescMessage } from "@bufbuild/protobuf";
+import { decodeBinaryFrame } from "./binary-frame.js";
+import { decodeError, type DecodeContext } from "./decode-context.js";
+import { DelimitedFramer } from "./delimited-framer.js";
+import { FramingError, type Frame, type Framer } from "./framer.js";
+import { decodeJsonFrame } from "./json-frame.js";
+import { JsonFramer } from "./json-framer.js";
+import type { ReadMessage } from "./read-messages.js";
+import { decodeTextFrame } from "./text-frame.js";
+import { WholeInputFramer } from "./whole-input-framer.js";
+
+/** Message types whose own JSON form may be an array, so a top-level array is one message of them. */
+const ARRAY_JSON_TYPES = new Set(["google.protobuf.ListValue", "google.protobuf.Value"]);
+
+/** The framer that cuts inputs of the context's format into messages. */
+export function createFramer(context: DecodeContext): Framer {
+  switch (context.format) {
+    case "binary":
+      return new WholeInputFramer(context.maxMessageBytes, "offset");
+    case "text":
+      return new WholeInputFramer(context.maxMessageBytes, "line");
+    case "delimited":
+      return new DelimitedFramer(context.maxMessageBytes);
+    case "json":
+    case "ndjson":
+      return new JsonFramer(context.format, context.maxMessageBytes, ARRAY_JSON_TYPES.has(context.schema.typeName));
+  }
+}
+
+/** Runs a framer step, turning its FramingError into the package's DecodeError. */
+export function frameOrThrow(context: DecodeContext, step: () => Frame[]): Frame[] {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof FramingError) throw decodeError(context, error.reason, error.index, error.position);
+    throw error;
+  }
+}
+
+/** Decodes one frame in the context's format, with its source for validation. */
+export function decodeFrame<Desc extends DescMessage>(context: DecodeContext, frame: Frame, index: number): ReadMessage<Desc> {
+  switch (context.format) {
+    case "binary":
+    case "delimited":
+      return { message: decodeBinaryFrame<Desc>(context, frame, index), index, position: frame.position, bytes: frame.bytes };
+    case "text":
+      return { message: decodeTextFrame<Desc>(context, frame, index), index, position: frame.position };
+    case "json":
+    case "ndjson": {
+      const decoded = decodeJsonFrame<Desc>(context, frame, index);
+      const { line, column } = frame.position as { line: number; column: number };
+      return { message: decoded.message, index, position: frame.position, json: { text: decoded.text, value: decoded.value, line, column } };
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { fromJsonString, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { isFieldError } from "@bufbuild/protobuf/reflect";
+import { assertNoPrototypeKey, decodeError, messageOf, type DecodeContext } from "./decode-context.js";
+import type { Frame } from "./framer.js";
+import { findJsonSyntaxError } from "./json-syntax.js";
+import { advanceLineColumn, decodeUtf8, lineColumnOfIndex, type LineColumn } from "./utf8.js";
+
+/** One decoded JSON message with its source text and value. */
+export interface DecodedJson<Desc extends DescMessage> {
+  readonly message: MessageShape<Desc>;
+  readonly text: string;
+  readonly value: unknown;
+}
+
+/**
+ * Decodes one JSON value cut by the JSON framer. Every failure becomes a
+ * DecodeError with a line:column: invalid UTF-8 at the bad byte, a syntax
+ * error where the checker finds it, a field error at the field's key.
+ */
+export function decodeJsonFrame<Desc extends DescMessage>(context: DecodeContext, frame: Frame, index: number): DecodedJson<Desc> {
+  const start = frame.position as LineColumn;
+  const decoded = decodeUtf8(frame.bytes);
+  if ("invalidAt" in decoded) {
+    throw decodeError(context, "invalid UTF-8", index, advanceLineColumn(frame.bytes, decoded.invalidAt, start));
+  }
+  const text = decoded.text;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const syntax = findJsonSyntaxError(text);
+    if (syntax !== undefined) throw decodeError(context, syntax.reason, index, lineColumnOfIndex(text, syntax.index, start), { cause: error });
+    throw decodeError(context, `invalid JSON: ${messageOf(error)}`, index, start, { cause: error });
+  }
+  let message: MessageShape<Desc>;
+  try {
+    // fromJsonString parses again, but rejects duplicate keys, which JSON.parse silently merges.
+    message = fromJsonString(context.schema as Desc, text, { registry: context.registry, ignoreUnknownFields: context.ignoreUnknownJsonFields });
+  } catch (error) {
+    const { reason, keys, last } = describeJsonError(error);
+    throw decodeError(context, reason, index, locateKey(text, keys, last, start) ?? start, { cause: error });
+  }
+  assertNoPrototypeKey(context, message, index, locateKey(text, ["__proto__"], false, start) ?? start);
+  return { message, text, value };
+}
+
+/** Strips protobuf-es' `cannot decode ... from JSON:` framing (DecodeError adds its own) and names the keys to point at. */
+function describeJsonError(error: unknown): { reason: string; keys: string[]; last: boolean } {
+  const text = messageOf(error);
+  const framed = /^cannot decode (message|field|oneof) (\S+) from JSON: ([\s\S]*)$/.exec(text);
+  const detail = framed ? framed[3]! : text;
+  const keys: string[] = [];
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (isFieldError(cause)) {
+    const at = cause.field();
+    const members = at.kind === "oneof" ? at.fields : [at];
+    for (const member of members) keys.push(member.jsonName, member.name);
+  }
+  const quotedKey = /(?:key|object key) "((?:[^"\\]|\\.)*)"/.exec(detail);
+  if (quotedKey) keys.push(quotedKey[1]!);
+  const reason = framed && framed[1] !== "message" ? `${framed[1]} ${framed[2]}: ${detail}` : detail;
+  // A duplicate or a second oneof member is the later occurrence.
+  return { reason, keys, last: /duplicate|multiple/.test(detail) };
+}
+
+/** Where `"key":` first (or last) occurs in `text`, as a line and column; a hint, not a parse. */
+function locateKey(text: string, keys: readonly string[], last: boolean, start: LineColumn): LineColumn | undefined {
+  let found = -1;
+  for (const key of keys) {
+    const pattern = new RegExp(`"${escapeRegExp(key)}"\\s*:`, "g");
+    for (const match of text.matchAll(pattern)) {
+      if (found < 0 || (last ? match.index > found : match.index < found)) found = match.index;
+      if (!last) break;
+    }
+  }
+  return found < 0 ? undefined : lineColumnOfIndex(text, found, start);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
