@@ -1,0 +1,405 @@
+import { getOption, hasOption, isFieldSet, ScalarType, type DescField, type DescMessage, type DescOneof } from "@bufbuild/protobuf";
+import {
+  disabled as disabledOption,
+  FieldRulesSchema,
+  ignored as ignoredOption,
+  required as oneofRequiredOption,
+  rules as rulesOption,
+  type FieldRules,
+} from "../../gen/validate/validate_pb.js";
+import type { EvalContext, ValueCheck } from "./context.js";
+import { MapKeySegment } from "./path.js";
+import { planMessageRules, type MessageRulesPlan, type RequiredRule } from "./rules/message.js";
+import { oneofMemberNames, oneofMessages } from "./rules/oneof.js";
+import { planRepeatedRules } from "./rules/repeated.js";
+import { fieldFullName, notApplicable, setRuleNames, type RuleSite } from "./rules/rule-fields.js";
+import { FAMILY_SCHEMAS, planTypeRules, type ValueTarget } from "./type-rules.js";
+
+/**
+ * The planned validator of one message type: built once from the type's
+ * descriptors and cached, then run on any number of messages.
+ */
+export interface MessageValidator {
+  /** The message type. */
+  readonly schema: DescMessage;
+  /**
+   * Whether this type or any type it contains carries a rule. Validating a
+   * message of an inactive type does nothing, so parents do not recurse into
+   * it (a Timestamp, the bytes of a tap event).
+   */
+  readonly active: boolean;
+  /** Validates `message`, reporting into `ctx` at `ctx.path`. */
+  evaluate(message: object, ctx: EvalContext): void;
+}
+
+type Fields = Record<string, unknown>;
+type FieldEvaluator = (message: Fields, ctx: EvalContext) => void;
+
+/** One planned step of a message: a field's rules, a oneof rule, or a recursion into contained messages. */
+interface PlannedStep {
+  readonly run: FieldEvaluator;
+  /** Whether the step checks a rule itself, rather than only recursing into `child`. */
+  readonly ownRule: boolean;
+  readonly child: PlannedMessage | undefined;
+}
+
+class PlannedMessage implements MessageValidator {
+  active = false;
+  steps: PlannedStep[] = [];
+  private evaluators: FieldEvaluator[] = [];
+
+  constructor(readonly schema: DescMessage) {}
+
+  /** Keeps only the steps that can report something, once every `active` flag is known. */
+  finish(): void {
+    this.evaluators = this.steps.filter((s) => s.ownRule || s.child?.active === true).map((s) => s.run);
+  }
+
+  evaluate(message: object, ctx: EvalContext): void {
+    const evaluators = this.evaluators;
+    for (let i = 0; i < evaluators.length; i++) {
+      evaluators[i]!(message as Fields, ctx);
+      if (ctx.stopped) return;
+    }
+  }
+}
+
+const cache = new WeakMap<DescMessage, PlannedMessage>();
+
+/**
+ * Plans (once per type, cached by descriptor) the validator of `schema` and
+ * of every message type reachable from it. Throws a `PlanError` when a rule
+ * cannot be honoured; a failed plan is not cached, so every later call throws
+ * the same error.
+ */
+export function planValidator(schema: DescMessage): MessageValidator {
+  const cached = cache.get(schema);
+  if (cached !== undefined) return cached;
+  const created: PlannedMessage[] = [];
+  try {
+    const root = planMessage(schema, created);
+    // A type is active when it has its own rules or contains an active type;
+    // recursive types (Struct, Value) need the fixed point.
+    for (const plan of created) plan.active = plan.steps.some((s) => s.ownRule);
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const plan of created) {
+        if (!plan.active && plan.steps.some((s) => s.child?.active === true)) {
+          plan.active = true;
+          changed = true;
+        }
+      }
+    }
+    for (const plan of created) plan.finish();
+    return root;
+  } catch (error) {
+    for (const plan of created) cache.delete(plan.schema);
+    throw error;
+  }
+}
+
+function planMessage(schema: DescMessage, created: PlannedMessage[]): PlannedMessage {
+  const cached = cache.get(schema);
+  if (cached !== undefined) return cached;
+  const plan = new PlannedMessage(schema);
+  cache.set(schema, plan);
+  created.push(plan);
+  // `disabled` skips every rule of the message and of what it contains;
+  // `ignored` tells generators to emit no validator at all, which has the
+  // same effect when the message is reached from a parent.
+  if (isTrue(schema, disabledOption) || isTrue(schema, ignoredOption)) return plan;
+  for (const member of schema.members) {
+    if (member.kind === "oneof") {
+      const step = planOneof(member);
+      if (step !== undefined) plan.steps.push(step);
+      for (const field of member.fields) pushStep(plan, planField(field, created));
+    } else {
+      pushStep(plan, planField(member, created));
+    }
+  }
+  return plan;
+}
+
+function isTrue(schema: DescMessage, option: typeof disabledOption): boolean {
+  return hasOption(schema, option) && getOption(schema, option);
+}
+
+function pushStep(plan: PlannedMessage, step: PlannedStep | undefined): void {
+  if (step !== undefined) plan.steps.push(step);
+}
+
+function planOneof(oneof: DescOneof): PlannedStep | undefined {
+  if (!hasOption(oneof, oneofRequiredOption) || !getOption(oneof, oneofRequiredOption)) return undefined;
+  const localName = oneof.localName;
+  const name = oneof.name;
+  const message = oneofMessages.required(oneofMemberNames(oneof));
+  return {
+    ownRule: true,
+    child: undefined,
+    run: (m, ctx) => {
+      if ((m[localName] as { case: string | undefined }).case !== undefined) return;
+      ctx.path.push(name);
+      ctx.report("oneof.required", message);
+      ctx.path.pop();
+    },
+  };
+}
+
+/** Reads a field's value; `undefined` when a message, oneof member or proto3 optional field is unset. */
+function accessor(field: DescField): (m: Fields) => unknown {
+  const localName = field.localName;
+  if (field.oneof !== undefined) {
+    const oneofName = field.oneof.localName;
+    return (m) => {
+      const selected = m[oneofName] as { case: string | undefined; value?: unknown };
+      return selected.case === localName ? selected.value : undefined;
+    };
+  }
+  return (m) => m[localName];
+}
+
+function describeField(field: DescField): string {
+  switch (field.fieldKind) {
+    case "scalar":
+      return `a ${ScalarType[field.scalar].toLowerCase()} field`;
+    case "enum":
+      return `an enum field (${field.enum.typeName})`;
+    case "message":
+      return `a message field (${field.message.typeName})`;
+    case "list":
+      return `a repeated field`;
+    case "map":
+      return `a map field`;
+  }
+}
+
+function planField(field: DescField, created: PlannedMessage[]): PlannedStep | undefined {
+  const site: RuleSite = { field: fieldFullName(field), target: describeField(field) };
+  let rules: FieldRules | undefined;
+  if (hasOption(field, rulesOption)) {
+    rules = getOption(field, rulesOption);
+    setRuleNames(rules, FieldRulesSchema, "field", site);
+  }
+  const messageRules = rules?.message !== undefined ? planMessageRules(rules.message, site) : undefined;
+  switch (field.fieldKind) {
+    case "scalar":
+    case "enum":
+      rejectMessageRules(messageRules, site);
+      return planSingularValue(field, planTypeRules(rules?.type, targetOf(field), site).check);
+    case "message":
+      return planMessageField(field, rules, messageRules, site, created);
+    case "list":
+      return planListField(field, rules, messageRules, site, created);
+    case "map":
+      return planMapField(field, rules, messageRules, site, created);
+  }
+}
+
+function targetOf(field: DescField): ValueTarget {
+  switch (field.fieldKind) {
+    case "scalar":
+      return { kind: "scalar", scalar: field.scalar };
+    case "enum":
+      return { kind: "enum", enum: field.enum };
+    case "message":
+      return { kind: "message", message: field.message };
+    case "list":
+      return field.listKind === "scalar"
+        ? { kind: "scalar", scalar: field.scalar }
+        : field.listKind === "enum"
+          ? { kind: "enum", enum: field.enum }
+          : { kind: "message", message: field.message };
+    case "map":
+      return field.mapKind === "scalar"
+        ? { kind: "scalar", scalar: field.scalar }
+        : field.mapKind === "enum"
+          ? { kind: "enum", enum: field.enum }
+          : { kind: "message", message: field.message };
+  }
+}
+
+function rejectMessageRules(plan: MessageRulesPlan | undefined, site: RuleSite): void {
+  if (plan === undefined) return;
+  if (plan.required !== undefined) throw notApplicable(site, "message.required");
+  if (plan.skip) throw notApplicable(site, "message.skip");
+}
+
+function planSingularValue(field: DescField, check: ValueCheck | undefined): PlannedStep | undefined {
+  if (check === undefined) return undefined;
+  const get = accessor(field);
+  const name = field.name;
+  return {
+    ownRule: true,
+    child: undefined,
+    run: (m, ctx) => {
+      const value = get(m);
+      if (value === undefined) return;
+      ctx.path.push(name);
+      check(value, ctx);
+      ctx.path.pop();
+    },
+  };
+}
+
+function planMessageField(
+  field: DescField & { fieldKind: "message" },
+  rules: FieldRules | undefined,
+  messageRules: MessageRulesPlan | undefined,
+  site: RuleSite,
+  created: PlannedMessage[],
+): PlannedStep | undefined {
+  const typed = planTypeRules(rules?.type, targetOf(field), site);
+  const required = [messageRules?.required, typed.required].filter((r): r is RequiredRule => r !== undefined);
+  const check = typed.check;
+  const child = messageRules?.skip === true ? undefined : planMessage(field.message, created);
+  const ownRule = required.length > 0 || check !== undefined;
+  if (!ownRule && child === undefined) return undefined;
+  const get = accessor(field);
+  const name = field.name;
+  return {
+    ownRule,
+    child,
+    run: (m, ctx) => {
+      const value = get(m);
+      if (value === undefined) {
+        if (required.length === 0) return;
+        ctx.path.push(name);
+        for (const r of required) ctx.report(r.ruleId, r.message);
+        ctx.path.pop();
+        return;
+      }
+      if (check === undefined && child?.active !== true) return;
+      ctx.path.push(name);
+      if (check !== undefined) check(value, ctx);
+      if (child?.active === true && !ctx.stopped) child.evaluate(value as object, ctx);
+      ctx.path.pop();
+    },
+  };
+}
+
+function planListField(
+  field: DescField & { fieldKind: "list" },
+  rules: FieldRules | undefined,
+  messageRules: MessageRulesPlan | undefined,
+  site: RuleSite,
+  created: PlannedMessage[],
+): PlannedStep | undefined {
+  const isMessageList = field.listKind === "message";
+  if (messageRules?.required !== undefined) throw notApplicable(site, "message.required");
+  if (messageRules?.skip === true && !isMessageList) throw notApplicable(site, "message.skip");
+  const type = rules?.type;
+  if (type !== undefined && type.case !== undefined && type.case !== "repeated") {
+    throw notApplicable(site, familyRuleId(type));
+  }
+  const repeated =
+    type?.case === "repeated"
+      ? planRepeatedRules(type.value, field.listKind, field.listKind === "scalar" ? field.scalar : undefined, site)
+      : undefined;
+
+  const elementTarget = targetOf(field);
+  const itemSite: RuleSite = { field: site.field, target: `the items of a repeated field (${describeElement(elementTarget)})` };
+  let itemCheck: ValueCheck | undefined;
+  let skipItems = messageRules?.skip === true;
+  if (repeated?.items !== undefined) {
+    const items = repeated.items;
+    setRuleNames(items, FieldRulesSchema, "repeated.items", itemSite);
+    const itemMessageRules = items.message !== undefined ? planMessageRules(items.message, itemSite) : undefined;
+    if (itemMessageRules?.required !== undefined) throw notApplicable(itemSite, "message.required");
+    if (itemMessageRules?.skip === true) {
+      if (!isMessageList) throw notApplicable(itemSite, "message.skip");
+      skipItems = true;
+    }
+    // A presence rule of an element family (items.timestamp.required) always
+    // holds: a list element is never unset.
+    itemCheck = planTypeRules(items.type, elementTarget, itemSite).check;
+  }
+  const child = isMessageList && !skipItems ? planMessage(field.message, created) : undefined;
+  const listCheck = repeated?.check;
+  const ignoreEmpty = repeated?.ignoreEmpty === true;
+  const ownRule = listCheck !== undefined || itemCheck !== undefined;
+  if (!ownRule && child === undefined) return undefined;
+  const localName = field.localName;
+  const name = field.name;
+  return {
+    ownRule,
+    child,
+    run: (m, ctx) => {
+      const list = m[localName] as readonly unknown[];
+      if (list.length === 0 && (ignoreEmpty || listCheck === undefined)) return;
+      const path = ctx.path;
+      path.push(name);
+      if (listCheck !== undefined) listCheck(list, ctx);
+      const recurse = child?.active === true;
+      if (!ctx.stopped && (itemCheck !== undefined || recurse)) {
+        const top = path.length;
+        path.push(0);
+        for (let i = 0; i < list.length; i++) {
+          path[top] = i;
+          const element = list[i];
+          if (itemCheck !== undefined) itemCheck(element, ctx);
+          if (recurse && !ctx.stopped) child.evaluate(element as object, ctx);
+          if (ctx.stopped) break;
+        }
+        path.pop();
+      }
+      path.pop();
+    },
+  };
+}
+
+function planMapField(
+  field: DescField & { fieldKind: "map" },
+  rules: FieldRules | undefined,
+  messageRules: MessageRulesPlan | undefined,
+  site: RuleSite,
+  created: PlannedMessage[],
+): PlannedStep | undefined {
+  if (messageRules?.required !== undefined) throw notApplicable(site, "message.required");
+  if (messageRules?.skip === true && field.mapKind !== "message") throw notApplicable(site, "message.skip");
+  // This package's validate.proto declares no MapRules; any type rule on a map is unsupported.
+  const type = rules?.type;
+  if (type !== undefined && type.case !== undefined) throw notApplicable(site, familyRuleId(type));
+  if (field.mapKind !== "message" || messageRules?.skip === true) return undefined;
+  const child = planMessage(field.message, created);
+  const localName = field.localName;
+  const name = field.name;
+  const quoted = field.mapKey === ScalarType.STRING;
+  return {
+    ownRule: false,
+    child,
+    run: (m, ctx) => {
+      const map = m[localName] as Record<string, object>;
+      const path = ctx.path;
+      path.push(name);
+      const top = path.length;
+      path.push("");
+      for (const key in map) {
+        path[top] = new MapKeySegment(key, quoted);
+        child.evaluate(map[key]!, ctx);
+        if (ctx.stopped) break;
+      }
+      path.pop();
+      path.pop();
+    },
+  };
+}
+
+function describeElement(target: ValueTarget): string {
+  switch (target.kind) {
+    case "scalar":
+      return ScalarType[target.scalar].toLowerCase();
+    case "enum":
+      return target.enum.typeName;
+    case "message":
+      return target.message.typeName;
+  }
+}
+
+/** The rule id to name when a whole family is misplaced: its first set member (`string.min_len`), or the family. */
+function familyRuleId(type: NonNullable<FieldRules["type"]>): string {
+  if (type.case === undefined) return "field";
+  const schema = FAMILY_SCHEMAS[type.case];
+  const first = schema.fields.find((f) => isFieldSet(type.value as never, f));
+  return first === undefined ? type.case : `${type.case}.${first.name}`;
+}

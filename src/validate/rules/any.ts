@@ -1,0 +1,47 @@
+import type { Any } from "@bufbuild/protobuf/wkt";
+import { AnyRulesSchema, type AnyRules } from "../../../gen/validate/validate_pb.js";
+import { combineChecks, type ValueCheck } from "../context.js";
+import { formatList } from "../format.js";
+import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
+import type { MessageFamilyPlan } from "./message.js";
+
+/** Messages of the any family, in protoc-gen-validate's words. */
+export const anyMessages = {
+  required: () => "value is required",
+  in: (list: readonly string[]) => `type URL must be in list ${formatList(list)}`,
+  notIn: (list: readonly string[]) => `type URL must not be in list ${formatList(list)}`,
+};
+
+/**
+ * Plans `(validate.rules).any` on a google.protobuf.Any field: `required`
+ * (the field must be set) and `in` / `not_in` on the type URL. As in
+ * protoc-gen-validate, the packed message itself is not unpacked.
+ */
+export function planAnyRules(rules: AnyRules, site: RuleSite): MessageFamilyPlan {
+  let required = false;
+  const checks: ValueCheck[] = [];
+  for (const name of setRuleNames(rules, AnyRulesSchema, "any", site)) {
+    const ruleId = `any.${name}`;
+    switch (name) {
+      case "required":
+        required = rules.required;
+        break;
+      case "in":
+      case "not_in": {
+        const list = name === "in" ? rules.in : rules.notIn;
+        const set = new Set(list);
+        const mustContain = name === "in";
+        const message = mustContain ? anyMessages.in(list) : anyMessages.notIn(list);
+        const params = { [name]: [...list] };
+        checks.push((value, ctx) => {
+          const typeUrl = (value as Any).typeUrl;
+          if (set.has(typeUrl) !== mustContain) ctx.report(ruleId, message, typeUrl, params);
+        });
+        break;
+      }
+      default:
+        throw unsupportedRule(site, ruleId);
+    }
+  }
+  return { required: required ? { ruleId: "any.required", message: anyMessages.required() } : undefined, check: combineChecks(checks) };
+}

@@ -1,0 +1,59 @@
+import type { DescEnum } from "@bufbuild/protobuf";
+import { EnumRulesSchema, type EnumRules } from "../../../gen/validate/validate_pb.js";
+import { combineChecks, type ValueCheck } from "../context.js";
+import { formatList } from "../format.js";
+import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
+
+/** Messages of the enum family, in protoc-gen-validate's words. */
+export const enumMessages = {
+  const: (expected: number) => `value must equal ${expected}`,
+  definedOnly: () => "value must be one of the defined enum values",
+  in: (list: readonly number[]) => `value must be in list ${formatList(list)}`,
+  notIn: (list: readonly number[]) => `value must not be in list ${formatList(list)}`,
+};
+
+/**
+ * Plans `(validate.rules).enum` on an enum field of type `enumDesc`:
+ * `const`, `defined_only` (the number must be one the enum declares; open
+ * proto3 enums carry undeclared numbers through decoding), `in`, `not_in`.
+ */
+export function planEnumRules(rules: EnumRules, enumDesc: DescEnum, site: RuleSite): ValueCheck | undefined {
+  const checks: ((value: number, ctx: Parameters<ValueCheck>[1]) => void)[] = [];
+  for (const name of setRuleNames(rules, EnumRulesSchema, "enum", site)) {
+    const ruleId = `enum.${name}`;
+    switch (name) {
+      case "const": {
+        const expected = rules.const;
+        const message = enumMessages.const(expected);
+        checks.push((value, ctx) => {
+          if (value !== expected) ctx.report(ruleId, message, value, { const: expected });
+        });
+        break;
+      }
+      case "defined_only": {
+        if (!rules.definedOnly) break;
+        const defined = new Set(enumDesc.values.map((v) => v.number));
+        const message = enumMessages.definedOnly();
+        checks.push((value, ctx) => {
+          if (!defined.has(value)) ctx.report(ruleId, message, value, { defined_only: true });
+        });
+        break;
+      }
+      case "in":
+      case "not_in": {
+        const list = name === "in" ? rules.in : rules.notIn;
+        const set = new Set(list);
+        const mustContain = name === "in";
+        const message = mustContain ? enumMessages.in(list) : enumMessages.notIn(list);
+        const params = { [name]: [...list] };
+        checks.push((value, ctx) => {
+          if (set.has(value) !== mustContain) ctx.report(ruleId, message, value, params);
+        });
+        break;
+      }
+      default:
+        throw unsupportedRule(site, ruleId);
+    }
+  }
+  return combineChecks(checks as ValueCheck[]);
+}

@@ -1,0 +1,103 @@
+import type { Int64Rules, UInt32Rules } from "../../../gen/validate/validate_pb.js";
+import { Int64RulesSchema, UInt32RulesSchema } from "../../../gen/validate/validate_pb.js";
+import { combineChecks, type ValueCheck } from "../context.js";
+import { jsonSafeInteger } from "../format.js";
+import { planRange, type RangeDisplay } from "./range.js";
+import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
+
+/** The members Int64Rules and UInt32Rules share, over their value type. */
+interface IntRules<T> {
+  readonly const: T;
+  readonly lt: T;
+  readonly lte: T;
+  readonly gt: T;
+  readonly gte: T;
+  readonly in: readonly T[];
+  readonly notIn: readonly T[];
+}
+
+/** Messages of the integer families, shared with the JSON validator so both read alike. */
+export const intMessages = {
+  const: (expected: string) => `value must equal ${expected}`,
+  in: (list: string) => `value must be in list ${list}`,
+  notIn: (list: string) => `value must not be in list ${list}`,
+};
+
+/**
+ * Plans `(validate.rules).int64` on an int64 field: `const`, the bounds
+ * (see {@link planRange}), `in`, `not_in` and `ignore_empty` (skip the rules
+ * for 0). Values may arrive as bigint or, for `jstype = JS_STRING` fields,
+ * as decimal strings.
+ */
+export function planInt64Rules(rules: Int64Rules, site: RuleSite): ValueCheck | undefined {
+  const display: RangeDisplay<bigint> = { family: "int64", show: (v) => v.toString(), json: jsonSafeInteger };
+  return planIntRules(rules, setRuleNames(rules, Int64RulesSchema, "int64", site), display, site, 0n, (value) =>
+    typeof value === "bigint" ? value : BigInt(value as string),
+  );
+}
+
+/** Plans `(validate.rules).uint32` on a uint32 field, with the same members as int64. */
+export function planUInt32Rules(rules: UInt32Rules, site: RuleSite): ValueCheck | undefined {
+  const display: RangeDisplay<number> = { family: "uint32", show: String, json: (v) => v };
+  return planIntRules(rules, setRuleNames(rules, UInt32RulesSchema, "uint32", site), display, site, 0, (value) => value as number);
+}
+
+function planIntRules<T extends number | bigint>(
+  rules: IntRules<T>,
+  names: readonly string[],
+  display: RangeDisplay<T>,
+  site: RuleSite,
+  zero: T,
+  convert: (value: unknown) => T,
+): ValueCheck | undefined {
+  const family = display.family;
+  const checks: ((value: T, ctx: Parameters<ValueCheck>[1]) => void)[] = [];
+  let ignoreEmpty = false;
+  const bounds: { lt?: T; lte?: T; gt?: T; gte?: T } = {};
+  for (const name of names) {
+    switch (name) {
+      case "const": {
+        const expected = rules.const;
+        const message = intMessages.const(display.show(expected));
+        const params = { const: display.json(expected) };
+        checks.push((value, ctx) => {
+          if (value !== expected) ctx.report(`${family}.const`, message, display.json(value), params);
+        });
+        break;
+      }
+      case "lt":
+      case "lte":
+      case "gt":
+      case "gte":
+        bounds[name] = rules[name];
+        break;
+      case "in":
+      case "not_in": {
+        const list = name === "in" ? rules.in : rules.notIn;
+        const set = new Set<T>(list);
+        const shown = `[${list.map((v) => display.show(v)).join(", ")}]`;
+        const mustContain = name === "in";
+        const message = mustContain ? intMessages.in(shown) : intMessages.notIn(shown);
+        const params = { [name]: list.map((v) => display.json(v)) };
+        checks.push((value, ctx) => {
+          if (set.has(value) !== mustContain) ctx.report(`${family}.${name}`, message, display.json(value), params);
+        });
+        break;
+      }
+      case "ignore_empty":
+        ignoreEmpty = true;
+        break;
+      default:
+        throw unsupportedRule(site, `${family}.${name}`);
+    }
+  }
+  const range = planRange(bounds, display, site);
+  if (range !== undefined) checks.splice(names.includes("const") ? 1 : 0, 0, range);
+  const combined = combineChecks(checks as unknown as ValueCheck[]);
+  if (combined === undefined) return undefined;
+  return (value, ctx) => {
+    const converted = convert(value);
+    if (ignoreEmpty && converted === zero) return;
+    combined(converted, ctx);
+  };
+}
