@@ -1,0 +1,3 @@
+
+"
+edge-eu-west-1a-17edge-eu-west	acme-prodacme-prod-node-4(ÿÿÿÿÿÿÿÿÿ
