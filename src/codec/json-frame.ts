@@ -1,6 +1,6 @@
 import { fromJsonString, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { isFieldError } from "@bufbuild/protobuf/reflect";
-import { assertNoPrototypeKey, decodeError, messageOf, type DecodeContext } from "./decode-context.js";
+import { decodeError, messageOf, type DecodeContext } from "./decode-context.js";
 import type { Frame } from "./framer.js";
 import { findJsonSyntaxError } from "./json-syntax.js";
 import { advanceLineColumn, decodeUtf8, lineColumnOfIndex, type LineColumn } from "./utf8.js";
@@ -32,6 +32,10 @@ export function decodeJsonFrame<Desc extends DescMessage>(context: DecodeContext
     if (syntax !== undefined) throw decodeError(context, syntax.reason, index, lineColumnOfIndex(text, syntax.index, start), { cause: error });
     throw decodeError(context, `invalid JSON: ${messageOf(error)}`, index, start, { cause: error });
   }
+  if (hasPrototypeKey(value)) {
+    // protobuf-es would store it in a plain object and replace that object's prototype (see prototype-keys.ts).
+    throw decodeError(context, 'the key "__proto__" is not supported (it cannot be stored safely)', index, locateKey(text, ["__proto__"], false, start) ?? start);
+  }
   let message: MessageShape<Desc>;
   try {
     // fromJsonString parses again, but rejects duplicate keys, which JSON.parse silently merges.
@@ -40,8 +44,19 @@ export function decodeJsonFrame<Desc extends DescMessage>(context: DecodeContext
     const { reason, keys, last } = describeJsonError(error);
     throw decodeError(context, reason, index, locateKey(text, keys, last, start) ?? start, { cause: error });
   }
-  assertNoPrototypeKey(context, message, index, locateKey(text, ["__proto__"], false, start) ?? start);
   return { message, text, value };
+}
+
+/** Whether any object in a parsed JSON value has an own `__proto__` key (iterative: the framer bounds depth, but cheaply). */
+function hasPrototypeKey(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next !== "object" || next === null) continue;
+    if (!Array.isArray(next) && Object.prototype.hasOwnProperty.call(next, "__proto__")) return true;
+    for (const child of Object.values(next)) pending.push(child);
+  }
+  return false;
 }
 
 /** Strips protobuf-es' `cannot decode ... from JSON:` framing (DecodeError adds its own) and names the keys to point at. */

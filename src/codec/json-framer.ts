@@ -34,7 +34,8 @@ interface OpenValue {
   /** Bytes of the value from chunks already consumed. */
   readonly chunks: Uint8Array[];
   length: number;
-  depth: number;
+  /** The open brackets, innermost last, so a mismatched closer is caught where it is. */
+  readonly openers: number[];
   inString: boolean;
   escaped: boolean;
 }
@@ -181,7 +182,7 @@ export class JsonFramer implements Framer {
     else if (byte === Byte.Quote) kind = "string";
     else if (byte === 0x2d || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7a)) kind = "scalar";
     else throw new FramingError(`unexpected ${describeByte(byte)} where a JSON value should start`, this.here(), this.index);
-    this.value = { kind, line: this.line, column: this.column, offset: this.offset, chunks: [], length: 0, depth: kind === "container" ? 1 : 0, inString: kind === "string", escaped: false };
+    this.value = { kind, line: this.line, column: this.column, offset: this.offset, chunks: [], length: 0, openers: kind === "container" ? [byte] : [], inString: kind === "string", escaped: false };
     return true;
   }
 
@@ -206,11 +207,15 @@ export class JsonFramer implements Framer {
     if (value.kind === "scalar") return isDelimiter(byte) ? "exclusive" : "open";
     if (byte === Byte.Quote) value.inString = true;
     else if (byte === Byte.OpenBrace || byte === Byte.OpenBracket) {
-      if (++value.depth > MAX_JSON_DEPTH) {
+      if (value.openers.push(byte) > MAX_JSON_DEPTH) {
         throw new FramingError(`JSON nests deeper than ${MAX_JSON_DEPTH} levels`, this.here(), this.index);
       }
     } else if (byte === Byte.CloseBrace || byte === Byte.CloseBracket) {
-      if (--value.depth === 0) return "inclusive";
+      const expected = value.openers.pop() === Byte.OpenBrace ? Byte.CloseBrace : Byte.CloseBracket;
+      if (byte !== expected) {
+        throw new FramingError(`invalid JSON: unexpected ${describeByte(byte)} where ${describeByte(expected)} should close`, this.here(), this.index);
+      }
+      if (value.openers.length === 0) return "inclusive";
     }
     return "open";
   }

@@ -18,6 +18,8 @@ export function locateTextFault(text: string, message: string, parse: (prefix: s
       return error instanceof Error && error.message === message;
     }
   };
+  // A parser that ran out of input failed at the end, and so does every shorter prefix.
+  if (/unexpected end of input/.test(message)) return lineColumnOfIndex(text, text.length);
   const lineEnds: number[] = [];
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineEnds.push(i + 1);
   if (lineEnds[lineEnds.length - 1] !== text.length) lineEnds.push(text.length);

@@ -1,0 +1,211 @@
+import { suite, test } from "node:test";
+import assert from "node:assert/strict";
+import { create, equals, toBinary } from "@bufbuild/protobuf";
+import { TraceSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
+import { NodeSchema } from "../../gen/envoy/config/core/v3/base_pb.js";
+import { StreamReverseTunnelsRequestSchema } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
+import { fullRequest, fullTrace } from "../../test/full-messages.testdata.js";
+import { decode, encode, isDecodeError, type DecodeError } from "./index.js";
+import { envoyTraceText, errorOf, utf8 } from "./codec.testdata.js";
+
+function decodeError(run: () => unknown): DecodeError {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(isDecodeError(error), `expected a DecodeError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail("expected a DecodeError");
+}
+
+suite("decode()", () => {
+  test("decodes the real Envoy trace from text format", () => {
+    const [trace, ...rest] = decode(TraceSchema, envoyTraceText, "text");
+    assert.equal(rest.length, 0);
+    assert.equal(trace!.connection?.localAddress?.address.case, "socketAddress");
+    assert.equal(trace!.connection?.remoteAddress?.address.value?.$typeName, "envoy.api.v2.core.SocketAddress");
+    assert.equal(trace!.events.length, 6);
+    assert.deepEqual(trace!.events[0]!.timestamp, { $typeName: "google.protobuf.Timestamp", seconds: 1525207293n, nanos: 216737962 });
+    const firstRead = trace!.events[0]!.eventSelector;
+    assert.equal(firstRead.case, "read");
+    assert.equal(new TextDecoder().decode(firstRead.value!.data.subarray(0, 24)), "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+  });
+
+  test("reads one binary message, and an empty binary input as one empty message", () => {
+    assert.ok(equals(TraceSchema, decode(TraceSchema, toBinary(TraceSchema, fullTrace), "binary")[0]!, fullTrace));
+    assert.deepEqual(decode(TraceSchema, new Uint8Array(0), "binary"), [create(TraceSchema)]);
+  });
+
+  test("reads an empty delimited, json or ndjson input as no message", () => {
+    for (const format of ["delimited", "json", "ndjson"] as const) assert.deepEqual(decode(TraceSchema, new Uint8Array(0), format), []);
+  });
+
+  test("reads a JSON object, an array and concatenated objects", () => {
+    const one = '{"connection":{"id":"7"}}';
+    assert.equal(decode(TraceSchema, utf8(one), "json").length, 1);
+    assert.equal(decode(TraceSchema, utf8(`[${one}, ${one},\n${one}]`), "json").length, 3);
+    assert.equal(decode(TraceSchema, utf8(`{\n  "connection": {}\n}\n{\n  "events": []\n}${one}`), "json").length, 3);
+    assert.deepEqual(decode(TraceSchema, utf8("[]"), "json"), []);
+  });
+
+  test("accepts proto field names and a byte order mark in JSON", () => {
+    const [trace] = decode(TraceSchema, utf8('\uFEFF{"connection":{"local_address":{"pipe":{"path":"/p"}}}}'), "json");
+    assert.equal(trace!.connection?.localAddress?.address.case, "pipe");
+  });
+
+  test("keeps 64-bit values exact in JSON given as strings or numbers", () => {
+    const [a, b] = decode(TraceSchema, utf8('{"connection":{"id":"18446744073709551615"}}\n{"connection":{"id":9007199254740993}}'), "ndjson");
+    assert.equal(a!.connection?.id, 18446744073709551615n);
+    // A JSON number above 2^53 has already lost precision in JSON.parse; the string form is the exact one.
+    assert.equal(typeof b!.connection?.id, "bigint");
+  });
+
+  test("reads fully populated messages with an Any through every format", () => {
+    for (const format of ["binary", "delimited", "json", "ndjson", "text"] as const) {
+      const [back] = decode(StreamReverseTunnelsRequestSchema, encode(StreamReverseTunnelsRequestSchema, [fullRequest], format), format);
+      assert.ok(equals(StreamReverseTunnelsRequestSchema, back!, fullRequest), format);
+    }
+  });
+
+  test("refuses a delimited length over the limit before allocating", () => {
+    // A 6-byte varint declaring 2^40 bytes.
+    const error = decodeError(() => decode(TraceSchema, Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x20), "delimited"));
+    assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from delimited: message length 1099511627776 exceeds the limit of 67108864 bytes at byte 0");
+    assert.deepEqual(error.location, { index: 0, position: { offset: 0 } });
+  });
+
+  test("names the index and offset of a truncated delimited message", () => {
+    const two = encode(TraceSchema, [fullTrace, fullTrace], "delimited");
+    const error = decodeError(() => decode(TraceSchema, two.subarray(0, two.length - 3), "delimited", { fileName: "x.pbdelim" }));
+    const secondStart = two.length / 2;
+    assert.equal(
+      error.message,
+      `cannot decode envoy.data.tap.v2alpha.Trace from delimited: unexpected end of input: the message declares ${secondStart - 2} bytes but only ${secondStart - 5} follow at byte ${secondStart}`,
+    );
+    assert.deepEqual(error.location, { fileName: "x.pbdelim", index: 1, position: { offset: secondStart } });
+  });
+
+  test("points at the field of a truncated binary message, never leaking a RangeError", () => {
+    const error = decodeError(() => decode(TraceSchema, Uint8Array.of(0x12, 0x02, 0x0a, 0x00, 0x0a, 0x05, 0x08), "binary"));
+    assert.equal(
+      error.message,
+      "cannot decode envoy.data.tap.v2alpha.Trace from binary: unexpected end of input in field connection: it declares 5 bytes but only 1 remain at byte 4",
+    );
+    assert.equal(error.location.path, "connection");
+    assert.ok(error.cause instanceof RangeError);
+  });
+
+  test("names an invalid wire type inside a nested message with its path", () => {
+    // events[0] {}, events[1] { read { a tag of field 1 (data) with wire type 7 } }
+    const error = decodeError(() => decode(TraceSchema, Uint8Array.of(0x12, 0x00, 0x12, 0x03, 0x12, 0x01, 0x0f), "binary"));
+    assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from binary: invalid wire type 7 in field events[1].read.data at byte 6");
+  });
+
+  test("reports invalid UTF-8 in a binary string field", () => {
+    // node { id: 0xff }
+    const error = decodeError(() => decode(StreamReverseTunnelsRequestSchema, Uint8Array.of(0x0a, 0x03, 0x0a, 0x01, 0xff), "binary"));
+    assert.equal(
+      error.message,
+      "cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest from binary: invalid UTF-8 in field node.id at byte 2",
+    );
+  });
+
+  test("reports a delimited message's fault at its absolute offset", () => {
+    const good = encode(TraceSchema, [fullTrace], "delimited");
+    const bad = Uint8Array.of(0x02, 0x0a, 0x05);
+    const error = decodeError(() => decode(TraceSchema, Uint8Array.from([...good, ...bad]), "delimited"));
+    assert.equal(
+      error.message,
+      `cannot decode envoy.data.tap.v2alpha.Trace from delimited: unexpected end of input in field connection: it declares 5 bytes but only 0 remain at byte ${good.length + 1}`,
+    );
+    assert.equal(error.location.index, 1);
+  });
+
+  test("reports a JSON field error at its key", () => {
+    const error = decodeError(() => decode(TraceSchema, utf8('{\n  "connection": {\n    "id": "x"\n  }\n}'), "json"));
+    assert.equal(
+      error.message,
+      "cannot decode envoy.data.tap.v2alpha.Trace from json: field envoy.data.tap.v2alpha.Connection.id: expected bigint (uint64): x out of range at line 3:5",
+    );
+  });
+
+  test("reports an unknown JSON field unless asked to ignore it", () => {
+    const input = utf8('{"connection":{},\n "bogus": 1}');
+    const error = decodeError(() => decode(TraceSchema, input, "json"));
+    assert.equal(error.message, 'cannot decode envoy.data.tap.v2alpha.Trace from json: key "bogus" is unknown at line 2:2');
+    assert.equal(decode(TraceSchema, input, "json", { ignoreUnknownJsonFields: true }).length, 1);
+  });
+
+  test("reports duplicate JSON keys and two oneof members", () => {
+    assert.equal(
+      decodeError(() => decode(TraceSchema, utf8('{"events":[],\n"events":[]}'), "json")).message,
+      'cannot decode envoy.data.tap.v2alpha.Trace from json: duplicate object key "events" at line 2:1',
+    );
+    assert.equal(
+      decodeError(() => decode(TraceSchema, utf8('{"events":[{"read":{},\n "write":{}}]}'), "json")).message,
+      "cannot decode envoy.data.tap.v2alpha.Trace from json: oneof envoy.data.tap.v2alpha.Event.event_selector: oneof set multiple times by read and write at line 2:2",
+    );
+  });
+
+  test("reports JSON syntax errors with line and column", () => {
+    const error = decodeError(() => decode(TraceSchema, utf8('[{"connection": {\n "id": 1,}}]'), "json"));
+    assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from json: invalid JSON: expected a property name in double quotes, got '}' at line 2:10");
+    assert.equal(
+      decodeError(() => decode(TraceSchema, utf8('{"connection": {}}\n{"events": [}'), "json")).message,
+      "cannot decode envoy.data.tap.v2alpha.Trace from json: invalid JSON: unexpected '}' where ']' should close at line 2:13",
+    );
+  });
+
+  test("reports invalid UTF-8 in JSON at its line and column", () => {
+    const input = Uint8Array.from([...utf8('{"connection":{"localAddress":{"pipe":{"path":"é'), 0xff, ...utf8('"}}}}')]);
+    const error = decodeError(() => decode(TraceSchema, input, "json"));
+    assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from json: invalid UTF-8 at line 1:49");
+  });
+
+  test("refuses deeply nested JSON with a DecodeError, not a stack overflow", () => {
+    // The 101st bracket is the 98th repetition's: column 31 + 97 * 5.
+    const deep = `{"node":{"metadata":{"fields":${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}}}}`;
+    const error = decodeError(() => decode(StreamReverseTunnelsRequestSchema, utf8(deep), "json"));
+    assert.equal(
+      error.message,
+      "cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest from json: JSON nests deeper than 100 levels at line 1:516",
+    );
+  });
+
+  test("refuses __proto__ keys without polluting any prototype", () => {
+    const request = decodeError(() =>
+      decode(StreamReverseTunnelsRequestSchema, utf8('{"node":{"metadata":{"__proto__":{"polluted":true}}}}'), "json"),
+    );
+    assert.equal(
+      request.message,
+      'cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest from json: the key "__proto__" is not supported (it cannot be stored safely) at line 1:22',
+    );
+    const node = decodeError(() => decode(NodeSchema, utf8('dynamic_parameters { key: "__proto__" value { params { key: "a" value: "b" } } }'), "text"));
+    assert.equal(node.message, 'cannot decode envoy.config.core.v3.Node from text: map key "__proto__" in dynamic_parameters is not supported (it cannot be stored safely) at line 1:1');
+    assert.equal(
+      decodeError(() => decode(TraceSchema, utf8('{"__proto__":{"polluted":true}}'), "json")).message,
+      'cannot decode envoy.data.tap.v2alpha.Trace from json: the key "__proto__" is not supported (it cannot be stored safely) at line 1:2',
+    );
+    assert.equal(({} as Record<string, unknown>)["polluted"], undefined);
+  });
+
+  test("reports a text-format fault at its token", () => {
+    const unknown = decodeError(() => decode(TraceSchema, utf8("connection {\n  idd: 1\n}"), "text", { fileName: "t.pb_text" }));
+    assert.equal(unknown.message, 'cannot decode envoy.data.tap.v2alpha.Trace from text: unknown field "idd" for message envoy.data.tap.v2alpha.Connection at line 2:3');
+    assert.deepEqual(unknown.location, { fileName: "t.pb_text", index: 0, position: { line: 2, column: 3 } });
+    const wrongType = decodeError(() => decode(TraceSchema, utf8('connection {\n  id: 1\n  local_address { pipe { mode: "x" } }\n}'), "text"));
+    assert.equal(wrongType.message, "cannot decode envoy.data.tap.v2alpha.Trace from text: expected an integer, got a string at line 3:32");
+    const unclosed = decodeError(() => decode(TraceSchema, utf8("events {\n  read {}\n"), "text"));
+    assert.equal(unclosed.message, 'cannot decode envoy.data.tap.v2alpha.Trace from text: unexpected end of input, expected "}" at line 3:1');
+  });
+
+  test("reports invalid UTF-8 in text format", () => {
+    const input = Uint8Array.from([...utf8('connection {\n  local_address { pipe { path: "'), 0xc3, 0x28, ...utf8('" } }\n}')]);
+    assert.equal(decodeError(() => decode(TraceSchema, input, "text")).message, "cannot decode envoy.data.tap.v2alpha.Trace from text: invalid UTF-8 at line 2:33");
+  });
+
+  test("refuses a binary or text input over the limit", async () => {
+    const error = await errorOf(() => decode(TraceSchema, new Uint8Array(11), "binary", { maxMessageBytes: 10 }));
+    assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from binary: the input is one message and exceeds the limit of 10 bytes at byte 0");
+  });
+});
