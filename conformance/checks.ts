@@ -83,13 +83,18 @@ function checkBinary(ctx: CaseContext): void {
 /**
  * The case's text form reads to the same message as its input; the text the
  * codec prints reads back to the same message and prints identically; and the
- * text's message encodes to the case's binary.
+ * text's message equals the case's binary (byte for byte where the case
+ * spells the bytes out).
  */
 function checkText(ctx: CaseContext): void {
   const { testCase, codec, schema } = ctx;
   const fromText = codec.fromText(schema, testCase.text);
   expectEqualMessages(codec, schema, fromText, inputMessage(ctx), "text form vs input");
-  expectBytes(codec.toBinary(schema, fromText), knownBinary(ctx), "binary of the text form");
+  const bytes = knownBinary(ctx);
+  expectEqualMessages(codec, schema, fromText, codec.fromBinary(schema, bytes), "text form vs the case's binary");
+  // Byte equality only where the case spells its bytes out: a map's entries
+  // may be written in any order, so two encodings of one message can differ.
+  if (testCase.binary) expectBytes(codec.toBinary(schema, fromText), testCase.binary, "binary of the text form vs the case's binaryHex");
   const printed = codec.toText(schema, fromText);
   const reread = codec.fromText(schema, printed);
   expectEqualMessages(codec, schema, reread, fromText, "printed text read back");
