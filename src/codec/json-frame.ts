@@ -41,7 +41,7 @@ export function decodeJsonFrame<Desc extends DescMessage>(context: DecodeContext
     // fromJsonString parses again, but rejects duplicate keys, which JSON.parse silently merges.
     message = fromJsonString(context.schema as Desc, text, { registry: context.registry, ignoreUnknownFields: context.ignoreUnknownJsonFields });
   } catch (error) {
-    const { reason, keys, last } = describeJsonError(error);
+    const { reason, keys, last } = describeJsonError(error, context.schema.typeName);
     throw decodeError(context, reason, index, locateKey(text, keys, last, start) ?? start, { cause: error });
   }
   return { message, text, value };
@@ -60,7 +60,7 @@ function hasPrototypeKey(value: unknown): boolean {
 }
 
 /** Strips protobuf-es' `cannot decode ... from JSON:` framing (DecodeError adds its own) and names the keys to point at. */
-function describeJsonError(error: unknown): { reason: string; keys: string[]; last: boolean } {
+function describeJsonError(error: unknown, rootTypeName: string): { reason: string; keys: string[]; last: boolean } {
   const text = messageOf(error);
   const framed = /^cannot decode (message|field|oneof) (\S+) from JSON: ([\s\S]*)$/.exec(text);
   const detail = framed ? framed[3]! : text;
@@ -73,7 +73,7 @@ function describeJsonError(error: unknown): { reason: string; keys: string[]; la
   }
   const quotedKey = /(?:key|object key) "((?:[^"\\]|\\.)*)"/.exec(detail);
   if (quotedKey) keys.push(quotedKey[1]!);
-  const reason = framed && framed[1] !== "message" ? `${framed[1]} ${framed[2]}: ${detail}` : detail;
+  const reason = framed && (framed[1] !== "message" || framed[2] !== rootTypeName) ? `${framed[1]} ${framed[2]}: ${detail}` : detail;
   // A duplicate or a second oneof member is the later occurrence.
   return { reason, keys, last: /duplicate|multiple/.test(detail) };
 }
