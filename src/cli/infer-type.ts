@@ -30,7 +30,7 @@ export function inferType(names: ReadonlySet<string>, spelling: "json" | "text")
     }
   }
   if (best.length === 1) return { ok: true, schema: best[0]!.schema };
-  return { ok: false, candidates: best.map((e) => e.shortName) };
+  return { ok: false, candidates: best.map((e) => e.shortName).sort() };
 }
 
 function scoreType(schema: DescMessage, names: ReadonlySet<string>, spelling: "json" | "text"): number {

@@ -55,7 +55,8 @@ export function parseOptions(
       case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
         return { ok: false, error: `unexpected argument ${quoted}; ${seeHelp}` };
       case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
-        const option = /^(-[-\w]+)/.exec(quoted)?.[1] ?? quoted;
+        // `-t, --type <value>`: name the long form, which the help lists.
+        const option = /(--[\w-]+)/.exec(quoted)?.[1] ?? /^(-\w)/.exec(quoted)?.[1] ?? quoted;
         const reason = message.includes("does not take")
           ? `option ${option} does not take a value`
           : `option ${option} needs a value`;

@@ -67,7 +67,8 @@ export function humanReporter(io: CliIO): Reporter {
 export function formatProblem(problem: Problem, c = colorsFor({ isTTY: false, write: async () => {} }, {})): string {
   const location = c.bold(formatLocation(problem));
   const severity = problem.severity === "warning" ? `${c.yellow("warning:")} ` : "";
-  const path = problem.path === "" ? "" : `${problem.path}: `;
+  // A decode error's reason already names the field it stopped in.
+  const path = problem.path === "" || problem.kind === "decode" ? "" : `${problem.path}: `;
   const rule = problem.ruleId === undefined ? "" : ` ${c.dim(`[${problem.ruleId}]`)}`;
   return `${location}: ${severity}${path}${problem.message}${rule}`;
 }

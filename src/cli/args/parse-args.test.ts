@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { suite, test } from "node:test";
+import { parseConvertArgs } from "./convert-args.js";
+import { parseSchemaArgs } from "./schema-args.js";
+import { parseTypesArgs } from "./types-args.js";
+import { parseValidateArgs } from "./validate-args.js";
+
+suite("parseValidateArgs()", () => {
+  test("reads paths, stdin and every option", () => {
+    assert.deepEqual(parseValidateArgs(["--type", "Trace", "-f", "ndjson", "--strict", "--json", "a", "-", "dir/"]), {
+      ok: true,
+      help: false,
+      options: { paths: ["a", "-", "dir/"], type: "Trace", format: "ndjson", strict: true, json: true },
+    });
+  });
+
+  test("leaves type and format out when not given", () => {
+    assert.deepEqual(parseValidateArgs(["x.pb"]), { ok: true, help: false, options: { paths: ["x.pb"], strict: false, json: false } });
+  });
+
+  test("answers --help even next to a broken option", () => {
+    assert.deepEqual(parseValidateArgs(["--bogus", "-h"]), { ok: true, help: true });
+  });
+
+  test("rejects an unknown option with a pointer to the help", () => {
+    assert.deepEqual(parseValidateArgs(["--bogus", "x"]), { ok: false, error: "unknown option --bogus; see envoy-tap-tunnel validate --help" });
+  });
+
+  test("rejects a missing option value", () => {
+    assert.deepEqual(parseValidateArgs(["x", "--type"]), { ok: false, error: "option --type needs a value; see envoy-tap-tunnel validate --help" });
+  });
+
+  test("rejects an unknown format, naming the known ones", () => {
+    assert.deepEqual(parseValidateArgs(["--format", "yaml", "x"]), {
+      ok: false,
+      error: '--format must be one of binary, delimited, json, ndjson, text, not "yaml"',
+    });
+  });
+
+  test("needs a path, and reads stdin at most once", () => {
+    assert.deepEqual(parseValidateArgs([]), {
+      ok: false,
+      error: "validate needs at least one file, directory or - (standard input); see envoy-tap-tunnel validate --help",
+    });
+    assert.deepEqual(parseValidateArgs(["-", "-"]), { ok: false, error: "standard input (-) can be read only once" });
+  });
+});
+
+suite("parseConvertArgs()", () => {
+  test("defaults to stdin and stdout", () => {
+    assert.deepEqual(parseConvertArgs(["--to", "json"]), {
+      ok: true,
+      help: false,
+      options: { to: "json", input: "-", protoNames: false, pretty: false, allowUnknownLoss: false },
+    });
+  });
+
+  test("reads every option", () => {
+    assert.deepEqual(
+      parseConvertArgs(["-t", "Trace", "--from", "binary", "--to", "json", "--pretty", "--proto-names", "--allow-unknown-loss", "in.pb", "-o", "out.json"]),
+      {
+        ok: true,
+        help: false,
+        options: {
+          type: "Trace",
+          from: "binary",
+          to: "json",
+          input: "in.pb",
+          output: "out.json",
+          protoNames: true,
+          pretty: true,
+          allowUnknownLoss: true,
+        },
+      },
+    );
+  });
+
+  test("rejects two inputs and --pretty for a format that is not json", () => {
+    assert.deepEqual(parseConvertArgs(["a", "b"]), { ok: false, error: "convert reads one input, got 2; see envoy-tap-tunnel convert --help" });
+    assert.deepEqual(parseConvertArgs(["--to", "ndjson", "--pretty"]), { ok: false, error: "--pretty applies to --to json only, not ndjson" });
+  });
+});
+
+suite("parseSchemaArgs() and parseTypesArgs()", () => {
+  test("schema takes exactly one type name", () => {
+    assert.deepEqual(parseSchemaArgs(["Trace"]), { ok: true, help: false, options: { type: "Trace" } });
+    assert.equal(parseSchemaArgs([]).ok, false);
+    assert.deepEqual(parseSchemaArgs(["a", "b"]), { ok: false, error: "schema takes one type name, got 2" });
+  });
+
+  test("types takes --json and no arguments", () => {
+    assert.deepEqual(parseTypesArgs(["--json"]), { ok: true, help: false, options: { json: true } });
+    assert.deepEqual(parseTypesArgs(["x"]), { ok: false, error: "unexpected argument x; see envoy-tap-tunnel types --help" });
+  });
+});

@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { suite, test } from "node:test";
+import { memoryIO } from "../memory-io.testdata.js";
+import { colorsFor } from "./colors.js";
+import { githubAnnotation } from "./github-annotation.js";
+import { formatSummary, type Problem } from "./problem.js";
+import { createReporter, formatProblem } from "./reporter.js";
+
+const jsonProblem: Problem = {
+  kind: "violation",
+  severity: "error",
+  file: "payloads/report.json",
+  index: 0,
+  position: { line: 5, column: 15 },
+  path: "added_tunnels[0].name",
+  ruleId: "string.min_len",
+  message: "value length must be at least 1 characters",
+};
+
+const binaryProblem: Problem = {
+  kind: "violation",
+  severity: "warning",
+  file: "caps/x.Trace.pb",
+  index: 3,
+  position: { offset: 1024 },
+  path: "connection.id",
+  ruleId: "wire.duplicate_field",
+  message: "field 1 appears 2 times, 100%, a,b: c",
+};
+
+suite("formatProblem()", () => {
+  test("prints FILE:LINE:COL: path: message [rule.id]", () => {
+    assert.equal(formatProblem(jsonProblem), "payloads/report.json:5:15: added_tunnels[0].name: value length must be at least 1 characters [string.min_len]");
+  });
+
+  test("prints FILE #INDEX @BYTE and marks warnings", () => {
+    assert.equal(formatProblem(binaryProblem), "caps/x.Trace.pb #3 @1024: warning: connection.id: field 1 appears 2 times, 100%, a,b: c [wire.duplicate_field]");
+  });
+
+  test("prints decode errors without path or rule id, and a message without a position by its index", () => {
+    const decode: Problem = { kind: "decode", severity: "error", file: "x.pb", index: 0, path: "events[1]", message: "cannot decode T from binary: cut" };
+    assert.equal(formatProblem(decode), "x.pb #0: cannot decode T from binary: cut");
+  });
+});
+
+suite("formatSummary()", () => {
+  test("counts in singular and plural, with warnings and errors only when present", () => {
+    assert.equal(formatSummary({ files: 1, messages: 1, invalid: 0, warnings: 0, errors: 0 }), "checked 1 message in 1 file: 0 invalid");
+    assert.equal(
+      formatSummary({ files: 3, messages: 7, invalid: 2, warnings: 1, errors: 2 }),
+      "checked 7 messages in 3 files: 2 invalid, 1 warning, 2 paths not checked",
+    );
+  });
+});
+
+suite("githubAnnotation()", () => {
+  test("annotates a JSON problem at its line and column", () => {
+    assert.equal(
+      githubAnnotation(jsonProblem),
+      "::error file=payloads/report.json,line=5,col=15,title=string.min_len::added_tunnels[0].name: value length must be at least 1 characters",
+    );
+  });
+
+  test("keeps the binary position in the text and escapes % , : and newlines", () => {
+    assert.equal(
+      githubAnnotation({ ...binaryProblem, file: "a,b:c.pb", message: "50%\nnext" }),
+      "::warning file=a%2Cb%3Ac.pb,title=wire.duplicate_field::#3 @1024: connection.id: 50%25%0Anext",
+    );
+  });
+});
+
+suite("colorsFor()", () => {
+  const tty = { isTTY: true, write: async () => {} };
+  test("colors only a terminal, and never with NO_COLOR", () => {
+    assert.equal(colorsFor(tty, {}).red("x"), "\x1b[31mx\x1b[39m");
+    assert.equal(colorsFor(tty, { NO_COLOR: "1" }).red("x"), "x");
+    assert.equal(colorsFor(tty, { TERM: "dumb" }).red("x"), "x");
+    assert.equal(colorsFor({ ...tty, isTTY: false }, {}).red("x"), "x");
+  });
+});
+
+suite("createReporter()", () => {
+  test("adds workflow annotations on GitHub Actions", async () => {
+    const io = memoryIO({ env: { GITHUB_ACTIONS: "true" } });
+    const reporter = createReporter(io, false);
+    await reporter.problem(jsonProblem);
+    await reporter.finish({ files: 1, messages: 1, invalid: 1, warnings: 0, errors: 0 });
+    assert.deepEqual(io.stdout.text().split("\n"), [
+      formatProblem(jsonProblem),
+      githubAnnotation(jsonProblem),
+      "checked 1 message in 1 file: 1 invalid",
+      "",
+    ]);
+  });
+
+  test("prints one JSON document for --json, annotations going to stderr", async () => {
+    const io = memoryIO({ env: { GITHUB_ACTIONS: "true" } });
+    const reporter = createReporter(io, true);
+    await reporter.problem(binaryProblem);
+    await reporter.finish({ files: 1, messages: 4, invalid: 0, warnings: 1, errors: 0 });
+    assert.deepEqual(JSON.parse(io.stdout.text()), {
+      ok: true,
+      summary: { files: 1, messages: 4, invalid: 0, warnings: 1, errors: 0 },
+      problems: [
+        {
+          kind: "violation",
+          severity: "warning",
+          file: "caps/x.Trace.pb",
+          index: 3,
+          offset: 1024,
+          path: "connection.id",
+          ruleId: "wire.duplicate_field",
+          message: "field 1 appears 2 times, 100%, a,b: c",
+        },
+      ],
+      errors: [],
+    });
+    assert.equal(io.stderr.text(), `${githubAnnotation(binaryProblem)}\n`);
+  });
+
+  test("colors lines on a terminal", async () => {
+    const io = memoryIO({ stdoutIsTTY: true });
+    await createReporter(io, false).problem(jsonProblem);
+    assert.equal(
+      io.stdout.text(),
+      "\x1b[1mpayloads/report.json:5:15\x1b[22m: added_tunnels[0].name: value length must be at least 1 characters \x1b[2m[string.min_len]\x1b[22m\n",
+    );
+  });
+});
