@@ -40,7 +40,24 @@ export function checkMessage<Desc extends DescMessage>(
   const place = (v: Violation): Violation => ({ ...v, position: v.position !== undefined ? shift(v.position) : item.position });
   const warnings = [...result.warnings];
   if (schema.typeName === TraceSchema.typeName) warnings.push(...traceWarnings(item.message as Trace));
-  return { violations: result.violations.map(place), warnings: warnings.map(place) };
+  return { violations: byPosition(result.violations.map(place)), warnings: byPosition(warnings.map(place)) };
+}
+
+/**
+ * Orders findings as they appear in the file, so that output reads top to
+ * bottom; the sort is stable, keeping the validator's order at one position.
+ */
+function byPosition(violations: Violation[]): Violation[] {
+  const key = (v: Violation): [number, number] => {
+    const p = v.position;
+    if (p === undefined) return [0, 0];
+    return "offset" in p ? [p.offset, 0] : [p.line, p.column];
+  };
+  return violations.sort((a, b) => {
+    const [a1, a2] = key(a);
+    const [b1, b2] = key(b);
+    return a1 - b1 || a2 - b2;
+  });
 }
 
 /**
