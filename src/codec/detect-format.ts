@@ -92,11 +92,12 @@ function detectFromContent(head: Uint8Array, options: DetectFormatOptions): Form
   const text = printableText(head);
   if (text !== undefined) {
     const body = text.replace(/^\uFEFF/, "").replace(/^\s+/, "");
-    if (body.startsWith("[")) return content("json", "high", "the input starts with '[' (a JSON array)");
-    if (body.startsWith("{")) return jsonOrNdjson(body);
+    // Before JSON: an expanded Any (`[type.googleapis.com/x.Y] {`) starts with '[' too.
     if (/^(#[^\n]*\n\s*)*(\[[\w./]+\]|[A-Za-z_]\w*)\s*[:{<]/.test(body)) {
       return content("text", "high", "the input is printable text starting with a field name followed by ':', '{' or '<' (protobuf text format)");
     }
+    if (body.startsWith("[")) return content("json", "high", "the input starts with '[' (a JSON array)");
+    if (body.startsWith("{")) return jsonOrNdjson(body);
   }
   return binaryOrDelimited(head, options);
 }
