@@ -100,7 +100,7 @@ interface Bounds {
 /**
  * The numeric bounds of an integer rule message that JSON Schema can state:
  * none when `ignore_empty` is set (zero would then be exempt) or when the
- * lower bound exceeds the upper one (protoc-gen-validate then means the
+ * upper bound is not above the lower one (protoc-gen-validate then means the
  * outside of the interval, which needs more than min/max keywords).
  */
 function ruleBounds(rules: RuleTree | undefined): Bounds {
@@ -109,9 +109,11 @@ function ruleBounds(rules: RuleTree | undefined): Bounds {
   const gte = bigintRule(rules, "gte");
   const lt = bigintRule(rules, "lt");
   const lte = bigintRule(rules, "lte");
-  const low = gte ?? (gt !== undefined ? gt + 1n : undefined);
-  const high = lte ?? (lt !== undefined ? lt - 1n : undefined);
-  if (low !== undefined && high !== undefined && low > high) return {};
+  const lower = gte ?? gt;
+  const upper = lte ?? lt;
+  // Like protoc-gen-validate, an upper bound at or below the lower one
+  // (even equal, inclusive bounds) means the outside of the interval.
+  if (lower !== undefined && upper !== undefined && !(upper > lower)) return {};
   return {
     ...(gt !== undefined ? { gt } : {}),
     ...(gte !== undefined ? { gte } : {}),

@@ -21,3 +21,4 @@ export { anyMessages } from "./rules/any.js";
 export { durationMessages } from "./rules/duration.js";
 export { timestampMessages } from "./rules/timestamp.js";
 export { oneofMessages } from "./rules/oneof.js";
+export { validateJson, type ValidateJsonOptions, type JsonValidationResult } from "./validate-json.js";

@@ -1,0 +1,192 @@
+import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
+import { parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
+import { registry } from "../registry.js";
+import { mapAjvErrors, type JsonRepair } from "./ajv-errors.js";
+import { jsonSchemaValidator } from "./ajv-validator.js";
+import type { ValidateOptions } from "./context.js";
+import { duplicateKeys, inspectValue, textDepthOverflow } from "./json-guard.js";
+import { resolveJsonPlace } from "./json-path.js";
+import { LineIndex, locateProtoPath } from "./json-position.js";
+import { formatPath } from "./path.js";
+import { validate } from "./validate.js";
+import { toResult, type ValidationResult, type Violation } from "./violation.js";
+
+/** Options of {@link validateJson}. */
+export interface ValidateJsonOptions extends ValidateOptions {
+  /**
+   * The deepest nesting of objects and arrays accepted; a deeper document is
+   * one `json.depth` violation. By default, 100 (protobuf-es's JSON
+   * recursion limit).
+   */
+  readonly maxDepth?: number;
+}
+
+/** The outcome of {@link validateJson}: the parsed message is included whenever the document parses. */
+export type JsonValidationResult<Desc extends DescMessage> = ValidationResult & { readonly message?: MessageShape<Desc> };
+
+/** Rule ids whose position is the key of a property rather than its value. */
+const KEY_POSITIONED = new Set(["json.unknown_field", "json.duplicate_key", "json.duplicate_name", "json.forbidden_key", "oneof.multiple"]);
+
+/**
+ * Validates a proto3 JSON document of type `schema`, given as text or as an
+ * already parsed value (a string is always taken as JSON text).
+ *
+ * 1. The generated JSON Schema, compiled once per type with ajv, checks the
+ *    encoding (unknown keys, a field under both its names, wrong JSON types,
+ *    bad base64, timestamps, durations, integer ranges, enum names) and every
+ *    rule JSON Schema states natively (required fields, string lengths,
+ *    numeric bounds, item counts, defined enum values, oneof members).
+ * 2. When the encoding is sound, protobuf-es parses the document (with the
+ *    package registry, for `Any`) and the rule engine ({@link validate})
+ *    checks every rule, including those JSON Schema cannot state (duration
+ *    and timestamp bounds, byte lengths).
+ *
+ * A defect found by both is reported once (same path and rule id, the rule
+ * engine's wording): the same list `validateBinary` gives for the same
+ * message. Encoding faults carry `json.*` ids (`json.syntax`, `json.depth`,
+ * `json.duplicate_key`, `json.forbidden_key`, `json.unknown_field`,
+ * `json.duplicate_name`, `json.type`, `json.enum`, `json.base64`,
+ * `json.timestamp`, `json.duration`, `json.int32_range`, `json.int64_range`,
+ * `json.map_key`, `json.any`); when there is one, the rule engine does not
+ * run. Two members of one oneof are `oneof.multiple`, and the later member
+ * is kept (as a binary reader keeps the last one) for the rule engine.
+ *
+ * Violations found in text carry the 1-based line and column of the
+ * offending value (of the key, for key faults and `oneof.multiple`; of the
+ * enclosing object, for a missing field). Violations are in document order.
+ */
+export function validateJson<Desc extends DescMessage>(
+  schema: Desc,
+  json: string | JsonValue,
+  options: ValidateJsonOptions = {},
+): JsonValidationResult<Desc> {
+  const maxDepth = options.maxDepth ?? 100;
+  const text = typeof json === "string" ? json : undefined;
+  let tree: Node | undefined;
+  let value: unknown;
+  const found: Violation[] = [];
+
+  if (text !== undefined) {
+    const overflow = textDepthOverflow(text, maxDepth);
+    if (overflow !== undefined) {
+      return finish([{ path: "", ruleId: "json.depth", message: `document nests deeper than ${maxDepth} levels`, position: new LineIndex(text).position(overflow) }]);
+    }
+    const errors: ParseError[] = [];
+    tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    if (first !== undefined || tree === undefined) {
+      const offset = first?.offset ?? text.length;
+      const reason = first !== undefined ? syntaxReason(printParseErrorCode(first.error)) : "the document is empty";
+      return finish([{ path: "", ruleId: "json.syntax", message: `invalid JSON: ${reason}`, position: new LineIndex(text).position(offset) }]);
+    }
+    try {
+      value = JSON.parse(text);
+    } catch (cause) {
+      // jsonc-parser accepted what JSON.parse did not (it is more lenient
+      // about a few escapes); JSON.parse has the last word.
+      return finish([{ path: "", ruleId: "json.syntax", message: `invalid JSON: ${(cause as Error).message}`, position: { line: 1, column: 1 } }]);
+    }
+    for (const tokens of duplicateKeys(tree)) {
+      const place = resolveJsonPlace(schema, value, tokens, registry);
+      found.push({ path: formatPath(place.segments), ruleId: "json.duplicate_key", message: `key "${tokens[tokens.length - 1]!}" occurs twice in one object` });
+    }
+  } else {
+    value = json;
+  }
+
+  const inspection = inspectValue(value, maxDepth);
+  if (inspection.tooDeep !== undefined) {
+    const place = resolveJsonPlace(schema, value, inspection.tooDeep, registry);
+    return finish([{ path: formatPath(place.segments), ruleId: "json.depth", message: `document nests deeper than ${maxDepth} levels` }]);
+  }
+  for (const tokens of inspection.protoKeys) {
+    const place = resolveJsonPlace(schema, value, tokens, registry);
+    found.push({ path: formatPath(place.segments), ruleId: "json.forbidden_key", message: 'the key "__proto__" is not accepted' });
+  }
+
+  const ajvValidate = jsonSchemaValidator(schema);
+  let repairs: JsonRepair[] = [];
+  if (!ajvValidate(value)) {
+    const mapped = mapAjvErrors(schema, value, ajvValidate.errors ?? [], registry);
+    found.push(...mapped.violations);
+    repairs = mapped.repairs;
+  }
+  if (found.some((v) => v.ruleId.startsWith("json."))) return finish(found);
+
+  let message: MessageShape<Desc>;
+  try {
+    message = fromJson(schema, repair(value, repairs) as JsonValue, { registry });
+  } catch (cause) {
+    // The schema accepted what protobuf-es refuses (an offset that moves a
+    // timestamp past year 9999, an Any of an unknown type, ...).
+    return finish([...found, parseFailure(cause)]);
+  }
+  const rules = validate(schema, message, options);
+  return finish(merge(rules.violations, found), rules.warnings, message);
+
+  function finish(violations: readonly Violation[], warnings: readonly Violation[] = [], parsed?: MessageShape<Desc>): JsonValidationResult<Desc> {
+    let list = text !== undefined && tree !== undefined ? positioned(violations, tree, new LineIndex(text)) : [...violations];
+    if (options.failFast === true) list = list.slice(0, 1);
+    const result = toResult(list, warnings);
+    return parsed === undefined ? result : { ...result, message: parsed };
+  }
+
+  function positioned(violations: readonly Violation[], root: Node, lines: LineIndex): Violation[] {
+    const withOffsets = violations.map((violation, index) => {
+      if (violation.position !== undefined) return { violation, offset: -1, index };
+      const location = locateProtoPath(root, schema, violation.path, registry);
+      const node = KEY_POSITIONED.has(violation.ruleId) && location.key !== undefined ? location.key : location.value;
+      return { violation: { ...violation, position: lines.position(node.offset) }, offset: node.offset, index };
+    });
+    withOffsets.sort((a, b) => a.offset - b.offset || a.index - b.index);
+    return withOffsets.map((v) => v.violation);
+  }
+}
+
+/**
+ * The rule engine's violations, plus ajv's findings it did not make. The
+ * engine's come first and keep their wording: they are what
+ * `validateBinary` reports for the same message.
+ */
+function merge(engine: readonly Violation[], ajv: readonly Violation[]): Violation[] {
+  const seen = new Set(engine.map((v) => `${v.path}\u0000${v.ruleId}`));
+  return [...engine, ...ajv.filter((v) => !seen.has(`${v.path}\u0000${v.ruleId}`))];
+}
+
+/** Drops the keys the ajv mapping asked to drop, on a copy. */
+function repair(value: unknown, repairs: readonly JsonRepair[]): unknown {
+  if (repairs.length === 0) return value;
+  const copy = structuredClone(value);
+  for (const { tokens, removeKeys } of repairs) {
+    let target: unknown = copy;
+    for (const token of tokens) target = Array.isArray(target) ? target[Number(token)] : (target as Record<string, unknown>)[token];
+    if (typeof target === "object" && target !== null) {
+      for (const key of removeKeys) delete (target as Record<string, unknown>)[key];
+    }
+  }
+  return copy;
+}
+
+/** A protobuf-es parse error as a violation, classified by what it names. */
+function parseFailure(cause: unknown): Violation {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  const ruleId = text.includes("google.protobuf.Timestamp")
+    ? "json.timestamp"
+    : text.includes("google.protobuf.Duration")
+      ? "json.duration"
+      : text.includes("base64")
+        ? "json.base64"
+        : text.includes("recursion depth")
+          ? "json.depth"
+          : text.includes("google.protobuf.Any")
+            ? "json.any"
+            : text.includes("out of range")
+              ? "json.range"
+              : "json.type";
+  return { path: "", ruleId, message: text };
+}
+
+function syntaxReason(code: string): string {
+  // "PropertyNameExpected" → "property name expected"
+  return code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}
