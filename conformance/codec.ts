@@ -1,15 +1,11 @@
 import {
   equals,
-  fromBinary,
-  fromJson,
-  toBinary,
-  toJson,
   type DescMessage,
   type JsonValue,
   type Message,
   type Registry,
 } from "@bufbuild/protobuf";
-import { fromText, toText } from "@bufbuild/protobuf/txtpb";
+import { decode, encode } from "../src/codec/index.js";
 import { registry as packageRegistry } from "../src/registry.js";
 
 /**
@@ -35,21 +31,29 @@ export interface ConformanceCodec {
 }
 
 /**
- * Builds a codec whose schemas, and the types an `Any` may pack, come from
- * `registry`.
+ * Builds a codec on the package's own `decode`/`encode` (src/codec), whose
+ * schemas, and the types an `Any` may pack, come from `registry`.
  */
 export function createCodec(registry: Registry): ConformanceCodec {
+  const decodeOne = (schema: DescMessage, bytes: Uint8Array, format: "binary" | "json" | "text"): Message => {
+    const messages = decode(schema, bytes, format, { registry });
+    if (messages.length !== 1) throw new Error(`decode() returned ${messages.length} messages for one ${format} input`);
+    return messages[0]!;
+  };
   return {
     findSchema: (typeName) => registry.getMessage(typeName),
-    fromJson: (schema, json) => fromJson(schema, json, { registry }),
-    toJson: (schema, message) => toJson(schema, message, { registry }),
-    fromBinary: (schema, bytes) => fromBinary(schema, bytes),
-    toBinary: (schema, message) => toBinary(schema, message),
-    fromText: (schema, text) => fromText(schema, text, { registry }),
-    toText: (schema, message) => toText(schema, message, { registry }),
+    fromJson: (schema, json) => decodeOne(schema, utf8.encode(JSON.stringify(json)), "json"),
+    toJson: (schema, message) => JSON.parse(utf8decoder.decode(encode(schema, [message], "json", { registry }))) as JsonValue,
+    fromBinary: (schema, bytes) => decodeOne(schema, bytes, "binary"),
+    toBinary: (schema, message) => encode(schema, [message], "binary", { registry }),
+    fromText: (schema, text) => decodeOne(schema, utf8.encode(text), "text"),
+    toText: (schema, message) => utf8decoder.decode(encode(schema, [message], "text", { registry })),
     equals: (schema, a, b) => equals(schema, a, b, { registry, unpackAny: true }),
   };
 }
 
-/** The package's own messages and registry: what the suite certifies. */
+const utf8 = new TextEncoder();
+const utf8decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** The package's own codec and registry: what the suite certifies. */
 export const packageCodec: ConformanceCodec = createCodec(packageRegistry);

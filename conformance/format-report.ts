@@ -18,7 +18,7 @@ export function formatReport(report: ConformanceReport): string {
   for (const result of report.results) lines.push(...formatResult(result));
   let summary = `${report.passed} passed, ${report.failed} failed`;
   if (report.expectedFailures > 0) summary += `, ${report.expectedFailures} expected failures`;
-  if (report.skipped > 0) summary += `, ${report.skipped} skipped (${report.protocSkipReason ?? "not run"})`;
+  if (report.skipped > 0) summary += `, ${report.skipped} skipped: ${report.protocSkipReason ?? "not run"}`;
   lines.push(summary);
   return lines.join("\n") + "\n";
 }

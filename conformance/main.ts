@@ -12,8 +12,12 @@ const inCi = process.env["CI"] !== undefined && process.env["CI"] !== "false";
 try {
   const report = runConformance({ protoc: inCi ? "require" : "auto" });
   process.stdout.write(formatReport(report));
-  if (report.protocSkipReason !== undefined && !inCi) {
-    process.stderr.write(`conformance: protoc checks skipped: ${report.protocSkipReason}\n`);
+  if (report.protocSkipReason !== undefined) {
+    process.stderr.write(
+      inCi
+        ? `conformance: CI must run the checks against protoc, but ${report.protocSkipReason}\n`
+        : `conformance: protoc checks skipped: ${report.protocSkipReason}\n`,
+    );
   }
   process.exitCode = report.failed > 0 ? 1 : 0;
 } catch (error) {
