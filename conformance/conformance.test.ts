@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { suite, test } from "node:test";
 import { requireTool } from "../test/support/external-tool.js";
-import { loadCases } from "./load-cases.js";
+import { packageCodec } from "./codec.js";
+import { keySpellings } from "./key-spellings.js";
+import { loadCases, type ConformanceCase } from "./load-cases.js";
 import { runConformance, type CheckResult } from "./run.js";
 
 // In CI a missing protoc throws here and fails this file: a green run must
@@ -55,9 +57,32 @@ suite("conformance coverage", () => {
     });
   }
 
-  test("starts from the documented example, with proto-name keys, for every documented message", () => {
+  test("has a documented case (the API reference's example) for every documented message", () => {
     const documented = new Set(cases.filter((c) => c.id.endsWith("/documented")).map((c) => c.typeName));
     assert.deepEqual(documentedMessages.filter((name) => !documented.has(name)), []);
+  });
+
+  /** The JSON input of a case, which every case named below has. */
+  const spellings = (c: ConformanceCase) => {
+    const schema = packageCodec.findSchema(c.typeName);
+    assert.ok(schema && c.input.kind === "json", c.id);
+    return keySpellings(schema, c.input.json);
+  };
+
+  test("spells every key of a documented case as the API reference does (proto names)", () => {
+    for (const c of cases.filter((c) => c.id.endsWith("/documented"))) {
+      assert.deepEqual(spellings(c).jsonNames, [], c.id);
+    }
+  });
+
+  test("spells every key of a camel-case case as a lowerCamelCase JSON name", () => {
+    const camel = cases.filter((c) => c.id.endsWith("/camel-case"));
+    assert.ok(camel.length > 0);
+    for (const c of camel) {
+      const { protoNames, jsonNames } = spellings(c);
+      assert.deepEqual(protoNames, [], c.id);
+      assert.notDeepEqual(jsonNames, [], c.id);
+    }
   });
 
   test("every check of every case ran, or was skipped only for protoc", () => {
