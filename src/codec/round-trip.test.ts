@@ -39,7 +39,7 @@ const arbitraryTrace: fc.Arbitrary<Trace> = fc
       },
       events: events.map((e) => ({
         timestamp: { seconds: e.seconds, nanos: e.nanos },
-        eventSelector: e.write ? { case: "write", value: { data: e.data, endStream: e.endStream } } : { case: "read", value: { data: e.data } },
+        eventSelector: e.write ? { case: "write" as const, value: { data: e.data, endStream: e.endStream } } : { case: "read" as const, value: { data: e.data } },
       })),
     }),
   );
