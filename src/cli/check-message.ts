@@ -1,45 +1,59 @@
-import type { DescMessage } from "@bufbuild/protobuf";
-import type { ReadMessage, Format } from "../codec/index.js";
+import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { TraceSchema, type Trace } from "../index.js";
 import { traceWarnings } from "../tap/index.js";
-import { validate, validateBinary, validateJson, type InputPosition, type Violation } from "../validate/index.js";
+import { validate, validateBinary, validateJson, type InputPosition, type ValidationResult, type Violation } from "../validate/index.js";
+import type { BinaryFrame, JsonFrame } from "./read-frames.js";
 
-/** The findings about one message, with positions made absolute in its file. */
+/** The findings about one message, with positions absolute in its file. */
 export interface MessageFindings {
   readonly violations: readonly Violation[];
   readonly warnings: readonly Violation[];
 }
 
 /**
- * Checks one message read from a file with the validator that sees the most
- * of its encoding: `validateBinary` on the message's own bytes (it finds
- * wire faults, such as two members of a oneof, that decoding hides),
- * `validateJson` on its JSON text (it finds JSON faults and gives
- * line:column), the rule engine for text. Those positions are relative to
- * the message, so they are shifted by where the message starts in the file.
- * Traces also get the relational checks of `traceWarnings`.
+ * Checks one binary message with `validateBinary`, which also finds what
+ * decoding hides (two members of a oneof, a field twice, malformed data)
+ * and decodes the message only once. Its offsets are relative to the
+ * message's bytes, so they are shifted to the file.
  */
-export function checkMessage<Desc extends DescMessage>(
-  schema: Desc,
-  item: ReadMessage<Desc>,
-  format: Format,
+export function checkBinaryFrame(schema: DescMessage, frame: BinaryFrame): MessageFindings {
+  const result = validateBinary(schema, frame.bytes);
+  return findings(schema, result, result.message, frame.position, (p) => ("offset" in p ? { offset: frame.offset + p.offset } : p));
+}
+
+/**
+ * Checks one JSON message with `validateJson`, which reports encoding
+ * faults (unknown keys, wrong types, bad base64) as `json.*` violations with
+ * line:column in the message's text; those are shifted to the file.
+ */
+export function checkJsonFrame(schema: DescMessage, frame: JsonFrame): MessageFindings {
+  const result = validateJson(schema, frame.text);
+  const { line, column } = frame.position;
+  return findings(schema, result, result.message, frame.position, (p) =>
+    "line" in p ? { line: line + p.line - 1, column: p.line === 1 ? column + p.column - 1 : p.column } : p,
+  );
+}
+
+/** Checks a message decoded from text format with the rule engine. */
+export function checkDecodedMessage<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>, position: InputPosition): MessageFindings {
+  return findings(schema, validate(schema, message), message, position, (p) => p);
+}
+
+/**
+ * Adds the relational checks of traces, and places every finding: a shifted
+ * position when it has one, else where its message starts (a missing field
+ * has no position of its own).
+ */
+function findings(
+  schema: DescMessage,
+  result: ValidationResult,
+  message: unknown,
+  start: InputPosition,
+  shift: (position: InputPosition) => InputPosition,
 ): MessageFindings {
-  let result;
-  let shift: (position: InputPosition) => InputPosition = (p) => p;
-  if (item.bytes !== undefined && (format === "binary" || format === "delimited")) {
-    result = validateBinary(schema, item.bytes);
-    const start = messageStartOffset(item, format);
-    shift = (p) => ("offset" in p ? { offset: start + p.offset } : p);
-  } else if (item.json !== undefined) {
-    result = validateJson(schema, item.json.text);
-    const { line, column } = item.json;
-    shift = (p) => ("line" in p ? { line: line + p.line - 1, column: p.line === 1 ? column + p.column - 1 : p.column } : p);
-  } else {
-    result = validate(schema, item.message);
-  }
-  const place = (v: Violation): Violation => ({ ...v, position: v.position !== undefined ? shift(v.position) : item.position });
   const warnings = [...result.warnings];
-  if (schema.typeName === TraceSchema.typeName) warnings.push(...traceWarnings(item.message as Trace));
+  if (message !== undefined && schema.typeName === TraceSchema.typeName) warnings.push(...traceWarnings(message as Trace));
+  const place = (v: Violation): Violation => ({ ...v, position: v.position !== undefined ? shift(v.position) : start });
   return { violations: byPosition(result.violations.map(place)), warnings: byPosition(warnings.map(place)) };
 }
 
@@ -58,24 +72,4 @@ function byPosition(violations: Violation[]): Violation[] {
     const [b1, b2] = key(b);
     return a1 - b1 || a2 - b2;
   });
-}
-
-/**
- * The byte offset of the message's first byte in the file. The reader gives
- * where a size-delimited message's frame starts, its varint length prefix
- * included; the bytes it hands out (and the offsets `validateBinary` reports
- * in them) start after that prefix.
- */
-function messageStartOffset(item: ReadMessage<DescMessage>, format: Format): number {
-  const start = "offset" in item.position ? item.position.offset : 0;
-  return format === "delimited" ? start + varintSize(item.bytes?.length ?? 0) : start;
-}
-
-function varintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80);
-    size++;
-  }
-  return size;
 }

@@ -2,11 +2,12 @@ import type { DescMessage } from "@bufbuild/protobuf";
 import { detectFormat, isDecodeError, readMessages, type DecodeError } from "../../codec/index.js";
 import type { Violation } from "../../validate/index.js";
 import type { ValidateOptions } from "../args/validate-args.js";
-import { checkMessage } from "../check-message.js";
+import { checkBinaryFrame, checkDecodedMessage, checkJsonFrame, type MessageFindings } from "../check-message.js";
 import { CliError, ExitCode, isCliError, oneLine } from "../cli-error.js";
 import { discoverInputs, inputBaseName, inputName, type Input } from "../discover-inputs.js";
 import type { CliIO } from "../io.js";
 import { openInput } from "../open-input.js";
+import { readBinaryFrames, readJsonFrames } from "../read-frames.js";
 import { createReporter, type Reporter } from "../report/reporter.js";
 import type { Problem } from "../report/problem.js";
 import { inferInputType, resolveTypeOption } from "../resolve-input-type.js";
@@ -70,22 +71,42 @@ async function checkInput(
     options.format ?? detectFormat(opened.head, baseName, { headIsWholeInput: opened.headIsWholeInput }).format;
   const schema = typeOption ?? inferInputType({ displayName: name, baseName, format, head: opened.head });
   counts.files++;
+  const report = async (index: number, { violations, warnings }: MessageFindings) => {
+    counts.messages++;
+    const failing = options.strict ? [...violations, ...warnings] : violations;
+    if (failing.length > 0) counts.invalid++;
+    for (const violation of failing) await reporter.problem(toProblem(name, index, violation, "error"));
+    if (!options.strict) {
+      counts.warnings += warnings.length;
+      for (const warning of warnings) await reporter.problem(toProblem(name, index, warning, "warning"));
+    }
+  };
+  const decodeOptions = { fileName: name };
   try {
-    for await (const item of readMessages(schema, opened.chunks, format, { fileName: name })) {
-      counts.messages++;
-      const { violations, warnings } = checkMessage(schema, item, format);
-      const failing = options.strict ? [...violations, ...warnings] : violations;
-      if (failing.length > 0) counts.invalid++;
-      if (!options.strict) counts.warnings += warnings.length;
-      for (const violation of failing) await reporter.problem(toProblem(name, item.index, violation, "error"));
-      if (!options.strict) {
-        for (const warning of warnings) await reporter.problem(toProblem(name, item.index, warning, "warning"));
-      }
+    switch (format) {
+      case "binary":
+      case "delimited":
+        for await (const frame of readBinaryFrames(schema, opened.chunks, format, decodeOptions)) {
+          await report(frame.index, checkBinaryFrame(schema, frame));
+        }
+        break;
+      case "json":
+      case "ndjson":
+        for await (const frame of readJsonFrames(schema, opened.chunks, format, decodeOptions)) {
+          await report(frame.index, checkJsonFrame(schema, frame));
+        }
+        break;
+      case "text":
+        for await (const item of readMessages(schema, opened.chunks, format, decodeOptions)) {
+          await report(item.index, checkDecodedMessage(schema, item.message, item.position));
+        }
+        break;
     }
   } catch (error) {
     if (!isDecodeError(error)) throw error;
-    // The message that failed to decode is checked, and invalid; the
-    // rest of the file cannot be framed reliably after it.
+    // The input could not be cut into messages (or, for text, decoded) at
+    // this point: that message is invalid, and the rest of the file cannot
+    // be framed reliably after it.
     counts.messages++;
     counts.invalid++;
     await reporter.problem(decodeProblem(name, error));
