@@ -161,8 +161,10 @@ function accessor(field: DescField): (m: Fields) => unknown {
 
 function describeField(field: DescField): string {
   switch (field.fieldKind) {
-    case "scalar":
-      return `a ${ScalarType[field.scalar].toLowerCase()} field`;
+    case "scalar": {
+      const type = ScalarType[field.scalar].toLowerCase();
+      return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type} field`;
+    }
     case "enum":
       return `an enum field (${field.enum.typeName})`;
     case "message":
