@@ -1,6 +1,7 @@
 import { suite, test } from "node:test";
 import assert from "node:assert/strict";
 import { create, equals, toBinary } from "@bufbuild/protobuf";
+import { ValueSchema } from "@bufbuild/protobuf/wkt";
 import { TraceSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { NodeSchema } from "../../gen/envoy/config/core/v3/base_pb.js";
 import { StreamReverseTunnelsRequestSchema } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
@@ -169,6 +170,32 @@ suite("decode()", () => {
     assert.equal(
       error.message,
       "cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest from json: JSON nests deeper than 100 levels at line 1:516",
+    );
+  });
+
+  test("refuses deeply nested binary and text with a DecodeError", () => {
+    // Value { list_value { values { list_value { ... } } } }, 5000 levels.
+    let nested: number[] = [];
+    const withLength = (tag: number, body: number[]): number[] => {
+      const length: number[] = [];
+      for (let n = body.length; ; n >>>= 7) {
+        if (n < 128) {
+          length.push(n);
+          break;
+        }
+        length.push((n & 127) | 128);
+      }
+      return [tag, ...length, ...body];
+    };
+    for (let i = 0; i < 5000; i++) nested = withLength(0x32, withLength(0x0a, nested));
+    assert.equal(
+      decodeError(() => decode(ValueSchema, Uint8Array.from(nested), "binary")).message,
+      "cannot decode google.protobuf.Value from binary: messages nest deeper than 100 levels at byte 404",
+    );
+    const deepText = utf8("list_value { values { ".repeat(5000) + "} } ".repeat(5000));
+    assert.equal(
+      decodeError(() => decode(ValueSchema, deepText, "text")).message,
+      "cannot decode google.protobuf.Value from text: recursion limit of 100 reached decoding message google.protobuf.Value at line 1:1099",
     );
   });
 
