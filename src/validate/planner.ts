@@ -163,7 +163,8 @@ function describeField(field: DescField): string {
   switch (field.fieldKind) {
     case "scalar": {
       const type = ScalarType[field.scalar].toLowerCase();
-      return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type} field`;
+      // "an int64", but "a uint32" (said "you-int").
+      return `${/^[aeio]/.test(type) ? "an" : "a"} ${type} field`;
     }
     case "enum":
       return `an enum field (${field.enum.typeName})`;
