@@ -1,7 +1,7 @@
 import { suite, test } from "node:test";
 import assert from "node:assert/strict";
 import { create, equals, toBinary } from "@bufbuild/protobuf";
-import { ValueSchema } from "@bufbuild/protobuf/wkt";
+import { ListValueSchema, TimestampSchema, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { TraceSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { NodeSchema } from "../../gen/envoy/config/core/v3/base_pb.js";
 import { StreamReverseTunnelsRequestSchema } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
@@ -47,6 +47,15 @@ suite("decode()", () => {
     assert.equal(decode(TraceSchema, utf8(`[${one}, ${one},\n${one}]`), "json").length, 3);
     assert.equal(decode(TraceSchema, utf8(`{\n  "connection": {}\n}\n{\n  "events": []\n}${one}`), "json").length, 3);
     assert.deepEqual(decode(TraceSchema, utf8("[]"), "json"), []);
+  });
+
+  test("reads well-known types whose JSON is a string, a number or an array", () => {
+    const timestamps = decode(TimestampSchema, utf8('"2026-11-21T10:00:00Z"\n"1970-01-01T00:00:01.5Z"\n'), "ndjson");
+    assert.deepEqual(timestamps.map((t) => [t.seconds, t.nanos]), [[1795255200n, 0], [1n, 500000000]]);
+    const values = decode(ValueSchema, utf8("1\ntrue\n[2, [3]]\nnull"), "ndjson");
+    assert.deepEqual(values.map((v) => v.kind.case), ["numberValue", "boolValue", "listValue", "nullValue"]);
+    // For a type whose JSON is an array, a top-level array is one message, not a list of them.
+    assert.equal(decode(ListValueSchema, utf8("[1, 2]"), "json").length, 1);
   });
 
   test("accepts proto field names and a byte order mark in JSON", () => {

@@ -188,7 +188,7 @@ export class JsonFramer implements Framer {
 
   /** Scans a byte inside the open value; says whether the value ends with it, before it, or not yet. */
   private scanInside(value: OpenValue, byte: number): "inclusive" | "exclusive" | "open" {
-    if (this.framing === "ndjson" && byte === Byte.LineFeed) {
+    if (this.framing === "ndjson" && byte === Byte.LineFeed && value.kind !== "scalar") {
       throw new FramingError(
         "the message continues past the end of its line (NDJSON holds one message per line; use --format json for pretty-printed JSON)",
         { line: value.line, column: value.column },
