@@ -17,10 +17,16 @@ export interface JsonRepair {
   readonly removeKeys: readonly string[];
 }
 
+/** One finding and where in the document it is: the JSON pointer tokens of the offending value or key. */
+export interface JsonFinding {
+  readonly violation: Violation;
+  readonly tokens: readonly string[];
+}
+
 /** ajv's findings in the package's vocabulary. */
 export interface MappedAjvErrors {
   /** Deduplicated by path and rule id, in ajv's order. Positions are added by the caller. */
-  readonly violations: Violation[];
+  readonly findings: JsonFinding[];
   readonly repairs: JsonRepair[];
 }
 
@@ -38,13 +44,14 @@ export function mapAjvErrors(schema: DescMessage, root: unknown, errors: readonl
     if (error.propertyName !== undefined) continue; // restated by the "propertyNames" error
     const tokens = parseJsonPointer(error.instancePath);
     const place = resolveJsonPlace(schema, root, tokens, registry);
+    out.tokens = tokens;
     switch (error.keyword) {
       case "additionalProperties": {
         const key = String(error.params["additionalProperty"]);
         // `__proto__` is reported by the document guard with its own id.
         if (key === "__proto__") break;
         const desc = messageOf(place, registry);
-        out.add(at(place, keySegment(key)), "json.unknown_field", `unknown field "${key}"${desc ? ` of ${desc.typeName}` : ""}`);
+        out.add(at(place, keySegment(key)), "json.unknown_field", `unknown field "${key}"${desc ? ` of ${desc.typeName}` : ""}`, undefined, [...tokens, key]);
         break;
       }
       case "required":
@@ -59,7 +66,7 @@ export function mapAjvErrors(schema: DescMessage, root: unknown, errors: readonl
         break;
       case "propertyNames": {
         const key = String(error.params["propertyName"]);
-        out.add(at(place, new MapKeySegment(key, true)), "json.map_key", `map key ${JSON.stringify(key)} is not valid for the map's key type`);
+        out.add(at(place, new MapKeySegment(key, true)), "json.map_key", `map key ${JSON.stringify(key)} is not valid for the map's key type`, undefined, [...out.tokens, key]);
         break;
       }
       case "type":
@@ -98,19 +105,21 @@ export function mapAjvErrors(schema: DescMessage, root: unknown, errors: readonl
         out.add(formatPath(place.segments), "json.schema", error.message ?? `fails JSON Schema keyword "${error.keyword}"`);
     }
   }
-  return { violations: out.list, repairs };
+  return { findings: out.list, repairs };
 }
 
 /** Collects violations once per path and rule id. */
 class Findings {
-  readonly list: Violation[] = [];
+  readonly list: JsonFinding[] = [];
   private readonly seen = new Set<string>();
+  /** Where the next findings are; set per ajv error. */
+  tokens: readonly string[] = [];
 
-  add(path: string, ruleId: string, message: string, value?: unknown): void {
+  add(path: string, ruleId: string, message: string, value?: unknown, tokens: readonly string[] = this.tokens): void {
     const id = `${path}\u0000${ruleId}`;
     if (this.seen.has(id)) return;
     this.seen.add(id);
-    this.list.push(value === undefined ? { path, ruleId, message } : { path, ruleId, message, value });
+    this.list.push({ violation: value === undefined ? { path, ruleId, message } : { path, ruleId, message, value }, tokens });
   }
 }
 
@@ -162,7 +171,8 @@ function mapConflicts(place: JsonPlace, out: Findings, registry: Registry): stri
   const removeKeys: string[] = [];
   for (const field of desc.fields) {
     if (field.jsonName !== field.name && keys.includes(field.name) && keys.includes(field.jsonName)) {
-      out.add(at(place, field.name), "json.duplicate_name", `field is set twice, as "${field.name}" and "${field.jsonName}"`);
+      const later = keys.indexOf(field.name) > keys.indexOf(field.jsonName) ? field.name : field.jsonName;
+      out.add(at(place, field.name), "json.duplicate_name", `field is set twice, as "${field.name}" and "${field.jsonName}"`, undefined, [...out.tokens, later]);
     }
   }
   for (const oneof of desc.oneofs) {
@@ -172,7 +182,10 @@ function mapConflicts(place: JsonPlace, out: Findings, registry: Registry): stri
     });
     const members = new Set(present.map((key) => fieldForJsonKey(desc, key)));
     if (members.size < 2) continue;
-    out.add(at(place, oneof.name), "oneof.multiple", `at most one of ${oneof.fields.map((f) => f.name).join(", ")} may be set`);
+    out.add(at(place, oneof.name), "oneof.multiple", `at most one of ${oneof.fields.map((f) => f.name).join(", ")} may be set`, undefined, [
+      ...out.tokens,
+      present[present.length - 1]!,
+    ]);
     removeKeys.push(...present.slice(0, -1));
   }
   return removeKeys;

@@ -34,8 +34,8 @@ export function textDepthOverflow(text: string, maxDepth: number): number | unde
 
 /** What {@link inspectValue} found: pointer tokens of offending places. */
 export interface ValueInspection {
-  /** The first container nested deeper than allowed, if any. */
-  readonly tooDeep: readonly string[] | undefined;
+  /** Whether a container is nested deeper than allowed. */
+  readonly tooDeep: boolean;
   /** Every `__proto__` key (the tokens end with the key itself). */
   readonly protoKeys: readonly (readonly string[])[];
 }
@@ -49,14 +49,14 @@ export interface ValueInspection {
  */
 export function inspectValue(root: unknown, maxDepth: number): ValueInspection {
   const protoKeys: string[][] = [];
-  let tooDeep: string[] | undefined;
+  let tooDeep = false;
   const stack: { value: unknown; tokens: string[] }[] = [{ value: root, tokens: [] }];
   while (stack.length > 0) {
     const { value, tokens } = stack.pop()!;
     if (typeof value !== "object" || value === null) continue;
     if (tokens.length >= maxDepth) {
-      tooDeep ??= tokens;
-      continue;
+      tooDeep = true;
+      break;
     }
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], tokens: [...tokens, String(i)] });
@@ -72,13 +72,18 @@ export function inspectValue(root: unknown, maxDepth: number): ValueInspection {
   return { tooDeep, protoKeys };
 }
 
+/** A key that occurs again in its object: its pointer tokens and the offset of this occurrence. */
+export interface DuplicateKey {
+  readonly tokens: readonly string[];
+  readonly offset: number;
+}
+
 /**
  * Finds keys that occur twice in one object (JSON.parse silently keeps the
- * last). Returns the pointer tokens of every repeated occurrence, in
- * document order.
+ * last). Returns every repeated occurrence, in document order.
  */
-export function duplicateKeys(root: Node): string[][] {
-  const found: string[][] = [];
+export function duplicateKeys(root: Node): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
   const stack: { node: Node; tokens: string[] }[] = [{ node: root, tokens: [] }];
   while (stack.length > 0) {
     const { node, tokens } = stack.pop()!;
@@ -89,10 +94,11 @@ export function duplicateKeys(root: Node): string[][] {
       const seen = new Set<string>();
       const next: { node: Node; tokens: string[] }[] = [];
       for (const property of children) {
-        const key = property.children?.[0]?.value;
+        const keyNode = property.children?.[0];
+        const key = keyNode?.value;
         const value = property.children?.[1];
         if (typeof key !== "string" || value === undefined) continue;
-        if (seen.has(key)) found.push([...tokens, key]);
+        if (seen.has(key)) found.push({ tokens: [...tokens, key], offset: keyNode!.offset });
         seen.add(key);
         next.push({ node: value, tokens: [...tokens, key] });
       }

@@ -62,7 +62,7 @@ export function resolveJsonPlace(schema: DescMessage, root: unknown, tokens: rea
       case "message": {
         const field = slot.desc.typeName === "google.protobuf.Any" ? undefined : fieldForJsonKey(slot.desc, token);
         if (field === undefined) {
-          segments.push(keySegment(token));
+          segments.push(Array.isArray(data) ? Number(token) : keySegment(token));
           slot = { kind: "json" };
         } else {
           segments.push(field.name);

@@ -128,6 +128,29 @@ export function locateProtoPath(root: Node, schema: DescMessage, path: string, r
   return { value, key, complete: true };
 }
 
+/**
+ * Finds the value (and key) a JSON pointer's tokens lead to; a key that occurs
+ * twice leads to its last occurrence, the one JSON.parse keeps.
+ */
+export function locateJsonPointer(root: Node, tokens: readonly string[]): JsonLocation {
+  let value = root;
+  let key: Node | undefined;
+  for (const token of tokens) {
+    if (value.type === "array") {
+      const item = value.children?.[Number(token)];
+      if (item === undefined) return { value, key, complete: false };
+      [key, value] = [undefined, item];
+    } else if (value.type === "object") {
+      const property = lastProperty(value, (k) => k === token);
+      if (property === undefined) return { value, key, complete: false };
+      [key, value] = [property.children![0], property.children![1]!];
+    } else {
+      return { value, key, complete: false };
+    }
+  }
+  return { value, key, complete: true };
+}
+
 function lastProperty(object: Node, match: (key: string) => boolean): Node | undefined {
   const properties = object.children ?? [];
   for (let i = properties.length - 1; i >= 0; i--) {

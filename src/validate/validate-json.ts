@@ -5,8 +5,9 @@ import { mapAjvErrors, type JsonRepair } from "./ajv-errors.js";
 import { jsonSchemaValidator } from "./ajv-validator.js";
 import type { ValidateOptions } from "./context.js";
 import { duplicateKeys, inspectValue, textDepthOverflow } from "./json-guard.js";
+import { parseFailureViolation } from "./json-parse-failure.js";
 import { resolveJsonPlace } from "./json-path.js";
-import { LineIndex, locateProtoPath } from "./json-position.js";
+import { LineIndex, locateJsonPointer, locateProtoPath } from "./json-position.js";
 import { formatPath } from "./path.js";
 import { validate } from "./validate.js";
 import { toResult, type ValidationResult, type Violation } from "./violation.js";
@@ -64,12 +65,12 @@ export function validateJson<Desc extends DescMessage>(
   const text = typeof json === "string" ? json : undefined;
   let tree: Node | undefined;
   let value: unknown;
-  const found: Violation[] = [];
+  const found: Finding[] = [];
 
   if (text !== undefined) {
     const overflow = textDepthOverflow(text, maxDepth);
     if (overflow !== undefined) {
-      return finish([{ path: "", ruleId: "json.depth", message: `document nests deeper than ${maxDepth} levels`, position: new LineIndex(text).position(overflow) }]);
+      return finish([{ violation: { path: "", ruleId: "json.depth", message: `document nests deeper than ${maxDepth} levels` }, offset: overflow }]);
     }
     const errors: ParseError[] = [];
     tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
@@ -77,41 +78,42 @@ export function validateJson<Desc extends DescMessage>(
     if (first !== undefined || tree === undefined) {
       const offset = first?.offset ?? text.length;
       const reason = first !== undefined ? syntaxReason(printParseErrorCode(first.error)) : "the document is empty";
-      return finish([{ path: "", ruleId: "json.syntax", message: `invalid JSON: ${reason}`, position: new LineIndex(text).position(offset) }]);
+      return finish([{ violation: { path: "", ruleId: "json.syntax", message: `invalid JSON: ${reason}` }, offset }]);
     }
     try {
       value = JSON.parse(text);
     } catch (cause) {
       // jsonc-parser accepted what JSON.parse did not (it is more lenient
       // about a few escapes); JSON.parse has the last word.
-      return finish([{ path: "", ruleId: "json.syntax", message: `invalid JSON: ${(cause as Error).message}`, position: { line: 1, column: 1 } }]);
+      return finish([{ violation: { path: "", ruleId: "json.syntax", message: `invalid JSON: ${(cause as Error).message}` }, offset: 0 }]);
     }
-    for (const tokens of duplicateKeys(tree)) {
+    for (const { tokens, offset } of duplicateKeys(tree)) {
       const place = resolveJsonPlace(schema, value, tokens, registry);
-      found.push({ path: formatPath(place.segments), ruleId: "json.duplicate_key", message: `key "${tokens[tokens.length - 1]!}" occurs twice in one object` });
+      const violation = { path: formatPath(place.segments), ruleId: "json.duplicate_key", message: `key "${tokens[tokens.length - 1]!}" occurs twice in one object` };
+      found.push({ violation, offset });
     }
   } else {
     value = json;
   }
 
   const inspection = inspectValue(value, maxDepth);
-  if (inspection.tooDeep !== undefined) {
-    const place = resolveJsonPlace(schema, value, inspection.tooDeep, registry);
-    return finish([{ path: formatPath(place.segments), ruleId: "json.depth", message: `document nests deeper than ${maxDepth} levels` }]);
+  if (inspection.tooDeep) {
+    // Path "" as for text input: the document as a whole is refused.
+    return finish([{ violation: { path: "", ruleId: "json.depth", message: `document nests deeper than ${maxDepth} levels` } }]);
   }
   for (const tokens of inspection.protoKeys) {
     const place = resolveJsonPlace(schema, value, tokens, registry);
-    found.push({ path: formatPath(place.segments), ruleId: "json.forbidden_key", message: 'the key "__proto__" is not accepted' });
+    found.push({ violation: { path: formatPath(place.segments), ruleId: "json.forbidden_key", message: 'the key "__proto__" is not accepted' }, tokens });
   }
 
   const ajvValidate = jsonSchemaValidator(schema);
   let repairs: JsonRepair[] = [];
   if (!ajvValidate(value)) {
     const mapped = mapAjvErrors(schema, value, ajvValidate.errors ?? [], registry);
-    found.push(...mapped.violations);
+    found.push(...mapped.findings);
     repairs = mapped.repairs;
   }
-  if (found.some((v) => v.ruleId.startsWith("json."))) return finish(found);
+  if (found.some((f) => f.violation.ruleId.startsWith("json."))) return finish(found);
 
   let message: MessageShape<Desc>;
   try {
@@ -119,38 +121,61 @@ export function validateJson<Desc extends DescMessage>(
   } catch (cause) {
     // The schema accepted what protobuf-es refuses (an offset that moves a
     // timestamp past year 9999, an Any of an unknown type, ...).
-    return finish([...found, parseFailure(cause)]);
+    return finish([...found, { violation: parseFailureViolation(schema, value, cause, registry) }]);
   }
   const rules = validate(schema, message, options);
   return finish(merge(rules.violations, found), rules.warnings, message);
 
-  function finish(violations: readonly Violation[], warnings: readonly Violation[] = [], parsed?: MessageShape<Desc>): JsonValidationResult<Desc> {
-    let list = text !== undefined && tree !== undefined ? positioned(violations, tree, new LineIndex(text)) : [...violations];
+  function finish(findings: readonly Finding[], warnings: readonly Violation[] = [], parsed?: MessageShape<Desc>): JsonValidationResult<Desc> {
+    let list = text !== undefined ? positioned(findings, new LineIndex(text), tree) : findings.map((f) => f.violation);
     if (options.failFast === true) list = list.slice(0, 1);
     const result = toResult(list, warnings);
     return parsed === undefined ? result : { ...result, message: parsed };
   }
 
-  function positioned(violations: readonly Violation[], root: Node, lines: LineIndex): Violation[] {
-    const withOffsets = violations.map((violation, index) => {
-      if (violation.position !== undefined) return { violation, offset: -1, index };
-      const location = locateProtoPath(root, schema, violation.path, registry);
-      const node = KEY_POSITIONED.has(violation.ruleId) && location.key !== undefined ? location.key : location.value;
-      return { violation: { ...violation, position: lines.position(node.offset) }, offset: node.offset, index };
+  /** Adds line and column to every finding, and puts them in document order. */
+  function positioned(findings: readonly Finding[], lines: LineIndex, root: Node | undefined): Violation[] {
+    const placed = findings.map(({ violation, tokens, offset }, index) => {
+      let at = offset;
+      if (at === undefined && root !== undefined) {
+        const location = tokens !== undefined ? locateJsonPointer(root, tokens) : locateProtoPath(root, schema, violation.path, registry);
+        const node = KEY_POSITIONED.has(violation.ruleId) && location.key !== undefined ? location.key : location.value;
+        at = node.offset;
+      }
+      if (at === undefined) return { violation, offset: -1, index };
+      return { violation: { ...violation, position: lines.position(at) }, offset: at, index };
     });
-    withOffsets.sort((a, b) => a.offset - b.offset || a.index - b.index);
-    return withOffsets.map((v) => v.violation);
+    placed.sort((a, b) => a.offset - b.offset || a.index - b.index);
+    return placed.map((p) => p.violation);
   }
+}
+
+/**
+ * A violation and where it is: the offset of its key or value when known, or
+ * the JSON pointer tokens of the offending value. Without either, its proto
+ * path is looked up in the document.
+ */
+interface Finding {
+  readonly violation: Violation;
+  readonly tokens?: readonly string[];
+  readonly offset?: number;
 }
 
 /**
  * The rule engine's violations, plus ajv's findings it did not make. The
  * engine's come first and keep their wording: they are what
- * `validateBinary` reports for the same message.
+ * `validateBinary` reports for the same message. Where ajv found the same
+ * defect, its pointer places the engine's violation.
  */
-function merge(engine: readonly Violation[], ajv: readonly Violation[]): Violation[] {
-  const seen = new Set(engine.map((v) => `${v.path}\u0000${v.ruleId}`));
-  return [...engine, ...ajv.filter((v) => !seen.has(`${v.path}\u0000${v.ruleId}`))];
+function merge(engine: readonly Violation[], ajv: readonly Finding[]): Finding[] {
+  const key = (v: Violation) => `${v.path}\u0000${v.ruleId}`;
+  const byKey = new Map(ajv.map((f) => [key(f.violation), f]));
+  const merged: Finding[] = engine.map((violation) => {
+    const same = byKey.get(key(violation));
+    byKey.delete(key(violation));
+    return same?.tokens !== undefined ? { violation, tokens: same.tokens } : { violation };
+  });
+  return [...merged, ...byKey.values()];
 }
 
 /** Drops the keys the ajv mapping asked to drop, on a copy. */
@@ -165,25 +190,6 @@ function repair(value: unknown, repairs: readonly JsonRepair[]): unknown {
     }
   }
   return copy;
-}
-
-/** A protobuf-es parse error as a violation, classified by what it names. */
-function parseFailure(cause: unknown): Violation {
-  const text = cause instanceof Error ? cause.message : String(cause);
-  const ruleId = text.includes("google.protobuf.Timestamp")
-    ? "json.timestamp"
-    : text.includes("google.protobuf.Duration")
-      ? "json.duration"
-      : text.includes("base64")
-        ? "json.base64"
-        : text.includes("recursion depth")
-          ? "json.depth"
-          : text.includes("google.protobuf.Any")
-            ? "json.any"
-            : text.includes("out of range")
-              ? "json.range"
-              : "json.type";
-  return { path: "", ruleId, message: text };
 }
 
 function syntaxReason(code: string): string {
