@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { suite, test } from "node:test";
+import { create, equals, toBinary } from "@bufbuild/protobuf";
+import { ValueSchema, type Value } from "@bufbuild/protobuf/wkt";
+import { TraceSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
+import {
+  StreamReverseTunnelsRequestSchema,
+  StreamReverseTunnelsResponseSchema,
+} from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
+import { fullRequest, fullResponse, fullTrace } from "../../test/full-messages.testdata.js";
+import { validateBinary } from "./index.js";
+import { pathAndAncestors } from "./validate-binary.js";
+
+/** Strips the decoded message so results compare as plain data. */
+function withoutMessage(result: ReturnType<typeof validateBinary>) {
+  const { message: _message, ...rest } = result;
+  return rest;
+}
+
+const malformed: readonly { readonly name: string; readonly schema: typeof TraceSchema | typeof StreamReverseTunnelsRequestSchema | typeof StreamReverseTunnelsResponseSchema; readonly bytes: number[]; readonly path: string; readonly ruleId: string; readonly message: string; readonly offset: number }[] = [
+  { name: "a truncated varint", schema: StreamReverseTunnelsResponseSchema, bytes: [0x18, 0x80], path: "request_nonce", ruleId: "wire.truncated", message: "the data ends inside a varint", offset: 1 },
+  { name: "a varint longer than 10 bytes", schema: StreamReverseTunnelsResponseSchema, bytes: [0x18, ...Array(10).fill(0xff), 0x01], path: "request_nonce", ruleId: "wire.invalid_varint", message: "varint is longer than 10 bytes", offset: 1 },
+  { name: "a length past the end of the data", schema: TraceSchema, bytes: [0x12, 5, 0x12, 0], path: "events[0]", ruleId: "wire.truncated", message: "length-delimited value of 5 bytes runs past the end of the data (2 bytes left)", offset: 1 },
+  {
+    name: "a length past the end of its enclosing message",
+    schema: TraceSchema,
+    bytes: [0x12, 2, 0x12, 5, 0, 0, 0, 0, 0],
+    path: "events[0].read",
+    ruleId: "wire.invalid_length",
+    message: "length-delimited value of 5 bytes runs past the end of its enclosing message (0 bytes left)",
+    offset: 3,
+  },
+  { name: "an invalid wire type", schema: TraceSchema, bytes: [0x0f], path: "", ruleId: "wire.invalid_wire_type", message: "invalid wire type 7 for field 1", offset: 0 },
+  { name: "field number 0", schema: TraceSchema, bytes: [0x00, 0x00], path: "", ruleId: "wire.invalid_tag", message: "field number 0 is not allowed", offset: 0 },
+  { name: "an end-group tag without a start", schema: TraceSchema, bytes: [0x0c], path: "", ruleId: "wire.invalid_group", message: "end-group tag for field 1 without a matching start-group", offset: 0 },
+  { name: "an unterminated group of an unknown field", schema: TraceSchema, bytes: [0x1b, 0x08, 0x01], path: "", ruleId: "wire.invalid_group", message: "group of field 3 is not terminated", offset: 0 },
+  {
+    name: "a wire type the field's type never uses",
+    schema: TraceSchema,
+    bytes: [0x08, 0x01],
+    path: "connection",
+    ruleId: "wire.wire_type_mismatch",
+    message: "field connection (message) has wire type varint; expected length-delimited",
+    offset: 0,
+  },
+  { name: "invalid UTF-8 in a string field", schema: StreamReverseTunnelsRequestSchema, bytes: [0x12, 4, 0x0a, 2, 0xff, 0xfe], path: "added_tunnels[0].name", ruleId: "wire.invalid_utf8", message: "string field holds invalid UTF-8", offset: 4 },
+];
+
+suite("validateBinary()", () => {
+  test("accepts the fully populated seed messages and returns them decoded", () => {
+    for (const [schema, message] of [
+      [TraceSchema, fullTrace],
+      [StreamReverseTunnelsRequestSchema, fullRequest],
+      [StreamReverseTunnelsResponseSchema, fullResponse],
+    ] as const) {
+      const result = validateBinary(schema, toBinary(schema, message as never));
+      assert.deepEqual(withoutMessage(result), { kind: "valid", violations: [], warnings: [] });
+      assert.ok(result.message !== undefined && equals(schema, result.message as never, message as never));
+    }
+  });
+
+  test("reports oneof.multiple for an event with both read and write on the wire", () => {
+    // Trace { events: [Event { read: {}, write: {} }] }; the decoder keeps the write.
+    const result = validateBinary(TraceSchema, Uint8Array.of(0x12, 4, 0x12, 0x00, 0x1a, 0x00));
+    assert.deepEqual(withoutMessage(result), {
+      kind: "invalid",
+      violations: [{ path: "events[0].event_selector", ruleId: "oneof.multiple", message: "at most one of read, write may be set", position: { offset: 4 } }],
+      warnings: [],
+    });
+    assert.equal(result.message?.events[0]?.eventSelector.case, "write");
+  });
+
+  test("warns of wire.duplicate_field for a singular field present twice", () => {
+    const merged = validateBinary(TraceSchema, Uint8Array.of(0x0a, 0x00, 0x0a, 0x00));
+    assert.deepEqual(withoutMessage(merged), {
+      kind: "valid",
+      violations: [],
+      warnings: [{ path: "connection", ruleId: "wire.duplicate_field", message: "singular field appears more than once; the decoder merges the occurrences", position: { offset: 2 } }],
+    });
+    const replaced = validateBinary(StreamReverseTunnelsResponseSchema, Uint8Array.of(0x18, 1, 0x18, 2));
+    assert.deepEqual(withoutMessage(replaced), {
+      kind: "valid",
+      violations: [],
+      warnings: [{ path: "request_nonce", ruleId: "wire.duplicate_field", message: "singular field appears more than once; the decoder keeps the last value", position: { offset: 2 } }],
+    });
+    assert.equal(replaced.message?.requestNonce, 2n);
+  });
+
+  for (const c of malformed) {
+    test(`reports ${c.ruleId} for ${c.name}, without throwing`, () => {
+      const result = validateBinary(c.schema, Uint8Array.from(c.bytes));
+      assert.deepEqual(result, {
+        kind: "invalid",
+        violations: [{ path: c.path, ruleId: c.ruleId, message: c.message, position: { offset: c.offset } }],
+        warnings: [],
+      });
+    });
+  }
+
+  test("reports wire.depth_limit for nesting deeper than the decoder's limit", () => {
+    let value: Value = create(ValueSchema, { kind: { case: "stringValue", value: "leaf" } });
+    for (let i = 0; i < 60; i++) value = create(ValueSchema, { kind: { case: "structValue", value: { fields: { k: value } } } });
+    const result = validateBinary(ValueSchema, toBinary(ValueSchema, value));
+    assert.equal(result.kind, "invalid");
+    assert.equal(result.violations.length, 1);
+    const [violation] = result.violations;
+    assert.deepEqual({ ...violation, position: undefined }, {
+      path: Array(50).fill('struct_value.fields["k"]').join("."),
+      ruleId: "wire.depth_limit",
+      message: "message nesting exceeds the decoder's limit of 100",
+      position: undefined,
+    });
+    assert.equal(validateBinary(ValueSchema, toBinary(ValueSchema, value), { recursionLimit: 200 }).kind, "valid");
+  });
+
+  test("locates rule violations at their field, or at the nearest enclosing field on the wire", () => {
+    const request = create(StreamReverseTunnelsRequestSchema, {
+      addedTunnels: [{ name: "", identity: { tenantId: "t", clusterId: "c", nodeId: "n" }, createdAt: { seconds: 1n } }],
+      nonce: -1n,
+    });
+    const bytes = toBinary(StreamReverseTunnelsRequestSchema, request);
+    const nonceOffset = bytes.length - 11; // one tag byte and a ten-byte varint
+    assert.deepEqual(withoutMessage(validateBinary(StreamReverseTunnelsRequestSchema, bytes)), {
+      kind: "invalid",
+      violations: [
+        { path: "node", ruleId: "message.required", message: "value is required" },
+        { path: "added_tunnels[0].name", ruleId: "string.min_len", message: "value length must be at least 1 characters", value: "", params: { min_len: 1 }, position: { offset: 0 } },
+        { path: "nonce", ruleId: "int64.gte", message: "value must be greater than or equal to 0", value: -1, params: { gte: 0 }, position: { offset: nonceOffset } },
+      ],
+      warnings: [],
+    });
+  });
+
+  test("puts wire findings before rule violations and stops at the first with failFast", () => {
+    // Trace { events: [Event { read, write }, Event {}] }
+    const bytes = Uint8Array.of(0x12, 4, 0x12, 0x00, 0x1a, 0x00, 0x12, 0x00);
+    assert.deepEqual(
+      validateBinary(TraceSchema, bytes).violations.map((v) => `${v.path} ${v.ruleId}`),
+      ["events[0].event_selector oneof.multiple", "events[1].event_selector oneof.required"],
+    );
+    assert.deepEqual(
+      validateBinary(TraceSchema, bytes, { failFast: true }).violations.map((v) => `${v.path} ${v.ruleId}`),
+      ["events[0].event_selector oneof.multiple"],
+    );
+  });
+});
+
+suite("pathAndAncestors()", () => {
+  test("lists a path and its ancestors, not cutting inside quoted map keys", () => {
+    assert.deepEqual(pathAndAncestors('node.dynamic_parameters["a.b[0]"].params'), [
+      'node.dynamic_parameters["a.b[0]"].params',
+      'node.dynamic_parameters["a.b[0]"]',
+      "node.dynamic_parameters",
+      "node",
+    ]);
+    assert.deepEqual(pathAndAncestors(""), []);
+  });
+});
