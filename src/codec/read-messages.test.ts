@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { create, equals, toBinary } from "@bufbuild/protobuf";
 import { TraceSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { fullTrace } from "../../test/full-messages.testdata.js";
-import { decode, encode, isDecodeError, readMessages, type Format } from "./index.js";
+import { decode, encode, isDecodeError, readFrames, readMessages, type Format } from "./index.js";
 import { chunked, collect, envoyTraceText, errorOf, utf8 } from "./codec.testdata.js";
 
 const allFormats: readonly Format[] = ["binary", "delimited", "json", "ndjson", "text"];
@@ -167,5 +167,31 @@ suite("readMessages()", () => {
     }
     const error = await errorOf(() => collect(readMessages(TraceSchema, strings() as AsyncIterable<Uint8Array>, "json")));
     assert.equal(error.message, "readMessages() needs chunks of bytes (Uint8Array), got string");
+  });
+});
+
+suite("readFrames()", () => {
+  test("cuts messages without decoding them, with text for JSON and offsets for binary", async () => {
+    const json = await collect(readFrames(TraceSchema, chunked(utf8('[{"events": "not a list"},\n {}]')), "json"));
+    assert.deepEqual(
+      json.map((f) => [f.index, f.position, f.offset, f.text]),
+      [
+        [0, { line: 1, column: 2 }, 1, '{"events": "not a list"}'],
+        [1, { line: 2, column: 2 }, 28, "{}"],
+      ],
+    );
+    const delimited = await collect(readFrames(TraceSchema, chunked(Uint8Array.of(0x02, 0x0a, 0x00, 0x01, 0xff)), "delimited"));
+    assert.deepEqual(
+      delimited.map((f) => [f.index, f.position, f.offset, f.bytes, f.text]),
+      [
+        [0, { offset: 0 }, 1, Uint8Array.of(0x0a, 0x00), undefined],
+        [1, { offset: 3 }, 4, Uint8Array.of(0xff), undefined],
+      ],
+    );
+  });
+
+  test("refuses invalid UTF-8 in text input with its position", async () => {
+    const error = await errorOf(() => collect(readFrames(TraceSchema, chunked(Uint8Array.of(0x0a, 0x61, 0xff)), "text")));
+    assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from text: invalid UTF-8 at line 2:2");
   });
 });
