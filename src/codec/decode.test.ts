@@ -245,3 +245,15 @@ suite("decode()", () => {
     assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from binary: the input is one message and exceeds the limit of 10 bytes at byte 0");
   });
 });
+
+suite("decode() of JSON with duplicate keys", () => {
+  test("finds duplicates past long strings, escaped quotes and escaped key spellings", () => {
+    const long = "A".repeat(10_000);
+    const input = utf8(`{"connection":{"localAddress":{"pipe":{"path":"${long}\\"x\\\\"}}},"events":[{"read":{"data":"${long}"}}],\n "\\u0065vents":[]}`);
+    assert.throws(() => decode(TraceSchema, input, "json"), {
+      message: 'cannot decode envoy.data.tap.v2alpha.Trace from json: duplicate object key "events" at line 2:2',
+    });
+    // The same key in sibling objects is no duplicate.
+    assert.equal(decode(TraceSchema, utf8('{"events":[{"read":{"data":""}},{"read":{"data":""}}]}'), "json")[0]!.events.length, 2);
+  });
+});

@@ -1,7 +1,8 @@
-import { fromJsonString, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
 import { isFieldError } from "@bufbuild/protobuf/reflect";
 import { decodeError, messageOf, type DecodeContext } from "./decode-context.js";
 import type { Frame } from "./framer.js";
+import { findDuplicateKey } from "./json-duplicate-keys.js";
 import { findJsonSyntaxError } from "./json-syntax.js";
 import { advanceLineColumn, decodeUtf8, lineColumnOfIndex, type LineColumn } from "./utf8.js";
 
@@ -36,10 +37,13 @@ export function decodeJsonFrame<Desc extends DescMessage>(context: DecodeContext
     // protobuf-es would store it in a plain object and replace that object's prototype (see prototype-keys.ts).
     throw decodeError(context, 'the key "__proto__" is not supported (it cannot be stored safely)', index, locateKey(text, ["__proto__"], false, start) ?? start);
   }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) {
+    throw decodeError(context, `duplicate object key ${JSON.stringify(duplicate.key)}`, index, lineColumnOfIndex(text, duplicate.index, start));
+  }
   let message: MessageShape<Desc>;
   try {
-    // fromJsonString parses again, but rejects duplicate keys, which JSON.parse silently merges.
-    message = fromJsonString(context.schema as Desc, text, { registry: context.registry, ignoreUnknownFields: context.ignoreUnknownJsonFields });
+    message = fromJson(context.schema as Desc, value as JsonValue, { registry: context.registry, ignoreUnknownFields: context.ignoreUnknownJsonFields });
   } catch (error) {
     const { reason, keys, last } = describeJsonError(error, context.schema.typeName);
     throw decodeError(context, reason, index, locateKey(text, keys, last, start) ?? start, { cause: error });
