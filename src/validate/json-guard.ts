@@ -105,5 +105,6 @@ export function duplicateKeys(root: Node): DuplicateKey[] {
       for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
     }
   }
-  return found;
+  // An object's own repeats are found before those of its children.
+  return found.sort((a, b) => a.offset - b.offset);
 }
