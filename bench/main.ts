@@ -1,0 +1,34 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runCliBench } from "./cli.bench.js";
+import { runCodecBench } from "./codec.bench.js";
+import { describeMachine } from "./machine.js";
+import { runValidateBench } from "./validate.bench.js";
+
+/**
+ * `npm run bench`: runs every benchmark in one process run and writes
+ * BENCHMARKS.md. Ratios are measured within one run, because absolute times on
+ * a shared machine drift from run to run.
+ */
+const started = new Date();
+const sections: string[] = [];
+for (const [name, run] of [
+  ["validation", runValidateBench],
+  ["codec", runCodecBench],
+  ["cli", runCliBench],
+] as const) {
+  process.stderr.write(`bench: ${name}...\n`);
+  sections.push(await run());
+}
+const scale = process.env["BENCH_SCALE"];
+const document = [
+  "# Benchmarks",
+  "",
+  `Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on ${describeMachine()}.`,
+  "",
+  `Reproduce with \`npm ci && npm run bench\`${scale ? ` (this run: \`BENCH_SCALE=${scale} npm run bench\`)` : ""}; \`BENCH_SCALE=0.05 npm run bench\` makes a quick run with smaller generated inputs. The machine is shared, so compare the ratios, which are measured side by side in one run, rather than absolute times.`,
+  "",
+  ...sections,
+].join("\n");
+writeFileSync(join(import.meta.dirname, "..", "BENCHMARKS.md"), document.trimEnd() + "\n");
+process.stderr.write("bench: wrote BENCHMARKS.md\n");
