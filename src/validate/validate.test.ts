@@ -81,7 +81,7 @@ suite("validate()", () => {
     const trace = create(TraceSchema, {
       connection: {
         localAddress: create(AddressV2Schema, {
-          address: { case: "socketAddress", value: { protocol: 9, address: "", portSpecifier: { case: "portValue", value: 65536 } } },
+          address: { case: "socketAddress", value: { protocol: 9 as never, address: "", portSpecifier: { case: "portValue", value: 65536 } } },
         }),
         remoteAddress: create(AddressV2Schema, { address: { case: "pipe", value: { path: "", mode: 0o1000 } } }),
       },
