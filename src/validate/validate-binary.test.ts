@@ -8,7 +8,7 @@ import {
   StreamReverseTunnelsResponseSchema,
 } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { fullRequest, fullResponse, fullTrace } from "../../test/full-messages.testdata.js";
-import { validateBinary } from "./index.js";
+import { validateBinary, validateJson } from "./index.js";
 import { pathAndAncestors } from "./validate-binary.js";
 
 /** Strips the decoded message so results compare as plain data. */
@@ -142,6 +142,20 @@ suite("validateBinary()", () => {
       validateBinary(TraceSchema, bytes, { failFast: true }).violations.map((v) => `${v.path} ${v.ruleId}`),
       ["events[0].event_selector oneof.multiple"],
     );
+  });
+});
+
+suite("validateBinary() and validateJson()", () => {
+  test("report the same defects with the same path, rule id and message", () => {
+    const describe = (violations: readonly { path: string; ruleId: string; message: string }[]) => violations.map((v) => `${v.path} [${v.ruleId}] ${v.message}`).sort();
+    // Trace { events: [Event { read, write }, Event {}] } in both encodings.
+    const binary = validateBinary(TraceSchema, Uint8Array.of(0x12, 4, 0x12, 0x00, 0x1a, 0x00, 0x12, 0x00));
+    const json = validateJson(TraceSchema, { events: [{ read: {}, write: {} }, {}] });
+    assert.deepEqual(describe(binary.violations), [
+      "events[0].event_selector [oneof.multiple] at most one of read, write may be set",
+      "events[1].event_selector [oneof.required] exactly one of read, write must be set",
+    ]);
+    assert.deepEqual(describe(json.violations), describe(binary.violations));
   });
 });
 
