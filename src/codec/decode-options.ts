@@ -1,6 +1,11 @@
 import type { Registry } from "@bufbuild/protobuf";
 
-/** 64 MiB: the default limit for one message, as in protobuf-es `readMaxBytes`-style guards. */
+/**
+ * 64 MiB: the default limit for one message. Envoy's tap buffers are far
+ * smaller (`max_buffered_rx_bytes` defaults to 1 KiB per event); the limit
+ * exists so a corrupt or hostile length prefix cannot make a reader allocate
+ * gigabytes.
+ */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /** Options shared by {@link decode} and {@link readMessages}. */

@@ -28,8 +28,8 @@ export interface EncodeOptions {
    */
   readonly useProtoFieldNames?: boolean;
   /**
-   * Indent JSON by two spaces. By default, false for `ndjson` (which must stay
-   * one message per line, so this option is ignored there) and false for `json`.
+   * Indent `json` output by two spaces. By default, false. Ignored for
+   * `ndjson`, which must stay one message per line.
    */
   readonly pretty?: boolean;
   /** The layout of several messages in `json`. By default, `auto` (see {@link JsonLayout}). */
