@@ -358,7 +358,7 @@ function describeTypes(types: unknown): string {
 }
 
 /** A short description of a JSON value for messages: `"abc"`, `12`, `an object`. */
-export function describeJson(data: unknown): string {
+function describeJson(data: unknown): string {
   if (data === null) return "null";
   if (Array.isArray(data)) return "an array";
   if (typeof data === "object") return "an object";

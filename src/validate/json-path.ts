@@ -1,6 +1,6 @@
 import { ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
 import { hasCustomJsonRepresentation } from "@bufbuild/protobuf/wkt";
-import { formatPath, MapKeySegment, type PathSegment } from "./path.js";
+import { MapKeySegment, type PathSegment } from "./path.js";
 
 /**
  * What a value inside a proto3 JSON document stands for, found by walking the
@@ -126,11 +126,6 @@ export function packedType(data: unknown, registry: Registry): DescMessage | und
   const typeUrl = (data as Record<string, unknown>)["@type"];
   if (typeof typeUrl !== "string") return undefined;
   return registry.getMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1));
-}
-
-/** Formats a place's segments as the package's path notation. */
-export function placePath(place: JsonPlace): string {
-  return formatPath(place.segments);
 }
 
 /**

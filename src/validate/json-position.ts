@@ -43,7 +43,8 @@ export interface JsonLocation {
   readonly complete: boolean;
 }
 
-type PathStep = { readonly kind: "name"; readonly name: string } | { readonly kind: "bracket"; readonly key: string; readonly quoted: boolean };
+/** One step of a parsed path: a field or oneof name, or a bracketed index or map key. */
+export type PathStep = { readonly kind: "name"; readonly name: string } | { readonly kind: "bracket"; readonly key: string; readonly quoted: boolean };
 
 /**
  * Splits a path in the package's notation (`a.b[0].c["k"]`) into steps.
