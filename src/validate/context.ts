@@ -22,7 +22,9 @@ export interface ValidateOptions {
  * so that a path string is only built when a violation is found.
  */
 export class EvalContext {
+  /** What the run found so far, in evaluation order. */
   readonly violations: Violation[] = [];
+  /** Where the evaluation is: pushed and popped by the planned steps, formatted only on a violation. */
   readonly path: PathSegment[] = [];
   /** Set once a violation is reported under `failFast`; evaluators return early. */
   stopped = false;

@@ -13,7 +13,8 @@ import { planMessageRules, type MessageRulesPlan, type RequiredRule } from "./ru
 import { oneofMemberNames, oneofMessages } from "./rules/oneof.js";
 import { planRepeatedRules } from "./rules/repeated.js";
 import { fieldFullName, notApplicable, setRuleNames, type RuleSite } from "./rules/rule-fields.js";
-import { FAMILY_SCHEMAS, planTypeRules, type ValueTarget } from "./type-rules.js";
+import { accessor, describeElement, describeField, targetOf, type Fields } from "./field-kinds.js";
+import { FAMILY_SCHEMAS, planTypeRules } from "./type-rules.js";
 
 /**
  * The planned validator of one message type: built once from the type's
@@ -32,7 +33,6 @@ export interface MessageValidator {
   evaluate(message: object, ctx: EvalContext): void;
 }
 
-type Fields = Record<string, unknown>;
 type FieldEvaluator = (message: Fields, ctx: EvalContext) => void;
 
 /** One planned step of a message: a field's rules, a oneof rule, or a recursion into contained messages. */
@@ -146,37 +146,6 @@ function planOneof(oneof: DescOneof): PlannedStep | undefined {
   };
 }
 
-/** Reads a field's value; `undefined` when a message, oneof member or proto3 optional field is unset. */
-function accessor(field: DescField): (m: Fields) => unknown {
-  const localName = field.localName;
-  if (field.oneof !== undefined) {
-    const oneofName = field.oneof.localName;
-    return (m) => {
-      const selected = m[oneofName] as { case: string | undefined; value?: unknown };
-      return selected.case === localName ? selected.value : undefined;
-    };
-  }
-  return (m) => m[localName];
-}
-
-function describeField(field: DescField): string {
-  switch (field.fieldKind) {
-    case "scalar": {
-      const type = ScalarType[field.scalar].toLowerCase();
-      // "an int64", but "a uint32" (said "you-int").
-      return `${/^[aeio]/.test(type) ? "an" : "a"} ${type} field`;
-    }
-    case "enum":
-      return `an enum field (${field.enum.typeName})`;
-    case "message":
-      return `a message field (${field.message.typeName})`;
-    case "list":
-      return `a repeated field`;
-    case "map":
-      return `a map field`;
-  }
-}
-
 function planField(field: DescField, created: PlannedMessage[]): PlannedStep | undefined {
   const site: RuleSite = { field: fieldFullName(field), target: describeField(field) };
   let rules: FieldRules | undefined;
@@ -196,29 +165,6 @@ function planField(field: DescField, created: PlannedMessage[]): PlannedStep | u
       return planListField(field, rules, messageRules, site, created);
     case "map":
       return planMapField(field, rules, messageRules, site, created);
-  }
-}
-
-function targetOf(field: DescField): ValueTarget {
-  switch (field.fieldKind) {
-    case "scalar":
-      return { kind: "scalar", scalar: field.scalar };
-    case "enum":
-      return { kind: "enum", enum: field.enum };
-    case "message":
-      return { kind: "message", message: field.message };
-    case "list":
-      return field.listKind === "scalar"
-        ? { kind: "scalar", scalar: field.scalar }
-        : field.listKind === "enum"
-          ? { kind: "enum", enum: field.enum }
-          : { kind: "message", message: field.message };
-    case "map":
-      return field.mapKind === "scalar"
-        ? { kind: "scalar", scalar: field.scalar }
-        : field.mapKind === "enum"
-          ? { kind: "enum", enum: field.enum }
-          : { kind: "message", message: field.message };
   }
 }
 
@@ -386,17 +332,6 @@ function planMapField(
       path.pop();
     },
   };
-}
-
-function describeElement(target: ValueTarget): string {
-  switch (target.kind) {
-    case "scalar":
-      return ScalarType[target.scalar].toLowerCase();
-    case "enum":
-      return target.enum.typeName;
-    case "message":
-      return target.message.typeName;
-  }
 }
 
 /** The rule id to name when a whole family is misplaced: its first set member (`string.min_len`), or the family. */

@@ -10,6 +10,7 @@ import {
 import { fullRequest, fullResponse, fullTrace } from "../../test/full-messages.testdata.js";
 import { validateBinary, validateJson } from "./index.js";
 import { pathAndAncestors } from "./validate-binary.js";
+import { baselines, fixture } from "./rules.testdata.js";
 
 /** Strips the decoded message so results compare as plain data. */
 function withoutMessage(result: ReturnType<typeof validateBinary>) {
@@ -128,6 +129,22 @@ suite("validateBinary()", () => {
         { path: "nonce", ruleId: "int64.gte", message: "value must be greater than or equal to 0", value: -1, params: { gte: 0 }, position: { offset: nonceOffset } },
       ],
       warnings: [],
+    });
+  });
+
+  test("names map entries by their key on the wire, even when the key follows the value", () => {
+    const Repeats = fixture["Repeats"]!;
+    const base = toBinary(Repeats, create(Repeats, { ...baselines["Repeats"], kids: {} }) as never);
+    const child = [0x0a, 1, 0x78, 0x0a, 1, 0x79]; // Child { name: "x", name: "y" }
+    const entry = [0x12, child.length, ...child, 0x0a, 3, 0x61, 0x2e, 0x62]; // value first, then key "a.b"
+    const bytes = Uint8Array.from([...base, 0x42, entry.length, ...entry]);
+    const childOffset = base.length + 4;
+    assert.deepEqual(withoutMessage(validateBinary(Repeats, bytes)), {
+      kind: "valid",
+      violations: [],
+      warnings: [
+        { path: 'kids["a.b"].name', ruleId: "wire.duplicate_field", message: "singular field appears more than once; the decoder keeps the last value", position: { offset: childOffset + 3 } },
+      ],
     });
   });
 

@@ -1,8 +1,8 @@
-import { ScalarType } from "@bufbuild/protobuf";
-import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
-import { formatPath, MapKeySegment, type PathSegment } from "./path.js";
+import { WireType } from "@bufbuild/protobuf/wire";
+import { formatPath, type PathSegment } from "./path.js";
 import { oneofMessages } from "./rules/oneof.js";
 import type { Violation } from "./violation.js";
+import { readMapKey } from "./wire-map-key.js";
 import type { WireField, WirePlan } from "./wire-plan.js";
 
 /**
@@ -201,7 +201,7 @@ class Scanner {
   /** Scans a map entry: key 1 and value 2, each optional, other numbers skipped. */
   private mapEntry(field: WireField, end: number, depth: number): void {
     const map = field.map!;
-    if (this.track) this.path.push(this.readMapKey(field, end));
+    if (this.track) this.path.push(readMapKey(this.bytes, this.pos, end, map.keyScalar));
     while (this.pos < end) {
       const tagOffset = this.pos;
       const tag = this.varint32(end, "tag");
@@ -234,27 +234,6 @@ class Scanner {
       }
     }
     if (this.track) this.path.pop();
-  }
-
-  /** The key of the map entry that ends at `end`, read ahead for its path segment (tracking mode only). */
-  private readMapKey(field: WireField, end: number): MapKeySegment {
-    const keyScalar = field.map!.keyScalar;
-    const quoted = keyScalar === ScalarType.STRING;
-    let key = quoted ? "" : keyScalar === ScalarType.BOOL ? "false" : "0";
-    try {
-      const reader = new BinaryReader(this.bytes.subarray(this.pos, end));
-      while (reader.pos < reader.len) {
-        const [number, wireType] = reader.tag();
-        if (number !== 1) {
-          reader.skip(wireType, number);
-          continue;
-        }
-        key = String(readScalar(reader, keyScalar));
-      }
-    } catch {
-      // A broken entry keeps the default key; the scan itself reports the fault.
-    }
-    return new MapKeySegment(key, quoted);
   }
 
   private oneofMultiple(plan: WirePlan, field: WireField, offset: number): void {
@@ -414,36 +393,5 @@ class Scanner {
     return end === this.bytes.length
       ? new WireFault("wire.truncated", truncatedMessage, start)
       : new WireFault("wire.invalid_length", "a value runs past the end of its enclosing message", start);
-  }
-}
-
-function readScalar(reader: BinaryReader, scalar: ScalarType): unknown {
-  switch (scalar) {
-    case ScalarType.STRING:
-      return reader.string();
-    case ScalarType.BOOL:
-      return reader.bool();
-    case ScalarType.INT64:
-      return reader.int64();
-    case ScalarType.UINT64:
-      return reader.uint64();
-    case ScalarType.SINT64:
-      return reader.sint64();
-    case ScalarType.FIXED64:
-      return reader.fixed64();
-    case ScalarType.SFIXED64:
-      return reader.sfixed64();
-    case ScalarType.INT32:
-      return reader.int32();
-    case ScalarType.UINT32:
-      return reader.uint32();
-    case ScalarType.SINT32:
-      return reader.sint32();
-    case ScalarType.FIXED32:
-      return reader.fixed32();
-    case ScalarType.SFIXED32:
-      return reader.sfixed32();
-    default:
-      return "";
   }
 }
