@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { suite, test } from "node:test";
-import { parseTree } from "jsonc-parser";
 import { duplicateKeys, inspectValue, textDepthOverflow } from "./json-guard.js";
 
 suite("textDepthOverflow()", () => {
@@ -28,9 +27,13 @@ suite("inspectValue()", () => {
 suite("duplicateKeys()", () => {
   test("reports each repeated occurrence with its offset", () => {
     const text = '{"a": 1, "b": {"c": 1, "c": 2}, "a": 3}';
-    assert.deepEqual(duplicateKeys(parseTree(text)!), [
+    assert.deepEqual(duplicateKeys(text), [
       { tokens: ["b", "c"], offset: 23 },
       { tokens: ["a"], offset: 32 },
     ]);
+  });
+  test("follows array indexes and decodes escaped keys", () => {
+    const text = '[{}, [1, {"k": 0, "\\u006b": 1, "x": "\\"{,}["}]]';
+    assert.deepEqual(duplicateKeys(text), [{ tokens: ["1", "1", "k"], offset: 18 }]);
   });
 });

@@ -1,5 +1,3 @@
-import type { Node } from "jsonc-parser";
-
 /**
  * Checks of a JSON document that come before any schema: nesting depth,
  * `__proto__` keys and duplicate keys. All of them walk iteratively, so a
@@ -78,33 +76,60 @@ export interface DuplicateKey {
   readonly offset: number;
 }
 
+interface OpenContainer {
+  /** Keys seen so far in an object; undefined for an array. */
+  readonly keys: Set<string> | undefined;
+  /** The current key (object) or index (array), which leads to the next child. */
+  step: string;
+  index: number;
+}
+
 /**
  * Finds keys that occur twice in one object (JSON.parse silently keeps the
- * last). Returns every repeated occurrence, in document order.
+ * last) with one linear scan of text JSON.parse has already accepted, so no
+ * tree is built for a clean document. Returns every repeated occurrence, in
+ * document order.
  */
-export function duplicateKeys(root: Node): DuplicateKey[] {
+export function duplicateKeys(text: string): DuplicateKey[] {
   const found: DuplicateKey[] = [];
-  const stack: { node: Node; tokens: string[] }[] = [{ node: root, tokens: [] }];
-  while (stack.length > 0) {
-    const { node, tokens } = stack.pop()!;
-    const children = node.children ?? [];
-    if (node.type === "array") {
-      for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, tokens: [...tokens, String(i)] });
-    } else if (node.type === "object") {
-      const seen = new Set<string>();
-      const next: { node: Node; tokens: string[] }[] = [];
-      for (const property of children) {
-        const keyNode = property.children?.[0];
-        const key = keyNode?.value;
-        const value = property.children?.[1];
-        if (typeof key !== "string" || value === undefined) continue;
-        if (seen.has(key)) found.push({ tokens: [...tokens, key], offset: keyNode!.offset });
-        seen.add(key);
-        next.push({ node: value, tokens: [...tokens, key] });
+  const stack: OpenContainer[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "{") {
+      stack.push({ keys: new Set(), step: "", index: 0 });
+      expectKey = true;
+    } else if (c === "[") {
+      stack.push({ keys: undefined, step: "0", index: 0 });
+      expectKey = false;
+    } else if (c === "}" || c === "]") {
+      stack.pop();
+      expectKey = false;
+    } else if (c === ",") {
+      const top = stack[stack.length - 1];
+      if (top?.keys === undefined && top !== undefined) top.step = String(++top.index);
+      expectKey = top?.keys !== undefined;
+    } else if (c === ":") {
+      expectKey = false;
+    } else if (c === '"') {
+      const open = i;
+      let escaped = false;
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === "\\") {
+          escaped = true;
+          i++;
+        }
       }
-      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+      const top = stack[stack.length - 1];
+      if (expectKey && top?.keys !== undefined) {
+        // Escapes are decoded so that "\u0061" and "a" are the same key.
+        const key = escaped ? (JSON.parse(text.slice(open, i + 1)) as string) : text.slice(open + 1, i);
+        if (top.keys.has(key)) found.push({ tokens: [...stack.slice(0, -1).map((s) => s.step), key], offset: open });
+        top.keys.add(key);
+        top.step = key;
+      }
+      expectKey = false;
     }
   }
-  // An object's own repeats are found before those of its children.
-  return found.sort((a, b) => a.offset - b.offset);
+  return found;
 }

@@ -63,7 +63,6 @@ export function validateJson<Desc extends DescMessage>(
 ): JsonValidationResult<Desc> {
   const maxDepth = options.maxDepth ?? 100;
   const text = typeof json === "string" ? json : undefined;
-  let tree: Node | undefined;
   let value: unknown;
   const found: Finding[] = [];
 
@@ -72,22 +71,12 @@ export function validateJson<Desc extends DescMessage>(
     if (overflow !== undefined) {
       return finish([{ violation: { path: "", ruleId: "json.depth", message: `document nests deeper than ${maxDepth} levels` }, offset: overflow }]);
     }
-    const errors: ParseError[] = [];
-    tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-    const first = errors[0];
-    if (first !== undefined || tree === undefined) {
-      const offset = first?.offset ?? text.length;
-      const reason = first !== undefined ? syntaxReason(printParseErrorCode(first.error)) : "the document is empty";
-      return finish([{ violation: { path: "", ruleId: "json.syntax", message: `invalid JSON: ${reason}` }, offset }]);
-    }
     try {
       value = JSON.parse(text);
     } catch (cause) {
-      // jsonc-parser accepted what JSON.parse did not (it is more lenient
-      // about a few escapes); JSON.parse has the last word.
-      return finish([{ violation: { path: "", ruleId: "json.syntax", message: `invalid JSON: ${(cause as Error).message}` }, offset: 0 }]);
+      return finish([syntaxFinding(text, cause)]);
     }
-    for (const { tokens, offset } of duplicateKeys(tree)) {
+    for (const { tokens, offset } of duplicateKeys(text)) {
       const place = resolveJsonPlace(schema, value, tokens, registry);
       const violation = { path: formatPath(place.segments), ruleId: "json.duplicate_key", message: `key "${tokens[tokens.length - 1]!}" occurs twice in one object` };
       found.push({ violation, offset });
@@ -127,18 +116,25 @@ export function validateJson<Desc extends DescMessage>(
   return finish(merge(rules.violations, found), rules.warnings, message);
 
   function finish(findings: readonly Finding[], warnings: readonly Violation[] = [], parsed?: MessageShape<Desc>): JsonValidationResult<Desc> {
-    let list = text !== undefined ? positioned(findings, new LineIndex(text), tree) : findings.map((f) => f.violation);
+    let list = text !== undefined ? positioned(findings, text) : findings.map((f) => f.violation);
     if (options.failFast === true) list = list.slice(0, 1);
     const result = toResult(list, warnings);
     return parsed === undefined ? result : { ...result, message: parsed };
   }
 
   /** Adds line and column to every finding, and puts them in document order. */
-  function positioned(findings: readonly Finding[], lines: LineIndex, root: Node | undefined): Violation[] {
+  function positioned(findings: readonly Finding[], text: string): Violation[] {
+    if (findings.length === 0) return [];
+    const lines = new LineIndex(text);
+    // The tree is only built when there is something to place: a clean
+    // document never pays for it.
+    let tree: Node | undefined;
+    const root = (): Node | undefined => (tree ??= parseTree(text));
     const placed = findings.map(({ violation, tokens, offset }, index) => {
       let at = offset;
-      if (at === undefined && root !== undefined) {
-        const location = tokens !== undefined ? locateJsonPointer(root, tokens) : locateProtoPath(root, schema, violation.path, registry);
+      const doc = at === undefined ? root() : undefined;
+      if (doc !== undefined) {
+        const location = tokens !== undefined ? locateJsonPointer(doc, tokens) : locateProtoPath(doc, schema, violation.path, registry);
         const node = KEY_POSITIONED.has(violation.ruleId) && location.key !== undefined ? location.key : location.value;
         at = node.offset;
       }
@@ -190,6 +186,19 @@ function repair(value: unknown, repairs: readonly JsonRepair[]): unknown {
     }
   }
   return copy;
+}
+
+/**
+ * Invalid JSON, placed where jsonc-parser (strict: no comments, no trailing
+ * commas) finds the first error; JSON.parse's own message names no portable
+ * position.
+ */
+function syntaxFinding(text: string, cause: unknown): Finding {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  const reason = first !== undefined ? syntaxReason(printParseErrorCode(first.error)) : text.trim() === "" ? "the document is empty" : (cause as Error).message;
+  return { violation: { path: "", ruleId: "json.syntax", message: `invalid JSON: ${reason}` }, offset: first?.offset ?? 0 };
 }
 
 function syntaxReason(code: string): string {
