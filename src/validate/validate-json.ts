@@ -113,7 +113,10 @@ export function validateJson<Desc extends DescMessage>(
     return finish([...found, { violation: parseFailureViolation(schema, value, cause, registry) }]);
   }
   const rules = validate(schema, message, options);
-  return finish(merge(rules.violations, found), rules.warnings, message);
+  // What ajv found inside a dropped oneof member is gone from the message,
+  // as it is from a binary reader's: reporting it would differ from binary.
+  const kept = found.filter((f) => !repairs.some((r) => f.tokens !== undefined && isUnderRemovedKey(f.tokens, r)));
+  return finish(merge(rules.violations, kept), rules.warnings, message);
 
   function finish(findings: readonly Finding[], warnings: readonly Violation[] = [], parsed?: MessageShape<Desc>): JsonValidationResult<Desc> {
     let list = text !== undefined ? positioned(findings, text) : findings.map((f) => f.violation);
@@ -172,6 +175,13 @@ function merge(engine: readonly Violation[], ajv: readonly Finding[]): Finding[]
     return same?.tokens !== undefined ? { violation, tokens: same.tokens } : { violation };
   });
   return [...merged, ...byKey.values()];
+}
+
+/** Whether `tokens` point into (or at) a key that `repair` drops. */
+function isUnderRemovedKey(tokens: readonly string[], repair: JsonRepair): boolean {
+  const depth = repair.tokens.length;
+  if (tokens.length <= depth || !repair.removeKeys.includes(tokens[depth]!)) return false;
+  return repair.tokens.every((token, i) => tokens[i] === token);
 }
 
 /** Drops the keys the ajv mapping asked to drop, on a copy. */
