@@ -17,7 +17,7 @@ export type BinaryValidationResult<Desc extends DescMessage> = ValidationResult 
 /**
  * Decodes `bytes` as a `schema` message (unknown fields kept) and validates
  * it, and also reports what decoding silently forgives, found by a scan of
- * the wire format (see `scanWire` for every rule id):
+ * the wire format:
  *
  * - two members of one oneof on the wire: violation `oneof.multiple` at the
  *   oneof's path (`events[3].event_selector`), as JSON input reports it;
@@ -26,7 +26,15 @@ export type BinaryValidationResult<Desc extends DescMessage> = ValidationResult 
  *   tags or wire types, a wire type the field's type never uses, invalid
  *   UTF-8 in a string field, nesting past the limit): one `wire.*` violation
  *   with the byte offset and the field path reached, instead of an exception;
- *   no `message` is returned then.
+ *   no `message` is returned then. The ids: `wire.truncated` (the data ends
+ *   inside a value), `wire.invalid_length` (a length or value runs past its
+ *   enclosing message, or a length beyond 32 bits), `wire.invalid_varint`
+ *   (longer than 10 bytes), `wire.invalid_tag` (field number 0, or a tag
+ *   beyond 32 bits), `wire.invalid_wire_type` (6 or 7),
+ *   `wire.wire_type_mismatch` (a known field with a wire type its type never
+ *   uses, which the decoder would misread), `wire.invalid_group` (unmatched
+ *   group tags), `wire.invalid_utf8`, `wire.depth_limit`, and
+ *   `wire.malformed` for a decoder error the scan could not locate.
  *
  * Violations of the rules carry the byte offset of their field (or of the
  * nearest enclosing field on the wire) in `position`. The scan of a clean

@@ -3,7 +3,8 @@ import { EvalContext, type ValidateOptions } from "./context.js";
 import { planValidator } from "./planner.js";
 import { toResult, type ValidationResult } from "./violation.js";
 
-const VALID: ValidationResult = toResult([]);
+/** Shared by every valid outcome, so frozen: a caller cannot add to another caller's result. */
+const VALID: ValidationResult = Object.freeze({ kind: "valid", violations: Object.freeze([]) as readonly [], warnings: Object.freeze([]) });
 
 /**
  * Validates a message against the `(validate.rules)`, `(validate.required)`
