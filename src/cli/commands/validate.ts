@@ -109,8 +109,33 @@ async function checkInput(
     // be framed reliably after it.
     counts.messages++;
     counts.invalid++;
-    await reporter.problem(decodeProblem(name, error));
+    const explained = format === "json" && opened.headIsWholeInput ? explainJsonFault(schema, opened.head, error) : undefined;
+    if (explained === undefined) {
+      await reporter.problem(decodeProblem(name, error));
+    } else {
+      for (const violation of explained.violations) await reporter.problem(toProblem(name, 0, violation, "error"));
+    }
   }
+}
+
+/**
+ * A JSON document whose structure the framer cannot cut (unbalanced
+ * brackets, nesting past the limit) yields a bare decode error. When the
+ * document is small enough to be in memory already and is the first
+ * message, validateJson can name the same fault with its rule id
+ * (`json.syntax`, `json.depth`) and position, as it does for every other
+ * JSON fault; its findings are used when it sees the fault too.
+ */
+function explainJsonFault(schema: DescMessage, head: Uint8Array, error: DecodeError): MessageFindings | undefined {
+  if (error.location.index !== undefined && error.location.index !== 0) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(head);
+  } catch {
+    return undefined;
+  }
+  const findings = checkJsonFrame(schema, { index: 0, text, position: { line: 1, column: 1 } });
+  return findings.violations.some((v) => v.ruleId.startsWith("json.")) ? findings : undefined;
 }
 
 function toProblem(file: string, index: number, violation: Violation, severity: Problem["severity"]): Problem {
