@@ -1,6 +1,6 @@
 import { fromJson, type DescMessage, type JsonValue, type Registry } from "@bufbuild/protobuf";
 import { hasCustomJsonRepresentation } from "@bufbuild/protobuf/wkt";
-import { fieldForJsonKey } from "./json-path.js";
+import { fieldForJsonKey, keySegment, packedType } from "./json-path.js";
 import { formatPath, MapKeySegment, type PathSegment } from "./path.js";
 import type { Violation } from "./violation.js";
 
@@ -9,12 +9,16 @@ import type { Violation } from "./violation.js";
  * message value that fails to parse on its own. The generated schema catches
  * nearly every fault before protobuf-es runs; this covers the few it cannot
  * state (a timestamp whose offset moves it past year 9999, an Any of a type
- * the registry does not know). Only runs after a failure, so re-parsing
+ * the registry does not know, a fault inside the message an Any packs). Only runs after a failure, so re-parsing
  * sub-values costs nothing on valid input.
  */
 export function parseFailureViolation(schema: DescMessage, value: unknown, cause: unknown, registry: Registry): Violation {
   const found = innermostFailure(schema, value, [], registry) ?? { segments: [], cause };
   const text = found.cause instanceof Error ? found.cause.message : String(found.cause);
+  const unknownKey = /key "(.*)" is unknown$/.exec(text)?.[1];
+  if (unknownKey !== undefined) {
+    return { path: formatPath([...found.segments, keySegment(unknownKey)]), ruleId: "json.unknown_field", message: `unknown field "${unknownKey}"` };
+  }
   return { path: formatPath(found.segments), ruleId: classify(text), message: text };
 }
 
@@ -28,9 +32,17 @@ function innermostFailure(desc: DescMessage, value: unknown, segments: readonly 
     fromJson(desc, value as JsonValue, { registry });
     return undefined;
   } catch (cause) {
-    if (hasCustomJsonRepresentation(desc) || typeof value !== "object" || value === null || Array.isArray(value)) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return { segments, cause };
+    if (desc.typeName === "google.protobuf.Any") {
+      // The packed message's fields share the Any's object; look inside it.
+      const packed = packedType(value, registry);
+      if (packed !== undefined && !hasCustomJsonRepresentation(packed)) {
+        const fields = Object.fromEntries(Object.entries(value).filter(([key]) => key !== "@type"));
+        return innermostFailure(packed, fields, segments, registry) ?? { segments, cause };
+      }
       return { segments, cause };
     }
+    if (hasCustomJsonRepresentation(desc)) return { segments, cause };
     for (const [key, child] of Object.entries(value)) {
       const field = fieldForJsonKey(desc, key);
       if (field?.message === undefined || child === null) continue;
