@@ -31,7 +31,12 @@ function swappedEventRegistry() {
 const protocSkip = requireTool("protoc");
 
 suite("runConformance() with Event's fields 2 and 3 swapped", () => {
-  const report = runConformance({ codecOverride: createCodec(swappedEventRegistry()), protoc: protocSkip === undefined ? "require" : "off" });
+  const report = runConformance({
+    codecOverride: createCodec(swappedEventRegistry()),
+    protoc: protocSkip === undefined ? "require" : "off",
+    // The validation corpus is validateJson's and validateBinary's business; here only the codec is broken.
+    corpus: false,
+  });
   const failing = new Set(report.results.filter((r) => r.status === "fail").map((r) => r.caseId));
 
   test("fails the run", () => {

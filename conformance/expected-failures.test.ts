@@ -42,7 +42,7 @@ suite("expected-failures.txt", () => {
 
   test("an unlisted failing case fails the run", () => {
     const dir = scratchCases();
-    const report = runConformance({ casesDir: dir, expectedFailuresFile: listFile(dir, ""), protoc: "off" });
+    const report = runConformance({ casesDir: dir, expectedFailuresFile: listFile(dir, ""), protoc: "off", corpus: false });
     assert.deepEqual(
       report.results.filter((r) => r.status === "fail").map((r) => `${r.caseId} ${r.check}`),
       ["identity/wrong json"],
@@ -52,7 +52,7 @@ suite("expected-failures.txt", () => {
 
   test("a listed failing case is an expected failure and the run passes", () => {
     const dir = scratchCases();
-    const report = runConformance({ casesDir: dir, expectedFailuresFile: listFile(dir, "identity/wrong # proto names in canonical\n"), protoc: "off" });
+    const report = runConformance({ casesDir: dir, expectedFailuresFile: listFile(dir, "identity/wrong # proto names in canonical\n"), protoc: "off", corpus: false });
     assert.equal(report.failed, 0);
     assert.equal(report.expectedFailures, 1);
     assert.match(formatReport(report), /^xfail identity\/wrong json\n {6}proto names in canonical: JSON after a binary round trip/m);
@@ -61,7 +61,7 @@ suite("expected-failures.txt", () => {
   test("a listed case that passes fails the run until its line is removed", () => {
     const dir = scratchCases();
     const file = listFile(dir, "identity/wrong # proto names in canonical\nidentity/good # was broken once\n");
-    const report = runConformance({ casesDir: dir, expectedFailuresFile: file, protoc: "auto" });
+    const report = runConformance({ casesDir: dir, expectedFailuresFile: file, protoc: "auto", corpus: false });
     const stale = report.results.filter((r) => r.check === "expected-failures");
     if (report.protocSkipReason === undefined) {
       assert.deepEqual(stale.map((r) => [r.caseId, r.status]), [["identity/good", "fail"]]);
@@ -74,7 +74,7 @@ suite("expected-failures.txt", () => {
 
   test("a listed case that does not exist fails the run", () => {
     const dir = scratchCases();
-    const report = runConformance({ casesDir: dir, expectedFailuresFile: listFile(dir, "identity/gone # renamed\n"), protoc: "off" });
+    const report = runConformance({ casesDir: dir, expectedFailuresFile: listFile(dir, "identity/gone # renamed\n"), protoc: "off", corpus: false });
     assert.deepEqual(
       report.results.filter((r) => r.check === "expected-failures").map((r) => [r.caseId, r.status]),
       [["identity/gone", "fail"]],

@@ -1,7 +1,9 @@
 import { protocMissingReason } from "../test/support/protoc.js";
 import { checkNames, checks, needsProtoc, type CaseContext, type CheckName } from "./checks.js";
 import { packageCodec, type ConformanceCodec } from "./codec.js";
+import { corpusChecksFor, runCorpusCheck, type CorpusCheckName } from "./corpus-checks.js";
 import { loadExpectedFailures } from "./expected-failures.js";
+import { invalidCorpusDir, loadInvalidCorpus, loadValidCorpus, validCorpusDir, type CorpusCase } from "./invalid/load-corpus.js";
 import { loadCases, type ConformanceCase } from "./load-cases.js";
 
 /** How one check of one case came out. */
@@ -19,10 +21,11 @@ export type CheckStatus =
 export interface CheckResult {
   readonly caseId: string;
   /**
-   * A case check, or `expected-failures` for a listed case that now passes
-   * (or does not exist), which fails the run until its line is removed.
+   * A case check, a check of the validation corpus (for ids `invalid/...`
+   * and `valid/...`), or `expected-failures` for a listed case that now
+   * passes (or does not exist), which fails the run until its line is removed.
    */
-  readonly check: CheckName | "expected-failures";
+  readonly check: CheckName | CorpusCheckName | "expected-failures";
   readonly status: CheckStatus;
   /** Why the check failed or was skipped; for an expected failure, the listed reason. */
   readonly detail?: string;
@@ -56,11 +59,18 @@ export interface ConformanceOptions {
   readonly protoc?: "auto" | "require" | "off";
   /** Runs only the cases whose id this returns true for. By default, every case. */
   readonly filter?: (caseId: string) => boolean;
+  /**
+   * Where the validation corpus lives, or `false` to leave it out. Its
+   * payloads run as cases `invalid/<id>` and `valid/<id>`. By default,
+   * `conformance/invalid` and `conformance/valid`.
+   */
+  readonly corpus?: { readonly invalidDir?: string; readonly validDir?: string } | false;
 }
 
 /**
- * Runs every case through every check and returns one result per case and
- * check. Failures are data; this throws only for a malformed case file or
+ * Runs every case through every check, then every payload of the validation
+ * corpus through `validateJson` and `validateBinary`, and returns one result
+ * per case and check. Failures are data; this throws only for a malformed case file or
  * expected-failures list.
  */
 export function runConformance(options: ConformanceOptions = {}): ConformanceReport {
@@ -76,7 +86,11 @@ export function runConformance(options: ConformanceOptions = {}): ConformanceRep
     const raw = runCase(testCase, codec, protocSkipReason, protocMode === "require");
     results.push(...applyExpectedFailures(testCase.id, raw, expected.get(testCase.id)));
   }
-  const known = new Set(cases.map((c) => c.id));
+  const corpus = options.corpus === false ? [] : loadCorpusCases(options.corpus ?? {}).filter(({ id }) => filter(id));
+  for (const { id, corpusCase } of corpus) {
+    results.push(...applyExpectedFailures(id, runCorpusCase(id, corpusCase, codec), expected.get(id)));
+  }
+  const known = new Set([...cases.map((c) => c.id), ...corpus.map((c) => c.id)]);
   for (const id of expected.keys()) {
     // A stale entry for a case that was renamed or deleted would hide nothing
     // and silently rot; with a filter, absent cases are simply not in this run.
@@ -102,6 +116,27 @@ function runCase(testCase: ConformanceCase, codec: ConformanceCodec, protocSkipR
       return { caseId: testCase.id, check, status: "pass" };
     } catch (error) {
       return { caseId: testCase.id, check, status: "fail", detail: describe(error) };
+    }
+  });
+}
+
+/** The validation corpus, each payload under the id the report lists it by. */
+function loadCorpusCases(dirs: { readonly invalidDir?: string; readonly validDir?: string }): { id: string; corpusCase: CorpusCase }[] {
+  return [
+    ...loadInvalidCorpus(dirs.invalidDir ?? invalidCorpusDir).map((corpusCase) => ({ id: `invalid/${corpusCase.id}`, corpusCase })),
+    ...loadValidCorpus(dirs.validDir ?? validCorpusDir).map((corpusCase) => ({ id: `valid/${corpusCase.id}`, corpusCase })),
+  ];
+}
+
+function runCorpusCase(id: string, corpusCase: CorpusCase, codec: ConformanceCodec): CheckResult[] {
+  const schema = codec.findSchema(corpusCase.typeName);
+  return corpusChecksFor(corpusCase).map((check): CheckResult => {
+    if (!schema) return { caseId: id, check, status: "fail", detail: `the codec knows no type ${corpusCase.typeName}` };
+    try {
+      runCorpusCheck(check, corpusCase, codec, schema);
+      return { caseId: id, check, status: "pass" };
+    } catch (error) {
+      return { caseId: id, check, status: "fail", detail: describe(error) };
     }
   });
 }
