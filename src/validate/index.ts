@@ -9,7 +9,7 @@ export { validateBinary, type ValidateBinaryOptions, type BinaryValidationResult
 export { ValidationError, isValidationError, describeViolation } from "./validation-error.js";
 export { planValidator, type MessageValidator } from "./planner.js";
 export { PlanError, isPlanError } from "./plan-error.js";
-export { type ValidateOptions } from "./context.js";
+export { EvalContext, type ValidateOptions } from "./context.js";
 export { formatPath, MapKeySegment, type PathSegment } from "./path.js";
 export { translateRe2, Re2SyntaxError } from "./re2.js";
 export { codePointCount, utf8ByteCount, stringMessages } from "./rules/string.js";
