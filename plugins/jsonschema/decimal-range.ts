@@ -27,7 +27,7 @@ export function upToPattern(max: bigint): string {
     const high = Number(digits[i]) - 1;
     if (high < low) continue;
     const rest = length - i - 1;
-    alternatives.push(digits.slice(0, i) + digitClass(low, high) + (rest > 0 ? `[0-9]{${rest}}` : ""));
+    alternatives.push(digits.slice(0, i) + digitClass(low, high) + (rest > 1 ? `[0-9]{${rest}}` : rest === 1 ? "[0-9]" : ""));
   }
   alternatives.push(digits);
   return alternatives.length === 1 ? alternatives[0]! : `(?:${alternatives.join("|")})`;
