@@ -19,7 +19,8 @@ export function jsonSchemaValidator(schema: DescMessage): ValidateFunction {
   const root: Record<string, unknown> = { $ref: `${jsonSchemaBundle.$id}#/$defs/${schema.typeName}` };
   // Definitions leave `type` to whoever refers to them (fields add "null");
   // the top of a document takes the message's own JSON types.
-  if (types.length > 0) root["type"] = types;
+  // (An empty list is google.protobuf.Value: any JSON value, so no type.)
+  if (typeof types === "string" || types.length > 0) root["type"] = types;
   const validate = instance().compile(root);
   cache.set(schema, validate);
   return validate;
