@@ -135,7 +135,8 @@ function messageOf(place: JsonPlace, registry: Registry): DescMessage | undefine
 
 /** A missing key: a presence rule of a field, a required oneof, or an Any's `@type`. */
 function mapRequired(place: JsonPlace, key: string, out: Findings, registry: Registry): void {
-  if (place.slot.kind === "value" && place.slot.field.message?.typeName === "google.protobuf.Any") {
+  const anyAt = place.slot.kind === "value" ? place.slot.field.message : place.slot.kind === "message" ? place.slot.desc : undefined;
+  if (anyAt?.typeName === "google.protobuf.Any") {
     out.add(formatPath(place.segments), "json.any", 'a non-empty Any needs "@type"');
     return;
   }
@@ -207,11 +208,8 @@ function mapPattern(place: JsonPlace, out: Findings): void {
   const path = formatPath(place.segments);
   const value = scalarValue(place.data);
   const slot = place.slot;
-  if (slot.kind !== "value") {
-    out.add(path, "json.type", "value is not valid here", value);
-    return;
-  }
-  const message = slot.field.message;
+  // A message with a special JSON form is a field's value, or the document itself.
+  const message = slot.kind === "value" ? slot.field.message : slot.kind === "message" ? slot.desc : undefined;
   if (message !== undefined && !isWrapperDesc(message)) {
     switch (message.typeName) {
       case "google.protobuf.Timestamp":
@@ -225,7 +223,7 @@ function mapPattern(place: JsonPlace, out: Findings): void {
         return;
     }
   }
-  const scalar = message !== undefined && isWrapperDesc(message) ? message.fields[0]!.scalar : slot.field.scalar;
+  const scalar = message !== undefined && isWrapperDesc(message) ? message.fields[0]!.scalar : slot.kind === "value" ? slot.field.scalar : undefined;
   if (scalar === ScalarType.BYTES) {
     out.add(path, "json.base64", "value must be standard or URL-safe base64", value);
     return;
@@ -235,7 +233,7 @@ function mapPattern(place: JsonPlace, out: Findings): void {
     out.add(path, range.ruleId, `value is out of the range of ${range.name}`, value);
     return;
   }
-  out.add(path, "json.type", range !== undefined ? "value must be a decimal integer" : "value must be a number", value);
+  out.add(path, "json.type", range !== undefined ? "value must be a decimal integer" : scalar !== undefined ? "value must be a number" : "value is not valid here", value);
 }
 
 function mapLength(place: JsonPlace, keyword: "minLength" | "maxLength", limit: number, out: Findings): void {

@@ -7,6 +7,7 @@ import {
   StreamReverseTunnelsResponseSchema,
 } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { EventReporterConfigSchema } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/reporters/event_reporter_pb.js";
+import { AnySchema, DurationSchema, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { validateJson } from "./validate-json.js";
 import type { Violation } from "./violation.js";
 
@@ -172,6 +173,14 @@ suite("validateJson()", () => {
   test("stops at the first violation with failFast", () => {
     const result = validateJson(StreamReverseTunnelsRequestSchema, '{"nonce": "-1", "removed_tunnel_names": [""]}', { failFast: true });
     assert.equal(result.violations.length, 1);
+  });
+
+  test("validates well-known types at the top of a document", () => {
+    assert.deepEqual(brief(validateJson(DurationSchema, '"1ms"').violations), [" json.duration @1:1"]);
+    assert.deepEqual(brief(validateJson(AnySchema, '{"value": "1s"}').violations), [" json.any @1:1"]);
+    const value = validateJson(ValueSchema, "null");
+    assert.equal(value.kind, "valid");
+    assert.equal(value.message?.kind.case, "nullValue");
   });
 
   test("counts columns in UTF-16 units and lines across CRLF", () => {
