@@ -6,6 +6,7 @@ import { once } from "node:events";
 import { create, fromBinary, toBinary, toJsonString, type DescMessage } from "@bufbuild/protobuf";
 import { sizeDelimitedEncode } from "@bufbuild/protobuf/wire";
 import { StreamReverseTunnelsRequestSchema, TraceSchema, registry } from "../src/index.js";
+import { pattern } from "./pattern.js";
 
 const repoRoot = join(import.meta.dirname, "..");
 const MiB = 2 ** 20;
@@ -14,19 +15,6 @@ const MiB = 2 ** 20;
 const scale = Number(process.env["BENCH_SCALE"] ?? "1");
 const traceStreamBytes = Math.round(1024 * MiB * scale);
 const tunnelNdjsonBytes = Math.round(200 * MiB * scale);
-
-/** A pseudo-random but repeatable byte pattern, so inputs do not compress into one repeated block. */
-function pattern(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed * 2654435761 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** 64 distinct traces of 16 events of 4 KiB each (about 64 KiB apiece). */
 function sampleTraces() {

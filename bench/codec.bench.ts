@@ -14,25 +14,13 @@ import { sizeDelimitedDecodeStream, sizeDelimitedEncode } from "@bufbuild/protob
 import { TraceSchema } from "../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { readMessages } from "../src/codec/index.js";
 import { describeMachine } from "./machine.js";
+import { pattern } from "./pattern.js";
 
 const MiB = 2 ** 20;
 const scale = Number(process.env["BENCH_SCALE"] ?? "1");
 const delimitedBytes = Math.round(256 * MiB * scale);
 const ndjsonBytes = Math.round(64 * MiB * scale);
 const CHUNK_BYTES = 64 * 1024;
-
-/** A repeatable pseudo-random byte pattern, so payloads are not one repeated block. */
-function pattern(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed * 2654435761 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** 64 distinct traces of 16 events of 1 KiB each (about 17 KiB apiece, a typical tap buffer). */
 function sampleTraces() {

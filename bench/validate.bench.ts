@@ -13,19 +13,7 @@ import { TraceSchema } from "../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { StreamReverseTunnelsRequestSchema } from "../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { validate, validateBinary } from "../src/validate/index.js";
 import { describeMachine, opsPerSecond } from "./machine.js";
-
-/** A repeatable pseudo-random byte pattern, so payloads are not one repeated block. */
-function pattern(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed * 2654435761 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+import { pattern } from "./pattern.js";
 
 /** A tap trace of 1,000 events of 4 KiB, reads and writes alternating. */
 function bigTrace() {
