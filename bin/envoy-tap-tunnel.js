@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 // The command line of envoy-tap-tunnel; everything lives in src/cli/main.ts.
-import { run } from "../dist/src/cli/main.js";
-
-await run();
+// A dynamic import so that a missing build is one line, not a stack trace.
+import("../dist/src/cli/main.js").then(
+  (cli) => cli.run(),
+  (error) => {
+    process.stderr.write(`envoy-tap-tunnel: cannot load the CLI (${error.message}); run npm run build\n`);
+    process.exitCode = 2;
+  },
+);

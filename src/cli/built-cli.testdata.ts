@@ -1,10 +1,11 @@
 /**
- * Support for the end-to-end tests: runs the built CLI exactly as `npx`
- * does (`node bin/envoy-tap-tunnel.js`, which imports `dist/`), after making
- * sure `dist/` is built from the current sources.
+ * Support for the end-to-end tests: runs the built CLI as `npx` does
+ * (`node bin/envoy-tap-tunnel.js`, which imports `dist/`), after making sure
+ * `dist/` is built from the current sources, from a private copy of the
+ * built package so that a concurrent rebuild cannot pull it away mid-test.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,7 +36,7 @@ export async function runCli(args: readonly string[], options: RunOptions = {}):
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of ["GITHUB_ACTIONS", "NO_COLOR", "ENVOY_TAP_TUNNEL_DEBUG", "FORCE_COLOR"]) delete env[name];
   Object.assign(env, options.env);
-  const child = spawn(process.execPath, [binPath, ...args], { cwd: repoRoot, env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [snapshotBin ?? binPath, ...args], { cwd: repoRoot, env, stdio: ["pipe", "pipe", "pipe"] });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -55,6 +56,9 @@ export function lines(text: string): string[] {
   return text === "" ? [] : text.replace(/\n$/, "").split("\n");
 }
 
+/** The bin of this process's private copy of the built package (see {@link ensureBuilt}). */
+let snapshotBin: string | undefined;
+
 /**
  * Builds `dist/` with `npm run build` when it is missing or older than any
  * source under `src/` or `gen/`. Test files run in parallel processes, and
@@ -63,7 +67,9 @@ export function lines(text: string): string[] {
  * `dist/` fresh.
  */
 export function ensureBuilt(): void {
-  if (!isStale()) return;
+  // Always through the lock: tsc emits main.js before the other files, so
+  // a test that checked freshness during someone else's build could start
+  // on half a dist/.
   const lock = join(tmpdir(), `envoy-tap-tunnel-build-${Buffer.from(repoRoot).toString("hex").slice(-32)}.lock`);
   const deadline = Date.now() + 5 * 60_000;
   for (;;) {
@@ -79,16 +85,35 @@ export function ensureBuilt(): void {
     }
   }
   try {
-    if (!isStale()) return;
-    const build = spawnSync("npm", ["run", "-s", "build"], { cwd: repoRoot, encoding: "utf8" });
-    // A type error elsewhere in the tree still emits JavaScript; only a
-    // missing CLI makes these tests meaningless.
-    if (statSync(join(repoRoot, "dist", "src", "cli", "main.js"), { throwIfNoEntry: false }) === undefined) {
-      throw new Error(`npm run build did not produce dist/src/cli/main.js:\n${build.stdout}\n${build.stderr}`);
+    if (isStale()) {
+      const build = spawnSync("npm", ["run", "-s", "build"], { cwd: repoRoot, encoding: "utf8" });
+      // A type error elsewhere in the tree still emits JavaScript; only a
+      // missing CLI makes these tests meaningless.
+      if (statSync(join(repoRoot, "dist", "src", "cli", "main.js"), { throwIfNoEntry: false }) === undefined) {
+        throw new Error(`npm run build did not produce dist/src/cli/main.js:\n${build.stdout}\n${build.stderr}`);
+      }
     }
+    snapshotBin = snapshot();
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * Copies the built package (package.json, bin/, dist/, gen/jsonschema/) to
+ * a temporary directory that links the repository's node_modules, and
+ * returns its bin. Others working in the same tree rebuild dist/ (npm pack
+ * runs the build, which starts with rm -rf dist), and a test must not run
+ * half of its commands against a dist/ that is being rewritten.
+ */
+function snapshot(): string {
+  const dir = mkdtempSync(join(tmpdir(), "envoy-tap-tunnel-built-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  for (const path of ["package.json", "bin", "dist", join("gen", "jsonschema")]) {
+    cpSync(join(repoRoot, path), join(dir, path), { recursive: true });
+  }
+  symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
+  return join(dir, "bin", "envoy-tap-tunnel.js");
 }
 
 function isStale(): boolean {

@@ -63,9 +63,15 @@ Output, one line per problem, then a summary:
   FILE #INDEX @BYTE: path: message [rule.id]    (binary, delimited; INDEX is the message)
   FILE ...: warning: path: message [rule.id]    (warnings, without --strict)
   checked N messages in M files: K invalid
-Errors that stop a file (unreadable path, unknown type) print as
-"envoy-tap-tunnel: message" on stderr; the other files are still checked.
-With GITHUB_ACTIONS=true, problems are also printed as workflow annotations.
+A line without a rule id is input that cannot be cut into messages or
+decoded; the rest of that file is skipped. Errors that stop a file (an
+unreadable path, a directory without payload files, a type that cannot be
+told) print as "envoy-tap-tunnel: message" on stderr; the other files are
+still checked. With GITHUB_ACTIONS=true, problems are also printed as
+workflow annotations. --json prints
+  { "ok", "summary": { files, messages, invalid, warnings, errors },
+    "problems": [{ kind, severity, file, index, line, column | offset, path, ruleId, message }],
+    "errors": [{ kind, message }] }
 
 ${TYPE_RULES}
 

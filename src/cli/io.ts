@@ -25,8 +25,6 @@ export interface Writer {
   write(chunk: string | Uint8Array): Promise<void>;
   /** Whether the sink is a terminal: colors and progress lines go only to terminals. */
   readonly isTTY: boolean;
-  /** Terminal width in columns, when known. */
-  readonly columns?: number;
 }
 
 /** A file being written; `close` flushes it. */

@@ -6,8 +6,8 @@ import type { CliFileSystem, CliIO, FileWriter, Writer } from "./io.js";
 /** The {@link CliIO} of a real process: its streams, environment and file system. */
 export function nodeIO(): CliIO {
   return {
-    stdout: streamWriter(process.stdout, process.stdout.isTTY === true, process.stdout.columns),
-    stderr: streamWriter(process.stderr, process.stderr.isTTY === true, process.stderr.columns),
+    stdout: streamWriter(process.stdout, process.stdout.isTTY === true),
+    stderr: streamWriter(process.stderr, process.stderr.isTTY === true),
     stdin: process.stdin,
     env: process.env,
     fs: nodeFileSystem,
@@ -20,7 +20,7 @@ export function nodeIO(): CliIO {
  * goes away (`envoy-tap-tunnel types | head -1`) closes the pipe; the
  * remaining output is dropped instead of crashing with EPIPE.
  */
-function streamWriter(stream: Writable, isTTY: boolean, columns: number | undefined): Writer {
+function streamWriter(stream: Writable, isTTY: boolean): Writer {
   let closed = false;
   let failure: Error | undefined;
   // A listener must exist, or an 'error' event would crash the process with
@@ -31,7 +31,6 @@ function streamWriter(stream: Writable, isTTY: boolean, columns: number | undefi
   });
   return {
     isTTY,
-    ...(columns !== undefined ? { columns } : {}),
     write(chunk) {
       if (failure) return Promise.reject(failure);
       if (closed) return Promise.resolve();
@@ -68,7 +67,7 @@ const nodeFileSystem: CliFileSystem = {
       stream.once("open", () => resolve());
       stream.once("error", reject);
     });
-    const writer = streamWriter(stream, false, undefined);
+    const writer = streamWriter(stream, false);
     const file: FileWriter = {
       isTTY: false,
       write: (chunk) => writer.write(chunk),

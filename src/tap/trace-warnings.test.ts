@@ -32,8 +32,8 @@ suite("traceWarnings()", () => {
         path: "events[2].timestamp",
         ruleId: "trace.timestamp_order",
         message:
-          "timestamp 1970-01-01T00:00:11.000000000Z is earlier than 1970-01-01T00:00:12.000000000Z of events[1]; events of a trace are in socket order",
-        value: "1970-01-01T00:00:11.000000000Z",
+          "timestamp 1970-01-01T00:00:11Z is earlier than 1970-01-01T00:00:12Z of events[1]; events of a trace are in socket order",
+        value: "1970-01-01T00:00:11Z",
       },
     ]);
   });
@@ -55,12 +55,12 @@ suite("traceWarnings()", () => {
     ]);
   });
 
-  test("keeps real dates readable", () => {
+  test("prints timestamps as proto3 JSON does, as every violation message", () => {
     const at = create(EventSchema, {
       timestamp: timestampFromDate(new Date("2018-05-01T20:41:33.216Z")),
       eventSelector: { case: "read", value: {} },
     });
     const trace = create(TraceSchema, { events: [at, read(0)] });
-    assert.match(traceWarnings(trace)[0]!.message, /than 2018-05-01T20:41:33\.216000000Z of events\[0\]/);
+    assert.match(traceWarnings(trace)[0]!.message, /than 2018-05-01T20:41:33\.216Z of events\[0\]/);
   });
 });

@@ -1,5 +1,6 @@
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { Trace } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
+// The formatting every violation message of the package uses for timestamps.
+import { formatTimestamp, totalNanos } from "../validate/format.js";
 import type { Violation } from "../validate/violation.js";
 
 /**
@@ -21,20 +22,20 @@ export function traceWarnings(trace: Trace): Violation[] {
   const warnings: Violation[] = [];
   // The latest timestamp so far, with the index of the event that had it, so
   // that a message can name what the out-of-order event is compared with.
-  let latest: { readonly timestamp: Timestamp; readonly index: number } | undefined;
+  let latest: { readonly nanos: bigint; readonly index: number } | undefined;
   let endedAt: number | undefined;
   trace.events.forEach((event, index) => {
-    const timestamp = event.timestamp;
-    if (timestamp !== undefined) {
-      if (latest !== undefined && compareTimestamps(timestamp, latest.timestamp) < 0) {
+    if (event.timestamp !== undefined) {
+      const nanos = totalNanos(event.timestamp);
+      if (latest !== undefined && nanos < latest.nanos) {
         warnings.push({
           path: `events[${index}].timestamp`,
           ruleId: "trace.timestamp_order",
-          message: `timestamp ${formatTimestamp(timestamp)} is earlier than ${formatTimestamp(latest.timestamp)} of events[${latest.index}]; events of a trace are in socket order`,
-          value: formatTimestamp(timestamp),
+          message: `timestamp ${formatTimestamp(nanos)} is earlier than ${formatTimestamp(latest.nanos)} of events[${latest.index}]; events of a trace are in socket order`,
+          value: formatTimestamp(nanos),
         });
       } else {
-        latest = { timestamp, index };
+        latest = { nanos, index };
       }
     }
     if (event.eventSelector.case === "write") {
@@ -50,25 +51,4 @@ export function traceWarnings(trace: Trace): Violation[] {
     }
   });
   return warnings;
-}
-
-/** Negative, zero or positive as `a` is before, equal to or after `b`. */
-function compareTimestamps(a: Timestamp, b: Timestamp): number {
-  if (a.seconds !== b.seconds) return a.seconds < b.seconds ? -1 : 1;
-  return a.nanos - b.nanos;
-}
-
-/**
- * RFC 3339 in UTC with nine fractional digits, the precision of the proto:
- * `Date` alone would cut nanoseconds, which is where real traces differ.
- * Out-of-range seconds (the rule engine reports those) fall back to raw numbers.
- */
-function formatTimestamp(timestamp: Timestamp): string {
-  const millis = Number(timestamp.seconds) * 1000;
-  const date = new Date(millis);
-  if (!Number.isFinite(millis) || Number.isNaN(date.getTime())) {
-    return `${timestamp.seconds}s+${timestamp.nanos}ns`;
-  }
-  const nanos = String(timestamp.nanos).padStart(9, "0");
-  return `${date.toISOString().slice(0, 19)}.${nanos}Z`;
 }
