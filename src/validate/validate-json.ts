@@ -45,12 +45,17 @@ const KEY_POSITIONED = new Set(["json.unknown_field", "json.duplicate_key", "jso
  * A defect found by both is reported once (same path and rule id, the rule
  * engine's wording): the same list `validateBinary` gives for the same
  * message. Encoding faults carry `json.*` ids (`json.syntax`, `json.depth`,
- * `json.duplicate_key`, `json.forbidden_key`, `json.unknown_field`,
- * `json.duplicate_name`, `json.type`, `json.enum`, `json.base64`,
- * `json.timestamp`, `json.duration`, `json.int32_range`, `json.int64_range`,
- * `json.map_key`, `json.any`); when there is one, the rule engine does not
- * run. Two members of one oneof are `oneof.multiple`, and the later member
- * is kept (as a binary reader keeps the last one) for the rule engine.
+ * `json.duplicate_key`, `json.forbidden_key` for `__proto__`,
+ * `json.unknown_field`, `json.duplicate_name` for a field under both its
+ * names, `json.type`, `json.enum`, `json.base64`, `json.timestamp`,
+ * `json.duration`, `json.field_mask`, `json.int32_range`, `json.int64_range`,
+ * `json.map_key`, `json.any`, and `json.range` / `json.schema` for the rare
+ * fault only protobuf-es or an unexpected keyword reports); when there is
+ * one, the rule engine does not run and no message is returned. Two members
+ * of one oneof are `oneof.multiple`, and the later member is kept (as a
+ * binary reader keeps the last one) for the rule engine. As in
+ * protoc-gen-validate, the message an `Any` packs is parsed but its rules
+ * are not checked.
  *
  * Violations found in text carry the 1-based line and column of the
  * offending value (of the key, for key faults and `oneof.multiple`; of the
