@@ -44,8 +44,8 @@ export async function validateCommand(options: ValidateOptions, io: CliIO): Prom
       await checkInput(found, typeOption, options, io, reporter, counts);
     } catch (error) {
       counts.errors++;
-      // Anything else is a bug, but one file's bug should not hide the
-      // results of the others: report it on one line and go on.
+      // A CliError is reported as it is. Anything else is a bug, but one
+      // file's bug should not hide the results of the others: one line, go on.
       await reporter.error(
         isCliError(error) ? error : new CliError("io", `${inputName(found)}: internal error: ${oneLine(error)}`, { cause: error }),
       );
