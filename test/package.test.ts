@@ -89,6 +89,20 @@ suite("the packed package", () => {
     assert.equal(files.trim(), "");
   });
 
+  test("serves the JSON Schemas under envoy-tap-tunnel/jsonschema/", () => {
+    const script = [
+      'import { createRequire } from "node:module";',
+      'import { readFileSync } from "node:fs";',
+      "const require = createRequire(import.meta.url);",
+      'const path = require.resolve("envoy-tap-tunnel/jsonschema/envoy.data.tap.v2alpha.Trace.schema.json");',
+      'const schema = JSON.parse(readFileSync(path, "utf8"));',
+      "console.log(schema.$schema);",
+    ].join("\n");
+    writeFileSync(join(consumerDir, "jsonschema.mjs"), script);
+    const output = execFileSync("node", ["jsonschema.mjs"], { cwd: consumerDir, encoding: "utf8" });
+    assert.equal(output, "https://json-schema.org/draft/2020-12/schema\n");
+  });
+
   test("every subpath entry point imports", () => {
     const script = ["validate", "codec", "tap", "tunnel"]
       .map((name) => `await import("envoy-tap-tunnel/${name}");`)
