@@ -82,12 +82,7 @@ async function* walk(dir: string, fs: CliFileSystem): AsyncGenerator<Discovered>
       continue;
     }
     if (formatFromFileName(entry.name) === undefined) continue;
-    if (entry.isFile) {
-      // The size only drives the progress line; a failed stat is reported when the file is read.
-      const size = await fs.stat(path).then((i) => i.size, () => 0);
-      yield { kind: "file", path, size };
-      continue;
-    }
+    // Files and links to files (stat follows links); the size drives the progress line.
     try {
       const info = await fs.stat(path);
       if (info.isFile) yield { kind: "file", path, size: info.size };

@@ -44,7 +44,6 @@ export interface PathInfo {
 export interface DirectoryEntry {
   readonly name: string;
   readonly isDirectory: boolean;
-  readonly isFile: boolean;
 }
 
 /**

@@ -52,7 +52,7 @@ const nodeFileSystem: CliFileSystem = {
   },
   async readDirectory(path) {
     const entries = await readdir(path, { withFileTypes: true });
-    return entries.map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory(), isFile: entry.isFile() }));
+    return entries.map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory() }));
   },
   readChunks(path) {
     // 1 MiB chunks: fewer await hops than the 64 KiB default on large traces.

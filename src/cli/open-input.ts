@@ -1,3 +1,5 @@
+// The codec's own chunk joiner (not exported from its index; see read-frames.ts).
+import { concatChunks } from "../codec/framer.js";
 import { describeIoError } from "./cli-error.js";
 import { inputName, type Input } from "./discover-inputs.js";
 import type { CliIO } from "./io.js";
@@ -50,7 +52,7 @@ export async function openInput(input: Input, io: CliIO): Promise<OpenedInput> {
     throw describeIoError("read", name, error);
   }
   return {
-    head: concat(ahead, aheadBytes),
+    head: concatChunks(ahead, aheadBytes),
     headIsWholeInput: done,
     chunks: replay(ahead, done ? undefined : iterator, name),
   };
@@ -73,15 +75,4 @@ async function* replay(
     if (next.done === true) return;
     yield next.value;
   }
-}
-
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
