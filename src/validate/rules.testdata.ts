@@ -58,6 +58,7 @@ const specs: MessageSpec[] = [
       str("in_s", 13, s({ in: ["a", "b"] })),
       str("not_in_s", 14, s({ notIn: ["x"] })),
       str("ignore_empty_s", 15, s({ minLen: 5n, ignoreEmpty: true })),
+      str("not_ignore_empty_s", 16, s({ minLen: 5n, ignoreEmpty: false })),
     ],
   },
   {
@@ -80,6 +81,7 @@ const specs: MessageSpec[] = [
       uint32("u_const", 15, u32({ const: 7 })),
       int64("i_gt_lte", 16, i64({ gt: 10n, lte: 5n })),
       int64("i_big", 17, i64({ lte: 9007199254740993n })),
+      int64("i_not_ignore", 18, i64({ gte: 100n, ignoreEmpty: false })),
     ],
   },
   {
@@ -162,8 +164,9 @@ export const baselines: Record<string, Record<string, unknown>> = {
     inS: "b",
     notInS: "y",
     ignoreEmptyS: "",
+    notIgnoreEmptyS: "abcde",
   },
-  Ints: { iConst: 5n, iLt: 9n, iLte: 10n, iGt: -2n, iGte: 0n, iRange: 5n, iGtLt: 4n, iGteLte: 5n, iIn: 2n, iNotIn: 1n, iIgnore: 0n, uLte: 511, uGteLt: 4, uIn: 443, uConst: 7, iGtLte: 11n, iBig: 0n },
+  Ints: { iConst: 5n, iLt: 9n, iLte: 10n, iGt: -2n, iGte: 0n, iRange: 5n, iGtLt: 4n, iGteLte: 5n, iIn: 2n, iNotIn: 1n, iIgnore: 0n, uLte: 511, uGteLt: 4, uIn: 443, uConst: 7, iGtLte: 11n, iBig: 0n, iNotIgnore: 100n },
   Enums: { defined: 1, cConst: 1, cIn: 0, cNotIn: 1 },
   Repeats: {
     minItems: ["a"],
@@ -230,6 +233,7 @@ export const ruleCases: readonly RuleCase[] = [
   { name: "reports string.in", type: "Strings", change: { inS: "c" }, expected: [v("in_s", "string.in", 'value must be in list ["a", "b"]', "c", { in: ["a", "b"] })] },
   { name: "reports string.not_in", type: "Strings", change: { notInS: "x" }, expected: [v("not_in_s", "string.not_in", 'value must not be in list ["x"]', "x", { not_in: ["x"] })] },
   { name: "applies string rules with ignore_empty to a non-empty value", type: "Strings", change: { ignoreEmptyS: "abc" }, expected: [v("ignore_empty_s", "string.min_len", "value length must be at least 5 characters", "abc", { min_len: 5 })] },
+  { name: "applies string rules with ignore_empty: false to an empty value", type: "Strings", change: { notIgnoreEmptyS: "" }, expected: [v("not_ignore_empty_s", "string.min_len", "value length must be at least 5 characters", "", { min_len: 5 })] },
   {
     name: "reports every failing string rule of the default message",
     type: "Strings",
@@ -266,6 +270,7 @@ export const ruleCases: readonly RuleCase[] = [
   { name: "reports int64.in", type: "Ints", change: { iIn: 4n }, expected: [v("i_in", "int64.in", "value must be in list [1, 2, 3]", 4, { in: [1, 2, 3] })] },
   { name: "reports int64.not_in", type: "Ints", change: { iNotIn: 0n }, expected: [v("i_not_in", "int64.not_in", "value must not be in list [0]", 0, { not_in: [0] })] },
   { name: "applies int64 rules with ignore_empty to a non-zero value", type: "Ints", change: { iIgnore: 5n }, expected: [v("i_ignore", "int64.gte", "value must be greater than or equal to 100", 5, { gte: 100 })] },
+  { name: "applies int64 rules with ignore_empty: false to zero", type: "Ints", change: { iNotIgnore: 0n }, expected: [v("i_not_ignore", "int64.gte", "value must be greater than or equal to 100", 0, { gte: 100 })] },
   { name: "reports uint32.lte", type: "Ints", change: { uLte: 512 }, expected: [v("u_lte", "uint32.lte", "value must be less than or equal to 511", 512, { lte: 511 })] },
   { name: "reports uint32.in", type: "Ints", change: { uIn: 8080 }, expected: [v("u_in", "uint32.in", "value must be in list [80, 443]", 8080, { in: [80, 443] })] },
   { name: "reports uint32.const", type: "Ints", change: { uConst: 8 }, expected: [v("u_const", "uint32.const", "value must equal 7", 8, { const: 7 })] },

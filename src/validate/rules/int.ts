@@ -85,7 +85,8 @@ function planIntRules<T extends number | bigint>(
         break;
       }
       case "ignore_empty":
-        ignoreEmpty = true;
+        // Explicit presence: `ignore_empty: false` is set, and means no exemption.
+        ignoreEmpty = rules.ignoreEmpty;
         break;
       default:
         throw unsupportedRule(site, `${family}.${name}`);

@@ -196,7 +196,8 @@ export function planStringRules(rules: StringRules, site: RuleSite): ValueCheck 
         break;
       }
       case "ignore_empty":
-        ignoreEmpty = true;
+        // Explicit presence: `ignore_empty: false` is set, and means no exemption.
+        ignoreEmpty = rules.ignoreEmpty;
         break;
       default:
         throw unsupportedRule(site, ruleId);
