@@ -14,6 +14,7 @@ interface IntRules<T> {
   readonly gte: T;
   readonly in: readonly T[];
   readonly notIn: readonly T[];
+  readonly ignoreEmpty: boolean;
 }
 
 /** Messages of the integer families, shared with the JSON validator so both read alike. */
