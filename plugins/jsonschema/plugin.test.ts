@@ -5,6 +5,7 @@ import { suite, test } from "node:test";
 import { create, type DescFile } from "@bufbuild/protobuf";
 import { CodeGeneratorRequestSchema } from "@bufbuild/protobuf/wkt";
 import { registry } from "../../src/registry.js";
+import { buildFixture, T } from "../../src/validate/fixture.testdata.js";
 import { jsonSchemaPlugin } from "./plugin.js";
 
 const genDir = join(import.meta.dirname, "..", "..", "gen", "jsonschema");
@@ -56,5 +57,38 @@ suite("protoc-gen-jsonschema", () => {
 
   test("is deterministic", () => {
     assert.deepEqual(jsonSchemaPlugin.run(request).file.map((f) => f.content), response.file.map((f) => f.content));
+  });
+});
+
+suite("protoc-gen-jsonschema on messages whose rules are off", () => {
+  const rule = { type: { case: "string", value: { minLen: 3n } } } as never;
+  const fixture = buildFixture([
+    { name: "Child", fields: [{ name: "name", number: 1, type: T.STRING, rules: rule }] },
+    { name: "DisabledChild", disabled: true, fields: [{ name: "name", number: 1, type: T.STRING, rules: rule }] },
+    { name: "IgnoredChild", ignored: true, fields: [{ name: "name", number: 1, type: T.STRING, rules: rule }] },
+  ]);
+  const file = fixture["Child"]!.file;
+  const protoFile: DescFile[] = [];
+  const visit = (f: DescFile) => {
+    if (protoFile.includes(f)) return;
+    f.dependencies.forEach(visit);
+    protoFile.push(f);
+  };
+  visit(file);
+  const response = jsonSchemaPlugin.run(create(CodeGeneratorRequestSchema, { fileToGenerate: [file.proto.name], protoFile: protoFile.map((f) => f.proto) }));
+  const nameSchema = (typeName: string) => {
+    const schema = JSON.parse(response.file.find((f) => f.name === `${typeName}.schema.json`)!.content) as {
+      $defs: Record<string, { properties: Record<string, Record<string, unknown>> }>;
+    };
+    return schema.$defs[typeName]!.properties["name"]!;
+  };
+
+  test("states the rules of a message that has them", () => {
+    assert.equal(nameSchema("fixture.v1.Child")["minLength"], 3);
+  });
+
+  test("states no rule of a disabled or an ignored message, as the rule engine checks none", () => {
+    assert.equal(nameSchema("fixture.v1.DisabledChild")["minLength"], undefined);
+    assert.equal(nameSchema("fixture.v1.IgnoredChild")["minLength"], undefined);
   });
 });

@@ -34,6 +34,8 @@ export interface ValidateExtensions {
   readonly oneofRequired: DescExtension | undefined;
   /** `validate.disabled` on messages. */
   readonly messageDisabled: DescExtension | undefined;
+  /** `validate.ignored` on messages. */
+  readonly messageIgnored: DescExtension | undefined;
 }
 
 /** Finds the protoc-gen-validate extensions by their full names. */
@@ -42,10 +44,11 @@ export function findValidateExtensions(registry: Registry): ValidateExtensions {
     fieldRules: registry.getExtension("validate.rules"),
     oneofRequired: registry.getExtension("validate.required"),
     messageDisabled: registry.getExtension("validate.disabled"),
+    messageIgnored: registry.getExtension("validate.ignored"),
   };
 }
 
-/** The field's rules, or undefined when it has none (or its message disables them). */
+/** The field's rules, or undefined when it has none (or its message disables or ignores them). */
 export function fieldRuleTree(field: DescField, ext: ValidateExtensions): RuleTree | undefined {
   if (ext.fieldRules === undefined || ext.fieldRules.fieldKind !== "message") return undefined;
   if (isDisabled(field.parent, ext)) return undefined;
@@ -60,8 +63,17 @@ export function isOneofRequired(oneof: DescOneof, ext: ValidateExtensions): bool
   return hasOption(oneof, ext.oneofRequired) && getOption(oneof, ext.oneofRequired) === true;
 }
 
+/**
+ * Whether the message's own rules are off: `disabled`, or `ignored` (no
+ * validator is generated, so nothing checks the message), as the rule engine
+ * reads both; a schema that stated them would refuse JSON the engine accepts.
+ */
 function isDisabled(message: DescMessage, ext: ValidateExtensions): boolean {
-  return ext.messageDisabled !== undefined && hasOption(message, ext.messageDisabled) && getOption(message, ext.messageDisabled) === true;
+  return isTrue(message, ext.messageDisabled) || isTrue(message, ext.messageIgnored);
+}
+
+function isTrue(message: DescMessage, option: DescExtension | undefined): boolean {
+  return option !== undefined && hasOption(message, option) && getOption(message, option) === true;
 }
 
 function toTree(message: ReflectMessage): RuleTree {
