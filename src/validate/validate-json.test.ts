@@ -186,5 +186,8 @@ suite("validateJson()", () => {
   test("counts columns in UTF-16 units and lines across CRLF", () => {
     const result = validateJson(StreamReverseTunnelsRequestSchema, `{\r\n"node": {"id": "😀"},\r\n  "nonce": -1\r\n}`);
     assert.deepEqual(brief(result.violations), ["nonce int64.gte @3:12"]);
+    // The emoji before the value on its line is two UTF-16 units: column 32, not 31.
+    const sameLine = validateJson(StreamReverseTunnelsRequestSchema, `{\r\n"node": {"id": "😀"}, "nonce": -1\r\n}`);
+    assert.deepEqual(brief(sameLine.violations), ["nonce int64.gte @2:32"]);
   });
 });
