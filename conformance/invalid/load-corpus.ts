@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import { parseHex } from "../load-cases.js";
 
 /** Where the invalid payloads live. */
 export const invalidCorpusDir = import.meta.dirname;
@@ -82,7 +83,14 @@ function loadCase(dir: string, id: string): CorpusCase {
     return { path: path as string, ruleId: ruleId as string };
   });
   const hexFile = join(dir, `${id}.binpb.hex`);
-  const wire = existsSync(hexFile) ? fromHex(readFileSync(hexFile, "utf8"), id) : undefined;
+  let wire: Uint8Array | undefined;
+  if (existsSync(hexFile)) {
+    try {
+      wire = parseHex(readFileSync(hexFile, "utf8"));
+    } catch (cause) {
+      fail(`${id}.binpb.hex: ${cause instanceof Error ? cause.message : String(cause)}`);
+    }
+  }
   if (wire !== undefined && binary !== true) fail(`has wire bytes but says it is not representable in binary`);
   return {
     id,
@@ -93,10 +101,4 @@ function loadCase(dir: string, id: string): CorpusCase {
     binary: binary as boolean,
     wire,
   };
-}
-
-function fromHex(text: string, id: string): Uint8Array {
-  const hex = text.replace(/\s+/g, "");
-  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) throw new Error(`corpus case ${id}: ${id}.binpb.hex is not hex`);
-  return Uint8Array.from(hex.match(/../g) ?? [], (byte) => parseInt(byte, 16));
 }

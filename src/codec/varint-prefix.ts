@@ -30,13 +30,3 @@ export function readVarintPrefix(bytes: Uint8Array, offset: number): VarintPrefi
   }
   return { kind: "malformed", reason: "length prefix is not a valid varint (more than 10 bytes)" };
 }
-
-/** Appends the varint encoding of `value` (a non-negative safe integer) to `out`. */
-export function writeVarintPrefix(value: number, out: number[]): void {
-  let rest = value;
-  while (rest >= 0x80) {
-    out.push((rest % 128) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  out.push(rest);
-}
