@@ -2,6 +2,7 @@ import type { Any } from "@bufbuild/protobuf/wkt";
 import { AnyRulesSchema, type AnyRules } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
 import { formatList } from "../format.js";
+import { planMembership } from "./membership.js";
 import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
 import type { MessageFamilyPlan } from "./message.js";
 
@@ -29,14 +30,8 @@ export function planAnyRules(rules: AnyRules, site: RuleSite): MessageFamilyPlan
       case "in":
       case "not_in": {
         const list = name === "in" ? rules.in : rules.notIn;
-        const set = new Set(list);
-        const mustContain = name === "in";
-        const message = mustContain ? anyMessages.in(list) : anyMessages.notIn(list);
-        const params = { [name]: [...list] };
-        checks.push((value, ctx) => {
-          const typeUrl = (value as Any).typeUrl;
-          if (set.has(typeUrl) !== mustContain) ctx.report(ruleId, message, typeUrl, params);
-        });
+        const message = name === "in" ? anyMessages.in(list) : anyMessages.notIn(list);
+        checks.push(planMembership("any", name, list, message, (value: unknown) => (value as Any).typeUrl));
         break;
       }
       default:

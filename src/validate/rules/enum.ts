@@ -2,6 +2,7 @@ import type { DescEnum } from "@bufbuild/protobuf";
 import { EnumRulesSchema, type EnumRules } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
 import { formatList } from "../format.js";
+import { planMembership } from "./membership.js";
 import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
 
 /** Messages of the enum family, in protoc-gen-validate's words. */
@@ -42,13 +43,8 @@ export function planEnumRules(rules: EnumRules, enumDesc: DescEnum, site: RuleSi
       case "in":
       case "not_in": {
         const list = name === "in" ? rules.in : rules.notIn;
-        const set = new Set(list);
-        const mustContain = name === "in";
-        const message = mustContain ? enumMessages.in(list) : enumMessages.notIn(list);
-        const params = { [name]: [...list] };
-        checks.push((value, ctx) => {
-          if (set.has(value) !== mustContain) ctx.report(ruleId, message, value, params);
-        });
+        const message = name === "in" ? enumMessages.in(list) : enumMessages.notIn(list);
+        checks.push(planMembership("enum", name, list, message, (value: number) => value));
         break;
       }
       default:

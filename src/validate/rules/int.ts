@@ -2,6 +2,7 @@ import type { Int64Rules, UInt32Rules } from "../../../gen/validate/validate_pb.
 import { Int64RulesSchema, UInt32RulesSchema } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
 import { jsonSafeInteger } from "../format.js";
+import { planMembership } from "./membership.js";
 import { planRange, type RangeDisplay } from "./range.js";
 import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
 
@@ -75,14 +76,9 @@ function planIntRules<T extends number | bigint>(
       case "in":
       case "not_in": {
         const list = name === "in" ? rules.in : rules.notIn;
-        const set = new Set<T>(list);
         const shown = `[${list.map((v) => display.show(v)).join(", ")}]`;
-        const mustContain = name === "in";
-        const message = mustContain ? intMessages.in(shown) : intMessages.notIn(shown);
-        const params = { [name]: list.map((v) => display.json(v)) };
-        checks.push((value, ctx) => {
-          if (set.has(value) !== mustContain) ctx.report(`${family}.${name}`, message, display.json(value), params);
-        });
+        const message = name === "in" ? intMessages.in(shown) : intMessages.notIn(shown);
+        checks.push(planMembership(family, name, list, message, (value: T) => value, display.json));
         break;
       }
       case "ignore_empty":

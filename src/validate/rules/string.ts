@@ -3,6 +3,7 @@ import { combineChecks, type ValueCheck } from "../context.js";
 import { formatList, jsonSafeInteger } from "../format.js";
 import { PlanError } from "../plan-error.js";
 import { translateRe2 } from "../re2.js";
+import { planMembership } from "./membership.js";
 import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
 
 /**
@@ -186,13 +187,8 @@ export function planStringRules(rules: StringRules, site: RuleSite): ValueCheck 
       case "in":
       case "not_in": {
         const list = name === "in" ? rules.in : rules.notIn;
-        const set = new Set(list);
-        const mustContain = name === "in";
-        const message = mustContain ? stringMessages.in(list) : stringMessages.notIn(list);
-        const params = { [name]: [...list] };
-        checks.push((value, ctx) => {
-          if (set.has(value) !== mustContain) ctx.report(ruleId, message, value, params);
-        });
+        const message = name === "in" ? stringMessages.in(list) : stringMessages.notIn(list);
+        checks.push(planMembership("string", name, list, message, (value: string) => value));
         break;
       }
       case "ignore_empty":
