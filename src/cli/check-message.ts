@@ -34,9 +34,14 @@ export function checkJsonFrame(schema: DescMessage, frame: JsonFrame): MessageFi
   );
 }
 
-/** Checks a message decoded from text format with the rule engine. */
-export function checkDecodedMessage<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>, position: InputPosition): MessageFindings {
-  return findings(schema, validate(schema, message), message, position, (p) => p);
+/**
+ * Checks a message decoded from text format with the rule engine. Its
+ * findings have no position: the decoded message no longer knows where its
+ * fields were, and the only place known, the start of the file, would read
+ * as if the fault were there.
+ */
+export function checkDecodedMessage<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): MessageFindings {
+  return findings(schema, validate(schema, message), message, undefined, (p) => p);
 }
 
 /**
@@ -48,12 +53,16 @@ function findings(
   schema: DescMessage,
   result: ValidationResult,
   message: unknown,
-  start: InputPosition,
+  start: InputPosition | undefined,
   shift: (position: InputPosition) => InputPosition,
 ): MessageFindings {
   const warnings = [...result.warnings];
   if (message !== undefined && schema.typeName === TraceSchema.typeName) warnings.push(...traceWarnings(message as Trace));
-  const place = (v: Violation): Violation => ({ ...v, position: v.position !== undefined ? shift(v.position) : start });
+  const place = (v: Violation): Violation => {
+    const position = v.position !== undefined ? shift(v.position) : start;
+    const { position: _, ...rest } = v;
+    return position === undefined ? rest : { ...rest, position };
+  };
   return { violations: byPosition(result.violations.map(place)), warnings: byPosition(warnings.map(place)) };
 }
 

@@ -35,6 +35,11 @@ suite("envoy-tap-tunnel validate on examples/ (built CLI)", () => {
     assert.equal(run.code, 1);
   });
 
+  test("examples/README.md shows exactly what the CLI prints for examples/invalid", () => {
+    const readme = readFileSync(join(repoRoot, "examples", "README.md"), "utf8");
+    assert.ok(readme.includes(`$ npx envoy-tap-tunnel validate examples/invalid\n${invalidOutput.join("\n")}\n$ echo $?\n1\n`));
+  });
+
   test("every file of examples/invalid fails on its own, every file of examples/valid passes", async () => {
     for (const kind of ["invalid", "valid"] as const) {
       for (const name of readdirSync(join(repoRoot, "examples", kind))) {

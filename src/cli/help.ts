@@ -59,8 +59,9 @@ Options:
   -h, --help           show this help
 
 Output, one line per problem, then a summary:
-  FILE:LINE:COL: path: message [rule.id]        (JSON, NDJSON, text)
+  FILE:LINE:COL: path: message [rule.id]        (JSON, NDJSON)
   FILE #INDEX @BYTE: path: message [rule.id]    (binary, delimited; INDEX is the message)
+  FILE: path: message [rule.id]                 (text format: the rules see no positions)
   FILE ...: warning: path: message [rule.id]    (warnings, without --strict)
   checked N messages in M files: K invalid
 A line without a rule id is input that cannot be cut into messages or

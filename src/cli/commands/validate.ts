@@ -71,7 +71,7 @@ async function checkInput(
     options.format ?? detectFormat(opened.head, baseName, { headIsWholeInput: opened.headIsWholeInput }).format;
   const schema = typeOption ?? inferInputType({ displayName: name, baseName, format, head: opened.head });
   counts.files++;
-  const report = async (index: number, { violations, warnings }: MessageFindings) => {
+  const report = async (index: number | undefined, { violations, warnings }: MessageFindings) => {
     counts.messages++;
     const failing = options.strict ? [...violations, ...warnings] : violations;
     if (failing.length > 0) counts.invalid++;
@@ -98,7 +98,8 @@ async function checkInput(
         break;
       case "text":
         for await (const item of readMessages(schema, opened.chunks, format, decodeOptions)) {
-          await report(item.index, checkDecodedMessage(schema, item.message, item.position));
+          // Text holds one message: no #INDEX, and (see checkDecodedMessage) no position.
+          await report(undefined, checkDecodedMessage(schema, item.message));
         }
         break;
     }
@@ -138,12 +139,12 @@ function explainJsonFault(schema: DescMessage, head: Uint8Array, error: DecodeEr
   return findings.violations.some((v) => v.ruleId.startsWith("json.")) ? findings : undefined;
 }
 
-function toProblem(file: string, index: number, violation: Violation, severity: Problem["severity"]): Problem {
+function toProblem(file: string, index: number | undefined, violation: Violation, severity: Problem["severity"]): Problem {
   return {
     kind: "violation",
     severity,
     file,
-    index,
+    ...(index !== undefined ? { index } : {}),
     ...(violation.position !== undefined ? { position: violation.position } : {}),
     path: violation.path,
     ruleId: violation.ruleId,
