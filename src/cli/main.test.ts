@@ -225,6 +225,16 @@ suite("main(): convert", () => {
     assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith("broken.Trace")), []);
   });
 
+  test("refuses --pretty for any output but json, named or implied by -o", async () => {
+    for (const args of [["--to", "ndjson"], ["-o", join(dir, "x.ndjson")]]) {
+      assert.deepEqual(await run(["convert", "--pretty", ...args, "x.json"]), {
+        code: 2,
+        stdout: "",
+        stderr: "envoy-tap-tunnel: --pretty applies to json output only, not ndjson\n",
+      });
+    }
+  });
+
   test("needs --to for standard output, and refuses binary on a terminal", async () => {
     assert.deepEqual(await run(["convert", "x.json"]), {
       code: 2,

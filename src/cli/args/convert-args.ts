@@ -54,10 +54,6 @@ export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOpt
   if (type === "") return { ok: false, error: "--type needs a type name; run envoy-tap-tunnel types to list them" };
   const output = values["output"];
   if (output === "") return { ok: false, error: "--output needs a file name" };
-  const pretty = values["pretty"] === true;
-  if (pretty && formats.to !== undefined && formats.to !== "json") {
-    return { ok: false, error: `--pretty applies to --to json only, not ${formats.to}` };
-  }
   return {
     ok: true,
     help: false,
@@ -67,7 +63,7 @@ export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOpt
       input: positionals[0] ?? "-",
       ...(typeof output === "string" && output !== "-" ? { output } : {}),
       protoNames: values["proto-names"] === true,
-      pretty,
+      pretty: values["pretty"] === true,
       allowUnknownLoss: values["allow-unknown-loss"] === true,
     },
   };

@@ -12,7 +12,7 @@ import {
 } from "../../codec/index.js";
 import type { ConvertOptions } from "../args/convert-args.js";
 import { CliError, describeIoError, ExitCode } from "../cli-error.js";
-import type { Input } from "../discover-inputs.js";
+import { inputBaseName, inputName, type Input } from "../discover-inputs.js";
 import type { CliIO, Writer } from "../io.js";
 import { openInput } from "../open-input.js";
 import { formatLocation } from "../report/problem.js";
@@ -48,8 +48,8 @@ export async function convertCommand(options: ConvertOptions, io: CliIO): Promis
   }
   const typeOption = options.type === undefined ? undefined : resolveTypeOption(options.type);
   const input: Input = options.input === "-" ? { kind: "stdin" } : await statInput(options.input, io);
-  const name = input.kind === "stdin" ? "<stdin>" : input.path;
-  const baseName = input.kind === "stdin" ? undefined : basename(input.path);
+  const name = inputName(input);
+  const baseName = inputBaseName(input);
   const opened = await openInput(input, io);
   const from = options.from ?? detectFormat(opened.head, baseName, { headIsWholeInput: opened.headIsWholeInput }).format;
   const schema = typeOption ?? inferInputType({ displayName: name, baseName, format: from, head: opened.head });
