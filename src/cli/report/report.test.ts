@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { suite, test } from "node:test";
+import { CliError } from "../cli-error.js";
 import { memoryIO } from "../memory-io.testdata.js";
 import { colorsFor } from "./colors.js";
 import { githubAnnotation } from "./github-annotation.js";
@@ -91,6 +92,13 @@ suite("createReporter()", () => {
       "checked 1 message in 1 file: 1 invalid",
       "",
     ]);
+  });
+
+  test("annotates errors without a position too", async () => {
+    const io = memoryIO({ env: { GITHUB_ACTIONS: "true" } });
+    await createReporter(io, false).error(new CliError("io", "cannot read x: permission denied"));
+    assert.equal(io.stderr.text(), "envoy-tap-tunnel: cannot read x: permission denied\n");
+    assert.equal(io.stdout.text(), "::error::cannot read x: permission denied\n");
   });
 
   test("prints one JSON document for --json, annotations going to stderr", async () => {
