@@ -1,10 +1,9 @@
-import type { Duration } from "@bufbuild/protobuf/wkt";
 import { DurationRulesSchema, type DurationRules } from "../../../gen/validate/validate_pb.js";
-import { combineChecks, type ValueCheck } from "../context.js";
-import { formatDuration, totalNanos } from "../format.js";
+import { formatDuration } from "../format.js";
 import type { MessageFamilyPlan } from "./message.js";
-import { planRange, type RangeDisplay } from "./range.js";
-import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
+import type { RangeDisplay } from "./range.js";
+import { setRuleNames, type RuleSite } from "./rule-fields.js";
+import { planTimeRules, timeFamilyPlan } from "./time.js";
 
 /** Messages of the duration family, in protoc-gen-validate's words. */
 export const durationMessages = {
@@ -21,38 +20,7 @@ export const durationDisplay: RangeDisplay<bigint> = { family: "duration", show:
  * nanoseconds.
  */
 export function planDurationRules(rules: DurationRules, site: RuleSite): MessageFamilyPlan {
-  let required = false;
-  const checks: ((nanos: bigint, ctx: Parameters<ValueCheck>[1]) => void)[] = [];
-  const bounds: { lt?: bigint; lte?: bigint; gt?: bigint; gte?: bigint } = {};
-  for (const name of setRuleNames(rules, DurationRulesSchema, "duration", site)) {
-    switch (name) {
-      case "required":
-        required = rules.required;
-        break;
-      case "const": {
-        const expected = totalNanos(rules.const!);
-        const shown = formatDuration(expected);
-        const message = durationMessages.const(shown);
-        checks.push((nanos, ctx) => {
-          if (nanos !== expected) ctx.report("duration.const", message, formatDuration(nanos), { const: shown });
-        });
-        break;
-      }
-      case "lt":
-      case "lte":
-      case "gt":
-      case "gte":
-        bounds[name] = totalNanos(rules[name]!);
-        break;
-      default:
-        throw unsupportedRule(site, `duration.${name}`);
-    }
-  }
-  const range = planRange(bounds, durationDisplay, site);
-  if (range !== undefined) checks.push(range);
-  const combined = combineChecks(checks as unknown as ValueCheck[]);
-  return {
-    required: required ? { ruleId: "duration.required", message: durationMessages.required() } : undefined,
-    check: combined === undefined ? undefined : (value, ctx) => combined(totalNanos(value as Duration), ctx),
-  };
+  const names = setRuleNames(rules, DurationRulesSchema, "duration", site);
+  const plan = planTimeRules(rules, names, durationDisplay, durationMessages.const, site);
+  return timeFamilyPlan("duration", plan, durationMessages.required());
 }

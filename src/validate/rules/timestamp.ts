@@ -1,11 +1,10 @@
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { TimestampRulesSchema, type TimestampRules } from "../../../gen/validate/validate_pb.js";
-import { combineChecks, type EvalContext, type ValueCheck } from "../context.js";
 import { formatDuration, formatTimestamp, totalNanos } from "../format.js";
 import { PlanError } from "../plan-error.js";
 import type { MessageFamilyPlan } from "./message.js";
-import { planRange, type RangeDisplay } from "./range.js";
-import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
+import type { RangeDisplay } from "./range.js";
+import { setRuleNames, type RuleSite } from "./rule-fields.js";
+import { planTimeRules, timeFamilyPlan } from "./time.js";
 
 /** Messages of the timestamp family, in protoc-gen-validate's words. */
 export const timestampMessages = {
@@ -32,49 +31,28 @@ export const timestampDisplay: RangeDisplay<bigint> = { family: "timestamp", sho
  * reported under its own rule id (`timestamp.lt_now`, `timestamp.within`).
  */
 export function planTimestampRules(rules: TimestampRules, site: RuleSite): MessageFamilyPlan {
-  let required = false;
   let ltNow = false;
   let gtNow = false;
   let within: bigint | undefined;
-  const checks: ((nanos: bigint, ctx: EvalContext) => void)[] = [];
-  const bounds: { lt?: bigint; lte?: bigint; gt?: bigint; gte?: bigint } = {};
-  for (const name of setRuleNames(rules, TimestampRulesSchema, "timestamp", site)) {
+  const names = setRuleNames(rules, TimestampRulesSchema, "timestamp", site);
+  const plan = planTimeRules(rules, names, timestampDisplay, timestampMessages.const, site, (name) => {
     switch (name) {
-      case "required":
-        required = rules.required;
-        break;
-      case "const": {
-        const expected = totalNanos(rules.const!);
-        const shown = formatTimestamp(expected);
-        const message = timestampMessages.const(shown);
-        checks.push((nanos, ctx) => {
-          if (nanos !== expected) ctx.report("timestamp.const", message, formatTimestamp(nanos), { const: shown });
-        });
-        break;
-      }
-      case "lt":
-      case "lte":
-      case "gt":
-      case "gte":
-        bounds[name] = totalNanos(rules[name]!);
-        break;
       case "lt_now":
         ltNow = rules.ltNow;
-        break;
+        return true;
       case "gt_now":
         gtNow = rules.gtNow;
-        break;
+        return true;
       case "within":
         within = totalNanos(rules.within!);
         if (within <= 0n) throw new PlanError(site.field, "timestamp.within", "must be a positive duration");
-        break;
+        return true;
       default:
-        throw unsupportedRule(site, `timestamp.${name}`);
+        return false;
     }
-  }
+  });
+  const checks = plan.checks;
   if (ltNow && gtNow) throw new PlanError(site.field, "timestamp.lt_now and timestamp.gt_now", "are both set; no time satisfies both");
-  const range = planRange(bounds, timestampDisplay, site);
-  if (range !== undefined) checks.push(range);
   if (ltNow) {
     const message = timestampMessages.ltNow();
     checks.push((nanos, ctx) => {
@@ -104,9 +82,5 @@ export function planTimestampRules(rules: TimestampRules, site: RuleSite): Messa
       if (!inside(nanos, ctx.nowNanos())) ctx.report("timestamp.within", message, formatTimestamp(nanos), params);
     });
   }
-  const combined = combineChecks(checks as unknown as ValueCheck[]);
-  return {
-    required: required ? { ruleId: "timestamp.required", message: timestampMessages.required() } : undefined,
-    check: combined === undefined ? undefined : (value, ctx) => combined(totalNanos(value as Timestamp), ctx),
-  };
+  return timeFamilyPlan("timestamp", plan, timestampMessages.required());
 }
