@@ -171,19 +171,13 @@ class Scanner {
 
   /** Scans one value of a known field whose wire type was checked. */
   private value(field: WireField, wireType: number, end: number, depth: number): void {
-    switch (wireType) {
-      case WireType.Varint:
-        this.skipVarint(end);
-        return;
-      case WireType.Bit64:
-        this.fixed(8, end);
-        return;
-      case WireType.Bit32:
-        this.fixed(4, end);
-        return;
-      case WireType.StartGroup:
-        this.message(field.child!, end, depth + 1, field.number);
-        return;
+    if (wireType === WireType.StartGroup) {
+      this.message(field.child!, end, depth + 1, field.number);
+      return;
+    }
+    if (wireType !== WireType.LengthDelimited) {
+      this.skipFixedOrVarint(wireType, end);
+      return;
     }
     const valueEnd = this.lengthEnd(end);
     if (field.map !== undefined) {
@@ -284,14 +278,14 @@ class Scanner {
   private skip(wireType: number, number: number, end: number, depth: number, tagOffset: number): void {
     switch (wireType) {
       case WireType.Varint:
-        this.skipVarint(end);
-        return;
       case WireType.Bit64:
-        this.fixed(8, end);
-        return;
       case WireType.Bit32:
-        this.fixed(4, end);
+        this.skipFixedOrVarint(wireType, end);
         return;
+      case WireType.EndGroup:
+        // Only a map entry gets here (a message handles its own end-group
+        // tags): protobuf-es ignores the stray tag there, protoc refuses it.
+        throw new WireFault("wire.invalid_group", `end-group tag for field ${number} without a matching start-group`, tagOffset);
       case WireType.LengthDelimited:
         this.pos = this.lengthEnd(end);
         return;
@@ -313,6 +307,12 @@ class Scanner {
           this.skip(innerWireType, tag >>> 3, end, depth + 1, innerOffset);
         }
     }
+  }
+
+  /** Skips a value of wire type varint, fixed64 or fixed32. */
+  private skipFixedOrVarint(wireType: number, end: number): void {
+    if (wireType === WireType.Varint) this.skipVarint(end);
+    else this.fixed(wireType === WireType.Bit64 ? 8 : 4, end);
   }
 
   /** Reads a varint of up to 10 bytes; returns its low 32 bits unsigned, or -1 when it does not fit in 32 bits. */
