@@ -34,6 +34,11 @@ const intTypes: ReadonlyMap<ScalarType, IntType> = new Map([
   [ScalarType.FIXED64, { min: 0n, max: 2n ** 64n - 1n, ruleCase: "fixed64", wide: true }],
 ]);
 
+/** The range of an integer scalar type, or undefined for any other scalar. */
+export function integerRange(scalar: ScalarType): { readonly min: bigint; readonly max: bigint } | undefined {
+  return intTypes.get(scalar);
+}
+
 /**
  * Standard or URL-safe base64, padded or not: groups of four, then an
  * optional final group of two or three characters. A single leftover

@@ -1,7 +1,7 @@
 import { ScalarType, type DescMessage } from "@bufbuild/protobuf";
 import { integerStringPattern, upToPattern } from "./decimal-range.js";
 import type { SchemaObject } from "./print.js";
-import { scalarSchema } from "./scalar-schema.js";
+import { integerRange, scalarSchema } from "./scalar-schema.js";
 
 /**
  * The well-known types whose proto3 JSON form is not a plain object of
@@ -91,26 +91,9 @@ export function wellKnownDef(desc: DescMessage, ref: (typeName: string) => strin
   }
 }
 
-/** The pattern of a map key of an integer type, or undefined when any string is a key. */
+/** The pattern of a map key of an integer or bool type, or undefined when any string is a key. */
 export function mapKeyPattern(scalar: ScalarType): string | undefined {
-  switch (scalar) {
-    case ScalarType.INT32:
-    case ScalarType.SINT32:
-    case ScalarType.SFIXED32:
-      return integerStringPattern(-(2n ** 31n), 2n ** 31n - 1n);
-    case ScalarType.UINT32:
-    case ScalarType.FIXED32:
-      return integerStringPattern(0n, 2n ** 32n - 1n);
-    case ScalarType.INT64:
-    case ScalarType.SINT64:
-    case ScalarType.SFIXED64:
-      return integerStringPattern(-(2n ** 63n), 2n ** 63n - 1n);
-    case ScalarType.UINT64:
-    case ScalarType.FIXED64:
-      return integerStringPattern(0n, 2n ** 64n - 1n);
-    case ScalarType.BOOL:
-      return "^(?:true|false)$";
-    default:
-      return undefined;
-  }
+  if (scalar === ScalarType.BOOL) return "^(?:true|false)$";
+  const range = integerRange(scalar);
+  return range === undefined ? undefined : integerStringPattern(range.min, range.max);
 }
