@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { suite, test } from "node:test";
+import assert from "node:assert/strict";
+
+const srcDir = join(import.meta.dirname, "..", "src");
+
+/**
+ * The folders DESIGN.md promises run in browsers and edge runtimes, and the
+ * packages their production files may import besides relative paths.
+ */
+const browserSafe: readonly { readonly folder: string; readonly packages: readonly string[] }[] = [
+  { folder: "codec", packages: ["@bufbuild/protobuf"] },
+  { folder: "validate", packages: ["@bufbuild/protobuf", "ajv", "jsonc-parser"] },
+  { folder: "validate/rules", packages: ["@bufbuild/protobuf"] },
+];
+
+suite("browser-safe folders", () => {
+  for (const { folder, packages } of browserSafe) {
+    test(`src/${folder} uses no Node-only module or global`, () => {
+      // Tests and their data may use Node.
+      const productionFiles = readdirSync(join(srcDir, folder)).filter((name) => name.endsWith(".ts") && !/\.test(data)?\.ts$/.test(name));
+      assert.ok(productionFiles.length > 5, `only ${productionFiles.length} files in src/${folder}`);
+      for (const name of productionFiles) {
+        const source = readFileSync(join(srcDir, folder, name), "utf8");
+        assert.doesNotMatch(source, /from "node:|require\(|\bBuffer\b|\bprocess\./, name);
+        for (const [, specifier] of source.matchAll(/^(?:import|export)\b[^;]*?\bfrom "([^"]+)"/gm)) {
+          assert.ok(specifier!.startsWith(".") || packages.some((p) => specifier === p || specifier!.startsWith(`${p}/`)), `${name} imports ${specifier}`);
+        }
+      }
+    });
+  }
+});
