@@ -1,5 +1,5 @@
 import type { DescMessage, Registry } from "@bufbuild/protobuf";
-import type { InputPosition } from "../validate/violation.js";
+import type { InputPosition } from "./input-position.js";
 import { registry as packageRegistry } from "../registry.js";
 import { DecodeError, type DecodeLocation, type Format } from "./decode-error.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, type DecodeOptions } from "./decode-options.js";

@@ -1,4 +1,4 @@
-import type { InputPosition } from "../validate/violation.js";
+import type { InputPosition } from "./input-position.js";
 
 /** The encodings the package reads and writes. */
 export type Format = "binary" | "delimited" | "json" | "ndjson" | "text";

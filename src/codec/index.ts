@@ -25,6 +25,7 @@
  * ndjson, text), with the file name and message index in `location`.
  */
 export { DecodeError, isDecodeError, type DecodeLocation, type Format } from "./decode-error.js";
+export type { InputPosition } from "./input-position.js";
 export { EncodeError, isEncodeError } from "./encode-error.js";
 export { formats, isFormat } from "./formats.js";
 export { DEFAULT_MAX_MESSAGE_BYTES, type DecodeOptions } from "./decode-options.js";

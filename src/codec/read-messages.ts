@@ -1,5 +1,5 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
-import type { InputPosition } from "../validate/violation.js";
+import type { InputPosition } from "./input-position.js";
 import { createDecodeContext } from "./decode-context.js";
 import type { Format } from "./decode-error.js";
 import type { DecodeOptions } from "./decode-options.js";

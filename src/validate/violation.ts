@@ -1,8 +1,6 @@
-/**
- * Where in the input a violation was found. JSON and text inputs give a
- * 1-based line and column; binary inputs give a 0-based byte offset.
- */
-export type InputPosition = { readonly line: number; readonly column: number } | { readonly offset: number };
+import type { InputPosition } from "../codec/input-position.js";
+
+export type { InputPosition };
 
 /**
  * One defect of a payload: the package's single error vocabulary.
