@@ -6,6 +6,7 @@ export const envoyTraceText: Uint8Array = readFileSync(
   fileURLToPath(new URL("../../../shared/testdata/envoy-tap2pcap-h2-ipv4/trace.pb_text", import.meta.url)),
 );
 
+/** The UTF-8 bytes of `text`. */
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 /** `bytes` as an async stream of chunks of the given sizes (the last size repeats). */

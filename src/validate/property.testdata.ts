@@ -115,6 +115,7 @@ const tunnelWith = (init: { name?: string; identity?: { tenantId: string; cluste
     ...init,
   });
 
+/** One arbitrary of valid messages per primary type of the package, with the single-rule mutations of each. */
 export const validCases: readonly ValidCase[] = [
   valid(TraceSchema, fc.record({ connection: opt(connection), events: fc.array(event, { maxLength: 4 }) }), [
     { ruleId: "oneof.required", apply: (m) => void m.events.push(create(EventSchema)) },

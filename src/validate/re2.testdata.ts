@@ -31,6 +31,7 @@ export const re2Matches: readonly { readonly pattern: string; readonly matches: 
   { pattern: "^😀+$", matches: ["😀😀"], rejects: ["\ud83d"] },
 ];
 
+/** Patterns `translateRe2` refuses, with the exact message of its `Re2SyntaxError`. */
 export const re2Errors: readonly { readonly pattern: string; readonly message: string }[] = [
   { pattern: "(?=a)", message: "lookaround assertions are not RE2 syntax" },
   { pattern: "(?<!a)b", message: "lookaround assertions are not RE2 syntax" },

@@ -212,6 +212,7 @@ const v = (path: string, ruleId: string, message: string, value?: unknown, param
 
 const at = (seconds: bigint) => ({ seconds });
 
+/** The cases of rules.test.ts, one or more per rule, each with its exact violations. */
 export const ruleCases: readonly RuleCase[] = [
   // string
   { name: "reports string.const", type: "Strings", change: { constS: "abd" }, expected: [v("const_s", "string.const", 'value must equal "abc"', "abd", { const: "abc" })] },
