@@ -80,6 +80,28 @@ suite("validateBinary()", () => {
     assert.equal(result.message?.events[0]?.eventSelector.case, "write");
   });
 
+  test("reports wire.forbidden_key for a map key __proto__, which the decoder cannot store, and returns no message", () => {
+    // Request { node { dynamic_parameters { key: "__proto__" value { params { key: "a" value: "b" } } } } }
+    const key = [...new TextEncoder().encode("__proto__")];
+    const params = [0x0a, 6, 0x0a, 1, 0x61, 0x12, 1, 0x62];
+    const entry = [0x0a, key.length, ...key, 0x12, params.length, ...params];
+    const node = [0x62, entry.length, ...entry];
+    const result = validateBinary(StreamReverseTunnelsRequestSchema, Uint8Array.from([0x0a, node.length, ...node]));
+    assert.deepEqual(result, {
+      kind: "invalid",
+      violations: [
+        {
+          path: 'node.dynamic_parameters["__proto__"]',
+          ruleId: "wire.forbidden_key",
+          message: 'the map key "__proto__" is not accepted (it cannot be stored safely)',
+          position: { offset: 2 },
+        },
+      ],
+      warnings: [],
+    });
+    assert.equal(({} as Record<string, unknown>)["params"], undefined);
+  });
+
   test("warns of wire.duplicate_field for a singular field present twice", () => {
     const merged = validateBinary(TraceSchema, Uint8Array.of(0x0a, 0x00, 0x0a, 0x00));
     assert.deepEqual(withoutMessage(merged), {

@@ -1,4 +1,5 @@
 import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { findPrototypeKey } from "../codec/prototype-keys.js";
 import type { ValidateOptions } from "./context.js";
 import { validate } from "./validate.js";
 import { toResult, type ValidationResult, type Violation } from "./violation.js";
@@ -34,7 +35,11 @@ export type BinaryValidationResult<Desc extends DescMessage> = ValidationResult 
  *   `wire.wire_type_mismatch` (a known field with a wire type its type never
  *   uses, which the decoder would misread), `wire.invalid_group` (unmatched
  *   group tags), `wire.invalid_utf8`, `wire.depth_limit`, and
- *   `wire.malformed` for a decoder error the scan could not locate.
+ *   `wire.malformed` for a decoder error the scan could not locate;
+ * - a map key `__proto__` (`wire.forbidden_key`, at the key's path, as JSON
+ *   input reports `json.forbidden_key`): the decoder stores maps in plain
+ *   objects, where that key replaces the prototype instead of adding an
+ *   entry, so the decoded message is wrong and is not returned.
  *
  * Violations of the rules carry the byte offset of their field (or of the
  * nearest enclosing field on the wire) in `position`. The scan of a clean
@@ -62,6 +67,16 @@ export function validateBinary<Desc extends DescMessage>(
     if (located.malformed) return toResult(firstIfFailFast(located.violations, options), located.warnings);
     const reason = error instanceof Error ? error.message : String(error);
     return toResult([{ path: "", ruleId: "wire.malformed", message: `cannot decode ${schema.typeName}: ${reason}` }], scan.warnings);
+  }
+
+  const prototypeKeyMap = findPrototypeKey(schema, message);
+  if (prototypeKeyMap !== undefined) {
+    const forbidden: Violation = {
+      path: `${prototypeKeyMap}["__proto__"]`,
+      ruleId: "wire.forbidden_key",
+      message: 'the map key "__proto__" is not accepted (it cannot be stored safely)',
+    };
+    return toResult(firstIfFailFast([...scan.violations, ...locate(bytes, schema, [forbidden], depthLimit)], options), scan.warnings);
   }
 
   if (options.failFast === true && scan.violations.length > 0) {
