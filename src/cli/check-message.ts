@@ -2,7 +2,7 @@ import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { TraceSchema, type Trace } from "../index.js";
 import { traceWarnings } from "../tap/index.js";
 import { validate, validateBinary, validateJson, type InputPosition, type ValidationResult, type Violation } from "../validate/index.js";
-import type { BinaryFrame, JsonFrame } from "./read-frames.js";
+import type { MessageFrame } from "../codec/index.js";
 
 /** The findings about one message, with positions absolute in its file. */
 export interface MessageFindings {
@@ -16,7 +16,7 @@ export interface MessageFindings {
  * and decodes the message only once. Its offsets are relative to the
  * message's bytes, so they are shifted to the file.
  */
-export function checkBinaryFrame(schema: DescMessage, frame: BinaryFrame): MessageFindings {
+export function checkBinaryFrame(schema: DescMessage, frame: Pick<MessageFrame, "bytes" | "offset" | "position">): MessageFindings {
   const result = validateBinary(schema, frame.bytes);
   return findings(schema, result, result.message, frame.position, (p) => ("offset" in p ? { offset: frame.offset + p.offset } : p));
 }
@@ -26,10 +26,10 @@ export function checkBinaryFrame(schema: DescMessage, frame: BinaryFrame): Messa
  * faults (unknown keys, wrong types, bad base64) as `json.*` violations with
  * line:column in the message's text; those are shifted to the file.
  */
-export function checkJsonFrame(schema: DescMessage, frame: JsonFrame): MessageFindings {
-  const result = validateJson(schema, frame.text);
-  const { line, column } = frame.position;
-  return findings(schema, result, result.message, frame.position, (p) =>
+export function checkJsonText(schema: DescMessage, text: string, start: { readonly line: number; readonly column: number }): MessageFindings {
+  const result = validateJson(schema, text);
+  const { line, column } = start;
+  return findings(schema, result, result.message, start, (p) =>
     "line" in p ? { line: line + p.line - 1, column: p.line === 1 ? column + p.column - 1 : p.column } : p,
   );
 }

@@ -12,15 +12,19 @@ import { WholeInputFramer } from "./whole-input-framer.js";
 /** Message types whose own JSON form may be an array, so a top-level array is one message of them. */
 const ARRAY_JSON_TYPES = new Set(["google.protobuf.ListValue", "google.protobuf.Value"]);
 
-/** The framer that cuts inputs of the context's format into messages. */
-export function createFramer(context: DecodeContext): Framer {
+/**
+ * The framer that cuts inputs of the context's format into messages.
+ * `viewsOfChunks` lets a delimited framer hand out views of the input chunks
+ * instead of copies (see {@link DelimitedFramer}); by default it copies.
+ */
+export function createFramer(context: DecodeContext, viewsOfChunks = false): Framer {
   switch (context.format) {
     case "binary":
       return new WholeInputFramer(context.maxMessageBytes, "offset");
     case "text":
       return new WholeInputFramer(context.maxMessageBytes, "line");
     case "delimited":
-      return new DelimitedFramer(context.maxMessageBytes);
+      return new DelimitedFramer(context.maxMessageBytes, viewsOfChunks);
     case "json":
     case "ndjson":
       return new JsonFramer(context.format, context.maxMessageBytes, ARRAY_JSON_TYPES.has(context.schema.typeName));

@@ -28,6 +28,12 @@ export interface MessageFrame {
  * such as `validateBinary` / `validateJson`, which report every fault of a
  * message instead of stopping at the first.
  *
+ * A delimited message that lies inside one input chunk is handed out as a
+ * view of that chunk, not a copy (framing large tap streams is otherwise
+ * mostly copying): use or copy each frame's bytes before overwriting the
+ * chunk buffers you pass in. Streams from Node's `fs` and `process.stdin`
+ * never overwrite their chunks.
+ *
  * Throws {@link DecodeError} (from the iterator) for faults of the framing:
  * a truncated or oversized message, unbalanced JSON brackets, JSON nesting
  * deeper than 100 levels, invalid UTF-8 in JSON or text. Faults inside a
@@ -40,7 +46,7 @@ export async function* readFrames(
   options: DecodeOptions = {},
 ): AsyncGenerator<MessageFrame, void, undefined> {
   const context = createDecodeContext(schema, format, options);
-  const framer = createFramer(context);
+  const framer = createFramer(context, true);
   let index = 0;
   const toMessageFrame = (frame: { bytes: Uint8Array; position: InputPosition; offset: number }): MessageFrame => {
     const base = { index, position: frame.position, offset: frame.offset, bytes: frame.bytes };

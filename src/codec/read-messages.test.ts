@@ -171,6 +171,29 @@ suite("readMessages()", () => {
 });
 
 suite("readFrames()", () => {
+  test("hands out delimited messages inside one chunk as views of it, and gathers those that span chunks", async () => {
+    // Three delimited messages: 2 bytes, 3 bytes, 1 byte. The first chunk
+    // holds the first message whole and half of the second.
+    const first = Uint8Array.of(0x02, 0x08, 0x01, 0x03, 0x0a);
+    const second = Uint8Array.of(0x01, 0x00, 0x01, 0x08);
+    async function* twoChunks(): AsyncGenerator<Uint8Array> {
+      yield first;
+      yield second;
+    }
+    const frames = await collect(readFrames(TraceSchema, twoChunks(), "delimited"));
+    assert.deepEqual(
+      frames.map((f) => [f.offset, [...f.bytes]]),
+      [
+        [1, [0x08, 0x01]],
+        [4, [0x0a, 0x01, 0x00]],
+        [8, [0x08]],
+      ],
+    );
+    assert.equal(frames[0]!.bytes.buffer, first.buffer, "a message inside one chunk is not copied");
+    assert.notEqual(frames[1]!.bytes.buffer, first.buffer, "a message across chunks has its own buffer");
+    assert.equal(frames[2]!.bytes.buffer, second.buffer);
+  });
+
   test("cuts messages without decoding them, with text for JSON and offsets for binary", async () => {
     const json = await collect(readFrames(TraceSchema, chunked(utf8('[{"events": "not a list"},\n {}]')), "json"));
     assert.deepEqual(

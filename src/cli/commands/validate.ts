@@ -1,13 +1,12 @@
 import type { DescMessage } from "@bufbuild/protobuf";
-import { detectFormat, isDecodeError, readMessages, type DecodeError } from "../../codec/index.js";
+import { detectFormat, isDecodeError, readFrames, readMessages, type DecodeError } from "../../codec/index.js";
 import type { Violation } from "../../validate/index.js";
 import type { ValidateOptions } from "../args/validate-args.js";
-import { checkBinaryFrame, checkDecodedMessage, checkJsonFrame, type MessageFindings } from "../check-message.js";
+import { checkBinaryFrame, checkDecodedMessage, checkJsonText, type MessageFindings } from "../check-message.js";
 import { CliError, ExitCode, isCliError, oneLine } from "../cli-error.js";
 import { discoverInputs, inputBaseName, inputName, type Input } from "../discover-inputs.js";
 import type { CliIO } from "../io.js";
 import { openInput } from "../open-input.js";
-import { readBinaryFrames, readJsonFrames } from "../read-frames.js";
 import { createReporter, type Reporter } from "../report/reporter.js";
 import type { Problem } from "../report/problem.js";
 import { inferInputType, resolveTypeOption } from "../resolve-input-type.js";
@@ -86,14 +85,15 @@ async function checkInput(
     switch (format) {
       case "binary":
       case "delimited":
-        for await (const frame of readBinaryFrames(schema, opened.chunks, format, decodeOptions)) {
+        for await (const frame of readFrames(schema, opened.chunks, format, decodeOptions)) {
           await report(frame.index, checkBinaryFrame(schema, frame));
         }
         break;
       case "json":
       case "ndjson":
-        for await (const frame of readJsonFrames(schema, opened.chunks, format, decodeOptions)) {
-          await report(frame.index, checkJsonFrame(schema, frame));
+        for await (const frame of readFrames(schema, opened.chunks, format, decodeOptions)) {
+          // readFrames gives JSON frames their text (checked to be UTF-8) and line:column.
+          await report(frame.index, checkJsonText(schema, frame.text ?? "", frame.position as { line: number; column: number }));
         }
         break;
       case "text":
@@ -135,7 +135,7 @@ function explainJsonFault(schema: DescMessage, head: Uint8Array, error: DecodeEr
   } catch {
     return undefined;
   }
-  const findings = checkJsonFrame(schema, { index: 0, text, position: { line: 1, column: 1 } });
+  const findings = checkJsonText(schema, text, { line: 1, column: 1 });
   return findings.violations.some((v) => v.ruleId.startsWith("json.")) ? findings : undefined;
 }
 
