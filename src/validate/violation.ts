@@ -18,8 +18,9 @@ export interface Violation {
   readonly path: string;
   /**
    * protoc-gen-validate's rule name (`string.min_len`, `message.required`),
-   * the package's own `oneof.multiple`, or a `json.*` / `wire.*` id for a
-   * fault of the encoding.
+   * the package's own `oneof.multiple`, `duration.valid` / `timestamp.valid`
+   * (protoc-gen-validate's "value is not a valid duration" before a
+   * comparison), or a `json.*` / `wire.*` id for a fault of the encoding.
    */
   readonly ruleId: string;
   /** A sentence for a person, without the path (callers print the path next to it). */

@@ -9,7 +9,15 @@ import { planTimeRules, timeFamilyPlan } from "./time.js";
 export const durationMessages = {
   required: () => "value is required",
   const: (expected: string) => `value must equal ${expected}`,
+  valid: () => "value is not a valid duration",
 };
+
+/** google.protobuf.Duration's own range: ±10,000 years, nanos below a second and of the seconds' sign. */
+function isValidDuration({ seconds, nanos }: { readonly seconds: bigint; readonly nanos: number }): boolean {
+  if (seconds < -315_576_000_000n || seconds > 315_576_000_000n) return false;
+  if (nanos < -999_999_999 || nanos > 999_999_999) return false;
+  return !((seconds > 0n && nanos < 0) || (seconds < 0n && nanos > 0));
+}
 
 /** Durations in messages and params: proto3 JSON notation (`0.025s`). */
 export const durationDisplay: RangeDisplay<bigint> = { family: "duration", show: formatDuration, json: formatDuration };
@@ -22,5 +30,5 @@ export const durationDisplay: RangeDisplay<bigint> = { family: "duration", show:
 export function planDurationRules(rules: DurationRules, site: RuleSite): MessageFamilyPlan {
   const names = setRuleNames(rules, DurationRulesSchema, "duration", site);
   const plan = planTimeRules(rules, names, durationDisplay, durationMessages.const, site);
-  return timeFamilyPlan("duration", plan, durationMessages.required());
+  return timeFamilyPlan("duration", plan, durationMessages.required(), { isValid: isValidDuration, message: durationMessages.valid() });
 }

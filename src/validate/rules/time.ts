@@ -1,5 +1,5 @@
 import { combineChecks, type EvalContext, type ValueCheck } from "../context.js";
-import { totalNanos } from "../format.js";
+import { jsonSafeInteger, totalNanos } from "../format.js";
 import type { MessageFamilyPlan } from "./message.js";
 import { planRange, type RangeDisplay } from "./range.js";
 import { unsupportedRule, type RuleSite } from "./rule-fields.js";
@@ -76,11 +76,31 @@ export function planTimeRules(
   return { required, checks };
 }
 
-/** The family plan of a duration or timestamp field: the presence rule, and the checks run on a set value's nanoseconds. */
-export function timeFamilyPlan(family: string, plan: TimeRulesPlan, requiredMessage: string): MessageFamilyPlan {
+/** What makes a Duration or Timestamp message a value at all, and protoc-gen-validate's words when it is not. */
+export interface TimeValidity {
+  readonly isValid: (value: SecondsNanos) => boolean;
+  readonly message: string;
+}
+
+/**
+ * The family plan of a duration or timestamp field: the presence rule, and
+ * the checks run on a set value's nanoseconds. As in protoc-gen-validate,
+ * a value the comparisons would run on must first be a valid duration or
+ * timestamp (seconds and nanos in range; a binary payload can carry any
+ * pair): otherwise it is reported as `<family>.valid` and not compared.
+ */
+export function timeFamilyPlan(family: string, plan: TimeRulesPlan, requiredMessage: string, validity: TimeValidity): MessageFamilyPlan {
   const combined = combineChecks(plan.checks as unknown as ValueCheck[]);
+  const ruleId = `${family}.valid`;
   return {
     required: plan.required ? { ruleId: `${family}.required`, message: requiredMessage } : undefined,
-    check: combined === undefined ? undefined : (value, ctx) => combined(totalNanos(value as SecondsNanos), ctx),
+    check:
+      combined === undefined
+        ? undefined
+        : (value, ctx) => {
+            const time = value as SecondsNanos;
+            if (validity.isValid(time)) combined(totalNanos(time), ctx);
+            else ctx.report(ruleId, validity.message, { seconds: jsonSafeInteger(time.seconds), nanos: time.nanos });
+          },
   };
 }

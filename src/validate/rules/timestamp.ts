@@ -13,7 +13,13 @@ export const timestampMessages = {
   ltNow: () => "value must be less than now",
   gtNow: () => "value must be greater than now",
   within: (within: string) => `value must be within ${within} of now`,
+  valid: () => "value is not a valid timestamp",
 };
+
+/** google.protobuf.Timestamp's own range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z. */
+function isValidTimestamp({ seconds, nanos }: { readonly seconds: bigint; readonly nanos: number }): boolean {
+  return seconds >= -62_135_596_800n && seconds <= 253_402_300_799n && nanos >= 0 && nanos <= 999_999_999;
+}
 
 /** Timestamps in messages and params: RFC 3339 (`2026-11-21T10:00:00Z`). */
 export const timestampDisplay: RangeDisplay<bigint> = { family: "timestamp", show: formatTimestamp, json: formatTimestamp };
@@ -82,5 +88,5 @@ export function planTimestampRules(rules: TimestampRules, site: RuleSite): Messa
       if (!inside(nanos, ctx.nowNanos())) ctx.report("timestamp.within", message, formatTimestamp(nanos), params);
     });
   }
-  return timeFamilyPlan("timestamp", plan, timestampMessages.required());
+  return timeFamilyPlan("timestamp", plan, timestampMessages.required(), { isValid: isValidTimestamp, message: timestampMessages.valid() });
 }
