@@ -9,12 +9,21 @@ import { integerRange, scalarSchema } from "./scalar-schema.js";
  */
 
 /**
+ * A calendar date: days up to each month's length, and February 29 only in
+ * leap years (divisible by 4 and not by 100, or by 400). protoc refuses
+ * 2026-02-31; protobuf-es hands the string to Date.parse, which rolls it
+ * over to March 3, so the schema has to say it.
+ */
+const datePattern =
+  "(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))" +
+  "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)";
+
+/**
  * RFC 3339 with an upper-case `T` and `Z` or a numeric offset, zero to nine
  * fractional digits, years 0001 to 9999 (protobuf-es also rejects an offset
  * that moves the instant outside that range; the rule engine never sees it).
  */
-export const timestampPattern =
-  "^(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$";
+export const timestampPattern = `^(?!0000)${datePattern}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$`;
 
 /** Seconds with up to nine fractional digits and an `s`, within ±315,576,000,000 s. */
 export const durationPattern = `^-?0*${upToPattern(315576000000n)}(?:\\.[0-9]{1,9})?s$`;

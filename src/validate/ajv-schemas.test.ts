@@ -111,6 +111,14 @@ const edges: { type: string; json: JsonValue; ok: boolean; protobufEs?: boolean;
     // RFC 3339 hours run from 00 to 23; protobuf-es passes the string to
   // Date.parse, which also takes ECMAScript's 24:00:00 (next midnight).
   { type: "Event", json: { timestamp: "2026-11-21T24:00:00Z", read: {} }, ok: false, protobufEs: true, about: "hour 24" },
+  // Date.parse rolls impossible dates over into the next month; protoc refuses them.
+  { type: "Event", json: { timestamp: "2026-02-31T00:00:00Z", read: {} }, ok: false, protobufEs: true, about: "February 31" },
+  { type: "Event", json: { timestamp: "2026-02-29T00:00:00Z", read: {} }, ok: false, protobufEs: true, about: "February 29 of a common year" },
+  { type: "Event", json: { timestamp: "1900-02-29T00:00:00Z", read: {} }, ok: false, protobufEs: true, about: "February 29 of a century year not divisible by 400" },
+  { type: "Event", json: { timestamp: "2024-02-29T00:00:00Z", read: {} }, ok: true, about: "February 29 of a leap year" },
+  { type: "Event", json: { timestamp: "2000-02-29T00:00:00Z", read: {} }, ok: true, about: "February 29 of a year divisible by 400" },
+  { type: "Event", json: { timestamp: "2026-04-31T00:00:00Z", read: {} }, ok: false, protobufEs: true, about: "April 31" },
+  { type: "Event", json: { timestamp: "2026-12-31T00:00:00Z", read: {} }, ok: true, about: "December 31" },
   { type: "Event", json: { read: { data: "aGk=" } }, ok: true, about: "padded standard base64" },
   { type: "Event", json: { read: { data: "aGk" } }, ok: true, about: "unpadded base64" },
   { type: "Event", json: { read: { data: "-_-_" } }, ok: true, about: "URL-safe base64" },
