@@ -40,6 +40,17 @@ suite("envoy-tap-tunnel validate on examples/ (built CLI)", () => {
     assert.ok(readme.includes(`$ npx envoy-tap-tunnel validate examples/invalid\n${invalidOutput.join("\n")}\n$ echo $?\n1\n`));
   });
 
+  test("the main README's excerpt of examples/invalid matches the CLI's output", () => {
+    const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+    const block = /\$ npx envoy-tap-tunnel validate examples\/invalid\n([\s\S]*?)```/.exec(readme);
+    assert.ok(block, "README.md shows the output for examples/invalid");
+    const shown = block[1]!.trimEnd().split("\n");
+    assert.equal(shown.at(-1), invalidOutput.at(-1), "the summary line");
+    const excerpt = shown.slice(0, -1).filter((line) => line !== "...");
+    assert.ok(excerpt.length >= 3);
+    for (const line of excerpt) assert.ok(invalidOutput.includes(line), `README line not printed by the CLI: ${line}`);
+  });
+
   test("every file of examples/invalid fails on its own, every file of examples/valid passes", async () => {
     for (const kind of ["invalid", "valid"] as const) {
       for (const name of readdirSync(join(repoRoot, "examples", kind))) {
