@@ -193,7 +193,9 @@ export function spellings(field: DescField): string[] {
 
 /** Whether a rule requires the field to be present (set), even to its default. */
 function isPresenceRequired(field: DescField, rules: RuleTree | undefined): boolean {
-  if (field.fieldKind !== "message") return false;
+  // protoc-gen-validate checks only the oneof member that is set: a presence
+  // rule on a member never makes the member itself required.
+  if (field.fieldKind !== "message" || field.oneof !== undefined) return false;
   return ["message", "timestamp", "duration", "any"].some((kind) => flagRule(subTree(rules, kind), "required"));
 }
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { suite, test } from "node:test";
 import { create, type DescFile } from "@bufbuild/protobuf";
 import { CodeGeneratorRequestSchema } from "@bufbuild/protobuf/wkt";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { registry } from "../../src/registry.js";
 import { buildFixture, T } from "../../src/validate/fixture.testdata.js";
 import { jsonSchemaPlugin } from "./plugin.js";
@@ -60,12 +61,20 @@ suite("protoc-gen-jsonschema", () => {
   });
 });
 
-suite("protoc-gen-jsonschema on messages whose rules are off", () => {
+suite("protoc-gen-jsonschema on rule fixtures", () => {
   const rule = { type: { case: "string", value: { minLen: 3n } } } as never;
   const fixture = buildFixture([
     { name: "Child", fields: [{ name: "name", number: 1, type: T.STRING, rules: rule }] },
     { name: "DisabledChild", disabled: true, fields: [{ name: "name", number: 1, type: T.STRING, rules: rule }] },
     { name: "IgnoredChild", ignored: true, fields: [{ name: "name", number: 1, type: T.STRING, rules: rule }] },
+    {
+      name: "Choice",
+      oneofs: [{ name: "pick" }],
+      fields: [
+        { name: "child", number: 1, type: T.MESSAGE, typeName: ".fixture.v1.Child", rules: { message: { required: true } } as never, oneof: 0 },
+        { name: "label", number: 2, type: T.STRING, oneof: 0 },
+      ],
+    },
   ]);
   const file = fixture["Child"]!.file;
   const protoFile: DescFile[] = [];
@@ -85,6 +94,14 @@ suite("protoc-gen-jsonschema on messages whose rules are off", () => {
 
   test("states the rules of a message that has them", () => {
     assert.equal(nameSchema("fixture.v1.Child")["minLength"], 3);
+  });
+
+  test("does not require a oneof member that carries message.required, as the rule engine does not", () => {
+    const schema = JSON.parse(response.file.find((f) => f.name === "fixture.v1.Choice.schema.json")!.content) as object;
+    const validate = new Ajv2020({ allowUnionTypes: true, strictTypes: false, strictRequired: false }).compile(schema);
+    assert.equal(validate({ label: "x" }), true, JSON.stringify(validate.errors));
+    assert.equal(validate({}), true, JSON.stringify(validate.errors));
+    assert.equal(validate({ child: { name: "ab" } }), false, "the set member's own rules still apply");
   });
 
   test("states no rule of a disabled or an ignored message, as the rule engine checks none", () => {

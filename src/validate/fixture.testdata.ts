@@ -59,6 +59,8 @@ function fieldProto(spec: FieldSpec, syntheticOneof: number | undefined): FieldD
   if (spec.rules !== undefined) setExtension(options, rules, create(FieldRulesSchema, spec.rules));
   return create(FieldDescriptorProtoSchema, {
     name: spec.name,
+    // protoc always fills json_name in, and protobuf-es takes it as it is.
+    jsonName: spec.name.replace(/_(.)/g, (_, c: string) => c.toUpperCase()),
     number: spec.number,
     type: spec.type,
     label: spec.repeated === true ? FieldDescriptorProto_Label.REPEATED : FieldDescriptorProto_Label.OPTIONAL,

@@ -199,7 +199,10 @@ function planMessageField(
   created: PlannedMessage[],
 ): PlannedStep | undefined {
   const typed = planTypeRules(rules?.type, targetOf(field), site);
-  const required = [messageRules?.required, typed.required].filter((r): r is RequiredRule => r !== undefined);
+  // protoc-gen-validate checks a oneof's members only inside the case of the
+  // member that is set, so a presence rule on a member never fires: an unset
+  // member is not missing, it is simply not the one chosen.
+  const required = field.oneof !== undefined ? [] : [messageRules?.required, typed.required].filter((r): r is RequiredRule => r !== undefined);
   const check = typed.check;
   const child = messageRules?.skip === true ? undefined : planMessage(field.message, created);
   const ownRule = required.length > 0 || check !== undefined;

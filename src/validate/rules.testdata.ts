@@ -135,6 +135,7 @@ const specs: MessageSpec[] = [
       { name: "c", number: 21, type: T.STRING, oneof: 1 },
       { name: "d", number: 22, type: T.INT64, oneof: 1 },
       { name: "opt", number: 23, type: T.STRING, optional: true, rules: s({ minLen: 3n }) as never },
+      { ...msg("free_req", 24, CHILD, { message: { required: true } }), oneof: 1 },
     ].map((f) => (f.name === "a" || f.name === "b" ? { ...f, oneof: 0 } : f)),
   },
 ];
@@ -347,5 +348,7 @@ export const ruleCases: readonly RuleCase[] = [
   { name: "reports oneof.required at the oneof's name", type: "Holder", change: { choice: { case: undefined } }, expected: [v("choice", "oneof.required", "exactly one of a, b must be set")] },
   { name: "applies the rules of the set oneof member", type: "Holder", change: { choice: { case: "a", value: "x" } }, expected: [v("a", "string.min_len", "value length must be at least 2 characters", "x", { min_len: 2 })] },
   { name: "validates a message oneof member", type: "Holder", change: { choice: { case: "b", value: { name: "" } } }, expected: [v("b.name", "string.min_len", "value length must be at least 1 characters", "", { min_len: 1 })] },
+  { name: "does not require an unset oneof member, as protoc-gen-validate checks only the member that is set", type: "Holder", change: { free: { case: "c", value: "x" } }, expected: [] },
+  { name: "validates a set oneof member that carries message.required", type: "Holder", change: { free: { case: "freeReq", value: { name: "" } } }, expected: [v("free_req.name", "string.min_len", "value length must be at least 1 characters", "", { min_len: 1 })] },
   { name: "applies the rules of a set proto3 optional field", type: "Holder", change: { opt: "" }, expected: [v("opt", "string.min_len", "value length must be at least 3 characters", "", { min_len: 3 })] },
 ];
