@@ -69,6 +69,11 @@ const cases: readonly { readonly name: string; readonly fields: readonly FieldSp
     message: "cannot plan validation of fixture.v1.Bad.kids: message.required does not apply to a repeated field",
   },
   {
+    name: "repeated.items.message.required on a list of strings",
+    fields: [{ name: "names", number: 1, type: T.STRING, repeated: true, rules: rules("repeated", { items: { message: { required: true } } }) }],
+    message: "cannot plan validation of fixture.v1.Bad.names: message.required does not apply to the items of a repeated field (string)",
+  },
+  {
     name: "message.skip on a scalar field",
     fields: [{ name: "name", number: 1, type: T.STRING, rules: { message: { skip: true } } as never }],
     message: "cannot plan validation of fixture.v1.Bad.name: message.skip does not apply to a string field",

@@ -257,13 +257,14 @@ function planListField(
     const items = repeated.items;
     setRuleNames(items, FieldRulesSchema, "repeated.items", itemSite);
     const itemMessageRules = items.message !== undefined ? planMessageRules(items.message, itemSite) : undefined;
-    if (itemMessageRules?.required !== undefined) throw notApplicable(itemSite, "message.required");
-    if (itemMessageRules?.skip === true) {
-      if (!isMessageList) throw notApplicable(itemSite, "message.skip");
-      skipItems = true;
+    if (!isMessageList) {
+      if (itemMessageRules?.required !== undefined) throw notApplicable(itemSite, "message.required");
+      if (itemMessageRules?.skip === true) throw notApplicable(itemSite, "message.skip");
     }
-    // A presence rule of an element family (items.timestamp.required) always
-    // holds: a list element is never unset.
+    if (itemMessageRules?.skip === true) skipItems = true;
+    // A presence rule on the elements (items.message.required, as Envoy
+    // writes it, or items.timestamp.required) always holds: unlike a Go
+    // slice, a list here never holds an unset element.
     itemCheck = planTypeRules(items.type, elementTarget, itemSite).check;
   }
   const child = isMessageList && !skipItems ? planMessage(field.message, created) : undefined;
