@@ -38,6 +38,18 @@ suite("unknownFieldPaths()", () => {
     assert.deepEqual(unknownFieldPaths(StreamReverseTunnelsResponseSchema, response), ["error_detail.details[1] (field 9)"]);
   });
 
+  test("does not throw for an Any whose packed bytes do not decode, and still searches the rest", () => {
+    const response = create(StreamReverseTunnelsResponseSchema, {
+      errorDetail: {
+        details: [
+          { typeUrl: "type.googleapis.com/google.rpc.BadRequest", value: Uint8Array.of(0x0a, 0x05, 0x41) },
+          { typeUrl: "type.googleapis.com/google.rpc.BadRequest", value: Uint8Array.of(0x48, 0x01) },
+        ],
+      },
+    });
+    assert.deepEqual(unknownFieldPaths(StreamReverseTunnelsResponseSchema, response), ["error_detail.details[1] (field 9)"]);
+  });
+
   test("names map values by key", () => {
     // node { dynamic_parameters { key: "k" value { field 5: 1 } } }
     const entry = [...lengthDelimited(1, [0x6b]), ...lengthDelimited(2, [0x28, 0x01])];

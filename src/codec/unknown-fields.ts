@@ -12,6 +12,9 @@ import { registry as packageRegistry } from "../registry.js";
  * `google.protobuf.Any` are searched too when `registry` knows their type
  * (by default, the package's `registry`).
  *
+ * An Any whose packed bytes do not decode is not searched (and does not
+ * throw); encoding it to JSON or text fails with an EncodeError.
+ *
  * Binary and delimited output keeps unknown fields; JSON and text cannot
  * carry them, so a converter should refuse (or warn) when this list is not
  * empty and the target is `json`, `ndjson` or `text`.
@@ -34,7 +37,14 @@ function collect(message: ReflectMessage, path: string, registry: Registry, foun
     found.push(path === "" ? label : `${path} ${label}`);
   }
   if (message.desc.typeName === AnySchema.typeName) {
-    const packed = anyUnpack(message.message as Any, registry);
+    let packed: ReturnType<typeof anyUnpack>;
+    try {
+      packed = anyUnpack(message.message as Any, registry);
+    } catch {
+      // The packed bytes do not decode: there is nothing to list inside, and
+      // encoding the message to JSON or text reports the fault as an EncodeError.
+      return;
+    }
     if (packed !== undefined) collect(reflect(registry.getMessage(packed.$typeName)!, packed), path, registry, found);
     return;
   }
