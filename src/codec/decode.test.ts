@@ -4,7 +4,10 @@ import { create, equals, toBinary } from "@bufbuild/protobuf";
 import { ListValueSchema, TimestampSchema, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { TraceSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { NodeSchema } from "../../gen/envoy/config/core/v3/base_pb.js";
-import { StreamReverseTunnelsRequestSchema } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
+import {
+  StreamReverseTunnelsRequestSchema,
+  StreamReverseTunnelsResponseSchema,
+} from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { fullRequest, fullTrace } from "../../test/full-messages.testdata.js";
 import { decode, encode, isDecodeError, type DecodeError } from "./index.js";
 import { envoyTraceText, errorOf, utf8 } from "./codec.testdata.js";
@@ -137,6 +140,26 @@ suite("decode()", () => {
       error.message,
       "cannot decode envoy.data.tap.v2alpha.Trace from json: field envoy.data.tap.v2alpha.Connection.id: expected bigint (uint64): x out of range at line 3:5",
     );
+  });
+
+  test("refuses a timestamp that is no date and a duration with trailing text, which protobuf-es lets through", () => {
+    const trace = '{"events": [\n  {"timestamp": "2024-02-29T00:00:00Z", "read": {}},\n  {"timestamp": "2026-02-29T00:00:00Z", "read": {}}\n]}';
+    const error = decodeError(() => decode(TraceSchema, utf8(trace), "json"));
+    assert.equal(
+      error.message,
+      'cannot decode envoy.data.tap.v2alpha.Trace from json: field envoy.data.tap.v2alpha.Event.timestamp: invalid timestamp "2026-02-29T00:00:00Z": there is no such date at line 3:4',
+    );
+    assert.equal(error.location.path, "events[1].timestamp");
+    assert.equal(
+      decodeError(() => decode(TimestampSchema, utf8('"2026-11-21T24:00:00Z"'), "json")).message,
+      'cannot decode google.protobuf.Timestamp from json: field google.protobuf.Timestamp: invalid timestamp "2026-11-21T24:00:00Z": hours run from 00 to 23 at line 1:1',
+    );
+    const response = '{"error_detail": {"details": [{"@type": "type.googleapis.com/google.protobuf.Duration", "value": "1sfoo"}]}}';
+    assert.equal(
+      decodeError(() => decode(StreamReverseTunnelsResponseSchema, utf8(response), "json")).message,
+      'cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse from json: field google.rpc.Status.details: invalid duration "1sfoo" at line 1:89',
+    );
+    assert.equal(decode(TraceSchema, utf8('{"events": [{"timestamp": "2000-02-29T23:59:59Z", "read": {}}]}'), "json").length, 1);
   });
 
   test("reports an unknown JSON field unless asked to ignore it", () => {

@@ -4,6 +4,7 @@ import { decodeError, messageOf, type DecodeContext } from "./decode-context.js"
 import type { Frame } from "./framer.js";
 import { findDuplicateKey } from "./json-duplicate-keys.js";
 import { findJsonSyntaxError } from "./json-syntax.js";
+import { findLaxWktString } from "./json-wkt-strings.js";
 import { advanceLineColumn, decodeUtf8, lineColumnOfIndex, type LineColumn } from "./utf8.js";
 
 /** One decoded JSON message with its source text and value. */
@@ -47,6 +48,12 @@ export function decodeJsonFrame<Desc extends DescMessage>(context: DecodeContext
   } catch (error) {
     const { reason, keys, last } = describeJsonError(error, context.schema.typeName);
     throw decodeError(context, reason, index, locateKey(text, keys, last, start) ?? start, { cause: error });
+  }
+  const lax = findLaxWktString(context.schema, value, context.registry);
+  if (lax !== undefined) {
+    // The key followed by this very string finds the right one of several "timestamp" keys.
+    const at = locatePattern(text, `"${escapeRegExp(lax.key)}"\\s*:\\s*${escapeRegExp(JSON.stringify(lax.value))}`, start) ?? locateKey(text, [lax.key], false, start);
+    throw decodeError(context, `field ${lax.field}: ${lax.reason}`, index, at ?? start, { path: lax.path });
   }
   return { message, text, value };
 }
@@ -93,6 +100,12 @@ function locateKey(text: string, keys: readonly string[], last: boolean, start: 
     }
   }
   return found < 0 ? undefined : lineColumnOfIndex(text, found, start);
+}
+
+/** Where `pattern` first matches in `text`, as a line and column. */
+function locatePattern(text: string, pattern: string, start: LineColumn): LineColumn | undefined {
+  const match = new RegExp(pattern).exec(text);
+  return match === null ? undefined : lineColumnOfIndex(text, match.index, start);
 }
 
 function escapeRegExp(text: string): string {

@@ -1,0 +1,91 @@
+import type { DescField, DescMessage, Registry } from "@bufbuild/protobuf";
+
+/** A Timestamp or Duration string protobuf-es accepted but the proto3 JSON mapping does not allow. */
+export interface LaxWktString {
+  /** The proto field path of the value: `events[0].timestamp`. */
+  readonly path: string;
+  /** The full name of the field holding the value: `envoy.data.tap.v2alpha.Event.timestamp`. */
+  readonly field: string;
+  /** The JSON key that holds the value, for locating it in the text. */
+  readonly key: string;
+  /** The offending string itself. */
+  readonly value: string;
+  readonly reason: string;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * protobuf-es reads a Timestamp with `Date.parse`, which rolls an impossible
+ * date over (2026-02-31 becomes March 3, 24:00:00 the next midnight), and a
+ * Duration with a pattern open at its end ("1sfoo" reads as 1s). protoc
+ * refuses both. This walks a JSON document that protobuf-es has already
+ * parsed as `schema` and returns the first such string, or undefined.
+ */
+export function findLaxWktString(schema: DescMessage, value: unknown, registry: Registry): LaxWktString | undefined {
+  return walkValue(schema, value, "", schema.typeName, "", registry);
+}
+
+function walkMessage(desc: DescMessage, value: unknown, path: string, holder: string, registry: Registry): LaxWktString | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  if (desc.typeName === "google.protobuf.Any") {
+    const typeUrl = (value as Record<string, unknown>)["@type"];
+    const packed = typeof typeUrl === "string" ? registry.getMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1)) : undefined;
+    if (packed === undefined) return undefined;
+    // A type with its own JSON form sits under "value"; any other type's fields share the Any's object.
+    if (packed.typeName === "google.protobuf.Timestamp" || packed.typeName === "google.protobuf.Duration") {
+      const reason = laxReason(packed, (value as Record<string, unknown>)["value"]);
+      return reason === undefined ? undefined : { path, field: holder, key: "value", value: (value as Record<string, string>)["value"]!, reason };
+    }
+    return walkMessage(packed, value, path, holder, registry);
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const field = desc.fields.find((f) => f.jsonName === key || f.name === key);
+    if (field?.message === undefined || child === null) continue;
+    const found = walkField(field, field.message, child, path === "" ? field.name : `${path}.${field.name}`, key, registry);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function walkField(field: DescField, desc: DescMessage, value: unknown, path: string, key: string, registry: Registry): LaxWktString | undefined {
+  const holder = `${field.parent.typeName}.${field.name}`;
+  if (field.fieldKind === "list" && Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = walkValue(desc, value[i], `${path}[${i}]`, holder, key, registry);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (field.fieldKind === "map" && typeof value === "object" && value !== null) {
+    for (const [mapKey, mapValue] of Object.entries(value)) {
+      const found = walkValue(desc, mapValue, `${path}[${JSON.stringify(mapKey)}]`, holder, mapKey, registry);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  return walkValue(desc, value, path, holder, key, registry);
+}
+
+function walkValue(desc: DescMessage, value: unknown, path: string, holder: string, key: string, registry: Registry): LaxWktString | undefined {
+  const reason = laxReason(desc, value);
+  if (reason !== undefined) return { path, field: holder, key, value: value as string, reason };
+  return walkMessage(desc, value, path, holder, registry);
+}
+
+/** Why a Timestamp or Duration string is not allowed, or undefined when it is (or is not such a string). */
+function laxReason(desc: DescMessage, value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  if (desc.typeName === "google.protobuf.Duration") {
+    return /^-?[0-9]+(?:\.[0-9]{1,9})?s$/.test(value) ? undefined : `invalid duration ${JSON.stringify(value)}`;
+  }
+  if (desc.typeName !== "google.protobuf.Timestamp") return undefined;
+  const match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2})/.exec(value);
+  if (match === null) return undefined;
+  const [year, month, day, hour] = match.slice(1).map(Number) as [number, number, number, number];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month >= 1 && month <= 12 ? DAYS_IN_MONTH[month - 1]! + (month === 2 && leap ? 1 : 0) : 0;
+  if (day < 1 || day > days) return `invalid timestamp ${JSON.stringify(value)}: there is no such date`;
+  if (hour > 23) return `invalid timestamp ${JSON.stringify(value)}: hours run from 00 to 23`;
+  return undefined;
+}
