@@ -7,21 +7,41 @@
  * mostly long base64 strings), and it says where the duplicate is.
  */
 
-/** The first repeated key of one object in `text` (valid JSON) and the index of its second occurrence. */
-export function findDuplicateKey(text: string): { readonly key: string; readonly index: number } | undefined {
-  // One set of seen keys per open object; arrays push null.
-  const stack: (Set<string> | null)[] = [];
+/** A key that occurs again in its object. */
+export interface DuplicateKey {
+  /** The key, escapes decoded. */
+  readonly key: string;
+  /** The index in the text of this (second or later) occurrence's opening quote. */
+  readonly index: number;
+  /** The JSON pointer tokens of the duplicate: the keys and array indexes leading to it, then the key. */
+  readonly tokens: readonly string[];
+}
+
+/** An open object (with the keys seen so far) or array, and the step (key or index) to its current child. */
+interface OpenContainer {
+  readonly keys: Set<string> | null;
+  step: string;
+  index: number;
+}
+
+/**
+ * Every repeated key of one object in `text` (valid JSON), in document
+ * order, or only the first `limit` of them.
+ */
+export function findDuplicateKeys(text: string, limit = Number.POSITIVE_INFINITY): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  const stack: OpenContainer[] = [];
   let expectKey = false;
   let i = 0;
   while (i < text.length) {
     switch (text.charCodeAt(i)) {
       case 0x7b: // {
-        stack.push(new Set());
+        stack.push({ keys: new Set(), step: "", index: 0 });
         expectKey = true;
         i++;
         break;
       case 0x5b: // [
-        stack.push(null);
+        stack.push({ keys: null, step: "0", index: 0 });
         expectKey = false;
         i++;
         break;
@@ -31,24 +51,32 @@ export function findDuplicateKey(text: string): { readonly key: string; readonly
         expectKey = false;
         i++;
         break;
-      case 0x2c: // ,
-        expectKey = stack[stack.length - 1] != null;
+      case 0x2c: {
+        // ,
+        const top = stack[stack.length - 1];
+        if (top !== undefined && top.keys === null) top.step = String(++top.index);
+        expectKey = top?.keys != null;
         i++;
         break;
+      }
       case 0x22: {
         // "
         const open = i;
         let close = text.indexOf('"', open + 1);
         while (close > 0 && isEscaped(text, close)) close = text.indexOf('"', close + 1);
-        if (close < 0) return undefined; // not valid JSON, which JSON.parse has already refused
+        if (close < 0) return found; // not valid JSON, which JSON.parse has already refused
         i = close + 1;
-        const seen = stack[stack.length - 1];
-        if (expectKey && seen) {
+        const top = stack[stack.length - 1];
+        if (expectKey && top?.keys) {
           const raw = text.slice(open + 1, close);
           // Keys written with escapes (`"\u006eonce"`) compare by their value.
           const key = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
-          if (seen.has(key)) return { key, index: open };
-          seen.add(key);
+          if (top.keys.has(key)) {
+            found.push({ key, index: open, tokens: [...stack.slice(0, -1).map((s) => s.step), key] });
+            if (found.length >= limit) return found;
+          }
+          top.keys.add(key);
+          top.step = key;
         }
         expectKey = false;
         break;
@@ -57,7 +85,12 @@ export function findDuplicateKey(text: string): { readonly key: string; readonly
         i++;
     }
   }
-  return undefined;
+  return found;
+}
+
+/** The first repeated key of one object in `text` (valid JSON). */
+export function findDuplicateKey(text: string): DuplicateKey | undefined {
+  return findDuplicateKeys(text, 1)[0];
 }
 
 /** Whether the quote at `index` is preceded by an odd number of backslashes. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { suite, test } from "node:test";
-import { duplicateKeys, inspectValue, textDepthOverflow } from "./json-guard.js";
+import { inspectValue, textDepthOverflow } from "./json-guard.js";
 
 suite("textDepthOverflow()", () => {
   test("finds the bracket that goes one level too deep, ignoring brackets in strings", () => {
@@ -21,19 +21,5 @@ suite("inspectValue()", () => {
   test("reports nesting past the limit", () => {
     assert.equal(inspectValue([[[]]], 2).tooDeep, true);
     assert.equal(inspectValue([[[]]], 3).tooDeep, false);
-  });
-});
-
-suite("duplicateKeys()", () => {
-  test("reports each repeated occurrence with its offset", () => {
-    const text = '{"a": 1, "b": {"c": 1, "c": 2}, "a": 3}';
-    assert.deepEqual(duplicateKeys(text), [
-      { tokens: ["b", "c"], offset: 23 },
-      { tokens: ["a"], offset: 32 },
-    ]);
-  });
-  test("follows array indexes and decodes escaped keys", () => {
-    const text = '[{}, [1, {"k": 0, "\\u006b": 1, "x": "\\"{,}["}]]';
-    assert.deepEqual(duplicateKeys(text), [{ tokens: ["1", "1", "k"], offset: 18 }]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Checks of a JSON document that come before any schema: nesting depth,
- * `__proto__` keys and duplicate keys. All of them walk iteratively, so a
+ * Checks of a JSON document that come before any schema: nesting depth and
+ * `__proto__` keys (duplicate keys are the codec's `findDuplicateKeys`).
+ * Both walk iteratively, so a
  * hostile document cannot overflow the stack here, and the depth check runs
  * before anything that recurses (the tree parser, ajv's validators,
  * protobuf-es) sees the document.
@@ -68,68 +69,4 @@ export function inspectValue(root: unknown, maxDepth: number): ValueInspection {
     }
   }
   return { tooDeep, protoKeys };
-}
-
-/** A key that occurs again in its object: its pointer tokens and the offset of this occurrence. */
-export interface DuplicateKey {
-  readonly tokens: readonly string[];
-  readonly offset: number;
-}
-
-interface OpenContainer {
-  /** Keys seen so far in an object; undefined for an array. */
-  readonly keys: Set<string> | undefined;
-  /** The current key (object) or index (array), which leads to the next child. */
-  step: string;
-  index: number;
-}
-
-/**
- * Finds keys that occur twice in one object (JSON.parse silently keeps the
- * last) with one linear scan of text JSON.parse has already accepted, so no
- * tree is built for a clean document. Returns every repeated occurrence, in
- * document order.
- */
-export function duplicateKeys(text: string): DuplicateKey[] {
-  const found: DuplicateKey[] = [];
-  const stack: OpenContainer[] = [];
-  let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "{") {
-      stack.push({ keys: new Set(), step: "", index: 0 });
-      expectKey = true;
-    } else if (c === "[") {
-      stack.push({ keys: undefined, step: "0", index: 0 });
-      expectKey = false;
-    } else if (c === "}" || c === "]") {
-      stack.pop();
-      expectKey = false;
-    } else if (c === ",") {
-      const top = stack[stack.length - 1];
-      if (top?.keys === undefined && top !== undefined) top.step = String(++top.index);
-      expectKey = top?.keys !== undefined;
-    } else if (c === ":") {
-      expectKey = false;
-    } else if (c === '"') {
-      const open = i;
-      let escaped = false;
-      for (i++; i < text.length && text[i] !== '"'; i++) {
-        if (text[i] === "\\") {
-          escaped = true;
-          i++;
-        }
-      }
-      const top = stack[stack.length - 1];
-      if (expectKey && top?.keys !== undefined) {
-        // Escapes are decoded so that "\u0061" and "a" are the same key.
-        const key = escaped ? (JSON.parse(text.slice(open, i + 1)) as string) : text.slice(open + 1, i);
-        if (top.keys.has(key)) found.push({ tokens: [...stack.slice(0, -1).map((s) => s.step), key], offset: open });
-        top.keys.add(key);
-        top.step = key;
-      }
-      expectKey = false;
-    }
-  }
-  return found;
 }

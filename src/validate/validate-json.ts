@@ -4,7 +4,8 @@ import { registry } from "../registry.js";
 import { mapAjvErrors, type JsonRepair } from "./ajv-errors.js";
 import { jsonSchemaValidator } from "./ajv-validator.js";
 import type { ValidateOptions } from "./context.js";
-import { duplicateKeys, inspectValue, textDepthOverflow } from "./json-guard.js";
+import { findDuplicateKeys } from "../codec/json-duplicate-keys.js";
+import { inspectValue, textDepthOverflow } from "./json-guard.js";
 import { parseFailureViolation } from "./json-parse-failure.js";
 import { resolveJsonPlace } from "./json-path.js";
 import { LineIndex, locateJsonPointer, locateProtoPath } from "./json-position.js";
@@ -81,10 +82,10 @@ export function validateJson<Desc extends DescMessage>(
     } catch (cause) {
       return finish([syntaxFinding(text, cause)]);
     }
-    for (const { tokens, offset } of duplicateKeys(text)) {
+    for (const { key, index, tokens } of findDuplicateKeys(text)) {
       const place = resolveJsonPlace(schema, value, tokens, registry);
-      const violation = { path: formatPath(place.segments), ruleId: "json.duplicate_key", message: `key "${tokens[tokens.length - 1]!}" occurs twice in one object` };
-      found.push({ violation, offset });
+      const violation = { path: formatPath(place.segments), ruleId: "json.duplicate_key", message: `key "${key}" occurs twice in one object` };
+      found.push({ violation, offset: index });
     }
   } else {
     value = json;
