@@ -2,7 +2,11 @@ import type { DescField, DescMessage, DescOneof, Registry } from "@bufbuild/prot
 import type { Node } from "jsonc-parser";
 import { fieldForJsonKey, messageSlot, type JsonSlot } from "./json-path.js";
 
-/** A 1-based line and column; columns count UTF-16 code units, as editors and LSP do. */
+/**
+ * A 1-based line and column; columns count Unicode code points, as the
+ * codec's decode errors and `JsonSource` positions do, so that the two can be
+ * added up (a message's start plus a violation's place inside it).
+ */
 export interface LineColumn {
   readonly line: number;
   readonly column: number;
@@ -12,7 +16,7 @@ export interface LineColumn {
 export class LineIndex {
   private readonly starts: number[] = [0];
 
-  constructor(text: string) {
+  constructor(private readonly text: string) {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       // "\r\n" is one line break; a lone "\r" is one too, as in JSON's grammar of whitespace.
@@ -20,7 +24,7 @@ export class LineIndex {
     }
   }
 
-  /** The line and column of `offset`. */
+  /** The line and column of the UTF-16 index `offset`. */
   position(offset: number): LineColumn {
     let low = 0;
     let high = this.starts.length - 1;
@@ -29,8 +33,18 @@ export class LineIndex {
       if (this.starts[mid]! <= offset) low = mid;
       else high = mid - 1;
     }
-    return { line: low + 1, column: offset - this.starts[low]! + 1 };
+    let column = 1;
+    for (let i = this.starts[low]!; i < offset; i++) {
+      const unit = this.text.charCodeAt(i);
+      // The low half of a surrogate pair continues the code point of the high half.
+      if (!(unit >= 0xdc00 && unit <= 0xdfff && i > 0 && isHighSurrogate(this.text.charCodeAt(i - 1)))) column++;
+    }
+    return { line: low + 1, column };
   }
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
 }
 
 /** Where a proto path leads in a parsed JSON document. */

@@ -183,11 +183,11 @@ suite("validateJson()", () => {
     assert.equal(value.message?.kind.case, "nullValue");
   });
 
-  test("counts columns in UTF-16 units and lines across CRLF", () => {
+  test("counts columns in code points, as decode errors do, and lines across CRLF", () => {
     const result = validateJson(StreamReverseTunnelsRequestSchema, `{\r\n"node": {"id": "😀"},\r\n  "nonce": -1\r\n}`);
     assert.deepEqual(brief(result.violations), ["nonce int64.gte @3:12"]);
-    // The emoji before the value on its line is two UTF-16 units: column 32, not 31.
+    // The emoji before the value on its line is one code point in two UTF-16 units: column 31, not 32.
     const sameLine = validateJson(StreamReverseTunnelsRequestSchema, `{\r\n"node": {"id": "😀"}, "nonce": -1\r\n}`);
-    assert.deepEqual(brief(sameLine.violations), ["nonce int64.gte @2:32"]);
+    assert.deepEqual(brief(sameLine.violations), ["nonce int64.gte @2:31"]);
   });
 });
