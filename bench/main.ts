@@ -28,7 +28,7 @@ const document = [
   "",
   `Reproduce with \`npm ci && npm run bench\`${scale ? ` (this run: \`BENCH_SCALE=${scale} npm run bench\`)` : ""}; \`BENCH_SCALE=0.05 npm run bench\` makes a quick run with smaller generated inputs. The machine is shared, so compare the ratios, which are measured side by side in one run, rather than absolute times.`,
   "",
-  ...sections,
+  sections.map((section) => section.trim()).join("\n\n"),
 ].join("\n");
 writeFileSync(join(import.meta.dirname, "..", "BENCHMARKS.md"), document.trimEnd() + "\n");
 process.stderr.write("bench: wrote BENCHMARKS.md\n");
