@@ -1,0 +1,234 @@
+/**
+ * `JSON.parse` reads every number as a double, so `{"nonce": 9007199254740993}`
+ * comes back as 9007199254740992 without a word. The proto3 JSON mapping
+ * lets 64-bit integers be written as numbers as well as strings, and protoc
+ * reads such numbers exactly; so does this: an integer token that a double
+ * cannot hold, and that is the value of a 64-bit integer field, is handed to
+ * protobuf-es as its exact decimal string (which `fromJson` reads as it reads
+ * `"9007199254740993"`).
+ *
+ * Only such fields change: a `double`, a `google.protobuf.Value` number (a
+ * double by definition) or an `int32` keeps JSON number semantics, and a
+ * token with a fraction or an exponent (`1.5e20`) is left as it is.
+ */
+import { ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
+import { hasCustomJsonRepresentation, isWrapperDesc } from "@bufbuild/protobuf/wkt";
+
+/** An integer token of a JSON text whose value is not a safe integer (|n| ≥ 2^53), so a double rounds it. */
+export interface UnsafeInteger {
+  /** The token exactly as written: `9007199254740993`, `-18446744073709551615`. */
+  readonly text: string;
+  /** The UTF-16 index of the token in the JSON text. */
+  readonly index: number;
+  /** The JSON pointer tokens of the value: the keys and array indexes leading to it. */
+  readonly tokens: readonly string[];
+}
+
+/**
+ * A number token (`:`, `,` or `[` before it, or the start of the text) with
+ * at least 16 digits before any fraction: every integer beyond 2^53 has them.
+ * A document without one pays for this test and nothing else.
+ */
+const MAY_HOLD_UNSAFE_INTEGER = /(?:^|[[:,])\s*-?\d{16}/;
+
+const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+
+const SIXTY_FOUR_BIT = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
+
+/**
+ * Parses JSON text as `JSON.parse` does, except that every integer beyond
+ * ±2^53 that is the value of a 64-bit integer field of `schema` (singular,
+ * a list element, a map value, a packed `Any`'s field, or the bare value of an
+ * `Int64Value`/`UInt64Value`) becomes its exact decimal string. Throws what
+ * `JSON.parse` throws.
+ */
+export function parseJsonExact(schema: DescMessage, text: string, registry: Registry): unknown {
+  const value: unknown = JSON.parse(text);
+  if (!MAY_HOLD_UNSAFE_INTEGER.test(text)) return value;
+  return keepExactIntegers(schema, text, value, registry);
+}
+
+/**
+ * Puts the exact text of each unsafe integer of `text` (see
+ * {@link findUnsafeIntegers}) that is the value of a 64-bit integer field
+ * into `value`, the result of `JSON.parse(text)`, in place; returns the
+ * (possibly replaced) root. A value that is no longer that token's (a later
+ * duplicate key replaced it) is left alone.
+ */
+export function keepExactIntegers(schema: DescMessage, text: string, value: unknown, registry: Registry): unknown {
+  let root = value;
+  for (const found of findUnsafeIntegers(text)) {
+    // Documents with such keys are refused anyway; never walk through a prototype.
+    if (found.tokens.includes("__proto__")) continue;
+    if (!isSixtyFourBitValue(schema, root, found.tokens, registry)) continue;
+    const rounded = Number(found.text);
+    if (found.tokens.length === 0) {
+      if (root === rounded) root = found.text;
+      continue;
+    }
+    let parent: unknown = root;
+    for (const token of found.tokens.slice(0, -1)) parent = child(parent, token);
+    const last = found.tokens[found.tokens.length - 1]!;
+    if (typeof parent === "object" && parent !== null && child(parent, last) === rounded) {
+      (parent as Record<string, unknown>)[last] = found.text;
+    }
+  }
+  return root;
+}
+
+/**
+ * Every integer token (no fraction, no exponent) of `text`, a valid JSON
+ * text, that is not a safe integer, in document order, with its place.
+ * Strings are jumped over, so digits inside them never count.
+ */
+export function findUnsafeIntegers(text: string): UnsafeInteger[] {
+  const found: UnsafeInteger[] = [];
+  // One entry per open container: the key of its current member (objects) or its current index (arrays).
+  const steps: string[] = [];
+  const isArray: boolean[] = [];
+  let expectKey = false;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const close = stringEnd(text, i);
+      if (expectKey) {
+        const raw = text.slice(i + 1, close);
+        steps[steps.length - 1] = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
+      }
+      expectKey = false;
+      i = close + 1;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      isArray.push(c === 0x5b);
+      steps.push(c === 0x5b ? "0" : "");
+      expectKey = c === 0x7b;
+      i++;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      isArray.pop();
+      steps.pop();
+      i++;
+    } else if (c === 0x2c /* , */) {
+      const top = steps.length - 1;
+      if (isArray[top] === true) steps[top] = String(Number(steps[top]) + 1);
+      else expectKey = true;
+      i++;
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      NUMBER.lastIndex = i;
+      const match = NUMBER.exec(text);
+      if (match === null) return found; // not valid JSON, which JSON.parse has already refused
+      const token = match[0];
+      if (match[1] === undefined && match[2] === undefined && token.length >= 16 && !Number.isSafeInteger(Number(token))) {
+        found.push({ text: token, index: i, tokens: [...steps] });
+      }
+      i = NUMBER.lastIndex;
+    } else {
+      i++;
+    }
+  }
+  return found;
+}
+
+/** The index of the quote that closes the string opening at `open`. */
+function stringEnd(text: string, open: number): number {
+  let close = text.indexOf('"', open + 1);
+  while (close > 0 && isEscaped(text, close)) close = text.indexOf('"', close + 1);
+  return close < 0 ? text.length : close;
+}
+
+/** Whether the quote at `index` is preceded by an odd number of backslashes. */
+function isEscaped(text: string, index: number): boolean {
+  let backslashes = 0;
+  for (let j = index - 1; j >= 0 && text.charCodeAt(j) === 0x5c; j--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+/**
+ * What the value at a place of a proto3 JSON document is, found by walking
+ * the document alongside the descriptors: the JSON of a message, the fields
+ * object of a message (a packed `Any` shares its object with `@type`), the
+ * array or object of a repeated or map field, or a scalar.
+ */
+type Slot =
+  | { readonly kind: "message"; readonly desc: DescMessage }
+  | { readonly kind: "container"; readonly field: DescField }
+  | { readonly kind: "scalar"; readonly scalar: ScalarType };
+
+/**
+ * Whether the value at `tokens` in a document of type `schema` is a 64-bit
+ * integer: the value (or an element, or a map value) of such a field, or the
+ * JSON of an `Int64Value` / `UInt64Value`. Field keys are matched by JSON
+ * name and by proto name; free-form JSON (Struct, Value, ListValue), unknown
+ * keys and `Any`s of types the registry does not know are not.
+ */
+function isSixtyFourBitValue(schema: DescMessage, root: unknown, tokens: readonly string[], registry: Registry): boolean {
+  let slot: Slot | undefined = { kind: "message", desc: schema };
+  let data = root;
+  for (const token of tokens) {
+    slot = step(slot, data, token, registry);
+    if (slot === undefined) return false;
+    data = child(data, token);
+  }
+  const scalar = slot.kind === "scalar" ? slot.scalar : slot.kind === "message" && isWrapperDesc(slot.desc) ? slot.desc.fields[0]!.scalar : undefined;
+  return scalar !== undefined && SIXTY_FOUR_BIT.has(scalar);
+}
+
+/** The slot of the child `token` of `data`, which is in `slot`; undefined when it holds no field value. */
+function step(slot: Slot, data: unknown, token: string, registry: Registry): Slot | undefined {
+  switch (slot.kind) {
+    case "scalar":
+      return undefined;
+    case "container":
+      return valueSlot(slot.field);
+    case "message": {
+      let desc = slot.desc;
+      if (desc.typeName === "google.protobuf.Any") {
+        const packed = packedType(data, registry);
+        if (packed === undefined) return undefined;
+        // A type with its own JSON form sits under "value"; any other type's fields share the Any's object.
+        if (hasCustomJsonRepresentation(packed)) return token === "value" ? { kind: "message", desc: packed } : undefined;
+        desc = packed;
+      } else if (hasCustomJsonRepresentation(desc)) {
+        // Struct, Value and ListValue hold free-form JSON (a number there is a double); the others hold no object.
+        return undefined;
+      }
+      const field = desc.fields.find((f) => f.jsonName === token || f.name === token);
+      if (field === undefined) return undefined;
+      return field.fieldKind === "list" || field.fieldKind === "map" ? { kind: "container", field } : valueSlot(field);
+    }
+  }
+}
+
+/** The slot of one value of `field`: its singular value, or one element or map value. */
+function valueSlot(field: DescField): Slot | undefined {
+  switch (field.fieldKind) {
+    case "scalar":
+      return { kind: "scalar", scalar: field.scalar };
+    case "message":
+      return { kind: "message", desc: field.message };
+    case "list":
+      if (field.listKind === "scalar") return { kind: "scalar", scalar: field.scalar };
+      return field.listKind === "message" ? { kind: "message", desc: field.message } : undefined;
+    case "map":
+      if (field.mapKind === "scalar") return { kind: "scalar", scalar: field.scalar };
+      return field.mapKind === "message" ? { kind: "message", desc: field.message } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The message type an Any's `@type` names, when the registry knows it. */
+function packedType(data: unknown, registry: Registry): DescMessage | undefined {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
+  const typeUrl = (data as Record<string, unknown>)["@type"];
+  if (typeof typeUrl !== "string") return undefined;
+  return registry.getMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1));
+}
+
+/** An own member of an object or an element of an array, else undefined. */
+function child(data: unknown, token: string): unknown {
+  if (Array.isArray(data)) return data[Number(token)];
+  if (typeof data === "object" && data !== null && Object.prototype.hasOwnProperty.call(data, token)) {
+    return (data as Record<string, unknown>)[token];
+  }
+  return undefined;
+}
