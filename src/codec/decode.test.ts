@@ -4,6 +4,7 @@ import { create, equals, toBinary } from "@bufbuild/protobuf";
 import { ListValueSchema, TimestampSchema, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { TraceSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { NodeSchema } from "../../gen/envoy/config/core/v3/base_pb.js";
+import { SocketAddressSchema } from "../../gen/envoy/config/core/v3/address_pb.js";
 import {
   StreamReverseTunnelsRequestSchema,
   StreamReverseTunnelsResponseSchema,
@@ -67,10 +68,46 @@ suite("decode()", () => {
   });
 
   test("keeps 64-bit values exact in JSON given as strings or numbers", () => {
-    const [a, b] = decode(TraceSchema, utf8('{"connection":{"id":"18446744073709551615"}}\n{"connection":{"id":9007199254740993}}'), "ndjson");
+    const [a, b, c] = decode(
+      TraceSchema,
+      utf8('{"connection":{"id":"18446744073709551615"}}\n{"connection":{"id":9007199254740993}}\n{"connection":{"id":18446744073709551615}}'),
+      "ndjson",
+    );
     assert.equal(a!.connection?.id, 18446744073709551615n);
-    // A JSON number above 2^53 has already lost precision in JSON.parse; the string form is the exact one.
-    assert.equal(typeof b!.connection?.id, "bigint");
+    // JSON.parse would round these to 2^53 and 2^64 (and then refuse 2^64 as out of range).
+    assert.equal(b!.connection?.id, 9007199254740993n);
+    assert.equal(c!.connection?.id, 18446744073709551615n);
+  });
+
+  test("reads an unquoted int64 nonce beyond 2^53 exactly, by either name, with strings and Struct numbers untouched", () => {
+    const text = '{"nonce": 9007199254740993, "node": {"id": "9007199254740993", "metadata": {"n": 9007199254740993}}}';
+    const [request] = decode(StreamReverseTunnelsRequestSchema, utf8(text), "json");
+    assert.equal(request!.nonce, 9007199254740993n);
+    assert.equal(request!.node?.id, "9007199254740993");
+    // A Struct number is a double: rounding is the type's own meaning.
+    assert.deepEqual(request!.node?.metadata, { n: 9007199254740992 });
+    const [negative] = decode(StreamReverseTunnelsRequestSchema, utf8('[{"nonce": -9223372036854775808}]'), "json");
+    assert.equal(negative!.nonce, -9223372036854775808n);
+    const [response] = decode(StreamReverseTunnelsResponseSchema, utf8('{"request_nonce": 9223372036854775807}'), "json");
+    assert.equal(response!.requestNonce, 9223372036854775807n);
+  });
+
+  test("names the exact value of an unquoted 64-bit integer out of range, and still refuses a huge int32", () => {
+    const overflow = decodeError(() => decode(TraceSchema, utf8('{"connection": {"id": 18446744073709551616}}'), "json"));
+    assert.equal(
+      overflow.message,
+      "cannot decode envoy.data.tap.v2alpha.Trace from json: field envoy.data.tap.v2alpha.Connection.id: expected bigint (uint64): 18446744073709551616 out of range at line 1:17",
+    );
+    const exponent = decodeError(() => decode(TraceSchema, utf8('{"connection": {"id": 1.5e20}}'), "json"));
+    assert.equal(
+      exponent.message,
+      "cannot decode envoy.data.tap.v2alpha.Trace from json: field envoy.data.tap.v2alpha.Connection.id: expected bigint (uint64): 150000000000000000000 out of range at line 1:17",
+    );
+    const port = decodeError(() => decode(SocketAddressSchema, utf8('{"address": "a", "port_value": 9007199254740993}'), "json"));
+    assert.equal(
+      port.message,
+      "cannot decode envoy.config.core.v3.SocketAddress from json: field envoy.config.core.v3.SocketAddress.port_value: expected number (uint32): 9007199254740992 out of range at line 1:18",
+    );
   });
 
   test("reads fully populated messages with an Any through every format", () => {

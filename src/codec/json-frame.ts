@@ -3,11 +3,12 @@ import { isFieldError } from "@bufbuild/protobuf/reflect";
 import { decodeError, messageOf, type DecodeContext } from "./decode-context.js";
 import type { Frame } from "./framer.js";
 import { findDuplicateKey } from "./json-duplicate-keys.js";
+import { parseJsonExact } from "./json-exact-integers.js";
 import { findJsonSyntaxError } from "./json-syntax.js";
 import { findLaxWktString } from "./json-wkt-strings.js";
 import { advanceLineColumn, decodeUtf8, lineColumnOfIndex, type LineColumn } from "./utf8.js";
 
-/** One decoded JSON message with its source text and value. */
+/** One decoded JSON message with its source text and parsed value (64-bit integers beyond 2^53 as exact strings). */
 export interface DecodedJson<Desc extends DescMessage> {
   readonly message: MessageShape<Desc>;
   readonly text: string;
@@ -28,7 +29,8 @@ export function decodeJsonFrame<Desc extends DescMessage>(context: DecodeContext
   const text = decoded.text;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // JSON.parse, but an integer beyond 2^53 in a 64-bit field keeps its exact digits.
+    value = parseJsonExact(context.schema, text, context.registry);
   } catch (error) {
     const syntax = findJsonSyntaxError(text);
     if (syntax !== undefined) throw decodeError(context, syntax.reason, index, lineColumnOfIndex(text, syntax.index, start), { cause: error });

@@ -60,6 +60,14 @@ suite("readMessages()", () => {
     assert.deepEqual(read[1]!.position, { line: 3, column: 3 });
   });
 
+  test("reads unquoted 64-bit integers beyond 2^53 exactly from NDJSON in 1-byte chunks", async () => {
+    const text = '{"connection": {"id": 18446744073709551615}}\n{"connection": {"id": 9007199254740993}}\n';
+    const read = await collect(readMessages(TraceSchema, chunked(utf8(text)), "ndjson"));
+    assert.deepEqual(read.map((r) => r.message.connection?.id), [18446744073709551615n, 9007199254740993n]);
+    // The value handed on for validateJson carries the exact digits too.
+    assert.deepEqual(read.map((r) => r.json?.value), [{ connection: { id: "18446744073709551615" } }, { connection: { id: "9007199254740993" } }]);
+  });
+
   test("reads Envoy's stream of concatenated pretty-printed objects", async () => {
     const input = utf8('{\n "connection": {\n  "id": "1"\n }\n}\n{\n "connection": {\n  "id": "2"\n }\n}\n');
     const read = await collect(readMessages(TraceSchema, chunked(input, [3]), "json"));

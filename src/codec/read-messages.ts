@@ -12,7 +12,11 @@ export type ReadMessagesOptions = DecodeOptions;
 export interface JsonSource {
   /** The exact text of the message's JSON value. */
   readonly text: string;
-  /** `JSON.parse(text)`, for JSON validation (`validateJson`). */
+  /**
+   * `JSON.parse(text)`, for JSON validation (`validateJson`), except that an
+   * integer beyond 2^53 in a 64-bit integer field is its exact decimal string
+   * (see `parseJsonExact`).
+   */
   readonly value: unknown;
   /** 1-based line of the value's first character in the whole input. */
   readonly line: number;
