@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { suite, test } from "node:test";
-import { TraceSchema, EventSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
+import { ConnectionSchema, TraceSchema, EventSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { SocketAddressSchema as SocketAddressV2Schema } from "../../gen/envoy/api/v2/core/address_pb.js";
 import {
   StreamReverseTunnelsRequestSchema,
   StreamReverseTunnelsResponseSchema,
 } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { EventReporterConfigSchema } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/reporters/event_reporter_pb.js";
-import { AnySchema, DurationSchema, ValueSchema } from "@bufbuild/protobuf/wkt";
+import { anyUnpack, AnySchema, DurationSchema, Int64ValueSchema, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { validateJson } from "./validate-json.js";
 import type { Violation } from "./violation.js";
 
@@ -118,6 +118,49 @@ suite("validateJson()", () => {
     assert.deepEqual(brief(port('"4294967296"')), ["port_value json.int32_range @1:32"]);
     assert.deepEqual(brief(port('"0x10"')), ["port_value json.type @1:32"]);
     assert.deepEqual(brief(port("1.5")), ["port_value json.type @1:32"]);
+  });
+
+  test("reads an unquoted int64 nonce beyond 2^53 exactly", () => {
+    const result = validateJson(StreamReverseTunnelsRequestSchema, `{${node}, "nonce": 9007199254740993}`);
+    assert.equal(result.kind, "valid");
+    assert.deepEqual(result.violations, []);
+    assert.equal(result.message?.nonce, 9007199254740993n);
+  });
+
+  test("accepts the largest uint64 unquoted, and names 2^64 exactly as out of range", () => {
+    const max = validateJson(ConnectionSchema, '{"id": 18446744073709551615}');
+    assert.equal(max.kind, "valid");
+    assert.equal(max.message?.id, 18446744073709551615n);
+    assert.deepEqual(validateJson(ConnectionSchema, '{"id": 18446744073709551616}').violations, [
+      { path: "id", ruleId: "json.int64_range", message: "value is out of the range of uint64", value: "18446744073709551616", position: { line: 1, column: 8 } },
+    ]);
+  });
+
+  test("checks int64.gte on the exact value of an unquoted integer beyond -2^53", () => {
+    const result = validateJson(StreamReverseTunnelsRequestSchema, `{${node}, "nonce": -9007199254740993}`);
+    assert.deepEqual(result.violations, [
+      { path: "nonce", ruleId: "int64.gte", message: "value must be greater than or equal to 0", value: "-9007199254740993", params: { gte: 0 }, position: { line: 1, column: 37 } },
+    ]);
+    assert.equal(result.message?.nonce, -9007199254740993n);
+  });
+
+  test("reads an unquoted Int64Value beyond 2^53 packed in an Any exactly", () => {
+    const json = '{"clients": [{"name": "c", "typed_config": {"@type": "type.googleapis.com/google.protobuf.Int64Value", "value": 9223372036854775807}}]}';
+    const result = validateJson(EventReporterConfigSchema, json);
+    assert.equal(result.kind, "valid");
+    const packed = anyUnpack(result.message!.clients[0]!.typedConfig!, Int64ValueSchema);
+    assert.equal(packed?.value, 9223372036854775807n);
+  });
+
+  test("keeps number semantics beyond 2^53 for Struct values and int32 fields, and leaves strings alone", () => {
+    const metadata = validateJson(StreamReverseTunnelsRequestSchema, '{"node": {"id": "9007199254740993", "metadata": {"n": 9007199254740993}}}');
+    assert.equal(metadata.kind, "valid");
+    assert.equal(metadata.message?.node?.id, "9007199254740993");
+    // A Struct number is a double: rounding is the type's own meaning.
+    assert.deepEqual(metadata.message?.node?.metadata, { n: 9007199254740992 });
+    assert.deepEqual(validateJson(SocketAddressV2Schema, '{"address": "a", "port_value": 9007199254740993}').violations, [
+      { path: "port_value", ruleId: "json.int32_range", message: "value is out of the range of uint32", value: 9007199254740992, position: { line: 1, column: 32 } },
+    ]);
   });
 
   test("reports a key given twice in one object", () => {

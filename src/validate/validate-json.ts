@@ -5,6 +5,7 @@ import { mapAjvErrors, type JsonRepair } from "./ajv-errors.js";
 import { jsonSchemaValidator } from "./ajv-validator.js";
 import type { ValidateOptions } from "./context.js";
 import { findDuplicateKeys } from "../codec/json-duplicate-keys.js";
+import { parseJsonExact } from "../codec/json-exact-integers.js";
 import { inspectValue, textDepthOverflow } from "./json-guard.js";
 import { parseFailureViolation } from "./json-parse-failure.js";
 import { resolveJsonPlace } from "./json-path.js";
@@ -31,7 +32,10 @@ const KEY_POSITIONED = new Set(["json.unknown_field", "json.duplicate_key", "jso
 
 /**
  * Validates a proto3 JSON document of type `schema`, given as text or as an
- * already parsed value (a string is always taken as JSON text).
+ * already parsed value (a string is always taken as JSON text). In text, an
+ * unquoted integer beyond ±2^53 in a 64-bit integer field is read exactly, as
+ * protoc reads it (`JSON.parse` would round it); a parsed value has already
+ * lost those digits unless the integer is given as a string.
  *
  * 1. The generated JSON Schema, compiled once per type with ajv, checks the
  *    encoding (unknown keys, a field under both its names, wrong JSON types,
@@ -78,7 +82,9 @@ export function validateJson<Desc extends DescMessage>(
       return finish([{ violation: { path: "", ruleId: "json.depth", message: `document nests deeper than ${maxDepth} levels` }, offset: overflow }]);
     }
     try {
-      value = JSON.parse(text);
+      // An integer beyond 2^53 in a 64-bit field becomes its exact decimal
+      // string, so ajv, the int64 rules and the message see what was written.
+      value = parseJsonExact(schema, text, registry);
     } catch (cause) {
       return finish([syntaxFinding(text, cause)]);
     }
