@@ -17,7 +17,7 @@ import { ConnectionSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js
 import { StatusSchema } from "../../gen/google/rpc/status_pb.js";
 import { Int64RulesSchema } from "../../gen/validate/validate_pb.js";
 import { registry } from "../registry.js";
-import { findUnsafeIntegers, parseJsonExact } from "./json-exact-integers.js";
+import { findUnsafeIntegers, hasLongDigitRun, parseJsonExact } from "./json-exact-integers.js";
 
 /**
  * A test-only message with every 64-bit kind the package's protos lack: a
@@ -141,9 +141,13 @@ suite("parseJsonExact()", () => {
     assert.deepEqual(parseJsonExact(Int64RulesSchema, '{"const": 9007199254740993, "const": 7}', registry), { const: 7 });
   });
 
-  test("returns JSON.parse's result when no long digit run follows a colon, comma or bracket", () => {
-    const text = '{"in": [1, 2], "const": "12345678901234567890"}';
+  test("returns JSON.parse's result when no run of 16 digits stands outside a string", () => {
+    const text = '{"in": [1, 2, 900719925474099], "const": "12345678901234567890"}';
+    assert.equal(hasLongDigitRun(text), false);
     assert.deepEqual(parseJsonExact(Int64RulesSchema, text, registry), JSON.parse(text));
+    // An escaped backslash ends before the quote; an escaped quote does not end the string.
+    assert.equal(hasLongDigitRun(String.raw`["\\", 1234567890123456]`), true);
+    assert.equal(hasLongDigitRun(String.raw`["\\\"1234567890123456"]`), false);
   });
 
   test("throws what JSON.parse throws for invalid JSON", () => {

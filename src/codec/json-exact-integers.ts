@@ -24,13 +24,6 @@ export interface UnsafeInteger {
   readonly tokens: readonly string[];
 }
 
-/**
- * A number token (`:`, `,` or `[` before it, or the start of the text) with
- * at least 16 digits before any fraction: every integer beyond 2^53 has them.
- * A document without one pays for this test and nothing else.
- */
-const MAY_HOLD_UNSAFE_INTEGER = /(?:^|[[:,])\s*-?\d{16}/;
-
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 
 const SIXTY_FOUR_BIT = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
@@ -44,8 +37,30 @@ const SIXTY_FOUR_BIT = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.
  */
 export function parseJsonExact(schema: DescMessage, text: string, registry: Registry): unknown {
   const value: unknown = JSON.parse(text);
-  if (!MAY_HOLD_UNSAFE_INTEGER.test(text)) return value;
+  if (!hasLongDigitRun(text)) return value;
   return keepExactIntegers(schema, text, value, registry);
+}
+
+/**
+ * Whether `text` (valid JSON) has 16 consecutive digits outside its strings,
+ * as every integer beyond 2^53 has. A document without such a run pays for
+ * this test and nothing else. It jumps over strings with `indexOf` (tap
+ * payloads are mostly long base64 strings): on a 6 MB trace it costs a tenth
+ * of `JSON.parse` or less, where a regular expression such as `/\d{16}/`
+ * over the whole text costs as much as `JSON.parse` itself.
+ */
+export function hasLongDigitRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      if (++run >= 16) return true;
+      continue;
+    }
+    run = 0;
+    if (c === 0x22 /* " */) i = stringEnd(text, i);
+  }
+  return false;
 }
 
 /**
