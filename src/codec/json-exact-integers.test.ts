@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { suite, test } from "node:test";
-import { create, createFileRegistry, createRegistry, fromJson, type DescMessage, type JsonValue } from "@bufbuild/protobuf";
+import { create, createFileRegistry, createRegistry, fromJson, getExtension, type DescMessage, type JsonValue } from "@bufbuild/protobuf";
 import {
   DescriptorProtoSchema,
   FieldDescriptorProto_Label as Label,
   FieldDescriptorProto_Type as Type,
+  FieldOptionsSchema,
   file_google_protobuf_struct,
   file_google_protobuf_wrappers,
   FileDescriptorProtoSchema,
@@ -15,7 +16,7 @@ import {
 } from "@bufbuild/protobuf/wkt";
 import { ConnectionSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { StatusSchema } from "../../gen/google/rpc/status_pb.js";
-import { Int64RulesSchema } from "../../gen/validate/validate_pb.js";
+import { Int64RulesSchema, rules } from "../../gen/validate/validate_pb.js";
 import { registry } from "../registry.js";
 import { findUnsafeIntegers, hasLongDigitRun, parseJsonExact } from "./json-exact-integers.js";
 
@@ -133,6 +134,14 @@ suite("parseJsonExact()", () => {
     // Without the type in the registry, the Any's content is not known to be 64-bit.
     const bare = parseJsonExact(StatusSchema, text, createRegistry()) as { details: { value?: unknown }[] };
     assert.equal(bare.details[1]!.value, 9007199254740992);
+  });
+
+  test("follows an extension key through the registry", () => {
+    const text = '{"[validate.rules]": {"int64": {"gte": -9007199254740993, "in": [9007199254740993]}}}';
+    assert.deepEqual(parseJsonExact(FieldOptionsSchema, text, registry), { "[validate.rules]": { int64: { gte: "-9007199254740993", in: ["9007199254740993"] } } });
+    const options = fromJson(FieldOptionsSchema, parseJsonExact(FieldOptionsSchema, text, registry) as JsonValue, { registry });
+    const fieldRules = getExtension(options, rules);
+    assert.equal(fieldRules.type.case === "int64" ? fieldRules.type.value.gte : undefined, -9007199254740993n);
   });
 
   test("never touches digits inside strings, nor a value a later duplicate key replaced", () => {

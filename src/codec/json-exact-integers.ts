@@ -11,7 +11,7 @@
  * double by definition) or an `int32` keeps JSON number semantics, and a
  * token with a fraction or an exponent (`1.5e20`) is left as it is.
  */
-import { ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
+import { ScalarType, type DescExtension, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
 import { hasCustomJsonRepresentation, isWrapperDesc } from "@bufbuild/protobuf/wkt";
 
 /** An integer token of a JSON text whose value is not a safe integer (|n| ≥ 2^53), so a double rounds it. */
@@ -165,14 +165,14 @@ function isEscaped(text: string, index: number): boolean {
  */
 type Slot =
   | { readonly kind: "message"; readonly desc: DescMessage }
-  | { readonly kind: "container"; readonly field: DescField }
+  | { readonly kind: "container"; readonly field: DescField | DescExtension }
   | { readonly kind: "scalar"; readonly scalar: ScalarType };
 
 /**
  * Whether the value at `tokens` in a document of type `schema` is a 64-bit
  * integer: the value (or an element, or a map value) of such a field, or the
  * JSON of an `Int64Value` / `UInt64Value`. Field keys are matched by JSON
- * name and by proto name; free-form JSON (Struct, Value, ListValue), unknown
+ * name and by proto name, extension keys (`[pkg.ext]`) through the registry; free-form JSON (Struct, Value, ListValue), unknown
  * keys and `Any`s of types the registry does not know are not.
  */
 function isSixtyFourBitValue(schema: DescMessage, root: unknown, tokens: readonly string[], registry: Registry): boolean {
@@ -206,7 +206,7 @@ function step(slot: Slot, data: unknown, token: string, registry: Registry): Slo
         // Struct, Value and ListValue hold free-form JSON (a number there is a double); the others hold no object.
         return undefined;
       }
-      const field = desc.fields.find((f) => f.jsonName === token || f.name === token);
+      const field = desc.fields.find((f) => f.jsonName === token || f.name === token) ?? extensionOf(desc, token, registry);
       if (field === undefined) return undefined;
       return field.fieldKind === "list" || field.fieldKind === "map" ? { kind: "container", field } : valueSlot(field);
     }
@@ -214,7 +214,7 @@ function step(slot: Slot, data: unknown, token: string, registry: Registry): Slo
 }
 
 /** The slot of one value of `field`: its singular value, or one element or map value. */
-function valueSlot(field: DescField): Slot | undefined {
+function valueSlot(field: DescField | DescExtension): Slot | undefined {
   switch (field.fieldKind) {
     case "scalar":
       return { kind: "scalar", scalar: field.scalar };
@@ -229,6 +229,13 @@ function valueSlot(field: DescField): Slot | undefined {
     default:
       return undefined;
   }
+}
+
+/** The extension of `desc` a `[full.name]` key sets, when the registry knows it. */
+function extensionOf(desc: DescMessage, key: string, registry: Registry): DescExtension | undefined {
+  if (!key.startsWith("[") || !key.endsWith("]")) return undefined;
+  const extension = registry.getExtension(key.slice(1, -1));
+  return extension?.extendee.typeName === desc.typeName ? extension : undefined;
 }
 
 /** The message type an Any's `@type` names, when the registry knows it. */
