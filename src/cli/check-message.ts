@@ -1,7 +1,12 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { TraceSchema, type Trace } from "../index.js";
 import { traceWarnings } from "../tap/index.js";
-import { validate, validateBinary, validateJson, type InputPosition, type ValidationResult, type Violation } from "../validate/index.js";
+// From their own modules rather than the validate index, which also loads
+// validateJson and with it ajv: about 50 ms of start-up that binary and text
+// input never needs (JSON checks load it with check-json-text.ts).
+import { validate } from "../validate/validate.js";
+import { validateBinary } from "../validate/validate-binary.js";
+import type { InputPosition, ValidationResult, Violation } from "../validate/index.js";
 import type { MessageFrame } from "../codec/index.js";
 
 /** The findings about one message, with positions absolute in its file. */
@@ -22,19 +27,6 @@ export function checkBinaryFrame(schema: DescMessage, frame: Pick<MessageFrame, 
 }
 
 /**
- * Checks one JSON message with `validateJson`, which reports encoding
- * faults (unknown keys, wrong types, bad base64) as `json.*` violations with
- * line:column in the message's text; those are shifted to the file.
- */
-export function checkJsonText(schema: DescMessage, text: string, start: { readonly line: number; readonly column: number }): MessageFindings {
-  const result = validateJson(schema, text);
-  const { line, column } = start;
-  return findings(schema, result, result.message, start, (p) =>
-    "line" in p ? { line: line + p.line - 1, column: p.line === 1 ? column + p.column - 1 : p.column } : p,
-  );
-}
-
-/**
  * Checks a message decoded from text format with the rule engine. Its
  * findings have no position: the decoded message no longer knows where its
  * fields were, and the only place known, the start of the file, would read
@@ -47,9 +39,9 @@ export function checkDecodedMessage<Desc extends DescMessage>(schema: Desc, mess
 /**
  * Adds the relational checks of traces, and places every finding: a shifted
  * position when it has one, else where its message starts (a missing field
- * has no position of its own).
+ * has no position of its own). Shared by the checks of every format.
  */
-function findings(
+export function findings(
   schema: DescMessage,
   result: ValidationResult,
   message: unknown,

@@ -2,7 +2,7 @@ import type { DescMessage } from "@bufbuild/protobuf";
 import { detectFormat, isDecodeError, readFrames, readMessages, type DecodeError } from "../../codec/index.js";
 import type { Violation } from "../../validate/index.js";
 import type { ValidateOptions } from "../args/validate-args.js";
-import { checkBinaryFrame, checkDecodedMessage, checkJsonText, type MessageFindings } from "../check-message.js";
+import { checkBinaryFrame, checkDecodedMessage, type MessageFindings } from "../check-message.js";
 import { CliError, ExitCode, isCliError, oneLine } from "../cli-error.js";
 import { discoverInputs, inputBaseName, inputName, type Input } from "../discover-inputs.js";
 import type { CliIO } from "../io.js";
@@ -90,12 +90,14 @@ async function checkInput(
         }
         break;
       case "json":
-      case "ndjson":
+      case "ndjson": {
+        const { checkJsonText } = await import("../check-json-text.js");
         for await (const frame of readFrames(schema, opened.chunks, format, decodeOptions)) {
           // readFrames gives JSON frames their text (checked to be UTF-8) and line:column.
           await report(frame.index, checkJsonText(schema, frame.text ?? "", frame.position as { line: number; column: number }));
         }
         break;
+      }
       case "text":
         for await (const item of readMessages(schema, opened.chunks, format, decodeOptions)) {
           // Text holds one message: no #INDEX, and (see checkDecodedMessage) no position.
@@ -110,7 +112,7 @@ async function checkInput(
     // be framed reliably after it.
     counts.messages++;
     counts.invalid++;
-    const explained = format === "json" && opened.headIsWholeInput ? explainJsonFault(schema, opened.head, error) : undefined;
+    const explained = format === "json" && opened.headIsWholeInput ? await explainJsonFault(schema, opened.head, error) : undefined;
     if (explained === undefined) {
       await reporter.problem(decodeProblem(name, error));
     } else {
@@ -127,7 +129,7 @@ async function checkInput(
  * (`json.syntax`, `json.depth`) and position, as it does for every other
  * JSON fault; its findings are used when it sees the fault too.
  */
-function explainJsonFault(schema: DescMessage, head: Uint8Array, error: DecodeError): MessageFindings | undefined {
+async function explainJsonFault(schema: DescMessage, head: Uint8Array, error: DecodeError): Promise<MessageFindings | undefined> {
   if (error.location.index !== undefined && error.location.index !== 0) return undefined;
   let text: string;
   try {
@@ -135,6 +137,7 @@ function explainJsonFault(schema: DescMessage, head: Uint8Array, error: DecodeEr
   } catch {
     return undefined;
   }
+  const { checkJsonText } = await import("../check-json-text.js");
   const findings = checkJsonText(schema, text, { line: 1, column: 1 });
   return findings.violations.some((v) => v.ruleId.startsWith("json.")) ? findings : undefined;
 }
