@@ -86,10 +86,12 @@ function ms(opsPerSec: number): string {
   return (1000 / opsPerSec).toFixed(3);
 }
 
-/** Runs the benchmark and returns its markdown table (with a machine line). */
+/** Runs the benchmark and returns its markdown section: a heading, the table and a machine line. */
 export async function runValidateBench(): Promise<string> {
   const rows = [measure("tap trace, 1,000 events × 4 KiB", TraceSchema, bigTrace()), measure("tunnel report, 1,000 tunnels", StreamReverseTunnelsRequestSchema, bigReport())];
   const lines = [
+    "## Validation: decode + validate against decode alone",
+    "",
     "| payload | size | `fromBinary` alone | `validate` only | `validateBinary` (scan + decode + validate) | validate only ÷ decode | decode+validate ÷ decode (target ≤ 1.30) |",
     "|---|---:|---:|---:|---:|---:|---:|",
     ...rows.map(
