@@ -80,6 +80,17 @@ export class JsonFramer implements Framer {
       const byte = chunk[i]!;
       if (this.offset < BYTE_ORDER_MARK.length && this.skipByteOrderMark(byte)) continue;
       const value = this.value;
+      if (value !== undefined && value.inString && !value.escaped && isPlainStringByte(byte)) {
+        // Most bytes of a JSON message are inside strings, and only a quote,
+        // a backslash or (for NDJSON) a line feed matters there: run to the
+        // next one in a tight loop rather than byte by byte through
+        // scanInside and advance (half of the framer's time on NDJSON).
+        const stop = skipPlainStringBytes(chunk, i);
+        this.offset += stop - i;
+        this.column += countCodePointStarts(chunk, i, stop);
+        i = stop - 1;
+        continue;
+      }
       if (value !== undefined) {
         const end = this.scanInside(value, byte);
         if (end === "inclusive" || end === "exclusive") {
@@ -248,6 +259,25 @@ export class JsonFramer implements Framer {
   private here(): { line: number; column: number } {
     return { line: this.line, column: this.column };
   }
+}
+
+/** Whether a byte inside a string needs no attention: not a quote, a backslash or a line feed. */
+function isPlainStringByte(byte: number): boolean {
+  return byte !== Byte.Quote && byte !== Byte.Backslash && byte !== Byte.LineFeed;
+}
+
+/** The index of the first byte at or after `from` that is not a plain string byte (or the chunk's length). */
+function skipPlainStringBytes(chunk: Uint8Array, from: number): number {
+  let at = from;
+  while (at < chunk.length && isPlainStringByte(chunk[at]!)) at++;
+  return at;
+}
+
+/** How many UTF-8 characters start in `chunk[from, to)`: columns count characters, not bytes. */
+function countCodePointStarts(chunk: Uint8Array, from: number, to: number): number {
+  let count = 0;
+  for (let at = from; at < to; at++) if ((chunk[at]! & 0xc0) !== 0x80) count++;
+  return count;
 }
 
 /** Bytes that end a bare number or literal. */

@@ -179,6 +179,24 @@ suite("readMessages()", () => {
 });
 
 suite("readFrames()", () => {
+  test("counts columns in characters across strings with escapes and multi-byte characters, whatever the chunking", async () => {
+    const input = utf8('{"a":"é\\"x☃"} {"b":"\\\\"}\n  {}');
+    for (const chunks of [[input], [...input].map((b) => Uint8Array.of(b))]) {
+      async function* source(): AsyncGenerator<Uint8Array> {
+        yield* chunks;
+      }
+      const frames = await collect(readFrames(TraceSchema, source(), "json"));
+      assert.deepEqual(
+        frames.map((f) => [f.position, f.text]),
+        [
+          [{ line: 1, column: 1 }, '{"a":"é\\"x☃"}'],
+          [{ line: 1, column: 15 }, '{"b":"\\\\"}'],
+          [{ line: 2, column: 3 }, "{}"],
+        ],
+      );
+    }
+  });
+
   test("hands out delimited messages inside one chunk as views of it, and gathers those that span chunks", async () => {
     // Three delimited messages: 2 bytes, 3 bytes, 1 byte. The first chunk
     // holds the first message whole and half of the second.
