@@ -22,6 +22,18 @@ function brief(violations: readonly Violation[]): string[] {
 const node = '"node": {"id": "edge-1"}';
 
 suite("validateJson()", () => {
+  test("does what the README's example says", () => {
+    const result = validateJson(StreamReverseTunnelsRequestSchema, '{"nonce": "-1"}');
+    assert.equal(result.kind, "invalid");
+    assert.deepEqual(
+      result.violations.map((v) => [v.path, v.ruleId, v.position]),
+      [
+        ["node", "message.required", { line: 1, column: 1 }],
+        ["nonce", "int64.gte", { line: 1, column: 11 }],
+      ],
+    );
+  });
+
   test("accepts a valid report and returns the parsed message", () => {
     const result = validateJson(StreamReverseTunnelsRequestSchema, `{${node}, "nonce": "9223372036854775807"}`);
     assert.equal(result.kind, "valid");
