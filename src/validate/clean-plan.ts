@@ -83,14 +83,13 @@ export function cleanPlan(schema: DescMessage): CleanPlan {
   const slotOf = (field: DescField) => wireField(wire, field.number).slot;
   const requiredFieldSlots = outline.requiredFields.map(slotOf);
   const requiredOneofSlots = outline.requiredOneofs.map((oneof) => oneof.fields.map(slotOf));
-  // Presence is read from a 31-bit mask; map values have no one-to-one
+  // Presence is read from a 31-bit mask, and map values have no one-to-one
   // relation with the wire (a repeated key keeps the last entry, an entry
-  // without value decodes to an empty message), and group-encoded messages
-  // have no byte range of their own: each of these is left to the decoder.
+  // without value decodes to an empty message): both are left to the decoder.
   const decoded =
     !outline.onlyPresence ||
     [...requiredFieldSlots, ...requiredOneofSlots.flat()].some((slot) => slot < 0 || slot >= 31) ||
-    outline.descendsInto.some((field) => field.fieldKind === "map" || wireField(wire, field.number).wireType === WireType.StartGroup);
+    outline.descendsInto.some((field) => field.fieldKind === "map");
   if (decoded) {
     const plan = buildPlan(wire, () => scanOnlyPlan, 0, [], planValidator(schema));
     withRulesCache.set(schema, plan);
