@@ -234,13 +234,15 @@ class CleanScanner {
     const bytes = this.bytes;
     let pos = this.pos;
     let length = 0;
+    // The first four bytes hold 28 bits, which shifts keep exact; the fifth
+    // adds the top 4 bits, and up to five more may only pad with zeros.
     for (let i = 0; ; i++) {
       if (i === 10 || pos >= end) return -1;
       const byte = bytes[pos++]!;
-      if (i < 4) length += (byte & 0x7f) * 2 ** (7 * i);
+      if (i < 4) length |= (byte & 0x7f) << (7 * i);
       else if (i === 4) {
         if ((byte & 0x70) !== 0) return -1;
-        length += (byte & 0x0f) * 2 ** 28;
+        length += (byte & 0x0f) * 0x10000000;
       } else if ((byte & 0x7f) !== 0) return -1;
       if (byte < 0x80) break;
     }
