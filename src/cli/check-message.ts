@@ -1,10 +1,11 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { TraceSchema, type Trace } from "../index.js";
-import { traceWarnings } from "../tap/index.js";
+import { isCertainlyFreeOfTraceWarnings, traceWarnings } from "../tap/index.js";
 // From their own modules rather than the validate index, which also loads
 // validateJson and with it ajv: about 50 ms of start-up that binary and text
 // input never needs (JSON checks load it with check-json-text.ts).
 import { validate } from "../validate/validate.js";
+import { isCertainlyCleanBinary } from "../validate/is-certainly-clean-binary.js";
 import { validateBinary } from "../validate/validate-binary.js";
 import type { InputPosition, ValidationResult, Violation } from "../validate/index.js";
 import type { MessageFrame } from "../codec/index.js";
@@ -15,15 +16,35 @@ export interface MessageFindings {
   readonly warnings: readonly Violation[];
 }
 
+/** The findings of a clean message, shared: nobody adds to them. */
+const NO_FINDINGS: MessageFindings = Object.freeze({ violations: Object.freeze([]), warnings: Object.freeze([]) });
+
 /**
  * Checks one binary message with `validateBinary`, which also finds what
  * decoding hides (two members of a oneof, a field twice, malformed data)
  * and decodes the message only once. Its offsets are relative to the
  * message's bytes, so they are shifted to the file.
+ *
+ * A message that {@link isCertainlyCleanBinaryMessage} proves clean skips
+ * all that: decoding is most of the cost of a clean message, and there is
+ * nothing to report. Any other message takes the full path, so what is
+ * reported never depends on the shortcut.
  */
 export function checkBinaryFrame(schema: DescMessage, frame: Pick<MessageFrame, "bytes" | "offset" | "position">): MessageFindings {
+  if (isCertainlyCleanBinaryMessage(schema, frame.bytes)) return NO_FINDINGS;
   const result = validateBinary(schema, frame.bytes);
   return findings(schema, result, result.message, frame.position, (p) => ("offset" in p ? { offset: frame.offset + p.offset } : p));
+}
+
+/**
+ * Whether {@link checkBinaryFrame} would certainly find nothing in `bytes`:
+ * no violation and no warning of `validateBinary`, nor, for a Trace, of
+ * `traceWarnings`. Decided on the wire, decoding at most the messages that
+ * carry rules beyond presence; `false` means "not certain".
+ */
+export function isCertainlyCleanBinaryMessage(schema: DescMessage, bytes: Uint8Array): boolean {
+  if (!isCertainlyCleanBinary(schema, bytes)) return false;
+  return schema.typeName !== TraceSchema.typeName || isCertainlyFreeOfTraceWarnings(bytes);
 }
 
 /**

@@ -4,3 +4,4 @@
  * exports the relational checks the CLI's `--strict` applies to traces.
  */
 export { traceWarnings } from "./trace-warnings.js";
+export { isCertainlyFreeOfTraceWarnings } from "./is-certainly-free-of-trace-warnings.js";

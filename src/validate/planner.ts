@@ -40,6 +40,14 @@ interface PlannedStep {
   readonly run: FieldEvaluator;
   /** Whether the step checks a rule itself, rather than only recursing into `child`. */
   readonly ownRule: boolean;
+  /**
+   * Whether the step's own rule asks only that its field or oneof be set,
+   * never looking at the value: such a rule can be checked from which fields
+   * appear on the wire (see {@link outlineRules}).
+   */
+  readonly onlyPresence: boolean;
+  /** The field or oneof the step is about. */
+  readonly subject: DescField | DescOneof;
   readonly child: PlannedMessage | undefined;
 }
 
@@ -99,6 +107,37 @@ export function planValidator(schema: DescMessage): MessageValidator {
   }
 }
 
+/**
+ * The shape of a type's planned rules, for checks that work on the wire
+ * instead of a decoded message (`isCertainlyCleanBinary`): which rules ask
+ * only for presence, and where the validator descends.
+ */
+export interface RuleOutline {
+  /** Whether the type or a type it contains carries a rule (see {@link MessageValidator.active}). */
+  readonly active: boolean;
+  /** Whether every rule of the type itself only asks that a field or a oneof be set. */
+  readonly onlyPresence: boolean;
+  /** Singular message fields that must be set (`message.required`, `timestamp.required`, ...). */
+  readonly requiredFields: readonly DescField[];
+  /** Oneofs of which some member must be set (`(validate.required)`). */
+  readonly requiredOneofs: readonly DescOneof[];
+  /** Message-typed fields (singular, lists, maps) whose values the validator looks into. */
+  readonly descendsInto: readonly DescField[];
+}
+
+/** Outlines the planned rules of `schema`; plans them first if needed (and throws as {@link planValidator} does). */
+export function outlineRules(schema: DescMessage): RuleOutline {
+  const plan = planValidator(schema) as PlannedMessage;
+  const presence = plan.steps.filter((s) => s.ownRule && s.onlyPresence);
+  return {
+    active: plan.active,
+    onlyPresence: plan.steps.every((s) => !s.ownRule || s.onlyPresence),
+    requiredFields: presence.flatMap((s) => (s.subject.kind === "field" ? [s.subject] : [])),
+    requiredOneofs: presence.flatMap((s) => (s.subject.kind === "oneof" ? [s.subject] : [])),
+    descendsInto: plan.steps.flatMap((s) => (s.child?.active === true && s.subject.kind === "field" ? [s.subject] : [])),
+  };
+}
+
 function planMessage(schema: DescMessage, created: PlannedMessage[]): PlannedMessage {
   const cached = cache.get(schema);
   if (cached !== undefined) return cached;
@@ -136,6 +175,8 @@ function planOneof(oneof: DescOneof): PlannedStep | undefined {
   const message = oneofMessages.required(oneofMemberNames(oneof));
   return {
     ownRule: true,
+    onlyPresence: true,
+    subject: oneof,
     child: undefined,
     run: (m, ctx) => {
       if ((m[localName] as { case: string | undefined }).case !== undefined) return;
@@ -180,6 +221,8 @@ function planSingularValue(field: DescField, check: ValueCheck | undefined): Pla
   const name = field.name;
   return {
     ownRule: true,
+    onlyPresence: false,
+    subject: field,
     child: undefined,
     run: (m, ctx) => {
       const value = get(m);
@@ -211,6 +254,8 @@ function planMessageField(
   const name = field.name;
   return {
     ownRule,
+    onlyPresence: check === undefined,
+    subject: field,
     child,
     run: (m, ctx) => {
       const value = get(m);
@@ -276,6 +321,8 @@ function planListField(
   const name = field.name;
   return {
     ownRule,
+    onlyPresence: false,
+    subject: field,
     child,
     run: (m, ctx) => {
       const list = m[localName] as readonly unknown[];
@@ -320,6 +367,8 @@ function planMapField(
   const quoted = field.mapKey === ScalarType.STRING;
   return {
     ownRule: false,
+    onlyPresence: false,
+    subject: field,
     child,
     run: (m, ctx) => {
       const map = m[localName] as Record<string, object>;
