@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { loadInvalidCorpus, loadValidCorpus } from "../../conformance/invalid/load-corpus.js";
 import { loadCases } from "../../conformance/load-cases.js";
 import { registry, resolveType } from "../registry.js";
-import { countKeys, daysSinceEpoch, readCleanJson } from "./clean-json.js";
+import { countKeys, daysSinceEpoch, isCertainlyCleanJson, readCleanJson } from "./clean-json.js";
 import { validCases, broken } from "./property.testdata.js";
 import { validateJson } from "./validate-json.js";
 
@@ -207,6 +207,11 @@ suite("readCleanJson()", () => {
     }
   });
 
+  test("isCertainlyCleanJson says what readCleanJson found", () => {
+    assert.equal(isCertainlyCleanJson(schemaOf(reportType), report('"fullPush":true')), true);
+    assert.equal(isCertainlyCleanJson(schemaOf(reportType), report('"nonce":"-1"')), false);
+  });
+
   test("counts keys outside strings only", () => {
     assert.equal(countKeys('{"a":1,"b":{"c":":"},"d":["e:"],"f\\":g":"\\\\"}'), 5);
     assert.equal(countKeys("[1,2,3]"), 0);
@@ -215,8 +220,8 @@ suite("readCleanJson()", () => {
 
 /** A random change to a JSON document: a value replaced, a key added or a key removed. */
 const edit = fc.oneof(
-  fc.record({ kind: fc.constant("replace" as const), value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom<JsonValue>(null, "", -1, 2 ** 53, 70000, 1.5, "1", "-0", "9223372036854775808", "NaN", "2026-02-30T00:00:00Z", "1s", "AA==", "TCP", {}, [])) }),
-  fc.record({ kind: fc.constant("add" as const), key: fc.constantFrom("name", "full_push", "fullPush", "__proto__", "unknown", "@type", "id"), value: fc.jsonValue({ maxDepth: 1 }) }),
+  fc.record({ kind: fc.constant("replace" as const), value: fc.oneof(fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<JsonValue>, fc.constantFrom<JsonValue>(null, "", -1, 2 ** 53, 70000, 1.5, "1", "-0", "9223372036854775808", "NaN", "2026-02-30T00:00:00Z", "1s", "AA==", "TCP", {}, [])) }),
+  fc.record({ kind: fc.constant("add" as const), key: fc.constantFrom("name", "full_push", "fullPush", "__proto__", "unknown", "@type", "id"), value: fc.jsonValue({ maxDepth: 1 }) as fc.Arbitrary<JsonValue> }),
   fc.record({ kind: fc.constant("remove" as const) }),
 );
 

@@ -63,6 +63,16 @@ export function readCleanJson(schema: DescMessage, text: string, maxDepth = 100)
 }
 
 /**
+ * Whether `validateJson(schema, text)` would certainly report nothing: the
+ * JSON counterpart of `isCertainlyCleanBinary`, for checking many documents
+ * fast. `false` means "not certain": the document may still be valid, and
+ * only `validateJson` says (see {@link readCleanJson} for what is certified).
+ */
+export function isCertainlyCleanJson(schema: DescMessage, text: string): boolean {
+  return readCleanJson(schema, text) !== undefined;
+}
+
+/**
  * The number of object keys in JSON text: each key, and nothing else, is
  * followed by a colon outside strings. Only meaningful for text that parses.
  */
