@@ -143,6 +143,7 @@ function ndjsonLines(file: Uint8Array): Uint8Array[] {
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const mib = (n: number | undefined) => (n === undefined ? "n/a" : `${fmt(n, 0)} MiB`);
 
 /** Runs the CLI benchmarks and returns a markdown section. */
 export async function runCliBench(): Promise<string> {
@@ -153,12 +154,18 @@ export async function runCliBench(): Promise<string> {
     // Tap traces, size-delimited.
     const traces = sampleTraces();
     const traceFile = join(dir, "traces.pb_length_delimited");
-    const traceCount = await writeCycling(traceFile, traces.map((t) => sizeDelimitedEncode(TraceSchema, t)), traceStreamBytes);
+    const traceChunks = traces.map((t) => sizeDelimitedEncode(TraceSchema, t));
+    const traceCount = await writeCycling(traceFile, traceChunks, traceStreamBytes);
+    // The same stream at a quarter of the size: peak RSS must not grow with the input.
+    const traceQuarterFile = join(dir, "traces-quarter.pb_length_delimited");
+    await writeCycling(traceQuarterFile, traceChunks, traceStreamBytes / 4);
     // Tunnel reports, NDJSON.
     const reports = sampleReports();
     const reportFile = join(dir, "reports.ndjson");
     const reportLines = reports.map((r) => new TextEncoder().encode(toJsonString(StreamReverseTunnelsRequestSchema, r, { registry }) + "\n"));
     const reportCount = await writeCycling(reportFile, reportLines, tunnelNdjsonBytes);
+    const reportQuarterFile = join(dir, "reports-quarter.ndjson");
+    await writeCycling(reportQuarterFile, reportLines, tunnelNdjsonBytes / 4);
 
     const textDecoder = new TextDecoder();
     const fromJsonLine = (b: Uint8Array) => fromJsonString(StreamReverseTunnelsRequestSchema, textDecoder.decode(b), { registry });
@@ -172,6 +179,7 @@ export async function runCliBench(): Promise<string> {
       {
         label: "tap traces, size-delimited",
         file: traceFile,
+        quarterFile: traceQuarterFile,
         type: "Trace",
         count: traceCount,
         decodeBaselines: [
@@ -182,6 +190,7 @@ export async function runCliBench(): Promise<string> {
       {
         label: "tunnel reports, NDJSON",
         file: reportFile,
+        quarterFile: reportQuarterFile,
         type: "StreamReverseTunnelsRequest",
         count: reportCount,
         decodeBaselines: [
@@ -200,6 +209,7 @@ export async function runCliBench(): Promise<string> {
       const size = statSync(input.file).size;
       const cat = await bestOf(3, "sh", ["-c", `cat '${input.file}' > /dev/null`]);
       const run = await bestOf(3, process.execPath, ["--require", peakRss, cli, "validate", "--type", input.type, input.file]);
+      const quarter = await bestOf(1, process.execPath, ["--require", peakRss, cli, "validate", "--type", input.type, input.quarterFile]);
       const cliMessagesPerSecond = input.count / run.seconds;
       const baselines = input.decodeBaselines.map((b) => ({ ...b, ...decodeOnly(b.encoded, b.decode) }));
       // Ratios compare messages per second: an NDJSON line is larger than the
@@ -209,7 +219,7 @@ export async function runCliBench(): Promise<string> {
           .map((b) => `${b.name}, ${b.what}: ${fmt(b.bytesPerSecond / MiB)} MiB/s (${fmt(b.messagesPerSecond, 0)} msg/s)`)
           .join("<br>")} | ${fmt(size / MiB / run.seconds)} MiB/s (${fmt(cliMessagesPerSecond, 0)} msg/s) | ${baselines
           .map((b) => `${b.target ? "**" : ""}${fmt(cliMessagesPerSecond / b.messagesPerSecond, 2)}${b.target ? "**" : ""} of ${b.name}, ${b.what}`)
-          .join("<br>")} | ${run.peakRssMiB === undefined ? "n/a" : fmt(run.peakRssMiB, 0) + " MiB"} |`,
+          .join("<br>")} | ${mib(run.peakRssMiB)}<br>(${mib(quarter.peakRssMiB)} on a quarter of the input) |`,
       );
     }
   } finally {
@@ -218,7 +228,7 @@ export async function runCliBench(): Promise<string> {
   return [
     "## CLI `validate` on large streams",
     "",
-    `Inputs are generated for the run (scale ${scale}): size-delimited \`Trace\` messages of 16 events × 4 KiB, and NDJSON \`StreamReverseTunnelsRequest\` lines of 10 tunnels. The CLI runs as a fresh process (\`node bin/envoy-tap-tunnel.js validate --type T FILE\`, start-up included), best of 3 runs; "decoder alone" decodes the messages of the same file, read into memory beforehand, in this process, best of 5 rounds of at least 600 ms (for NDJSON, \`fromBinary\` decodes each line's message re-encoded as binary, as the target names it, and \`fromJsonString\` the lines themselves); the figure for 64 distinct messages decoded over and over, which stay in the CPU cache, is shown beside it. The target ratio is in bold. Peak RSS is the CLI process's own high-water mark (\`VmHWM\` in \`/proc/self/status\`, read as it exits), the highest of its runs. Targets: CLI ≥ 0.5 of \`fromBinary\` alone, peak RSS < 200 MB (= 190.7 MiB).`,
+    `Inputs are generated for the run (scale ${scale}): size-delimited \`Trace\` messages of 16 events × 4 KiB, and NDJSON \`StreamReverseTunnelsRequest\` lines of 10 tunnels. The CLI runs as a fresh process (\`node bin/envoy-tap-tunnel.js validate --type T FILE\`, start-up included), best of 3 runs; "decoder alone" decodes the messages of the same file, read into memory beforehand, in this process, best of 5 rounds of at least 600 ms (for NDJSON, \`fromBinary\` decodes each line's message re-encoded as binary, as the target names it, and \`fromJsonString\` the lines themselves); the figure for 64 distinct messages decoded over and over, which stay in the CPU cache, is shown beside it. The target ratio is in bold. Peak RSS is the CLI process's own high-water mark (\`VmHWM\` in \`/proc/self/status\`, read as it exits), the highest of its runs; one more run on a quarter of the input shows whether it grows with the input. Targets: CLI ≥ 0.5 of \`fromBinary\` alone, peak RSS < 200 MB (= 190.7 MiB).`,
     "",
     ...rows,
     "",
