@@ -48,9 +48,12 @@ export function decodeError(
 /** Refuses a decoded message in which a map key `__proto__` replaced a prototype (see findPrototypeKey). */
 export function assertNoPrototypeKey(context: DecodeContext, message: object, index: number, position: InputPosition): void {
   const path = findPrototypeKey(context.schema, message);
-  if (path !== undefined) {
-    throw decodeError(context, `map key "__proto__" in ${path} is not supported (it cannot be stored safely)`, index, position, { path });
-  }
+  if (path !== undefined) throw prototypeKeyError(context, path, index, position);
+}
+
+/** The DecodeError for a map key `__proto__` in the map at `path`, which protobuf-es' plain-object maps cannot hold. */
+export function prototypeKeyError(context: DecodeContext, path: string, index: number, position: InputPosition): DecodeError {
+  return decodeError(context, `map key "__proto__" in ${path} is not supported (it cannot be stored safely)`, index, position, { path });
 }
 
 /** The message of an unknown thrown value. */
