@@ -4,6 +4,7 @@ import { create, equals, toBinary } from "@bufbuild/protobuf";
 import { ListValueSchema, TimestampSchema, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { TraceSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { NodeSchema } from "../../gen/envoy/config/core/v3/base_pb.js";
+import { ContextParamsSchema } from "../../gen/xds/core/v3/context_params_pb.js";
 import { SocketAddressSchema } from "../../gen/envoy/config/core/v3/address_pb.js";
 import {
   StreamReverseTunnelsRequestSchema,
@@ -318,6 +319,24 @@ suite("decode()", () => {
     assert.deepEqual(error.location.position, { offset: 1 + good.length + 1 });
     assert.equal(error.location.index, 1);
     assert.deepEqual(decode(KeyedSchema, Uint8Array.from([good.length, ...good]), "delimited").length, 1);
+  });
+
+  test("refuses a text map key __proto__ however it is spelled, and accepts __proto__ as a value", () => {
+    const reason = (path: string) => `map key "__proto__" in ${path} is not supported (it cannot be stored safely) at line 1:1`;
+    const params = decodeError(() => decode(ContextParamsSchema, utf8('params { key: "a" value: "b" }\nparams { key: "__proto__" value: "x" }'), "text", { fileName: "p.pb_text" }));
+    assert.equal(params.message, `cannot decode xds.core.v3.ContextParams from text: ${reason("params")}`);
+    assert.deepEqual(params.location, { fileName: "p.pb_text", index: 0, position: { line: 1, column: 1 }, path: "params" });
+    for (const spelled of ['"__pro" "to__"', "'\\x5f_proto__'", '"\\137\\137proto__"']) {
+      assert.equal(decodeError(() => decode(ContextParamsSchema, utf8(`params [{ key: ${spelled} value: "x" }]`), "text")).location.path, "params", spelled);
+    }
+    const nested = decodeError(() => decode(OuterSchema, utf8('items {}\nitems { counts { key: "__proto__" value: 1 } }'), "text"));
+    assert.equal(nested.message, `cannot decode fixture.v1.Outer from text: ${reason("items[1].counts")}`);
+    const deep = decodeError(() => decode(NodeSchema, utf8('dynamic_parameters { key: "k" value { params { key: "__proto__" } } }'), "text"));
+    assert.equal(deep.location.path, 'dynamic_parameters["k"].params');
+    const struct = decodeError(() => decode(NodeSchema, utf8('metadata { fields { key: "a" value { struct_value { fields { key: "__proto__" value { string_value: "x" } } } } } }'), "text"));
+    assert.equal(struct.location.path, 'metadata.fields["a"].struct_value.fields');
+    const [kept] = decode(ContextParamsSchema, utf8('params { key: "__proto__x" value: "__proto__" } # params { key: "__proto__" }'), "text");
+    assert.deepEqual(kept?.params, { __proto__x: "__proto__" });
   });
 
   test("reports a text-format fault at its token", () => {
