@@ -119,6 +119,25 @@ suite("validate on hostile input (built CLI)", () => {
     assert.equal(lines(run.stdout)[0], `${file}:1:29: __proto__: the key "__proto__" is not accepted [json.forbidden_key]`);
   });
 
+  test("string-valued map keys __proto__ in binary and text: validate and convert exit 1, and nothing is lost silently", async () => {
+    // ContextParams { params { key: "__proto__" value: "x" } }: protobuf-es would drop the entry.
+    const key = [...Buffer.from("__proto__")];
+    const entry = [0x0a, key.length, ...key, 0x12, 1, 0x78];
+    const binary = write("proto.ContextParams.pb", Uint8Array.from([0x0a, entry.length, ...entry]));
+    const text = write("proto.ContextParams.pb_text", 'params { key: "a" value: "b" }\nparams { key: "__pro" "to__" value: "x" }\n');
+    const type = ["--type", "xds.core.v3.ContextParams"];
+    const validated = await runCli(["validate", ...type, binary]);
+    assertCleanFailure(validated, "validate binary");
+    assert.equal(validated.code, 1);
+    assert.equal(lines(validated.stdout)[0], `${binary} #0 @0: params["__proto__"]: the map key "__proto__" is not accepted (it cannot be stored safely) [wire.forbidden_key]`);
+    for (const run of [await runCli(["convert", ...type, "--to", "json", binary]), await runCli(["validate", ...type, text]), await runCli(["convert", ...type, "--to", "json", text])]) {
+      assertCleanFailure(run, "__proto__ key");
+      assert.equal(run.code, 1);
+      assert.match(`${run.stdout}${run.stderr}`, /map key "__proto__" in params is not supported \(it cannot be stored safely\)/);
+      assert.doesNotMatch(run.stdout, /"params"/);
+    }
+  });
+
   test("invalid UTF-8 in JSON and text: exit 1", async () => {
     const bad = new Uint8Array([0xff, 0xfe]);
     const json = write("utf8.json", Buffer.concat([Buffer.from('{"connection": {"local_address": {"pipe": {"path": "'), bad, Buffer.from('"}}}}')]));

@@ -1,12 +1,15 @@
 import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
-import { assertNoPrototypeKey, decodeError, messageOf, type DecodeContext } from "./decode-context.js";
+import { decodeError, messageOf, prototypeKeyError, type DecodeContext } from "./decode-context.js";
+import { findWirePrototypeKey } from "./find-wire-prototype-key.js";
 import type { Frame } from "./framer.js";
 import { locateWireFault } from "./wire-fault.js";
 
 /**
  * Decodes one binary message (unknown fields kept). A failure becomes a
  * DecodeError at the absolute byte offset of the faulty field's tag, found by
- * walking the bytes (protobuf-es' own errors carry no offset).
+ * walking the bytes (protobuf-es' own errors carry no offset). A string map
+ * key `__proto__`, which the decoded message cannot hold, is refused at the
+ * tag of its map field.
  */
 export function decodeBinaryFrame<Desc extends DescMessage>(context: DecodeContext, frame: Frame, index: number): MessageShape<Desc> {
   let message: MessageShape<Desc>;
@@ -19,7 +22,8 @@ export function decodeBinaryFrame<Desc extends DescMessage>(context: DecodeConte
     }
     throw decodeError(context, libraryReason(error), index, { offset: frame.offset }, { cause: error });
   }
-  assertNoPrototypeKey(context, message, index, frame.position);
+  const prototypeKey = findWirePrototypeKey(context.schema, frame.bytes);
+  if (prototypeKey !== undefined) throw prototypeKeyError(context, prototypeKey.path, index, { offset: frame.offset + prototypeKey.offset });
   return message;
 }
 

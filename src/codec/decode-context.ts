@@ -3,7 +3,6 @@ import type { InputPosition } from "./input-position.js";
 import { registry as packageRegistry } from "../registry.js";
 import { DecodeError, type DecodeLocation, type Format } from "./decode-error.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, type DecodeOptions } from "./decode-options.js";
-import { findPrototypeKey } from "./prototype-keys.js";
 
 /** Everything a frame decoder needs, resolved once per input. */
 export interface DecodeContext {
@@ -45,12 +44,9 @@ export function decodeError(
   return new DecodeError(context.schema.typeName, context.format, reason, location, extra.cause === undefined ? undefined : { cause: extra.cause });
 }
 
-/** Refuses a decoded message in which a map key `__proto__` replaced a prototype (see findPrototypeKey). */
-export function assertNoPrototypeKey(context: DecodeContext, message: object, index: number, position: InputPosition): void {
-  const path = findPrototypeKey(context.schema, message);
-  if (path !== undefined) {
-    throw decodeError(context, `map key "__proto__" in ${path} is not supported (it cannot be stored safely)`, index, position, { path });
-  }
+/** The DecodeError for a map key `__proto__` in the map at `path`, which protobuf-es' plain-object maps cannot hold. */
+export function prototypeKeyError(context: DecodeContext, path: string, index: number, position: InputPosition): DecodeError {
+  return decodeError(context, `map key "__proto__" in ${path} is not supported (it cannot be stored safely)`, index, position, { path });
 }
 
 /** The message of an unknown thrown value. */

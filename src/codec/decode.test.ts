@@ -4,12 +4,14 @@ import { create, equals, toBinary } from "@bufbuild/protobuf";
 import { ListValueSchema, TimestampSchema, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { TraceSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { NodeSchema } from "../../gen/envoy/config/core/v3/base_pb.js";
+import { ContextParamsSchema } from "../../gen/xds/core/v3/context_params_pb.js";
 import { SocketAddressSchema } from "../../gen/envoy/config/core/v3/address_pb.js";
 import {
   StreamReverseTunnelsRequestSchema,
   StreamReverseTunnelsResponseSchema,
 } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { fullRequest, fullTrace } from "../../test/full-messages.testdata.js";
+import { BOM_PROTO_KEY, KeyedSchema, lengthDelimited, OuterSchema, stringKeyEntry, varint } from "../../test/prototype-keys.testdata.js";
 import { decode, encode, isDecodeError, type DecodeError } from "./index.js";
 import { envoyTraceText, errorOf, utf8 } from "./codec.testdata.js";
 
@@ -283,6 +285,58 @@ suite("decode()", () => {
       'cannot decode envoy.data.tap.v2alpha.Trace from json: the key "__proto__" is not supported (it cannot be stored safely) at line 1:2',
     );
     assert.equal(({} as Record<string, unknown>)["polluted"], undefined);
+  });
+
+  test("refuses a binary map key __proto__ whatever the value type, at its map field's tag", () => {
+    // Outer { name: "n" items {} items { labels { key: "__proto__" value: "x" } } }
+    const name = lengthDelimited(1, [0x6e]);
+    const item = lengthDelimited(1, stringKeyEntry("__proto__", lengthDelimited(2, [0x78])));
+    const bytes = Uint8Array.from([...name, ...lengthDelimited(2, []), ...lengthDelimited(2, item)]);
+    const error = decodeError(() => decode(OuterSchema, bytes, "binary", { fileName: "o.pb" }));
+    assert.equal(
+      error.message,
+      'cannot decode fixture.v1.Outer from binary: map key "__proto__" in items[1].labels is not supported (it cannot be stored safely) at byte 7',
+    );
+    assert.deepEqual(error.location, { fileName: "o.pb", index: 0, position: { offset: name.length + 4 }, path: "items[1].labels" });
+    const counts = Uint8Array.from(lengthDelimited(2, stringKeyEntry(BOM_PROTO_KEY, varint(2, 7))));
+    assert.equal(decodeError(() => decode(KeyedSchema, counts, "binary")).location.path, "counts");
+    // Request { node { dynamic_parameters { key: "k" value { params { key: "__proto__" value: "b" } } } } }
+    const params = lengthDelimited(1, stringKeyEntry("__proto__", lengthDelimited(2, [0x62])));
+    const node = lengthDelimited(12, stringKeyEntry("k", lengthDelimited(2, params)));
+    const request = decodeError(() => decode(StreamReverseTunnelsRequestSchema, Uint8Array.from(lengthDelimited(1, node)), "binary"));
+    assert.deepEqual([request.location.path, request.location.position], ['node.dynamic_parameters["k"].params', { offset: 9 }]);
+  });
+
+  test("refuses a map key __proto__ in a delimited stream at its absolute offset, after good messages", () => {
+    const good = lengthDelimited(1, stringKeyEntry("k", lengthDelimited(2, utf8("__proto__"))));
+    const bad = lengthDelimited(4, stringKeyEntry("__proto__", varint(2, 1)));
+    const stream = Uint8Array.from([good.length, ...good, bad.length, ...bad]);
+    const error = decodeError(() => decode(KeyedSchema, stream, "delimited"));
+    assert.equal(
+      error.message,
+      'cannot decode fixture.v1.Keyed from delimited: map key "__proto__" in colors is not supported (it cannot be stored safely) at byte 18',
+    );
+    assert.deepEqual(error.location.position, { offset: 1 + good.length + 1 });
+    assert.equal(error.location.index, 1);
+    assert.deepEqual(decode(KeyedSchema, Uint8Array.from([good.length, ...good]), "delimited").length, 1);
+  });
+
+  test("refuses a text map key __proto__ however it is spelled, and accepts __proto__ as a value", () => {
+    const reason = (path: string) => `map key "__proto__" in ${path} is not supported (it cannot be stored safely) at line 1:1`;
+    const params = decodeError(() => decode(ContextParamsSchema, utf8('params { key: "a" value: "b" }\nparams { key: "__proto__" value: "x" }'), "text", { fileName: "p.pb_text" }));
+    assert.equal(params.message, `cannot decode xds.core.v3.ContextParams from text: ${reason("params")}`);
+    assert.deepEqual(params.location, { fileName: "p.pb_text", index: 0, position: { line: 1, column: 1 }, path: "params" });
+    for (const spelled of ['"__pro" "to__"', "'\\x5f_proto__'", '"\\137\\137proto__"']) {
+      assert.equal(decodeError(() => decode(ContextParamsSchema, utf8(`params [{ key: ${spelled} value: "x" }]`), "text")).location.path, "params", spelled);
+    }
+    const nested = decodeError(() => decode(OuterSchema, utf8('items {}\nitems { counts { key: "__proto__" value: 1 } }'), "text"));
+    assert.equal(nested.message, `cannot decode fixture.v1.Outer from text: ${reason("items[1].counts")}`);
+    const deep = decodeError(() => decode(NodeSchema, utf8('dynamic_parameters { key: "k" value { params { key: "__proto__" } } }'), "text"));
+    assert.equal(deep.location.path, 'dynamic_parameters["k"].params');
+    const struct = decodeError(() => decode(NodeSchema, utf8('metadata { fields { key: "a" value { struct_value { fields { key: "__proto__" value { string_value: "x" } } } } } }'), "text"));
+    assert.equal(struct.location.path, 'metadata.fields["a"].struct_value.fields');
+    const [kept] = decode(ContextParamsSchema, utf8('params { key: "__proto__x" value: "__proto__" } # params { key: "__proto__" }'), "text");
+    assert.deepEqual(kept?.params, { __proto__x: "__proto__" });
   });
 
   test("reports a text-format fault at its token", () => {

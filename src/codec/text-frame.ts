@@ -1,13 +1,15 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { fromText } from "@bufbuild/protobuf/txtpb";
-import { assertNoPrototypeKey, decodeError, messageOf, type DecodeContext } from "./decode-context.js";
+import { decodeError, messageOf, prototypeKeyError, type DecodeContext } from "./decode-context.js";
+import { findTextPrototypeKey } from "./find-text-prototype-key.js";
 import type { Frame } from "./framer.js";
 import { locateTextFault } from "./text-fault.js";
 import { advanceLineColumn, decodeUtf8 } from "./utf8.js";
 
 /**
  * Decodes a text-format input (one message). A failure becomes a
- * DecodeError with the line:column of the faulty token.
+ * DecodeError with the line:column of the faulty token. A map key
+ * `__proto__`, which the parsed message cannot hold, is refused.
  */
 export function decodeTextFrame<Desc extends DescMessage>(context: DecodeContext, frame: Frame, index: number): MessageShape<Desc> {
   const decoded = decodeUtf8(frame.bytes);
@@ -24,7 +26,15 @@ export function decodeTextFrame<Desc extends DescMessage>(context: DecodeContext
     const position = locateTextFault(text, messageOf(error), parse);
     throw decodeError(context, textReason(messageOf(error)), index, position, { cause: error });
   }
-  assertNoPrototypeKey(context, message, index, frame.position);
+  // The parser gives no positions, so a key `__proto__` is reported at the message's start.
+  let prototypeKeyMap: string | undefined;
+  try {
+    prototypeKeyMap = findTextPrototypeKey(context.schema, text, context.registry);
+  } catch (error) {
+    // The second parse differs from the first only in map entries; failing is a bug, not the input's fault.
+    throw decodeError(context, `cannot check the map keys: ${messageOf(error)}`, index, frame.position, { cause: error });
+  }
+  if (prototypeKeyMap !== undefined) throw prototypeKeyError(context, prototypeKeyMap, index, frame.position);
   return message;
 }
 

@@ -29,12 +29,11 @@ export interface CleanMapEntry {
   readonly keyUtf8: boolean;
   readonly valueUtf8: boolean;
   /**
-   * Whether a key `__proto__` would replace the prototype of the decoder's
-   * map object (see `findPrototypeKey`): a string key whose value is stored
-   * as an object (a message, or bytes as Uint8Array). A primitive value
-   * assigned to `__proto__` is ignored by JavaScript and leaves it alone.
+   * Whether the keys are strings, which may spell `__proto__`: the decoder's
+   * plain-object map cannot hold that key whatever the value type (see
+   * `isPrototypeKey`), and validateBinary reports it.
    */
-  readonly prototypeKeyHazard: boolean;
+  readonly stringKeys: boolean;
 }
 
 /**
@@ -149,7 +148,7 @@ function buildPlan(
               valueWireType: field.map.valueWireType,
               keyUtf8: field.map.keyUtf8,
               valueUtf8: field.map.valueUtf8,
-              prototypeKeyHazard: field.map.keyScalar === ScalarType.STRING && isStoredAsObject(wire.schema, field.number),
+              stringKeys: field.map.keyScalar === ScalarType.STRING,
             },
     };
     if (field.number < wire.dense.length) dense[field.number] = planned;
@@ -160,11 +159,4 @@ function buildPlan(
 
 function wireField(wire: WirePlan, number: number): WireField {
   return (number < wire.dense.length ? wire.dense[number] : wire.sparse.get(number))!;
-}
-
-/** Whether the values of the map field `number` of `schema` are objects in the decoded message. */
-function isStoredAsObject(schema: DescMessage, number: number): boolean {
-  const field = schema.fields.find((f) => f.number === number);
-  if (field?.fieldKind !== "map") return false;
-  return field.mapKind === "message" || (field.mapKind === "scalar" && field.scalar === ScalarType.BYTES);
 }

@@ -9,6 +9,7 @@ import {
   StreamReverseTunnelsResponseSchema,
 } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { fullRequest, fullResponse, fullTrace } from "../../test/full-messages.testdata.js";
+import { BOM_PROTO_KEY, KeyedSchema, lengthDelimited, stringKeyEntry, varint } from "../../test/prototype-keys.testdata.js";
 import { cleanPlan } from "./clean-plan.js";
 import { isCertainlyCleanBinary, validateBinary } from "./index.js";
 import { outlineRules } from "./planner.js";
@@ -99,12 +100,26 @@ suite("isCertainlyCleanBinary()", () => {
     });
   }
 
-  test("is certain of a map key __proto__ with a string value, which leaves the map's prototype alone", () => {
+  test("is not certain of a map key __proto__ with a string value, which the decoder would drop", () => {
     const bytes = requestWithParamsKey("__proto__");
-    const result = validateBinary(StreamReverseTunnelsRequestSchema, bytes);
-    assert.deepEqual([result.kind, result.warnings], ["valid", []]);
-    assert.equal(isCertainlyCleanBinary(StreamReverseTunnelsRequestSchema, bytes), true);
+    assert.deepEqual(
+      validateBinary(StreamReverseTunnelsRequestSchema, bytes).violations.map((v) => `${v.path} ${v.ruleId}`),
+      ['node.dynamic_parameters["k"].params["__proto__"] wire.forbidden_key'],
+    );
+    assert.equal(isCertainlyCleanBinary(StreamReverseTunnelsRequestSchema, bytes), false);
     assert.equal(isCertainlyCleanBinary(StreamReverseTunnelsRequestSchema, requestWithParamsKey("__proto_")), true);
+  });
+
+  test("is not certain of map keys __proto__ of int- and enum-valued maps, nor after a byte order mark", () => {
+    for (const bytes of [
+      lengthDelimited(2, stringKeyEntry("__proto__", varint(2, 7))),
+      lengthDelimited(4, stringKeyEntry("__proto__", varint(2, 1))),
+      lengthDelimited(1, stringKeyEntry(BOM_PROTO_KEY, [])),
+    ]) {
+      assert.equal(validateBinary(KeyedSchema, Uint8Array.from(bytes)).violations[0]?.ruleId, "wire.forbidden_key");
+      assert.equal(isCertainlyCleanBinary(KeyedSchema, Uint8Array.from(bytes)), false);
+    }
+    assert.equal(isCertainlyCleanBinary(KeyedSchema, Uint8Array.from(lengthDelimited(1, stringKeyEntry("k", lengthDelimited(2, utf8("__proto__")))))), true);
   });
 
   test("judges the last key of a map entry, as the decoder keeps it", () => {

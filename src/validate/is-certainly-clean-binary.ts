@@ -2,6 +2,7 @@ import { fromBinary, type DescMessage } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import { cleanPlan, type CleanField, type CleanPlan } from "./clean-plan.js";
 import { EvalContext } from "./context.js";
+import { isPrototypeKey } from "./is-prototype-key.js";
 
 /** Options of {@link isCertainlyCleanBinary}. */
 export interface CleanBinaryOptions {
@@ -18,8 +19,8 @@ export interface CleanBinaryOptions {
  * The pass stops at the first sign of trouble: any wire fault
  * `validateBinary` reports, and anything its decoder would refuse (a tag
  * varint longer than 5 bytes, invalid UTF-8 in a string it checks), two
- * members of a oneof, a singular field twice, a map key `__proto__` that
- * would replace the map's prototype. Rules are checked as their type's plan
+ * members of a oneof, a singular field twice, a string map key `__proto__`
+ * (which the decoder's plain-object maps cannot hold). Rules are checked as their type's plan
  * allows (see `CleanPlan`): presence rules from which fields were seen, and
  * any other rule by decoding just the message that carries it and running
  * the planned validator on it. A singular message field appears at most
@@ -32,8 +33,6 @@ export function isCertainlyCleanBinary(schema: DescMessage, bytes: Uint8Array, o
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-/** `__proto__` in UTF-8. */
-const PROTOTYPE_KEY = Uint8Array.from("__proto__", (c) => c.charCodeAt(0));
 
 /**
  * Every method returns false as soon as the message is not certainly clean;
@@ -158,13 +157,7 @@ class CleanScanner {
       }
       this.pos = valueEnd;
     }
-    return !(map.prototypeKeyHazard && keyStart >= 0 && this.isPrototypeKey(keyStart, keyEnd));
-  }
-
-  private isPrototypeKey(start: number, end: number): boolean {
-    if (end - start !== PROTOTYPE_KEY.length) return false;
-    for (let i = 0; i < PROTOTYPE_KEY.length; i++) if (this.bytes[start + i] !== PROTOTYPE_KEY[i]) return false;
-    return true;
+    return !(map.stringKeys && keyStart >= 0 && isPrototypeKey(this.bytes, keyStart, keyEnd));
   }
 
   /** Skips the value of an unknown field, groups included. */

@@ -8,9 +8,12 @@ import {
   StreamReverseTunnelsResponseSchema,
 } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { fullRequest, fullResponse, fullTrace } from "../../test/full-messages.testdata.js";
+import { BOM_PROTO_KEY, KeyedSchema, lengthDelimited, OuterSchema, stringKeyEntry, varint } from "../../test/prototype-keys.testdata.js";
 import { validateBinary, validateJson } from "./index.js";
 import { pathAndAncestors } from "./validate-binary.js";
 import { baselines, fixture } from "./rules.testdata.js";
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
 
 /** Strips the decoded message so results compare as plain data. */
 function withoutMessage(result: ReturnType<typeof validateBinary>) {
@@ -216,5 +219,49 @@ suite("pathAndAncestors()", () => {
       "node",
     ]);
     assert.deepEqual(pathAndAncestors(""), []);
+  });
+});
+
+suite("validateBinary() and map keys __proto__", () => {
+  const forbidden = (path: string, offset: number) => ({
+    path,
+    ruleId: "wire.forbidden_key",
+    message: 'the map key "__proto__" is not accepted (it cannot be stored safely)',
+    position: { offset },
+  });
+
+  test("reports wire.forbidden_key for a string-valued map, whose entry the decoder would drop", () => {
+    const bytes = Uint8Array.from(lengthDelimited(1, stringKeyEntry("__proto__", lengthDelimited(2, [0x78]))));
+    assert.deepEqual(validateBinary(KeyedSchema, bytes), { kind: "invalid", violations: [forbidden('labels["__proto__"]', 0)], warnings: [] });
+  });
+
+  test("reports wire.forbidden_key for int- and enum-valued maps, after other entries", () => {
+    const first = lengthDelimited(2, stringKeyEntry("a", varint(2, 1)));
+    const count = lengthDelimited(2, stringKeyEntry("__proto__", varint(2, 7)));
+    const bytes = Uint8Array.from([...first, ...count, ...lengthDelimited(4, stringKeyEntry("__proto__", varint(2, 1)))]);
+    assert.deepEqual(validateBinary(KeyedSchema, bytes), {
+      kind: "invalid",
+      violations: [forbidden('counts["__proto__"]', first.length), forbidden('colors["__proto__"]', first.length + count.length)],
+      warnings: [],
+    });
+  });
+
+  test("reports wire.forbidden_key in a map of a list element, and for a key after a byte order mark", () => {
+    const item = lengthDelimited(1, stringKeyEntry(BOM_PROTO_KEY, lengthDelimited(2, [0x78])));
+    const name = lengthDelimited(1, [0x6e]);
+    const bytes = Uint8Array.from([...name, ...lengthDelimited(2, []), ...lengthDelimited(2, item)]);
+    assert.deepEqual(validateBinary(OuterSchema, bytes), { kind: "invalid", violations: [forbidden('items[1].labels["__proto__"]', name.length + 4)], warnings: [] });
+  });
+
+  test("accepts __proto__ as a value, an int key and keys that only contain it", () => {
+    const bytes = Uint8Array.from([
+      ...lengthDelimited(1, stringKeyEntry("k", lengthDelimited(2, utf8("__proto__")))),
+      ...lengthDelimited(1, stringKeyEntry("__proto__x", [])),
+      ...lengthDelimited(1, stringKeyEntry([0x5f, 0xef, 0xbb, 0xbf, ...utf8("_proto__")], [])),
+      ...lengthDelimited(3, [...varint(1, 5), ...lengthDelimited(2, utf8("__proto__"))]),
+    ]);
+    const result = validateBinary(KeyedSchema, bytes);
+    assert.deepEqual(withoutMessage(result), { kind: "valid", violations: [], warnings: [] });
+    assert.deepEqual(Object.keys((result.message as unknown as { labels: object }).labels), ["k", "__proto__x", "_\uFEFF_proto__"]);
   });
 });

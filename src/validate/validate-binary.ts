@@ -1,5 +1,4 @@
 import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
-import { findPrototypeKey } from "../codec/prototype-keys.js";
 import type { ValidateOptions } from "./context.js";
 import { validate } from "./validate.js";
 import { toResult, type ValidationResult, type Violation } from "./violation.js";
@@ -36,10 +35,11 @@ export type BinaryValidationResult<Desc extends DescMessage> = ValidationResult 
  *   uses, which the decoder would misread), `wire.invalid_group` (unmatched
  *   group tags), `wire.invalid_utf8`, `wire.depth_limit`, and
  *   `wire.malformed` for a decoder error the scan could not locate;
- * - a map key `__proto__` (`wire.forbidden_key`, at the key's path, as JSON
- *   input reports `json.forbidden_key`): the decoder stores maps in plain
- *   objects, where that key replaces the prototype instead of adding an
- *   entry, so the decoded message is wrong and is not returned.
+ * - a string map key `__proto__` (`wire.forbidden_key`, at the key's path,
+ *   as JSON input reports `json.forbidden_key`), whatever the value type:
+ *   the decoder stores maps in plain objects, where that key replaces the
+ *   prototype (object values) or is dropped (primitive values) instead of
+ *   adding an entry, so the decoded message is wrong and is not returned.
  *
  * Violations of the rules carry the byte offset of their field (or of the
  * nearest enclosing field on the wire) in `position`. The scan of a clean
@@ -69,15 +69,8 @@ export function validateBinary<Desc extends DescMessage>(
     return toResult([{ path: "", ruleId: "wire.malformed", message: `cannot decode ${schema.typeName}: ${reason}` }], scan.warnings);
   }
 
-  const prototypeKeyMap = findPrototypeKey(schema, message);
-  if (prototypeKeyMap !== undefined) {
-    const forbidden: Violation = {
-      path: `${prototypeKeyMap}["__proto__"]`,
-      ruleId: "wire.forbidden_key",
-      message: 'the map key "__proto__" is not accepted (it cannot be stored safely)',
-    };
-    return toResult(firstIfFailFast([...scan.violations, ...locate(bytes, schema, [forbidden], depthLimit)], options), scan.warnings);
-  }
+  // The scan found a map key the decoded message does not hold as given.
+  if (scan.violations.some((v) => v.ruleId === "wire.forbidden_key")) return toResult(firstIfFailFast(scan.violations, options), scan.warnings);
 
   if (options.failFast === true && scan.violations.length > 0) {
     return withMessage(toResult(scan.violations.slice(0, 1), scan.warnings), message);

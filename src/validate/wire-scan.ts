@@ -1,7 +1,9 @@
+import { ScalarType } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import { formatPath, type PathSegment } from "./path.js";
 import { oneofMessages } from "./rules/oneof.js";
 import type { Violation } from "./violation.js";
+import { isPrototypeKey } from "./is-prototype-key.js";
 import { readMapKey } from "./wire-map-key.js";
 import type { WireField, WirePlan } from "./wire-plan.js";
 
@@ -13,6 +15,9 @@ import type { WireField, WirePlan } from "./wire-plan.js";
  *   the decoder keeps the last.
  * - `wire.duplicate_field` (warning): a singular field more than once; the
  *   decoder keeps the last scalar and merges messages.
+ * - `wire.forbidden_key` (violation): a string map key `__proto__`, which
+ *   the decoder's plain-object maps cannot hold (see {@link isPrototypeKey}):
+ *   the entry is lost or replaces the map's prototype, whatever the value type.
  * - malformed data (violation, and the scan stops): `wire.truncated` (the
  *   data ends inside a value), `wire.invalid_length` (a length or value runs
  *   past the end of its enclosing message, or does not fit in 32 bits),
@@ -162,7 +167,7 @@ class Scanner {
         counts = this.pushField(field, counts);
         this.record(tagOffset);
       }
-      this.value(field, wireType, end, depth);
+      this.value(field, wireType, end, depth, tagOffset);
       if (this.track) this.popField(field);
     }
     if (this.pos > end) throw new WireFault("wire.invalid_length", "a value runs past the end of its enclosing message", end);
@@ -170,7 +175,7 @@ class Scanner {
   }
 
   /** Scans one value of a known field whose wire type was checked. */
-  private value(field: WireField, wireType: number, end: number, depth: number): void {
+  private value(field: WireField, wireType: number, end: number, depth: number, tagOffset: number): void {
     if (wireType === WireType.StartGroup) {
       this.message(field.child!, end, depth + 1, field.number);
       return;
@@ -181,7 +186,7 @@ class Scanner {
     }
     const valueEnd = this.lengthEnd(end);
     if (field.map !== undefined) {
-      this.mapEntry(field, valueEnd, depth);
+      this.mapEntry(field, valueEnd, depth, tagOffset);
     } else if (field.child !== undefined) {
       this.message(field.child, valueEnd, depth + 1, -1);
     } else if (field.packedElementSize !== undefined && field.wireType !== WireType.LengthDelimited) {
@@ -192,10 +197,17 @@ class Scanner {
     this.pos = valueEnd;
   }
 
-  /** Scans a map entry: key 1 and value 2, each optional, other numbers skipped. */
-  private mapEntry(field: WireField, end: number, depth: number): void {
+  /**
+   * Scans a map entry: key 1 and value 2, each optional, other numbers
+   * skipped. `fieldTagOffset` is where the map field's tag is, the position
+   * of a forbidden key.
+   */
+  private mapEntry(field: WireField, end: number, depth: number, fieldTagOffset: number): void {
     const map = field.map!;
     if (this.track) this.path.push(readMapKey(this.bytes, this.pos, end, map.keyScalar));
+    // The decoder keeps the last key of an entry.
+    let keyStart = -1;
+    let keyEnd = -1;
     while (this.pos < end) {
       const tagOffset = this.pos;
       const tag = this.varint32(end, "tag");
@@ -222,12 +234,28 @@ class Scanner {
       } else if (wireType === WireType.LengthDelimited) {
         const valueEnd = this.lengthEnd(end);
         if (this.utf8 && (number === 1 ? map.keyUtf8 : map.valueUtf8)) this.checkUtf8(valueEnd);
+        if (number === 1) {
+          keyStart = this.pos;
+          keyEnd = valueEnd;
+        }
         this.pos = valueEnd;
       } else {
         this.skip(wireType, number, end, depth, tagOffset);
       }
     }
+    if (map.keyScalar === ScalarType.STRING && keyStart >= 0 && isPrototypeKey(this.bytes, keyStart, keyEnd)) this.forbiddenKey(fieldTagOffset);
     if (this.track) this.path.pop();
+  }
+
+  /** Reports the map key `__proto__` at the current path, which ends with that key. */
+  private forbiddenKey(offset: number): void {
+    if (!this.track) throw STOP;
+    this.violations.push({
+      path: formatPath(this.path),
+      ruleId: "wire.forbidden_key",
+      message: 'the map key "__proto__" is not accepted (it cannot be stored safely)',
+      position: { offset },
+    });
   }
 
   private oneofMultiple(plan: WirePlan, field: WireField, offset: number): void {
