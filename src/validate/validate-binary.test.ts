@@ -9,7 +9,7 @@ import {
 } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { fullRequest, fullResponse, fullTrace } from "../../test/full-messages.testdata.js";
 import { BOM_PROTO_KEY, KeyedSchema, lengthDelimited, OuterSchema, stringKeyEntry, varint } from "../../test/prototype-keys.testdata.js";
-import { validateBinary, validateJson } from "./index.js";
+import { isCertainlyCleanBinary, validateBinary, validateJson } from "./index.js";
 import { pathAndAncestors } from "./validate-binary.js";
 import { baselines, fixture } from "./rules.testdata.js";
 
@@ -263,5 +263,27 @@ suite("validateBinary() and map keys __proto__", () => {
     const result = validateBinary(KeyedSchema, bytes);
     assert.deepEqual(withoutMessage(result), { kind: "valid", violations: [], warnings: [] });
     assert.deepEqual(Object.keys((result.message as unknown as { labels: object }).labels), ["k", "__proto__x", "_\uFEFF_proto__"]);
+  });
+});
+
+suite("validateBinary() and map entries with other fields", () => {
+  test("reports wire.map_entry_field for a field other than key and value, which the decoder misreads, and returns no message", () => {
+    // labels { key: "a" 3: 5 value: "x" }: valid protobuf, but protobuf-es
+    // takes the 5 for a tag and the entry decodes to garbage.
+    const entry = [...lengthDelimited(1, [0x61]), ...varint(3, 5), ...lengthDelimited(2, [0x78])];
+    const bytes = Uint8Array.from(lengthDelimited(1, entry));
+    assert.deepEqual(validateBinary(KeyedSchema, bytes), {
+      kind: "invalid",
+      violations: [
+        {
+          path: 'labels["a"]',
+          ruleId: "wire.map_entry_field",
+          message: "field 3 in a map entry of labels: only the key (1) and the value (2) can be read there; the decoder would misread the entry",
+          position: { offset: 5 },
+        },
+      ],
+      warnings: [],
+    });
+    assert.equal(isCertainlyCleanBinary(KeyedSchema, bytes), false);
   });
 });

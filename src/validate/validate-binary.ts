@@ -33,7 +33,9 @@ export type BinaryValidationResult<Desc extends DescMessage> = ValidationResult 
  *   beyond 32 bits), `wire.invalid_wire_type` (6 or 7),
  *   `wire.wire_type_mismatch` (a known field with a wire type its type never
  *   uses, which the decoder would misread), `wire.invalid_group` (unmatched
- *   group tags), `wire.invalid_utf8`, `wire.depth_limit`, and
+ *   group tags), `wire.invalid_utf8`, `wire.depth_limit`,
+ *   `wire.map_entry_field` (a field other than key and value inside a map
+ *   entry: valid protobuf, but protobuf-es misreads the entry), and
  *   `wire.malformed` for a decoder error the scan could not locate;
  * - a string map key `__proto__` (`wire.forbidden_key`, at the key's path,
  *   as JSON input reports `json.forbidden_key`), whatever the value type:

@@ -26,7 +26,9 @@ import type { WireField, WirePlan } from "./wire-plan.js";
  *   type 6 or 7), `wire.wire_type_mismatch` (a known field with a wire type
  *   its type never uses; the decoder would misread it), `wire.invalid_group`
  *   (an unmatched start- or end-group tag), `wire.invalid_utf8` (a string
- *   field that is not UTF-8, checked only in `utf8` mode) and
+ *   field that is not UTF-8, checked only in `utf8` mode),
+ *   `wire.map_entry_field` (a field other than key and value in a map
+ *   entry, which protobuf-es misreads instead of skipping) and
  *   `wire.depth_limit` (nesting deeper than the decoder's limit).
  *
  * The fast mode keeps no paths and stops at the first finding, so that a
@@ -217,8 +219,15 @@ class Scanner {
       if (wireType > 5) throw new WireFault("wire.invalid_wire_type", `invalid wire type ${wireType} for field ${number}`, tagOffset);
       const expected = number === 1 ? map.keyWireType : number === 2 ? map.valueWireType : -1;
       if (expected === -1) {
-        this.skip(wireType, number, end, depth, tagOffset);
-        continue;
+        // A stray end-group tag is a fault of its own (wire.invalid_group).
+        if (wireType === WireType.EndGroup) this.skip(wireType, number, end, depth, tagOffset);
+        // Valid protobuf, but protobuf-es does not skip such a field: it reads
+        // on as if a tag followed, and the entry decodes to garbage.
+        throw new WireFault(
+          "wire.map_entry_field",
+          `field ${number} in a map entry of ${field.name}: only the key (1) and the value (2) can be read there; the decoder would misread the entry`,
+          tagOffset,
+        );
       }
       if (wireType !== expected) {
         throw new WireFault(
