@@ -1,6 +1,7 @@
 import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { decodeError, messageOf, prototypeKeyError, type DecodeContext } from "./decode-context.js";
-import { findWirePrototypeKey } from "./find-wire-prototype-key.js";
+import { findWireMapHazard, type WireMapHazard } from "./find-wire-map-hazard.js";
+import type { DecodeError } from "./decode-error.js";
 import type { Frame } from "./framer.js";
 import { locateWireFault } from "./wire-fault.js";
 
@@ -9,7 +10,8 @@ import { locateWireFault } from "./wire-fault.js";
  * DecodeError at the absolute byte offset of the faulty field's tag, found by
  * walking the bytes (protobuf-es' own errors carry no offset). A string map
  * key `__proto__`, which the decoded message cannot hold, is refused at the
- * tag of its map field.
+ * tag of its map field, and a field other than key and value inside a map
+ * entry, which protobuf-es misreads, at that field's tag.
  */
 export function decodeBinaryFrame<Desc extends DescMessage>(context: DecodeContext, frame: Frame, index: number): MessageShape<Desc> {
   let message: MessageShape<Desc>;
@@ -20,11 +22,31 @@ export function decodeBinaryFrame<Desc extends DescMessage>(context: DecodeConte
     if (fault !== undefined) {
       throw decodeError(context, fault.reason, index, { offset: frame.offset + fault.offset }, { path: fault.path || undefined, cause: error });
     }
+    // A field inside a map entry derails the decoder, which may then fail
+    // further on: that field is the cause to name.
+    const hazard = mapHazardOf(context.schema, frame.bytes);
+    if (hazard !== undefined) throw mapHazardError(context, hazard, frame, index);
     throw decodeError(context, libraryReason(error), index, { offset: frame.offset }, { cause: error });
   }
-  const prototypeKey = findWirePrototypeKey(context.schema, frame.bytes);
-  if (prototypeKey !== undefined) throw prototypeKeyError(context, prototypeKey.path, index, { offset: frame.offset + prototypeKey.offset });
+  const hazard = findWireMapHazard(context.schema, frame.bytes);
+  if (hazard !== undefined) throw mapHazardError(context, hazard, frame, index);
   return message;
+}
+
+/** The map hazard of bytes the decoder refused, if the walk gets that far. */
+function mapHazardOf(schema: DescMessage, bytes: Uint8Array): WireMapHazard | undefined {
+  try {
+    return findWireMapHazard(schema, bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function mapHazardError(context: DecodeContext, hazard: WireMapHazard, frame: Frame, index: number): DecodeError {
+  const position = { offset: frame.offset + hazard.offset };
+  if (hazard.kind === "prototype-key") return prototypeKeyError(context, hazard.path, index, position);
+  const reason = `field ${hazard.fieldNumber} inside a map entry of ${hazard.path} is not supported (only the key and the value are read there; the decoder would misread the entry)`;
+  return decodeError(context, reason, index, position, { path: hazard.path });
 }
 
 /** protobuf-es' reason in the package's words, for faults the walk did not pin down. */

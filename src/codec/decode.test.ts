@@ -270,6 +270,25 @@ suite("decode()", () => {
     );
   });
 
+  test("refuses a field other than key and value inside a binary map entry, which protobuf-es would misread", () => {
+    // items[0].labels { key: "a" 3: 5 value: "x" }, as binary and as one delimited message after another.
+    const entry = [...lengthDelimited(1, [0x61]), ...varint(3, 5), ...lengthDelimited(2, [0x78])];
+    const outer = Uint8Array.from(lengthDelimited(2, lengthDelimited(1, entry)));
+    assert.equal(
+      decodeError(() => decode(OuterSchema, outer, "binary")).message,
+      "cannot decode fixture.v1.Outer from binary: field 3 inside a map entry of items[0].labels is not supported (only the key and the value are read there; the decoder would misread the entry) at byte 7",
+    );
+    // Field 3 holding 24, itself the tag of field 3: protobuf-es happens to
+    // decode this entry right; it is refused all the same (the walk cannot tell luck).
+    const lucky = Uint8Array.from(lengthDelimited(1, [...lengthDelimited(1, [0x61]), ...varint(3, 24), ...lengthDelimited(2, [0x78])]));
+    assert.equal(
+      decodeError(() => decode(KeyedSchema, lucky, "binary")).message,
+      "cannot decode fixture.v1.Keyed from binary: field 3 inside a map entry of labels is not supported (only the key and the value are read there; the decoder would misread the entry) at byte 5",
+    );
+    const delimited = Uint8Array.from([0, outer.length, ...outer]);
+    assert.match(decodeError(() => decode(OuterSchema, delimited, "delimited")).message, /map entry of items\[0\]\.labels is not supported .* at byte 9$/);
+  });
+
   test("refuses __proto__ keys without polluting any prototype", () => {
     const request = decodeError(() =>
       decode(StreamReverseTunnelsRequestSchema, utf8('{"node":{"metadata":{"__proto__":{"polluted":true}}}}'), "json"),

@@ -1,49 +1,49 @@
 import { ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
-import { hasStringKeyedMap } from "./has-string-keyed-map.js";
+import { hasMap } from "./has-string-keyed-map.js";
 
-/** Where a map entry with the key `__proto__` is in a binary message. */
-export interface WirePrototypeKey {
+/**
+ * A map entry in a binary message that the decoded message cannot show
+ * faithfully: the key `__proto__`, or a field other than key and value.
+ */
+export interface WireMapHazard {
+  /** `prototype-key`: the string key `__proto__`; `entry-field`: field `fieldNumber` inside the entry. */
+  readonly kind: "prototype-key" | "entry-field";
   /** The proto field path of the map (`items[1].labels`). */
   readonly path: string;
-  /** Offset of the map field's tag of that entry, relative to the message's first byte. */
+  /** Offset of the map field's tag of that entry (of the foreign field's tag, for `entry-field`), relative to the message's first byte. */
   readonly offset: number;
+  /** For `entry-field`: the number of the field found in the entry. */
+  readonly fieldNumber?: number;
 }
 
 /**
- * Finds the first string map key `__proto__` in a binary message that
- * `fromBinary` decoded. protobuf-es stores maps in plain objects, where that
- * key replaces the prototype (object values) or is silently dropped
- * (primitive values), so the decoded message cannot show it: only the wire
- * can. The walk reads the bytes exactly as `fromBinary` does (by field kind,
- * the last key of an entry winning, fields other than key and value not
- * skipped, one leading byte order mark stripped from strings), so that it
- * sees the keys the decoder saw. Bytes without the text `__proto__` cannot
- * hold such a key, and are not walked.
+ * Finds the first map entry of a binary message that `fromBinary` decoded
+ * but cannot have decoded faithfully:
+ *
+ * - a string key `__proto__`: protobuf-es stores maps in plain objects,
+ *   where that key replaces the prototype (object values) or is silently
+ *   dropped (primitive values);
+ * - a field other than key (1) and value (2) inside an entry: valid
+ *   protobuf, but protobuf-es does not skip it and reads on as if a tag
+ *   followed, so the entry decodes to garbage.
+ *
+ * The decoded message shows neither: only the wire can. The walk reads the
+ * bytes exactly as `fromBinary` does (by field kind, the last key of an
+ * entry winning, one leading byte order mark stripped from strings), so that
+ * it sees the keys the decoder saw. Types without maps are not walked.
  */
-export function findWirePrototypeKey(schema: DescMessage, bytes: Uint8Array): WirePrototypeKey | undefined {
-  if (!hasStringKeyedMap(schema) || !containsPrototypeText(bytes)) return undefined;
+export function findWireMapHazard(schema: DescMessage, bytes: Uint8Array): WireMapHazard | undefined {
+  if (!hasMap(schema)) return undefined;
   const reader = new BinaryReader(bytes);
   return readMessage(schema, reader, bytes.length, -1);
-}
-
-/** `__proto__` in UTF-8. */
-const PROTOTYPE_KEY = Uint8Array.from("__proto__", (c) => c.charCodeAt(0));
-
-function containsPrototypeText(bytes: Uint8Array): boolean {
-  const last = bytes.length - PROTOTYPE_KEY.length;
-  outer: for (let i = 0; i <= last; i++) {
-    for (let j = 0; j < PROTOTYPE_KEY.length; j++) if (bytes[i + j] !== PROTOTYPE_KEY[j]) continue outer;
-    return true;
-  }
-  return false;
 }
 
 /**
  * Reads a message until `end`, or until the end-group tag when `groupNumber`
  * is not -1; returns the path relative to this message.
  */
-function readMessage(schema: DescMessage, reader: BinaryReader, end: number, groupNumber: number): WirePrototypeKey | undefined {
+function readMessage(schema: DescMessage, reader: BinaryReader, end: number, groupNumber: number): WireMapHazard | undefined {
   const listCounts = new Map<number, number>();
   while (reader.pos < end) {
     const tagOffset = reader.pos;
@@ -54,7 +54,7 @@ function readMessage(schema: DescMessage, reader: BinaryReader, end: number, gro
       reader.skip(wireType, number);
       continue;
     }
-    let found: WirePrototypeKey | undefined;
+    let found: WireMapHazard | undefined;
     switch (field.fieldKind) {
       case "scalar":
         skipScalar(reader, field.scalar);
@@ -89,7 +89,7 @@ function readMessage(schema: DescMessage, reader: BinaryReader, end: number, gro
 }
 
 /** Reads a message value; group-encoded (`delimited`) values end at the end-group tag of `number`. */
-function readMessageField(delimited: boolean, number: number, message: DescMessage, reader: BinaryReader): WirePrototypeKey | undefined {
+function readMessageField(delimited: boolean, number: number, message: DescMessage, reader: BinaryReader): WireMapHazard | undefined {
   // As the decoder: a group reads to its end-group tag, bounded only by the whole input.
   if (delimited) return readMessage(message, reader, reader.len, number);
   const length = reader.uint32();
@@ -97,11 +97,12 @@ function readMessageField(delimited: boolean, number: number, message: DescMessa
 }
 
 /** Reads one entry of `field`; `tagOffset` is where the entry's tag is. */
-function readMapEntry(field: DescField & { fieldKind: "map" }, reader: BinaryReader, tagOffset: number): WirePrototypeKey | undefined {
+function readMapEntry(field: DescField & { fieldKind: "map" }, reader: BinaryReader, tagOffset: number): WireMapHazard | undefined {
   const end = reader.uint32() + reader.pos;
   let key = "";
-  let inValue: WirePrototypeKey | undefined;
+  let inValue: WireMapHazard | undefined;
   while (reader.pos < end) {
+    const fieldOffset = reader.pos;
     const [number] = reader.tag();
     if (number === 1) {
       if (field.mapKey === ScalarType.STRING) key = reader.string();
@@ -110,16 +111,18 @@ function readMapEntry(field: DescField & { fieldKind: "map" }, reader: BinaryRea
       if (field.mapKind === "scalar") skipScalar(reader, field.scalar);
       else if (field.mapKind === "enum") reader.int32();
       else inValue = readMessageField(false, 2, field.message, reader) ?? inValue;
+    } else {
+      // The decoder reads on from here as if a tag followed.
+      return { kind: "entry-field", path: field.name, offset: fieldOffset, fieldNumber: number };
     }
-    // Any other number: the decoder reads on from here as if a tag followed.
   }
-  if (key === "__proto__") return { path: field.name, offset: tagOffset };
+  if (field.mapKey === ScalarType.STRING && key === "__proto__") return { kind: "prototype-key", path: field.name, offset: tagOffset };
   return inValue === undefined ? undefined : within(`${field.name}[${JSON.stringify(key)}]`, inValue);
 }
 
 /** Prefixes a path found inside the field at `prefix`. */
-function within(prefix: string, found: WirePrototypeKey | undefined): WirePrototypeKey | undefined {
-  return found === undefined ? undefined : { path: `${prefix}.${found.path}`, offset: found.offset };
+function within(prefix: string, found: WireMapHazard | undefined): WireMapHazard | undefined {
+  return found === undefined ? undefined : { ...found, path: `${prefix}.${found.path}` };
 }
 
 /** Reads past one scalar as the decoder reads it. */
