@@ -24,19 +24,19 @@ export function decodeBinaryFrame<Desc extends DescMessage>(context: DecodeConte
     }
     // A field inside a map entry derails the decoder, which may then fail
     // further on: that field is the cause to name.
-    const hazard = mapHazardOf(context.schema, frame.bytes);
+    const hazard = mapHazardOf(context, frame.bytes);
     if (hazard !== undefined) throw mapHazardError(context, hazard, frame, index);
     throw decodeError(context, libraryReason(error), index, { offset: frame.offset }, { cause: error });
   }
-  const hazard = findWireMapHazard(context.schema, frame.bytes);
+  const hazard = findWireMapHazard(context.schema, frame.bytes, context.registry);
   if (hazard !== undefined) throw mapHazardError(context, hazard, frame, index);
   return message;
 }
 
 /** The map hazard of bytes the decoder refused, if the walk gets that far. */
-function mapHazardOf(schema: DescMessage, bytes: Uint8Array): WireMapHazard | undefined {
+function mapHazardOf(context: DecodeContext, bytes: Uint8Array): WireMapHazard | undefined {
   try {
-    return findWireMapHazard(schema, bytes);
+    return findWireMapHazard(context.schema, bytes, context.registry);
   } catch {
     return undefined;
   }

@@ -270,6 +270,20 @@ suite("decode()", () => {
     );
   });
 
+  test("refuses a map key __proto__ inside a message packed in an Any, which JSON and text output would unpack and lose", () => {
+    // Response { error_detail { details [Any { type_url: ".../xds.core.v3.ContextParams", value: ContextParams { params { key: "__proto__" value: "x" } } }] } }
+    const utf8 = (text: string) => [...new TextEncoder().encode(text)];
+    const params = lengthDelimited(1, stringKeyEntry("__proto__", lengthDelimited(2, [0x78])));
+    const any = [...lengthDelimited(1, utf8("type.googleapis.com/xds.core.v3.ContextParams")), ...lengthDelimited(2, params)];
+    const response = Uint8Array.from(lengthDelimited(4, lengthDelimited(3, any)));
+    const error = decodeError(() => decode(StreamReverseTunnelsResponseSchema, response, "binary"));
+    const valueStart = response.length - params.length;
+    assert.equal(
+      error.message,
+      `cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse from binary: map key "__proto__" in error_detail.details[0].params is not supported (it cannot be stored safely) at byte ${valueStart}`,
+    );
+  });
+
   test("refuses a field other than key and value inside a binary map entry, which protobuf-es would misread", () => {
     // items[0].labels { key: "a" 3: 5 value: "x" }, as binary and as one delimited message after another.
     const entry = [...lengthDelimited(1, [0x61]), ...varint(3, 5), ...lengthDelimited(2, [0x78])];

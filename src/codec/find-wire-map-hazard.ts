@@ -1,6 +1,8 @@
-import { ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
+import { ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
-import { hasMap } from "./has-string-keyed-map.js";
+import { hasAny, hasMap } from "./has-string-keyed-map.js";
+
+const ANY = "google.protobuf.Any";
 
 /**
  * A map entry in a binary message that the decoded message cannot show
@@ -32,18 +34,23 @@ export interface WireMapHazard {
  * bytes exactly as `fromBinary` does (by field kind, the last key of an
  * entry winning, one leading byte order mark stripped from strings), so that
  * it sees the keys the decoder saw. Types without maps are not walked.
+ *
+ * With a `registry`, the message packed in a `google.protobuf.Any` of a type
+ * it knows is walked too: the binary message keeps the packed bytes as they
+ * are, but JSON and text output unpack them with the same decoder.
  */
-export function findWireMapHazard(schema: DescMessage, bytes: Uint8Array): WireMapHazard | undefined {
-  if (!hasMap(schema)) return undefined;
+export function findWireMapHazard(schema: DescMessage, bytes: Uint8Array, registry?: Registry): WireMapHazard | undefined {
+  if (!hasMap(schema) && !(registry !== undefined && hasAny(schema))) return undefined;
   const reader = new BinaryReader(bytes);
-  return readMessage(schema, reader, bytes.length, -1);
+  return readMessage(schema, reader, bytes.length, -1, registry);
 }
 
 /**
  * Reads a message until `end`, or until the end-group tag when `groupNumber`
  * is not -1; returns the path relative to this message.
  */
-function readMessage(schema: DescMessage, reader: BinaryReader, end: number, groupNumber: number): WireMapHazard | undefined {
+function readMessage(schema: DescMessage, reader: BinaryReader, end: number, groupNumber: number, registry: Registry | undefined): WireMapHazard | undefined {
+  if (schema.typeName === ANY && groupNumber === -1) return readAny(reader, end, registry);
   const listCounts = new Map<number, number>();
   while (reader.pos < end) {
     const tagOffset = reader.pos;
@@ -63,13 +70,13 @@ function readMessage(schema: DescMessage, reader: BinaryReader, end: number, gro
         reader.int32();
         break;
       case "message":
-        found = within(field.name, readMessageField(field.delimitedEncoding, number, field.message, reader));
+        found = within(field.name, readMessageField(field.delimitedEncoding, number, field.message, reader, registry));
         break;
       case "list": {
         if (field.listKind === "message") {
           const index = listCounts.get(number) ?? 0;
           listCounts.set(number, index + 1);
-          found = within(`${field.name}[${index}]`, readMessageField(field.delimitedEncoding, number, field.message, reader));
+          found = within(`${field.name}[${index}]`, readMessageField(field.delimitedEncoding, number, field.message, reader, registry));
         } else {
           const scalar = field.listKind === "enum" ? ScalarType.INT32 : field.scalar;
           if (wireType === WireType.LengthDelimited && scalar !== ScalarType.STRING && scalar !== ScalarType.BYTES) {
@@ -80,7 +87,7 @@ function readMessage(schema: DescMessage, reader: BinaryReader, end: number, gro
         break;
       }
       case "map":
-        found = readMapEntry(field, reader, tagOffset);
+        found = readMapEntry(field, reader, tagOffset, registry);
         break;
     }
     if (found !== undefined) return found;
@@ -89,15 +96,15 @@ function readMessage(schema: DescMessage, reader: BinaryReader, end: number, gro
 }
 
 /** Reads a message value; group-encoded (`delimited`) values end at the end-group tag of `number`. */
-function readMessageField(delimited: boolean, number: number, message: DescMessage, reader: BinaryReader): WireMapHazard | undefined {
+function readMessageField(delimited: boolean, number: number, message: DescMessage, reader: BinaryReader, registry: Registry | undefined): WireMapHazard | undefined {
   // As the decoder: a group reads to its end-group tag, bounded only by the whole input.
-  if (delimited) return readMessage(message, reader, reader.len, number);
+  if (delimited) return readMessage(message, reader, reader.len, number, registry);
   const length = reader.uint32();
-  return readMessage(message, reader, reader.pos + length, -1);
+  return readMessage(message, reader, reader.pos + length, -1, registry);
 }
 
 /** Reads one entry of `field`; `tagOffset` is where the entry's tag is. */
-function readMapEntry(field: DescField & { fieldKind: "map" }, reader: BinaryReader, tagOffset: number): WireMapHazard | undefined {
+function readMapEntry(field: DescField & { fieldKind: "map" }, reader: BinaryReader, tagOffset: number, registry: Registry | undefined): WireMapHazard | undefined {
   const end = reader.uint32() + reader.pos;
   let key = "";
   let inValue: WireMapHazard | undefined;
@@ -110,7 +117,7 @@ function readMapEntry(field: DescField & { fieldKind: "map" }, reader: BinaryRea
     } else if (number === 2) {
       if (field.mapKind === "scalar") skipScalar(reader, field.scalar);
       else if (field.mapKind === "enum") reader.int32();
-      else inValue = readMessageField(false, 2, field.message, reader) ?? inValue;
+      else inValue = readMessageField(false, 2, field.message, reader, registry) ?? inValue;
     } else {
       // The decoder reads on from here as if a tag followed.
       return { kind: "entry-field", path: field.name, offset: fieldOffset, fieldNumber: number };
@@ -118,6 +125,30 @@ function readMapEntry(field: DescField & { fieldKind: "map" }, reader: BinaryRea
   }
   if (field.mapKey === ScalarType.STRING && key === "__proto__") return { kind: "prototype-key", path: field.name, offset: tagOffset };
   return inValue === undefined ? undefined : within(`${field.name}[${JSON.stringify(key)}]`, inValue);
+}
+
+/**
+ * Reads an Any (type URL 1, value 2; the last of each wins, as in the
+ * decoder) and walks its value as the type the registry names, when it
+ * knows it; offsets found inside are made relative to this message's bytes.
+ * The path goes on inside the Any, as JSON shows the packed fields.
+ */
+function readAny(reader: BinaryReader, end: number, registry: Registry | undefined): WireMapHazard | undefined {
+  let typeUrl = "";
+  let value: Uint8Array | undefined;
+  let valueStart = 0;
+  while (reader.pos < end) {
+    const [number, wireType] = reader.tag();
+    if (number === 1 && wireType === WireType.LengthDelimited) typeUrl = reader.string();
+    else if (number === 2 && wireType === WireType.LengthDelimited) {
+      value = reader.bytes();
+      valueStart = reader.pos - value.length;
+    } else reader.skip(wireType, number);
+  }
+  const packed = registry?.getMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1));
+  if (value === undefined || packed === undefined) return undefined;
+  const found = findWireMapHazard(packed, value, registry);
+  return found === undefined ? undefined : { ...found, offset: found.offset + valueStart };
 }
 
 /** Prefixes a path found inside the field at `prefix`. */
