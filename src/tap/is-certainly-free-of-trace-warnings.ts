@@ -2,6 +2,7 @@ import type { DescMessage } from "@bufbuild/protobuf";
 import { TimestampSchema } from "@bufbuild/protobuf/wkt";
 import { WireType } from "@bufbuild/protobuf/wire";
 import { Event_WriteSchema, EventSchema, TraceSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
+import { readTag } from "../validate/wire-tag.js";
 
 /** Field numbers from the descriptors, so they follow capture.proto. */
 const EVENTS = fieldNumber(TraceSchema, "events");
@@ -165,22 +166,8 @@ class TraceWireReader {
 
   /** A tag of at most 5 bytes with a field number and a wire type the decoder accepts, unsigned; or -1. */
   tag(end: number): number {
-    const bytes = this.bytes;
-    let pos = this.pos;
-    let result = 0;
-    for (let i = 0; i < 5; i++) {
-      if (pos >= end) return -1;
-      const byte = bytes[pos++]!;
-      if (i < 4) result |= (byte & 0x7f) << (7 * i);
-      else if (byte > 0x0f) return -1;
-      else result |= byte << 28;
-      if (byte < 0x80) {
-        this.pos = pos;
-        result >>>= 0;
-        return result >>> 3 === 0 || (result & 7) > 5 ? -1 : result;
-      }
-    }
-    return -1;
+    const tag = readTag(this.bytes, this, end);
+    return tag < 0 || tag >>> 3 === 0 || (tag & 7) > 5 ? -1 : tag;
   }
 
   /** Reads a varint of up to 10 bytes into {@link low} and {@link high}. */

@@ -2,6 +2,7 @@ import { fromBinary, type DescMessage } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import { cleanPlan, type CleanField, type CleanPlan } from "./clean-plan.js";
 import { EvalContext } from "./context.js";
+import { readTag } from "./wire-tag.js";
 import { isPrototypeKey } from "./is-prototype-key.js";
 
 /** Options of {@link isCertainlyCleanBinary}. */
@@ -188,26 +189,9 @@ class CleanScanner {
     return true;
   }
 
-  /**
-   * Reads a tag as the decoder does: at most 5 bytes, fitting in 32 bits.
-   * Returns it unsigned, or -1.
-   */
+  /** A tag as the decoder reads it, unsigned, or -1 (see readTag). */
   private tag(end: number): number {
-    const bytes = this.bytes;
-    let pos = this.pos;
-    let result = 0;
-    for (let i = 0; i < 5; i++) {
-      if (pos >= end) return -1;
-      const byte = bytes[pos++]!;
-      if (i < 4) result |= (byte & 0x7f) << (7 * i);
-      else if (byte > 0x0f) return -1;
-      else result |= byte << 28;
-      if (byte < 0x80) {
-        this.pos = pos;
-        return result >>> 0;
-      }
-    }
-    return -1;
+    return readTag(this.bytes, this, end);
   }
 
   private skipVarint(end: number): boolean {
