@@ -165,6 +165,9 @@ class Reading {
 
   /** A message from its JSON, or UNSURE. `depth` counts the objects and arrays open, this one included. */
   message(schema: DescMessage, json: unknown, depth: number): Read {
+    // Every message counts against protobuf-es's recursion limit, even one
+    // written as a string (a Timestamp); at the limit, fromJson decides.
+    if (depth >= this.maxDepth) return UNSURE;
     switch (schema.typeName) {
       case TIMESTAMP:
         return timestamp(json);
@@ -181,7 +184,7 @@ class Reading {
     }
     // Any, wrappers, FieldMask and the other well-known types have JSON forms of their own.
     if (schema.file.proto.package === "google.protobuf") return UNSURE;
-    if (!isObject(json) || depth > this.maxDepth) return UNSURE;
+    if (!isObject(json)) return UNSURE;
     const plan = planReading(schema);
     const message: Fields = { $typeName: schema.typeName };
     for (const reading of plan.fields) {
@@ -227,7 +230,7 @@ class Reading {
         if (field.message.typeName === STRUCT) return isObject(json) && this.plainJson(json, depth + 1) ? json : UNSURE;
         return this.message(field.message, json, depth + 1);
       case "list": {
-        if (!Array.isArray(json) || depth + 1 > this.maxDepth || field.message?.typeName === STRUCT) return UNSURE;
+        if (!Array.isArray(json) || depth + 1 >= this.maxDepth || field.message?.typeName === STRUCT) return UNSURE;
         const list: unknown[] = new Array(json.length);
         for (let i = 0; i < json.length; i++) {
           const item: unknown = json[i];
@@ -248,12 +251,13 @@ class Reading {
       }
       case "map": {
         // Only string keys: other key types have a text form of their own to check.
-        if (field.mapKey !== ScalarType.STRING || !isObject(json) || depth + 1 > this.maxDepth || field.message?.typeName === STRUCT) return UNSURE;
+        if (field.mapKey !== ScalarType.STRING || !isObject(json) || depth + 1 >= this.maxDepth || field.message?.typeName === STRUCT) return UNSURE;
         const map: Record<string, unknown> = {};
         for (const key in json) {
           this.keys++;
           // JSON.parse makes "__proto__" an ordinary key; validateJson refuses it.
-          if (key === "__proto__") return UNSURE;
+          // fromJson refuses a key that is not well-formed UTF-16 (a lone surrogate).
+          if (key === "__proto__" || !isWellFormed(key)) return UNSURE;
           const item = json[key];
           if (item === null) return UNSURE;
           const value =
@@ -278,8 +282,10 @@ class Reading {
    * accept any such value.
    */
   private plainJson(json: unknown, depth: number): boolean {
+    // protobuf-es reads every value of a Struct as a Value message, a level
+    // of its own, scalars included: nothing at the limit is certified.
+    if (depth >= this.maxDepth) return false;
     if (typeof json !== "object" || json === null) return true;
-    if (depth > this.maxDepth) return false;
     if (Array.isArray(json)) {
       for (const item of json) if (!this.plainJson(item, depth + 1)) return false;
       return true;
@@ -290,6 +296,14 @@ class Reading {
     }
     return true;
   }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
+/** Whether a string has no lone surrogate, so that it has a UTF-8 form (String.prototype.isWellFormed where the runtime has it). */
+function isWellFormed(text: string): boolean {
+  return nativeIsWellFormed !== undefined ? nativeIsWellFormed.call(text) : !LONE_SURROGATE.test(text);
 }
 
 /** Whether the field's 64-bit integers are strings in protobuf-es (`jstype = JS_STRING`): not read here. */
@@ -344,7 +358,8 @@ function scalarZero(type: ScalarType): unknown {
 function scalar(type: ScalarType, json: unknown): Read {
   switch (type) {
     case ScalarType.STRING:
-      return typeof json === "string" ? json : UNSURE;
+      // JSON.parse takes "\ud800" alone; fromJson refuses it as invalid UTF-8.
+      return typeof json === "string" && isWellFormed(json) ? json : UNSURE;
     case ScalarType.BOOL:
       return typeof json === "boolean" ? json : UNSURE;
     case ScalarType.INT32:
