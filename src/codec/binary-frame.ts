@@ -1,6 +1,6 @@
 import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { decodeError, messageOf, prototypeKeyError, type DecodeContext } from "./decode-context.js";
-import { findWireMapHazard, type WireMapHazard } from "./find-wire-map-hazard.js";
+import { findWireMapHazard, MAX_ANY_NESTING, type WireMapHazard } from "./find-wire-map-hazard.js";
 import type { DecodeError } from "./decode-error.js";
 import type { Frame } from "./framer.js";
 import { locateWireFault } from "./wire-fault.js";
@@ -45,6 +45,9 @@ function mapHazardOf(context: DecodeContext, bytes: Uint8Array): WireMapHazard |
 function mapHazardError(context: DecodeContext, hazard: WireMapHazard, frame: Frame, index: number): DecodeError {
   const position = { offset: frame.offset + hazard.offset };
   if (hazard.kind === "prototype-key") return prototypeKeyError(context, hazard.path, index, position);
+  if (hazard.kind === "any-depth") {
+    return decodeError(context, `messages packed in google.protobuf.Any nest deeper than ${MAX_ANY_NESTING} levels`, index, position, { path: hazard.path || undefined });
+  }
   const reason = `field ${hazard.fieldNumber} inside a map entry of ${hazard.path} is not supported (only the key and the value are read there; the decoder would misread the entry)`;
   return decodeError(context, reason, index, position, { path: hazard.path });
 }

@@ -5,6 +5,7 @@ import { ListValueSchema, TimestampSchema, ValueSchema } from "@bufbuild/protobu
 import { TraceSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { NodeSchema } from "../../gen/envoy/config/core/v3/base_pb.js";
 import { ContextParamsSchema } from "../../gen/xds/core/v3/context_params_pb.js";
+import { StatusSchema } from "../../gen/google/rpc/status_pb.js";
 import { SocketAddressSchema } from "../../gen/envoy/config/core/v3/address_pb.js";
 import {
   StreamReverseTunnelsRequestSchema,
@@ -284,6 +285,23 @@ suite("decode()", () => {
     );
   });
 
+  test("decodes a Status whose Any packs truncated bytes (output fails only when it unpacks them), and refuses Any nested past the limit", () => {
+    const utf8 = (text: string) => [...new TextEncoder().encode(text)];
+    const field = (number: number, content: readonly number[]) => [(number << 3) | 2, ...varintBytes(content.length), ...content];
+    const packed = (typeName: string, value: readonly number[]) => [...field(1, utf8(`type.googleapis.com/${typeName}`)), ...field(2, value)];
+    // Status { code: 3, details [Any { ContextParams, value: a truncated params entry }] }
+    const truncated = Uint8Array.from([0x08, 3, ...field(3, packed("xds.core.v3.ContextParams", [0x0a, 5, 0x0a]))]);
+    const [status] = decode(StatusSchema, truncated, "binary");
+    assert.equal(status?.details.length, 1);
+    // Status { details [Any { Status { details [Any { ... }] } }] }, 120 levels, built from the inside out.
+    let nested: number[] = [];
+    for (let level = 0; level < 120; level++) {
+      nested = field(3, packed("google.rpc.Status", nested));
+    }
+    const error = decodeError(() => decode(StatusSchema, Uint8Array.from(nested), "binary"));
+    assert.match(error.message, /^cannot decode google\.rpc\.Status from binary: messages packed in google\.protobuf\.Any nest deeper than 100 levels at byte \d+$/);
+  });
+
   test("refuses a field other than key and value inside a binary map entry, which protobuf-es would misread", () => {
     // items[0].labels { key: "a" 3: 5 value: "x" }, as binary and as one delimited message after another.
     const entry = [...lengthDelimited(1, [0x61]), ...varint(3, 5), ...lengthDelimited(2, [0x78])];
@@ -404,3 +422,15 @@ suite("decode() of JSON with duplicate keys", () => {
     assert.equal(decode(TraceSchema, utf8('{"events":[{"read":{"data":""}},{"read":{"data":""}}]}'), "json")[0]!.events.length, 2);
   });
 });
+
+/** A varint's bytes, for lengths above 127. */
+function varintBytes(value: number): number[] {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest >= 0x80) {
+    bytes.push((rest & 0x7f) | 0x80);
+    rest >>>= 7;
+  }
+  bytes.push(rest);
+  return bytes;
+}

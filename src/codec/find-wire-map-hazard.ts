@@ -9,8 +9,12 @@ const ANY = "google.protobuf.Any";
  * faithfully: the key `__proto__`, or a field other than key and value.
  */
 export interface WireMapHazard {
-  /** `prototype-key`: the string key `__proto__`; `entry-field`: field `fieldNumber` inside the entry. */
-  readonly kind: "prototype-key" | "entry-field";
+  /**
+   * `prototype-key`: the string key `__proto__`; `entry-field`: field
+   * `fieldNumber` inside the entry; `any-depth`: messages packed in `Any`
+   * nest deeper than {@link MAX_ANY_NESTING}, and are not walked further.
+   */
+  readonly kind: "prototype-key" | "entry-field" | "any-depth";
   /** The proto field path of the map (`items[1].labels`). */
   readonly path: string;
   /** Offset of the map field's tag of that entry (of the foreign field's tag, for `entry-field`), relative to the message's first byte. */
@@ -134,6 +138,7 @@ function readMapEntry(field: DescField & { fieldKind: "map" }, reader: BinaryRea
  * The path goes on inside the Any, as JSON shows the packed fields.
  */
 function readAny(reader: BinaryReader, end: number, registry: Registry | undefined): WireMapHazard | undefined {
+  const anyStart = reader.pos;
   let typeUrl = "";
   let value: Uint8Array | undefined;
   let valueStart = 0;
@@ -147,13 +152,30 @@ function readAny(reader: BinaryReader, end: number, registry: Registry | undefin
   }
   const packed = registry?.getMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1));
   if (value === undefined || packed === undefined) return undefined;
-  const found = findWireMapHazard(packed, value, registry);
+  // Each level walks with a reader of its own, so the depth is counted here.
+  if (anyNesting >= MAX_ANY_NESTING) return { kind: "any-depth", path: "", offset: anyStart };
+  anyNesting++;
+  let found: WireMapHazard | undefined;
+  try {
+    found = findWireMapHazard(packed, value, registry);
+  } catch {
+    // fromBinary never reads packed bytes; unpacking them for output fails
+    // on its own, with its own error, so nothing is lost silently here.
+    return undefined;
+  } finally {
+    anyNesting--;
+  }
   return found === undefined ? undefined : { ...found, offset: found.offset + valueStart };
 }
 
+/** How deep messages packed in `Any` are walked; a deeper one is refused (hostile input, not a real payload). */
+export const MAX_ANY_NESTING = 100;
+/** The `Any` levels the walk is inside now (the walk is synchronous). */
+let anyNesting = 0;
+
 /** Prefixes a path found inside the field at `prefix`. */
 function within(prefix: string, found: WireMapHazard | undefined): WireMapHazard | undefined {
-  return found === undefined ? undefined : { ...found, path: `${prefix}.${found.path}` };
+  return found === undefined ? undefined : { ...found, path: found.path === "" ? prefix : `${prefix}.${found.path}` };
 }
 
 /** Reads past one scalar as the decoder reads it. */
