@@ -200,9 +200,9 @@ class Scanner {
   }
 
   /**
-   * Scans a map entry: key 1 and value 2, each optional, other numbers
-   * skipped. `fieldTagOffset` is where the map field's tag is, the position
-   * of a forbidden key.
+   * Scans a map entry: key 1 and value 2, each optional; any other field is
+   * `wire.map_entry_field`. `fieldTagOffset` is where the map field's tag
+   * is, the position of a forbidden key.
    */
   private mapEntry(field: WireField, end: number, depth: number, fieldTagOffset: number): void {
     const map = field.map!;
