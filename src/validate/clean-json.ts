@@ -233,17 +233,7 @@ class Reading {
         if (!Array.isArray(json) || depth + 1 >= this.maxDepth || field.message?.typeName === STRUCT) return UNSURE;
         const list: unknown[] = new Array(json.length);
         for (let i = 0; i < json.length; i++) {
-          const item: unknown = json[i];
-          // fromJson refuses null items (but a Value item takes null): left to it.
-          if (item === null) return UNSURE;
-          const value =
-            field.listKind === "message"
-              ? this.message(field.message, item, depth + 2)
-              : field.listKind === "enum"
-                ? enumValue(field.enum, item)
-                : stringLongs(field)
-                  ? UNSURE
-                  : scalar(field.scalar, item);
+          const value = this.item(field, json[i], depth);
           if (value === UNSURE) return UNSURE;
           list[i] = value;
         }
@@ -258,22 +248,21 @@ class Reading {
           // JSON.parse makes "__proto__" an ordinary key; validateJson refuses it.
           // fromJson refuses a key that is not well-formed UTF-16 (a lone surrogate).
           if (key === "__proto__" || !isWellFormed(key)) return UNSURE;
-          const item = json[key];
-          if (item === null) return UNSURE;
-          const value =
-            field.mapKind === "message"
-              ? this.message(field.message, item, depth + 2)
-              : field.mapKind === "enum"
-                ? enumValue(field.enum, item)
-                : stringLongs(field)
-                  ? UNSURE
-                  : scalar(field.scalar, item);
+          const value = this.item(field, json[key], depth);
           if (value === UNSURE) return UNSURE;
           map[key] = value;
         }
         return map;
       }
     }
+  }
+
+  /** An element of a list or a value of a map (never null here: fromJson refuses null items, except Value ones, left to it). */
+  private item(field: DescField & { fieldKind: "list" | "map" }, json: unknown, depth: number): Read {
+    if (json === null) return UNSURE;
+    if (field.message !== undefined) return this.message(field.message, json, depth + 2);
+    if (field.enum !== undefined) return enumValue(field.enum, json);
+    return stringLongs(field) ? UNSURE : scalar(field.scalar, json);
   }
 
   /**
