@@ -1,7 +1,7 @@
-import { ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
+import type { DescField, DescMessage } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import { outlineRules, planValidator, type MessageValidator } from "./planner.js";
-import { wirePlan, type WireField, type WirePlan } from "./wire-plan.js";
+import { wirePlan, type WireField, type WireMapEntry, type WirePlan } from "./wire-plan.js";
 
 /**
  * What {@link isCertainlyCleanBinary} needs to know about one field: the wire
@@ -19,21 +19,12 @@ export interface CleanField {
   readonly utf8: boolean;
   /** The plan of the field's message, of its elements or of its map values. */
   readonly child: CleanPlan | undefined;
-  readonly map: CleanMapEntry | undefined;
-}
-
-/** The key and value of a map field's entries. */
-export interface CleanMapEntry {
-  readonly keyWireType: WireType;
-  readonly valueWireType: WireType;
-  readonly keyUtf8: boolean;
-  readonly valueUtf8: boolean;
   /**
-   * Whether the keys are strings, which may spell `__proto__`: the decoder's
-   * plain-object map cannot hold that key whatever the value type (see
-   * `isPrototypeKey`), and validateBinary reports it.
+   * The key and value of a map field's entries, as the wire scan knows them;
+   * string keys may spell `__proto__`, which validateBinary reports whatever
+   * the value type (see `isPrototypeKey`).
    */
-  readonly stringKeys: boolean;
+  readonly map: WireMapEntry | undefined;
 }
 
 /**
@@ -140,16 +131,7 @@ function buildPlan(
       oneofSiblings: field.oneofSiblings,
       utf8: field.utf8,
       child,
-      map:
-        field.map === undefined
-          ? undefined
-          : {
-              keyWireType: field.map.keyWireType,
-              valueWireType: field.map.valueWireType,
-              keyUtf8: field.map.keyUtf8,
-              valueUtf8: field.map.valueUtf8,
-              stringKeys: field.map.keyScalar === ScalarType.STRING,
-            },
+      map: field.map,
     };
     if (field.number < wire.dense.length) dense[field.number] = planned;
     else sparse.set(field.number, planned);

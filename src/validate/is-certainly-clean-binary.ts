@@ -1,4 +1,4 @@
-import { fromBinary, type DescMessage } from "@bufbuild/protobuf";
+import { fromBinary, ScalarType, type DescMessage } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import { cleanPlan, type CleanField, type CleanPlan } from "./clean-plan.js";
 import { EvalContext } from "./context.js";
@@ -158,7 +158,7 @@ class CleanScanner {
       }
       this.pos = valueEnd;
     }
-    return !(map.stringKeys && keyStart >= 0 && isPrototypeKey(this.bytes, keyStart, keyEnd));
+    return !(map.keyScalar === ScalarType.STRING && keyStart >= 0 && isPrototypeKey(this.bytes, keyStart, keyEnd));
   }
 
   /** Skips the value of an unknown field, groups included. */
