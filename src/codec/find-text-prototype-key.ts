@@ -11,7 +11,7 @@ import {
   type DescriptorProto,
   type FileDescriptorProto,
 } from "@bufbuild/protobuf/wkt";
-import { hasAny, hasStringKeyedMap } from "./has-string-keyed-map.js";
+import { hasAny, hasStringKeyedMap } from "./type-reach.js";
 
 /**
  * Finds the first map key `__proto__` in a text-format message that

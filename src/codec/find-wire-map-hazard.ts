@@ -1,6 +1,6 @@
 import { ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
-import { hasAny, hasMap } from "./has-string-keyed-map.js";
+import { hasAny, hasMap } from "./type-reach.js";
 
 const ANY = "google.protobuf.Any";
 
