@@ -59,6 +59,9 @@ export function validateBinary<Desc extends DescMessage>(
   let scan = scanWire(bytes, plan, { track: false, utf8: false, depthLimit });
   if (scan === NEEDS_DETAIL) scan = detailed();
   if (scan.malformed) return toResult(firstIfFailFast(scan.violations, options), scan.warnings);
+  // A map key the decoded message could not hold as given: no message to decode.
+  // (A scan that found it is the detailed one, which also checked UTF-8.)
+  if (scan.violations.some((v) => v.ruleId === "wire.forbidden_key")) return toResult(firstIfFailFast(scan.violations, options), scan.warnings);
 
   let message: MessageShape<Desc>;
   try {
@@ -70,9 +73,6 @@ export function validateBinary<Desc extends DescMessage>(
     const reason = error instanceof Error ? error.message : String(error);
     return toResult([{ path: "", ruleId: "wire.malformed", message: `cannot decode ${schema.typeName}: ${reason}` }], scan.warnings);
   }
-
-  // The scan found a map key the decoded message does not hold as given.
-  if (scan.violations.some((v) => v.ruleId === "wire.forbidden_key")) return toResult(firstIfFailFast(scan.violations, options), scan.warnings);
 
   if (options.failFast === true && scan.violations.length > 0) {
     return withMessage(toResult(scan.violations.slice(0, 1), scan.warnings), message);
