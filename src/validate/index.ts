@@ -6,7 +6,6 @@ export { toResult, type InputPosition, type Violation, type ValidationResult } f
 export { validate } from "./validate.js";
 export { assertValid } from "./assert-valid.js";
 export { validateBinary, type ValidateBinaryOptions, type BinaryValidationResult } from "./validate-binary.js";
-export { isCertainlyCleanBinary, type CleanBinaryOptions } from "./is-certainly-clean-binary.js";
 export { isCertainlyCleanJson } from "./clean-json.js";
 export { ValidationError, isValidationError, describeViolation } from "./validation-error.js";
 export { planValidator, type MessageValidator } from "./planner.js";
