@@ -38,5 +38,4 @@ export { concatChunks } from "./framer.js";
 export { writeMessages } from "./write-messages.js";
 export { detectFormat, formatFromFileName, type FormatDetection, type DetectFormatOptions } from "./detect-format.js";
 export { unknownFieldPaths } from "./unknown-fields.js";
-export { keepLeadingByteOrderMarks } from "./byte-order-marks.js";
 export { parseJsonExact, findUnsafeIntegers, type UnsafeInteger } from "./json-exact-integers.js";
