@@ -90,6 +90,8 @@ export interface MapPlan {
 /** The compiled plan of a message type. */
 export interface MessagePlan {
   readonly schema: DescMessage;
+  /** Whether this is `google.protobuf.Any`, whose packed message the walk may follow. */
+  readonly isAny: boolean;
   /** Fields by number for small numbers (the common case), without hashing. */
   readonly dense: readonly (FieldPlan | undefined)[];
   readonly sparse: ReadonlyMap<number, FieldPlan>;
@@ -134,6 +136,7 @@ export function messagePlan(schema: DescMessage, source?: RuleSource): MessagePl
   const countedLists: FieldPlan[] = [];
   const plan: MessagePlan = {
     schema,
+    isAny: schema.typeName === "google.protobuf.Any",
     dense,
     sparse,
     oneofs: schema.oneofs.map((o) => ({ name: o.name, members: o.fields.map((f) => f.name) })),

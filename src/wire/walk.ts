@@ -48,7 +48,6 @@ export interface WalkReport {
 class Stop {}
 const STOP = new Stop();
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-const ANY = "google.protobuf.Any";
 
 /** Walks `bytes` as a message of `plan`'s type; returns `true`/`false` in `verdict` mode, findings otherwise. */
 export function walk(bytes: Uint8Array, plan: MessagePlan, options: WalkOptions & { readonly mode: "verdict" }): boolean;
@@ -149,7 +148,7 @@ class Walker {
       if (this.track) this.popField(field);
     }
     if (!closed) throw new WireFault(WireRule.invalidGroup, `group of field ${groupNumber} is not terminated`, end);
-    if (plan.schema.typeName === ANY && this.options.registry !== undefined && groupNumber === -1) this.packedInAny(start, end, depth);
+    if (plan.isAny && this.options.registry !== undefined && groupNumber === -1) this.packedInAny(start, end, depth);
     if (this.verdict && plan.rules !== undefined) this.checkRules(plan, seen, counts, start, end);
   }
 

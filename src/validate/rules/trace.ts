@@ -78,7 +78,7 @@ function traceKeptOnWire(bytes: Uint8Array, start: number, end: number): boolean
   let latestNanos = 0;
   let streamEnded = false;
   while (cursor.pos < end) {
-    const tag = cursor.checkedTag(end);
+    const tag = nextTag(cursor, end);
     if (tag !== ((EVENTS << 3) | 2)) {
       cursor.skip(tag & 7, tag >>> 3, end, 100, cursor.pos);
       continue;
@@ -90,7 +90,7 @@ function traceKeptOnWire(bytes: Uint8Array, start: number, end: number): boolean
     let write = false;
     let endStream = false;
     while (cursor.pos < eventEnd) {
-      const eventTag = cursor.checkedTag(eventEnd);
+      const eventTag = nextTag(cursor, eventEnd);
       const number = eventTag >>> 3;
       if ((eventTag & 7) !== 2 || (number !== EVENT_TIMESTAMP && number !== EVENT_WRITE)) {
         cursor.skip(eventTag & 7, number, eventEnd, 100, cursor.pos);
@@ -98,7 +98,7 @@ function traceKeptOnWire(bytes: Uint8Array, start: number, end: number): boolean
       }
       const valueEnd = cursor.lengthEnd(eventEnd);
       while (cursor.pos < valueEnd) {
-        const inner = cursor.checkedTag(valueEnd);
+        const inner = nextTag(cursor, valueEnd);
         const innerNumber = inner >>> 3;
         if ((inner & 7) !== 0) {
           cursor.skip(inner & 7, innerNumber, valueEnd, 100, cursor.pos);
@@ -131,4 +131,14 @@ function traceKeptOnWire(bytes: Uint8Array, start: number, end: number): boolean
     }
   }
   return true;
+}
+
+/** A tag, read inline when it is one byte (the walk already refused field number 0 and wire types 6 and 7). */
+function nextTag(cursor: WireCursor, end: number): number {
+  const tag = cursor.bytes[cursor.pos]!;
+  if (tag < 0x80) {
+    cursor.pos++;
+    return tag;
+  }
+  return cursor.checkedTag(end);
 }
