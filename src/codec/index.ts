@@ -34,8 +34,6 @@ export { decode } from "./decode.js";
 export { encode } from "./encode.js";
 export { readMessages, type ReadMessage, type ReadMessagesOptions, type JsonSource } from "./read-messages.js";
 export { readFrames, type MessageFrame } from "./read-frames.js";
-export { concatChunks } from "./framer.js";
 export { writeMessages } from "./write-messages.js";
 export { detectFormat, formatFromFileName, type FormatDetection, type DetectFormatOptions } from "./detect-format.js";
 export { unknownFieldPaths } from "./unknown-fields.js";
-export { parseJsonExact, findUnsafeIntegers, type UnsafeInteger } from "./json-exact-integers.js";
