@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** The real Envoy trace (HTTP/2 over IPv4) in text format, from the repository's copy in examples/. */
-export const envoyTraceText: Uint8Array = readFileSync(fileURLToPath(new URL("../../examples/valid/tap2pcap-h2-ipv4.pb_text", import.meta.url)));
+/** The real Envoy trace (HTTP/2 over IPv4) in text format, as committed under examples/valid. */
+export const envoyTraceText: Uint8Array = readFileSync(
+  fileURLToPath(new URL("../../examples/valid/tap2pcap-h2-ipv4.pb_text", import.meta.url)),
+);
 
 /** The UTF-8 bytes of `text`. */
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
