@@ -1,4 +1,7 @@
 import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { keepingByteOrderMarks } from "../codec/byte-order-marks.js";
+import { findUnfaithfulWire } from "../codec/find-unfaithful-wire.js";
+import { registry } from "../registry.js";
 import type { ValidateOptions } from "./context.js";
 import { validate } from "./validate.js";
 import { toResult, type ValidationResult, type Violation } from "./violation.js";
@@ -65,13 +68,21 @@ export function validateBinary<Desc extends DescMessage>(
 
   let message: MessageShape<Desc>;
   try {
-    message = fromBinary(schema, bytes, { readUnknownFields: true, recursionLimit: depthLimit });
+    message = keepingByteOrderMarks(() => fromBinary(schema, bytes, { readUnknownFields: true, recursionLimit: depthLimit }));
   } catch (error) {
     // The fast scan leaves UTF-8 to the decoder; the detailed scan locates it.
     const located = detailed();
     if (located.malformed) return toResult(firstIfFailFast(located.violations, options), located.warnings);
     const reason = error instanceof Error ? error.message : String(error);
     return toResult([{ path: "", ruleId: "wire.malformed", message: `cannot decode ${schema.typeName}: ${reason}` }], scan.warnings);
+  }
+
+  // Shapes Google's runtime refuses or reads differently from protobuf-es:
+  // no message, since the decoded one is not what Envoy would see.
+  const unfaithful = findUnfaithfulWire(schema, bytes, registry, depthLimit);
+  if (unfaithful !== undefined) {
+    const violation: Violation = { path: unfaithful.path, ruleId: unfaithful.ruleId, message: unfaithful.reason, position: { offset: unfaithful.offset } };
+    return toResult(firstIfFailFast([...scan.violations, violation], options), scan.warnings);
   }
 
   if (options.failFast === true && scan.violations.length > 0) {
