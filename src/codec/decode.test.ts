@@ -306,15 +306,15 @@ suite("decode()", () => {
     // Status { code: 3, details [Any { ContextParams, value: a truncated params entry }] }
     const truncated = Uint8Array.from([0x08, 3, ...field(3, packed("xds.core.v3.ContextParams", [0x0a, 5, 0x0a]))]);
     const inAny = decodeError(() => decode(StatusSchema, truncated, "binary"));
-    assert.deepEqual([inAny.ruleId, inAny.path, inAny.position], ["wire.truncated", "details[0].params", { offset: 54 }]);
+    assert.deepEqual([inAny.ruleId, inAny.path, inAny.position], ["wire.any_payload", "details[0].params", { offset: 54 }]);
     // Status { details [Any { Status { details [Any { ... }] } }] }, 120 levels, built from the inside out.
     let nested: number[] = [];
     for (let level = 0; level < 120; level++) {
       nested = field(3, packed("google.rpc.Status", nested));
     }
     const error = decodeError(() => decode(StatusSchema, Uint8Array.from(nested), "binary"));
-    assert.match(error.message, /^cannot decode google\.rpc\.Status from binary: message nesting exceeds the decoder's limit of 100 at byte \d+$/);
-    assert.equal(error.ruleId, "wire.depth_limit");
+    assert.match(error.message, /^cannot decode google\.rpc\.Status from binary: messages packed in google\.protobuf\.Any nest deeper than 20 levels at byte \d+$/);
+    assert.equal(error.ruleId, "wire.any_payload");
   });
 
   test("refuses a field other than key and value inside a binary map entry, which protobuf-es would misread", () => {

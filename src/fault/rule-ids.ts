@@ -27,6 +27,16 @@ export const WireRule = {
   depthLimit: "wire.depth_limit",
   /** A field other than key (1) and value (2) inside a map entry, which protobuf-es misreads. */
   mapEntryField: "wire.map_entry_field",
+  /** A map entry's message value written twice: Google's runtime merges the two, protobuf-es keeps the last. */
+  mapEntryRepeatedValue: "wire.map_entry_repeated_value",
+  /**
+   * What a `google.protobuf.Struct` field, which protobuf-es holds as a JSON
+   * object, cannot keep: an unknown field inside, a `Value` with no kind, a
+   * `null_value` other than 0.
+   */
+  structUnrepresentable: "wire.struct_unrepresentable",
+  /** A message packed in an `Any` of a known type that does not decode faithfully (the inner fault is named in the message). */
+  anyPayload: "wire.any_payload",
   /** The string map key `__proto__`, which a plain-object map cannot hold. */
   forbiddenKey: "wire.forbidden_key",
   /** A singular field more than once (a warning: the decoder keeps the last, or merges). */

@@ -45,15 +45,15 @@ export class WireCursor {
     for (let i = 0; i < 5; i++) {
       if (pos >= end) throw this.pastEnd(start, end, "the data ends inside a tag");
       const byte = bytes[pos++]!;
-      if (i < 4) result |= (byte & 0x7f) << (7 * i);
-      else if (byte > 0x0f) throw new WireFault(WireRule.invalidTag, "tag is longer than 5 bytes or wider than 32 bits", start);
-      else result |= byte << 28;
+      // Google's ReadTag drops a fifth byte's bits above 32; protobuf-es refuses them, so the walk does.
+      if (i === 4 && byte > 0x0f) throw new WireFault(WireRule.invalidTag, "tag is wider than 32 bits", start);
+      result |= (byte & 0x7f) << (7 * i);
       if (byte < 0x80) {
         this.pos = pos;
         return result >>> 0;
       }
     }
-    return -1; // unreachable: the fifth byte returns or throws
+    throw new WireFault(WireRule.invalidTag, "tag is longer than 5 bytes", start);
   }
 
   /** Reads a varint into {@link lo} and {@link hi}. */

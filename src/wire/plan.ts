@@ -74,6 +74,8 @@ export interface FieldPlan {
   readonly child: MessagePlan | undefined;
   readonly map: MapPlan | undefined;
   readonly list: boolean;
+  /** A `google.protobuf.Struct` field outside a Value, which protobuf-es holds as a JSON object. */
+  readonly holdsJson: boolean;
   /** The field's rules, when its message is checked with rules. */
   readonly rules: FieldRules | undefined;
 }
@@ -92,6 +94,8 @@ export interface MessagePlan {
   readonly schema: DescMessage;
   /** Whether this is `google.protobuf.Any`, whose packed message the walk may follow. */
   readonly isAny: boolean;
+  /** Whether this is `google.protobuf.Value`, which inside a Struct held as JSON must have a kind. */
+  readonly isValue: boolean;
   /** Fields by number for small numbers (the common case), without hashing. */
   readonly dense: readonly (FieldPlan | undefined)[];
   readonly sparse: ReadonlyMap<number, FieldPlan>;
@@ -137,6 +141,7 @@ export function messagePlan(schema: DescMessage, source?: RuleSource): MessagePl
   const plan: MessagePlan = {
     schema,
     isAny: schema.typeName === "google.protobuf.Any",
+    isValue: schema.typeName === "google.protobuf.Value",
     dense,
     sparse,
     oneofs: schema.oneofs.map((o) => ({ name: o.name, members: o.fields.map((f) => f.name) })),
@@ -232,6 +237,7 @@ function planField(
     child: child === undefined ? undefined : messagePlan(child, childSource),
     map,
     list: field.fieldKind === "list",
+    holdsJson: field.fieldKind === "message" && field.message.typeName === "google.protobuf.Struct" && field.parent.typeName !== "google.protobuf.Value",
     rules,
   };
 }

@@ -1,4 +1,4 @@
-import { fromBinary, ScalarType, type Registry } from "@bufbuild/protobuf";
+import { fromBinary, ScalarType, type DescMessage, type Registry } from "@bufbuild/protobuf";
 import { formatPath, MapKeySegment, type PathSegment } from "../fault/path.js";
 import { OneofRule, WireRule } from "../fault/rule-ids.js";
 import type { Violation } from "../fault/violation.js";
@@ -45,6 +45,9 @@ export interface WalkReport {
   readonly malformed: boolean;
 }
 
+/** How deep messages packed in `Any` are followed (each level is a message of its own). */
+const MAX_ANY_DEPTH = 20;
+
 class Stop {}
 const STOP = new Stop();
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -73,6 +76,10 @@ class Walker {
   private readonly verdict: boolean;
   private readonly track: boolean;
   private readonly depthLimit: number;
+  /** Inside a `google.protobuf.Struct` field that protobuf-es holds as a JSON object. */
+  private json = false;
+  /** How many `Any` payloads the walk is inside. */
+  private anyDepth = 0;
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -114,6 +121,7 @@ class Walker {
       if (number === 0) throw new WireFault(WireRule.invalidTag, "field number 0 is not allowed", tagOffset);
       const field = number < dense.length ? dense[number] : plan.sparse.get(number);
       if (field === undefined) {
+        if (this.json) throw new WireFault(WireRule.structUnrepresentable, `unknown field ${number} inside a google.protobuf.Struct field, which is held as a JSON object`, tagOffset);
         cursor.skip(wireType, number, end, this.depthLimit - depth, tagOffset);
         continue;
       }
@@ -148,6 +156,10 @@ class Walker {
       if (this.track) this.popField(field);
     }
     if (!closed) throw new WireFault(WireRule.invalidGroup, `group of field ${groupNumber} is not terminated`, end);
+    // Value's members are all in its oneof `kind`: nothing seen is no kind, which a JSON object cannot hold.
+    if (this.json && plan.isValue && seen === 0) {
+      throw new WireFault(WireRule.structUnrepresentable, "a google.protobuf.Value with no kind inside a google.protobuf.Struct field, which is held as a JSON object", start);
+    }
     if (plan.isAny && this.options.registry !== undefined && groupNumber === -1) this.packedInAny(start, end, depth);
     if (this.verdict && plan.rules !== undefined) this.checkRules(plan, seen, counts, start, end);
   }
@@ -170,7 +182,11 @@ class Walker {
       return;
     }
     if (wireType !== 2) {
-      if (valueRule?.test !== undefined) {
+      if (this.json && field.number === 1 && field.scalar === ScalarType.INT32 && field.child === undefined && !field.list) {
+        // Value.null_value: a JSON null holds no number but NULL_VALUE (0).
+        const at = cursor.pos;
+        if (readScalar(cursor, field.scalar, end) !== 0) throw new WireFault(WireRule.structUnrepresentable, "null_value other than NULL_VALUE inside a google.protobuf.Struct field", at);
+      } else if (valueRule?.test !== undefined) {
         if (!valueRule.test(readScalar(cursor, field.scalar, end), this.options.context)) throw STOP;
       } else if (wireType === 0) cursor.skipVarint(end);
       else cursor.fixed(wireType === 1 ? 8 : 4, end);
@@ -181,10 +197,12 @@ class Walker {
     if (field.map !== undefined) {
       this.mapEntry(field, valueEnd, depth, tagOffset);
     } else if (field.child !== undefined) {
+      const json = this.json;
+      this.json ||= field.holdsJson;
       this.message(field.child, valueEnd, depth + 1, -1);
+      this.json = json;
       if (valueRule?.test !== undefined) {
-        const value = withLeadingByteOrderMarks(() => fromBinary(field.child!.schema, this.bytes.subarray(valueStart, valueEnd)));
-        if (!valueRule.test(value, this.options.context)) throw STOP;
+        if (!valueRule.test(this.decodeMessage(field.child.schema, valueStart, valueEnd), this.options.context)) throw STOP;
       }
     } else if (field.packedElementSize >= 0) {
       this.packed(field, valueEnd, counts);
@@ -193,6 +211,15 @@ class Walker {
       if (valueRule !== undefined) this.checkString(valueRule.lengths, valueRule.test, valueStart, valueEnd);
     } else if (valueRule?.test !== undefined && !valueRule.test(this.bytes.slice(valueStart, valueEnd), this.options.context)) throw STOP;
     cursor.pos = valueEnd;
+  }
+
+  /** A message value as protobuf-es decodes it, for a rule's test; a value it refuses is undecided. */
+  private decodeMessage(schema: DescMessage, start: number, end: number): unknown {
+    try {
+      return withLeadingByteOrderMarks(() => fromBinary(schema, this.bytes.subarray(start, end)));
+    } catch {
+      throw STOP;
+    }
   }
 
   private checkString(lengths: StringLengths | undefined, test: ((value: unknown, context: unknown) => boolean) | undefined, start: number, end: number): void {
@@ -230,6 +257,8 @@ class Walker {
   private mapEntry(field: FieldPlan, end: number, depth: number, fieldTagOffset: number): void {
     const cursor = this.cursor;
     const map = field.map!;
+    // Google's runtime counts a map entry as a level of nesting.
+    if (depth + 1 > this.depthLimit) throw new WireFault(WireRule.depthLimit, `message nesting exceeds the decoder's limit of ${this.depthLimit}`, cursor.pos);
     if (this.track) this.path.push(mapKeyOf(this.bytes, cursor.pos, end, map.keyScalar));
     let keyStart = -1;
     let keyEnd = -1;
@@ -264,8 +293,14 @@ class Walker {
       }
       const valueEnd = cursor.lengthEnd(end);
       if (number === 2 && field.child !== undefined) {
-        values++;
-        this.message(field.child, valueEnd, depth + 1, -1);
+        if (++values > 1) {
+          throw new WireFault(
+            WireRule.mapEntryRepeatedValue,
+            `the message value of a map entry of ${field.name} is written twice; Google's runtime merges the two, protobuf-es keeps the last`,
+            tagOffset,
+          );
+        }
+        this.message(field.child, valueEnd, depth + 2, -1);
       } else if (number === 1 ? map.keyUtf8 : map.valueUtf8) this.checkUtf8(cursor.pos, valueEnd);
       if (number === 1) {
         keyStart = cursor.pos;
@@ -273,8 +308,11 @@ class Walker {
       }
       cursor.pos = valueEnd;
     }
-    // An entry without a value (or with two, which protobuf-es replaces) holds a message the walk did not check.
-    if (this.verdict && field.child?.rules !== undefined && values !== 1) throw STOP;
+    if (field.child !== undefined && values === 0) {
+      if (this.json) throw new WireFault(WireRule.structUnrepresentable, `a map entry of ${field.name} without a value inside a google.protobuf.Struct field (a Value with no kind)`, fieldTagOffset);
+      // An entry without a value holds an empty message, which the walk did not check.
+      if (this.verdict && field.child.rules !== undefined) throw STOP;
+    }
     if (map.keyScalar === ScalarType.STRING && keyStart >= 0 && isPrototypeKey(this.bytes, keyStart, keyEnd)) this.forbiddenKey(fieldTagOffset);
     if (this.track) this.path.pop();
   }
@@ -298,9 +336,22 @@ class Walker {
     }
     const packed = this.options.registry!.getMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1));
     if (packed === undefined || valueStart < 0) return;
+    if (this.anyDepth >= MAX_ANY_DEPTH) {
+      throw new WireFault(WireRule.anyPayload, `messages packed in google.protobuf.Any nest deeper than ${MAX_ANY_DEPTH} levels`, valueStart);
+    }
     const saved = this.cursor.pos;
+    const json = this.json;
     this.cursor.pos = valueStart;
-    this.message(messagePlan(packed), valueEnd, depth + 1, -1);
+    this.anyDepth++;
+    this.json = false;
+    try {
+      this.message(messagePlan(packed), valueEnd, depth + 1, -1);
+    } catch (error) {
+      if (!(error instanceof WireFault) || error.ruleId === WireRule.anyPayload) throw error;
+      throw new WireFault(WireRule.anyPayload, `the ${packed.typeName} packed in google.protobuf.Any does not decode faithfully (${error.ruleId}: ${error.message})`, error.offset);
+    }
+    this.anyDepth--;
+    this.json = json;
     this.cursor.pos = saved;
   }
 
