@@ -9,6 +9,8 @@ export class WireFault {
   ) {}
 }
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** Wire types by number, for messages. */
 export const WIRE_TYPE_NAMES = ["varint", "fixed64", "length-delimited", "start-group", "end-group", "fixed32", "6", "7"] as const;
 
@@ -161,6 +163,19 @@ export class WireCursor {
         }
       default:
         throw new WireFault(WireRule.invalidGroup, `end-group tag for field ${number} without a matching start-group`, tagOffset);
+    }
+  }
+
+  /** Checks that `bytes[start, end)` is UTF-8 (ASCII, the usual content, without a decoder call). */
+  checkUtf8(start: number, end: number): void {
+    const bytes = this.bytes;
+    let i = start;
+    while (i < end && bytes[i]! < 0x80) i++;
+    if (i === end) return;
+    try {
+      strictUtf8.decode(bytes.subarray(i, end));
+    } catch {
+      throw new WireFault(WireRule.invalidUtf8, "string field holds invalid UTF-8", start);
     }
   }
 

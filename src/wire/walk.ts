@@ -1,9 +1,11 @@
 import { fromBinary, ScalarType, type DescMessage, type Registry } from "@bufbuild/protobuf";
-import { formatPath, MapKeySegment, type PathSegment } from "../fault/path.js";
+import { formatPath, type PathSegment } from "../fault/path.js";
 import { OneofRule, WireRule } from "../fault/rule-ids.js";
 import type { Violation } from "../fault/violation.js";
 import { WIRE_TYPE_NAMES, WireCursor, WireFault } from "./cursor.js";
 import { messagePlan, type FieldPlan, type MessagePlan, type StringLengths } from "./plan.js";
+import { isPrototypeKey, mapKeyOf } from "./map-key.js";
+import { stringLengthsHold } from "./string-lengths.js";
 import { decodeString, readScalar, withLeadingByteOrderMarks } from "./read-scalar.js";
 
 /**
@@ -50,7 +52,6 @@ const MAX_ANY_DEPTH = 20;
 
 class Stop {}
 const STOP = new Stop();
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Walks `bytes` as a message of `plan`'s type; returns `true`/`false` in `verdict` mode, findings otherwise. */
 export function walk(bytes: Uint8Array, plan: MessagePlan, options: WalkOptions & { readonly mode: "verdict" }): boolean;
@@ -207,7 +208,7 @@ class Walker {
     } else if (field.packedElementSize >= 0) {
       this.packed(field, valueEnd, counts);
     } else if (field.scalar === ScalarType.STRING) {
-      if (field.utf8) this.checkUtf8(valueStart, valueEnd);
+      if (field.utf8) this.cursor.checkUtf8(valueStart, valueEnd);
       if (valueRule !== undefined) this.checkString(valueRule.lengths, valueRule.test, valueStart, valueEnd);
     } else if (valueRule?.test !== undefined && !valueRule.test(this.bytes.slice(valueStart, valueEnd), this.options.context)) throw STOP;
     cursor.pos = valueEnd;
@@ -301,7 +302,7 @@ class Walker {
           );
         }
         this.message(field.child, valueEnd, depth + 2, -1);
-      } else if (number === 1 ? map.keyUtf8 : map.valueUtf8) this.checkUtf8(cursor.pos, valueEnd);
+      } else if (number === 1 ? map.keyUtf8 : map.valueUtf8) this.cursor.checkUtf8(cursor.pos, valueEnd);
       if (number === 1) {
         keyStart = cursor.pos;
         keyEnd = valueEnd;
@@ -355,18 +356,6 @@ class Walker {
     this.cursor.pos = saved;
   }
 
-  private checkUtf8(start: number, end: number): void {
-    const bytes = this.bytes;
-    let i = start;
-    while (i < end && bytes[i]! < 0x80) i++;
-    if (i === end) return;
-    try {
-      strictUtf8.decode(bytes.subarray(i, end));
-    } catch {
-      throw new WireFault(WireRule.invalidUtf8, "string field holds invalid UTF-8", start);
-    }
-  }
-
   private forbiddenKey(offset: number): void {
     if (!this.track) throw this.verdict ? STOP : new WireFault(WireRule.forbiddenKey, 'the map key "__proto__" is not accepted (it cannot be stored safely)', offset);
     this.violations.push({
@@ -416,54 +405,4 @@ class Walker {
     const path = formatPath(this.path);
     if (wanted.has(path) && !this.options.offsets!.has(path)) this.options.offsets!.set(path, offset);
   }
-}
-
-/** Whether the UTF-8 string in `bytes[start, end)` meets `lengths`; code points are the bytes that do not continue a sequence. */
-function stringLengthsHold(bytes: Uint8Array, start: number, end: number, lengths: StringLengths): boolean {
-  const size = end - start;
-  if (size === 0 && lengths.ignoreEmpty) return true;
-  if (size < lengths.minBytes || size > lengths.maxBytes) return false;
-  if (size <= lengths.maxChars && size >= 4 * lengths.minChars) return true;
-  let chars = 0;
-  for (let i = start; i < end; i++) if ((bytes[i]! & 0xc0) !== 0x80) chars++;
-  return chars >= lengths.minChars && chars <= lengths.maxChars;
-}
-
-const PROTO_KEY = [0x5f, 0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x5f, 0x5f];
-
-/**
- * Whether the string map key in `bytes[start, end)` is `__proto__`, which
- * the decoder's plain-object maps cannot hold: with an object value it
- * replaces the map's prototype, with a primitive value it is dropped. The
- * package's decoding keeps a leading byte order mark, so only these 9 bytes
- * spell it.
- */
-function isPrototypeKey(bytes: Uint8Array, start: number, end: number): boolean {
-  if (end - start !== 9) return false;
-  for (let i = 0; i < 9; i++) if (bytes[start + i] !== PROTO_KEY[i]) return false;
-  return true;
-}
-
-/** The key of the map entry in `bytes[start, end)` as a path segment; a missing key is the key type's zero value, as the decoder assumes. */
-function mapKeyOf(bytes: Uint8Array, start: number, end: number, keyScalar: ScalarType): MapKeySegment {
-  const quoted = keyScalar === ScalarType.STRING;
-  let key = quoted ? "" : keyScalar === ScalarType.BOOL ? "false" : "0";
-  const cursor = new WireCursor(bytes, start);
-  try {
-    while (cursor.pos < end) {
-      const tag = cursor.checkedTag(end);
-      if (tag >>> 3 !== 1 || (tag & 7) === 3 || (tag & 7) === 4) {
-        cursor.skip(tag & 7, tag >>> 3, end, 0, cursor.pos);
-        continue;
-      }
-      if (quoted) {
-        const stop = cursor.lengthEnd(end);
-        key = decodeString(bytes, cursor.pos, stop);
-        cursor.pos = stop;
-      } else key = String(readScalar(cursor, keyScalar, end));
-    }
-  } catch {
-    // A broken entry keeps the last key read; the walk reports the fault itself.
-  }
-  return new MapKeySegment(key, quoted);
 }
