@@ -295,7 +295,7 @@ suite("decode()", () => {
     const valueStart = response.length - params.length;
     assert.equal(
       error.message,
-      `cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse from binary: field error_detail.details[0].params["__proto__"]: the map key "__proto__" is not accepted (it cannot be stored safely) at byte ${valueStart}`,
+      `cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse from binary: map key "__proto__" in error_detail.details[0].params is not supported (it cannot be stored safely) at byte ${valueStart}`,
     );
   });
 
@@ -361,7 +361,7 @@ suite("decode()", () => {
     const error = decodeError(() => decode(OuterSchema, bytes, "binary", { fileName: "o.pb" }));
     assert.equal(
       error.message,
-      'cannot decode fixture.v1.Outer from binary: field items[1].labels["__proto__"]: the map key "__proto__" is not accepted (it cannot be stored safely) at byte 7',
+      'cannot decode fixture.v1.Outer from binary: map key "__proto__" in items[1].labels is not supported (it cannot be stored safely) at byte 7',
     );
     assert.deepEqual(error.location, { fileName: "o.pb", index: 0, position: { offset: name.length + 4 }, path: 'items[1].labels["__proto__"]' });
     const counts = Uint8Array.from(lengthDelimited(2, stringKeyEntry("__proto__", varint(2, 7))));
@@ -383,7 +383,7 @@ suite("decode()", () => {
     const error = decodeError(() => decode(KeyedSchema, stream, "delimited"));
     assert.equal(
       error.message,
-      'cannot decode fixture.v1.Keyed from delimited: field colors["__proto__"]: the map key "__proto__" is not accepted (it cannot be stored safely) at byte 18',
+      'cannot decode fixture.v1.Keyed from delimited: map key "__proto__" in colors is not supported (it cannot be stored safely) at byte 18',
     );
     assert.deepEqual(error.location.position, { offset: 1 + good.length + 1 });
     assert.equal(error.location.index, 1);

@@ -80,7 +80,9 @@ export function validateBinaryInFull<Desc extends DescMessage>(
   options: ValidateBinaryOptions = {},
 ): BinaryValidationResult<Desc> {
   const depthLimit = options.recursionLimit ?? 100;
-  const report = walk(bytes, messagePlan(schema), { mode: "report", depthLimit, registry }) as WalkReport;
+  // The wire alone (no rules) first, without paths: a clean wire needs no report walk.
+  const wireClean = walk(bytes, messagePlan(schema), { mode: "verdict", depthLimit, registry });
+  const report = wireClean ? CLEAN_WIRE : (walk(bytes, messagePlan(schema), { mode: "report", depthLimit, registry }) as WalkReport);
   // Malformed, or a map key the decoded message could not hold as given: no message to decode.
   if (report.malformed || report.violations.some((v) => v.ruleId === WireRule.forbiddenKey)) {
     return toResult(firstIfFailFast(report.violations, options), report.warnings);
@@ -101,6 +103,8 @@ export function validateBinaryInFull<Desc extends DescMessage>(
   const located = locate(bytes, schema, ruleResult.violations, depthLimit);
   return withMessage(toResult([...report.violations, ...located], warnings), message);
 }
+
+const CLEAN_WIRE: WalkReport = Object.freeze({ violations: [], warnings: [], malformed: false });
 
 const VALID_BINARY = { kind: "valid", violations: Object.freeze([]) as readonly [], warnings: Object.freeze([]) as readonly Violation[] } as const;
 
