@@ -81,14 +81,10 @@ export const JsonRule = {
 
 /** Faults of text-format input, and of input as a whole. */
 export const InputRule = {
-  /** Text format that protobuf-es' text parser refuses. */
+  /** Text format that protobuf-es' text parser refuses (and the default id of text decode errors). */
   textSyntax: "text.syntax",
-  /** Input that is not UTF-8 where text is expected. */
-  invalidUtf8: "input.invalid_utf8",
   /** A message longer than the configured limit. */
   tooLarge: "input.too_large",
-  /** Input that cannot be cut into messages (JSON streams, NDJSON lines). */
-  framing: "input.framing",
 } as const;
 
 /** One of the encoding-level and relational ids above. */
