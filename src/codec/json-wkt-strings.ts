@@ -14,7 +14,7 @@ export interface LaxWktString {
 }
 
 /** Well-known types whose JSON form is not an object of their fields: packed in an Any, it sits under "value". */
-const OWN_JSON_FORM = new Set(
+export const OWN_JSON_FORM: ReadonlySet<string> = new Set(
   ["Any", "Struct", "Value", "ListValue", "FieldMask", "Timestamp", "Duration", "DoubleValue", "FloatValue", "Int64Value", "UInt64Value", "Int32Value", "UInt32Value", "BoolValue", "StringValue", "BytesValue"].map(
     (name) => `google.protobuf.${name}`,
   ),
@@ -42,7 +42,15 @@ function walkMessage(desc: DescMessage, value: unknown, path: string, holder: st
     // A type with its own JSON form sits under "value" (walked as that type:
     // walking the Any's own object again would never end for a packed Any);
     // any other type's fields share the Any's object.
-    if (OWN_JSON_FORM.has(packed.typeName)) return walkValue(packed, (value as Record<string, unknown>)["value"], path, holder, "value", registry);
+    if (OWN_JSON_FORM.has(packed.typeName)) {
+      // Google's runtime reads "@type" and "value" only, and needs "value".
+      const extra = Object.keys(value).find((key) => key !== "@type" && key !== "value");
+      if (extra !== undefined || !("value" in value)) {
+        const reason = extra !== undefined ? `an Any packing ${packed.typeName} takes only "@type" and "value", not ${JSON.stringify(extra)}` : `an Any packing ${packed.typeName} needs "value"`;
+        return { path, field: holder, key: extra ?? "@type", value: "", reason };
+      }
+      return walkValue(packed, (value as Record<string, unknown>)["value"], path, holder, "value", registry);
+    }
     return walkMessage(packed, value, path, holder, registry);
   }
   for (const [key, child] of Object.entries(value)) {
