@@ -27,6 +27,8 @@ export interface UnfaithfulWire {
 const STRUCT = "google.protobuf.Struct";
 const VALUE = "google.protobuf.Value";
 const ANY = "google.protobuf.Any";
+const TIMESTAMP = "google.protobuf.Timestamp";
+const DURATION = "google.protobuf.Duration";
 const WIRE_TYPE_NAMES = ["varint", "fixed64", "length-delimited", "start-group", "end-group", "fixed32"];
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
@@ -70,9 +72,9 @@ class Fault {
  * walked the same way: a payload that does not decode faithfully is
  * `wire.any_payload` (JSON and text output print the packed message).
  */
-export function findUnfaithfulWire(schema: DescMessage, bytes: Uint8Array, registry?: Registry, depthLimit = 100): UnfaithfulWire | undefined {
+export function findUnfaithfulWire(schema: DescMessage, bytes: Uint8Array, registry?: Registry, depthLimit = 100, printable = false): UnfaithfulWire | undefined {
   try {
-    new Walk(bytes, registry, 0, depthLimit).message(schema, 0, bytes.length, -1, "", false, 0);
+    new Walk(bytes, registry, 0, depthLimit, printable).message(schema, 0, bytes.length, -1, "", false, 0);
     return undefined;
   } catch (error) {
     if (error instanceof Fault) return { ruleId: error.ruleId, reason: error.reason, offset: error.offset, path: error.path };
@@ -87,6 +89,8 @@ class Walk {
     private readonly registry: Registry | undefined,
     private readonly anyDepth: number,
     private readonly depthLimit: number,
+    /** Also refuse values no JSON printer can show (`timestamp.valid`, `duration.valid`, `value.valid`); see `findUnprintable` in validate/. */
+    private readonly printable: boolean,
   ) {}
 
   /**
@@ -101,6 +105,7 @@ class Walk {
     let typeUrl: string | undefined;
     let anyValue: [number, number] | undefined;
     let hasKind = false;
+    const time = this.printable && (schema?.typeName === TIMESTAMP || schema?.typeName === DURATION) ? { seconds: 0n, nanos: 0 } : undefined;
     while (this.pos < end) {
       const tagOffset = this.pos;
       const tag = this.tag(end, path);
@@ -109,6 +114,7 @@ class Walk {
       if (wireType === WireType.EndGroup) {
         if (number === groupNumber) {
           this.kindCheck(schema, json, hasKind, start, path);
+          this.timeCheck(schema, time, start, path);
           return;
         }
         throw new Fault("wire.invalid_group", `end-group tag for field ${number} without a matching start-group`, tagOffset, path);
@@ -126,6 +132,17 @@ class Walk {
         throw new Fault("wire.wire_type_mismatch", `field ${field.name} has wire type ${WIRE_TYPE_NAMES[wireType]}; Google's runtime keeps it as an unknown field, protobuf-es would misread it`, tagOffset, fieldPath);
       }
       if (schema!.typeName === VALUE && field.oneof !== undefined) hasKind = true;
+      if (time !== undefined && wireType === WireType.Varint) {
+        const value = this.varint(end, fieldPath);
+        if (number === 1) time.seconds = BigInt.asIntN(64, value);
+        else time.nanos = Number(BigInt.asIntN(32, value));
+        continue;
+      }
+      if (this.printable && schema!.typeName === VALUE && field.name === "number_value" && this.pos + 8 <= end) {
+        const high = this.bytes[this.pos + 7]! & 0x7f;
+        const next = this.bytes[this.pos + 6]! >> 4;
+        if (high === 0x7f && next === 0x0f) throw new Fault("value.valid", "number is NaN or infinite, which JSON cannot hold", this.pos, fieldPath);
+      }
       if (json && schema!.typeName === VALUE && field.name === "null_value") {
         const valueStart = this.pos;
         if (this.varint(end, fieldPath) !== 0n) throw new Fault("wire.struct_unrepresentable", "null_value other than NULL_VALUE inside a google.protobuf.Struct field", valueStart, fieldPath);
@@ -143,10 +160,22 @@ class Walk {
     if (this.pos > end) throw new Fault("wire.invalid_length", "a value runs past the end of its enclosing message", end, path);
     if (groupNumber !== -1) throw new Fault("wire.invalid_group", `group of field ${groupNumber} is not terminated`, end, path);
     this.kindCheck(schema, json, hasKind, start, path);
+    this.timeCheck(schema, time, start, path);
     if (anyValue !== undefined || typeUrl !== undefined) this.packed(typeUrl ?? "", anyValue ?? [start, start], path, depth);
   }
 
+  private timeCheck(schema: DescMessage | undefined, time: { seconds: bigint; nanos: number } | undefined, start: number, path: string): void {
+    if (time === undefined) return;
+    const { seconds, nanos } = time;
+    if (schema!.typeName === TIMESTAMP) {
+      if (seconds < -62_135_596_800n || seconds > 253_402_300_799n || nanos < 0 || nanos > 999_999_999) throw new Fault("timestamp.valid", "value is not a valid timestamp", start, path);
+    } else if (seconds < -315_576_000_000n || seconds > 315_576_000_000n || nanos < -999_999_999 || nanos > 999_999_999 || (seconds > 0n && nanos < 0) || (seconds < 0n && nanos > 0)) {
+      throw new Fault("duration.valid", "value is not a valid duration", start, path);
+    }
+  }
+
   private kindCheck(schema: DescMessage | undefined, json: boolean, hasKind: boolean, start: number, path: string): void {
+    if (this.printable && !json && schema?.typeName === VALUE && !hasKind) throw new Fault("value.valid", "value has no kind", start, path);
     if (json && schema?.typeName === VALUE && !hasKind) {
       throw new Fault("wire.struct_unrepresentable", "a google.protobuf.Value with no kind inside a google.protobuf.Struct field, which is held as a JSON object", start, path);
     }
@@ -157,7 +186,7 @@ class Walk {
     const packed = this.registry!.getMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1));
     if (packed === undefined) return;
     if (this.anyDepth >= MAX_ANY_DEPTH) throw new Fault("wire.any_payload", `messages packed in google.protobuf.Any nest deeper than ${MAX_ANY_DEPTH} levels`, start, path);
-    const inner = new Walk(this.bytes.subarray(start, end), this.registry, this.anyDepth + 1, this.depthLimit);
+    const inner = new Walk(this.bytes.subarray(start, end), this.registry, this.anyDepth + 1, this.depthLimit, this.printable);
     try {
       inner.message(packed, 0, end - start, -1, "", false, depth + 1);
     } catch (error) {

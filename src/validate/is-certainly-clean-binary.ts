@@ -34,7 +34,7 @@ export interface CleanBinaryOptions {
 export function isCertainlyCleanBinary(schema: DescMessage, bytes: Uint8Array, options: CleanBinaryOptions = {}): boolean {
   const recursionLimit = options.recursionLimit ?? 100;
   const scanner = new CleanScanner(bytes, recursionLimit);
-  return scanner.message(cleanPlan(schema), bytes.length, 1) && findUnfaithfulWire(schema, bytes, registry, recursionLimit) === undefined;
+  return scanner.message(cleanPlan(schema), bytes.length, 1) && findUnfaithfulWire(schema, bytes, registry, recursionLimit, true) === undefined;
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });

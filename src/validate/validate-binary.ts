@@ -44,7 +44,17 @@ export type BinaryValidationResult<Desc extends DescMessage> = ValidationResult 
  *   as JSON input reports `json.forbidden_key`), whatever the value type:
  *   the decoder stores maps in plain objects, where that key replaces the
  *   prototype (object values) or is dropped (primitive values) instead of
- *   adding an entry, so the decoded message is wrong and is not returned.
+ *   adding an entry, so the decoded message is wrong and is not returned;
+ * - what Google's runtime refuses or reads differently from protobuf-es
+ *   (see `findUnfaithfulWire`), with no `message` returned: a length prefix
+ *   longer than 5 bytes (`wire.invalid_length`), a tag longer than 5 bytes
+ *   (`wire.invalid_tag`), a map entry whose message value is written twice
+ *   (`wire.map_entry_repeated_value`: Google merges the two, protobuf-es
+ *   keeps the last), a `google.protobuf.Struct` field holding what its JSON
+ *   object form loses (`wire.struct_unrepresentable`: unknown fields, a
+ *   `Value` with no kind, a `null_value` other than 0), and a message packed
+ *   in an `Any` of a registered type that does not decode faithfully
+ *   (`wire.any_payload`).
  *
  * Violations of the rules carry the byte offset of their field (or of the
  * nearest enclosing field on the wire) in `position`. The scan of a clean

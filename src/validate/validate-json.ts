@@ -57,6 +57,8 @@ const KEY_POSITIONED = new Set(["json.unknown_field", "json.duplicate_key", "jso
  * `json.unknown_field`, `json.duplicate_name` for a field under both its
  * names, `json.type`, `json.enum`, `json.base64`, `json.timestamp`,
  * `json.duration`, `json.field_mask`, `json.int32_range`, `json.int64_range`,
+ * `json.lone_surrogate` (a string or key with a lone UTF-16 surrogate, which
+ * Google's runtime refuses anywhere),
  * `json.map_key`, `json.any`, and `json.range` / `json.schema` for the rare
  * fault only protobuf-es or an unexpected keyword reports); when there is
  * one, the rule engine does not run and no message is returned. Two members
