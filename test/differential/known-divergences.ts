@@ -15,26 +15,17 @@ export interface KnownDivergence {
 /** The classes still open (see the report of issue 10 for who fixes which). */
 export const knownDivergences: readonly KnownDivergence[] = [
   {
-    id: "json-decode-laxer-than-validate",
+    id: "json-leading-byte-order-mark",
     why:
-      "decode() of JSON is protobuf-es's fromJson, which accepts base64 of a wrong length or with inner padding, " +
-      "integers in strings with blanks, U+FEFF or hex digits, and reads them; validateJson (and the clean fast path) " +
-      "refuse or agree with Google on the same input, so the package names the fault, but decode() alone does not. " +
-      "The JSON tokenizer of issue 10 (src/json/) is where decode() gets the same checks.",
-    matches: (d) => d.payload.encoding === "json" && d.breaks.every((b) => b.api === "decode"),
-  },
-  {
-    id: "json-integer-string-inside-any",
-    why:
-      "An integer written as a string protobuf-es reads but Google refuses (\"1e2\") inside a message packed in an Any: " +
-      "validateJson's JSON Schema does not look inside Any, and fromJson accepts it. Fixed when the rule walk of " +
-      "issue 10 follows Any payloads.",
+      "A UTF-8 byte order mark before a JSON document: RFC 8259 section 8.1 lets parsers ignore it, and the package's " +
+      "readers do (Windows tools write it); Python's json module refuses it. Not a different value, a different reading of one optional rule.",
     matches: (d) =>
       d.payload.encoding === "json" &&
       !d.google.ok &&
-      /invalid literal for int\(\)|Couldn't parse integer/.test(d.google.reason) &&
-      Buffer.from(d.payload.bytes).toString("utf8").includes('"@type"') &&
-      d.breaks.every((b) => b.api === "decode" || b.api === "validateJson"),
+      d.google.reason.includes("Unexpected UTF-8 BOM") &&
+      d.payload.bytes[0] === 0xef &&
+      d.payload.bytes[1] === 0xbb &&
+      d.payload.bytes[2] === 0xbf,
   },
   {
     id: "python-json-negative-zero",
