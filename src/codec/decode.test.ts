@@ -299,7 +299,7 @@ suite("decode()", () => {
     );
   });
 
-  test("refuses a Status whose Any packs truncated bytes, as validateBinary does, and Any nested past the limit", () => {
+  test("refuses a Status whose Any packs truncated bytes (Google's runtime cannot unpack them either), and Any nested past the limit", () => {
     const utf8 = (text: string) => [...new TextEncoder().encode(text)];
     const field = (number: number, content: readonly number[]) => [(number << 3) | 2, ...varintBytes(content.length), ...content];
     const packed = (typeName: string, value: readonly number[]) => [...field(1, utf8(`type.googleapis.com/${typeName}`)), ...field(2, value)];
@@ -307,6 +307,7 @@ suite("decode()", () => {
     const truncated = Uint8Array.from([0x08, 3, ...field(3, packed("xds.core.v3.ContextParams", [0x0a, 5, 0x0a]))]);
     const inAny = decodeError(() => decode(StatusSchema, truncated, "binary"));
     assert.deepEqual([inAny.ruleId, inAny.path, inAny.position], ["wire.any_payload", "details[0].params", { offset: 54 }]);
+    assert.match(inAny.message, /: the xds\.core\.v3\.ContextParams packed in google\.protobuf\.Any does not decode faithfully \(wire\.truncated: .*\) at byte 54$/);
     // Status { details [Any { Status { details [Any { ... }] } }] }, 120 levels, built from the inside out.
     let nested: number[] = [];
     for (let level = 0; level < 120; level++) {

@@ -5,6 +5,7 @@ import type { Violation } from "../fault/violation.js";
 import { WIRE_TYPE_NAMES, WireCursor, WireFault } from "./cursor.js";
 import { messagePlan, type FieldPlan, type MessagePlan, type StringLengths } from "./plan.js";
 import { isPrototypeKey, mapKeyOf } from "./map-key.js";
+import { isFiniteDouble, isPrintableTime } from "./printable.js";
 import { stringLengthsHold } from "./string-lengths.js";
 import { decodeString, readScalar, withLeadingByteOrderMarks } from "./read-scalar.js";
 
@@ -153,6 +154,8 @@ class Walker {
         if (again) this.duplicate(field, tagOffset);
       }
       if (this.track) this.record(tagOffset);
+      // Value.number_value: JSON has no NaN or infinity (value.valid).
+      if (this.verdict && plan.isValue && number === 2 && wireType === 1 && cursor.pos + 8 <= end && !isFiniteDouble(bytes, cursor.pos)) throw STOP;
       this.value(field, wireType, end, depth, tagOffset, counts);
       if (this.track) this.popField(field);
     }
@@ -161,6 +164,8 @@ class Walker {
     if (this.json && plan.isValue && seen === 0) {
       throw new WireFault(WireRule.structUnrepresentable, "a google.protobuf.Value with no kind inside a google.protobuf.Struct field, which is held as a JSON object", start);
     }
+    // What no JSON printer can show is invalid to the validator (value.valid, timestamp.valid, duration.valid).
+    if (this.verdict && ((plan.isValue && seen === 0) || (plan.time !== 0 && !isPrintableTime(bytes, start, cursor.pos, plan.time === 1)))) throw STOP;
     if (plan.isAny && this.options.registry !== undefined && groupNumber === -1) this.packedInAny(start, end, depth);
     if (this.verdict && plan.rules !== undefined) this.checkRules(plan, seen, counts, start, end);
   }
