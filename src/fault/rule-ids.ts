@@ -67,6 +67,8 @@ export const JsonRule = {
   duplicateKey: "json.duplicate_key",
   duplicateName: "json.duplicate_name",
   forbiddenKey: "json.forbidden_key",
+  /** A lone UTF-16 surrogate in a string or key, which UTF-8 cannot hold. */
+  loneSurrogate: "json.lone_surrogate",
   unknownField: "json.unknown_field",
   type: "json.type",
   range: "json.range",
