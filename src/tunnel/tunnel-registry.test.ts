@@ -373,6 +373,7 @@ suite("TunnelRegistry streams and grace", () => {
       pushes.map((r) => r.errorDetail?.code),
       [undefined, undefined, Code.FailedPrecondition],
     );
+    assert.match(pushes[2]!.errorDetail!.message, /superseded/, "s1's diff waited for s1's full push, then found s2 owning the node");
     assert.deepEqual(await names(registry), ["b"]);
   });
 
