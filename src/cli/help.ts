@@ -118,7 +118,10 @@ A conversion never loses data silently. Without --allow-loss it fails
     its value does not decode, or it has a value but no type URL (with
     --allow-loss it is dropped; text keeps an unknown type raw) [json.any].
 A singular field present twice is not a loss: the last value wins (messages
-merge), as in every protobuf runtime.
+merge), as in every protobuf runtime. A known field with a wire type its
+type never uses, which the decoder would misread, fails even with
+--allow-loss [wire.wire_type_mismatch].
+
 binary and text hold one message; json writes one object, or an array for
 several messages.
 
