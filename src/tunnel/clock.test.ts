@@ -13,21 +13,20 @@ function lifetime(script: string): number {
 suite("systemTimers and backgroundTimers", () => {
   test("a pending systemTimers timer keeps the process alive; a backgroundTimers one does not", () => {
     const module = JSON.stringify(new URL("./clock.ts", import.meta.url).href);
-    const base = lifetime(`await import(${module});`);
     const held = lifetime(`const { systemTimers } = await import(${module}); systemTimers.setTimeout(() => {}, 1500);`);
-    const background = lifetime(`const { backgroundTimers } = await import(${module}); backgroundTimers.setTimeout(() => { process.exitCode = 3; }, 1500);`);
     assert.ok(held >= 1500, `held ${held}ms`);
-    assert.ok(background < base + 1400, `background ${background}ms, base ${base}ms`);
+    // Had the process waited for it, the timer would have set exit code 3 (lifetime asserts 0).
+    lifetime(`const { backgroundTimers } = await import(${module}); backgroundTimers.setTimeout(() => { process.exitCode = 3; }, 1500);`);
   });
 
   test("clearTimeout disarms both", () => {
     const module = JSON.stringify(new URL("./clock.ts", import.meta.url).href);
-    const took = lifetime(
+    // A timer that fired would set exit code 4 or 5 (lifetime asserts 0).
+    lifetime(
       `const { systemTimers, backgroundTimers } = await import(${module});` +
         `systemTimers.clearTimeout(systemTimers.setTimeout(() => { process.exitCode = 4; }, 1500));` +
         `backgroundTimers.clearTimeout(backgroundTimers.setTimeout(() => { process.exitCode = 5; }, 10));` +
         `await new Promise((r) => setTimeout(r, 50));`,
     );
-    assert.ok(took < 1400, `${took}ms`);
   });
 });
