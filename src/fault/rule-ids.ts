@@ -39,6 +39,8 @@ export const WireRule = {
   anyPayload: "wire.any_payload",
   /** The string map key `__proto__`, which a plain-object map cannot hold. */
   forbiddenKey: "wire.forbidden_key",
+  /** A field number the type does not declare (a warning: binary keeps it, JSON and text cannot). */
+  unknownField: "wire.unknown_field",
   /** A singular field more than once (a warning: the decoder keeps the last, or merges). */
   duplicateField: "wire.duplicate_field",
   /** A decoder failure the walk could not name. */

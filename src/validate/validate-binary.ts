@@ -34,6 +34,10 @@ export type BinaryValidationResult<Desc extends DescMessage> = ValidationResult 
  * - two members of one oneof on the wire: violation `oneof.multiple` at the
  *   oneof's path (`events[3].event_selector`), as JSON input reports it;
  * - a singular field present more than once: warning `wire.duplicate_field`;
+ * - a field number the type does not declare: warning `wire.unknown_field`
+ *   at the enclosing message's path, with the number in `params.number`,
+ *   once per number and message (binary output keeps it; JSON and text
+ *   cannot hold it);
  * - malformed data: one `wire.*` violation with the byte offset and the
  *   field path reached, instead of an exception; no `message` is returned
  *   then. The ids are declared in `src/fault/rule-ids.ts` (`wire.truncated`,
