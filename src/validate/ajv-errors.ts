@@ -1,6 +1,6 @@
 import { getOption, hasOption, isFieldSet, ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
 import { isWrapperDesc } from "@bufbuild/protobuf/wkt";
-import type { ErrorObject } from "ajv/dist/2020.js";
+import type { JsonSchemaError } from "../../gen/jsonschema/validators.js";
 import { rules as rulesOption, StringRulesSchema, type FieldRules } from "../../gen/validate/validate_pb.js";
 import { enterMessage, fieldForJsonKey, keySegment, parseJsonPointer, resolveJsonPlace, type JsonPlace } from "./json-path.js";
 import { formatPath, MapKeySegment, type PathSegment } from "./path.js";
@@ -36,7 +36,7 @@ export interface MappedAjvErrors {
  * ids for faults of the encoding. Errors that only restate another (`anyOf`,
  * `if`, a failed `not`) are folded into the finding they explain.
  */
-export function mapAjvErrors(schema: DescMessage, root: unknown, errors: readonly ErrorObject[], registry: Registry): MappedAjvErrors {
+export function mapAjvErrors(schema: DescMessage, root: unknown, errors: readonly JsonSchemaError[], registry: Registry): MappedAjvErrors {
   const out = new Findings();
   const repairs: JsonRepair[] = [];
   const repaired = new Set<string>();

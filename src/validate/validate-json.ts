@@ -2,7 +2,7 @@ import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
 import { registry } from "../registry.js";
 import { mapAjvErrors, type JsonRepair } from "./ajv-errors.js";
-import { jsonSchemaValidator } from "./ajv-validator.js";
+import { jsonSchemaValidator } from "./json-schema-validator.js";
 import type { ValidateOptions } from "./context.js";
 import { findDuplicateKeys } from "../codec/json-duplicate-keys.js";
 import { parseJsonExact } from "../codec/json-exact-integers.js";
