@@ -37,10 +37,10 @@ function codePointLength(text) {
 const validateRoot0 = validate52;
 const schema19 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.api.v2.core.Address","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address","type":"object"};
 const schema21 = {"title":"envoy.api.v2.core.Address","description":"Either kind of address; one must be present.","properties":{"socket_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.SocketAddress"},"socketAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.SocketAddress"},"pipe":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Pipe"}},"additionalProperties":false,"dependentSchemas":{"socket_address":{"allOf":[{"not":{"required":["socketAddress"]}},{"not":{"required":["pipe"]}}]},"socketAddress":{"allOf":[{"not":{"required":["socket_address"]}},{"not":{"required":["pipe"]}}]},"pipe":{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]}]}}},"allOf":[{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]}]}]};
-const schema22 = {"title":"envoy.api.v2.core.SocketAddress","description":"An IP (or resolver-named) socket address.","properties":{"protocol":{"enum":["TCP","UDP",0,1,null]},"address":{"description":"An IP address, or a name the resolver below understands.","type":["string","null"],"minLength":1},"port_value":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"portValue":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"named_port":{"type":["string","null"]},"namedPort":{"type":["string","null"]},"resolver_name":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"resolverName":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"ipv4_compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"ipv4Compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]}},"additionalProperties":false,"dependentSchemas":{"port_value":{"allOf":[{"not":{"required":["portValue"]}},{"if":{"properties":{"port_value":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"portValue":{"allOf":[{"not":{"required":["port_value"]}},{"if":{"properties":{"portValue":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"named_port":{"allOf":[{"not":{"required":["namedPort"]}},{"if":{"properties":{"named_port":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"namedPort":{"allOf":[{"not":{"required":["named_port"]}},{"if":{"properties":{"namedPort":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"resolver_name":{"not":{"required":["resolverName"]}},"resolverName":{"not":{"required":["resolver_name"]}},"ipv4_compat":{"not":{"required":["ipv4Compat"]}},"ipv4Compat":{"not":{"required":["ipv4_compat"]}}},"allOf":[{"anyOf":[{"required":["port_value"]},{"required":["portValue"]},{"required":["named_port"]},{"required":["namedPort"]}]}]};
+const schema22 = {"title":"envoy.api.v2.core.SocketAddress","description":"An IP (or resolver-named) socket address.","properties":{"protocol":{"enum":["TCP","UDP",0,1,null]},"address":{"description":"An IP address, or a name the resolver below understands.","type":"string","minLength":1},"port_value":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"portValue":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"named_port":{"type":["string","null"]},"namedPort":{"type":["string","null"]},"resolver_name":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"resolverName":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"ipv4_compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"ipv4Compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]}},"additionalProperties":false,"dependentSchemas":{"port_value":{"allOf":[{"not":{"required":["portValue"]}},{"if":{"properties":{"port_value":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"portValue":{"allOf":[{"not":{"required":["port_value"]}},{"if":{"properties":{"portValue":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"named_port":{"allOf":[{"not":{"required":["namedPort"]}},{"if":{"properties":{"named_port":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"namedPort":{"allOf":[{"not":{"required":["named_port"]}},{"if":{"properties":{"namedPort":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"resolver_name":{"not":{"required":["resolverName"]}},"resolverName":{"not":{"required":["resolver_name"]}},"ipv4_compat":{"not":{"required":["ipv4Compat"]}},"ipv4Compat":{"not":{"required":["ipv4_compat"]}}},"allOf":[{"anyOf":[{"required":["port_value"]},{"required":["portValue"]},{"required":["named_port"]},{"required":["namedPort"]}]}]};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = codePointLength;
-const pattern3 = new RegExp("^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$", "u");
+const pattern3 = new RegExp("^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$", "u");
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -163,8 +163,9 @@ errors++;
 }
 if(data.address !== undefined){
 let data1 = data.address;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err7 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: schema22.properties.address.type},message:"must be string,null"};
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err7 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -173,9 +174,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(typeof data1 === "string"){
-if(func2(data1) < 1){
-const err8 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err8 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -183,7 +184,6 @@ else {
 vErrors.push(err8);
 }
 errors++;
-}
 }
 }
 if(data.port_value !== undefined){
@@ -222,7 +222,7 @@ errors++;
 }
 if(typeof data2 === "string"){
 if(!pattern3.test(data2)){
-const err12 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+const err12 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -269,7 +269,7 @@ errors++;
 }
 if(typeof data3 === "string"){
 if(!pattern3.test(data3)){
-const err16 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+const err16 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1600,7 +1600,8 @@ return errors === 0;
 }
 validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema23 = {"title":"envoy.api.v2.core.Pipe","description":"A Unix domain socket.","properties":{"path":{"description":"Filesystem path, or an abstract-namespace name starting with '@'.","type":["string","null"],"minLength":1},"mode":{"description":"Permission bits of the socket file (at most 0777).","type":["integer","string","null"],"minimum":0,"maximum":511,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"}},"additionalProperties":false};
+const schema23 = {"title":"envoy.api.v2.core.Pipe","description":"A Unix domain socket.","properties":{"path":{"description":"Filesystem path, or an abstract-namespace name starting with '@'.","type":"string","minLength":1},"mode":{"description":"Permission bits of the socket file (at most 0777).","type":["integer","string","null"],"minimum":0,"maximum":511,"pattern":"^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"}},"additionalProperties":false};
+const pattern5 = new RegExp("^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$", "u");
 
 function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1627,8 +1628,9 @@ errors++;
 }
 if(data.path !== undefined){
 let data0 = data.path;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: schema23.properties.path.type},message:"must be string,null"};
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err1 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1637,9 +1639,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err2 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err2 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1647,7 +1649,6 @@ else {
 vErrors.push(err2);
 }
 errors++;
-}
 }
 }
 if(data.mode !== undefined){
@@ -1685,8 +1686,8 @@ errors++;
 }
 }
 if(typeof data1 === "string"){
-if(!pattern3.test(data1)){
-const err6 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+if(!pattern5.test(data1)){
+const err6 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2144,8 +2145,9 @@ errors++;
 }
 if(data.path !== undefined){
 let data0 = data.path;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: schema23.properties.path.type},message:"must be string,null"};
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err1 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2154,9 +2156,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err2 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err2 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2164,7 +2166,6 @@ else {
 vErrors.push(err2);
 }
 errors++;
-}
 }
 }
 if(data.mode !== undefined){
@@ -2202,8 +2203,8 @@ errors++;
 }
 }
 if(typeof data1 === "string"){
-if(!pattern3.test(data1)){
-const err6 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+if(!pattern5.test(data1)){
+const err6 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2375,8 +2376,9 @@ errors++;
 }
 if(data.address !== undefined){
 let data1 = data.address;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err7 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: schema22.properties.address.type},message:"must be string,null"};
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err7 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2385,9 +2387,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(typeof data1 === "string"){
-if(func2(data1) < 1){
-const err8 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err8 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2395,7 +2397,6 @@ else {
 vErrors.push(err8);
 }
 errors++;
-}
 }
 }
 if(data.port_value !== undefined){
@@ -2434,7 +2435,7 @@ errors++;
 }
 if(typeof data2 === "string"){
 if(!pattern3.test(data2)){
-const err12 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+const err12 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2481,7 +2482,7 @@ errors++;
 }
 if(typeof data3 === "string"){
 if(!pattern3.test(data3)){
-const err16 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+const err16 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3846,7 +3847,7 @@ validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 const validateRoot3 = validate67;
 const schema28 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.Address","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address","type":"object"};
 const schema29 = {"title":"envoy.config.core.v3.Address","description":"Any kind of address; one must be present.","properties":{"socket_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.SocketAddress"},"socketAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.SocketAddress"},"pipe":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Pipe"},"envoy_internal_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.EnvoyInternalAddress"},"envoyInternalAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.EnvoyInternalAddress"}},"additionalProperties":false,"dependentSchemas":{"socket_address":{"allOf":[{"not":{"required":["socketAddress"]}},{"not":{"anyOf":[{"required":["pipe"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}}]},"socketAddress":{"allOf":[{"not":{"required":["socket_address"]}},{"not":{"anyOf":[{"required":["pipe"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}}]},"pipe":{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}},"envoy_internal_address":{"allOf":[{"not":{"required":["envoyInternalAddress"]}},{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]}]}}]},"envoyInternalAddress":{"allOf":[{"not":{"required":["envoy_internal_address"]}},{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]}]}}]}},"allOf":[{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}]};
-const schema30 = {"title":"envoy.config.core.v3.SocketAddress","description":"An IP (or resolver-named) socket address.","properties":{"protocol":{"enum":["TCP","UDP",0,1,null]},"address":{"description":"An IP address, or a name the resolver below understands.","type":["string","null"],"minLength":1},"port_value":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"portValue":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"named_port":{"type":["string","null"]},"namedPort":{"type":["string","null"]},"resolver_name":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"resolverName":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"ipv4_compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"ipv4Compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"network_namespace_filepath":{"description":"Linux network namespace (a file path) the socket lives in.","type":["string","null"]},"networkNamespaceFilepath":{"description":"Linux network namespace (a file path) the socket lives in.","type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"port_value":{"allOf":[{"not":{"required":["portValue"]}},{"if":{"properties":{"port_value":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"portValue":{"allOf":[{"not":{"required":["port_value"]}},{"if":{"properties":{"portValue":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"named_port":{"allOf":[{"not":{"required":["namedPort"]}},{"if":{"properties":{"named_port":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"namedPort":{"allOf":[{"not":{"required":["named_port"]}},{"if":{"properties":{"namedPort":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"resolver_name":{"not":{"required":["resolverName"]}},"resolverName":{"not":{"required":["resolver_name"]}},"ipv4_compat":{"not":{"required":["ipv4Compat"]}},"ipv4Compat":{"not":{"required":["ipv4_compat"]}},"network_namespace_filepath":{"not":{"required":["networkNamespaceFilepath"]}},"networkNamespaceFilepath":{"not":{"required":["network_namespace_filepath"]}}},"allOf":[{"anyOf":[{"required":["port_value"]},{"required":["portValue"]},{"required":["named_port"]},{"required":["namedPort"]}]}]};
+const schema30 = {"title":"envoy.config.core.v3.SocketAddress","description":"An IP (or resolver-named) socket address.","properties":{"protocol":{"enum":["TCP","UDP",0,1,null]},"address":{"description":"An IP address, or a name the resolver below understands.","type":"string","minLength":1},"port_value":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"portValue":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"named_port":{"type":["string","null"]},"namedPort":{"type":["string","null"]},"resolver_name":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"resolverName":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"ipv4_compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"ipv4Compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"network_namespace_filepath":{"description":"Linux network namespace (a file path) the socket lives in.","type":["string","null"]},"networkNamespaceFilepath":{"description":"Linux network namespace (a file path) the socket lives in.","type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"port_value":{"allOf":[{"not":{"required":["portValue"]}},{"if":{"properties":{"port_value":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"portValue":{"allOf":[{"not":{"required":["port_value"]}},{"if":{"properties":{"portValue":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"named_port":{"allOf":[{"not":{"required":["namedPort"]}},{"if":{"properties":{"named_port":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"namedPort":{"allOf":[{"not":{"required":["named_port"]}},{"if":{"properties":{"namedPort":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"resolver_name":{"not":{"required":["resolverName"]}},"resolverName":{"not":{"required":["resolver_name"]}},"ipv4_compat":{"not":{"required":["ipv4Compat"]}},"ipv4Compat":{"not":{"required":["ipv4_compat"]}},"network_namespace_filepath":{"not":{"required":["networkNamespaceFilepath"]}},"networkNamespaceFilepath":{"not":{"required":["network_namespace_filepath"]}}},"allOf":[{"anyOf":[{"required":["port_value"]},{"required":["portValue"]},{"required":["named_port"]},{"required":["namedPort"]}]}]};
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3969,8 +3970,9 @@ errors++;
 }
 if(data.address !== undefined){
 let data1 = data.address;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err7 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: schema30.properties.address.type},message:"must be string,null"};
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err7 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3979,9 +3981,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(typeof data1 === "string"){
-if(func2(data1) < 1){
-const err8 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err8 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3989,7 +3991,6 @@ else {
 vErrors.push(err8);
 }
 errors++;
-}
 }
 }
 if(data.port_value !== undefined){
@@ -4028,7 +4029,7 @@ errors++;
 }
 if(typeof data2 === "string"){
 if(!pattern3.test(data2)){
-const err12 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+const err12 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4075,7 +4076,7 @@ errors++;
 }
 if(typeof data3 === "string"){
 if(!pattern3.test(data3)){
-const err16 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+const err16 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5510,7 +5511,7 @@ return errors === 0;
 }
 validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema31 = {"title":"envoy.config.core.v3.Pipe","description":"A Unix domain socket.","properties":{"path":{"description":"Filesystem path, or an abstract-namespace name starting with '@'.","type":["string","null"],"minLength":1},"mode":{"description":"Permission bits of the socket file (at most 0777).","type":["integer","string","null"],"minimum":0,"maximum":511,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"}},"additionalProperties":false};
+const schema31 = {"title":"envoy.config.core.v3.Pipe","description":"A Unix domain socket.","properties":{"path":{"description":"Filesystem path, or an abstract-namespace name starting with '@'.","type":"string","minLength":1},"mode":{"description":"Permission bits of the socket file (at most 0777).","type":["integer","string","null"],"minimum":0,"maximum":511,"pattern":"^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"}},"additionalProperties":false};
 
 function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5537,8 +5538,9 @@ errors++;
 }
 if(data.path !== undefined){
 let data0 = data.path;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: schema31.properties.path.type},message:"must be string,null"};
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err1 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5547,9 +5549,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err2 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err2 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5557,7 +5559,6 @@ else {
 vErrors.push(err2);
 }
 errors++;
-}
 }
 }
 if(data.mode !== undefined){
@@ -5595,8 +5596,8 @@ errors++;
 }
 }
 if(typeof data1 === "string"){
-if(!pattern3.test(data1)){
-const err6 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+if(!pattern5.test(data1)){
+const err6 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6802,6 +6803,7 @@ const validateRoot4 = validate78;
 const schema33 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.BuildVersion","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.BuildVersion","type":"object"};
 const schema34 = {"title":"envoy.config.core.v3.BuildVersion","description":"A version with free-form build details.","properties":{"version":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.type.v3.SemanticVersion"},"metadata":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Struct"}},"additionalProperties":false};
 const schema35 = {"title":"envoy.type.v3.SemanticVersion","description":"Envoy reports its own build version with this message.","properties":{"major_number":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"majorNumber":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"minor_number":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"minorNumber":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"patch":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"}},"additionalProperties":false,"dependentSchemas":{"major_number":{"not":{"required":["majorNumber"]}},"majorNumber":{"not":{"required":["major_number"]}},"minor_number":{"not":{"required":["minorNumber"]}},"minorNumber":{"not":{"required":["minor_number"]}}}};
+const pattern12 = new RegExp("^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$", "u");
 
 function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6861,7 +6863,7 @@ errors++;
 }
 }
 if(typeof data0 === "string"){
-if(!pattern3.test(data0)){
+if(!pattern12.test(data0)){
 const err4 = {instancePath:instancePath+"/major_number",schemaPath:"#/properties/major_number/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -6908,7 +6910,7 @@ errors++;
 }
 }
 if(typeof data1 === "string"){
-if(!pattern3.test(data1)){
+if(!pattern12.test(data1)){
 const err8 = {instancePath:instancePath+"/majorNumber",schemaPath:"#/properties/majorNumber/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -6955,7 +6957,7 @@ errors++;
 }
 }
 if(typeof data2 === "string"){
-if(!pattern3.test(data2)){
+if(!pattern12.test(data2)){
 const err12 = {instancePath:instancePath+"/minor_number",schemaPath:"#/properties/minor_number/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -7002,7 +7004,7 @@ errors++;
 }
 }
 if(typeof data3 === "string"){
-if(!pattern3.test(data3)){
+if(!pattern12.test(data3)){
 const err16 = {instancePath:instancePath+"/minorNumber",schemaPath:"#/properties/minorNumber/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -7049,7 +7051,7 @@ errors++;
 }
 }
 if(typeof data4 === "string"){
-if(!pattern3.test(data4)){
+if(!pattern12.test(data4)){
 const err20 = {instancePath:instancePath+"/patch",schemaPath:"#/properties/patch/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
@@ -11240,8 +11242,9 @@ errors++;
 }
 if(data.path !== undefined){
 let data0 = data.path;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: schema31.properties.path.type},message:"must be string,null"};
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err1 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11250,9 +11253,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err2 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err2 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11260,7 +11263,6 @@ else {
 vErrors.push(err2);
 }
 errors++;
-}
 }
 }
 if(data.mode !== undefined){
@@ -11298,8 +11300,8 @@ errors++;
 }
 }
 if(typeof data1 === "string"){
-if(!pattern3.test(data1)){
-const err6 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+if(!pattern5.test(data1)){
+const err6 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -11471,8 +11473,9 @@ errors++;
 }
 if(data.address !== undefined){
 let data1 = data.address;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err7 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: schema30.properties.address.type},message:"must be string,null"};
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err7 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -11481,9 +11484,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(typeof data1 === "string"){
-if(func2(data1) < 1){
-const err8 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err8 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -11491,7 +11494,6 @@ else {
 vErrors.push(err8);
 }
 errors++;
-}
 }
 }
 if(data.port_value !== undefined){
@@ -11530,7 +11532,7 @@ errors++;
 }
 if(typeof data2 === "string"){
 if(!pattern3.test(data2)){
-const err12 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+const err12 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -11577,7 +11579,7 @@ errors++;
 }
 if(typeof data3 === "string"){
 if(!pattern3.test(data3)){
-const err16 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+const err16 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -15163,7 +15165,7 @@ validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 const validateRoot16 = validate168;
 const schema71 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig","type":"object"};
-const schema72 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig","description":"The gRPC client that sends StreamReverseTunnelsRequest reports.","properties":{"stat_prefix":{"description":"Prefix of the client's statistics.","type":["string","null"]},"statPrefix":{"description":"Prefix of the client's statistics.","type":["string","null"]},"cluster":{"description":"The cluster of the management server.","type":["string","null"],"minLength":1},"default_send_interval":{"description":"Reporting interval until the server asks for another.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration"},"defaultSendInterval":{"description":"Reporting interval until the server asks for another.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration"},"connect_retry_interval":{"description":"Wait between attempts to reconnect the stream.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration"},"connectRetryInterval":{"description":"Wait between attempts to reconnect the stream.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration"},"max_retries":{"description":"How often to retry a failed connection before giving up.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"maxRetries":{"description":"How often to retry a failed connection before giving up.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"max_buffer_count":{"description":"How many unsent reports to keep while disconnected.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"maxBufferCount":{"description":"How many unsent reports to keep while disconnected.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"}},"additionalProperties":false,"dependentSchemas":{"stat_prefix":{"not":{"required":["statPrefix"]}},"statPrefix":{"not":{"required":["stat_prefix"]}},"default_send_interval":{"not":{"required":["defaultSendInterval"]}},"defaultSendInterval":{"not":{"required":["default_send_interval"]}},"connect_retry_interval":{"not":{"required":["connectRetryInterval"]}},"connectRetryInterval":{"not":{"required":["connect_retry_interval"]}},"max_retries":{"not":{"required":["maxRetries"]}},"maxRetries":{"not":{"required":["max_retries"]}},"max_buffer_count":{"not":{"required":["maxBufferCount"]}},"maxBufferCount":{"not":{"required":["max_buffer_count"]}}}};
+const schema72 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig","description":"The gRPC client that sends StreamReverseTunnelsRequest reports.","properties":{"stat_prefix":{"description":"Prefix of the client's statistics.","type":["string","null"]},"statPrefix":{"description":"Prefix of the client's statistics.","type":["string","null"]},"cluster":{"description":"The cluster of the management server.","type":"string","minLength":1},"default_send_interval":{"description":"Reporting interval until the server asks for another.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"defaultSendInterval":{"description":"Reporting interval until the server asks for another.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"connect_retry_interval":{"description":"Wait between attempts to reconnect the stream.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"connectRetryInterval":{"description":"Wait between attempts to reconnect the stream.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"max_retries":{"description":"How often to retry a failed connection before giving up.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"maxRetries":{"description":"How often to retry a failed connection before giving up.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"max_buffer_count":{"description":"How many unsent reports to keep while disconnected.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"maxBufferCount":{"description":"How many unsent reports to keep while disconnected.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"}},"additionalProperties":false,"dependentSchemas":{"stat_prefix":{"not":{"required":["statPrefix"]}},"statPrefix":{"not":{"required":["stat_prefix"]}},"default_send_interval":{"not":{"required":["defaultSendInterval"]}},"defaultSendInterval":{"not":{"required":["default_send_interval"]}},"connect_retry_interval":{"not":{"required":["connectRetryInterval"]}},"connectRetryInterval":{"not":{"required":["connect_retry_interval"]}},"max_retries":{"not":{"required":["maxRetries"]}},"maxRetries":{"not":{"required":["max_retries"]}},"max_buffer_count":{"not":{"required":["maxBufferCount"]}},"maxBufferCount":{"not":{"required":["max_buffer_count"]}}}};
 const schema73 = {"title":"google.protobuf.Duration","description":"Seconds with an \"s\" suffix, such as \"1.5s\".","pattern":"^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$"};
 const pattern27 = new RegExp("^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$", "u");
 
@@ -15194,6 +15196,7 @@ return errors === 0;
 }
 validate170.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+const pattern28 = new RegExp("^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$", "u");
 
 function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -15246,8 +15249,9 @@ errors++;
 }
 if(data.cluster !== undefined){
 let data2 = data.cluster;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema72.properties.cluster.type},message:"must be string,null"};
+if(typeof data2 === "string"){
+if(func2(data2) < 1){
+const err3 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -15256,9 +15260,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(typeof data2 === "string"){
-if(func2(data2) < 1){
-const err4 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err4 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -15266,7 +15270,6 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
 }
 }
 if(data.default_send_interval !== undefined){
@@ -15285,11 +15288,9 @@ if(!(validate170(data3, {instancePath:instancePath+"/default_send_interval",pare
 vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
-}
-if(data.defaultSendInterval !== undefined){
-let data4 = data.defaultSendInterval;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err6 = {instancePath:instancePath+"/defaultSendInterval",schemaPath:"#/properties/defaultSendInterval/type",keyword:"type",params:{type: schema72.properties.defaultSendInterval.type},message:"must be string,null"};
+if(typeof data3 === "string"){
+if(!pattern28.test(data3)){
+const err6 = {instancePath:instancePath+"/default_send_interval",schemaPath:"#/properties/default_send_interval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -15298,15 +15299,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!(validate170(data4, {instancePath:instancePath+"/defaultSendInterval",parentData:data,parentDataProperty:"defaultSendInterval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
 }
 }
-if(data.connect_retry_interval !== undefined){
-let data5 = data.connect_retry_interval;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/connect_retry_interval",schemaPath:"#/properties/connect_retry_interval/type",keyword:"type",params:{type: schema72.properties.connect_retry_interval.type},message:"must be string,null"};
+if(data.defaultSendInterval !== undefined){
+let data4 = data.defaultSendInterval;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err7 = {instancePath:instancePath+"/defaultSendInterval",schemaPath:"#/properties/defaultSendInterval/type",keyword:"type",params:{type: schema72.properties.defaultSendInterval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -15315,15 +15313,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(validate170(data5, {instancePath:instancePath+"/connect_retry_interval",parentData:data,parentDataProperty:"connect_retry_interval",rootData,dynamicAnchors}))){
+if(!(validate170(data4, {instancePath:instancePath+"/defaultSendInterval",parentData:data,parentDataProperty:"defaultSendInterval",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
-}
-if(data.connectRetryInterval !== undefined){
-let data6 = data.connectRetryInterval;
-if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/connectRetryInterval",schemaPath:"#/properties/connectRetryInterval/type",keyword:"type",params:{type: schema72.properties.connectRetryInterval.type},message:"must be string,null"};
+if(typeof data4 === "string"){
+if(!pattern28.test(data4)){
+const err8 = {instancePath:instancePath+"/defaultSendInterval",schemaPath:"#/properties/defaultSendInterval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -15332,15 +15328,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!(validate170(data6, {instancePath:instancePath+"/connectRetryInterval",parentData:data,parentDataProperty:"connectRetryInterval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
 }
 }
-if(data.max_retries !== undefined){
-let data7 = data.max_retries;
-if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
-const err9 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/type",keyword:"type",params:{type: schema72.properties.max_retries.type},message:"must be integer,string,null"};
+if(data.connect_retry_interval !== undefined){
+let data5 = data.connect_retry_interval;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err9 = {instancePath:instancePath+"/connect_retry_interval",schemaPath:"#/properties/connect_retry_interval/type",keyword:"type",params:{type: schema72.properties.connect_retry_interval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -15349,9 +15342,13 @@ vErrors.push(err9);
 }
 errors++;
 }
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 4294967295 || isNaN(data7)){
-const err10 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
+if(!(validate170(data5, {instancePath:instancePath+"/connect_retry_interval",parentData:data,parentDataProperty:"connect_retry_interval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+if(typeof data5 === "string"){
+if(!pattern28.test(data5)){
+const err10 = {instancePath:instancePath+"/connect_retry_interval",schemaPath:"#/properties/connect_retry_interval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -15360,8 +15357,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data7 < 0 || isNaN(data7)){
-const err11 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.connectRetryInterval !== undefined){
+let data6 = data.connectRetryInterval;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err11 = {instancePath:instancePath+"/connectRetryInterval",schemaPath:"#/properties/connectRetryInterval/type",keyword:"type",params:{type: schema72.properties.connectRetryInterval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -15370,10 +15371,13 @@ vErrors.push(err11);
 }
 errors++;
 }
+if(!(validate170(data6, {instancePath:instancePath+"/connectRetryInterval",parentData:data,parentDataProperty:"connectRetryInterval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
 }
-if(typeof data7 === "string"){
-if(!pattern3.test(data7)){
-const err12 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+if(typeof data6 === "string"){
+if(!pattern28.test(data6)){
+const err12 = {instancePath:instancePath+"/connectRetryInterval",schemaPath:"#/properties/connectRetryInterval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -15384,10 +15388,10 @@ errors++;
 }
 }
 }
-if(data.maxRetries !== undefined){
-let data8 = data.maxRetries;
-if(((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")) && (data8 !== null)){
-const err13 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: schema72.properties.maxRetries.type},message:"must be integer,string,null"};
+if(data.max_retries !== undefined){
+let data7 = data.max_retries;
+if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
+const err13 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/type",keyword:"type",params:{type: schema72.properties.max_retries.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -15396,9 +15400,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 4294967295 || isNaN(data8)){
-const err14 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 4294967295 || isNaN(data7)){
+const err14 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -15407,8 +15411,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data8 < 0 || isNaN(data8)){
-const err15 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data7 < 0 || isNaN(data7)){
+const err15 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -15418,9 +15422,9 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(typeof data8 === "string"){
-if(!pattern3.test(data8)){
-const err16 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+if(typeof data7 === "string"){
+if(!pattern12.test(data7)){
+const err16 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -15431,10 +15435,10 @@ errors++;
 }
 }
 }
-if(data.max_buffer_count !== undefined){
-let data9 = data.max_buffer_count;
-if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
-const err17 = {instancePath:instancePath+"/max_buffer_count",schemaPath:"#/properties/max_buffer_count/type",keyword:"type",params:{type: schema72.properties.max_buffer_count.type},message:"must be integer,string,null"};
+if(data.maxRetries !== undefined){
+let data8 = data.maxRetries;
+if(((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")) && (data8 !== null)){
+const err17 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: schema72.properties.maxRetries.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -15443,9 +15447,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 4294967295 || isNaN(data9)){
-const err18 = {instancePath:instancePath+"/max_buffer_count",schemaPath:"#/properties/max_buffer_count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 4294967295 || isNaN(data8)){
+const err18 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -15454,8 +15458,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data9 < 0 || isNaN(data9)){
-const err19 = {instancePath:instancePath+"/max_buffer_count",schemaPath:"#/properties/max_buffer_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data8 < 0 || isNaN(data8)){
+const err19 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -15465,9 +15469,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(typeof data9 === "string"){
-if(!pattern3.test(data9)){
-const err20 = {instancePath:instancePath+"/max_buffer_count",schemaPath:"#/properties/max_buffer_count/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+if(typeof data8 === "string"){
+if(!pattern12.test(data8)){
+const err20 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -15478,10 +15482,10 @@ errors++;
 }
 }
 }
-if(data.maxBufferCount !== undefined){
-let data10 = data.maxBufferCount;
-if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
-const err21 = {instancePath:instancePath+"/maxBufferCount",schemaPath:"#/properties/maxBufferCount/type",keyword:"type",params:{type: schema72.properties.maxBufferCount.type},message:"must be integer,string,null"};
+if(data.max_buffer_count !== undefined){
+let data9 = data.max_buffer_count;
+if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
+const err21 = {instancePath:instancePath+"/max_buffer_count",schemaPath:"#/properties/max_buffer_count/type",keyword:"type",params:{type: schema72.properties.max_buffer_count.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -15490,9 +15494,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 4294967295 || isNaN(data10)){
-const err22 = {instancePath:instancePath+"/maxBufferCount",schemaPath:"#/properties/maxBufferCount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 4294967295 || isNaN(data9)){
+const err22 = {instancePath:instancePath+"/max_buffer_count",schemaPath:"#/properties/max_buffer_count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -15501,8 +15505,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data10 < 0 || isNaN(data10)){
-const err23 = {instancePath:instancePath+"/maxBufferCount",schemaPath:"#/properties/maxBufferCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data9 < 0 || isNaN(data9)){
+const err23 = {instancePath:instancePath+"/max_buffer_count",schemaPath:"#/properties/max_buffer_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -15512,14 +15516,61 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(typeof data10 === "string"){
-if(!pattern3.test(data10)){
-const err24 = {instancePath:instancePath+"/maxBufferCount",schemaPath:"#/properties/maxBufferCount/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+if(typeof data9 === "string"){
+if(!pattern12.test(data9)){
+const err24 = {instancePath:instancePath+"/max_buffer_count",schemaPath:"#/properties/max_buffer_count/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
 }
 else {
 vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+if(data.maxBufferCount !== undefined){
+let data10 = data.maxBufferCount;
+if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
+const err25 = {instancePath:instancePath+"/maxBufferCount",schemaPath:"#/properties/maxBufferCount/type",keyword:"type",params:{type: schema72.properties.maxBufferCount.type},message:"must be integer,string,null"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 4294967295 || isNaN(data10)){
+const err26 = {instancePath:instancePath+"/maxBufferCount",schemaPath:"#/properties/maxBufferCount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data10 < 0 || isNaN(data10)){
+const err27 = {instancePath:instancePath+"/maxBufferCount",schemaPath:"#/properties/maxBufferCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(typeof data10 === "string"){
+if(!pattern12.test(data10)){
+const err28 = {instancePath:instancePath+"/maxBufferCount",schemaPath:"#/properties/maxBufferCount/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
 }
 errors++;
 }
@@ -15531,24 +15582,24 @@ const _errs25 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.statPrefix === undefined) && (missing0 = "statPrefix")){
-const err25 = {};
+const err29 = {};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err29];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err29);
 }
 errors++;
 }
 }
 var valid2 = _errs25 === errors;
 if(valid2){
-const err26 = {instancePath,schemaPath:"#/dependentSchemas/stat_prefix/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err30 = {instancePath,schemaPath:"#/dependentSchemas/stat_prefix/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err30];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err30);
 }
 errors++;
 }
@@ -15570,24 +15621,24 @@ const _errs28 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if((data.stat_prefix === undefined) && (missing1 = "stat_prefix")){
-const err27 = {};
+const err31 = {};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err31];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err31);
 }
 errors++;
 }
 }
 var valid3 = _errs28 === errors;
 if(valid3){
-const err28 = {instancePath,schemaPath:"#/dependentSchemas/statPrefix/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err32 = {instancePath,schemaPath:"#/dependentSchemas/statPrefix/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err32];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err32);
 }
 errors++;
 }
@@ -15609,24 +15660,24 @@ const _errs31 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing2;
 if((data.defaultSendInterval === undefined) && (missing2 = "defaultSendInterval")){
-const err29 = {};
+const err33 = {};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err33];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err33);
 }
 errors++;
 }
 }
 var valid4 = _errs31 === errors;
 if(valid4){
-const err30 = {instancePath,schemaPath:"#/dependentSchemas/default_send_interval/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err34 = {instancePath,schemaPath:"#/dependentSchemas/default_send_interval/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err34];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err34);
 }
 errors++;
 }
@@ -15648,24 +15699,24 @@ const _errs34 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing3;
 if((data.default_send_interval === undefined) && (missing3 = "default_send_interval")){
-const err31 = {};
+const err35 = {};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err35];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err35);
 }
 errors++;
 }
 }
 var valid5 = _errs34 === errors;
 if(valid5){
-const err32 = {instancePath,schemaPath:"#/dependentSchemas/defaultSendInterval/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err36 = {instancePath,schemaPath:"#/dependentSchemas/defaultSendInterval/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err36];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err36);
 }
 errors++;
 }
@@ -15687,24 +15738,24 @@ const _errs37 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing4;
 if((data.connectRetryInterval === undefined) && (missing4 = "connectRetryInterval")){
-const err33 = {};
+const err37 = {};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err37];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err37);
 }
 errors++;
 }
 }
 var valid6 = _errs37 === errors;
 if(valid6){
-const err34 = {instancePath,schemaPath:"#/dependentSchemas/connect_retry_interval/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err38 = {instancePath,schemaPath:"#/dependentSchemas/connect_retry_interval/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err38];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err38);
 }
 errors++;
 }
@@ -15726,24 +15777,24 @@ const _errs40 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing5;
 if((data.connect_retry_interval === undefined) && (missing5 = "connect_retry_interval")){
-const err35 = {};
+const err39 = {};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err39];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err39);
 }
 errors++;
 }
 }
 var valid7 = _errs40 === errors;
 if(valid7){
-const err36 = {instancePath,schemaPath:"#/dependentSchemas/connectRetryInterval/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err40 = {instancePath,schemaPath:"#/dependentSchemas/connectRetryInterval/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err40];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err40);
 }
 errors++;
 }
@@ -15765,24 +15816,24 @@ const _errs43 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing6;
 if((data.maxRetries === undefined) && (missing6 = "maxRetries")){
-const err37 = {};
+const err41 = {};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err41];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err41);
 }
 errors++;
 }
 }
 var valid8 = _errs43 === errors;
 if(valid8){
-const err38 = {instancePath,schemaPath:"#/dependentSchemas/max_retries/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err42 = {instancePath,schemaPath:"#/dependentSchemas/max_retries/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err42];
 }
 else {
-vErrors.push(err38);
+vErrors.push(err42);
 }
 errors++;
 }
@@ -15804,24 +15855,24 @@ const _errs46 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing7;
 if((data.max_retries === undefined) && (missing7 = "max_retries")){
-const err39 = {};
+const err43 = {};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err43];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err43);
 }
 errors++;
 }
 }
 var valid9 = _errs46 === errors;
 if(valid9){
-const err40 = {instancePath,schemaPath:"#/dependentSchemas/maxRetries/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err44 = {instancePath,schemaPath:"#/dependentSchemas/maxRetries/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err44];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err44);
 }
 errors++;
 }
@@ -15843,24 +15894,24 @@ const _errs49 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing8;
 if((data.maxBufferCount === undefined) && (missing8 = "maxBufferCount")){
-const err41 = {};
+const err45 = {};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err45];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err45);
 }
 errors++;
 }
 }
 var valid10 = _errs49 === errors;
 if(valid10){
-const err42 = {instancePath,schemaPath:"#/dependentSchemas/max_buffer_count/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err46 = {instancePath,schemaPath:"#/dependentSchemas/max_buffer_count/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err46];
 }
 else {
-vErrors.push(err42);
+vErrors.push(err46);
 }
 errors++;
 }
@@ -15882,24 +15933,24 @@ const _errs52 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing9;
 if((data.max_buffer_count === undefined) && (missing9 = "max_buffer_count")){
-const err43 = {};
+const err47 = {};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err47];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err47);
 }
 errors++;
 }
 }
 var valid11 = _errs52 === errors;
 if(valid11){
-const err44 = {instancePath,schemaPath:"#/dependentSchemas/maxBufferCount/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err48 = {instancePath,schemaPath:"#/dependentSchemas/maxBufferCount/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err44];
+vErrors = [err48];
 }
 else {
-vErrors.push(err44);
+vErrors.push(err48);
 }
 errors++;
 }
@@ -15954,8 +16005,8 @@ validate168.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 const validateRoot17 = validate176;
 const schema74 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel","type":"object"};
-const schema75 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel","description":"One established reverse tunnel.","properties":{"name":{"description":"Unique name of the tunnel on the reporting node.","type":["string","null"],"minLength":1},"identity":{"description":"Who initiated the tunnel.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity"},"created_at":{"description":"When the tunnel was established.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"createdAt":{"description":"When the tunnel was established.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"}},"additionalProperties":false,"required":["identity"],"dependentSchemas":{"created_at":{"not":{"required":["createdAt"]}},"createdAt":{"not":{"required":["created_at"]}}},"allOf":[{"anyOf":[{"required":["created_at"]},{"required":["createdAt"]}]}]};
-const schema76 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity","description":"The tenant, cluster and node that initiated a tunnel.","properties":{"tenant_id":{"type":["string","null"],"minLength":1,"maxLength":128},"tenantId":{"type":["string","null"],"minLength":1,"maxLength":128},"cluster_id":{"type":["string","null"],"minLength":1,"maxLength":128},"clusterId":{"type":["string","null"],"minLength":1,"maxLength":128},"node_id":{"type":["string","null"],"minLength":1,"maxLength":128},"nodeId":{"type":["string","null"],"minLength":1,"maxLength":128}},"additionalProperties":false,"dependentSchemas":{"tenant_id":{"not":{"required":["tenantId"]}},"tenantId":{"not":{"required":["tenant_id"]}},"cluster_id":{"not":{"required":["clusterId"]}},"clusterId":{"not":{"required":["cluster_id"]}},"node_id":{"not":{"required":["nodeId"]}},"nodeId":{"not":{"required":["node_id"]}}}};
+const schema75 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel","description":"One established reverse tunnel.","properties":{"name":{"description":"Unique name of the tunnel on the reporting node.","type":"string","minLength":1},"identity":{"description":"Who initiated the tunnel.","type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity"},"created_at":{"description":"When the tunnel was established.","type":"string","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"createdAt":{"description":"When the tunnel was established.","type":"string","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"}},"additionalProperties":false,"required":["identity"],"dependentSchemas":{"created_at":{"not":{"required":["createdAt"]}},"createdAt":{"not":{"required":["created_at"]}}},"allOf":[{"anyOf":[{"required":["created_at"]},{"required":["createdAt"]}]}]};
+const schema76 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity","description":"The tenant, cluster and node that initiated a tunnel.","properties":{"tenant_id":{"type":"string","minLength":1,"maxLength":128},"tenantId":{"type":"string","minLength":1,"maxLength":128},"cluster_id":{"type":"string","minLength":1,"maxLength":128},"clusterId":{"type":"string","minLength":1,"maxLength":128},"node_id":{"type":"string","minLength":1,"maxLength":128},"nodeId":{"type":"string","minLength":1,"maxLength":128}},"additionalProperties":false,"dependentSchemas":{"tenant_id":{"not":{"required":["tenantId"]}},"tenantId":{"not":{"required":["tenant_id"]}},"cluster_id":{"not":{"required":["clusterId"]}},"clusterId":{"not":{"required":["cluster_id"]}},"node_id":{"not":{"required":["nodeId"]}},"nodeId":{"not":{"required":["node_id"]}}}};
 
 function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -15982,8 +16033,9 @@ errors++;
 }
 if(data.tenant_id !== undefined){
 let data0 = data.tenant_id;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/type",keyword:"type",params:{type: schema76.properties.tenant_id.type},message:"must be string,null"};
+if(typeof data0 === "string"){
+if(func2(data0) > 128){
+const err1 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -15992,9 +16044,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(typeof data0 === "string"){
-if(func2(data0) > 128){
-const err2 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(func2(data0) < 1){
+const err2 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -16003,8 +16054,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(func2(data0) < 1){
-const err3 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err3 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -16014,11 +16066,11 @@ vErrors.push(err3);
 errors++;
 }
 }
-}
 if(data.tenantId !== undefined){
 let data1 = data.tenantId;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/type",keyword:"type",params:{type: schema76.properties.tenantId.type},message:"must be string,null"};
+if(typeof data1 === "string"){
+if(func2(data1) > 128){
+const err4 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -16027,9 +16079,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(typeof data1 === "string"){
-if(func2(data1) > 128){
-const err5 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(func2(data1) < 1){
+const err5 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -16038,8 +16089,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(func2(data1) < 1){
-const err6 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err6 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -16049,11 +16101,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-}
 if(data.cluster_id !== undefined){
 let data2 = data.cluster_id;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err7 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/type",keyword:"type",params:{type: schema76.properties.cluster_id.type},message:"must be string,null"};
+if(typeof data2 === "string"){
+if(func2(data2) > 128){
+const err7 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -16062,9 +16114,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(typeof data2 === "string"){
-if(func2(data2) > 128){
-const err8 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(func2(data2) < 1){
+const err8 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -16073,8 +16124,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(func2(data2) < 1){
-const err9 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err9 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -16084,11 +16136,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-}
 if(data.clusterId !== undefined){
 let data3 = data.clusterId;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err10 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/type",keyword:"type",params:{type: schema76.properties.clusterId.type},message:"must be string,null"};
+if(typeof data3 === "string"){
+if(func2(data3) > 128){
+const err10 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -16097,9 +16149,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(typeof data3 === "string"){
-if(func2(data3) > 128){
-const err11 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(func2(data3) < 1){
+const err11 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -16108,8 +16159,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(func2(data3) < 1){
-const err12 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err12 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -16119,11 +16171,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
 if(data.node_id !== undefined){
 let data4 = data.node_id;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err13 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: schema76.properties.node_id.type},message:"must be string,null"};
+if(typeof data4 === "string"){
+if(func2(data4) > 128){
+const err13 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -16132,9 +16184,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(typeof data4 === "string"){
-if(func2(data4) > 128){
-const err14 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(func2(data4) < 1){
+const err14 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -16143,8 +16194,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(func2(data4) < 1){
-const err15 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err15 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -16154,11 +16206,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-}
 if(data.nodeId !== undefined){
 let data5 = data.nodeId;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err16 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: schema76.properties.nodeId.type},message:"must be string,null"};
+if(typeof data5 === "string"){
+if(func2(data5) > 128){
+const err16 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -16167,9 +16219,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(typeof data5 === "string"){
-if(func2(data5) > 128){
-const err17 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(func2(data5) < 1){
+const err17 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -16178,8 +16229,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(func2(data5) < 1){
-const err18 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err18 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -16187,7 +16239,6 @@ else {
 vErrors.push(err18);
 }
 errors++;
-}
 }
 }
 if(data.tenant_id !== undefined){
@@ -16519,8 +16570,9 @@ errors++;
 }
 if(data.name !== undefined){
 let data0 = data.name;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema75.properties.name.type},message:"must be string,null"};
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -16529,9 +16581,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -16541,11 +16593,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-}
 if(data.identity !== undefined){
 let data1 = data.identity;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err7 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/type",keyword:"type",params:{type: schema75.properties.identity.type},message:"must be object,null"};
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+const err7 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -16561,8 +16612,8 @@ errors = vErrors.length;
 }
 if(data.created_at !== undefined){
 let data2 = data.created_at;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/type",keyword:"type",params:{type: schema75.properties.created_at.type},message:"must be string,null"};
+if(typeof data2 !== "string"){
+const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -16578,8 +16629,8 @@ errors = vErrors.length;
 }
 if(data.createdAt !== undefined){
 let data3 = data.createdAt;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err9 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: schema75.properties.createdAt.type},message:"must be string,null"};
+if(typeof data3 !== "string"){
+const err9 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -16710,7 +16761,7 @@ validate176.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 const validateRoot18 = validate183;
 const schema77 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest","type":"object"};
-const schema78 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest","description":"One report from the tunnel-initiating Envoy.","properties":{"node":{"description":"The reporting Envoy; required so the server knows whose tunnels these are.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Node"},"added_tunnels":{"description":"Tunnels established since the previous report.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel"}},"addedTunnels":{"description":"Tunnels established since the previous report.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel"}},"removed_tunnel_names":{"description":"Names of tunnels closed since the previous report.","type":["array","null"],"items":{"type":"string","minLength":1}},"removedTunnelNames":{"description":"Names of tunnels closed since the previous report.","type":["array","null"],"items":{"type":"string","minLength":1}},"full_push":{"description":"When true, added_tunnels is the complete set and replaces whatever the\nserver held for this node.","type":["boolean","null"]},"fullPush":{"description":"When true, added_tunnels is the complete set and replaces whatever the\nserver held for this node.","type":["boolean","null"]},"nonce":{"description":"Identifies this report; the server echoes it in request_nonce.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808)|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"}},"additionalProperties":false,"required":["node"],"dependentSchemas":{"added_tunnels":{"not":{"required":["addedTunnels"]}},"addedTunnels":{"not":{"required":["added_tunnels"]}},"removed_tunnel_names":{"not":{"required":["removedTunnelNames"]}},"removedTunnelNames":{"not":{"required":["removed_tunnel_names"]}},"full_push":{"not":{"required":["fullPush"]}},"fullPush":{"not":{"required":["full_push"]}}}};
+const schema78 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest","description":"One report from the tunnel-initiating Envoy.","properties":{"node":{"description":"The reporting Envoy; required so the server knows whose tunnels these are.","type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Node"},"added_tunnels":{"description":"Tunnels established since the previous report.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel"}},"addedTunnels":{"description":"Tunnels established since the previous report.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel"}},"removed_tunnel_names":{"description":"Names of tunnels closed since the previous report.","type":["array","null"],"items":{"type":"string","minLength":1}},"removedTunnelNames":{"description":"Names of tunnels closed since the previous report.","type":["array","null"],"items":{"type":"string","minLength":1}},"full_push":{"description":"When true, added_tunnels is the complete set and replaces whatever the\nserver held for this node.","type":["boolean","null"]},"fullPush":{"description":"When true, added_tunnels is the complete set and replaces whatever the\nserver held for this node.","type":["boolean","null"]},"nonce":{"description":"Identifies this report; the server echoes it in request_nonce.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"}},"additionalProperties":false,"required":["node"],"dependentSchemas":{"added_tunnels":{"not":{"required":["addedTunnels"]}},"addedTunnels":{"not":{"required":["added_tunnels"]}},"removed_tunnel_names":{"not":{"required":["removedTunnelNames"]}},"removedTunnelNames":{"not":{"required":["removed_tunnel_names"]}},"full_push":{"not":{"required":["fullPush"]}},"fullPush":{"not":{"required":["full_push"]}}}};
 
 function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -18283,8 +18334,9 @@ errors++;
 }
 if(data.name !== undefined){
 let data0 = data.name;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema75.properties.name.type},message:"must be string,null"};
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -18293,9 +18345,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -18305,11 +18357,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-}
 if(data.identity !== undefined){
 let data1 = data.identity;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err7 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/type",keyword:"type",params:{type: schema75.properties.identity.type},message:"must be object,null"};
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+const err7 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -18325,8 +18376,8 @@ errors = vErrors.length;
 }
 if(data.created_at !== undefined){
 let data2 = data.created_at;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/type",keyword:"type",params:{type: schema75.properties.created_at.type},message:"must be string,null"};
+if(typeof data2 !== "string"){
+const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -18342,8 +18393,8 @@ errors = vErrors.length;
 }
 if(data.createdAt !== undefined){
 let data3 = data.createdAt;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err9 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: schema75.properties.createdAt.type},message:"must be string,null"};
+if(typeof data3 !== "string"){
+const err9 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -18441,7 +18492,7 @@ return errors === 0;
 }
 validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern32 = new RegExp("^(?:-0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808)|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$", "u");
+const pattern36 = new RegExp("^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$", "u");
 
 function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -18478,8 +18529,8 @@ errors++;
 }
 if(data.node !== undefined){
 let data0 = data.node;
-if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-const err2 = {instancePath:instancePath+"/node",schemaPath:"#/properties/node/type",keyword:"type",params:{type: schema78.properties.node.type},message:"must be object,null"};
+if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
+const err2 = {instancePath:instancePath+"/node",schemaPath:"#/properties/node/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -18702,8 +18753,8 @@ errors++;
 }
 }
 if(typeof data11 === "string"){
-if(!pattern32.test(data11)){
-const err18 = {instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/pattern",keyword:"pattern",params:{pattern: "^(?:-0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808)|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},message:"must match pattern \""+"^(?:-0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808)|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"+"\""};
+if(!pattern36.test(data11)){
+const err18 = {instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/pattern",keyword:"pattern",params:{pattern: "^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},message:"must match pattern \""+"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -18987,9 +19038,9 @@ validate183.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 const validateRoot19 = validate203;
 const schema81 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse","type":"object"};
-const schema82 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse","description":"The server's answer to one report.","properties":{"node_id":{"description":"The node the answer is for.","type":["string","null"]},"nodeId":{"description":"The node the answer is for.","type":["string","null"]},"report_interval":{"description":"How often the client should report from now on.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration"},"reportInterval":{"description":"How often the client should report from now on.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration"},"request_nonce":{"description":"The nonce of the report being acknowledged (or rejected).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808)|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},"requestNonce":{"description":"The nonce of the report being acknowledged (or rejected).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808)|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},"error_detail":{"description":"Set when the report was rejected; the client should resend a full push.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.Status"},"errorDetail":{"description":"Set when the report was rejected; the client should resend a full push.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.Status"}},"additionalProperties":false,"dependentSchemas":{"node_id":{"not":{"required":["nodeId"]}},"nodeId":{"not":{"required":["node_id"]}},"report_interval":{"not":{"required":["reportInterval"]}},"reportInterval":{"not":{"required":["report_interval"]}},"request_nonce":{"not":{"required":["requestNonce"]}},"requestNonce":{"not":{"required":["request_nonce"]}},"error_detail":{"not":{"required":["errorDetail"]}},"errorDetail":{"not":{"required":["error_detail"]}}}};
+const schema82 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse","description":"The server's answer to one report.","properties":{"node_id":{"description":"The node the answer is for.","type":["string","null"]},"nodeId":{"description":"The node the answer is for.","type":["string","null"]},"report_interval":{"description":"How often the client should report from now on.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"reportInterval":{"description":"How often the client should report from now on.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"request_nonce":{"description":"The nonce of the report being acknowledged (or rejected).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},"requestNonce":{"description":"The nonce of the report being acknowledged (or rejected).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},"error_detail":{"description":"Set when the report was rejected; the client should resend a full push.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.Status"},"errorDetail":{"description":"Set when the report was rejected; the client should resend a full push.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.Status"}},"additionalProperties":false,"dependentSchemas":{"node_id":{"not":{"required":["nodeId"]}},"nodeId":{"not":{"required":["node_id"]}},"report_interval":{"not":{"required":["reportInterval"]}},"reportInterval":{"not":{"required":["report_interval"]}},"request_nonce":{"not":{"required":["requestNonce"]}},"requestNonce":{"not":{"required":["request_nonce"]}},"error_detail":{"not":{"required":["errorDetail"]}},"errorDetail":{"not":{"required":["error_detail"]}}}};
 const schema83 = {"title":"google.rpc.Status","description":"An error outcome that a response can carry.","properties":{"code":{"description":"A google.rpc.Code value.","type":["integer","string","null"],"minimum":-2147483648,"maximum":2147483647,"pattern":"^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"},"message":{"description":"A developer-facing description, in English.","type":["string","null"]},"details":{"description":"Machine-readable detail messages, for example BadRequest.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"}}},"additionalProperties":false};
-const pattern35 = new RegExp("^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$", "u");
+const pattern41 = new RegExp("^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$", "u");
 const schema84 = {"title":"google.protobuf.Any","description":"A packed message: \"@type\" names its type URL; the other keys are its fields, or \"value\" for a type with a special JSON form. An empty object is an empty Any.","properties":{"@type":{"type":"string","minLength":1}},"if":{"minProperties":1},"then":{"required":["@type"]}};
 
 function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -19145,7 +19196,7 @@ errors++;
 }
 }
 if(typeof data0 === "string"){
-if(!pattern35.test(data0)){
+if(!pattern41.test(data0)){
 const err4 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/pattern",keyword:"pattern",params:{pattern: "^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"},message:"must match pattern \""+"^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -19275,11 +19326,9 @@ if(!(validate170(data2, {instancePath:instancePath+"/report_interval",parentData
 vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
-}
-if(data.reportInterval !== undefined){
-let data3 = data.reportInterval;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err4 = {instancePath:instancePath+"/reportInterval",schemaPath:"#/properties/reportInterval/type",keyword:"type",params:{type: schema82.properties.reportInterval.type},message:"must be string,null"};
+if(typeof data2 === "string"){
+if(!pattern28.test(data2)){
+const err4 = {instancePath:instancePath+"/report_interval",schemaPath:"#/properties/report_interval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -19288,15 +19337,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!(validate170(data3, {instancePath:instancePath+"/reportInterval",parentData:data,parentDataProperty:"reportInterval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
 }
 }
-if(data.request_nonce !== undefined){
-let data4 = data.request_nonce;
-if(((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (typeof data4 !== "string")) && (data4 !== null)){
-const err5 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/type",keyword:"type",params:{type: schema82.properties.request_nonce.type},message:"must be integer,string,null"};
+if(data.reportInterval !== undefined){
+let data3 = data.reportInterval;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err5 = {instancePath:instancePath+"/reportInterval",schemaPath:"#/properties/reportInterval/type",keyword:"type",params:{type: schema82.properties.reportInterval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -19305,9 +19351,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(!(validate170(data3, {instancePath:instancePath+"/reportInterval",parentData:data,parentDataProperty:"reportInterval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+if(typeof data3 === "string"){
+if(!pattern28.test(data3)){
+const err6 = {instancePath:instancePath+"/reportInterval",schemaPath:"#/properties/reportInterval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -19316,8 +19366,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data4 >= 9223372036854776000 || isNaN(data4)){
-const err7 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 9223372036854776000},message:"must be < 9223372036854776000"};
+}
+}
+if(data.request_nonce !== undefined){
+let data4 = data.request_nonce;
+if(((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (typeof data4 !== "string")) && (data4 !== null)){
+const err7 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/type",keyword:"type",params:{type: schema82.properties.request_nonce.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -19326,10 +19380,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(typeof data4 === "string"){
-if(!pattern32.test(data4)){
-const err8 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/pattern",keyword:"pattern",params:{pattern: "^(?:-0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808)|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},message:"must match pattern \""+"^(?:-0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808)|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"+"\""};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err8 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -19338,12 +19391,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-}
-if(data.requestNonce !== undefined){
-let data5 = data.requestNonce;
-if(((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (typeof data5 !== "string")) && (data5 !== null)){
-const err9 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/type",keyword:"type",params:{type: schema82.properties.requestNonce.type},message:"must be integer,string,null"};
+if(data4 >= 9223372036854776000 || isNaN(data4)){
+const err9 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 9223372036854776000},message:"must be < 9223372036854776000"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -19352,9 +19401,10 @@ vErrors.push(err9);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err10 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(typeof data4 === "string"){
+if(!pattern36.test(data4)){
+const err10 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/pattern",keyword:"pattern",params:{pattern: "^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},message:"must match pattern \""+"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -19363,8 +19413,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data5 >= 9223372036854776000 || isNaN(data5)){
-const err11 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 9223372036854776000},message:"must be < 9223372036854776000"};
+}
+}
+if(data.requestNonce !== undefined){
+let data5 = data.requestNonce;
+if(((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (typeof data5 !== "string")) && (data5 !== null)){
+const err11 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/type",keyword:"type",params:{type: schema82.properties.requestNonce.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -19373,10 +19427,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(typeof data5 === "string"){
-if(!pattern32.test(data5)){
-const err12 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/pattern",keyword:"pattern",params:{pattern: "^(?:-0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808)|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},message:"must match pattern \""+"^(?:-0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808)|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"+"\""};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err12 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -19385,17 +19438,39 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-if(data.error_detail !== undefined){
-let data6 = data.error_detail;
-if((!(data6 && typeof data6 == "object" && !Array.isArray(data6))) && (data6 !== null)){
-const err13 = {instancePath:instancePath+"/error_detail",schemaPath:"#/properties/error_detail/type",keyword:"type",params:{type: schema82.properties.error_detail.type},message:"must be object,null"};
+if(data5 >= 9223372036854776000 || isNaN(data5)){
+const err13 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 9223372036854776000},message:"must be < 9223372036854776000"};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
+}
+errors++;
+}
+}
+if(typeof data5 === "string"){
+if(!pattern36.test(data5)){
+const err14 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/pattern",keyword:"pattern",params:{pattern: "^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},message:"must match pattern \""+"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"+"\""};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+if(data.error_detail !== undefined){
+let data6 = data.error_detail;
+if((!(data6 && typeof data6 == "object" && !Array.isArray(data6))) && (data6 !== null)){
+const err15 = {instancePath:instancePath+"/error_detail",schemaPath:"#/properties/error_detail/type",keyword:"type",params:{type: schema82.properties.error_detail.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }
@@ -19407,12 +19482,12 @@ errors = vErrors.length;
 if(data.errorDetail !== undefined){
 let data7 = data.errorDetail;
 if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
-const err14 = {instancePath:instancePath+"/errorDetail",schemaPath:"#/properties/errorDetail/type",keyword:"type",params:{type: schema82.properties.errorDetail.type},message:"must be object,null"};
+const err16 = {instancePath:instancePath+"/errorDetail",schemaPath:"#/properties/errorDetail/type",keyword:"type",params:{type: schema82.properties.errorDetail.type},message:"must be object,null"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err16];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err16);
 }
 errors++;
 }
@@ -19427,24 +19502,24 @@ const _errs19 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.nodeId === undefined) && (missing0 = "nodeId")){
-const err15 = {};
+const err17 = {};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err17];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err17);
 }
 errors++;
 }
 }
 var valid2 = _errs19 === errors;
 if(valid2){
-const err16 = {instancePath,schemaPath:"#/dependentSchemas/node_id/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err18 = {instancePath,schemaPath:"#/dependentSchemas/node_id/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err18];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err18);
 }
 errors++;
 }
@@ -19466,24 +19541,24 @@ const _errs22 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if((data.node_id === undefined) && (missing1 = "node_id")){
-const err17 = {};
+const err19 = {};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err19];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err19);
 }
 errors++;
 }
 }
 var valid3 = _errs22 === errors;
 if(valid3){
-const err18 = {instancePath,schemaPath:"#/dependentSchemas/nodeId/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err20 = {instancePath,schemaPath:"#/dependentSchemas/nodeId/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err20];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err20);
 }
 errors++;
 }
@@ -19505,24 +19580,24 @@ const _errs25 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing2;
 if((data.reportInterval === undefined) && (missing2 = "reportInterval")){
-const err19 = {};
+const err21 = {};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err21];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err21);
 }
 errors++;
 }
 }
 var valid4 = _errs25 === errors;
 if(valid4){
-const err20 = {instancePath,schemaPath:"#/dependentSchemas/report_interval/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err22 = {instancePath,schemaPath:"#/dependentSchemas/report_interval/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err22];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err22);
 }
 errors++;
 }
@@ -19544,24 +19619,24 @@ const _errs28 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing3;
 if((data.report_interval === undefined) && (missing3 = "report_interval")){
-const err21 = {};
+const err23 = {};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err23];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err23);
 }
 errors++;
 }
 }
 var valid5 = _errs28 === errors;
 if(valid5){
-const err22 = {instancePath,schemaPath:"#/dependentSchemas/reportInterval/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err24 = {instancePath,schemaPath:"#/dependentSchemas/reportInterval/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err24];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err24);
 }
 errors++;
 }
@@ -19583,24 +19658,24 @@ const _errs31 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing4;
 if((data.requestNonce === undefined) && (missing4 = "requestNonce")){
-const err23 = {};
+const err25 = {};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err25];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err25);
 }
 errors++;
 }
 }
 var valid6 = _errs31 === errors;
 if(valid6){
-const err24 = {instancePath,schemaPath:"#/dependentSchemas/request_nonce/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err26 = {instancePath,schemaPath:"#/dependentSchemas/request_nonce/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err26];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err26);
 }
 errors++;
 }
@@ -19622,24 +19697,24 @@ const _errs34 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing5;
 if((data.request_nonce === undefined) && (missing5 = "request_nonce")){
-const err25 = {};
+const err27 = {};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err27];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err27);
 }
 errors++;
 }
 }
 var valid7 = _errs34 === errors;
 if(valid7){
-const err26 = {instancePath,schemaPath:"#/dependentSchemas/requestNonce/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err28 = {instancePath,schemaPath:"#/dependentSchemas/requestNonce/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err28];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err28);
 }
 errors++;
 }
@@ -19661,24 +19736,24 @@ const _errs37 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing6;
 if((data.errorDetail === undefined) && (missing6 = "errorDetail")){
-const err27 = {};
+const err29 = {};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err29];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err29);
 }
 errors++;
 }
 }
 var valid8 = _errs37 === errors;
 if(valid8){
-const err28 = {instancePath,schemaPath:"#/dependentSchemas/error_detail/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err30 = {instancePath,schemaPath:"#/dependentSchemas/error_detail/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err30];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err30);
 }
 errors++;
 }
@@ -19700,24 +19775,24 @@ const _errs40 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing7;
 if((data.error_detail === undefined) && (missing7 = "error_detail")){
-const err29 = {};
+const err31 = {};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err31];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err31);
 }
 errors++;
 }
 }
 var valid9 = _errs40 === errors;
 if(valid9){
-const err30 = {instancePath,schemaPath:"#/dependentSchemas/errorDetail/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err32 = {instancePath,schemaPath:"#/dependentSchemas/errorDetail/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err32];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err32);
 }
 errors++;
 }
@@ -19798,8 +19873,9 @@ errors++;
 }
 if(data.tenant_id !== undefined){
 let data0 = data.tenant_id;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/type",keyword:"type",params:{type: schema76.properties.tenant_id.type},message:"must be string,null"};
+if(typeof data0 === "string"){
+if(func2(data0) > 128){
+const err1 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -19808,9 +19884,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(typeof data0 === "string"){
-if(func2(data0) > 128){
-const err2 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(func2(data0) < 1){
+const err2 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -19819,8 +19894,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(func2(data0) < 1){
-const err3 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err3 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -19830,11 +19906,11 @@ vErrors.push(err3);
 errors++;
 }
 }
-}
 if(data.tenantId !== undefined){
 let data1 = data.tenantId;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/type",keyword:"type",params:{type: schema76.properties.tenantId.type},message:"must be string,null"};
+if(typeof data1 === "string"){
+if(func2(data1) > 128){
+const err4 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -19843,9 +19919,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(typeof data1 === "string"){
-if(func2(data1) > 128){
-const err5 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(func2(data1) < 1){
+const err5 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -19854,8 +19929,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(func2(data1) < 1){
-const err6 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err6 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -19865,11 +19941,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-}
 if(data.cluster_id !== undefined){
 let data2 = data.cluster_id;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err7 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/type",keyword:"type",params:{type: schema76.properties.cluster_id.type},message:"must be string,null"};
+if(typeof data2 === "string"){
+if(func2(data2) > 128){
+const err7 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -19878,9 +19954,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(typeof data2 === "string"){
-if(func2(data2) > 128){
-const err8 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(func2(data2) < 1){
+const err8 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -19889,8 +19964,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(func2(data2) < 1){
-const err9 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err9 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -19900,11 +19976,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-}
 if(data.clusterId !== undefined){
 let data3 = data.clusterId;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err10 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/type",keyword:"type",params:{type: schema76.properties.clusterId.type},message:"must be string,null"};
+if(typeof data3 === "string"){
+if(func2(data3) > 128){
+const err10 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -19913,9 +19989,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(typeof data3 === "string"){
-if(func2(data3) > 128){
-const err11 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(func2(data3) < 1){
+const err11 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -19924,8 +19999,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(func2(data3) < 1){
-const err12 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err12 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -19935,11 +20011,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
 if(data.node_id !== undefined){
 let data4 = data.node_id;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err13 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: schema76.properties.node_id.type},message:"must be string,null"};
+if(typeof data4 === "string"){
+if(func2(data4) > 128){
+const err13 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -19948,9 +20024,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(typeof data4 === "string"){
-if(func2(data4) > 128){
-const err14 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(func2(data4) < 1){
+const err14 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -19959,8 +20034,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(func2(data4) < 1){
-const err15 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err15 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -19970,11 +20046,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-}
 if(data.nodeId !== undefined){
 let data5 = data.nodeId;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err16 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: schema76.properties.nodeId.type},message:"must be string,null"};
+if(typeof data5 === "string"){
+if(func2(data5) > 128){
+const err16 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -19983,9 +20059,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(typeof data5 === "string"){
-if(func2(data5) > 128){
-const err17 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(func2(data5) < 1){
+const err17 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -19994,8 +20069,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(func2(data5) < 1){
-const err18 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err18 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -20003,7 +20079,6 @@ else {
 vErrors.push(err18);
 }
 errors++;
-}
 }
 }
 if(data.tenant_id !== undefined){
@@ -20279,8 +20354,8 @@ validate213.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 const validateRoot21 = validate216;
 const schema87 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig","type":"object"};
-const schema88 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig","description":"The reporter's configuration.","properties":{"stat_prefix":{"type":["string","null"]},"statPrefix":{"type":["string","null"]},"clients":{"description":"At least one client must receive the events.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient"},"minItems":1}},"additionalProperties":false,"dependentSchemas":{"stat_prefix":{"not":{"required":["statPrefix"]}},"statPrefix":{"not":{"required":["stat_prefix"]}}}};
-const schema89 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient","description":"One client that receives tunnel events, configured by its own typed config\n(for example a GrpcClientConfig).","properties":{"name":{"type":["string","null"],"minLength":1},"typed_config":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"},"typedConfig":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"}},"additionalProperties":false,"dependentSchemas":{"typed_config":{"not":{"required":["typedConfig"]}},"typedConfig":{"not":{"required":["typed_config"]}}},"allOf":[{"anyOf":[{"required":["typed_config"]},{"required":["typedConfig"]}]}]};
+const schema88 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig","description":"The reporter's configuration.","properties":{"stat_prefix":{"type":["string","null"]},"statPrefix":{"type":["string","null"]},"clients":{"description":"At least one client must receive the events.","type":"array","items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient"},"minItems":1}},"additionalProperties":false,"dependentSchemas":{"stat_prefix":{"not":{"required":["statPrefix"]}},"statPrefix":{"not":{"required":["stat_prefix"]}}}};
+const schema89 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient","description":"One client that receives tunnel events, configured by its own typed config\n(for example a GrpcClientConfig).","properties":{"name":{"type":"string","minLength":1},"typed_config":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"},"typedConfig":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"}},"additionalProperties":false,"dependentSchemas":{"typed_config":{"not":{"required":["typedConfig"]}},"typedConfig":{"not":{"required":["typed_config"]}}},"allOf":[{"anyOf":[{"required":["typed_config"]},{"required":["typedConfig"]}]}]};
 
 function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -20360,8 +20435,9 @@ errors++;
 }
 if(data.name !== undefined){
 let data0 = data.name;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema89.properties.name.type},message:"must be string,null"};
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -20370,9 +20446,9 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -20382,11 +20458,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-}
 if(data.typed_config !== undefined){
 let data1 = data.typed_config;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err6 = {instancePath:instancePath+"/typed_config",schemaPath:"#/properties/typed_config/type",keyword:"type",params:{type: schema89.properties.typed_config.type},message:"must be object,null"};
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+const err6 = {instancePath:instancePath+"/typed_config",schemaPath:"#/properties/typed_config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -20402,8 +20477,8 @@ errors = vErrors.length;
 }
 if(data.typedConfig !== undefined){
 let data2 = data.typedConfig;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err7 = {instancePath:instancePath+"/typedConfig",schemaPath:"#/properties/typedConfig/type",keyword:"type",params:{type: schema89.properties.typedConfig.type},message:"must be object,null"};
+if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
+const err7 = {instancePath:instancePath+"/typedConfig",schemaPath:"#/properties/typedConfig/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -20553,8 +20628,9 @@ errors++;
 }
 if(data.clients !== undefined){
 let data2 = data.clients;
-if((!(Array.isArray(data2))) && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/clients",schemaPath:"#/properties/clients/type",keyword:"type",params:{type: schema88.properties.clients.type},message:"must be array,null"};
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err3 = {instancePath:instancePath+"/clients",schemaPath:"#/properties/clients/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -20563,9 +20639,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(Array.isArray(data2)){
-if(data2.length < 1){
-const err4 = {instancePath:instancePath+"/clients",schemaPath:"#/properties/clients/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+const err4 = {instancePath:instancePath+"/clients/" + i0,schemaPath:"#/properties/clients/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -20574,11 +20652,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-const err5 = {instancePath:instancePath+"/clients/" + i0,schemaPath:"#/properties/clients/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(validate218(data3, {instancePath:instancePath+"/clients/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/clients",schemaPath:"#/properties/clients/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -20586,12 +20667,6 @@ else {
 vErrors.push(err5);
 }
 errors++;
-}
-if(!(validate218(data3, {instancePath:instancePath+"/clients/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
-errors = vErrors.length;
-}
-}
 }
 }
 if(data.stat_prefix !== undefined){
@@ -20790,8 +20865,9 @@ errors++;
 }
 if(data.name !== undefined){
 let data0 = data.name;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema89.properties.name.type},message:"must be string,null"};
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -20800,9 +20876,9 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -20812,11 +20888,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-}
 if(data.typed_config !== undefined){
 let data1 = data.typed_config;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err6 = {instancePath:instancePath+"/typed_config",schemaPath:"#/properties/typed_config/type",keyword:"type",params:{type: schema89.properties.typed_config.type},message:"must be object,null"};
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+const err6 = {instancePath:instancePath+"/typed_config",schemaPath:"#/properties/typed_config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -20832,8 +20907,8 @@ errors = vErrors.length;
 }
 if(data.typedConfig !== undefined){
 let data2 = data.typedConfig;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err7 = {instancePath:instancePath+"/typedConfig",schemaPath:"#/properties/typedConfig/type",keyword:"type",params:{type: schema89.properties.typedConfig.type},message:"must be object,null"};
+if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
+const err7 = {instancePath:instancePath+"/typedConfig",schemaPath:"#/properties/typedConfig/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -21023,7 +21098,7 @@ errors++;
 }
 }
 if(typeof data0 === "string"){
-if(!pattern3.test(data0)){
+if(!pattern12.test(data0)){
 const err4 = {instancePath:instancePath+"/major_number",schemaPath:"#/properties/major_number/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -21070,7 +21145,7 @@ errors++;
 }
 }
 if(typeof data1 === "string"){
-if(!pattern3.test(data1)){
+if(!pattern12.test(data1)){
 const err8 = {instancePath:instancePath+"/majorNumber",schemaPath:"#/properties/majorNumber/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -21117,7 +21192,7 @@ errors++;
 }
 }
 if(typeof data2 === "string"){
-if(!pattern3.test(data2)){
+if(!pattern12.test(data2)){
 const err12 = {instancePath:instancePath+"/minor_number",schemaPath:"#/properties/minor_number/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -21164,7 +21239,7 @@ errors++;
 }
 }
 if(typeof data3 === "string"){
-if(!pattern3.test(data3)){
+if(!pattern12.test(data3)){
 const err16 = {instancePath:instancePath+"/minorNumber",schemaPath:"#/properties/minorNumber/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -21211,7 +21286,7 @@ errors++;
 }
 }
 if(typeof data4 === "string"){
-if(!pattern3.test(data4)){
+if(!pattern12.test(data4)){
 const err20 = {instancePath:instancePath+"/patch",schemaPath:"#/properties/patch/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
@@ -22623,7 +22698,7 @@ errors++;
 }
 }
 if(typeof data0 === "string"){
-if(!pattern35.test(data0)){
+if(!pattern41.test(data0)){
 const err4 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/pattern",keyword:"pattern",params:{pattern: "^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"},message:"must match pattern \""+"^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
