@@ -81,13 +81,34 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         {
           "anyOf": [
             {
-              "required": ["socket_address"]
+              "required": ["socket_address"],
+              "properties": {
+                "socket_address": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["socketAddress"]
+              "required": ["socketAddress"],
+              "properties": {
+                "socketAddress": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["pipe"]
+              "required": ["pipe"],
+              "properties": {
+                "pipe": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             }
           ]
         }
@@ -370,16 +391,44 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         {
           "anyOf": [
             {
-              "required": ["port_value"]
+              "required": ["port_value"],
+              "properties": {
+                "port_value": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["portValue"]
+              "required": ["portValue"],
+              "properties": {
+                "portValue": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["named_port"]
+              "required": ["named_port"],
+              "properties": {
+                "named_port": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["namedPort"]
+              "required": ["namedPort"],
+              "properties": {
+                "namedPort": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             }
           ]
         }
@@ -531,19 +580,54 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         {
           "anyOf": [
             {
-              "required": ["socket_address"]
+              "required": ["socket_address"],
+              "properties": {
+                "socket_address": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["socketAddress"]
+              "required": ["socketAddress"],
+              "properties": {
+                "socketAddress": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["pipe"]
+              "required": ["pipe"],
+              "properties": {
+                "pipe": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["envoy_internal_address"]
+              "required": ["envoy_internal_address"],
+              "properties": {
+                "envoy_internal_address": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["envoyInternalAddress"]
+              "required": ["envoyInternalAddress"],
+              "properties": {
+                "envoyInternalAddress": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             }
           ]
         }
@@ -612,10 +696,24 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         {
           "anyOf": [
             {
-              "required": ["server_listener_name"]
+              "required": ["server_listener_name"],
+              "properties": {
+                "server_listener_name": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["serverListenerName"]
+              "required": ["serverListenerName"],
+              "properties": {
+                "serverListenerName": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             }
           ]
         }
@@ -1293,16 +1391,44 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         {
           "anyOf": [
             {
-              "required": ["port_value"]
+              "required": ["port_value"],
+              "properties": {
+                "port_value": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["portValue"]
+              "required": ["portValue"],
+              "properties": {
+                "portValue": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["named_port"]
+              "required": ["named_port"],
+              "properties": {
+                "named_port": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["namedPort"]
+              "required": ["namedPort"],
+              "properties": {
+                "namedPort": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             }
           ]
         }
@@ -1399,10 +1525,24 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         {
           "anyOf": [
             {
-              "required": ["read"]
+              "required": ["read"],
+              "properties": {
+                "read": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["write"]
+              "required": ["write"],
+              "properties": {
+                "write": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             }
           ]
         }

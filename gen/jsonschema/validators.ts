@@ -36,8 +36,8 @@ function codePointLength(text) {
 
 const validateRoot0 = validate52;
 const schema19 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.api.v2.core.Address","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address","type":"object"};
-const schema21 = {"title":"envoy.api.v2.core.Address","description":"Either kind of address; one must be present.","properties":{"socket_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.SocketAddress"},"socketAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.SocketAddress"},"pipe":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Pipe"}},"additionalProperties":false,"dependentSchemas":{"socket_address":{"allOf":[{"not":{"required":["socketAddress"]}},{"not":{"required":["pipe"]}}]},"socketAddress":{"allOf":[{"not":{"required":["socket_address"]}},{"not":{"required":["pipe"]}}]},"pipe":{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]}]}}},"allOf":[{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]}]}]};
-const schema22 = {"title":"envoy.api.v2.core.SocketAddress","description":"An IP (or resolver-named) socket address.","properties":{"protocol":{"enum":["TCP","UDP",0,1,null]},"address":{"description":"An IP address, or a name the resolver below understands.","type":"string","minLength":1},"port_value":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"portValue":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"named_port":{"type":["string","null"]},"namedPort":{"type":["string","null"]},"resolver_name":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"resolverName":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"ipv4_compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"ipv4Compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]}},"additionalProperties":false,"dependentSchemas":{"port_value":{"allOf":[{"not":{"required":["portValue"]}},{"if":{"properties":{"port_value":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"portValue":{"allOf":[{"not":{"required":["port_value"]}},{"if":{"properties":{"portValue":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"named_port":{"allOf":[{"not":{"required":["namedPort"]}},{"if":{"properties":{"named_port":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"namedPort":{"allOf":[{"not":{"required":["named_port"]}},{"if":{"properties":{"namedPort":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"resolver_name":{"not":{"required":["resolverName"]}},"resolverName":{"not":{"required":["resolver_name"]}},"ipv4_compat":{"not":{"required":["ipv4Compat"]}},"ipv4Compat":{"not":{"required":["ipv4_compat"]}}},"allOf":[{"anyOf":[{"required":["port_value"]},{"required":["portValue"]},{"required":["named_port"]},{"required":["namedPort"]}]}]};
+const schema21 = {"title":"envoy.api.v2.core.Address","description":"Either kind of address; one must be present.","properties":{"socket_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.SocketAddress"},"socketAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.SocketAddress"},"pipe":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Pipe"}},"additionalProperties":false,"dependentSchemas":{"socket_address":{"allOf":[{"not":{"required":["socketAddress"]}},{"not":{"required":["pipe"]}}]},"socketAddress":{"allOf":[{"not":{"required":["socket_address"]}},{"not":{"required":["pipe"]}}]},"pipe":{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]}]}}},"allOf":[{"anyOf":[{"required":["socket_address"],"properties":{"socket_address":{"not":{"type":"null"}}}},{"required":["socketAddress"],"properties":{"socketAddress":{"not":{"type":"null"}}}},{"required":["pipe"],"properties":{"pipe":{"not":{"type":"null"}}}}]}]};
+const schema22 = {"title":"envoy.api.v2.core.SocketAddress","description":"An IP (or resolver-named) socket address.","properties":{"protocol":{"enum":["TCP","UDP",0,1,null]},"address":{"description":"An IP address, or a name the resolver below understands.","type":"string","minLength":1},"port_value":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"portValue":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"named_port":{"type":["string","null"]},"namedPort":{"type":["string","null"]},"resolver_name":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"resolverName":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"ipv4_compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"ipv4Compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]}},"additionalProperties":false,"dependentSchemas":{"port_value":{"allOf":[{"not":{"required":["portValue"]}},{"if":{"properties":{"port_value":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"portValue":{"allOf":[{"not":{"required":["port_value"]}},{"if":{"properties":{"portValue":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"named_port":{"allOf":[{"not":{"required":["namedPort"]}},{"if":{"properties":{"named_port":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"namedPort":{"allOf":[{"not":{"required":["named_port"]}},{"if":{"properties":{"namedPort":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"resolver_name":{"not":{"required":["resolverName"]}},"resolverName":{"not":{"required":["resolver_name"]}},"ipv4_compat":{"not":{"required":["ipv4Compat"]}},"ipv4Compat":{"not":{"required":["ipv4_compat"]}}},"allOf":[{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}},{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}]};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = codePointLength;
 const pattern3 = new RegExp("^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$", "u");
@@ -66,13 +66,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.portValue === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "portValue"},message:"must have required property '"+"portValue"+"'"};
+if(data.port_value !== undefined){
+const _errs4 = errors;
+const _errs5 = errors;
+if(data.port_value !== null){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -81,13 +79,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-const _errs4 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.named_port === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "named_port"},message:"must have required property '"+"named_port"+"'"};
+var valid3 = _errs5 === errors;
+if(valid3){
+const err2 = {instancePath:instancePath+"/port_value",schemaPath:"#/allOf/0/anyOf/0/properties/port_value/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -96,13 +90,29 @@ vErrors.push(err2);
 }
 errors++;
 }
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
 }
-var _valid0 = _errs4 === errors;
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
 valid1 = valid1 || _valid0;
-const _errs5 = errors;
+if(_valid0){
+var props0 = {};
+props0.port_value = true;
+}
+const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.namedPort === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "namedPort"},message:"must have required property '"+"namedPort"+"'"};
+if(data.portValue === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "portValue"},message:"must have required property '"+"portValue"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -111,16 +121,172 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err4 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data.portValue !== undefined){
+const _errs9 = errors;
+const _errs10 = errors;
+if(data.portValue !== null){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/portValue",schemaPath:"#/allOf/0/anyOf/1/properties/portValue/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.portValue = true;
+}
+}
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.named_port === undefined){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "named_port"},message:"must have required property '"+"named_port"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.named_port !== undefined){
+const _errs14 = errors;
+const _errs15 = errors;
+if(data.named_port !== null){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid7 = _errs15 === errors;
+if(valid7){
+const err8 = {instancePath:instancePath+"/named_port",schemaPath:"#/allOf/0/anyOf/2/properties/named_port/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs12 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.named_port = true;
+}
+}
+const _errs17 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.namedPort === undefined){
+const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "namedPort"},message:"must have required property '"+"namedPort"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.namedPort !== undefined){
+const _errs19 = errors;
+const _errs20 = errors;
+if(data.namedPort !== null){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid9 = _errs20 === errors;
+if(valid9){
+const err11 = {instancePath:instancePath+"/namedPort",schemaPath:"#/allOf/0/anyOf/3/properties/namedPort/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs17 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.namedPort = true;
+}
+}
+if(!valid1){
+const err12 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
@@ -138,105 +304,7 @@ vErrors = null;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(func1.call(schema22.properties, key0))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.protocol !== undefined){
-let data0 = data.protocol;
-if(!(((((data0 === "TCP") || (data0 === "UDP")) || (data0 === 0)) || (data0 === 1)) || (data0 === null))){
-const err6 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema22.properties.protocol.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.address !== undefined){
-let data1 = data.address;
-if(typeof data1 === "string"){
-if(func2(data1) < 1){
-const err7 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.port_value !== undefined){
-let data2 = data.port_value;
-if(((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")) && (data2 !== null)){
-const err9 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/type",keyword:"type",params:{type: schema22.properties.port_value.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 65535 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(data2 < 0 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(typeof data2 === "string"){
-if(!pattern3.test(data2)){
-const err12 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-if(data.portValue !== undefined){
-let data3 = data.portValue;
-if(((!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))) && (typeof data3 !== "string")) && (data3 !== null)){
-const err13 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/type",keyword:"type",params:{type: schema22.properties.portValue.type},message:"must be integer,string,null"};
+const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -245,9 +313,11 @@ vErrors.push(err13);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 65535 || isNaN(data3)){
-const err14 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+}
+if(data.protocol !== undefined){
+let data4 = data.protocol;
+if(!(((((data4 === "TCP") || (data4 === "UDP")) || (data4 === 0)) || (data4 === 1)) || (data4 === null))){
+const err14 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema22.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -256,8 +326,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data3 < 0 || isNaN(data3)){
-const err15 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.address !== undefined){
+let data5 = data.address;
+if(typeof data5 === "string"){
+if(func2(data5) < 1){
+const err15 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -267,9 +341,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(typeof data3 === "string"){
-if(!pattern3.test(data3)){
-const err16 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
+else {
+const err16 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -279,11 +352,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-if(data.named_port !== undefined){
-let data4 = data.named_port;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err17 = {instancePath:instancePath+"/named_port",schemaPath:"#/properties/named_port/type",keyword:"type",params:{type: schema22.properties.named_port.type},message:"must be string,null"};
+if(data.port_value !== undefined){
+let data6 = data.port_value;
+if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
+const err17 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/type",keyword:"type",params:{type: schema22.properties.port_value.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -292,11 +364,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data.namedPort !== undefined){
-let data5 = data.namedPort;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err18 = {instancePath:instancePath+"/namedPort",schemaPath:"#/properties/namedPort/type",keyword:"type",params:{type: schema22.properties.namedPort.type},message:"must be string,null"};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 65535 || isNaN(data6)){
+const err18 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -305,11 +375,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-if(data.resolver_name !== undefined){
-let data6 = data.resolver_name;
-if((typeof data6 !== "string") && (data6 !== null)){
-const err19 = {instancePath:instancePath+"/resolver_name",schemaPath:"#/properties/resolver_name/type",keyword:"type",params:{type: schema22.properties.resolver_name.type},message:"must be string,null"};
+if(data6 < 0 || isNaN(data6)){
+const err19 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -319,10 +386,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.resolverName !== undefined){
-let data7 = data.resolverName;
-if((typeof data7 !== "string") && (data7 !== null)){
-const err20 = {instancePath:instancePath+"/resolverName",schemaPath:"#/properties/resolverName/type",keyword:"type",params:{type: schema22.properties.resolverName.type},message:"must be string,null"};
+if(typeof data6 === "string"){
+if(!pattern3.test(data6)){
+const err20 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -332,10 +398,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.ipv4_compat !== undefined){
-let data8 = data.ipv4_compat;
-if((typeof data8 !== "boolean") && (data8 !== null)){
-const err21 = {instancePath:instancePath+"/ipv4_compat",schemaPath:"#/properties/ipv4_compat/type",keyword:"type",params:{type: schema22.properties.ipv4_compat.type},message:"must be boolean,null"};
+}
+if(data.portValue !== undefined){
+let data7 = data.portValue;
+if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
+const err21 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/type",keyword:"type",params:{type: schema22.properties.portValue.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -344,11 +411,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data.ipv4Compat !== undefined){
-let data9 = data.ipv4Compat;
-if((typeof data9 !== "boolean") && (data9 !== null)){
-const err22 = {instancePath:instancePath+"/ipv4Compat",schemaPath:"#/properties/ipv4Compat/type",keyword:"type",params:{type: schema22.properties.ipv4Compat.type},message:"must be boolean,null"};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 65535 || isNaN(data7)){
+const err22 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -357,14 +422,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data.port_value !== undefined){
-const _errs28 = errors;
-const _errs29 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.portValue === undefined) && (missing0 = "portValue")){
-const err23 = {};
+if(data7 < 0 || isNaN(data7)){
+const err23 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -374,9 +433,9 @@ vErrors.push(err23);
 errors++;
 }
 }
-var valid5 = _errs29 === errors;
-if(valid5){
-const err24 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(typeof data7 === "string"){
+if(!pattern3.test(data7)){
+const err24 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -385,26 +444,12 @@ vErrors.push(err24);
 }
 errors++;
 }
-else {
-errors = _errs28;
-if(vErrors !== null){
-if(_errs28){
-vErrors.length = _errs28;
-}
-else {
-vErrors = null;
 }
 }
-}
-const _errs31 = errors;
-let valid6 = true;
-const _errs32 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.port_value !== undefined){
-const _errs34 = errors;
-const _errs35 = errors;
-if(data.port_value !== null){
-const err25 = {};
+if(data.named_port !== undefined){
+let data8 = data.named_port;
+if((typeof data8 !== "string") && (data8 !== null)){
+const err25 = {instancePath:instancePath+"/named_port",schemaPath:"#/properties/named_port/type",keyword:"type",params:{type: schema22.properties.named_port.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -413,9 +458,11 @@ vErrors.push(err25);
 }
 errors++;
 }
-var valid8 = _errs35 === errors;
-if(valid8){
-const err26 = {};
+}
+if(data.namedPort !== undefined){
+let data9 = data.namedPort;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err26 = {instancePath:instancePath+"/namedPort",schemaPath:"#/properties/namedPort/type",keyword:"type",params:{type: schema22.properties.namedPort.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -424,40 +471,11 @@ vErrors.push(err26);
 }
 errors++;
 }
-else {
-errors = _errs34;
-if(vErrors !== null){
-if(_errs34){
-vErrors.length = _errs34;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid1 = _errs32 === errors;
-errors = _errs31;
-if(vErrors !== null){
-if(_errs31){
-vErrors.length = _errs31;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs37 = errors;
-const _errs38 = errors;
-const _errs39 = errors;
-const _errs40 = errors;
-let valid10 = false;
-const _errs41 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.named_port === undefined) && (missing1 = "named_port")){
-const err27 = {};
+if(data.resolver_name !== undefined){
+let data10 = data.resolver_name;
+if((typeof data10 !== "string") && (data10 !== null)){
+const err27 = {instancePath:instancePath+"/resolver_name",schemaPath:"#/properties/resolver_name/type",keyword:"type",params:{type: schema22.properties.resolver_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -466,12 +484,11 @@ vErrors.push(err27);
 }
 errors++;
 }
-else {
-if(data.named_port !== undefined){
-const _errs43 = errors;
-const _errs44 = errors;
-if(data.named_port !== null){
-const err28 = {};
+}
+if(data.resolverName !== undefined){
+let data11 = data.resolverName;
+if((typeof data11 !== "string") && (data11 !== null)){
+const err28 = {instancePath:instancePath+"/resolverName",schemaPath:"#/properties/resolverName/type",keyword:"type",params:{type: schema22.properties.resolverName.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -480,9 +497,11 @@ vErrors.push(err28);
 }
 errors++;
 }
-var valid12 = _errs44 === errors;
-if(valid12){
-const err29 = {};
+}
+if(data.ipv4_compat !== undefined){
+let data12 = data.ipv4_compat;
+if((typeof data12 !== "boolean") && (data12 !== null)){
+const err29 = {instancePath:instancePath+"/ipv4_compat",schemaPath:"#/properties/ipv4_compat/type",keyword:"type",params:{type: schema22.properties.ipv4_compat.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -491,31 +510,11 @@ vErrors.push(err29);
 }
 errors++;
 }
-else {
-errors = _errs43;
-if(vErrors !== null){
-if(_errs43){
-vErrors.length = _errs43;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid2 = _errs41 === errors;
-valid10 = valid10 || _valid2;
-if(_valid2){
-var props0 = {};
-props0.named_port = true;
-}
-const _errs46 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.namedPort === undefined) && (missing2 = "namedPort")){
-const err30 = {};
+if(data.ipv4Compat !== undefined){
+let data13 = data.ipv4Compat;
+if((typeof data13 !== "boolean") && (data13 !== null)){
+const err30 = {instancePath:instancePath+"/ipv4Compat",schemaPath:"#/properties/ipv4Compat/type",keyword:"type",params:{type: schema22.properties.ipv4Compat.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -524,11 +523,13 @@ vErrors.push(err30);
 }
 errors++;
 }
-else {
-if(data.namedPort !== undefined){
-const _errs48 = errors;
-const _errs49 = errors;
-if(data.namedPort !== null){
+}
+if(data.port_value !== undefined){
+const _errs44 = errors;
+const _errs45 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.portValue === undefined) && (missing0 = "portValue")){
 const err31 = {};
 if(vErrors === null){
 vErrors = [err31];
@@ -538,9 +539,10 @@ vErrors.push(err31);
 }
 errors++;
 }
-var valid14 = _errs49 === errors;
-if(valid14){
-const err32 = {};
+}
+var valid13 = _errs45 === errors;
+if(valid13){
+const err32 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -550,28 +552,24 @@ vErrors.push(err32);
 errors++;
 }
 else {
-errors = _errs48;
+errors = _errs44;
 if(vErrors !== null){
-if(_errs48){
-vErrors.length = _errs48;
+if(_errs44){
+vErrors.length = _errs44;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid2 = _errs46 === errors;
-valid10 = valid10 || _valid2;
-if(_valid2){
-if(props0 !== true){
-props0 = props0 || {};
-props0.namedPort = true;
-}
-}
-if(!valid10){
+const _errs47 = errors;
+let valid14 = true;
+const _errs48 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.port_value !== undefined){
+const _errs50 = errors;
+const _errs51 = errors;
+if(data.port_value !== null){
 const err33 = {};
 if(vErrors === null){
 vErrors = [err33];
@@ -581,20 +579,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-else {
-errors = _errs40;
-if(vErrors !== null){
-if(_errs40){
-vErrors.length = _errs40;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid9 = _errs39 === errors;
-if(valid9){
-const err34 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid16 = _errs51 === errors;
+if(valid16){
+const err34 = {};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -604,21 +591,39 @@ vErrors.push(err34);
 errors++;
 }
 else {
-errors = _errs38;
+errors = _errs50;
 if(vErrors !== null){
-if(_errs38){
-vErrors.length = _errs38;
+if(_errs50){
+vErrors.length = _errs50;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid1 = _errs37 === errors;
-valid6 = _valid1;
 }
-if(!valid6){
-const err35 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid1 = _errs48 === errors;
+errors = _errs47;
+if(vErrors !== null){
+if(_errs47){
+vErrors.length = _errs47;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs53 = errors;
+const _errs54 = errors;
+const _errs55 = errors;
+const _errs56 = errors;
+let valid18 = false;
+const _errs57 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.named_port === undefined) && (missing1 = "named_port")){
+const err35 = {};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -627,13 +632,11 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-if(data.portValue !== undefined){
-const _errs53 = errors;
-const _errs54 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.port_value === undefined) && (missing3 = "port_value")){
+else {
+if(data.named_port !== undefined){
+const _errs59 = errors;
+const _errs60 = errors;
+if(data.named_port !== null){
 const err36 = {};
 if(vErrors === null){
 vErrors = [err36];
@@ -643,54 +646,14 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-var valid16 = _errs54 === errors;
-if(valid16){
-const err37 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid20 = _errs60 === errors;
+if(valid20){
+const err37 = {};
 if(vErrors === null){
 vErrors = [err37];
 }
 else {
 vErrors.push(err37);
-}
-errors++;
-}
-else {
-errors = _errs53;
-if(vErrors !== null){
-if(_errs53){
-vErrors.length = _errs53;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs56 = errors;
-let valid17 = true;
-const _errs57 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.portValue !== undefined){
-const _errs59 = errors;
-const _errs60 = errors;
-if(data.portValue !== null){
-const err38 = {};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-var valid19 = _errs60 === errors;
-if(valid19){
-const err39 = {};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
 }
 errors++;
 }
@@ -707,26 +670,42 @@ vErrors = null;
 }
 }
 }
-var _valid3 = _errs57 === errors;
-errors = _errs56;
-if(vErrors !== null){
-if(_errs56){
-vErrors.length = _errs56;
+}
+var _valid2 = _errs57 === errors;
+valid18 = valid18 || _valid2;
+if(_valid2){
+var props1 = {};
+props1.named_port = true;
+}
+const _errs62 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.namedPort === undefined) && (missing2 = "namedPort")){
+const err38 = {};
+if(vErrors === null){
+vErrors = [err38];
 }
 else {
-vErrors = null;
+vErrors.push(err38);
 }
+errors++;
 }
-if(_valid3){
-const _errs62 = errors;
-const _errs63 = errors;
+else {
+if(data.namedPort !== undefined){
 const _errs64 = errors;
 const _errs65 = errors;
-let valid21 = false;
-const _errs66 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.named_port === undefined) && (missing4 = "named_port")){
+if(data.namedPort !== null){
+const err39 = {};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+var valid22 = _errs65 === errors;
+if(valid22){
 const err40 = {};
 if(vErrors === null){
 vErrors = [err40];
@@ -737,10 +716,28 @@ vErrors.push(err40);
 errors++;
 }
 else {
-if(data.named_port !== undefined){
-const _errs68 = errors;
-const _errs69 = errors;
-if(data.named_port !== null){
+errors = _errs64;
+if(vErrors !== null){
+if(_errs64){
+vErrors.length = _errs64;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid2 = _errs62 === errors;
+valid18 = valid18 || _valid2;
+if(_valid2){
+if(props1 !== true){
+props1 = props1 || {};
+props1.namedPort = true;
+}
+}
+if(!valid18){
 const err41 = {};
 if(vErrors === null){
 vErrors = [err41];
@@ -750,9 +747,20 @@ vErrors.push(err41);
 }
 errors++;
 }
-var valid23 = _errs69 === errors;
-if(valid23){
-const err42 = {};
+else {
+errors = _errs56;
+if(vErrors !== null){
+if(_errs56){
+vErrors.length = _errs56;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid17 = _errs55 === errors;
+if(valid17){
+const err42 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -762,30 +770,21 @@ vErrors.push(err42);
 errors++;
 }
 else {
-errors = _errs68;
+errors = _errs54;
 if(vErrors !== null){
-if(_errs68){
-vErrors.length = _errs68;
+if(_errs54){
+vErrors.length = _errs54;
 }
 else {
 vErrors = null;
 }
 }
 }
+var _valid1 = _errs53 === errors;
+valid14 = _valid1;
 }
-}
-}
-var _valid4 = _errs66 === errors;
-valid21 = valid21 || _valid4;
-if(_valid4){
-var props1 = {};
-props1.named_port = true;
-}
-const _errs71 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.namedPort === undefined) && (missing5 = "namedPort")){
-const err43 = {};
+if(!valid14){
+const err43 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -794,11 +793,13 @@ vErrors.push(err43);
 }
 errors++;
 }
-else {
-if(data.namedPort !== undefined){
-const _errs73 = errors;
-const _errs74 = errors;
-if(data.namedPort !== null){
+}
+if(data.portValue !== undefined){
+const _errs69 = errors;
+const _errs70 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.port_value === undefined) && (missing3 = "port_value")){
 const err44 = {};
 if(vErrors === null){
 vErrors = [err44];
@@ -808,9 +809,10 @@ vErrors.push(err44);
 }
 errors++;
 }
-var valid25 = _errs74 === errors;
-if(valid25){
-const err45 = {};
+}
+var valid24 = _errs70 === errors;
+if(valid24){
+const err45 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -820,28 +822,24 @@ vErrors.push(err45);
 errors++;
 }
 else {
-errors = _errs73;
+errors = _errs69;
 if(vErrors !== null){
-if(_errs73){
-vErrors.length = _errs73;
+if(_errs69){
+vErrors.length = _errs69;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid4 = _errs71 === errors;
-valid21 = valid21 || _valid4;
-if(_valid4){
-if(props1 !== true){
-props1 = props1 || {};
-props1.namedPort = true;
-}
-}
-if(!valid21){
+const _errs72 = errors;
+let valid25 = true;
+const _errs73 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.portValue !== undefined){
+const _errs75 = errors;
+const _errs76 = errors;
+if(data.portValue !== null){
 const err46 = {};
 if(vErrors === null){
 vErrors = [err46];
@@ -851,20 +849,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-else {
-errors = _errs65;
-if(vErrors !== null){
-if(_errs65){
-vErrors.length = _errs65;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid20 = _errs64 === errors;
-if(valid20){
-const err47 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid27 = _errs76 === errors;
+if(valid27){
+const err47 = {};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -874,21 +861,39 @@ vErrors.push(err47);
 errors++;
 }
 else {
-errors = _errs63;
+errors = _errs75;
 if(vErrors !== null){
-if(_errs63){
-vErrors.length = _errs63;
+if(_errs75){
+vErrors.length = _errs75;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid3 = _errs62 === errors;
-valid17 = _valid3;
 }
-if(!valid17){
-const err48 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid3 = _errs73 === errors;
+errors = _errs72;
+if(vErrors !== null){
+if(_errs72){
+vErrors.length = _errs72;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs78 = errors;
+const _errs79 = errors;
+const _errs80 = errors;
+const _errs81 = errors;
+let valid29 = false;
+const _errs82 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.named_port === undefined) && (missing4 = "named_port")){
+const err48 = {};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -897,13 +902,11 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
+else {
 if(data.named_port !== undefined){
-const _errs78 = errors;
-const _errs79 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing6;
-if((data.namedPort === undefined) && (missing6 = "namedPort")){
+const _errs84 = errors;
+const _errs85 = errors;
+if(data.named_port !== null){
 const err49 = {};
 if(vErrors === null){
 vErrors = [err49];
@@ -913,54 +916,14 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-var valid27 = _errs79 === errors;
-if(valid27){
-const err50 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid31 = _errs85 === errors;
+if(valid31){
+const err50 = {};
 if(vErrors === null){
 vErrors = [err50];
 }
 else {
 vErrors.push(err50);
-}
-errors++;
-}
-else {
-errors = _errs78;
-if(vErrors !== null){
-if(_errs78){
-vErrors.length = _errs78;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs81 = errors;
-let valid28 = true;
-const _errs82 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.named_port !== undefined){
-const _errs84 = errors;
-const _errs85 = errors;
-if(data.named_port !== null){
-const err51 = {};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-var valid30 = _errs85 === errors;
-if(valid30){
-const err52 = {};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
 }
 errors++;
 }
@@ -977,26 +940,42 @@ vErrors = null;
 }
 }
 }
-var _valid5 = _errs82 === errors;
-errors = _errs81;
-if(vErrors !== null){
-if(_errs81){
-vErrors.length = _errs81;
+}
+var _valid4 = _errs82 === errors;
+valid29 = valid29 || _valid4;
+if(_valid4){
+var props2 = {};
+props2.named_port = true;
+}
+const _errs87 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.namedPort === undefined) && (missing5 = "namedPort")){
+const err51 = {};
+if(vErrors === null){
+vErrors = [err51];
 }
 else {
-vErrors = null;
+vErrors.push(err51);
 }
+errors++;
 }
-if(_valid5){
-const _errs87 = errors;
-const _errs88 = errors;
+else {
+if(data.namedPort !== undefined){
 const _errs89 = errors;
 const _errs90 = errors;
-let valid32 = false;
-const _errs91 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.port_value === undefined) && (missing7 = "port_value")){
+if(data.namedPort !== null){
+const err52 = {};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+var valid33 = _errs90 === errors;
+if(valid33){
 const err53 = {};
 if(vErrors === null){
 vErrors = [err53];
@@ -1007,10 +986,28 @@ vErrors.push(err53);
 errors++;
 }
 else {
-if(data.port_value !== undefined){
-const _errs93 = errors;
-const _errs94 = errors;
-if(data.port_value !== null){
+errors = _errs89;
+if(vErrors !== null){
+if(_errs89){
+vErrors.length = _errs89;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid4 = _errs87 === errors;
+valid29 = valid29 || _valid4;
+if(_valid4){
+if(props2 !== true){
+props2 = props2 || {};
+props2.namedPort = true;
+}
+}
+if(!valid29){
 const err54 = {};
 if(vErrors === null){
 vErrors = [err54];
@@ -1020,9 +1017,20 @@ vErrors.push(err54);
 }
 errors++;
 }
-var valid34 = _errs94 === errors;
-if(valid34){
-const err55 = {};
+else {
+errors = _errs81;
+if(vErrors !== null){
+if(_errs81){
+vErrors.length = _errs81;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid28 = _errs80 === errors;
+if(valid28){
+const err55 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1032,30 +1040,21 @@ vErrors.push(err55);
 errors++;
 }
 else {
-errors = _errs93;
+errors = _errs79;
 if(vErrors !== null){
-if(_errs93){
-vErrors.length = _errs93;
+if(_errs79){
+vErrors.length = _errs79;
 }
 else {
 vErrors = null;
 }
 }
 }
+var _valid3 = _errs78 === errors;
+valid25 = _valid3;
 }
-}
-}
-var _valid6 = _errs91 === errors;
-valid32 = valid32 || _valid6;
-if(_valid6){
-var props2 = {};
-props2.port_value = true;
-}
-const _errs96 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.portValue === undefined) && (missing8 = "portValue")){
-const err56 = {};
+if(!valid25){
+const err56 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1064,11 +1063,13 @@ vErrors.push(err56);
 }
 errors++;
 }
-else {
-if(data.portValue !== undefined){
-const _errs98 = errors;
-const _errs99 = errors;
-if(data.portValue !== null){
+}
+if(data.named_port !== undefined){
+const _errs94 = errors;
+const _errs95 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if((data.namedPort === undefined) && (missing6 = "namedPort")){
 const err57 = {};
 if(vErrors === null){
 vErrors = [err57];
@@ -1078,9 +1079,10 @@ vErrors.push(err57);
 }
 errors++;
 }
-var valid36 = _errs99 === errors;
-if(valid36){
-const err58 = {};
+}
+var valid35 = _errs95 === errors;
+if(valid35){
+const err58 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1090,28 +1092,24 @@ vErrors.push(err58);
 errors++;
 }
 else {
-errors = _errs98;
+errors = _errs94;
 if(vErrors !== null){
-if(_errs98){
-vErrors.length = _errs98;
+if(_errs94){
+vErrors.length = _errs94;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid6 = _errs96 === errors;
-valid32 = valid32 || _valid6;
-if(_valid6){
-if(props2 !== true){
-props2 = props2 || {};
-props2.portValue = true;
-}
-}
-if(!valid32){
+const _errs97 = errors;
+let valid36 = true;
+const _errs98 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.named_port !== undefined){
+const _errs100 = errors;
+const _errs101 = errors;
+if(data.named_port !== null){
 const err59 = {};
 if(vErrors === null){
 vErrors = [err59];
@@ -1121,20 +1119,9 @@ vErrors.push(err59);
 }
 errors++;
 }
-else {
-errors = _errs90;
-if(vErrors !== null){
-if(_errs90){
-vErrors.length = _errs90;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid31 = _errs89 === errors;
-if(valid31){
-const err60 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid38 = _errs101 === errors;
+if(valid38){
+const err60 = {};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1144,21 +1131,39 @@ vErrors.push(err60);
 errors++;
 }
 else {
-errors = _errs88;
+errors = _errs100;
 if(vErrors !== null){
-if(_errs88){
-vErrors.length = _errs88;
+if(_errs100){
+vErrors.length = _errs100;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid5 = _errs87 === errors;
-valid28 = _valid5;
 }
-if(!valid28){
-const err61 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid5 = _errs98 === errors;
+errors = _errs97;
+if(vErrors !== null){
+if(_errs97){
+vErrors.length = _errs97;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid5){
+const _errs103 = errors;
+const _errs104 = errors;
+const _errs105 = errors;
+const _errs106 = errors;
+let valid40 = false;
+const _errs107 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if((data.port_value === undefined) && (missing7 = "port_value")){
+const err61 = {};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1167,13 +1172,11 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-if(data.namedPort !== undefined){
-const _errs103 = errors;
-const _errs104 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing9;
-if((data.named_port === undefined) && (missing9 = "named_port")){
+else {
+if(data.port_value !== undefined){
+const _errs109 = errors;
+const _errs110 = errors;
+if(data.port_value !== null){
 const err62 = {};
 if(vErrors === null){
 vErrors = [err62];
@@ -1183,54 +1186,14 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-var valid38 = _errs104 === errors;
-if(valid38){
-const err63 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid42 = _errs110 === errors;
+if(valid42){
+const err63 = {};
 if(vErrors === null){
 vErrors = [err63];
 }
 else {
 vErrors.push(err63);
-}
-errors++;
-}
-else {
-errors = _errs103;
-if(vErrors !== null){
-if(_errs103){
-vErrors.length = _errs103;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs106 = errors;
-let valid39 = true;
-const _errs107 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.namedPort !== undefined){
-const _errs109 = errors;
-const _errs110 = errors;
-if(data.namedPort !== null){
-const err64 = {};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-var valid41 = _errs110 === errors;
-if(valid41){
-const err65 = {};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
 }
 errors++;
 }
@@ -1247,26 +1210,42 @@ vErrors = null;
 }
 }
 }
-var _valid7 = _errs107 === errors;
-errors = _errs106;
-if(vErrors !== null){
-if(_errs106){
-vErrors.length = _errs106;
+}
+var _valid6 = _errs107 === errors;
+valid40 = valid40 || _valid6;
+if(_valid6){
+var props3 = {};
+props3.port_value = true;
+}
+const _errs112 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if((data.portValue === undefined) && (missing8 = "portValue")){
+const err64 = {};
+if(vErrors === null){
+vErrors = [err64];
 }
 else {
-vErrors = null;
+vErrors.push(err64);
 }
+errors++;
 }
-if(_valid7){
-const _errs112 = errors;
-const _errs113 = errors;
+else {
+if(data.portValue !== undefined){
 const _errs114 = errors;
 const _errs115 = errors;
-let valid43 = false;
-const _errs116 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.port_value === undefined) && (missing10 = "port_value")){
+if(data.portValue !== null){
+const err65 = {};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+var valid44 = _errs115 === errors;
+if(valid44){
 const err66 = {};
 if(vErrors === null){
 vErrors = [err66];
@@ -1277,10 +1256,28 @@ vErrors.push(err66);
 errors++;
 }
 else {
-if(data.port_value !== undefined){
-const _errs118 = errors;
-const _errs119 = errors;
-if(data.port_value !== null){
+errors = _errs114;
+if(vErrors !== null){
+if(_errs114){
+vErrors.length = _errs114;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid6 = _errs112 === errors;
+valid40 = valid40 || _valid6;
+if(_valid6){
+if(props3 !== true){
+props3 = props3 || {};
+props3.portValue = true;
+}
+}
+if(!valid40){
 const err67 = {};
 if(vErrors === null){
 vErrors = [err67];
@@ -1290,9 +1287,20 @@ vErrors.push(err67);
 }
 errors++;
 }
-var valid45 = _errs119 === errors;
-if(valid45){
-const err68 = {};
+else {
+errors = _errs106;
+if(vErrors !== null){
+if(_errs106){
+vErrors.length = _errs106;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid39 = _errs105 === errors;
+if(valid39){
+const err68 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1302,30 +1310,21 @@ vErrors.push(err68);
 errors++;
 }
 else {
-errors = _errs118;
+errors = _errs104;
 if(vErrors !== null){
-if(_errs118){
-vErrors.length = _errs118;
+if(_errs104){
+vErrors.length = _errs104;
 }
 else {
 vErrors = null;
 }
 }
 }
+var _valid5 = _errs103 === errors;
+valid36 = _valid5;
 }
-}
-}
-var _valid8 = _errs116 === errors;
-valid43 = valid43 || _valid8;
-if(_valid8){
-var props3 = {};
-props3.port_value = true;
-}
-const _errs121 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing11;
-if((data.portValue === undefined) && (missing11 = "portValue")){
-const err69 = {};
+if(!valid36){
+const err69 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1334,11 +1333,13 @@ vErrors.push(err69);
 }
 errors++;
 }
-else {
-if(data.portValue !== undefined){
-const _errs123 = errors;
-const _errs124 = errors;
-if(data.portValue !== null){
+}
+if(data.namedPort !== undefined){
+const _errs119 = errors;
+const _errs120 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if((data.named_port === undefined) && (missing9 = "named_port")){
 const err70 = {};
 if(vErrors === null){
 vErrors = [err70];
@@ -1348,9 +1349,10 @@ vErrors.push(err70);
 }
 errors++;
 }
-var valid47 = _errs124 === errors;
-if(valid47){
-const err71 = {};
+}
+var valid46 = _errs120 === errors;
+if(valid46){
+const err71 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1360,28 +1362,24 @@ vErrors.push(err71);
 errors++;
 }
 else {
-errors = _errs123;
+errors = _errs119;
 if(vErrors !== null){
-if(_errs123){
-vErrors.length = _errs123;
+if(_errs119){
+vErrors.length = _errs119;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid8 = _errs121 === errors;
-valid43 = valid43 || _valid8;
-if(_valid8){
-if(props3 !== true){
-props3 = props3 || {};
-props3.portValue = true;
-}
-}
-if(!valid43){
+const _errs122 = errors;
+let valid47 = true;
+const _errs123 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.namedPort !== undefined){
+const _errs125 = errors;
+const _errs126 = errors;
+if(data.namedPort !== null){
 const err72 = {};
 if(vErrors === null){
 vErrors = [err72];
@@ -1391,20 +1389,9 @@ vErrors.push(err72);
 }
 errors++;
 }
-else {
-errors = _errs115;
-if(vErrors !== null){
-if(_errs115){
-vErrors.length = _errs115;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid42 = _errs114 === errors;
-if(valid42){
-const err73 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid49 = _errs126 === errors;
+if(valid49){
+const err73 = {};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1414,21 +1401,39 @@ vErrors.push(err73);
 errors++;
 }
 else {
-errors = _errs113;
+errors = _errs125;
 if(vErrors !== null){
-if(_errs113){
-vErrors.length = _errs113;
+if(_errs125){
+vErrors.length = _errs125;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid7 = _errs112 === errors;
-valid39 = _valid7;
 }
-if(!valid39){
-const err74 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid7 = _errs123 === errors;
+errors = _errs122;
+if(vErrors !== null){
+if(_errs122){
+vErrors.length = _errs122;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid7){
+const _errs128 = errors;
+const _errs129 = errors;
+const _errs130 = errors;
+const _errs131 = errors;
+let valid51 = false;
+const _errs132 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.port_value === undefined) && (missing10 = "port_value")){
+const err74 = {};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1437,13 +1442,11 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-if(data.resolver_name !== undefined){
-const _errs127 = errors;
-const _errs128 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing12;
-if((data.resolverName === undefined) && (missing12 = "resolverName")){
+else {
+if(data.port_value !== undefined){
+const _errs134 = errors;
+const _errs135 = errors;
+if(data.port_value !== null){
 const err75 = {};
 if(vErrors === null){
 vErrors = [err75];
@@ -1453,10 +1456,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-var valid48 = _errs128 === errors;
-if(valid48){
-const err76 = {instancePath,schemaPath:"#/dependentSchemas/resolver_name/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid53 = _errs135 === errors;
+if(valid53){
+const err76 = {};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1466,10 +1468,10 @@ vErrors.push(err76);
 errors++;
 }
 else {
-errors = _errs127;
+errors = _errs134;
 if(vErrors !== null){
-if(_errs127){
-vErrors.length = _errs127;
+if(_errs134){
+vErrors.length = _errs134;
 }
 else {
 vErrors = null;
@@ -1477,12 +1479,18 @@ vErrors = null;
 }
 }
 }
-if(data.resolverName !== undefined){
-const _errs130 = errors;
-const _errs131 = errors;
+}
+}
+var _valid8 = _errs132 === errors;
+valid51 = valid51 || _valid8;
+if(_valid8){
+var props4 = {};
+props4.port_value = true;
+}
+const _errs137 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing13;
-if((data.resolver_name === undefined) && (missing13 = "resolver_name")){
+let missing11;
+if((data.portValue === undefined) && (missing11 = "portValue")){
 const err77 = {};
 if(vErrors === null){
 vErrors = [err77];
@@ -1492,10 +1500,12 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-var valid49 = _errs131 === errors;
-if(valid49){
-const err78 = {instancePath,schemaPath:"#/dependentSchemas/resolverName/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+if(data.portValue !== undefined){
+const _errs139 = errors;
+const _errs140 = errors;
+if(data.portValue !== null){
+const err78 = {};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1504,24 +1514,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-else {
-errors = _errs130;
-if(vErrors !== null){
-if(_errs130){
-vErrors.length = _errs130;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ipv4_compat !== undefined){
-const _errs133 = errors;
-const _errs134 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.ipv4Compat === undefined) && (missing14 = "ipv4Compat")){
+var valid55 = _errs140 === errors;
+if(valid55){
 const err79 = {};
 if(vErrors === null){
 vErrors = [err79];
@@ -1531,10 +1525,30 @@ vErrors.push(err79);
 }
 errors++;
 }
+else {
+errors = _errs139;
+if(vErrors !== null){
+if(_errs139){
+vErrors.length = _errs139;
 }
-var valid50 = _errs134 === errors;
-if(valid50){
-const err80 = {instancePath,schemaPath:"#/dependentSchemas/ipv4_compat/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid8 = _errs137 === errors;
+valid51 = valid51 || _valid8;
+if(_valid8){
+if(props4 !== true){
+props4 = props4 || {};
+props4.portValue = true;
+}
+}
+if(!valid51){
+const err80 = {};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1544,24 +1558,19 @@ vErrors.push(err80);
 errors++;
 }
 else {
-errors = _errs133;
+errors = _errs131;
 if(vErrors !== null){
-if(_errs133){
-vErrors.length = _errs133;
+if(_errs131){
+vErrors.length = _errs131;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-if(data.ipv4Compat !== undefined){
-const _errs136 = errors;
-const _errs137 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing15;
-if((data.ipv4_compat === undefined) && (missing15 = "ipv4_compat")){
-const err81 = {};
+var valid50 = _errs130 === errors;
+if(valid50){
+const err81 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1570,10 +1579,22 @@ vErrors.push(err81);
 }
 errors++;
 }
+else {
+errors = _errs129;
+if(vErrors !== null){
+if(_errs129){
+vErrors.length = _errs129;
 }
-var valid51 = _errs137 === errors;
-if(valid51){
-const err82 = {instancePath,schemaPath:"#/dependentSchemas/ipv4Compat/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+vErrors = null;
+}
+}
+}
+var _valid7 = _errs128 === errors;
+valid47 = _valid7;
+}
+if(!valid47){
+const err82 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1582,11 +1603,156 @@ vErrors.push(err82);
 }
 errors++;
 }
+}
+if(data.resolver_name !== undefined){
+const _errs143 = errors;
+const _errs144 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing12;
+if((data.resolverName === undefined) && (missing12 = "resolverName")){
+const err83 = {};
+if(vErrors === null){
+vErrors = [err83];
+}
 else {
-errors = _errs136;
+vErrors.push(err83);
+}
+errors++;
+}
+}
+var valid56 = _errs144 === errors;
+if(valid56){
+const err84 = {instancePath,schemaPath:"#/dependentSchemas/resolver_name/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+else {
+errors = _errs143;
 if(vErrors !== null){
-if(_errs136){
-vErrors.length = _errs136;
+if(_errs143){
+vErrors.length = _errs143;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.resolverName !== undefined){
+const _errs146 = errors;
+const _errs147 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if((data.resolver_name === undefined) && (missing13 = "resolver_name")){
+const err85 = {};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+var valid57 = _errs147 === errors;
+if(valid57){
+const err86 = {instancePath,schemaPath:"#/dependentSchemas/resolverName/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+else {
+errors = _errs146;
+if(vErrors !== null){
+if(_errs146){
+vErrors.length = _errs146;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.ipv4_compat !== undefined){
+const _errs149 = errors;
+const _errs150 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.ipv4Compat === undefined) && (missing14 = "ipv4Compat")){
+const err87 = {};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+var valid58 = _errs150 === errors;
+if(valid58){
+const err88 = {instancePath,schemaPath:"#/dependentSchemas/ipv4_compat/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+else {
+errors = _errs149;
+if(vErrors !== null){
+if(_errs149){
+vErrors.length = _errs149;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.ipv4Compat !== undefined){
+const _errs152 = errors;
+const _errs153 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if((data.ipv4_compat === undefined) && (missing15 = "ipv4_compat")){
+const err89 = {};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+var valid59 = _errs153 === errors;
+if(valid59){
+const err90 = {instancePath,schemaPath:"#/dependentSchemas/ipv4Compat/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+else {
+errors = _errs152;
+if(vErrors !== null){
+if(_errs152){
+vErrors.length = _errs152;
 }
 else {
 vErrors = null;
@@ -1729,13 +1895,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.socketAddress === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "socketAddress"},message:"must have required property '"+"socketAddress"+"'"};
+if(data.socket_address !== undefined){
+const _errs4 = errors;
+const _errs5 = errors;
+if(data.socket_address !== null){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1744,13 +1908,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-const _errs4 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.pipe === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "pipe"},message:"must have required property '"+"pipe"+"'"};
+var valid3 = _errs5 === errors;
+if(valid3){
+const err2 = {instancePath:instancePath+"/socket_address",schemaPath:"#/allOf/0/anyOf/0/properties/socket_address/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1759,16 +1919,146 @@ vErrors.push(err2);
 }
 errors++;
 }
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
 }
-var _valid0 = _errs4 === errors;
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
 valid1 = valid1 || _valid0;
-if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(_valid0){
+var props0 = {};
+props0.socket_address = true;
+}
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.socketAddress === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "socketAddress"},message:"must have required property '"+"socketAddress"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
+}
+errors++;
+}
+if(data.socketAddress !== undefined){
+const _errs9 = errors;
+const _errs10 = errors;
+if(data.socketAddress !== null){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/allOf/0/anyOf/1/properties/socketAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.socketAddress = true;
+}
+}
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.pipe === undefined){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "pipe"},message:"must have required property '"+"pipe"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.pipe !== undefined){
+const _errs14 = errors;
+const _errs15 = errors;
+if(data.pipe !== null){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid7 = _errs15 === errors;
+if(valid7){
+const err8 = {instancePath:instancePath+"/pipe",schemaPath:"#/allOf/0/anyOf/2/properties/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs12 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.pipe = true;
+}
+}
+if(!valid1){
+const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
@@ -1786,111 +2076,7 @@ vErrors = null;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "socket_address") || (key0 === "socketAddress")) || (key0 === "pipe"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.socket_address !== undefined){
-let data0 = data.socket_address;
-if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-const err5 = {instancePath:instancePath+"/socket_address",schemaPath:"#/properties/socket_address/type",keyword:"type",params:{type: schema21.properties.socket_address.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!(validate55(data0, {instancePath:instancePath+"/socket_address",parentData:data,parentDataProperty:"socket_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.socketAddress !== undefined){
-let data1 = data.socketAddress;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err6 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/properties/socketAddress/type",keyword:"type",params:{type: schema21.properties.socketAddress.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(!(validate55(data1, {instancePath:instancePath+"/socketAddress",parentData:data,parentDataProperty:"socketAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.pipe !== undefined){
-let data2 = data.pipe;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err7 = {instancePath:instancePath+"/pipe",schemaPath:"#/properties/pipe/type",keyword:"type",params:{type: schema21.properties.pipe.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(!(validate58(data2, {instancePath:instancePath+"/pipe",parentData:data,parentDataProperty:"pipe",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-if(data.socket_address !== undefined){
-const _errs14 = errors;
-const _errs15 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.socketAddress === undefined) && (missing0 = "socketAddress")){
-const err8 = {};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-var valid5 = _errs15 === errors;
-if(valid5){
-const err9 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-else {
-errors = _errs14;
-if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs17 = errors;
-const _errs18 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.pipe === undefined) && (missing1 = "pipe")){
-const err10 = {};
+const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1900,9 +2086,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-var valid6 = _errs18 === errors;
-if(valid6){
-const err11 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.socket_address !== undefined){
+let data3 = data.socket_address;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err11 = {instancePath:instancePath+"/socket_address",schemaPath:"#/properties/socket_address/type",keyword:"type",params:{type: schema21.properties.socket_address.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1911,25 +2098,15 @@ vErrors.push(err11);
 }
 errors++;
 }
-else {
-errors = _errs17;
-if(vErrors !== null){
-if(_errs17){
-vErrors.length = _errs17;
-}
-else {
-vErrors = null;
-}
-}
+if(!(validate55(data3, {instancePath:instancePath+"/socket_address",parentData:data,parentDataProperty:"socket_address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
 }
 }
 if(data.socketAddress !== undefined){
-const _errs21 = errors;
-const _errs22 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.socket_address === undefined) && (missing2 = "socket_address")){
-const err12 = {};
+let data4 = data.socketAddress;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err12 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/properties/socketAddress/type",keyword:"type",params:{type: schema21.properties.socketAddress.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1938,10 +2115,15 @@ vErrors.push(err12);
 }
 errors++;
 }
+if(!(validate55(data4, {instancePath:instancePath+"/socketAddress",parentData:data,parentDataProperty:"socketAddress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
 }
-var valid8 = _errs22 === errors;
-if(valid8){
-const err13 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+}
+if(data.pipe !== undefined){
+let data5 = data.pipe;
+if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
+const err13 = {instancePath:instancePath+"/pipe",schemaPath:"#/properties/pipe/type",keyword:"type",params:{type: schema21.properties.pipe.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1950,22 +2132,17 @@ vErrors.push(err13);
 }
 errors++;
 }
-else {
-errors = _errs21;
-if(vErrors !== null){
-if(_errs21){
-vErrors.length = _errs21;
-}
-else {
-vErrors = null;
+if(!(validate58(data5, {instancePath:instancePath+"/pipe",parentData:data,parentDataProperty:"pipe",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
 }
 }
-}
-const _errs24 = errors;
-const _errs25 = errors;
+if(data.socket_address !== undefined){
+const _errs26 = errors;
+const _errs27 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.pipe === undefined) && (missing3 = "pipe")){
+let missing0;
+if((data.socketAddress === undefined) && (missing0 = "socketAddress")){
 const err14 = {};
 if(vErrors === null){
 vErrors = [err14];
@@ -1976,9 +2153,9 @@ vErrors.push(err14);
 errors++;
 }
 }
-var valid9 = _errs25 === errors;
-if(valid9){
-const err15 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid11 = _errs27 === errors;
+if(valid11){
+const err15 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1988,26 +2165,21 @@ vErrors.push(err15);
 errors++;
 }
 else {
-errors = _errs24;
+errors = _errs26;
 if(vErrors !== null){
-if(_errs24){
-vErrors.length = _errs24;
+if(_errs26){
+vErrors.length = _errs26;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-if(data.pipe !== undefined){
-const _errs27 = errors;
-const _errs28 = errors;
 const _errs29 = errors;
-let valid11 = false;
 const _errs30 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.socket_address === undefined) && (missing4 = "socket_address")){
+let missing1;
+if((data.pipe === undefined) && (missing1 = "pipe")){
 const err16 = {};
 if(vErrors === null){
 vErrors = [err16];
@@ -2018,31 +2190,14 @@ vErrors.push(err16);
 errors++;
 }
 }
-var _valid1 = _errs30 === errors;
-valid11 = valid11 || _valid1;
-const _errs31 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.socketAddress === undefined) && (missing5 = "socketAddress")){
-const err17 = {};
+var valid12 = _errs30 === errors;
+if(valid12){
+const err17 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
-}
-errors++;
-}
-}
-var _valid1 = _errs31 === errors;
-valid11 = valid11 || _valid1;
-if(!valid11){
-const err18 = {};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
 }
 errors++;
 }
@@ -2057,9 +2212,26 @@ vErrors = null;
 }
 }
 }
-var valid10 = _errs28 === errors;
-if(valid10){
-const err19 = {instancePath,schemaPath:"#/dependentSchemas/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
+}
+if(data.socketAddress !== undefined){
+const _errs33 = errors;
+const _errs34 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.socket_address === undefined) && (missing2 = "socket_address")){
+const err18 = {};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var valid14 = _errs34 === errors;
+if(valid14){
+const err19 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2069,10 +2241,128 @@ vErrors.push(err19);
 errors++;
 }
 else {
-errors = _errs27;
+errors = _errs33;
 if(vErrors !== null){
-if(_errs27){
-vErrors.length = _errs27;
+if(_errs33){
+vErrors.length = _errs33;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs36 = errors;
+const _errs37 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.pipe === undefined) && (missing3 = "pipe")){
+const err20 = {};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var valid15 = _errs37 === errors;
+if(valid15){
+const err21 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+else {
+errors = _errs36;
+if(vErrors !== null){
+if(_errs36){
+vErrors.length = _errs36;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.pipe !== undefined){
+const _errs39 = errors;
+const _errs40 = errors;
+const _errs41 = errors;
+let valid17 = false;
+const _errs42 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.socket_address === undefined) && (missing4 = "socket_address")){
+const err22 = {};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var _valid1 = _errs42 === errors;
+valid17 = valid17 || _valid1;
+const _errs43 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.socketAddress === undefined) && (missing5 = "socketAddress")){
+const err23 = {};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+var _valid1 = _errs43 === errors;
+valid17 = valid17 || _valid1;
+if(!valid17){
+const err24 = {};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs41;
+if(vErrors !== null){
+if(_errs41){
+vErrors.length = _errs41;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid16 = _errs40 === errors;
+if(valid16){
+const err25 = {instancePath,schemaPath:"#/dependentSchemas/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+else {
+errors = _errs39;
+if(vErrors !== null){
+if(_errs39){
+vErrors.length = _errs39;
 }
 else {
 vErrors = null;
@@ -2279,13 +2569,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.portValue === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "portValue"},message:"must have required property '"+"portValue"+"'"};
+if(data.port_value !== undefined){
+const _errs4 = errors;
+const _errs5 = errors;
+if(data.port_value !== null){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2294,13 +2582,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-const _errs4 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.named_port === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "named_port"},message:"must have required property '"+"named_port"+"'"};
+var valid3 = _errs5 === errors;
+if(valid3){
+const err2 = {instancePath:instancePath+"/port_value",schemaPath:"#/allOf/0/anyOf/0/properties/port_value/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2309,13 +2593,29 @@ vErrors.push(err2);
 }
 errors++;
 }
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
 }
-var _valid0 = _errs4 === errors;
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
 valid1 = valid1 || _valid0;
-const _errs5 = errors;
+if(_valid0){
+var props0 = {};
+props0.port_value = true;
+}
+const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.namedPort === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "namedPort"},message:"must have required property '"+"namedPort"+"'"};
+if(data.portValue === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "portValue"},message:"must have required property '"+"portValue"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2324,16 +2624,172 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err4 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data.portValue !== undefined){
+const _errs9 = errors;
+const _errs10 = errors;
+if(data.portValue !== null){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/portValue",schemaPath:"#/allOf/0/anyOf/1/properties/portValue/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.portValue = true;
+}
+}
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.named_port === undefined){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "named_port"},message:"must have required property '"+"named_port"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.named_port !== undefined){
+const _errs14 = errors;
+const _errs15 = errors;
+if(data.named_port !== null){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid7 = _errs15 === errors;
+if(valid7){
+const err8 = {instancePath:instancePath+"/named_port",schemaPath:"#/allOf/0/anyOf/2/properties/named_port/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs12 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.named_port = true;
+}
+}
+const _errs17 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.namedPort === undefined){
+const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "namedPort"},message:"must have required property '"+"namedPort"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.namedPort !== undefined){
+const _errs19 = errors;
+const _errs20 = errors;
+if(data.namedPort !== null){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid9 = _errs20 === errors;
+if(valid9){
+const err11 = {instancePath:instancePath+"/namedPort",schemaPath:"#/allOf/0/anyOf/3/properties/namedPort/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs17 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.namedPort = true;
+}
+}
+if(!valid1){
+const err12 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
@@ -2351,105 +2807,7 @@ vErrors = null;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(func1.call(schema22.properties, key0))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.protocol !== undefined){
-let data0 = data.protocol;
-if(!(((((data0 === "TCP") || (data0 === "UDP")) || (data0 === 0)) || (data0 === 1)) || (data0 === null))){
-const err6 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema22.properties.protocol.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.address !== undefined){
-let data1 = data.address;
-if(typeof data1 === "string"){
-if(func2(data1) < 1){
-const err7 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.port_value !== undefined){
-let data2 = data.port_value;
-if(((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")) && (data2 !== null)){
-const err9 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/type",keyword:"type",params:{type: schema22.properties.port_value.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 65535 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(data2 < 0 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(typeof data2 === "string"){
-if(!pattern3.test(data2)){
-const err12 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-if(data.portValue !== undefined){
-let data3 = data.portValue;
-if(((!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))) && (typeof data3 !== "string")) && (data3 !== null)){
-const err13 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/type",keyword:"type",params:{type: schema22.properties.portValue.type},message:"must be integer,string,null"};
+const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2458,9 +2816,11 @@ vErrors.push(err13);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 65535 || isNaN(data3)){
-const err14 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+}
+if(data.protocol !== undefined){
+let data4 = data.protocol;
+if(!(((((data4 === "TCP") || (data4 === "UDP")) || (data4 === 0)) || (data4 === 1)) || (data4 === null))){
+const err14 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema22.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2469,8 +2829,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data3 < 0 || isNaN(data3)){
-const err15 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.address !== undefined){
+let data5 = data.address;
+if(typeof data5 === "string"){
+if(func2(data5) < 1){
+const err15 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2480,9 +2844,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(typeof data3 === "string"){
-if(!pattern3.test(data3)){
-const err16 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
+else {
+const err16 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2492,11 +2855,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-if(data.named_port !== undefined){
-let data4 = data.named_port;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err17 = {instancePath:instancePath+"/named_port",schemaPath:"#/properties/named_port/type",keyword:"type",params:{type: schema22.properties.named_port.type},message:"must be string,null"};
+if(data.port_value !== undefined){
+let data6 = data.port_value;
+if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
+const err17 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/type",keyword:"type",params:{type: schema22.properties.port_value.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2505,11 +2867,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data.namedPort !== undefined){
-let data5 = data.namedPort;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err18 = {instancePath:instancePath+"/namedPort",schemaPath:"#/properties/namedPort/type",keyword:"type",params:{type: schema22.properties.namedPort.type},message:"must be string,null"};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 65535 || isNaN(data6)){
+const err18 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2518,11 +2878,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-if(data.resolver_name !== undefined){
-let data6 = data.resolver_name;
-if((typeof data6 !== "string") && (data6 !== null)){
-const err19 = {instancePath:instancePath+"/resolver_name",schemaPath:"#/properties/resolver_name/type",keyword:"type",params:{type: schema22.properties.resolver_name.type},message:"must be string,null"};
+if(data6 < 0 || isNaN(data6)){
+const err19 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2532,10 +2889,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.resolverName !== undefined){
-let data7 = data.resolverName;
-if((typeof data7 !== "string") && (data7 !== null)){
-const err20 = {instancePath:instancePath+"/resolverName",schemaPath:"#/properties/resolverName/type",keyword:"type",params:{type: schema22.properties.resolverName.type},message:"must be string,null"};
+if(typeof data6 === "string"){
+if(!pattern3.test(data6)){
+const err20 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2545,10 +2901,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.ipv4_compat !== undefined){
-let data8 = data.ipv4_compat;
-if((typeof data8 !== "boolean") && (data8 !== null)){
-const err21 = {instancePath:instancePath+"/ipv4_compat",schemaPath:"#/properties/ipv4_compat/type",keyword:"type",params:{type: schema22.properties.ipv4_compat.type},message:"must be boolean,null"};
+}
+if(data.portValue !== undefined){
+let data7 = data.portValue;
+if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
+const err21 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/type",keyword:"type",params:{type: schema22.properties.portValue.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2557,11 +2914,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data.ipv4Compat !== undefined){
-let data9 = data.ipv4Compat;
-if((typeof data9 !== "boolean") && (data9 !== null)){
-const err22 = {instancePath:instancePath+"/ipv4Compat",schemaPath:"#/properties/ipv4Compat/type",keyword:"type",params:{type: schema22.properties.ipv4Compat.type},message:"must be boolean,null"};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 65535 || isNaN(data7)){
+const err22 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2570,14 +2925,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data.port_value !== undefined){
-const _errs28 = errors;
-const _errs29 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.portValue === undefined) && (missing0 = "portValue")){
-const err23 = {};
+if(data7 < 0 || isNaN(data7)){
+const err23 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2587,9 +2936,9 @@ vErrors.push(err23);
 errors++;
 }
 }
-var valid5 = _errs29 === errors;
-if(valid5){
-const err24 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(typeof data7 === "string"){
+if(!pattern3.test(data7)){
+const err24 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2598,26 +2947,12 @@ vErrors.push(err24);
 }
 errors++;
 }
-else {
-errors = _errs28;
-if(vErrors !== null){
-if(_errs28){
-vErrors.length = _errs28;
-}
-else {
-vErrors = null;
 }
 }
-}
-const _errs31 = errors;
-let valid6 = true;
-const _errs32 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.port_value !== undefined){
-const _errs34 = errors;
-const _errs35 = errors;
-if(data.port_value !== null){
-const err25 = {};
+if(data.named_port !== undefined){
+let data8 = data.named_port;
+if((typeof data8 !== "string") && (data8 !== null)){
+const err25 = {instancePath:instancePath+"/named_port",schemaPath:"#/properties/named_port/type",keyword:"type",params:{type: schema22.properties.named_port.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2626,9 +2961,11 @@ vErrors.push(err25);
 }
 errors++;
 }
-var valid8 = _errs35 === errors;
-if(valid8){
-const err26 = {};
+}
+if(data.namedPort !== undefined){
+let data9 = data.namedPort;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err26 = {instancePath:instancePath+"/namedPort",schemaPath:"#/properties/namedPort/type",keyword:"type",params:{type: schema22.properties.namedPort.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2637,40 +2974,11 @@ vErrors.push(err26);
 }
 errors++;
 }
-else {
-errors = _errs34;
-if(vErrors !== null){
-if(_errs34){
-vErrors.length = _errs34;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid1 = _errs32 === errors;
-errors = _errs31;
-if(vErrors !== null){
-if(_errs31){
-vErrors.length = _errs31;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs37 = errors;
-const _errs38 = errors;
-const _errs39 = errors;
-const _errs40 = errors;
-let valid10 = false;
-const _errs41 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.named_port === undefined) && (missing1 = "named_port")){
-const err27 = {};
+if(data.resolver_name !== undefined){
+let data10 = data.resolver_name;
+if((typeof data10 !== "string") && (data10 !== null)){
+const err27 = {instancePath:instancePath+"/resolver_name",schemaPath:"#/properties/resolver_name/type",keyword:"type",params:{type: schema22.properties.resolver_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2679,12 +2987,11 @@ vErrors.push(err27);
 }
 errors++;
 }
-else {
-if(data.named_port !== undefined){
-const _errs43 = errors;
-const _errs44 = errors;
-if(data.named_port !== null){
-const err28 = {};
+}
+if(data.resolverName !== undefined){
+let data11 = data.resolverName;
+if((typeof data11 !== "string") && (data11 !== null)){
+const err28 = {instancePath:instancePath+"/resolverName",schemaPath:"#/properties/resolverName/type",keyword:"type",params:{type: schema22.properties.resolverName.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2693,9 +3000,11 @@ vErrors.push(err28);
 }
 errors++;
 }
-var valid12 = _errs44 === errors;
-if(valid12){
-const err29 = {};
+}
+if(data.ipv4_compat !== undefined){
+let data12 = data.ipv4_compat;
+if((typeof data12 !== "boolean") && (data12 !== null)){
+const err29 = {instancePath:instancePath+"/ipv4_compat",schemaPath:"#/properties/ipv4_compat/type",keyword:"type",params:{type: schema22.properties.ipv4_compat.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2704,31 +3013,11 @@ vErrors.push(err29);
 }
 errors++;
 }
-else {
-errors = _errs43;
-if(vErrors !== null){
-if(_errs43){
-vErrors.length = _errs43;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid2 = _errs41 === errors;
-valid10 = valid10 || _valid2;
-if(_valid2){
-var props0 = {};
-props0.named_port = true;
-}
-const _errs46 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.namedPort === undefined) && (missing2 = "namedPort")){
-const err30 = {};
+if(data.ipv4Compat !== undefined){
+let data13 = data.ipv4Compat;
+if((typeof data13 !== "boolean") && (data13 !== null)){
+const err30 = {instancePath:instancePath+"/ipv4Compat",schemaPath:"#/properties/ipv4Compat/type",keyword:"type",params:{type: schema22.properties.ipv4Compat.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2737,11 +3026,13 @@ vErrors.push(err30);
 }
 errors++;
 }
-else {
-if(data.namedPort !== undefined){
-const _errs48 = errors;
-const _errs49 = errors;
-if(data.namedPort !== null){
+}
+if(data.port_value !== undefined){
+const _errs44 = errors;
+const _errs45 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.portValue === undefined) && (missing0 = "portValue")){
 const err31 = {};
 if(vErrors === null){
 vErrors = [err31];
@@ -2751,9 +3042,10 @@ vErrors.push(err31);
 }
 errors++;
 }
-var valid14 = _errs49 === errors;
-if(valid14){
-const err32 = {};
+}
+var valid13 = _errs45 === errors;
+if(valid13){
+const err32 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2763,28 +3055,24 @@ vErrors.push(err32);
 errors++;
 }
 else {
-errors = _errs48;
+errors = _errs44;
 if(vErrors !== null){
-if(_errs48){
-vErrors.length = _errs48;
+if(_errs44){
+vErrors.length = _errs44;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid2 = _errs46 === errors;
-valid10 = valid10 || _valid2;
-if(_valid2){
-if(props0 !== true){
-props0 = props0 || {};
-props0.namedPort = true;
-}
-}
-if(!valid10){
+const _errs47 = errors;
+let valid14 = true;
+const _errs48 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.port_value !== undefined){
+const _errs50 = errors;
+const _errs51 = errors;
+if(data.port_value !== null){
 const err33 = {};
 if(vErrors === null){
 vErrors = [err33];
@@ -2794,20 +3082,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-else {
-errors = _errs40;
-if(vErrors !== null){
-if(_errs40){
-vErrors.length = _errs40;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid9 = _errs39 === errors;
-if(valid9){
-const err34 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid16 = _errs51 === errors;
+if(valid16){
+const err34 = {};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2817,21 +3094,39 @@ vErrors.push(err34);
 errors++;
 }
 else {
-errors = _errs38;
+errors = _errs50;
 if(vErrors !== null){
-if(_errs38){
-vErrors.length = _errs38;
+if(_errs50){
+vErrors.length = _errs50;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid1 = _errs37 === errors;
-valid6 = _valid1;
 }
-if(!valid6){
-const err35 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid1 = _errs48 === errors;
+errors = _errs47;
+if(vErrors !== null){
+if(_errs47){
+vErrors.length = _errs47;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs53 = errors;
+const _errs54 = errors;
+const _errs55 = errors;
+const _errs56 = errors;
+let valid18 = false;
+const _errs57 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.named_port === undefined) && (missing1 = "named_port")){
+const err35 = {};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2840,13 +3135,11 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-if(data.portValue !== undefined){
-const _errs53 = errors;
-const _errs54 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.port_value === undefined) && (missing3 = "port_value")){
+else {
+if(data.named_port !== undefined){
+const _errs59 = errors;
+const _errs60 = errors;
+if(data.named_port !== null){
 const err36 = {};
 if(vErrors === null){
 vErrors = [err36];
@@ -2856,54 +3149,14 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-var valid16 = _errs54 === errors;
-if(valid16){
-const err37 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid20 = _errs60 === errors;
+if(valid20){
+const err37 = {};
 if(vErrors === null){
 vErrors = [err37];
 }
 else {
 vErrors.push(err37);
-}
-errors++;
-}
-else {
-errors = _errs53;
-if(vErrors !== null){
-if(_errs53){
-vErrors.length = _errs53;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs56 = errors;
-let valid17 = true;
-const _errs57 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.portValue !== undefined){
-const _errs59 = errors;
-const _errs60 = errors;
-if(data.portValue !== null){
-const err38 = {};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-var valid19 = _errs60 === errors;
-if(valid19){
-const err39 = {};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
 }
 errors++;
 }
@@ -2920,26 +3173,42 @@ vErrors = null;
 }
 }
 }
-var _valid3 = _errs57 === errors;
-errors = _errs56;
-if(vErrors !== null){
-if(_errs56){
-vErrors.length = _errs56;
+}
+var _valid2 = _errs57 === errors;
+valid18 = valid18 || _valid2;
+if(_valid2){
+var props1 = {};
+props1.named_port = true;
+}
+const _errs62 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.namedPort === undefined) && (missing2 = "namedPort")){
+const err38 = {};
+if(vErrors === null){
+vErrors = [err38];
 }
 else {
-vErrors = null;
+vErrors.push(err38);
 }
+errors++;
 }
-if(_valid3){
-const _errs62 = errors;
-const _errs63 = errors;
+else {
+if(data.namedPort !== undefined){
 const _errs64 = errors;
 const _errs65 = errors;
-let valid21 = false;
-const _errs66 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.named_port === undefined) && (missing4 = "named_port")){
+if(data.namedPort !== null){
+const err39 = {};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+var valid22 = _errs65 === errors;
+if(valid22){
 const err40 = {};
 if(vErrors === null){
 vErrors = [err40];
@@ -2950,10 +3219,28 @@ vErrors.push(err40);
 errors++;
 }
 else {
-if(data.named_port !== undefined){
-const _errs68 = errors;
-const _errs69 = errors;
-if(data.named_port !== null){
+errors = _errs64;
+if(vErrors !== null){
+if(_errs64){
+vErrors.length = _errs64;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid2 = _errs62 === errors;
+valid18 = valid18 || _valid2;
+if(_valid2){
+if(props1 !== true){
+props1 = props1 || {};
+props1.namedPort = true;
+}
+}
+if(!valid18){
 const err41 = {};
 if(vErrors === null){
 vErrors = [err41];
@@ -2963,9 +3250,20 @@ vErrors.push(err41);
 }
 errors++;
 }
-var valid23 = _errs69 === errors;
-if(valid23){
-const err42 = {};
+else {
+errors = _errs56;
+if(vErrors !== null){
+if(_errs56){
+vErrors.length = _errs56;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid17 = _errs55 === errors;
+if(valid17){
+const err42 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2975,30 +3273,21 @@ vErrors.push(err42);
 errors++;
 }
 else {
-errors = _errs68;
+errors = _errs54;
 if(vErrors !== null){
-if(_errs68){
-vErrors.length = _errs68;
+if(_errs54){
+vErrors.length = _errs54;
 }
 else {
 vErrors = null;
 }
 }
 }
+var _valid1 = _errs53 === errors;
+valid14 = _valid1;
 }
-}
-}
-var _valid4 = _errs66 === errors;
-valid21 = valid21 || _valid4;
-if(_valid4){
-var props1 = {};
-props1.named_port = true;
-}
-const _errs71 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.namedPort === undefined) && (missing5 = "namedPort")){
-const err43 = {};
+if(!valid14){
+const err43 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -3007,11 +3296,13 @@ vErrors.push(err43);
 }
 errors++;
 }
-else {
-if(data.namedPort !== undefined){
-const _errs73 = errors;
-const _errs74 = errors;
-if(data.namedPort !== null){
+}
+if(data.portValue !== undefined){
+const _errs69 = errors;
+const _errs70 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.port_value === undefined) && (missing3 = "port_value")){
 const err44 = {};
 if(vErrors === null){
 vErrors = [err44];
@@ -3021,9 +3312,10 @@ vErrors.push(err44);
 }
 errors++;
 }
-var valid25 = _errs74 === errors;
-if(valid25){
-const err45 = {};
+}
+var valid24 = _errs70 === errors;
+if(valid24){
+const err45 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -3033,28 +3325,24 @@ vErrors.push(err45);
 errors++;
 }
 else {
-errors = _errs73;
+errors = _errs69;
 if(vErrors !== null){
-if(_errs73){
-vErrors.length = _errs73;
+if(_errs69){
+vErrors.length = _errs69;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid4 = _errs71 === errors;
-valid21 = valid21 || _valid4;
-if(_valid4){
-if(props1 !== true){
-props1 = props1 || {};
-props1.namedPort = true;
-}
-}
-if(!valid21){
+const _errs72 = errors;
+let valid25 = true;
+const _errs73 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.portValue !== undefined){
+const _errs75 = errors;
+const _errs76 = errors;
+if(data.portValue !== null){
 const err46 = {};
 if(vErrors === null){
 vErrors = [err46];
@@ -3064,20 +3352,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-else {
-errors = _errs65;
-if(vErrors !== null){
-if(_errs65){
-vErrors.length = _errs65;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid20 = _errs64 === errors;
-if(valid20){
-const err47 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid27 = _errs76 === errors;
+if(valid27){
+const err47 = {};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -3087,21 +3364,39 @@ vErrors.push(err47);
 errors++;
 }
 else {
-errors = _errs63;
+errors = _errs75;
 if(vErrors !== null){
-if(_errs63){
-vErrors.length = _errs63;
+if(_errs75){
+vErrors.length = _errs75;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid3 = _errs62 === errors;
-valid17 = _valid3;
 }
-if(!valid17){
-const err48 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid3 = _errs73 === errors;
+errors = _errs72;
+if(vErrors !== null){
+if(_errs72){
+vErrors.length = _errs72;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs78 = errors;
+const _errs79 = errors;
+const _errs80 = errors;
+const _errs81 = errors;
+let valid29 = false;
+const _errs82 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.named_port === undefined) && (missing4 = "named_port")){
+const err48 = {};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -3110,13 +3405,11 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
+else {
 if(data.named_port !== undefined){
-const _errs78 = errors;
-const _errs79 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing6;
-if((data.namedPort === undefined) && (missing6 = "namedPort")){
+const _errs84 = errors;
+const _errs85 = errors;
+if(data.named_port !== null){
 const err49 = {};
 if(vErrors === null){
 vErrors = [err49];
@@ -3126,54 +3419,14 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-var valid27 = _errs79 === errors;
-if(valid27){
-const err50 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid31 = _errs85 === errors;
+if(valid31){
+const err50 = {};
 if(vErrors === null){
 vErrors = [err50];
 }
 else {
 vErrors.push(err50);
-}
-errors++;
-}
-else {
-errors = _errs78;
-if(vErrors !== null){
-if(_errs78){
-vErrors.length = _errs78;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs81 = errors;
-let valid28 = true;
-const _errs82 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.named_port !== undefined){
-const _errs84 = errors;
-const _errs85 = errors;
-if(data.named_port !== null){
-const err51 = {};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-var valid30 = _errs85 === errors;
-if(valid30){
-const err52 = {};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
 }
 errors++;
 }
@@ -3190,26 +3443,42 @@ vErrors = null;
 }
 }
 }
-var _valid5 = _errs82 === errors;
-errors = _errs81;
-if(vErrors !== null){
-if(_errs81){
-vErrors.length = _errs81;
+}
+var _valid4 = _errs82 === errors;
+valid29 = valid29 || _valid4;
+if(_valid4){
+var props2 = {};
+props2.named_port = true;
+}
+const _errs87 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.namedPort === undefined) && (missing5 = "namedPort")){
+const err51 = {};
+if(vErrors === null){
+vErrors = [err51];
 }
 else {
-vErrors = null;
+vErrors.push(err51);
 }
+errors++;
 }
-if(_valid5){
-const _errs87 = errors;
-const _errs88 = errors;
+else {
+if(data.namedPort !== undefined){
 const _errs89 = errors;
 const _errs90 = errors;
-let valid32 = false;
-const _errs91 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.port_value === undefined) && (missing7 = "port_value")){
+if(data.namedPort !== null){
+const err52 = {};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+var valid33 = _errs90 === errors;
+if(valid33){
 const err53 = {};
 if(vErrors === null){
 vErrors = [err53];
@@ -3220,10 +3489,28 @@ vErrors.push(err53);
 errors++;
 }
 else {
-if(data.port_value !== undefined){
-const _errs93 = errors;
-const _errs94 = errors;
-if(data.port_value !== null){
+errors = _errs89;
+if(vErrors !== null){
+if(_errs89){
+vErrors.length = _errs89;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid4 = _errs87 === errors;
+valid29 = valid29 || _valid4;
+if(_valid4){
+if(props2 !== true){
+props2 = props2 || {};
+props2.namedPort = true;
+}
+}
+if(!valid29){
 const err54 = {};
 if(vErrors === null){
 vErrors = [err54];
@@ -3233,9 +3520,20 @@ vErrors.push(err54);
 }
 errors++;
 }
-var valid34 = _errs94 === errors;
-if(valid34){
-const err55 = {};
+else {
+errors = _errs81;
+if(vErrors !== null){
+if(_errs81){
+vErrors.length = _errs81;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid28 = _errs80 === errors;
+if(valid28){
+const err55 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -3245,30 +3543,21 @@ vErrors.push(err55);
 errors++;
 }
 else {
-errors = _errs93;
+errors = _errs79;
 if(vErrors !== null){
-if(_errs93){
-vErrors.length = _errs93;
+if(_errs79){
+vErrors.length = _errs79;
 }
 else {
 vErrors = null;
 }
 }
 }
+var _valid3 = _errs78 === errors;
+valid25 = _valid3;
 }
-}
-}
-var _valid6 = _errs91 === errors;
-valid32 = valid32 || _valid6;
-if(_valid6){
-var props2 = {};
-props2.port_value = true;
-}
-const _errs96 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.portValue === undefined) && (missing8 = "portValue")){
-const err56 = {};
+if(!valid25){
+const err56 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -3277,11 +3566,13 @@ vErrors.push(err56);
 }
 errors++;
 }
-else {
-if(data.portValue !== undefined){
-const _errs98 = errors;
-const _errs99 = errors;
-if(data.portValue !== null){
+}
+if(data.named_port !== undefined){
+const _errs94 = errors;
+const _errs95 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if((data.namedPort === undefined) && (missing6 = "namedPort")){
 const err57 = {};
 if(vErrors === null){
 vErrors = [err57];
@@ -3291,9 +3582,10 @@ vErrors.push(err57);
 }
 errors++;
 }
-var valid36 = _errs99 === errors;
-if(valid36){
-const err58 = {};
+}
+var valid35 = _errs95 === errors;
+if(valid35){
+const err58 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -3303,28 +3595,24 @@ vErrors.push(err58);
 errors++;
 }
 else {
-errors = _errs98;
+errors = _errs94;
 if(vErrors !== null){
-if(_errs98){
-vErrors.length = _errs98;
+if(_errs94){
+vErrors.length = _errs94;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid6 = _errs96 === errors;
-valid32 = valid32 || _valid6;
-if(_valid6){
-if(props2 !== true){
-props2 = props2 || {};
-props2.portValue = true;
-}
-}
-if(!valid32){
+const _errs97 = errors;
+let valid36 = true;
+const _errs98 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.named_port !== undefined){
+const _errs100 = errors;
+const _errs101 = errors;
+if(data.named_port !== null){
 const err59 = {};
 if(vErrors === null){
 vErrors = [err59];
@@ -3334,20 +3622,9 @@ vErrors.push(err59);
 }
 errors++;
 }
-else {
-errors = _errs90;
-if(vErrors !== null){
-if(_errs90){
-vErrors.length = _errs90;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid31 = _errs89 === errors;
-if(valid31){
-const err60 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid38 = _errs101 === errors;
+if(valid38){
+const err60 = {};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -3357,21 +3634,39 @@ vErrors.push(err60);
 errors++;
 }
 else {
-errors = _errs88;
+errors = _errs100;
 if(vErrors !== null){
-if(_errs88){
-vErrors.length = _errs88;
+if(_errs100){
+vErrors.length = _errs100;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid5 = _errs87 === errors;
-valid28 = _valid5;
 }
-if(!valid28){
-const err61 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid5 = _errs98 === errors;
+errors = _errs97;
+if(vErrors !== null){
+if(_errs97){
+vErrors.length = _errs97;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid5){
+const _errs103 = errors;
+const _errs104 = errors;
+const _errs105 = errors;
+const _errs106 = errors;
+let valid40 = false;
+const _errs107 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if((data.port_value === undefined) && (missing7 = "port_value")){
+const err61 = {};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -3380,13 +3675,11 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-if(data.namedPort !== undefined){
-const _errs103 = errors;
-const _errs104 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing9;
-if((data.named_port === undefined) && (missing9 = "named_port")){
+else {
+if(data.port_value !== undefined){
+const _errs109 = errors;
+const _errs110 = errors;
+if(data.port_value !== null){
 const err62 = {};
 if(vErrors === null){
 vErrors = [err62];
@@ -3396,54 +3689,14 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-var valid38 = _errs104 === errors;
-if(valid38){
-const err63 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid42 = _errs110 === errors;
+if(valid42){
+const err63 = {};
 if(vErrors === null){
 vErrors = [err63];
 }
 else {
 vErrors.push(err63);
-}
-errors++;
-}
-else {
-errors = _errs103;
-if(vErrors !== null){
-if(_errs103){
-vErrors.length = _errs103;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs106 = errors;
-let valid39 = true;
-const _errs107 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.namedPort !== undefined){
-const _errs109 = errors;
-const _errs110 = errors;
-if(data.namedPort !== null){
-const err64 = {};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-var valid41 = _errs110 === errors;
-if(valid41){
-const err65 = {};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
 }
 errors++;
 }
@@ -3460,26 +3713,42 @@ vErrors = null;
 }
 }
 }
-var _valid7 = _errs107 === errors;
-errors = _errs106;
-if(vErrors !== null){
-if(_errs106){
-vErrors.length = _errs106;
+}
+var _valid6 = _errs107 === errors;
+valid40 = valid40 || _valid6;
+if(_valid6){
+var props3 = {};
+props3.port_value = true;
+}
+const _errs112 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if((data.portValue === undefined) && (missing8 = "portValue")){
+const err64 = {};
+if(vErrors === null){
+vErrors = [err64];
 }
 else {
-vErrors = null;
+vErrors.push(err64);
 }
+errors++;
 }
-if(_valid7){
-const _errs112 = errors;
-const _errs113 = errors;
+else {
+if(data.portValue !== undefined){
 const _errs114 = errors;
 const _errs115 = errors;
-let valid43 = false;
-const _errs116 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.port_value === undefined) && (missing10 = "port_value")){
+if(data.portValue !== null){
+const err65 = {};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+var valid44 = _errs115 === errors;
+if(valid44){
 const err66 = {};
 if(vErrors === null){
 vErrors = [err66];
@@ -3490,10 +3759,28 @@ vErrors.push(err66);
 errors++;
 }
 else {
-if(data.port_value !== undefined){
-const _errs118 = errors;
-const _errs119 = errors;
-if(data.port_value !== null){
+errors = _errs114;
+if(vErrors !== null){
+if(_errs114){
+vErrors.length = _errs114;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid6 = _errs112 === errors;
+valid40 = valid40 || _valid6;
+if(_valid6){
+if(props3 !== true){
+props3 = props3 || {};
+props3.portValue = true;
+}
+}
+if(!valid40){
 const err67 = {};
 if(vErrors === null){
 vErrors = [err67];
@@ -3503,9 +3790,20 @@ vErrors.push(err67);
 }
 errors++;
 }
-var valid45 = _errs119 === errors;
-if(valid45){
-const err68 = {};
+else {
+errors = _errs106;
+if(vErrors !== null){
+if(_errs106){
+vErrors.length = _errs106;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid39 = _errs105 === errors;
+if(valid39){
+const err68 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -3515,30 +3813,21 @@ vErrors.push(err68);
 errors++;
 }
 else {
-errors = _errs118;
+errors = _errs104;
 if(vErrors !== null){
-if(_errs118){
-vErrors.length = _errs118;
+if(_errs104){
+vErrors.length = _errs104;
 }
 else {
 vErrors = null;
 }
 }
 }
+var _valid5 = _errs103 === errors;
+valid36 = _valid5;
 }
-}
-}
-var _valid8 = _errs116 === errors;
-valid43 = valid43 || _valid8;
-if(_valid8){
-var props3 = {};
-props3.port_value = true;
-}
-const _errs121 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing11;
-if((data.portValue === undefined) && (missing11 = "portValue")){
-const err69 = {};
+if(!valid36){
+const err69 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -3547,11 +3836,13 @@ vErrors.push(err69);
 }
 errors++;
 }
-else {
-if(data.portValue !== undefined){
-const _errs123 = errors;
-const _errs124 = errors;
-if(data.portValue !== null){
+}
+if(data.namedPort !== undefined){
+const _errs119 = errors;
+const _errs120 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if((data.named_port === undefined) && (missing9 = "named_port")){
 const err70 = {};
 if(vErrors === null){
 vErrors = [err70];
@@ -3561,9 +3852,10 @@ vErrors.push(err70);
 }
 errors++;
 }
-var valid47 = _errs124 === errors;
-if(valid47){
-const err71 = {};
+}
+var valid46 = _errs120 === errors;
+if(valid46){
+const err71 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -3573,28 +3865,24 @@ vErrors.push(err71);
 errors++;
 }
 else {
-errors = _errs123;
+errors = _errs119;
 if(vErrors !== null){
-if(_errs123){
-vErrors.length = _errs123;
+if(_errs119){
+vErrors.length = _errs119;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid8 = _errs121 === errors;
-valid43 = valid43 || _valid8;
-if(_valid8){
-if(props3 !== true){
-props3 = props3 || {};
-props3.portValue = true;
-}
-}
-if(!valid43){
+const _errs122 = errors;
+let valid47 = true;
+const _errs123 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.namedPort !== undefined){
+const _errs125 = errors;
+const _errs126 = errors;
+if(data.namedPort !== null){
 const err72 = {};
 if(vErrors === null){
 vErrors = [err72];
@@ -3604,20 +3892,9 @@ vErrors.push(err72);
 }
 errors++;
 }
-else {
-errors = _errs115;
-if(vErrors !== null){
-if(_errs115){
-vErrors.length = _errs115;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid42 = _errs114 === errors;
-if(valid42){
-const err73 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid49 = _errs126 === errors;
+if(valid49){
+const err73 = {};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -3627,21 +3904,39 @@ vErrors.push(err73);
 errors++;
 }
 else {
-errors = _errs113;
+errors = _errs125;
 if(vErrors !== null){
-if(_errs113){
-vErrors.length = _errs113;
+if(_errs125){
+vErrors.length = _errs125;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid7 = _errs112 === errors;
-valid39 = _valid7;
 }
-if(!valid39){
-const err74 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid7 = _errs123 === errors;
+errors = _errs122;
+if(vErrors !== null){
+if(_errs122){
+vErrors.length = _errs122;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid7){
+const _errs128 = errors;
+const _errs129 = errors;
+const _errs130 = errors;
+const _errs131 = errors;
+let valid51 = false;
+const _errs132 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.port_value === undefined) && (missing10 = "port_value")){
+const err74 = {};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -3650,13 +3945,11 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-if(data.resolver_name !== undefined){
-const _errs127 = errors;
-const _errs128 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing12;
-if((data.resolverName === undefined) && (missing12 = "resolverName")){
+else {
+if(data.port_value !== undefined){
+const _errs134 = errors;
+const _errs135 = errors;
+if(data.port_value !== null){
 const err75 = {};
 if(vErrors === null){
 vErrors = [err75];
@@ -3666,10 +3959,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-var valid48 = _errs128 === errors;
-if(valid48){
-const err76 = {instancePath,schemaPath:"#/dependentSchemas/resolver_name/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid53 = _errs135 === errors;
+if(valid53){
+const err76 = {};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -3679,10 +3971,10 @@ vErrors.push(err76);
 errors++;
 }
 else {
-errors = _errs127;
+errors = _errs134;
 if(vErrors !== null){
-if(_errs127){
-vErrors.length = _errs127;
+if(_errs134){
+vErrors.length = _errs134;
 }
 else {
 vErrors = null;
@@ -3690,12 +3982,18 @@ vErrors = null;
 }
 }
 }
-if(data.resolverName !== undefined){
-const _errs130 = errors;
-const _errs131 = errors;
+}
+}
+var _valid8 = _errs132 === errors;
+valid51 = valid51 || _valid8;
+if(_valid8){
+var props4 = {};
+props4.port_value = true;
+}
+const _errs137 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing13;
-if((data.resolver_name === undefined) && (missing13 = "resolver_name")){
+let missing11;
+if((data.portValue === undefined) && (missing11 = "portValue")){
 const err77 = {};
 if(vErrors === null){
 vErrors = [err77];
@@ -3705,10 +4003,12 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-var valid49 = _errs131 === errors;
-if(valid49){
-const err78 = {instancePath,schemaPath:"#/dependentSchemas/resolverName/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+if(data.portValue !== undefined){
+const _errs139 = errors;
+const _errs140 = errors;
+if(data.portValue !== null){
+const err78 = {};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -3717,24 +4017,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-else {
-errors = _errs130;
-if(vErrors !== null){
-if(_errs130){
-vErrors.length = _errs130;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ipv4_compat !== undefined){
-const _errs133 = errors;
-const _errs134 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.ipv4Compat === undefined) && (missing14 = "ipv4Compat")){
+var valid55 = _errs140 === errors;
+if(valid55){
 const err79 = {};
 if(vErrors === null){
 vErrors = [err79];
@@ -3744,10 +4028,30 @@ vErrors.push(err79);
 }
 errors++;
 }
+else {
+errors = _errs139;
+if(vErrors !== null){
+if(_errs139){
+vErrors.length = _errs139;
 }
-var valid50 = _errs134 === errors;
-if(valid50){
-const err80 = {instancePath,schemaPath:"#/dependentSchemas/ipv4_compat/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid8 = _errs137 === errors;
+valid51 = valid51 || _valid8;
+if(_valid8){
+if(props4 !== true){
+props4 = props4 || {};
+props4.portValue = true;
+}
+}
+if(!valid51){
+const err80 = {};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -3757,24 +4061,19 @@ vErrors.push(err80);
 errors++;
 }
 else {
-errors = _errs133;
+errors = _errs131;
 if(vErrors !== null){
-if(_errs133){
-vErrors.length = _errs133;
+if(_errs131){
+vErrors.length = _errs131;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-if(data.ipv4Compat !== undefined){
-const _errs136 = errors;
-const _errs137 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing15;
-if((data.ipv4_compat === undefined) && (missing15 = "ipv4_compat")){
-const err81 = {};
+var valid50 = _errs130 === errors;
+if(valid50){
+const err81 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -3783,10 +4082,22 @@ vErrors.push(err81);
 }
 errors++;
 }
+else {
+errors = _errs129;
+if(vErrors !== null){
+if(_errs129){
+vErrors.length = _errs129;
 }
-var valid51 = _errs137 === errors;
-if(valid51){
-const err82 = {instancePath,schemaPath:"#/dependentSchemas/ipv4Compat/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+vErrors = null;
+}
+}
+}
+var _valid7 = _errs128 === errors;
+valid47 = _valid7;
+}
+if(!valid47){
+const err82 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -3795,11 +4106,156 @@ vErrors.push(err82);
 }
 errors++;
 }
+}
+if(data.resolver_name !== undefined){
+const _errs143 = errors;
+const _errs144 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing12;
+if((data.resolverName === undefined) && (missing12 = "resolverName")){
+const err83 = {};
+if(vErrors === null){
+vErrors = [err83];
+}
 else {
-errors = _errs136;
+vErrors.push(err83);
+}
+errors++;
+}
+}
+var valid56 = _errs144 === errors;
+if(valid56){
+const err84 = {instancePath,schemaPath:"#/dependentSchemas/resolver_name/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+else {
+errors = _errs143;
 if(vErrors !== null){
-if(_errs136){
-vErrors.length = _errs136;
+if(_errs143){
+vErrors.length = _errs143;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.resolverName !== undefined){
+const _errs146 = errors;
+const _errs147 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if((data.resolver_name === undefined) && (missing13 = "resolver_name")){
+const err85 = {};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+var valid57 = _errs147 === errors;
+if(valid57){
+const err86 = {instancePath,schemaPath:"#/dependentSchemas/resolverName/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+else {
+errors = _errs146;
+if(vErrors !== null){
+if(_errs146){
+vErrors.length = _errs146;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.ipv4_compat !== undefined){
+const _errs149 = errors;
+const _errs150 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.ipv4Compat === undefined) && (missing14 = "ipv4Compat")){
+const err87 = {};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+var valid58 = _errs150 === errors;
+if(valid58){
+const err88 = {instancePath,schemaPath:"#/dependentSchemas/ipv4_compat/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+else {
+errors = _errs149;
+if(vErrors !== null){
+if(_errs149){
+vErrors.length = _errs149;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.ipv4Compat !== undefined){
+const _errs152 = errors;
+const _errs153 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if((data.ipv4_compat === undefined) && (missing15 = "ipv4_compat")){
+const err89 = {};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+var valid59 = _errs153 === errors;
+if(valid59){
+const err90 = {instancePath,schemaPath:"#/dependentSchemas/ipv4Compat/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+else {
+errors = _errs152;
+if(vErrors !== null){
+if(_errs152){
+vErrors.length = _errs152;
 }
 else {
 vErrors = null;
@@ -3846,8 +4302,8 @@ validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const validateRoot3 = validate67;
 const schema28 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.Address","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address","type":"object"};
-const schema29 = {"title":"envoy.config.core.v3.Address","description":"Any kind of address; one must be present.","properties":{"socket_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.SocketAddress"},"socketAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.SocketAddress"},"pipe":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Pipe"},"envoy_internal_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.EnvoyInternalAddress"},"envoyInternalAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.EnvoyInternalAddress"}},"additionalProperties":false,"dependentSchemas":{"socket_address":{"allOf":[{"not":{"required":["socketAddress"]}},{"not":{"anyOf":[{"required":["pipe"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}}]},"socketAddress":{"allOf":[{"not":{"required":["socket_address"]}},{"not":{"anyOf":[{"required":["pipe"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}}]},"pipe":{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}},"envoy_internal_address":{"allOf":[{"not":{"required":["envoyInternalAddress"]}},{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]}]}}]},"envoyInternalAddress":{"allOf":[{"not":{"required":["envoy_internal_address"]}},{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]}]}}]}},"allOf":[{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}]};
-const schema30 = {"title":"envoy.config.core.v3.SocketAddress","description":"An IP (or resolver-named) socket address.","properties":{"protocol":{"enum":["TCP","UDP",0,1,null]},"address":{"description":"An IP address, or a name the resolver below understands.","type":"string","minLength":1},"port_value":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"portValue":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"named_port":{"type":["string","null"]},"namedPort":{"type":["string","null"]},"resolver_name":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"resolverName":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"ipv4_compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"ipv4Compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"network_namespace_filepath":{"description":"Linux network namespace (a file path) the socket lives in.","type":["string","null"]},"networkNamespaceFilepath":{"description":"Linux network namespace (a file path) the socket lives in.","type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"port_value":{"allOf":[{"not":{"required":["portValue"]}},{"if":{"properties":{"port_value":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"portValue":{"allOf":[{"not":{"required":["port_value"]}},{"if":{"properties":{"portValue":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"named_port":{"allOf":[{"not":{"required":["namedPort"]}},{"if":{"properties":{"named_port":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"namedPort":{"allOf":[{"not":{"required":["named_port"]}},{"if":{"properties":{"namedPort":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"resolver_name":{"not":{"required":["resolverName"]}},"resolverName":{"not":{"required":["resolver_name"]}},"ipv4_compat":{"not":{"required":["ipv4Compat"]}},"ipv4Compat":{"not":{"required":["ipv4_compat"]}},"network_namespace_filepath":{"not":{"required":["networkNamespaceFilepath"]}},"networkNamespaceFilepath":{"not":{"required":["network_namespace_filepath"]}}},"allOf":[{"anyOf":[{"required":["port_value"]},{"required":["portValue"]},{"required":["named_port"]},{"required":["namedPort"]}]}]};
+const schema29 = {"title":"envoy.config.core.v3.Address","description":"Any kind of address; one must be present.","properties":{"socket_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.SocketAddress"},"socketAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.SocketAddress"},"pipe":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Pipe"},"envoy_internal_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.EnvoyInternalAddress"},"envoyInternalAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.EnvoyInternalAddress"}},"additionalProperties":false,"dependentSchemas":{"socket_address":{"allOf":[{"not":{"required":["socketAddress"]}},{"not":{"anyOf":[{"required":["pipe"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}}]},"socketAddress":{"allOf":[{"not":{"required":["socket_address"]}},{"not":{"anyOf":[{"required":["pipe"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}}]},"pipe":{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}},"envoy_internal_address":{"allOf":[{"not":{"required":["envoyInternalAddress"]}},{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]}]}}]},"envoyInternalAddress":{"allOf":[{"not":{"required":["envoy_internal_address"]}},{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]}]}}]}},"allOf":[{"anyOf":[{"required":["socket_address"],"properties":{"socket_address":{"not":{"type":"null"}}}},{"required":["socketAddress"],"properties":{"socketAddress":{"not":{"type":"null"}}}},{"required":["pipe"],"properties":{"pipe":{"not":{"type":"null"}}}},{"required":["envoy_internal_address"],"properties":{"envoy_internal_address":{"not":{"type":"null"}}}},{"required":["envoyInternalAddress"],"properties":{"envoyInternalAddress":{"not":{"type":"null"}}}}]}]};
+const schema30 = {"title":"envoy.config.core.v3.SocketAddress","description":"An IP (or resolver-named) socket address.","properties":{"protocol":{"enum":["TCP","UDP",0,1,null]},"address":{"description":"An IP address, or a name the resolver below understands.","type":"string","minLength":1},"port_value":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"portValue":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"named_port":{"type":["string","null"]},"namedPort":{"type":["string","null"]},"resolver_name":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"resolverName":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"ipv4_compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"ipv4Compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"network_namespace_filepath":{"description":"Linux network namespace (a file path) the socket lives in.","type":["string","null"]},"networkNamespaceFilepath":{"description":"Linux network namespace (a file path) the socket lives in.","type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"port_value":{"allOf":[{"not":{"required":["portValue"]}},{"if":{"properties":{"port_value":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"portValue":{"allOf":[{"not":{"required":["port_value"]}},{"if":{"properties":{"portValue":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"named_port":{"allOf":[{"not":{"required":["namedPort"]}},{"if":{"properties":{"named_port":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"namedPort":{"allOf":[{"not":{"required":["named_port"]}},{"if":{"properties":{"namedPort":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"resolver_name":{"not":{"required":["resolverName"]}},"resolverName":{"not":{"required":["resolver_name"]}},"ipv4_compat":{"not":{"required":["ipv4Compat"]}},"ipv4Compat":{"not":{"required":["ipv4_compat"]}},"network_namespace_filepath":{"not":{"required":["networkNamespaceFilepath"]}},"networkNamespaceFilepath":{"not":{"required":["network_namespace_filepath"]}}},"allOf":[{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}},{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}]};
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3873,13 +4329,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.portValue === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "portValue"},message:"must have required property '"+"portValue"+"'"};
+if(data.port_value !== undefined){
+const _errs4 = errors;
+const _errs5 = errors;
+if(data.port_value !== null){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3888,13 +4342,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-const _errs4 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.named_port === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "named_port"},message:"must have required property '"+"named_port"+"'"};
+var valid3 = _errs5 === errors;
+if(valid3){
+const err2 = {instancePath:instancePath+"/port_value",schemaPath:"#/allOf/0/anyOf/0/properties/port_value/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3903,13 +4353,29 @@ vErrors.push(err2);
 }
 errors++;
 }
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
 }
-var _valid0 = _errs4 === errors;
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
 valid1 = valid1 || _valid0;
-const _errs5 = errors;
+if(_valid0){
+var props0 = {};
+props0.port_value = true;
+}
+const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.namedPort === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "namedPort"},message:"must have required property '"+"namedPort"+"'"};
+if(data.portValue === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "portValue"},message:"must have required property '"+"portValue"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3918,16 +4384,172 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err4 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data.portValue !== undefined){
+const _errs9 = errors;
+const _errs10 = errors;
+if(data.portValue !== null){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/portValue",schemaPath:"#/allOf/0/anyOf/1/properties/portValue/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.portValue = true;
+}
+}
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.named_port === undefined){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "named_port"},message:"must have required property '"+"named_port"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.named_port !== undefined){
+const _errs14 = errors;
+const _errs15 = errors;
+if(data.named_port !== null){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid7 = _errs15 === errors;
+if(valid7){
+const err8 = {instancePath:instancePath+"/named_port",schemaPath:"#/allOf/0/anyOf/2/properties/named_port/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs12 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.named_port = true;
+}
+}
+const _errs17 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.namedPort === undefined){
+const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "namedPort"},message:"must have required property '"+"namedPort"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.namedPort !== undefined){
+const _errs19 = errors;
+const _errs20 = errors;
+if(data.namedPort !== null){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid9 = _errs20 === errors;
+if(valid9){
+const err11 = {instancePath:instancePath+"/namedPort",schemaPath:"#/allOf/0/anyOf/3/properties/namedPort/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs17 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.namedPort = true;
+}
+}
+if(!valid1){
+const err12 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
@@ -3945,105 +4567,7 @@ vErrors = null;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(func1.call(schema30.properties, key0))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.protocol !== undefined){
-let data0 = data.protocol;
-if(!(((((data0 === "TCP") || (data0 === "UDP")) || (data0 === 0)) || (data0 === 1)) || (data0 === null))){
-const err6 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema30.properties.protocol.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.address !== undefined){
-let data1 = data.address;
-if(typeof data1 === "string"){
-if(func2(data1) < 1){
-const err7 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.port_value !== undefined){
-let data2 = data.port_value;
-if(((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")) && (data2 !== null)){
-const err9 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/type",keyword:"type",params:{type: schema30.properties.port_value.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 65535 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(data2 < 0 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(typeof data2 === "string"){
-if(!pattern3.test(data2)){
-const err12 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-if(data.portValue !== undefined){
-let data3 = data.portValue;
-if(((!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))) && (typeof data3 !== "string")) && (data3 !== null)){
-const err13 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/type",keyword:"type",params:{type: schema30.properties.portValue.type},message:"must be integer,string,null"};
+const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4052,9 +4576,11 @@ vErrors.push(err13);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 65535 || isNaN(data3)){
-const err14 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+}
+if(data.protocol !== undefined){
+let data4 = data.protocol;
+if(!(((((data4 === "TCP") || (data4 === "UDP")) || (data4 === 0)) || (data4 === 1)) || (data4 === null))){
+const err14 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema30.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4063,8 +4589,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data3 < 0 || isNaN(data3)){
-const err15 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.address !== undefined){
+let data5 = data.address;
+if(typeof data5 === "string"){
+if(func2(data5) < 1){
+const err15 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4074,9 +4604,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(typeof data3 === "string"){
-if(!pattern3.test(data3)){
-const err16 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
+else {
+const err16 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4086,11 +4615,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-if(data.named_port !== undefined){
-let data4 = data.named_port;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err17 = {instancePath:instancePath+"/named_port",schemaPath:"#/properties/named_port/type",keyword:"type",params:{type: schema30.properties.named_port.type},message:"must be string,null"};
+if(data.port_value !== undefined){
+let data6 = data.port_value;
+if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
+const err17 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/type",keyword:"type",params:{type: schema30.properties.port_value.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4099,11 +4627,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data.namedPort !== undefined){
-let data5 = data.namedPort;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err18 = {instancePath:instancePath+"/namedPort",schemaPath:"#/properties/namedPort/type",keyword:"type",params:{type: schema30.properties.namedPort.type},message:"must be string,null"};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 65535 || isNaN(data6)){
+const err18 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4112,11 +4638,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-if(data.resolver_name !== undefined){
-let data6 = data.resolver_name;
-if((typeof data6 !== "string") && (data6 !== null)){
-const err19 = {instancePath:instancePath+"/resolver_name",schemaPath:"#/properties/resolver_name/type",keyword:"type",params:{type: schema30.properties.resolver_name.type},message:"must be string,null"};
+if(data6 < 0 || isNaN(data6)){
+const err19 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4126,10 +4649,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.resolverName !== undefined){
-let data7 = data.resolverName;
-if((typeof data7 !== "string") && (data7 !== null)){
-const err20 = {instancePath:instancePath+"/resolverName",schemaPath:"#/properties/resolverName/type",keyword:"type",params:{type: schema30.properties.resolverName.type},message:"must be string,null"};
+if(typeof data6 === "string"){
+if(!pattern3.test(data6)){
+const err20 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4139,10 +4661,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.ipv4_compat !== undefined){
-let data8 = data.ipv4_compat;
-if((typeof data8 !== "boolean") && (data8 !== null)){
-const err21 = {instancePath:instancePath+"/ipv4_compat",schemaPath:"#/properties/ipv4_compat/type",keyword:"type",params:{type: schema30.properties.ipv4_compat.type},message:"must be boolean,null"};
+}
+if(data.portValue !== undefined){
+let data7 = data.portValue;
+if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
+const err21 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/type",keyword:"type",params:{type: schema30.properties.portValue.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4151,11 +4674,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data.ipv4Compat !== undefined){
-let data9 = data.ipv4Compat;
-if((typeof data9 !== "boolean") && (data9 !== null)){
-const err22 = {instancePath:instancePath+"/ipv4Compat",schemaPath:"#/properties/ipv4Compat/type",keyword:"type",params:{type: schema30.properties.ipv4Compat.type},message:"must be boolean,null"};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 65535 || isNaN(data7)){
+const err22 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4164,11 +4685,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data.network_namespace_filepath !== undefined){
-let data10 = data.network_namespace_filepath;
-if((typeof data10 !== "string") && (data10 !== null)){
-const err23 = {instancePath:instancePath+"/network_namespace_filepath",schemaPath:"#/properties/network_namespace_filepath/type",keyword:"type",params:{type: schema30.properties.network_namespace_filepath.type},message:"must be string,null"};
+if(data7 < 0 || isNaN(data7)){
+const err23 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4178,10 +4696,9 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.networkNamespaceFilepath !== undefined){
-let data11 = data.networkNamespaceFilepath;
-if((typeof data11 !== "string") && (data11 !== null)){
-const err24 = {instancePath:instancePath+"/networkNamespaceFilepath",schemaPath:"#/properties/networkNamespaceFilepath/type",keyword:"type",params:{type: schema30.properties.networkNamespaceFilepath.type},message:"must be string,null"};
+if(typeof data7 === "string"){
+if(!pattern3.test(data7)){
+const err24 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4191,13 +4708,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.port_value !== undefined){
-const _errs32 = errors;
-const _errs33 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.portValue === undefined) && (missing0 = "portValue")){
-const err25 = {};
+}
+if(data.named_port !== undefined){
+let data8 = data.named_port;
+if((typeof data8 !== "string") && (data8 !== null)){
+const err25 = {instancePath:instancePath+"/named_port",schemaPath:"#/properties/named_port/type",keyword:"type",params:{type: schema30.properties.named_port.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4207,9 +4722,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-var valid5 = _errs33 === errors;
-if(valid5){
-const err26 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.namedPort !== undefined){
+let data9 = data.namedPort;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err26 = {instancePath:instancePath+"/namedPort",schemaPath:"#/properties/namedPort/type",keyword:"type",params:{type: schema30.properties.namedPort.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4218,26 +4734,11 @@ vErrors.push(err26);
 }
 errors++;
 }
-else {
-errors = _errs32;
-if(vErrors !== null){
-if(_errs32){
-vErrors.length = _errs32;
 }
-else {
-vErrors = null;
-}
-}
-}
-const _errs35 = errors;
-let valid6 = true;
-const _errs36 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.port_value !== undefined){
-const _errs38 = errors;
-const _errs39 = errors;
-if(data.port_value !== null){
-const err27 = {};
+if(data.resolver_name !== undefined){
+let data10 = data.resolver_name;
+if((typeof data10 !== "string") && (data10 !== null)){
+const err27 = {instancePath:instancePath+"/resolver_name",schemaPath:"#/properties/resolver_name/type",keyword:"type",params:{type: schema30.properties.resolver_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4246,9 +4747,11 @@ vErrors.push(err27);
 }
 errors++;
 }
-var valid8 = _errs39 === errors;
-if(valid8){
-const err28 = {};
+}
+if(data.resolverName !== undefined){
+let data11 = data.resolverName;
+if((typeof data11 !== "string") && (data11 !== null)){
+const err28 = {instancePath:instancePath+"/resolverName",schemaPath:"#/properties/resolverName/type",keyword:"type",params:{type: schema30.properties.resolverName.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4257,40 +4760,11 @@ vErrors.push(err28);
 }
 errors++;
 }
-else {
-errors = _errs38;
-if(vErrors !== null){
-if(_errs38){
-vErrors.length = _errs38;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid1 = _errs36 === errors;
-errors = _errs35;
-if(vErrors !== null){
-if(_errs35){
-vErrors.length = _errs35;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs41 = errors;
-const _errs42 = errors;
-const _errs43 = errors;
-const _errs44 = errors;
-let valid10 = false;
-const _errs45 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.named_port === undefined) && (missing1 = "named_port")){
-const err29 = {};
+if(data.ipv4_compat !== undefined){
+let data12 = data.ipv4_compat;
+if((typeof data12 !== "boolean") && (data12 !== null)){
+const err29 = {instancePath:instancePath+"/ipv4_compat",schemaPath:"#/properties/ipv4_compat/type",keyword:"type",params:{type: schema30.properties.ipv4_compat.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4299,12 +4773,11 @@ vErrors.push(err29);
 }
 errors++;
 }
-else {
-if(data.named_port !== undefined){
-const _errs47 = errors;
-const _errs48 = errors;
-if(data.named_port !== null){
-const err30 = {};
+}
+if(data.ipv4Compat !== undefined){
+let data13 = data.ipv4Compat;
+if((typeof data13 !== "boolean") && (data13 !== null)){
+const err30 = {instancePath:instancePath+"/ipv4Compat",schemaPath:"#/properties/ipv4Compat/type",keyword:"type",params:{type: schema30.properties.ipv4Compat.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4313,9 +4786,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-var valid12 = _errs48 === errors;
-if(valid12){
-const err31 = {};
+}
+if(data.network_namespace_filepath !== undefined){
+let data14 = data.network_namespace_filepath;
+if((typeof data14 !== "string") && (data14 !== null)){
+const err31 = {instancePath:instancePath+"/network_namespace_filepath",schemaPath:"#/properties/network_namespace_filepath/type",keyword:"type",params:{type: schema30.properties.network_namespace_filepath.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4324,31 +4799,11 @@ vErrors.push(err31);
 }
 errors++;
 }
-else {
-errors = _errs47;
-if(vErrors !== null){
-if(_errs47){
-vErrors.length = _errs47;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid2 = _errs45 === errors;
-valid10 = valid10 || _valid2;
-if(_valid2){
-var props0 = {};
-props0.named_port = true;
-}
-const _errs50 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.namedPort === undefined) && (missing2 = "namedPort")){
-const err32 = {};
+if(data.networkNamespaceFilepath !== undefined){
+let data15 = data.networkNamespaceFilepath;
+if((typeof data15 !== "string") && (data15 !== null)){
+const err32 = {instancePath:instancePath+"/networkNamespaceFilepath",schemaPath:"#/properties/networkNamespaceFilepath/type",keyword:"type",params:{type: schema30.properties.networkNamespaceFilepath.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4357,11 +4812,13 @@ vErrors.push(err32);
 }
 errors++;
 }
-else {
-if(data.namedPort !== undefined){
-const _errs52 = errors;
-const _errs53 = errors;
-if(data.namedPort !== null){
+}
+if(data.port_value !== undefined){
+const _errs48 = errors;
+const _errs49 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.portValue === undefined) && (missing0 = "portValue")){
 const err33 = {};
 if(vErrors === null){
 vErrors = [err33];
@@ -4371,9 +4828,10 @@ vErrors.push(err33);
 }
 errors++;
 }
-var valid14 = _errs53 === errors;
-if(valid14){
-const err34 = {};
+}
+var valid13 = _errs49 === errors;
+if(valid13){
+const err34 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4383,28 +4841,24 @@ vErrors.push(err34);
 errors++;
 }
 else {
-errors = _errs52;
+errors = _errs48;
 if(vErrors !== null){
-if(_errs52){
-vErrors.length = _errs52;
+if(_errs48){
+vErrors.length = _errs48;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid2 = _errs50 === errors;
-valid10 = valid10 || _valid2;
-if(_valid2){
-if(props0 !== true){
-props0 = props0 || {};
-props0.namedPort = true;
-}
-}
-if(!valid10){
+const _errs51 = errors;
+let valid14 = true;
+const _errs52 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.port_value !== undefined){
+const _errs54 = errors;
+const _errs55 = errors;
+if(data.port_value !== null){
 const err35 = {};
 if(vErrors === null){
 vErrors = [err35];
@@ -4414,20 +4868,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-else {
-errors = _errs44;
-if(vErrors !== null){
-if(_errs44){
-vErrors.length = _errs44;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid9 = _errs43 === errors;
-if(valid9){
-const err36 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid16 = _errs55 === errors;
+if(valid16){
+const err36 = {};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4437,21 +4880,39 @@ vErrors.push(err36);
 errors++;
 }
 else {
-errors = _errs42;
+errors = _errs54;
 if(vErrors !== null){
-if(_errs42){
-vErrors.length = _errs42;
+if(_errs54){
+vErrors.length = _errs54;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid1 = _errs41 === errors;
-valid6 = _valid1;
 }
-if(!valid6){
-const err37 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid1 = _errs52 === errors;
+errors = _errs51;
+if(vErrors !== null){
+if(_errs51){
+vErrors.length = _errs51;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs57 = errors;
+const _errs58 = errors;
+const _errs59 = errors;
+const _errs60 = errors;
+let valid18 = false;
+const _errs61 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.named_port === undefined) && (missing1 = "named_port")){
+const err37 = {};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -4460,13 +4921,11 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-if(data.portValue !== undefined){
-const _errs57 = errors;
-const _errs58 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.port_value === undefined) && (missing3 = "port_value")){
+else {
+if(data.named_port !== undefined){
+const _errs63 = errors;
+const _errs64 = errors;
+if(data.named_port !== null){
 const err38 = {};
 if(vErrors === null){
 vErrors = [err38];
@@ -4476,54 +4935,14 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-var valid16 = _errs58 === errors;
-if(valid16){
-const err39 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid20 = _errs64 === errors;
+if(valid20){
+const err39 = {};
 if(vErrors === null){
 vErrors = [err39];
 }
 else {
 vErrors.push(err39);
-}
-errors++;
-}
-else {
-errors = _errs57;
-if(vErrors !== null){
-if(_errs57){
-vErrors.length = _errs57;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs60 = errors;
-let valid17 = true;
-const _errs61 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.portValue !== undefined){
-const _errs63 = errors;
-const _errs64 = errors;
-if(data.portValue !== null){
-const err40 = {};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-var valid19 = _errs64 === errors;
-if(valid19){
-const err41 = {};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
 }
 errors++;
 }
@@ -4540,26 +4959,42 @@ vErrors = null;
 }
 }
 }
-var _valid3 = _errs61 === errors;
-errors = _errs60;
-if(vErrors !== null){
-if(_errs60){
-vErrors.length = _errs60;
+}
+var _valid2 = _errs61 === errors;
+valid18 = valid18 || _valid2;
+if(_valid2){
+var props1 = {};
+props1.named_port = true;
+}
+const _errs66 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.namedPort === undefined) && (missing2 = "namedPort")){
+const err40 = {};
+if(vErrors === null){
+vErrors = [err40];
 }
 else {
-vErrors = null;
+vErrors.push(err40);
 }
+errors++;
 }
-if(_valid3){
-const _errs66 = errors;
-const _errs67 = errors;
+else {
+if(data.namedPort !== undefined){
 const _errs68 = errors;
 const _errs69 = errors;
-let valid21 = false;
-const _errs70 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.named_port === undefined) && (missing4 = "named_port")){
+if(data.namedPort !== null){
+const err41 = {};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+var valid22 = _errs69 === errors;
+if(valid22){
 const err42 = {};
 if(vErrors === null){
 vErrors = [err42];
@@ -4570,10 +5005,28 @@ vErrors.push(err42);
 errors++;
 }
 else {
-if(data.named_port !== undefined){
-const _errs72 = errors;
-const _errs73 = errors;
-if(data.named_port !== null){
+errors = _errs68;
+if(vErrors !== null){
+if(_errs68){
+vErrors.length = _errs68;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid2 = _errs66 === errors;
+valid18 = valid18 || _valid2;
+if(_valid2){
+if(props1 !== true){
+props1 = props1 || {};
+props1.namedPort = true;
+}
+}
+if(!valid18){
 const err43 = {};
 if(vErrors === null){
 vErrors = [err43];
@@ -4583,9 +5036,20 @@ vErrors.push(err43);
 }
 errors++;
 }
-var valid23 = _errs73 === errors;
-if(valid23){
-const err44 = {};
+else {
+errors = _errs60;
+if(vErrors !== null){
+if(_errs60){
+vErrors.length = _errs60;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid17 = _errs59 === errors;
+if(valid17){
+const err44 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -4595,30 +5059,21 @@ vErrors.push(err44);
 errors++;
 }
 else {
-errors = _errs72;
+errors = _errs58;
 if(vErrors !== null){
-if(_errs72){
-vErrors.length = _errs72;
+if(_errs58){
+vErrors.length = _errs58;
 }
 else {
 vErrors = null;
 }
 }
 }
+var _valid1 = _errs57 === errors;
+valid14 = _valid1;
 }
-}
-}
-var _valid4 = _errs70 === errors;
-valid21 = valid21 || _valid4;
-if(_valid4){
-var props1 = {};
-props1.named_port = true;
-}
-const _errs75 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.namedPort === undefined) && (missing5 = "namedPort")){
-const err45 = {};
+if(!valid14){
+const err45 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -4627,11 +5082,13 @@ vErrors.push(err45);
 }
 errors++;
 }
-else {
-if(data.namedPort !== undefined){
-const _errs77 = errors;
-const _errs78 = errors;
-if(data.namedPort !== null){
+}
+if(data.portValue !== undefined){
+const _errs73 = errors;
+const _errs74 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.port_value === undefined) && (missing3 = "port_value")){
 const err46 = {};
 if(vErrors === null){
 vErrors = [err46];
@@ -4641,9 +5098,10 @@ vErrors.push(err46);
 }
 errors++;
 }
-var valid25 = _errs78 === errors;
-if(valid25){
-const err47 = {};
+}
+var valid24 = _errs74 === errors;
+if(valid24){
+const err47 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -4653,28 +5111,24 @@ vErrors.push(err47);
 errors++;
 }
 else {
-errors = _errs77;
+errors = _errs73;
 if(vErrors !== null){
-if(_errs77){
-vErrors.length = _errs77;
+if(_errs73){
+vErrors.length = _errs73;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid4 = _errs75 === errors;
-valid21 = valid21 || _valid4;
-if(_valid4){
-if(props1 !== true){
-props1 = props1 || {};
-props1.namedPort = true;
-}
-}
-if(!valid21){
+const _errs76 = errors;
+let valid25 = true;
+const _errs77 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.portValue !== undefined){
+const _errs79 = errors;
+const _errs80 = errors;
+if(data.portValue !== null){
 const err48 = {};
 if(vErrors === null){
 vErrors = [err48];
@@ -4684,20 +5138,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-else {
-errors = _errs69;
-if(vErrors !== null){
-if(_errs69){
-vErrors.length = _errs69;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid20 = _errs68 === errors;
-if(valid20){
-const err49 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid27 = _errs80 === errors;
+if(valid27){
+const err49 = {};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -4707,21 +5150,39 @@ vErrors.push(err49);
 errors++;
 }
 else {
-errors = _errs67;
+errors = _errs79;
 if(vErrors !== null){
-if(_errs67){
-vErrors.length = _errs67;
+if(_errs79){
+vErrors.length = _errs79;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid3 = _errs66 === errors;
-valid17 = _valid3;
 }
-if(!valid17){
-const err50 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid3 = _errs77 === errors;
+errors = _errs76;
+if(vErrors !== null){
+if(_errs76){
+vErrors.length = _errs76;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs82 = errors;
+const _errs83 = errors;
+const _errs84 = errors;
+const _errs85 = errors;
+let valid29 = false;
+const _errs86 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.named_port === undefined) && (missing4 = "named_port")){
+const err50 = {};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -4730,13 +5191,11 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
+else {
 if(data.named_port !== undefined){
-const _errs82 = errors;
-const _errs83 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing6;
-if((data.namedPort === undefined) && (missing6 = "namedPort")){
+const _errs88 = errors;
+const _errs89 = errors;
+if(data.named_port !== null){
 const err51 = {};
 if(vErrors === null){
 vErrors = [err51];
@@ -4746,54 +5205,14 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-var valid27 = _errs83 === errors;
-if(valid27){
-const err52 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid31 = _errs89 === errors;
+if(valid31){
+const err52 = {};
 if(vErrors === null){
 vErrors = [err52];
 }
 else {
 vErrors.push(err52);
-}
-errors++;
-}
-else {
-errors = _errs82;
-if(vErrors !== null){
-if(_errs82){
-vErrors.length = _errs82;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs85 = errors;
-let valid28 = true;
-const _errs86 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.named_port !== undefined){
-const _errs88 = errors;
-const _errs89 = errors;
-if(data.named_port !== null){
-const err53 = {};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-var valid30 = _errs89 === errors;
-if(valid30){
-const err54 = {};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
 }
 errors++;
 }
@@ -4810,26 +5229,42 @@ vErrors = null;
 }
 }
 }
-var _valid5 = _errs86 === errors;
-errors = _errs85;
-if(vErrors !== null){
-if(_errs85){
-vErrors.length = _errs85;
+}
+var _valid4 = _errs86 === errors;
+valid29 = valid29 || _valid4;
+if(_valid4){
+var props2 = {};
+props2.named_port = true;
+}
+const _errs91 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.namedPort === undefined) && (missing5 = "namedPort")){
+const err53 = {};
+if(vErrors === null){
+vErrors = [err53];
 }
 else {
-vErrors = null;
+vErrors.push(err53);
 }
+errors++;
 }
-if(_valid5){
-const _errs91 = errors;
-const _errs92 = errors;
+else {
+if(data.namedPort !== undefined){
 const _errs93 = errors;
 const _errs94 = errors;
-let valid32 = false;
-const _errs95 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.port_value === undefined) && (missing7 = "port_value")){
+if(data.namedPort !== null){
+const err54 = {};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+var valid33 = _errs94 === errors;
+if(valid33){
 const err55 = {};
 if(vErrors === null){
 vErrors = [err55];
@@ -4840,10 +5275,28 @@ vErrors.push(err55);
 errors++;
 }
 else {
-if(data.port_value !== undefined){
-const _errs97 = errors;
-const _errs98 = errors;
-if(data.port_value !== null){
+errors = _errs93;
+if(vErrors !== null){
+if(_errs93){
+vErrors.length = _errs93;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid4 = _errs91 === errors;
+valid29 = valid29 || _valid4;
+if(_valid4){
+if(props2 !== true){
+props2 = props2 || {};
+props2.namedPort = true;
+}
+}
+if(!valid29){
 const err56 = {};
 if(vErrors === null){
 vErrors = [err56];
@@ -4853,9 +5306,20 @@ vErrors.push(err56);
 }
 errors++;
 }
-var valid34 = _errs98 === errors;
-if(valid34){
-const err57 = {};
+else {
+errors = _errs85;
+if(vErrors !== null){
+if(_errs85){
+vErrors.length = _errs85;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid28 = _errs84 === errors;
+if(valid28){
+const err57 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -4865,30 +5329,21 @@ vErrors.push(err57);
 errors++;
 }
 else {
-errors = _errs97;
+errors = _errs83;
 if(vErrors !== null){
-if(_errs97){
-vErrors.length = _errs97;
+if(_errs83){
+vErrors.length = _errs83;
 }
 else {
 vErrors = null;
 }
 }
 }
+var _valid3 = _errs82 === errors;
+valid25 = _valid3;
 }
-}
-}
-var _valid6 = _errs95 === errors;
-valid32 = valid32 || _valid6;
-if(_valid6){
-var props2 = {};
-props2.port_value = true;
-}
-const _errs100 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.portValue === undefined) && (missing8 = "portValue")){
-const err58 = {};
+if(!valid25){
+const err58 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -4897,11 +5352,13 @@ vErrors.push(err58);
 }
 errors++;
 }
-else {
-if(data.portValue !== undefined){
-const _errs102 = errors;
-const _errs103 = errors;
-if(data.portValue !== null){
+}
+if(data.named_port !== undefined){
+const _errs98 = errors;
+const _errs99 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if((data.namedPort === undefined) && (missing6 = "namedPort")){
 const err59 = {};
 if(vErrors === null){
 vErrors = [err59];
@@ -4911,9 +5368,10 @@ vErrors.push(err59);
 }
 errors++;
 }
-var valid36 = _errs103 === errors;
-if(valid36){
-const err60 = {};
+}
+var valid35 = _errs99 === errors;
+if(valid35){
+const err60 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -4923,28 +5381,24 @@ vErrors.push(err60);
 errors++;
 }
 else {
-errors = _errs102;
+errors = _errs98;
 if(vErrors !== null){
-if(_errs102){
-vErrors.length = _errs102;
+if(_errs98){
+vErrors.length = _errs98;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid6 = _errs100 === errors;
-valid32 = valid32 || _valid6;
-if(_valid6){
-if(props2 !== true){
-props2 = props2 || {};
-props2.portValue = true;
-}
-}
-if(!valid32){
+const _errs101 = errors;
+let valid36 = true;
+const _errs102 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.named_port !== undefined){
+const _errs104 = errors;
+const _errs105 = errors;
+if(data.named_port !== null){
 const err61 = {};
 if(vErrors === null){
 vErrors = [err61];
@@ -4954,20 +5408,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-else {
-errors = _errs94;
-if(vErrors !== null){
-if(_errs94){
-vErrors.length = _errs94;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid31 = _errs93 === errors;
-if(valid31){
-const err62 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid38 = _errs105 === errors;
+if(valid38){
+const err62 = {};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -4977,21 +5420,39 @@ vErrors.push(err62);
 errors++;
 }
 else {
-errors = _errs92;
+errors = _errs104;
 if(vErrors !== null){
-if(_errs92){
-vErrors.length = _errs92;
+if(_errs104){
+vErrors.length = _errs104;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid5 = _errs91 === errors;
-valid28 = _valid5;
 }
-if(!valid28){
-const err63 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid5 = _errs102 === errors;
+errors = _errs101;
+if(vErrors !== null){
+if(_errs101){
+vErrors.length = _errs101;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid5){
+const _errs107 = errors;
+const _errs108 = errors;
+const _errs109 = errors;
+const _errs110 = errors;
+let valid40 = false;
+const _errs111 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if((data.port_value === undefined) && (missing7 = "port_value")){
+const err63 = {};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -5000,13 +5461,11 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data.namedPort !== undefined){
-const _errs107 = errors;
-const _errs108 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing9;
-if((data.named_port === undefined) && (missing9 = "named_port")){
+else {
+if(data.port_value !== undefined){
+const _errs113 = errors;
+const _errs114 = errors;
+if(data.port_value !== null){
 const err64 = {};
 if(vErrors === null){
 vErrors = [err64];
@@ -5016,54 +5475,14 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-var valid38 = _errs108 === errors;
-if(valid38){
-const err65 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid42 = _errs114 === errors;
+if(valid42){
+const err65 = {};
 if(vErrors === null){
 vErrors = [err65];
 }
 else {
 vErrors.push(err65);
-}
-errors++;
-}
-else {
-errors = _errs107;
-if(vErrors !== null){
-if(_errs107){
-vErrors.length = _errs107;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs110 = errors;
-let valid39 = true;
-const _errs111 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.namedPort !== undefined){
-const _errs113 = errors;
-const _errs114 = errors;
-if(data.namedPort !== null){
-const err66 = {};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-var valid41 = _errs114 === errors;
-if(valid41){
-const err67 = {};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
 }
 errors++;
 }
@@ -5080,26 +5499,42 @@ vErrors = null;
 }
 }
 }
-var _valid7 = _errs111 === errors;
-errors = _errs110;
-if(vErrors !== null){
-if(_errs110){
-vErrors.length = _errs110;
+}
+var _valid6 = _errs111 === errors;
+valid40 = valid40 || _valid6;
+if(_valid6){
+var props3 = {};
+props3.port_value = true;
+}
+const _errs116 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if((data.portValue === undefined) && (missing8 = "portValue")){
+const err66 = {};
+if(vErrors === null){
+vErrors = [err66];
 }
 else {
-vErrors = null;
+vErrors.push(err66);
 }
+errors++;
 }
-if(_valid7){
-const _errs116 = errors;
-const _errs117 = errors;
+else {
+if(data.portValue !== undefined){
 const _errs118 = errors;
 const _errs119 = errors;
-let valid43 = false;
-const _errs120 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.port_value === undefined) && (missing10 = "port_value")){
+if(data.portValue !== null){
+const err67 = {};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+var valid44 = _errs119 === errors;
+if(valid44){
 const err68 = {};
 if(vErrors === null){
 vErrors = [err68];
@@ -5110,10 +5545,28 @@ vErrors.push(err68);
 errors++;
 }
 else {
-if(data.port_value !== undefined){
-const _errs122 = errors;
-const _errs123 = errors;
-if(data.port_value !== null){
+errors = _errs118;
+if(vErrors !== null){
+if(_errs118){
+vErrors.length = _errs118;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid6 = _errs116 === errors;
+valid40 = valid40 || _valid6;
+if(_valid6){
+if(props3 !== true){
+props3 = props3 || {};
+props3.portValue = true;
+}
+}
+if(!valid40){
 const err69 = {};
 if(vErrors === null){
 vErrors = [err69];
@@ -5123,9 +5576,20 @@ vErrors.push(err69);
 }
 errors++;
 }
-var valid45 = _errs123 === errors;
-if(valid45){
-const err70 = {};
+else {
+errors = _errs110;
+if(vErrors !== null){
+if(_errs110){
+vErrors.length = _errs110;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid39 = _errs109 === errors;
+if(valid39){
+const err70 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -5135,30 +5599,21 @@ vErrors.push(err70);
 errors++;
 }
 else {
-errors = _errs122;
+errors = _errs108;
 if(vErrors !== null){
-if(_errs122){
-vErrors.length = _errs122;
+if(_errs108){
+vErrors.length = _errs108;
 }
 else {
 vErrors = null;
 }
 }
 }
+var _valid5 = _errs107 === errors;
+valid36 = _valid5;
 }
-}
-}
-var _valid8 = _errs120 === errors;
-valid43 = valid43 || _valid8;
-if(_valid8){
-var props3 = {};
-props3.port_value = true;
-}
-const _errs125 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing11;
-if((data.portValue === undefined) && (missing11 = "portValue")){
-const err71 = {};
+if(!valid36){
+const err71 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -5167,11 +5622,13 @@ vErrors.push(err71);
 }
 errors++;
 }
-else {
-if(data.portValue !== undefined){
-const _errs127 = errors;
-const _errs128 = errors;
-if(data.portValue !== null){
+}
+if(data.namedPort !== undefined){
+const _errs123 = errors;
+const _errs124 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if((data.named_port === undefined) && (missing9 = "named_port")){
 const err72 = {};
 if(vErrors === null){
 vErrors = [err72];
@@ -5181,9 +5638,10 @@ vErrors.push(err72);
 }
 errors++;
 }
-var valid47 = _errs128 === errors;
-if(valid47){
-const err73 = {};
+}
+var valid46 = _errs124 === errors;
+if(valid46){
+const err73 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -5193,28 +5651,24 @@ vErrors.push(err73);
 errors++;
 }
 else {
-errors = _errs127;
+errors = _errs123;
 if(vErrors !== null){
-if(_errs127){
-vErrors.length = _errs127;
+if(_errs123){
+vErrors.length = _errs123;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid8 = _errs125 === errors;
-valid43 = valid43 || _valid8;
-if(_valid8){
-if(props3 !== true){
-props3 = props3 || {};
-props3.portValue = true;
-}
-}
-if(!valid43){
+const _errs126 = errors;
+let valid47 = true;
+const _errs127 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.namedPort !== undefined){
+const _errs129 = errors;
+const _errs130 = errors;
+if(data.namedPort !== null){
 const err74 = {};
 if(vErrors === null){
 vErrors = [err74];
@@ -5224,20 +5678,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-else {
-errors = _errs119;
-if(vErrors !== null){
-if(_errs119){
-vErrors.length = _errs119;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid42 = _errs118 === errors;
-if(valid42){
-const err75 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid49 = _errs130 === errors;
+if(valid49){
+const err75 = {};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -5247,21 +5690,39 @@ vErrors.push(err75);
 errors++;
 }
 else {
-errors = _errs117;
+errors = _errs129;
 if(vErrors !== null){
-if(_errs117){
-vErrors.length = _errs117;
+if(_errs129){
+vErrors.length = _errs129;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid7 = _errs116 === errors;
-valid39 = _valid7;
 }
-if(!valid39){
-const err76 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid7 = _errs127 === errors;
+errors = _errs126;
+if(vErrors !== null){
+if(_errs126){
+vErrors.length = _errs126;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid7){
+const _errs132 = errors;
+const _errs133 = errors;
+const _errs134 = errors;
+const _errs135 = errors;
+let valid51 = false;
+const _errs136 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.port_value === undefined) && (missing10 = "port_value")){
+const err76 = {};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -5270,13 +5731,11 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data.resolver_name !== undefined){
-const _errs131 = errors;
-const _errs132 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing12;
-if((data.resolverName === undefined) && (missing12 = "resolverName")){
+else {
+if(data.port_value !== undefined){
+const _errs138 = errors;
+const _errs139 = errors;
+if(data.port_value !== null){
 const err77 = {};
 if(vErrors === null){
 vErrors = [err77];
@@ -5286,10 +5745,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-var valid48 = _errs132 === errors;
-if(valid48){
-const err78 = {instancePath,schemaPath:"#/dependentSchemas/resolver_name/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid53 = _errs139 === errors;
+if(valid53){
+const err78 = {};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -5299,10 +5757,10 @@ vErrors.push(err78);
 errors++;
 }
 else {
-errors = _errs131;
+errors = _errs138;
 if(vErrors !== null){
-if(_errs131){
-vErrors.length = _errs131;
+if(_errs138){
+vErrors.length = _errs138;
 }
 else {
 vErrors = null;
@@ -5310,12 +5768,18 @@ vErrors = null;
 }
 }
 }
-if(data.resolverName !== undefined){
-const _errs134 = errors;
-const _errs135 = errors;
+}
+}
+var _valid8 = _errs136 === errors;
+valid51 = valid51 || _valid8;
+if(_valid8){
+var props4 = {};
+props4.port_value = true;
+}
+const _errs141 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing13;
-if((data.resolver_name === undefined) && (missing13 = "resolver_name")){
+let missing11;
+if((data.portValue === undefined) && (missing11 = "portValue")){
 const err79 = {};
 if(vErrors === null){
 vErrors = [err79];
@@ -5325,10 +5789,12 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-var valid49 = _errs135 === errors;
-if(valid49){
-const err80 = {instancePath,schemaPath:"#/dependentSchemas/resolverName/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+if(data.portValue !== undefined){
+const _errs143 = errors;
+const _errs144 = errors;
+if(data.portValue !== null){
+const err80 = {};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -5337,120 +5803,14 @@ vErrors.push(err80);
 }
 errors++;
 }
-else {
-errors = _errs134;
-if(vErrors !== null){
-if(_errs134){
-vErrors.length = _errs134;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ipv4_compat !== undefined){
-const _errs137 = errors;
-const _errs138 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.ipv4Compat === undefined) && (missing14 = "ipv4Compat")){
+var valid55 = _errs144 === errors;
+if(valid55){
 const err81 = {};
 if(vErrors === null){
 vErrors = [err81];
 }
 else {
 vErrors.push(err81);
-}
-errors++;
-}
-}
-var valid50 = _errs138 === errors;
-if(valid50){
-const err82 = {instancePath,schemaPath:"#/dependentSchemas/ipv4_compat/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-else {
-errors = _errs137;
-if(vErrors !== null){
-if(_errs137){
-vErrors.length = _errs137;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ipv4Compat !== undefined){
-const _errs140 = errors;
-const _errs141 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing15;
-if((data.ipv4_compat === undefined) && (missing15 = "ipv4_compat")){
-const err83 = {};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-}
-var valid51 = _errs141 === errors;
-if(valid51){
-const err84 = {instancePath,schemaPath:"#/dependentSchemas/ipv4Compat/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-else {
-errors = _errs140;
-if(vErrors !== null){
-if(_errs140){
-vErrors.length = _errs140;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.network_namespace_filepath !== undefined){
-const _errs143 = errors;
-const _errs144 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing16;
-if((data.networkNamespaceFilepath === undefined) && (missing16 = "networkNamespaceFilepath")){
-const err85 = {};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-}
-var valid52 = _errs144 === errors;
-if(valid52){
-const err86 = {instancePath,schemaPath:"#/dependentSchemas/network_namespace_filepath/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
 }
 errors++;
 }
@@ -5466,12 +5826,118 @@ vErrors = null;
 }
 }
 }
-if(data.networkNamespaceFilepath !== undefined){
-const _errs146 = errors;
+}
+}
+var _valid8 = _errs141 === errors;
+valid51 = valid51 || _valid8;
+if(_valid8){
+if(props4 !== true){
+props4 = props4 || {};
+props4.portValue = true;
+}
+}
+if(!valid51){
+const err82 = {};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+else {
+errors = _errs135;
+if(vErrors !== null){
+if(_errs135){
+vErrors.length = _errs135;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid50 = _errs134 === errors;
+if(valid50){
+const err83 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+else {
+errors = _errs133;
+if(vErrors !== null){
+if(_errs133){
+vErrors.length = _errs133;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid7 = _errs132 === errors;
+valid47 = _valid7;
+}
+if(!valid47){
+const err84 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+if(data.resolver_name !== undefined){
 const _errs147 = errors;
+const _errs148 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing17;
-if((data.network_namespace_filepath === undefined) && (missing17 = "network_namespace_filepath")){
+let missing12;
+if((data.resolverName === undefined) && (missing12 = "resolverName")){
+const err85 = {};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+var valid56 = _errs148 === errors;
+if(valid56){
+const err86 = {instancePath,schemaPath:"#/dependentSchemas/resolver_name/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+else {
+errors = _errs147;
+if(vErrors !== null){
+if(_errs147){
+vErrors.length = _errs147;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.resolverName !== undefined){
+const _errs150 = errors;
+const _errs151 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if((data.resolver_name === undefined) && (missing13 = "resolver_name")){
 const err87 = {};
 if(vErrors === null){
 vErrors = [err87];
@@ -5482,9 +5948,9 @@ vErrors.push(err87);
 errors++;
 }
 }
-var valid53 = _errs147 === errors;
-if(valid53){
-const err88 = {instancePath,schemaPath:"#/dependentSchemas/networkNamespaceFilepath/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid57 = _errs151 === errors;
+if(valid57){
+const err88 = {instancePath,schemaPath:"#/dependentSchemas/resolverName/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -5494,10 +5960,166 @@ vErrors.push(err88);
 errors++;
 }
 else {
-errors = _errs146;
+errors = _errs150;
 if(vErrors !== null){
-if(_errs146){
-vErrors.length = _errs146;
+if(_errs150){
+vErrors.length = _errs150;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.ipv4_compat !== undefined){
+const _errs153 = errors;
+const _errs154 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.ipv4Compat === undefined) && (missing14 = "ipv4Compat")){
+const err89 = {};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+var valid58 = _errs154 === errors;
+if(valid58){
+const err90 = {instancePath,schemaPath:"#/dependentSchemas/ipv4_compat/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+else {
+errors = _errs153;
+if(vErrors !== null){
+if(_errs153){
+vErrors.length = _errs153;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.ipv4Compat !== undefined){
+const _errs156 = errors;
+const _errs157 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if((data.ipv4_compat === undefined) && (missing15 = "ipv4_compat")){
+const err91 = {};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+var valid59 = _errs157 === errors;
+if(valid59){
+const err92 = {instancePath,schemaPath:"#/dependentSchemas/ipv4Compat/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+else {
+errors = _errs156;
+if(vErrors !== null){
+if(_errs156){
+vErrors.length = _errs156;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.network_namespace_filepath !== undefined){
+const _errs159 = errors;
+const _errs160 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if((data.networkNamespaceFilepath === undefined) && (missing16 = "networkNamespaceFilepath")){
+const err93 = {};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+var valid60 = _errs160 === errors;
+if(valid60){
+const err94 = {instancePath,schemaPath:"#/dependentSchemas/network_namespace_filepath/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+else {
+errors = _errs159;
+if(vErrors !== null){
+if(_errs159){
+vErrors.length = _errs159;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.networkNamespaceFilepath !== undefined){
+const _errs162 = errors;
+const _errs163 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing17;
+if((data.network_namespace_filepath === undefined) && (missing17 = "network_namespace_filepath")){
+const err95 = {};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+var valid61 = _errs163 === errors;
+if(valid61){
+const err96 = {instancePath,schemaPath:"#/dependentSchemas/networkNamespaceFilepath/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+else {
+errors = _errs162;
+if(vErrors !== null){
+if(_errs162){
+vErrors.length = _errs162;
 }
 else {
 vErrors = null;
@@ -5614,7 +6236,7 @@ return errors === 0;
 }
 validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema32 = {"title":"envoy.config.core.v3.EnvoyInternalAddress","description":"An address internal to one Envoy process: a listener that other listeners\ncan connect to without a real socket.","properties":{"server_listener_name":{"description":"Name of the internal listener to connect to.","type":["string","null"]},"serverListenerName":{"description":"Name of the internal listener to connect to.","type":["string","null"]},"endpoint_id":{"description":"Distinguishes several connections to one internal listener.","type":["string","null"]},"endpointId":{"description":"Distinguishes several connections to one internal listener.","type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"server_listener_name":{"not":{"required":["serverListenerName"]}},"serverListenerName":{"not":{"required":["server_listener_name"]}},"endpoint_id":{"not":{"required":["endpointId"]}},"endpointId":{"not":{"required":["endpoint_id"]}}},"allOf":[{"anyOf":[{"required":["server_listener_name"]},{"required":["serverListenerName"]}]}]};
+const schema32 = {"title":"envoy.config.core.v3.EnvoyInternalAddress","description":"An address internal to one Envoy process: a listener that other listeners\ncan connect to without a real socket.","properties":{"server_listener_name":{"description":"Name of the internal listener to connect to.","type":["string","null"]},"serverListenerName":{"description":"Name of the internal listener to connect to.","type":["string","null"]},"endpoint_id":{"description":"Distinguishes several connections to one internal listener.","type":["string","null"]},"endpointId":{"description":"Distinguishes several connections to one internal listener.","type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"server_listener_name":{"not":{"required":["serverListenerName"]}},"serverListenerName":{"not":{"required":["server_listener_name"]}},"endpoint_id":{"not":{"required":["endpointId"]}},"endpointId":{"not":{"required":["endpoint_id"]}}},"allOf":[{"anyOf":[{"required":["server_listener_name"],"properties":{"server_listener_name":{"not":{"type":"null"}}}},{"required":["serverListenerName"],"properties":{"serverListenerName":{"not":{"type":"null"}}}}]}]};
 
 function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5640,13 +6262,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.serverListenerName === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "serverListenerName"},message:"must have required property '"+"serverListenerName"+"'"};
+if(data.server_listener_name !== undefined){
+const _errs4 = errors;
+const _errs5 = errors;
+if(data.server_listener_name !== null){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5655,16 +6275,100 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var valid3 = _errs5 === errors;
+if(valid3){
+const err2 = {instancePath:instancePath+"/server_listener_name",schemaPath:"#/allOf/0/anyOf/0/properties/server_listener_name/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+var props0 = {};
+props0.server_listener_name = true;
+}
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.serverListenerName === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "serverListenerName"},message:"must have required property '"+"serverListenerName"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.serverListenerName !== undefined){
+const _errs9 = errors;
+const _errs10 = errors;
+if(data.serverListenerName !== null){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/serverListenerName",schemaPath:"#/allOf/0/anyOf/1/properties/serverListenerName/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.serverListenerName = true;
+}
+}
+if(!valid1){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }
@@ -5682,59 +6386,7 @@ vErrors = null;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "server_listener_name") || (key0 === "serverListenerName")) || (key0 === "endpoint_id")) || (key0 === "endpointId"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.server_listener_name !== undefined){
-let data0 = data.server_listener_name;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err4 = {instancePath:instancePath+"/server_listener_name",schemaPath:"#/properties/server_listener_name/type",keyword:"type",params:{type: schema32.properties.server_listener_name.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.serverListenerName !== undefined){
-let data1 = data.serverListenerName;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/serverListenerName",schemaPath:"#/properties/serverListenerName/type",keyword:"type",params:{type: schema32.properties.serverListenerName.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.endpoint_id !== undefined){
-let data2 = data.endpoint_id;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err6 = {instancePath:instancePath+"/endpoint_id",schemaPath:"#/properties/endpoint_id/type",keyword:"type",params:{type: schema32.properties.endpoint_id.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.endpointId !== undefined){
-let data3 = data.endpointId;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err7 = {instancePath:instancePath+"/endpointId",schemaPath:"#/properties/endpointId/type",keyword:"type",params:{type: schema32.properties.endpointId.type},message:"must be string,null"};
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5745,12 +6397,9 @@ errors++;
 }
 }
 if(data.server_listener_name !== undefined){
-const _errs14 = errors;
-const _errs15 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.serverListenerName === undefined) && (missing0 = "serverListenerName")){
-const err8 = {};
+let data2 = data.server_listener_name;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err8 = {instancePath:instancePath+"/server_listener_name",schemaPath:"#/properties/server_listener_name/type",keyword:"type",params:{type: schema32.properties.server_listener_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5760,9 +6409,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-var valid4 = _errs15 === errors;
-if(valid4){
-const err9 = {instancePath,schemaPath:"#/dependentSchemas/server_listener_name/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.serverListenerName !== undefined){
+let data3 = data.serverListenerName;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err9 = {instancePath:instancePath+"/serverListenerName",schemaPath:"#/properties/serverListenerName/type",keyword:"type",params:{type: schema32.properties.serverListenerName.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5771,25 +6421,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-else {
-errors = _errs14;
-if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.serverListenerName !== undefined){
-const _errs17 = errors;
-const _errs18 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.server_listener_name === undefined) && (missing1 = "server_listener_name")){
-const err10 = {};
+if(data.endpoint_id !== undefined){
+let data4 = data.endpoint_id;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err10 = {instancePath:instancePath+"/endpoint_id",schemaPath:"#/properties/endpoint_id/type",keyword:"type",params:{type: schema32.properties.endpoint_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5799,9 +6435,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-var valid5 = _errs18 === errors;
-if(valid5){
-const err11 = {instancePath,schemaPath:"#/dependentSchemas/serverListenerName/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.endpointId !== undefined){
+let data5 = data.endpointId;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err11 = {instancePath:instancePath+"/endpointId",schemaPath:"#/properties/endpointId/type",keyword:"type",params:{type: schema32.properties.endpointId.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5810,24 +6447,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-else {
-errors = _errs17;
-if(vErrors !== null){
-if(_errs17){
-vErrors.length = _errs17;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.endpoint_id !== undefined){
-const _errs20 = errors;
-const _errs21 = errors;
+if(data.server_listener_name !== undefined){
+const _errs22 = errors;
+const _errs23 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.endpointId === undefined) && (missing2 = "endpointId")){
+let missing0;
+if((data.serverListenerName === undefined) && (missing0 = "serverListenerName")){
 const err12 = {};
 if(vErrors === null){
 vErrors = [err12];
@@ -5838,9 +6464,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-var valid6 = _errs21 === errors;
-if(valid6){
-const err13 = {instancePath,schemaPath:"#/dependentSchemas/endpoint_id/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid8 = _errs23 === errors;
+if(valid8){
+const err13 = {instancePath,schemaPath:"#/dependentSchemas/server_listener_name/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5850,10 +6476,10 @@ vErrors.push(err13);
 errors++;
 }
 else {
-errors = _errs20;
+errors = _errs22;
 if(vErrors !== null){
-if(_errs20){
-vErrors.length = _errs20;
+if(_errs22){
+vErrors.length = _errs22;
 }
 else {
 vErrors = null;
@@ -5861,12 +6487,12 @@ vErrors = null;
 }
 }
 }
-if(data.endpointId !== undefined){
-const _errs23 = errors;
-const _errs24 = errors;
+if(data.serverListenerName !== undefined){
+const _errs25 = errors;
+const _errs26 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.endpoint_id === undefined) && (missing3 = "endpoint_id")){
+let missing1;
+if((data.server_listener_name === undefined) && (missing1 = "server_listener_name")){
 const err14 = {};
 if(vErrors === null){
 vErrors = [err14];
@@ -5877,9 +6503,9 @@ vErrors.push(err14);
 errors++;
 }
 }
-var valid7 = _errs24 === errors;
-if(valid7){
-const err15 = {instancePath,schemaPath:"#/dependentSchemas/endpointId/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid9 = _errs26 === errors;
+if(valid9){
+const err15 = {instancePath,schemaPath:"#/dependentSchemas/serverListenerName/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5889,10 +6515,88 @@ vErrors.push(err15);
 errors++;
 }
 else {
-errors = _errs23;
+errors = _errs25;
 if(vErrors !== null){
-if(_errs23){
-vErrors.length = _errs23;
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.endpoint_id !== undefined){
+const _errs28 = errors;
+const _errs29 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.endpointId === undefined) && (missing2 = "endpointId")){
+const err16 = {};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var valid10 = _errs29 === errors;
+if(valid10){
+const err17 = {instancePath,schemaPath:"#/dependentSchemas/endpoint_id/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+errors = _errs28;
+if(vErrors !== null){
+if(_errs28){
+vErrors.length = _errs28;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.endpointId !== undefined){
+const _errs31 = errors;
+const _errs32 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.endpoint_id === undefined) && (missing3 = "endpoint_id")){
+const err18 = {};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var valid11 = _errs32 === errors;
+if(valid11){
+const err19 = {instancePath,schemaPath:"#/dependentSchemas/endpointId/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+errors = _errs31;
+if(vErrors !== null){
+if(_errs31){
+vErrors.length = _errs31;
 }
 else {
 vErrors = null;
@@ -5931,13 +6635,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.socketAddress === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "socketAddress"},message:"must have required property '"+"socketAddress"+"'"};
+if(data.socket_address !== undefined){
+const _errs4 = errors;
+const _errs5 = errors;
+if(data.socket_address !== null){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5946,13 +6648,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-const _errs4 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.pipe === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "pipe"},message:"must have required property '"+"pipe"+"'"};
+var valid3 = _errs5 === errors;
+if(valid3){
+const err2 = {instancePath:instancePath+"/socket_address",schemaPath:"#/allOf/0/anyOf/0/properties/socket_address/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5961,13 +6659,29 @@ vErrors.push(err2);
 }
 errors++;
 }
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
 }
-var _valid0 = _errs4 === errors;
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
 valid1 = valid1 || _valid0;
-const _errs5 = errors;
+if(_valid0){
+var props0 = {};
+props0.socket_address = true;
+}
+const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.envoy_internal_address === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "envoy_internal_address"},message:"must have required property '"+"envoy_internal_address"+"'"};
+if(data.socketAddress === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "socketAddress"},message:"must have required property '"+"socketAddress"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5976,13 +6690,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.envoyInternalAddress === undefined){
-const err4 = {instancePath,schemaPath:"#/allOf/0/anyOf/4/required",keyword:"required",params:{missingProperty: "envoyInternalAddress"},message:"must have required property '"+"envoyInternalAddress"+"'"};
+if(data.socketAddress !== undefined){
+const _errs9 = errors;
+const _errs10 = errors;
+if(data.socketAddress !== null){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5991,16 +6703,216 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err5 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/allOf/0/anyOf/1/properties/socketAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.socketAddress = true;
+}
+}
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.pipe === undefined){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "pipe"},message:"must have required property '"+"pipe"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.pipe !== undefined){
+const _errs14 = errors;
+const _errs15 = errors;
+if(data.pipe !== null){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid7 = _errs15 === errors;
+if(valid7){
+const err8 = {instancePath:instancePath+"/pipe",schemaPath:"#/allOf/0/anyOf/2/properties/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs12 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.pipe = true;
+}
+}
+const _errs17 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.envoy_internal_address === undefined){
+const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "envoy_internal_address"},message:"must have required property '"+"envoy_internal_address"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.envoy_internal_address !== undefined){
+const _errs19 = errors;
+const _errs20 = errors;
+if(data.envoy_internal_address !== null){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid9 = _errs20 === errors;
+if(valid9){
+const err11 = {instancePath:instancePath+"/envoy_internal_address",schemaPath:"#/allOf/0/anyOf/3/properties/envoy_internal_address/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs17 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.envoy_internal_address = true;
+}
+}
+const _errs22 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.envoyInternalAddress === undefined){
+const err12 = {instancePath,schemaPath:"#/allOf/0/anyOf/4/required",keyword:"required",params:{missingProperty: "envoyInternalAddress"},message:"must have required property '"+"envoyInternalAddress"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data.envoyInternalAddress !== undefined){
+const _errs24 = errors;
+const _errs25 = errors;
+if(data.envoyInternalAddress !== null){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid11 = _errs25 === errors;
+if(valid11){
+const err14 = {instancePath:instancePath+"/envoyInternalAddress",schemaPath:"#/allOf/0/anyOf/4/properties/envoyInternalAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs24;
+if(vErrors !== null){
+if(_errs24){
+vErrors.length = _errs24;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs22 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.envoyInternalAddress = true;
+}
+}
+if(!valid1){
+const err15 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }
@@ -6018,180 +6930,7 @@ vErrors = null;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "socket_address") || (key0 === "socketAddress")) || (key0 === "pipe")) || (key0 === "envoy_internal_address")) || (key0 === "envoyInternalAddress"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.socket_address !== undefined){
-let data0 = data.socket_address;
-if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-const err7 = {instancePath:instancePath+"/socket_address",schemaPath:"#/properties/socket_address/type",keyword:"type",params:{type: schema29.properties.socket_address.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(!(validate69(data0, {instancePath:instancePath+"/socket_address",parentData:data,parentDataProperty:"socket_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-errors = vErrors.length;
-}
-}
-if(data.socketAddress !== undefined){
-let data1 = data.socketAddress;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err8 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/properties/socketAddress/type",keyword:"type",params:{type: schema29.properties.socketAddress.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(!(validate69(data1, {instancePath:instancePath+"/socketAddress",parentData:data,parentDataProperty:"socketAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-errors = vErrors.length;
-}
-}
-if(data.pipe !== undefined){
-let data2 = data.pipe;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err9 = {instancePath:instancePath+"/pipe",schemaPath:"#/properties/pipe/type",keyword:"type",params:{type: schema29.properties.pipe.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!(validate72(data2, {instancePath:instancePath+"/pipe",parentData:data,parentDataProperty:"pipe",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
-}
-}
-if(data.envoy_internal_address !== undefined){
-let data3 = data.envoy_internal_address;
-if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err10 = {instancePath:instancePath+"/envoy_internal_address",schemaPath:"#/properties/envoy_internal_address/type",keyword:"type",params:{type: schema29.properties.envoy_internal_address.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(!(validate74(data3, {instancePath:instancePath+"/envoy_internal_address",parentData:data,parentDataProperty:"envoy_internal_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-}
-if(data.envoyInternalAddress !== undefined){
-let data4 = data.envoyInternalAddress;
-if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/envoyInternalAddress",schemaPath:"#/properties/envoyInternalAddress/type",keyword:"type",params:{type: schema29.properties.envoyInternalAddress.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(!(validate74(data4, {instancePath:instancePath+"/envoyInternalAddress",parentData:data,parentDataProperty:"envoyInternalAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-}
-if(data.socket_address !== undefined){
-const _errs20 = errors;
-const _errs21 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.socketAddress === undefined) && (missing0 = "socketAddress")){
-const err12 = {};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-var valid5 = _errs21 === errors;
-if(valid5){
-const err13 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-else {
-errors = _errs20;
-if(vErrors !== null){
-if(_errs20){
-vErrors.length = _errs20;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs23 = errors;
-const _errs24 = errors;
-const _errs25 = errors;
-let valid7 = false;
-const _errs26 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.pipe === undefined) && (missing1 = "pipe")){
-const err14 = {};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-var _valid1 = _errs26 === errors;
-valid7 = valid7 || _valid1;
-const _errs27 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.envoy_internal_address === undefined) && (missing2 = "envoy_internal_address")){
-const err15 = {};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-var _valid1 = _errs27 === errors;
-valid7 = valid7 || _valid1;
-const _errs28 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.envoyInternalAddress === undefined) && (missing3 = "envoyInternalAddress")){
-const err16 = {};
+const err16 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6201,10 +6940,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-var _valid1 = _errs28 === errors;
-valid7 = valid7 || _valid1;
-if(!valid7){
-const err17 = {};
+if(data.socket_address !== undefined){
+let data5 = data.socket_address;
+if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
+const err17 = {instancePath:instancePath+"/socket_address",schemaPath:"#/properties/socket_address/type",keyword:"type",params:{type: schema29.properties.socket_address.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -6213,20 +6952,15 @@ vErrors.push(err17);
 }
 errors++;
 }
-else {
-errors = _errs25;
-if(vErrors !== null){
-if(_errs25){
-vErrors.length = _errs25;
-}
-else {
-vErrors = null;
+if(!(validate69(data5, {instancePath:instancePath+"/socket_address",parentData:data,parentDataProperty:"socket_address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
 }
 }
-}
-var valid6 = _errs24 === errors;
-if(valid6){
-const err18 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.socketAddress !== undefined){
+let data6 = data.socketAddress;
+if((!(data6 && typeof data6 == "object" && !Array.isArray(data6))) && (data6 !== null)){
+const err18 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/properties/socketAddress/type",keyword:"type",params:{type: schema29.properties.socketAddress.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -6235,25 +6969,15 @@ vErrors.push(err18);
 }
 errors++;
 }
-else {
-errors = _errs23;
-if(vErrors !== null){
-if(_errs23){
-vErrors.length = _errs23;
-}
-else {
-vErrors = null;
+if(!(validate69(data6, {instancePath:instancePath+"/socketAddress",parentData:data,parentDataProperty:"socketAddress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
 }
 }
-}
-}
-if(data.socketAddress !== undefined){
-const _errs31 = errors;
-const _errs32 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.socket_address === undefined) && (missing4 = "socket_address")){
-const err19 = {};
+if(data.pipe !== undefined){
+let data7 = data.pipe;
+if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
+const err19 = {instancePath:instancePath+"/pipe",schemaPath:"#/properties/pipe/type",keyword:"type",params:{type: schema29.properties.pipe.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -6262,10 +6986,15 @@ vErrors.push(err19);
 }
 errors++;
 }
+if(!(validate72(data7, {instancePath:instancePath+"/pipe",parentData:data,parentDataProperty:"pipe",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+errors = vErrors.length;
 }
-var valid9 = _errs32 === errors;
-if(valid9){
-const err20 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+}
+if(data.envoy_internal_address !== undefined){
+let data8 = data.envoy_internal_address;
+if((!(data8 && typeof data8 == "object" && !Array.isArray(data8))) && (data8 !== null)){
+const err20 = {instancePath:instancePath+"/envoy_internal_address",schemaPath:"#/properties/envoy_internal_address/type",keyword:"type",params:{type: schema29.properties.envoy_internal_address.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -6274,26 +7003,15 @@ vErrors.push(err20);
 }
 errors++;
 }
-else {
-errors = _errs31;
-if(vErrors !== null){
-if(_errs31){
-vErrors.length = _errs31;
-}
-else {
-vErrors = null;
+if(!(validate74(data8, {instancePath:instancePath+"/envoy_internal_address",parentData:data,parentDataProperty:"envoy_internal_address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
 }
 }
-}
-const _errs34 = errors;
-const _errs35 = errors;
-const _errs36 = errors;
-let valid11 = false;
-const _errs37 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.pipe === undefined) && (missing5 = "pipe")){
-const err21 = {};
+if(data.envoyInternalAddress !== undefined){
+let data9 = data.envoyInternalAddress;
+if((!(data9 && typeof data9 == "object" && !Array.isArray(data9))) && (data9 !== null)){
+const err21 = {instancePath:instancePath+"/envoyInternalAddress",schemaPath:"#/properties/envoyInternalAddress/type",keyword:"type",params:{type: schema29.properties.envoyInternalAddress.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -6302,13 +7020,17 @@ vErrors.push(err21);
 }
 errors++;
 }
+if(!(validate74(data9, {instancePath:instancePath+"/envoyInternalAddress",parentData:data,parentDataProperty:"envoyInternalAddress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
 }
-var _valid2 = _errs37 === errors;
-valid11 = valid11 || _valid2;
-const _errs38 = errors;
+}
+if(data.socket_address !== undefined){
+const _errs40 = errors;
+const _errs41 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing6;
-if((data.envoy_internal_address === undefined) && (missing6 = "envoy_internal_address")){
+let missing0;
+if((data.socketAddress === undefined) && (missing0 = "socketAddress")){
 const err22 = {};
 if(vErrors === null){
 vErrors = [err22];
@@ -6319,13 +7041,9 @@ vErrors.push(err22);
 errors++;
 }
 }
-var _valid2 = _errs38 === errors;
-valid11 = valid11 || _valid2;
-const _errs39 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.envoyInternalAddress === undefined) && (missing7 = "envoyInternalAddress")){
-const err23 = {};
+var valid15 = _errs41 === errors;
+if(valid15){
+const err23 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -6334,10 +7052,25 @@ vErrors.push(err23);
 }
 errors++;
 }
+else {
+errors = _errs40;
+if(vErrors !== null){
+if(_errs40){
+vErrors.length = _errs40;
 }
-var _valid2 = _errs39 === errors;
-valid11 = valid11 || _valid2;
-if(!valid11){
+else {
+vErrors = null;
+}
+}
+}
+const _errs43 = errors;
+const _errs44 = errors;
+const _errs45 = errors;
+let valid17 = false;
+const _errs46 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.pipe === undefined) && (missing1 = "pipe")){
 const err24 = {};
 if(vErrors === null){
 vErrors = [err24];
@@ -6347,20 +7080,14 @@ vErrors.push(err24);
 }
 errors++;
 }
-else {
-errors = _errs36;
-if(vErrors !== null){
-if(_errs36){
-vErrors.length = _errs36;
 }
-else {
-vErrors = null;
-}
-}
-}
-var valid10 = _errs35 === errors;
-if(valid10){
-const err25 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+var _valid1 = _errs46 === errors;
+valid17 = valid17 || _valid1;
+const _errs47 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.envoy_internal_address === undefined) && (missing2 = "envoy_internal_address")){
+const err25 = {};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -6369,27 +7096,13 @@ vErrors.push(err25);
 }
 errors++;
 }
-else {
-errors = _errs34;
-if(vErrors !== null){
-if(_errs34){
-vErrors.length = _errs34;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.pipe !== undefined){
-const _errs41 = errors;
-const _errs42 = errors;
-const _errs43 = errors;
-let valid13 = false;
-const _errs44 = errors;
+var _valid1 = _errs47 === errors;
+valid17 = valid17 || _valid1;
+const _errs48 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.socket_address === undefined) && (missing8 = "socket_address")){
+let missing3;
+if((data.envoyInternalAddress === undefined) && (missing3 = "envoyInternalAddress")){
 const err26 = {};
 if(vErrors === null){
 vErrors = [err26];
@@ -6400,12 +7113,9 @@ vErrors.push(err26);
 errors++;
 }
 }
-var _valid3 = _errs44 === errors;
-valid13 = valid13 || _valid3;
-const _errs45 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing9;
-if((data.socketAddress === undefined) && (missing9 = "socketAddress")){
+var _valid1 = _errs48 === errors;
+valid17 = valid17 || _valid1;
+if(!valid17){
 const err27 = {};
 if(vErrors === null){
 vErrors = [err27];
@@ -6415,48 +7125,25 @@ vErrors.push(err27);
 }
 errors++;
 }
+else {
+errors = _errs45;
+if(vErrors !== null){
+if(_errs45){
+vErrors.length = _errs45;
 }
-var _valid3 = _errs45 === errors;
-valid13 = valid13 || _valid3;
-const _errs46 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.envoy_internal_address === undefined) && (missing10 = "envoy_internal_address")){
-const err28 = {};
+else {
+vErrors = null;
+}
+}
+}
+var valid16 = _errs44 === errors;
+if(valid16){
+const err28 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err28];
 }
 else {
 vErrors.push(err28);
-}
-errors++;
-}
-}
-var _valid3 = _errs46 === errors;
-valid13 = valid13 || _valid3;
-const _errs47 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing11;
-if((data.envoyInternalAddress === undefined) && (missing11 = "envoyInternalAddress")){
-const err29 = {};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-var _valid3 = _errs47 === errors;
-valid13 = valid13 || _valid3;
-if(!valid13){
-const err30 = {};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
 }
 errors++;
 }
@@ -6471,9 +7158,54 @@ vErrors = null;
 }
 }
 }
-var valid12 = _errs42 === errors;
-if(valid12){
-const err31 = {instancePath,schemaPath:"#/dependentSchemas/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
+}
+if(data.socketAddress !== undefined){
+const _errs51 = errors;
+const _errs52 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.socket_address === undefined) && (missing4 = "socket_address")){
+const err29 = {};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+var valid19 = _errs52 === errors;
+if(valid19){
+const err30 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+else {
+errors = _errs51;
+if(vErrors !== null){
+if(_errs51){
+vErrors.length = _errs51;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs54 = errors;
+const _errs55 = errors;
+const _errs56 = errors;
+let valid21 = false;
+const _errs57 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.pipe === undefined) && (missing5 = "pipe")){
+const err31 = {};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -6482,24 +7214,13 @@ vErrors.push(err31);
 }
 errors++;
 }
-else {
-errors = _errs41;
-if(vErrors !== null){
-if(_errs41){
-vErrors.length = _errs41;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.envoy_internal_address !== undefined){
-const _errs50 = errors;
-const _errs51 = errors;
+var _valid2 = _errs57 === errors;
+valid21 = valid21 || _valid2;
+const _errs58 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing12;
-if((data.envoyInternalAddress === undefined) && (missing12 = "envoyInternalAddress")){
+let missing6;
+if((data.envoy_internal_address === undefined) && (missing6 = "envoy_internal_address")){
 const err32 = {};
 if(vErrors === null){
 vErrors = [err32];
@@ -6510,9 +7231,13 @@ vErrors.push(err32);
 errors++;
 }
 }
-var valid15 = _errs51 === errors;
-if(valid15){
-const err33 = {instancePath,schemaPath:"#/dependentSchemas/envoy_internal_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var _valid2 = _errs58 === errors;
+valid21 = valid21 || _valid2;
+const _errs59 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if((data.envoyInternalAddress === undefined) && (missing7 = "envoyInternalAddress")){
+const err33 = {};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -6521,25 +7246,10 @@ vErrors.push(err33);
 }
 errors++;
 }
-else {
-errors = _errs50;
-if(vErrors !== null){
-if(_errs50){
-vErrors.length = _errs50;
 }
-else {
-vErrors = null;
-}
-}
-}
-const _errs53 = errors;
-const _errs54 = errors;
-const _errs55 = errors;
-let valid17 = false;
-const _errs56 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing13;
-if((data.socket_address === undefined) && (missing13 = "socket_address")){
+var _valid2 = _errs59 === errors;
+valid21 = valid21 || _valid2;
+if(!valid21){
 const err34 = {};
 if(vErrors === null){
 vErrors = [err34];
@@ -6549,14 +7259,20 @@ vErrors.push(err34);
 }
 errors++;
 }
+else {
+errors = _errs56;
+if(vErrors !== null){
+if(_errs56){
+vErrors.length = _errs56;
 }
-var _valid4 = _errs56 === errors;
-valid17 = valid17 || _valid4;
-const _errs57 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.socketAddress === undefined) && (missing14 = "socketAddress")){
-const err35 = {};
+else {
+vErrors = null;
+}
+}
+}
+var valid20 = _errs55 === errors;
+if(valid20){
+const err35 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -6565,13 +7281,27 @@ vErrors.push(err35);
 }
 errors++;
 }
+else {
+errors = _errs54;
+if(vErrors !== null){
+if(_errs54){
+vErrors.length = _errs54;
 }
-var _valid4 = _errs57 === errors;
-valid17 = valid17 || _valid4;
-const _errs58 = errors;
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.pipe !== undefined){
+const _errs61 = errors;
+const _errs62 = errors;
+const _errs63 = errors;
+let valid23 = false;
+const _errs64 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing15;
-if((data.pipe === undefined) && (missing15 = "pipe")){
+let missing8;
+if((data.socket_address === undefined) && (missing8 = "socket_address")){
 const err36 = {};
 if(vErrors === null){
 vErrors = [err36];
@@ -6582,9 +7312,12 @@ vErrors.push(err36);
 errors++;
 }
 }
-var _valid4 = _errs58 === errors;
-valid17 = valid17 || _valid4;
-if(!valid17){
+var _valid3 = _errs64 === errors;
+valid23 = valid23 || _valid3;
+const _errs65 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if((data.socketAddress === undefined) && (missing9 = "socketAddress")){
 const err37 = {};
 if(vErrors === null){
 vErrors = [err37];
@@ -6594,20 +7327,14 @@ vErrors.push(err37);
 }
 errors++;
 }
-else {
-errors = _errs55;
-if(vErrors !== null){
-if(_errs55){
-vErrors.length = _errs55;
 }
-else {
-vErrors = null;
-}
-}
-}
-var valid16 = _errs54 === errors;
-if(valid16){
-const err38 = {instancePath,schemaPath:"#/dependentSchemas/envoy_internal_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+var _valid3 = _errs65 === errors;
+valid23 = valid23 || _valid3;
+const _errs66 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.envoy_internal_address === undefined) && (missing10 = "envoy_internal_address")){
+const err38 = {};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -6616,24 +7343,13 @@ vErrors.push(err38);
 }
 errors++;
 }
-else {
-errors = _errs53;
-if(vErrors !== null){
-if(_errs53){
-vErrors.length = _errs53;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.envoyInternalAddress !== undefined){
-const _errs61 = errors;
-const _errs62 = errors;
+var _valid3 = _errs66 === errors;
+valid23 = valid23 || _valid3;
+const _errs67 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing16;
-if((data.envoy_internal_address === undefined) && (missing16 = "envoy_internal_address")){
+let missing11;
+if((data.envoyInternalAddress === undefined) && (missing11 = "envoyInternalAddress")){
 const err39 = {};
 if(vErrors === null){
 vErrors = [err39];
@@ -6644,14 +7360,37 @@ vErrors.push(err39);
 errors++;
 }
 }
-var valid19 = _errs62 === errors;
-if(valid19){
-const err40 = {instancePath,schemaPath:"#/dependentSchemas/envoyInternalAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var _valid3 = _errs67 === errors;
+valid23 = valid23 || _valid3;
+if(!valid23){
+const err40 = {};
 if(vErrors === null){
 vErrors = [err40];
 }
 else {
 vErrors.push(err40);
+}
+errors++;
+}
+else {
+errors = _errs63;
+if(vErrors !== null){
+if(_errs63){
+vErrors.length = _errs63;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid22 = _errs62 === errors;
+if(valid22){
+const err41 = {instancePath,schemaPath:"#/dependentSchemas/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
 }
 errors++;
 }
@@ -6666,30 +7405,13 @@ vErrors = null;
 }
 }
 }
-const _errs64 = errors;
-const _errs65 = errors;
-const _errs66 = errors;
-let valid21 = false;
-const _errs67 = errors;
+}
+if(data.envoy_internal_address !== undefined){
+const _errs70 = errors;
+const _errs71 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing17;
-if((data.socket_address === undefined) && (missing17 = "socket_address")){
-const err41 = {};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-var _valid5 = _errs67 === errors;
-valid21 = valid21 || _valid5;
-const _errs68 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing18;
-if((data.socketAddress === undefined) && (missing18 = "socketAddress")){
+let missing12;
+if((data.envoyInternalAddress === undefined) && (missing12 = "envoyInternalAddress")){
 const err42 = {};
 if(vErrors === null){
 vErrors = [err42];
@@ -6700,13 +7422,9 @@ vErrors.push(err42);
 errors++;
 }
 }
-var _valid5 = _errs68 === errors;
-valid21 = valid21 || _valid5;
-const _errs69 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing19;
-if((data.pipe === undefined) && (missing19 = "pipe")){
-const err43 = {};
+var valid25 = _errs71 === errors;
+if(valid25){
+const err43 = {instancePath,schemaPath:"#/dependentSchemas/envoy_internal_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -6715,10 +7433,25 @@ vErrors.push(err43);
 }
 errors++;
 }
+else {
+errors = _errs70;
+if(vErrors !== null){
+if(_errs70){
+vErrors.length = _errs70;
 }
-var _valid5 = _errs69 === errors;
-valid21 = valid21 || _valid5;
-if(!valid21){
+else {
+vErrors = null;
+}
+}
+}
+const _errs73 = errors;
+const _errs74 = errors;
+const _errs75 = errors;
+let valid27 = false;
+const _errs76 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if((data.socket_address === undefined) && (missing13 = "socket_address")){
 const err44 = {};
 if(vErrors === null){
 vErrors = [err44];
@@ -6728,20 +7461,14 @@ vErrors.push(err44);
 }
 errors++;
 }
-else {
-errors = _errs66;
-if(vErrors !== null){
-if(_errs66){
-vErrors.length = _errs66;
 }
-else {
-vErrors = null;
-}
-}
-}
-var valid20 = _errs65 === errors;
-if(valid20){
-const err45 = {instancePath,schemaPath:"#/dependentSchemas/envoyInternalAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+var _valid4 = _errs76 === errors;
+valid27 = valid27 || _valid4;
+const _errs77 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.socketAddress === undefined) && (missing14 = "socketAddress")){
+const err45 = {};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -6750,11 +7477,196 @@ vErrors.push(err45);
 }
 errors++;
 }
+}
+var _valid4 = _errs77 === errors;
+valid27 = valid27 || _valid4;
+const _errs78 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if((data.pipe === undefined) && (missing15 = "pipe")){
+const err46 = {};
+if(vErrors === null){
+vErrors = [err46];
+}
 else {
-errors = _errs64;
+vErrors.push(err46);
+}
+errors++;
+}
+}
+var _valid4 = _errs78 === errors;
+valid27 = valid27 || _valid4;
+if(!valid27){
+const err47 = {};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+else {
+errors = _errs75;
 if(vErrors !== null){
-if(_errs64){
-vErrors.length = _errs64;
+if(_errs75){
+vErrors.length = _errs75;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid26 = _errs74 === errors;
+if(valid26){
+const err48 = {instancePath,schemaPath:"#/dependentSchemas/envoy_internal_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+else {
+errors = _errs73;
+if(vErrors !== null){
+if(_errs73){
+vErrors.length = _errs73;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.envoyInternalAddress !== undefined){
+const _errs81 = errors;
+const _errs82 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if((data.envoy_internal_address === undefined) && (missing16 = "envoy_internal_address")){
+const err49 = {};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+var valid29 = _errs82 === errors;
+if(valid29){
+const err50 = {instancePath,schemaPath:"#/dependentSchemas/envoyInternalAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+else {
+errors = _errs81;
+if(vErrors !== null){
+if(_errs81){
+vErrors.length = _errs81;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs84 = errors;
+const _errs85 = errors;
+const _errs86 = errors;
+let valid31 = false;
+const _errs87 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing17;
+if((data.socket_address === undefined) && (missing17 = "socket_address")){
+const err51 = {};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+var _valid5 = _errs87 === errors;
+valid31 = valid31 || _valid5;
+const _errs88 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing18;
+if((data.socketAddress === undefined) && (missing18 = "socketAddress")){
+const err52 = {};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+var _valid5 = _errs88 === errors;
+valid31 = valid31 || _valid5;
+const _errs89 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing19;
+if((data.pipe === undefined) && (missing19 = "pipe")){
+const err53 = {};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+var _valid5 = _errs89 === errors;
+valid31 = valid31 || _valid5;
+if(!valid31){
+const err54 = {};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+else {
+errors = _errs86;
+if(vErrors !== null){
+if(_errs86){
+vErrors.length = _errs86;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid30 = _errs85 === errors;
+if(valid30){
+const err55 = {instancePath,schemaPath:"#/dependentSchemas/envoyInternalAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+else {
+errors = _errs84;
+if(vErrors !== null){
+if(_errs84){
+vErrors.length = _errs84;
 }
 else {
 vErrors = null;
@@ -7380,13 +8292,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.serverListenerName === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "serverListenerName"},message:"must have required property '"+"serverListenerName"+"'"};
+if(data.server_listener_name !== undefined){
+const _errs4 = errors;
+const _errs5 = errors;
+if(data.server_listener_name !== null){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7395,16 +8305,100 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var valid3 = _errs5 === errors;
+if(valid3){
+const err2 = {instancePath:instancePath+"/server_listener_name",schemaPath:"#/allOf/0/anyOf/0/properties/server_listener_name/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+var props0 = {};
+props0.server_listener_name = true;
+}
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.serverListenerName === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "serverListenerName"},message:"must have required property '"+"serverListenerName"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.serverListenerName !== undefined){
+const _errs9 = errors;
+const _errs10 = errors;
+if(data.serverListenerName !== null){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/serverListenerName",schemaPath:"#/allOf/0/anyOf/1/properties/serverListenerName/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.serverListenerName = true;
+}
+}
+if(!valid1){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }
@@ -7422,59 +8416,7 @@ vErrors = null;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "server_listener_name") || (key0 === "serverListenerName")) || (key0 === "endpoint_id")) || (key0 === "endpointId"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.server_listener_name !== undefined){
-let data0 = data.server_listener_name;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err4 = {instancePath:instancePath+"/server_listener_name",schemaPath:"#/properties/server_listener_name/type",keyword:"type",params:{type: schema32.properties.server_listener_name.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.serverListenerName !== undefined){
-let data1 = data.serverListenerName;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/serverListenerName",schemaPath:"#/properties/serverListenerName/type",keyword:"type",params:{type: schema32.properties.serverListenerName.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.endpoint_id !== undefined){
-let data2 = data.endpoint_id;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err6 = {instancePath:instancePath+"/endpoint_id",schemaPath:"#/properties/endpoint_id/type",keyword:"type",params:{type: schema32.properties.endpoint_id.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.endpointId !== undefined){
-let data3 = data.endpointId;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err7 = {instancePath:instancePath+"/endpointId",schemaPath:"#/properties/endpointId/type",keyword:"type",params:{type: schema32.properties.endpointId.type},message:"must be string,null"};
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7485,12 +8427,9 @@ errors++;
 }
 }
 if(data.server_listener_name !== undefined){
-const _errs14 = errors;
-const _errs15 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.serverListenerName === undefined) && (missing0 = "serverListenerName")){
-const err8 = {};
+let data2 = data.server_listener_name;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err8 = {instancePath:instancePath+"/server_listener_name",schemaPath:"#/properties/server_listener_name/type",keyword:"type",params:{type: schema32.properties.server_listener_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7500,9 +8439,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-var valid4 = _errs15 === errors;
-if(valid4){
-const err9 = {instancePath,schemaPath:"#/dependentSchemas/server_listener_name/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.serverListenerName !== undefined){
+let data3 = data.serverListenerName;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err9 = {instancePath:instancePath+"/serverListenerName",schemaPath:"#/properties/serverListenerName/type",keyword:"type",params:{type: schema32.properties.serverListenerName.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7511,25 +8451,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-else {
-errors = _errs14;
-if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.serverListenerName !== undefined){
-const _errs17 = errors;
-const _errs18 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.server_listener_name === undefined) && (missing1 = "server_listener_name")){
-const err10 = {};
+if(data.endpoint_id !== undefined){
+let data4 = data.endpoint_id;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err10 = {instancePath:instancePath+"/endpoint_id",schemaPath:"#/properties/endpoint_id/type",keyword:"type",params:{type: schema32.properties.endpoint_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7539,9 +8465,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-var valid5 = _errs18 === errors;
-if(valid5){
-const err11 = {instancePath,schemaPath:"#/dependentSchemas/serverListenerName/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.endpointId !== undefined){
+let data5 = data.endpointId;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err11 = {instancePath:instancePath+"/endpointId",schemaPath:"#/properties/endpointId/type",keyword:"type",params:{type: schema32.properties.endpointId.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7550,24 +8477,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-else {
-errors = _errs17;
-if(vErrors !== null){
-if(_errs17){
-vErrors.length = _errs17;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.endpoint_id !== undefined){
-const _errs20 = errors;
-const _errs21 = errors;
+if(data.server_listener_name !== undefined){
+const _errs22 = errors;
+const _errs23 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.endpointId === undefined) && (missing2 = "endpointId")){
+let missing0;
+if((data.serverListenerName === undefined) && (missing0 = "serverListenerName")){
 const err12 = {};
 if(vErrors === null){
 vErrors = [err12];
@@ -7578,9 +8494,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-var valid6 = _errs21 === errors;
-if(valid6){
-const err13 = {instancePath,schemaPath:"#/dependentSchemas/endpoint_id/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid8 = _errs23 === errors;
+if(valid8){
+const err13 = {instancePath,schemaPath:"#/dependentSchemas/server_listener_name/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7590,10 +8506,10 @@ vErrors.push(err13);
 errors++;
 }
 else {
-errors = _errs20;
+errors = _errs22;
 if(vErrors !== null){
-if(_errs20){
-vErrors.length = _errs20;
+if(_errs22){
+vErrors.length = _errs22;
 }
 else {
 vErrors = null;
@@ -7601,12 +8517,12 @@ vErrors = null;
 }
 }
 }
-if(data.endpointId !== undefined){
-const _errs23 = errors;
-const _errs24 = errors;
+if(data.serverListenerName !== undefined){
+const _errs25 = errors;
+const _errs26 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.endpoint_id === undefined) && (missing3 = "endpoint_id")){
+let missing1;
+if((data.server_listener_name === undefined) && (missing1 = "server_listener_name")){
 const err14 = {};
 if(vErrors === null){
 vErrors = [err14];
@@ -7617,9 +8533,9 @@ vErrors.push(err14);
 errors++;
 }
 }
-var valid7 = _errs24 === errors;
-if(valid7){
-const err15 = {instancePath,schemaPath:"#/dependentSchemas/endpointId/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid9 = _errs26 === errors;
+if(valid9){
+const err15 = {instancePath,schemaPath:"#/dependentSchemas/serverListenerName/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7629,10 +8545,88 @@ vErrors.push(err15);
 errors++;
 }
 else {
-errors = _errs23;
+errors = _errs25;
 if(vErrors !== null){
-if(_errs23){
-vErrors.length = _errs23;
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.endpoint_id !== undefined){
+const _errs28 = errors;
+const _errs29 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.endpointId === undefined) && (missing2 = "endpointId")){
+const err16 = {};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var valid10 = _errs29 === errors;
+if(valid10){
+const err17 = {instancePath,schemaPath:"#/dependentSchemas/endpoint_id/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+errors = _errs28;
+if(vErrors !== null){
+if(_errs28){
+vErrors.length = _errs28;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.endpointId !== undefined){
+const _errs31 = errors;
+const _errs32 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.endpoint_id === undefined) && (missing3 = "endpoint_id")){
+const err18 = {};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var valid11 = _errs32 === errors;
+if(valid11){
+const err19 = {instancePath,schemaPath:"#/dependentSchemas/endpointId/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+errors = _errs31;
+if(vErrors !== null){
+if(_errs31){
+vErrors.length = _errs31;
 }
 else {
 vErrors = null;
@@ -8863,13 +9857,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.socketAddress === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "socketAddress"},message:"must have required property '"+"socketAddress"+"'"};
+if(data.socket_address !== undefined){
+const _errs4 = errors;
+const _errs5 = errors;
+if(data.socket_address !== null){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8878,13 +9870,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-const _errs4 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.pipe === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "pipe"},message:"must have required property '"+"pipe"+"'"};
+var valid3 = _errs5 === errors;
+if(valid3){
+const err2 = {instancePath:instancePath+"/socket_address",schemaPath:"#/allOf/0/anyOf/0/properties/socket_address/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8893,13 +9881,29 @@ vErrors.push(err2);
 }
 errors++;
 }
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
 }
-var _valid0 = _errs4 === errors;
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
 valid1 = valid1 || _valid0;
-const _errs5 = errors;
+if(_valid0){
+var props0 = {};
+props0.socket_address = true;
+}
+const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.envoy_internal_address === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "envoy_internal_address"},message:"must have required property '"+"envoy_internal_address"+"'"};
+if(data.socketAddress === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "socketAddress"},message:"must have required property '"+"socketAddress"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8908,13 +9912,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.envoyInternalAddress === undefined){
-const err4 = {instancePath,schemaPath:"#/allOf/0/anyOf/4/required",keyword:"required",params:{missingProperty: "envoyInternalAddress"},message:"must have required property '"+"envoyInternalAddress"+"'"};
+if(data.socketAddress !== undefined){
+const _errs9 = errors;
+const _errs10 = errors;
+if(data.socketAddress !== null){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8923,16 +9925,216 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err5 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/allOf/0/anyOf/1/properties/socketAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.socketAddress = true;
+}
+}
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.pipe === undefined){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "pipe"},message:"must have required property '"+"pipe"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.pipe !== undefined){
+const _errs14 = errors;
+const _errs15 = errors;
+if(data.pipe !== null){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid7 = _errs15 === errors;
+if(valid7){
+const err8 = {instancePath:instancePath+"/pipe",schemaPath:"#/allOf/0/anyOf/2/properties/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs12 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.pipe = true;
+}
+}
+const _errs17 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.envoy_internal_address === undefined){
+const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "envoy_internal_address"},message:"must have required property '"+"envoy_internal_address"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.envoy_internal_address !== undefined){
+const _errs19 = errors;
+const _errs20 = errors;
+if(data.envoy_internal_address !== null){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid9 = _errs20 === errors;
+if(valid9){
+const err11 = {instancePath:instancePath+"/envoy_internal_address",schemaPath:"#/allOf/0/anyOf/3/properties/envoy_internal_address/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs17 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.envoy_internal_address = true;
+}
+}
+const _errs22 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.envoyInternalAddress === undefined){
+const err12 = {instancePath,schemaPath:"#/allOf/0/anyOf/4/required",keyword:"required",params:{missingProperty: "envoyInternalAddress"},message:"must have required property '"+"envoyInternalAddress"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data.envoyInternalAddress !== undefined){
+const _errs24 = errors;
+const _errs25 = errors;
+if(data.envoyInternalAddress !== null){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid11 = _errs25 === errors;
+if(valid11){
+const err14 = {instancePath:instancePath+"/envoyInternalAddress",schemaPath:"#/allOf/0/anyOf/4/properties/envoyInternalAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs24;
+if(vErrors !== null){
+if(_errs24){
+vErrors.length = _errs24;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs22 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.envoyInternalAddress = true;
+}
+}
+if(!valid1){
+const err15 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }
@@ -8950,180 +10152,7 @@ vErrors = null;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "socket_address") || (key0 === "socketAddress")) || (key0 === "pipe")) || (key0 === "envoy_internal_address")) || (key0 === "envoyInternalAddress"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.socket_address !== undefined){
-let data0 = data.socket_address;
-if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-const err7 = {instancePath:instancePath+"/socket_address",schemaPath:"#/properties/socket_address/type",keyword:"type",params:{type: schema29.properties.socket_address.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(!(validate69(data0, {instancePath:instancePath+"/socket_address",parentData:data,parentDataProperty:"socket_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-errors = vErrors.length;
-}
-}
-if(data.socketAddress !== undefined){
-let data1 = data.socketAddress;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err8 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/properties/socketAddress/type",keyword:"type",params:{type: schema29.properties.socketAddress.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(!(validate69(data1, {instancePath:instancePath+"/socketAddress",parentData:data,parentDataProperty:"socketAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-errors = vErrors.length;
-}
-}
-if(data.pipe !== undefined){
-let data2 = data.pipe;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err9 = {instancePath:instancePath+"/pipe",schemaPath:"#/properties/pipe/type",keyword:"type",params:{type: schema29.properties.pipe.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!(validate72(data2, {instancePath:instancePath+"/pipe",parentData:data,parentDataProperty:"pipe",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
-}
-}
-if(data.envoy_internal_address !== undefined){
-let data3 = data.envoy_internal_address;
-if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err10 = {instancePath:instancePath+"/envoy_internal_address",schemaPath:"#/properties/envoy_internal_address/type",keyword:"type",params:{type: schema29.properties.envoy_internal_address.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(!(validate74(data3, {instancePath:instancePath+"/envoy_internal_address",parentData:data,parentDataProperty:"envoy_internal_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-}
-if(data.envoyInternalAddress !== undefined){
-let data4 = data.envoyInternalAddress;
-if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/envoyInternalAddress",schemaPath:"#/properties/envoyInternalAddress/type",keyword:"type",params:{type: schema29.properties.envoyInternalAddress.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(!(validate74(data4, {instancePath:instancePath+"/envoyInternalAddress",parentData:data,parentDataProperty:"envoyInternalAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-}
-if(data.socket_address !== undefined){
-const _errs20 = errors;
-const _errs21 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.socketAddress === undefined) && (missing0 = "socketAddress")){
-const err12 = {};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-var valid5 = _errs21 === errors;
-if(valid5){
-const err13 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-else {
-errors = _errs20;
-if(vErrors !== null){
-if(_errs20){
-vErrors.length = _errs20;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs23 = errors;
-const _errs24 = errors;
-const _errs25 = errors;
-let valid7 = false;
-const _errs26 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.pipe === undefined) && (missing1 = "pipe")){
-const err14 = {};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-var _valid1 = _errs26 === errors;
-valid7 = valid7 || _valid1;
-const _errs27 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.envoy_internal_address === undefined) && (missing2 = "envoy_internal_address")){
-const err15 = {};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-var _valid1 = _errs27 === errors;
-valid7 = valid7 || _valid1;
-const _errs28 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.envoyInternalAddress === undefined) && (missing3 = "envoyInternalAddress")){
-const err16 = {};
+const err16 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -9133,10 +10162,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-var _valid1 = _errs28 === errors;
-valid7 = valid7 || _valid1;
-if(!valid7){
-const err17 = {};
+if(data.socket_address !== undefined){
+let data5 = data.socket_address;
+if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
+const err17 = {instancePath:instancePath+"/socket_address",schemaPath:"#/properties/socket_address/type",keyword:"type",params:{type: schema29.properties.socket_address.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -9145,20 +10174,15 @@ vErrors.push(err17);
 }
 errors++;
 }
-else {
-errors = _errs25;
-if(vErrors !== null){
-if(_errs25){
-vErrors.length = _errs25;
-}
-else {
-vErrors = null;
+if(!(validate69(data5, {instancePath:instancePath+"/socket_address",parentData:data,parentDataProperty:"socket_address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
 }
 }
-}
-var valid6 = _errs24 === errors;
-if(valid6){
-const err18 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.socketAddress !== undefined){
+let data6 = data.socketAddress;
+if((!(data6 && typeof data6 == "object" && !Array.isArray(data6))) && (data6 !== null)){
+const err18 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/properties/socketAddress/type",keyword:"type",params:{type: schema29.properties.socketAddress.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -9167,25 +10191,15 @@ vErrors.push(err18);
 }
 errors++;
 }
-else {
-errors = _errs23;
-if(vErrors !== null){
-if(_errs23){
-vErrors.length = _errs23;
-}
-else {
-vErrors = null;
+if(!(validate69(data6, {instancePath:instancePath+"/socketAddress",parentData:data,parentDataProperty:"socketAddress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
 }
 }
-}
-}
-if(data.socketAddress !== undefined){
-const _errs31 = errors;
-const _errs32 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.socket_address === undefined) && (missing4 = "socket_address")){
-const err19 = {};
+if(data.pipe !== undefined){
+let data7 = data.pipe;
+if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
+const err19 = {instancePath:instancePath+"/pipe",schemaPath:"#/properties/pipe/type",keyword:"type",params:{type: schema29.properties.pipe.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -9194,10 +10208,15 @@ vErrors.push(err19);
 }
 errors++;
 }
+if(!(validate72(data7, {instancePath:instancePath+"/pipe",parentData:data,parentDataProperty:"pipe",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+errors = vErrors.length;
 }
-var valid9 = _errs32 === errors;
-if(valid9){
-const err20 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+}
+if(data.envoy_internal_address !== undefined){
+let data8 = data.envoy_internal_address;
+if((!(data8 && typeof data8 == "object" && !Array.isArray(data8))) && (data8 !== null)){
+const err20 = {instancePath:instancePath+"/envoy_internal_address",schemaPath:"#/properties/envoy_internal_address/type",keyword:"type",params:{type: schema29.properties.envoy_internal_address.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -9206,26 +10225,15 @@ vErrors.push(err20);
 }
 errors++;
 }
-else {
-errors = _errs31;
-if(vErrors !== null){
-if(_errs31){
-vErrors.length = _errs31;
-}
-else {
-vErrors = null;
+if(!(validate74(data8, {instancePath:instancePath+"/envoy_internal_address",parentData:data,parentDataProperty:"envoy_internal_address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
 }
 }
-}
-const _errs34 = errors;
-const _errs35 = errors;
-const _errs36 = errors;
-let valid11 = false;
-const _errs37 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.pipe === undefined) && (missing5 = "pipe")){
-const err21 = {};
+if(data.envoyInternalAddress !== undefined){
+let data9 = data.envoyInternalAddress;
+if((!(data9 && typeof data9 == "object" && !Array.isArray(data9))) && (data9 !== null)){
+const err21 = {instancePath:instancePath+"/envoyInternalAddress",schemaPath:"#/properties/envoyInternalAddress/type",keyword:"type",params:{type: schema29.properties.envoyInternalAddress.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -9234,13 +10242,17 @@ vErrors.push(err21);
 }
 errors++;
 }
+if(!(validate74(data9, {instancePath:instancePath+"/envoyInternalAddress",parentData:data,parentDataProperty:"envoyInternalAddress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
 }
-var _valid2 = _errs37 === errors;
-valid11 = valid11 || _valid2;
-const _errs38 = errors;
+}
+if(data.socket_address !== undefined){
+const _errs40 = errors;
+const _errs41 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing6;
-if((data.envoy_internal_address === undefined) && (missing6 = "envoy_internal_address")){
+let missing0;
+if((data.socketAddress === undefined) && (missing0 = "socketAddress")){
 const err22 = {};
 if(vErrors === null){
 vErrors = [err22];
@@ -9251,13 +10263,9 @@ vErrors.push(err22);
 errors++;
 }
 }
-var _valid2 = _errs38 === errors;
-valid11 = valid11 || _valid2;
-const _errs39 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.envoyInternalAddress === undefined) && (missing7 = "envoyInternalAddress")){
-const err23 = {};
+var valid15 = _errs41 === errors;
+if(valid15){
+const err23 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -9266,10 +10274,25 @@ vErrors.push(err23);
 }
 errors++;
 }
+else {
+errors = _errs40;
+if(vErrors !== null){
+if(_errs40){
+vErrors.length = _errs40;
 }
-var _valid2 = _errs39 === errors;
-valid11 = valid11 || _valid2;
-if(!valid11){
+else {
+vErrors = null;
+}
+}
+}
+const _errs43 = errors;
+const _errs44 = errors;
+const _errs45 = errors;
+let valid17 = false;
+const _errs46 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.pipe === undefined) && (missing1 = "pipe")){
 const err24 = {};
 if(vErrors === null){
 vErrors = [err24];
@@ -9279,20 +10302,14 @@ vErrors.push(err24);
 }
 errors++;
 }
-else {
-errors = _errs36;
-if(vErrors !== null){
-if(_errs36){
-vErrors.length = _errs36;
 }
-else {
-vErrors = null;
-}
-}
-}
-var valid10 = _errs35 === errors;
-if(valid10){
-const err25 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+var _valid1 = _errs46 === errors;
+valid17 = valid17 || _valid1;
+const _errs47 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.envoy_internal_address === undefined) && (missing2 = "envoy_internal_address")){
+const err25 = {};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -9301,27 +10318,13 @@ vErrors.push(err25);
 }
 errors++;
 }
-else {
-errors = _errs34;
-if(vErrors !== null){
-if(_errs34){
-vErrors.length = _errs34;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.pipe !== undefined){
-const _errs41 = errors;
-const _errs42 = errors;
-const _errs43 = errors;
-let valid13 = false;
-const _errs44 = errors;
+var _valid1 = _errs47 === errors;
+valid17 = valid17 || _valid1;
+const _errs48 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.socket_address === undefined) && (missing8 = "socket_address")){
+let missing3;
+if((data.envoyInternalAddress === undefined) && (missing3 = "envoyInternalAddress")){
 const err26 = {};
 if(vErrors === null){
 vErrors = [err26];
@@ -9332,12 +10335,9 @@ vErrors.push(err26);
 errors++;
 }
 }
-var _valid3 = _errs44 === errors;
-valid13 = valid13 || _valid3;
-const _errs45 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing9;
-if((data.socketAddress === undefined) && (missing9 = "socketAddress")){
+var _valid1 = _errs48 === errors;
+valid17 = valid17 || _valid1;
+if(!valid17){
 const err27 = {};
 if(vErrors === null){
 vErrors = [err27];
@@ -9347,48 +10347,25 @@ vErrors.push(err27);
 }
 errors++;
 }
+else {
+errors = _errs45;
+if(vErrors !== null){
+if(_errs45){
+vErrors.length = _errs45;
 }
-var _valid3 = _errs45 === errors;
-valid13 = valid13 || _valid3;
-const _errs46 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.envoy_internal_address === undefined) && (missing10 = "envoy_internal_address")){
-const err28 = {};
+else {
+vErrors = null;
+}
+}
+}
+var valid16 = _errs44 === errors;
+if(valid16){
+const err28 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err28];
 }
 else {
 vErrors.push(err28);
-}
-errors++;
-}
-}
-var _valid3 = _errs46 === errors;
-valid13 = valid13 || _valid3;
-const _errs47 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing11;
-if((data.envoyInternalAddress === undefined) && (missing11 = "envoyInternalAddress")){
-const err29 = {};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-var _valid3 = _errs47 === errors;
-valid13 = valid13 || _valid3;
-if(!valid13){
-const err30 = {};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
 }
 errors++;
 }
@@ -9403,9 +10380,54 @@ vErrors = null;
 }
 }
 }
-var valid12 = _errs42 === errors;
-if(valid12){
-const err31 = {instancePath,schemaPath:"#/dependentSchemas/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
+}
+if(data.socketAddress !== undefined){
+const _errs51 = errors;
+const _errs52 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.socket_address === undefined) && (missing4 = "socket_address")){
+const err29 = {};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+var valid19 = _errs52 === errors;
+if(valid19){
+const err30 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+else {
+errors = _errs51;
+if(vErrors !== null){
+if(_errs51){
+vErrors.length = _errs51;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs54 = errors;
+const _errs55 = errors;
+const _errs56 = errors;
+let valid21 = false;
+const _errs57 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.pipe === undefined) && (missing5 = "pipe")){
+const err31 = {};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -9414,24 +10436,13 @@ vErrors.push(err31);
 }
 errors++;
 }
-else {
-errors = _errs41;
-if(vErrors !== null){
-if(_errs41){
-vErrors.length = _errs41;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.envoy_internal_address !== undefined){
-const _errs50 = errors;
-const _errs51 = errors;
+var _valid2 = _errs57 === errors;
+valid21 = valid21 || _valid2;
+const _errs58 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing12;
-if((data.envoyInternalAddress === undefined) && (missing12 = "envoyInternalAddress")){
+let missing6;
+if((data.envoy_internal_address === undefined) && (missing6 = "envoy_internal_address")){
 const err32 = {};
 if(vErrors === null){
 vErrors = [err32];
@@ -9442,9 +10453,13 @@ vErrors.push(err32);
 errors++;
 }
 }
-var valid15 = _errs51 === errors;
-if(valid15){
-const err33 = {instancePath,schemaPath:"#/dependentSchemas/envoy_internal_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var _valid2 = _errs58 === errors;
+valid21 = valid21 || _valid2;
+const _errs59 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if((data.envoyInternalAddress === undefined) && (missing7 = "envoyInternalAddress")){
+const err33 = {};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -9453,25 +10468,10 @@ vErrors.push(err33);
 }
 errors++;
 }
-else {
-errors = _errs50;
-if(vErrors !== null){
-if(_errs50){
-vErrors.length = _errs50;
 }
-else {
-vErrors = null;
-}
-}
-}
-const _errs53 = errors;
-const _errs54 = errors;
-const _errs55 = errors;
-let valid17 = false;
-const _errs56 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing13;
-if((data.socket_address === undefined) && (missing13 = "socket_address")){
+var _valid2 = _errs59 === errors;
+valid21 = valid21 || _valid2;
+if(!valid21){
 const err34 = {};
 if(vErrors === null){
 vErrors = [err34];
@@ -9481,14 +10481,20 @@ vErrors.push(err34);
 }
 errors++;
 }
+else {
+errors = _errs56;
+if(vErrors !== null){
+if(_errs56){
+vErrors.length = _errs56;
 }
-var _valid4 = _errs56 === errors;
-valid17 = valid17 || _valid4;
-const _errs57 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.socketAddress === undefined) && (missing14 = "socketAddress")){
-const err35 = {};
+else {
+vErrors = null;
+}
+}
+}
+var valid20 = _errs55 === errors;
+if(valid20){
+const err35 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -9497,13 +10503,27 @@ vErrors.push(err35);
 }
 errors++;
 }
+else {
+errors = _errs54;
+if(vErrors !== null){
+if(_errs54){
+vErrors.length = _errs54;
 }
-var _valid4 = _errs57 === errors;
-valid17 = valid17 || _valid4;
-const _errs58 = errors;
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.pipe !== undefined){
+const _errs61 = errors;
+const _errs62 = errors;
+const _errs63 = errors;
+let valid23 = false;
+const _errs64 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing15;
-if((data.pipe === undefined) && (missing15 = "pipe")){
+let missing8;
+if((data.socket_address === undefined) && (missing8 = "socket_address")){
 const err36 = {};
 if(vErrors === null){
 vErrors = [err36];
@@ -9514,9 +10534,12 @@ vErrors.push(err36);
 errors++;
 }
 }
-var _valid4 = _errs58 === errors;
-valid17 = valid17 || _valid4;
-if(!valid17){
+var _valid3 = _errs64 === errors;
+valid23 = valid23 || _valid3;
+const _errs65 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if((data.socketAddress === undefined) && (missing9 = "socketAddress")){
 const err37 = {};
 if(vErrors === null){
 vErrors = [err37];
@@ -9526,20 +10549,14 @@ vErrors.push(err37);
 }
 errors++;
 }
-else {
-errors = _errs55;
-if(vErrors !== null){
-if(_errs55){
-vErrors.length = _errs55;
 }
-else {
-vErrors = null;
-}
-}
-}
-var valid16 = _errs54 === errors;
-if(valid16){
-const err38 = {instancePath,schemaPath:"#/dependentSchemas/envoy_internal_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+var _valid3 = _errs65 === errors;
+valid23 = valid23 || _valid3;
+const _errs66 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.envoy_internal_address === undefined) && (missing10 = "envoy_internal_address")){
+const err38 = {};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -9548,24 +10565,13 @@ vErrors.push(err38);
 }
 errors++;
 }
-else {
-errors = _errs53;
-if(vErrors !== null){
-if(_errs53){
-vErrors.length = _errs53;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.envoyInternalAddress !== undefined){
-const _errs61 = errors;
-const _errs62 = errors;
+var _valid3 = _errs66 === errors;
+valid23 = valid23 || _valid3;
+const _errs67 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing16;
-if((data.envoy_internal_address === undefined) && (missing16 = "envoy_internal_address")){
+let missing11;
+if((data.envoyInternalAddress === undefined) && (missing11 = "envoyInternalAddress")){
 const err39 = {};
 if(vErrors === null){
 vErrors = [err39];
@@ -9576,14 +10582,37 @@ vErrors.push(err39);
 errors++;
 }
 }
-var valid19 = _errs62 === errors;
-if(valid19){
-const err40 = {instancePath,schemaPath:"#/dependentSchemas/envoyInternalAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var _valid3 = _errs67 === errors;
+valid23 = valid23 || _valid3;
+if(!valid23){
+const err40 = {};
 if(vErrors === null){
 vErrors = [err40];
 }
 else {
 vErrors.push(err40);
+}
+errors++;
+}
+else {
+errors = _errs63;
+if(vErrors !== null){
+if(_errs63){
+vErrors.length = _errs63;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid22 = _errs62 === errors;
+if(valid22){
+const err41 = {instancePath,schemaPath:"#/dependentSchemas/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
 }
 errors++;
 }
@@ -9598,30 +10627,13 @@ vErrors = null;
 }
 }
 }
-const _errs64 = errors;
-const _errs65 = errors;
-const _errs66 = errors;
-let valid21 = false;
-const _errs67 = errors;
+}
+if(data.envoy_internal_address !== undefined){
+const _errs70 = errors;
+const _errs71 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing17;
-if((data.socket_address === undefined) && (missing17 = "socket_address")){
-const err41 = {};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-var _valid5 = _errs67 === errors;
-valid21 = valid21 || _valid5;
-const _errs68 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing18;
-if((data.socketAddress === undefined) && (missing18 = "socketAddress")){
+let missing12;
+if((data.envoyInternalAddress === undefined) && (missing12 = "envoyInternalAddress")){
 const err42 = {};
 if(vErrors === null){
 vErrors = [err42];
@@ -9632,13 +10644,9 @@ vErrors.push(err42);
 errors++;
 }
 }
-var _valid5 = _errs68 === errors;
-valid21 = valid21 || _valid5;
-const _errs69 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing19;
-if((data.pipe === undefined) && (missing19 = "pipe")){
-const err43 = {};
+var valid25 = _errs71 === errors;
+if(valid25){
+const err43 = {instancePath,schemaPath:"#/dependentSchemas/envoy_internal_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -9647,10 +10655,25 @@ vErrors.push(err43);
 }
 errors++;
 }
+else {
+errors = _errs70;
+if(vErrors !== null){
+if(_errs70){
+vErrors.length = _errs70;
 }
-var _valid5 = _errs69 === errors;
-valid21 = valid21 || _valid5;
-if(!valid21){
+else {
+vErrors = null;
+}
+}
+}
+const _errs73 = errors;
+const _errs74 = errors;
+const _errs75 = errors;
+let valid27 = false;
+const _errs76 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if((data.socket_address === undefined) && (missing13 = "socket_address")){
 const err44 = {};
 if(vErrors === null){
 vErrors = [err44];
@@ -9660,20 +10683,14 @@ vErrors.push(err44);
 }
 errors++;
 }
-else {
-errors = _errs66;
-if(vErrors !== null){
-if(_errs66){
-vErrors.length = _errs66;
 }
-else {
-vErrors = null;
-}
-}
-}
-var valid20 = _errs65 === errors;
-if(valid20){
-const err45 = {instancePath,schemaPath:"#/dependentSchemas/envoyInternalAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+var _valid4 = _errs76 === errors;
+valid27 = valid27 || _valid4;
+const _errs77 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.socketAddress === undefined) && (missing14 = "socketAddress")){
+const err45 = {};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -9682,11 +10699,196 @@ vErrors.push(err45);
 }
 errors++;
 }
+}
+var _valid4 = _errs77 === errors;
+valid27 = valid27 || _valid4;
+const _errs78 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if((data.pipe === undefined) && (missing15 = "pipe")){
+const err46 = {};
+if(vErrors === null){
+vErrors = [err46];
+}
 else {
-errors = _errs64;
+vErrors.push(err46);
+}
+errors++;
+}
+}
+var _valid4 = _errs78 === errors;
+valid27 = valid27 || _valid4;
+if(!valid27){
+const err47 = {};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+else {
+errors = _errs75;
 if(vErrors !== null){
-if(_errs64){
-vErrors.length = _errs64;
+if(_errs75){
+vErrors.length = _errs75;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid26 = _errs74 === errors;
+if(valid26){
+const err48 = {instancePath,schemaPath:"#/dependentSchemas/envoy_internal_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+else {
+errors = _errs73;
+if(vErrors !== null){
+if(_errs73){
+vErrors.length = _errs73;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.envoyInternalAddress !== undefined){
+const _errs81 = errors;
+const _errs82 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if((data.envoy_internal_address === undefined) && (missing16 = "envoy_internal_address")){
+const err49 = {};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+var valid29 = _errs82 === errors;
+if(valid29){
+const err50 = {instancePath,schemaPath:"#/dependentSchemas/envoyInternalAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+else {
+errors = _errs81;
+if(vErrors !== null){
+if(_errs81){
+vErrors.length = _errs81;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs84 = errors;
+const _errs85 = errors;
+const _errs86 = errors;
+let valid31 = false;
+const _errs87 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing17;
+if((data.socket_address === undefined) && (missing17 = "socket_address")){
+const err51 = {};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+var _valid5 = _errs87 === errors;
+valid31 = valid31 || _valid5;
+const _errs88 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing18;
+if((data.socketAddress === undefined) && (missing18 = "socketAddress")){
+const err52 = {};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+var _valid5 = _errs88 === errors;
+valid31 = valid31 || _valid5;
+const _errs89 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing19;
+if((data.pipe === undefined) && (missing19 = "pipe")){
+const err53 = {};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+var _valid5 = _errs89 === errors;
+valid31 = valid31 || _valid5;
+if(!valid31){
+const err54 = {};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+else {
+errors = _errs86;
+if(vErrors !== null){
+if(_errs86){
+vErrors.length = _errs86;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid30 = _errs85 === errors;
+if(valid30){
+const err55 = {instancePath,schemaPath:"#/dependentSchemas/envoyInternalAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+else {
+errors = _errs84;
+if(vErrors !== null){
+if(_errs84){
+vErrors.length = _errs84;
 }
 else {
 vErrors = null;
@@ -11376,13 +12578,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.portValue === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "portValue"},message:"must have required property '"+"portValue"+"'"};
+if(data.port_value !== undefined){
+const _errs4 = errors;
+const _errs5 = errors;
+if(data.port_value !== null){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11391,13 +12591,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-const _errs4 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.named_port === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "named_port"},message:"must have required property '"+"named_port"+"'"};
+var valid3 = _errs5 === errors;
+if(valid3){
+const err2 = {instancePath:instancePath+"/port_value",schemaPath:"#/allOf/0/anyOf/0/properties/port_value/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11406,13 +12602,29 @@ vErrors.push(err2);
 }
 errors++;
 }
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
 }
-var _valid0 = _errs4 === errors;
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
 valid1 = valid1 || _valid0;
-const _errs5 = errors;
+if(_valid0){
+var props0 = {};
+props0.port_value = true;
+}
+const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.namedPort === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "namedPort"},message:"must have required property '"+"namedPort"+"'"};
+if(data.portValue === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "portValue"},message:"must have required property '"+"portValue"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11421,16 +12633,172 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err4 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data.portValue !== undefined){
+const _errs9 = errors;
+const _errs10 = errors;
+if(data.portValue !== null){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/portValue",schemaPath:"#/allOf/0/anyOf/1/properties/portValue/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.portValue = true;
+}
+}
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.named_port === undefined){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "named_port"},message:"must have required property '"+"named_port"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.named_port !== undefined){
+const _errs14 = errors;
+const _errs15 = errors;
+if(data.named_port !== null){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid7 = _errs15 === errors;
+if(valid7){
+const err8 = {instancePath:instancePath+"/named_port",schemaPath:"#/allOf/0/anyOf/2/properties/named_port/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs12 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.named_port = true;
+}
+}
+const _errs17 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.namedPort === undefined){
+const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "namedPort"},message:"must have required property '"+"namedPort"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.namedPort !== undefined){
+const _errs19 = errors;
+const _errs20 = errors;
+if(data.namedPort !== null){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid9 = _errs20 === errors;
+if(valid9){
+const err11 = {instancePath:instancePath+"/namedPort",schemaPath:"#/allOf/0/anyOf/3/properties/namedPort/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs17 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.namedPort = true;
+}
+}
+if(!valid1){
+const err12 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
@@ -11448,105 +12816,7 @@ vErrors = null;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(func1.call(schema30.properties, key0))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.protocol !== undefined){
-let data0 = data.protocol;
-if(!(((((data0 === "TCP") || (data0 === "UDP")) || (data0 === 0)) || (data0 === 1)) || (data0 === null))){
-const err6 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema30.properties.protocol.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.address !== undefined){
-let data1 = data.address;
-if(typeof data1 === "string"){
-if(func2(data1) < 1){
-const err7 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.port_value !== undefined){
-let data2 = data.port_value;
-if(((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")) && (data2 !== null)){
-const err9 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/type",keyword:"type",params:{type: schema30.properties.port_value.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 65535 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(data2 < 0 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(typeof data2 === "string"){
-if(!pattern3.test(data2)){
-const err12 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-if(data.portValue !== undefined){
-let data3 = data.portValue;
-if(((!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))) && (typeof data3 !== "string")) && (data3 !== null)){
-const err13 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/type",keyword:"type",params:{type: schema30.properties.portValue.type},message:"must be integer,string,null"};
+const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -11555,9 +12825,11 @@ vErrors.push(err13);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 65535 || isNaN(data3)){
-const err14 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+}
+if(data.protocol !== undefined){
+let data4 = data.protocol;
+if(!(((((data4 === "TCP") || (data4 === "UDP")) || (data4 === 0)) || (data4 === 1)) || (data4 === null))){
+const err14 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema30.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -11566,8 +12838,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data3 < 0 || isNaN(data3)){
-const err15 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.address !== undefined){
+let data5 = data.address;
+if(typeof data5 === "string"){
+if(func2(data5) < 1){
+const err15 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -11577,9 +12853,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(typeof data3 === "string"){
-if(!pattern3.test(data3)){
-const err16 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
+else {
+const err16 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -11589,11 +12864,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-if(data.named_port !== undefined){
-let data4 = data.named_port;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err17 = {instancePath:instancePath+"/named_port",schemaPath:"#/properties/named_port/type",keyword:"type",params:{type: schema30.properties.named_port.type},message:"must be string,null"};
+if(data.port_value !== undefined){
+let data6 = data.port_value;
+if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
+const err17 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/type",keyword:"type",params:{type: schema30.properties.port_value.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -11602,11 +12876,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data.namedPort !== undefined){
-let data5 = data.namedPort;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err18 = {instancePath:instancePath+"/namedPort",schemaPath:"#/properties/namedPort/type",keyword:"type",params:{type: schema30.properties.namedPort.type},message:"must be string,null"};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 65535 || isNaN(data6)){
+const err18 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -11615,11 +12887,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-if(data.resolver_name !== undefined){
-let data6 = data.resolver_name;
-if((typeof data6 !== "string") && (data6 !== null)){
-const err19 = {instancePath:instancePath+"/resolver_name",schemaPath:"#/properties/resolver_name/type",keyword:"type",params:{type: schema30.properties.resolver_name.type},message:"must be string,null"};
+if(data6 < 0 || isNaN(data6)){
+const err19 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -11629,10 +12898,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.resolverName !== undefined){
-let data7 = data.resolverName;
-if((typeof data7 !== "string") && (data7 !== null)){
-const err20 = {instancePath:instancePath+"/resolverName",schemaPath:"#/properties/resolverName/type",keyword:"type",params:{type: schema30.properties.resolverName.type},message:"must be string,null"};
+if(typeof data6 === "string"){
+if(!pattern3.test(data6)){
+const err20 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -11642,10 +12910,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.ipv4_compat !== undefined){
-let data8 = data.ipv4_compat;
-if((typeof data8 !== "boolean") && (data8 !== null)){
-const err21 = {instancePath:instancePath+"/ipv4_compat",schemaPath:"#/properties/ipv4_compat/type",keyword:"type",params:{type: schema30.properties.ipv4_compat.type},message:"must be boolean,null"};
+}
+if(data.portValue !== undefined){
+let data7 = data.portValue;
+if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
+const err21 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/type",keyword:"type",params:{type: schema30.properties.portValue.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -11654,11 +12923,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data.ipv4Compat !== undefined){
-let data9 = data.ipv4Compat;
-if((typeof data9 !== "boolean") && (data9 !== null)){
-const err22 = {instancePath:instancePath+"/ipv4Compat",schemaPath:"#/properties/ipv4Compat/type",keyword:"type",params:{type: schema30.properties.ipv4Compat.type},message:"must be boolean,null"};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 65535 || isNaN(data7)){
+const err22 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -11667,11 +12934,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data.network_namespace_filepath !== undefined){
-let data10 = data.network_namespace_filepath;
-if((typeof data10 !== "string") && (data10 !== null)){
-const err23 = {instancePath:instancePath+"/network_namespace_filepath",schemaPath:"#/properties/network_namespace_filepath/type",keyword:"type",params:{type: schema30.properties.network_namespace_filepath.type},message:"must be string,null"};
+if(data7 < 0 || isNaN(data7)){
+const err23 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -11681,10 +12945,9 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.networkNamespaceFilepath !== undefined){
-let data11 = data.networkNamespaceFilepath;
-if((typeof data11 !== "string") && (data11 !== null)){
-const err24 = {instancePath:instancePath+"/networkNamespaceFilepath",schemaPath:"#/properties/networkNamespaceFilepath/type",keyword:"type",params:{type: schema30.properties.networkNamespaceFilepath.type},message:"must be string,null"};
+if(typeof data7 === "string"){
+if(!pattern3.test(data7)){
+const err24 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -11694,13 +12957,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.port_value !== undefined){
-const _errs32 = errors;
-const _errs33 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.portValue === undefined) && (missing0 = "portValue")){
-const err25 = {};
+}
+if(data.named_port !== undefined){
+let data8 = data.named_port;
+if((typeof data8 !== "string") && (data8 !== null)){
+const err25 = {instancePath:instancePath+"/named_port",schemaPath:"#/properties/named_port/type",keyword:"type",params:{type: schema30.properties.named_port.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -11710,9 +12971,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-var valid5 = _errs33 === errors;
-if(valid5){
-const err26 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.namedPort !== undefined){
+let data9 = data.namedPort;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err26 = {instancePath:instancePath+"/namedPort",schemaPath:"#/properties/namedPort/type",keyword:"type",params:{type: schema30.properties.namedPort.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -11721,26 +12983,11 @@ vErrors.push(err26);
 }
 errors++;
 }
-else {
-errors = _errs32;
-if(vErrors !== null){
-if(_errs32){
-vErrors.length = _errs32;
 }
-else {
-vErrors = null;
-}
-}
-}
-const _errs35 = errors;
-let valid6 = true;
-const _errs36 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.port_value !== undefined){
-const _errs38 = errors;
-const _errs39 = errors;
-if(data.port_value !== null){
-const err27 = {};
+if(data.resolver_name !== undefined){
+let data10 = data.resolver_name;
+if((typeof data10 !== "string") && (data10 !== null)){
+const err27 = {instancePath:instancePath+"/resolver_name",schemaPath:"#/properties/resolver_name/type",keyword:"type",params:{type: schema30.properties.resolver_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -11749,9 +12996,11 @@ vErrors.push(err27);
 }
 errors++;
 }
-var valid8 = _errs39 === errors;
-if(valid8){
-const err28 = {};
+}
+if(data.resolverName !== undefined){
+let data11 = data.resolverName;
+if((typeof data11 !== "string") && (data11 !== null)){
+const err28 = {instancePath:instancePath+"/resolverName",schemaPath:"#/properties/resolverName/type",keyword:"type",params:{type: schema30.properties.resolverName.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -11760,40 +13009,11 @@ vErrors.push(err28);
 }
 errors++;
 }
-else {
-errors = _errs38;
-if(vErrors !== null){
-if(_errs38){
-vErrors.length = _errs38;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid1 = _errs36 === errors;
-errors = _errs35;
-if(vErrors !== null){
-if(_errs35){
-vErrors.length = _errs35;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs41 = errors;
-const _errs42 = errors;
-const _errs43 = errors;
-const _errs44 = errors;
-let valid10 = false;
-const _errs45 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.named_port === undefined) && (missing1 = "named_port")){
-const err29 = {};
+if(data.ipv4_compat !== undefined){
+let data12 = data.ipv4_compat;
+if((typeof data12 !== "boolean") && (data12 !== null)){
+const err29 = {instancePath:instancePath+"/ipv4_compat",schemaPath:"#/properties/ipv4_compat/type",keyword:"type",params:{type: schema30.properties.ipv4_compat.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -11802,12 +13022,11 @@ vErrors.push(err29);
 }
 errors++;
 }
-else {
-if(data.named_port !== undefined){
-const _errs47 = errors;
-const _errs48 = errors;
-if(data.named_port !== null){
-const err30 = {};
+}
+if(data.ipv4Compat !== undefined){
+let data13 = data.ipv4Compat;
+if((typeof data13 !== "boolean") && (data13 !== null)){
+const err30 = {instancePath:instancePath+"/ipv4Compat",schemaPath:"#/properties/ipv4Compat/type",keyword:"type",params:{type: schema30.properties.ipv4Compat.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -11816,9 +13035,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-var valid12 = _errs48 === errors;
-if(valid12){
-const err31 = {};
+}
+if(data.network_namespace_filepath !== undefined){
+let data14 = data.network_namespace_filepath;
+if((typeof data14 !== "string") && (data14 !== null)){
+const err31 = {instancePath:instancePath+"/network_namespace_filepath",schemaPath:"#/properties/network_namespace_filepath/type",keyword:"type",params:{type: schema30.properties.network_namespace_filepath.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -11827,31 +13048,11 @@ vErrors.push(err31);
 }
 errors++;
 }
-else {
-errors = _errs47;
-if(vErrors !== null){
-if(_errs47){
-vErrors.length = _errs47;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid2 = _errs45 === errors;
-valid10 = valid10 || _valid2;
-if(_valid2){
-var props0 = {};
-props0.named_port = true;
-}
-const _errs50 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.namedPort === undefined) && (missing2 = "namedPort")){
-const err32 = {};
+if(data.networkNamespaceFilepath !== undefined){
+let data15 = data.networkNamespaceFilepath;
+if((typeof data15 !== "string") && (data15 !== null)){
+const err32 = {instancePath:instancePath+"/networkNamespaceFilepath",schemaPath:"#/properties/networkNamespaceFilepath/type",keyword:"type",params:{type: schema30.properties.networkNamespaceFilepath.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -11860,11 +13061,13 @@ vErrors.push(err32);
 }
 errors++;
 }
-else {
-if(data.namedPort !== undefined){
-const _errs52 = errors;
-const _errs53 = errors;
-if(data.namedPort !== null){
+}
+if(data.port_value !== undefined){
+const _errs48 = errors;
+const _errs49 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.portValue === undefined) && (missing0 = "portValue")){
 const err33 = {};
 if(vErrors === null){
 vErrors = [err33];
@@ -11874,9 +13077,10 @@ vErrors.push(err33);
 }
 errors++;
 }
-var valid14 = _errs53 === errors;
-if(valid14){
-const err34 = {};
+}
+var valid13 = _errs49 === errors;
+if(valid13){
+const err34 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -11886,28 +13090,24 @@ vErrors.push(err34);
 errors++;
 }
 else {
-errors = _errs52;
+errors = _errs48;
 if(vErrors !== null){
-if(_errs52){
-vErrors.length = _errs52;
+if(_errs48){
+vErrors.length = _errs48;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid2 = _errs50 === errors;
-valid10 = valid10 || _valid2;
-if(_valid2){
-if(props0 !== true){
-props0 = props0 || {};
-props0.namedPort = true;
-}
-}
-if(!valid10){
+const _errs51 = errors;
+let valid14 = true;
+const _errs52 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.port_value !== undefined){
+const _errs54 = errors;
+const _errs55 = errors;
+if(data.port_value !== null){
 const err35 = {};
 if(vErrors === null){
 vErrors = [err35];
@@ -11917,20 +13117,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-else {
-errors = _errs44;
-if(vErrors !== null){
-if(_errs44){
-vErrors.length = _errs44;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid9 = _errs43 === errors;
-if(valid9){
-const err36 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid16 = _errs55 === errors;
+if(valid16){
+const err36 = {};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -11940,21 +13129,39 @@ vErrors.push(err36);
 errors++;
 }
 else {
-errors = _errs42;
+errors = _errs54;
 if(vErrors !== null){
-if(_errs42){
-vErrors.length = _errs42;
+if(_errs54){
+vErrors.length = _errs54;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid1 = _errs41 === errors;
-valid6 = _valid1;
 }
-if(!valid6){
-const err37 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid1 = _errs52 === errors;
+errors = _errs51;
+if(vErrors !== null){
+if(_errs51){
+vErrors.length = _errs51;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs57 = errors;
+const _errs58 = errors;
+const _errs59 = errors;
+const _errs60 = errors;
+let valid18 = false;
+const _errs61 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.named_port === undefined) && (missing1 = "named_port")){
+const err37 = {};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -11963,13 +13170,11 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-if(data.portValue !== undefined){
-const _errs57 = errors;
-const _errs58 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.port_value === undefined) && (missing3 = "port_value")){
+else {
+if(data.named_port !== undefined){
+const _errs63 = errors;
+const _errs64 = errors;
+if(data.named_port !== null){
 const err38 = {};
 if(vErrors === null){
 vErrors = [err38];
@@ -11979,54 +13184,14 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-var valid16 = _errs58 === errors;
-if(valid16){
-const err39 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid20 = _errs64 === errors;
+if(valid20){
+const err39 = {};
 if(vErrors === null){
 vErrors = [err39];
 }
 else {
 vErrors.push(err39);
-}
-errors++;
-}
-else {
-errors = _errs57;
-if(vErrors !== null){
-if(_errs57){
-vErrors.length = _errs57;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs60 = errors;
-let valid17 = true;
-const _errs61 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.portValue !== undefined){
-const _errs63 = errors;
-const _errs64 = errors;
-if(data.portValue !== null){
-const err40 = {};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-var valid19 = _errs64 === errors;
-if(valid19){
-const err41 = {};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
 }
 errors++;
 }
@@ -12043,26 +13208,42 @@ vErrors = null;
 }
 }
 }
-var _valid3 = _errs61 === errors;
-errors = _errs60;
-if(vErrors !== null){
-if(_errs60){
-vErrors.length = _errs60;
+}
+var _valid2 = _errs61 === errors;
+valid18 = valid18 || _valid2;
+if(_valid2){
+var props1 = {};
+props1.named_port = true;
+}
+const _errs66 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.namedPort === undefined) && (missing2 = "namedPort")){
+const err40 = {};
+if(vErrors === null){
+vErrors = [err40];
 }
 else {
-vErrors = null;
+vErrors.push(err40);
 }
+errors++;
 }
-if(_valid3){
-const _errs66 = errors;
-const _errs67 = errors;
+else {
+if(data.namedPort !== undefined){
 const _errs68 = errors;
 const _errs69 = errors;
-let valid21 = false;
-const _errs70 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.named_port === undefined) && (missing4 = "named_port")){
+if(data.namedPort !== null){
+const err41 = {};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+var valid22 = _errs69 === errors;
+if(valid22){
 const err42 = {};
 if(vErrors === null){
 vErrors = [err42];
@@ -12073,10 +13254,28 @@ vErrors.push(err42);
 errors++;
 }
 else {
-if(data.named_port !== undefined){
-const _errs72 = errors;
-const _errs73 = errors;
-if(data.named_port !== null){
+errors = _errs68;
+if(vErrors !== null){
+if(_errs68){
+vErrors.length = _errs68;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid2 = _errs66 === errors;
+valid18 = valid18 || _valid2;
+if(_valid2){
+if(props1 !== true){
+props1 = props1 || {};
+props1.namedPort = true;
+}
+}
+if(!valid18){
 const err43 = {};
 if(vErrors === null){
 vErrors = [err43];
@@ -12086,9 +13285,20 @@ vErrors.push(err43);
 }
 errors++;
 }
-var valid23 = _errs73 === errors;
-if(valid23){
-const err44 = {};
+else {
+errors = _errs60;
+if(vErrors !== null){
+if(_errs60){
+vErrors.length = _errs60;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid17 = _errs59 === errors;
+if(valid17){
+const err44 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -12098,30 +13308,21 @@ vErrors.push(err44);
 errors++;
 }
 else {
-errors = _errs72;
+errors = _errs58;
 if(vErrors !== null){
-if(_errs72){
-vErrors.length = _errs72;
+if(_errs58){
+vErrors.length = _errs58;
 }
 else {
 vErrors = null;
 }
 }
 }
+var _valid1 = _errs57 === errors;
+valid14 = _valid1;
 }
-}
-}
-var _valid4 = _errs70 === errors;
-valid21 = valid21 || _valid4;
-if(_valid4){
-var props1 = {};
-props1.named_port = true;
-}
-const _errs75 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.namedPort === undefined) && (missing5 = "namedPort")){
-const err45 = {};
+if(!valid14){
+const err45 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -12130,11 +13331,13 @@ vErrors.push(err45);
 }
 errors++;
 }
-else {
-if(data.namedPort !== undefined){
-const _errs77 = errors;
-const _errs78 = errors;
-if(data.namedPort !== null){
+}
+if(data.portValue !== undefined){
+const _errs73 = errors;
+const _errs74 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.port_value === undefined) && (missing3 = "port_value")){
 const err46 = {};
 if(vErrors === null){
 vErrors = [err46];
@@ -12144,9 +13347,10 @@ vErrors.push(err46);
 }
 errors++;
 }
-var valid25 = _errs78 === errors;
-if(valid25){
-const err47 = {};
+}
+var valid24 = _errs74 === errors;
+if(valid24){
+const err47 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -12156,28 +13360,24 @@ vErrors.push(err47);
 errors++;
 }
 else {
-errors = _errs77;
+errors = _errs73;
 if(vErrors !== null){
-if(_errs77){
-vErrors.length = _errs77;
+if(_errs73){
+vErrors.length = _errs73;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid4 = _errs75 === errors;
-valid21 = valid21 || _valid4;
-if(_valid4){
-if(props1 !== true){
-props1 = props1 || {};
-props1.namedPort = true;
-}
-}
-if(!valid21){
+const _errs76 = errors;
+let valid25 = true;
+const _errs77 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.portValue !== undefined){
+const _errs79 = errors;
+const _errs80 = errors;
+if(data.portValue !== null){
 const err48 = {};
 if(vErrors === null){
 vErrors = [err48];
@@ -12187,20 +13387,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-else {
-errors = _errs69;
-if(vErrors !== null){
-if(_errs69){
-vErrors.length = _errs69;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid20 = _errs68 === errors;
-if(valid20){
-const err49 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid27 = _errs80 === errors;
+if(valid27){
+const err49 = {};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -12210,21 +13399,39 @@ vErrors.push(err49);
 errors++;
 }
 else {
-errors = _errs67;
+errors = _errs79;
 if(vErrors !== null){
-if(_errs67){
-vErrors.length = _errs67;
+if(_errs79){
+vErrors.length = _errs79;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid3 = _errs66 === errors;
-valid17 = _valid3;
 }
-if(!valid17){
-const err50 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid3 = _errs77 === errors;
+errors = _errs76;
+if(vErrors !== null){
+if(_errs76){
+vErrors.length = _errs76;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs82 = errors;
+const _errs83 = errors;
+const _errs84 = errors;
+const _errs85 = errors;
+let valid29 = false;
+const _errs86 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.named_port === undefined) && (missing4 = "named_port")){
+const err50 = {};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -12233,13 +13440,11 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
+else {
 if(data.named_port !== undefined){
-const _errs82 = errors;
-const _errs83 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing6;
-if((data.namedPort === undefined) && (missing6 = "namedPort")){
+const _errs88 = errors;
+const _errs89 = errors;
+if(data.named_port !== null){
 const err51 = {};
 if(vErrors === null){
 vErrors = [err51];
@@ -12249,54 +13454,14 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-var valid27 = _errs83 === errors;
-if(valid27){
-const err52 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid31 = _errs89 === errors;
+if(valid31){
+const err52 = {};
 if(vErrors === null){
 vErrors = [err52];
 }
 else {
 vErrors.push(err52);
-}
-errors++;
-}
-else {
-errors = _errs82;
-if(vErrors !== null){
-if(_errs82){
-vErrors.length = _errs82;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs85 = errors;
-let valid28 = true;
-const _errs86 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.named_port !== undefined){
-const _errs88 = errors;
-const _errs89 = errors;
-if(data.named_port !== null){
-const err53 = {};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-var valid30 = _errs89 === errors;
-if(valid30){
-const err54 = {};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
 }
 errors++;
 }
@@ -12313,26 +13478,42 @@ vErrors = null;
 }
 }
 }
-var _valid5 = _errs86 === errors;
-errors = _errs85;
-if(vErrors !== null){
-if(_errs85){
-vErrors.length = _errs85;
+}
+var _valid4 = _errs86 === errors;
+valid29 = valid29 || _valid4;
+if(_valid4){
+var props2 = {};
+props2.named_port = true;
+}
+const _errs91 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.namedPort === undefined) && (missing5 = "namedPort")){
+const err53 = {};
+if(vErrors === null){
+vErrors = [err53];
 }
 else {
-vErrors = null;
+vErrors.push(err53);
 }
+errors++;
 }
-if(_valid5){
-const _errs91 = errors;
-const _errs92 = errors;
+else {
+if(data.namedPort !== undefined){
 const _errs93 = errors;
 const _errs94 = errors;
-let valid32 = false;
-const _errs95 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.port_value === undefined) && (missing7 = "port_value")){
+if(data.namedPort !== null){
+const err54 = {};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+var valid33 = _errs94 === errors;
+if(valid33){
 const err55 = {};
 if(vErrors === null){
 vErrors = [err55];
@@ -12343,10 +13524,28 @@ vErrors.push(err55);
 errors++;
 }
 else {
-if(data.port_value !== undefined){
-const _errs97 = errors;
-const _errs98 = errors;
-if(data.port_value !== null){
+errors = _errs93;
+if(vErrors !== null){
+if(_errs93){
+vErrors.length = _errs93;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid4 = _errs91 === errors;
+valid29 = valid29 || _valid4;
+if(_valid4){
+if(props2 !== true){
+props2 = props2 || {};
+props2.namedPort = true;
+}
+}
+if(!valid29){
 const err56 = {};
 if(vErrors === null){
 vErrors = [err56];
@@ -12356,9 +13555,20 @@ vErrors.push(err56);
 }
 errors++;
 }
-var valid34 = _errs98 === errors;
-if(valid34){
-const err57 = {};
+else {
+errors = _errs85;
+if(vErrors !== null){
+if(_errs85){
+vErrors.length = _errs85;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid28 = _errs84 === errors;
+if(valid28){
+const err57 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -12368,30 +13578,21 @@ vErrors.push(err57);
 errors++;
 }
 else {
-errors = _errs97;
+errors = _errs83;
 if(vErrors !== null){
-if(_errs97){
-vErrors.length = _errs97;
+if(_errs83){
+vErrors.length = _errs83;
 }
 else {
 vErrors = null;
 }
 }
 }
+var _valid3 = _errs82 === errors;
+valid25 = _valid3;
 }
-}
-}
-var _valid6 = _errs95 === errors;
-valid32 = valid32 || _valid6;
-if(_valid6){
-var props2 = {};
-props2.port_value = true;
-}
-const _errs100 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.portValue === undefined) && (missing8 = "portValue")){
-const err58 = {};
+if(!valid25){
+const err58 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -12400,11 +13601,13 @@ vErrors.push(err58);
 }
 errors++;
 }
-else {
-if(data.portValue !== undefined){
-const _errs102 = errors;
-const _errs103 = errors;
-if(data.portValue !== null){
+}
+if(data.named_port !== undefined){
+const _errs98 = errors;
+const _errs99 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if((data.namedPort === undefined) && (missing6 = "namedPort")){
 const err59 = {};
 if(vErrors === null){
 vErrors = [err59];
@@ -12414,9 +13617,10 @@ vErrors.push(err59);
 }
 errors++;
 }
-var valid36 = _errs103 === errors;
-if(valid36){
-const err60 = {};
+}
+var valid35 = _errs99 === errors;
+if(valid35){
+const err60 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -12426,28 +13630,24 @@ vErrors.push(err60);
 errors++;
 }
 else {
-errors = _errs102;
+errors = _errs98;
 if(vErrors !== null){
-if(_errs102){
-vErrors.length = _errs102;
+if(_errs98){
+vErrors.length = _errs98;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid6 = _errs100 === errors;
-valid32 = valid32 || _valid6;
-if(_valid6){
-if(props2 !== true){
-props2 = props2 || {};
-props2.portValue = true;
-}
-}
-if(!valid32){
+const _errs101 = errors;
+let valid36 = true;
+const _errs102 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.named_port !== undefined){
+const _errs104 = errors;
+const _errs105 = errors;
+if(data.named_port !== null){
 const err61 = {};
 if(vErrors === null){
 vErrors = [err61];
@@ -12457,20 +13657,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-else {
-errors = _errs94;
-if(vErrors !== null){
-if(_errs94){
-vErrors.length = _errs94;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid31 = _errs93 === errors;
-if(valid31){
-const err62 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid38 = _errs105 === errors;
+if(valid38){
+const err62 = {};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -12480,21 +13669,39 @@ vErrors.push(err62);
 errors++;
 }
 else {
-errors = _errs92;
+errors = _errs104;
 if(vErrors !== null){
-if(_errs92){
-vErrors.length = _errs92;
+if(_errs104){
+vErrors.length = _errs104;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid5 = _errs91 === errors;
-valid28 = _valid5;
 }
-if(!valid28){
-const err63 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid5 = _errs102 === errors;
+errors = _errs101;
+if(vErrors !== null){
+if(_errs101){
+vErrors.length = _errs101;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid5){
+const _errs107 = errors;
+const _errs108 = errors;
+const _errs109 = errors;
+const _errs110 = errors;
+let valid40 = false;
+const _errs111 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if((data.port_value === undefined) && (missing7 = "port_value")){
+const err63 = {};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -12503,13 +13710,11 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data.namedPort !== undefined){
-const _errs107 = errors;
-const _errs108 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing9;
-if((data.named_port === undefined) && (missing9 = "named_port")){
+else {
+if(data.port_value !== undefined){
+const _errs113 = errors;
+const _errs114 = errors;
+if(data.port_value !== null){
 const err64 = {};
 if(vErrors === null){
 vErrors = [err64];
@@ -12519,54 +13724,14 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-var valid38 = _errs108 === errors;
-if(valid38){
-const err65 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid42 = _errs114 === errors;
+if(valid42){
+const err65 = {};
 if(vErrors === null){
 vErrors = [err65];
 }
 else {
 vErrors.push(err65);
-}
-errors++;
-}
-else {
-errors = _errs107;
-if(vErrors !== null){
-if(_errs107){
-vErrors.length = _errs107;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs110 = errors;
-let valid39 = true;
-const _errs111 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.namedPort !== undefined){
-const _errs113 = errors;
-const _errs114 = errors;
-if(data.namedPort !== null){
-const err66 = {};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-var valid41 = _errs114 === errors;
-if(valid41){
-const err67 = {};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
 }
 errors++;
 }
@@ -12583,26 +13748,42 @@ vErrors = null;
 }
 }
 }
-var _valid7 = _errs111 === errors;
-errors = _errs110;
-if(vErrors !== null){
-if(_errs110){
-vErrors.length = _errs110;
+}
+var _valid6 = _errs111 === errors;
+valid40 = valid40 || _valid6;
+if(_valid6){
+var props3 = {};
+props3.port_value = true;
+}
+const _errs116 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if((data.portValue === undefined) && (missing8 = "portValue")){
+const err66 = {};
+if(vErrors === null){
+vErrors = [err66];
 }
 else {
-vErrors = null;
+vErrors.push(err66);
 }
+errors++;
 }
-if(_valid7){
-const _errs116 = errors;
-const _errs117 = errors;
+else {
+if(data.portValue !== undefined){
 const _errs118 = errors;
 const _errs119 = errors;
-let valid43 = false;
-const _errs120 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.port_value === undefined) && (missing10 = "port_value")){
+if(data.portValue !== null){
+const err67 = {};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+var valid44 = _errs119 === errors;
+if(valid44){
 const err68 = {};
 if(vErrors === null){
 vErrors = [err68];
@@ -12613,10 +13794,28 @@ vErrors.push(err68);
 errors++;
 }
 else {
-if(data.port_value !== undefined){
-const _errs122 = errors;
-const _errs123 = errors;
-if(data.port_value !== null){
+errors = _errs118;
+if(vErrors !== null){
+if(_errs118){
+vErrors.length = _errs118;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid6 = _errs116 === errors;
+valid40 = valid40 || _valid6;
+if(_valid6){
+if(props3 !== true){
+props3 = props3 || {};
+props3.portValue = true;
+}
+}
+if(!valid40){
 const err69 = {};
 if(vErrors === null){
 vErrors = [err69];
@@ -12626,9 +13825,20 @@ vErrors.push(err69);
 }
 errors++;
 }
-var valid45 = _errs123 === errors;
-if(valid45){
-const err70 = {};
+else {
+errors = _errs110;
+if(vErrors !== null){
+if(_errs110){
+vErrors.length = _errs110;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid39 = _errs109 === errors;
+if(valid39){
+const err70 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -12638,30 +13848,21 @@ vErrors.push(err70);
 errors++;
 }
 else {
-errors = _errs122;
+errors = _errs108;
 if(vErrors !== null){
-if(_errs122){
-vErrors.length = _errs122;
+if(_errs108){
+vErrors.length = _errs108;
 }
 else {
 vErrors = null;
 }
 }
 }
+var _valid5 = _errs107 === errors;
+valid36 = _valid5;
 }
-}
-}
-var _valid8 = _errs120 === errors;
-valid43 = valid43 || _valid8;
-if(_valid8){
-var props3 = {};
-props3.port_value = true;
-}
-const _errs125 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing11;
-if((data.portValue === undefined) && (missing11 = "portValue")){
-const err71 = {};
+if(!valid36){
+const err71 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -12670,11 +13871,13 @@ vErrors.push(err71);
 }
 errors++;
 }
-else {
-if(data.portValue !== undefined){
-const _errs127 = errors;
-const _errs128 = errors;
-if(data.portValue !== null){
+}
+if(data.namedPort !== undefined){
+const _errs123 = errors;
+const _errs124 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if((data.named_port === undefined) && (missing9 = "named_port")){
 const err72 = {};
 if(vErrors === null){
 vErrors = [err72];
@@ -12684,9 +13887,10 @@ vErrors.push(err72);
 }
 errors++;
 }
-var valid47 = _errs128 === errors;
-if(valid47){
-const err73 = {};
+}
+var valid46 = _errs124 === errors;
+if(valid46){
+const err73 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -12696,28 +13900,24 @@ vErrors.push(err73);
 errors++;
 }
 else {
-errors = _errs127;
+errors = _errs123;
 if(vErrors !== null){
-if(_errs127){
-vErrors.length = _errs127;
+if(_errs123){
+vErrors.length = _errs123;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid8 = _errs125 === errors;
-valid43 = valid43 || _valid8;
-if(_valid8){
-if(props3 !== true){
-props3 = props3 || {};
-props3.portValue = true;
-}
-}
-if(!valid43){
+const _errs126 = errors;
+let valid47 = true;
+const _errs127 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.namedPort !== undefined){
+const _errs129 = errors;
+const _errs130 = errors;
+if(data.namedPort !== null){
 const err74 = {};
 if(vErrors === null){
 vErrors = [err74];
@@ -12727,20 +13927,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-else {
-errors = _errs119;
-if(vErrors !== null){
-if(_errs119){
-vErrors.length = _errs119;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid42 = _errs118 === errors;
-if(valid42){
-const err75 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid49 = _errs130 === errors;
+if(valid49){
+const err75 = {};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -12750,21 +13939,39 @@ vErrors.push(err75);
 errors++;
 }
 else {
-errors = _errs117;
+errors = _errs129;
 if(vErrors !== null){
-if(_errs117){
-vErrors.length = _errs117;
+if(_errs129){
+vErrors.length = _errs129;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid7 = _errs116 === errors;
-valid39 = _valid7;
 }
-if(!valid39){
-const err76 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+}
+var _valid7 = _errs127 === errors;
+errors = _errs126;
+if(vErrors !== null){
+if(_errs126){
+vErrors.length = _errs126;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid7){
+const _errs132 = errors;
+const _errs133 = errors;
+const _errs134 = errors;
+const _errs135 = errors;
+let valid51 = false;
+const _errs136 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.port_value === undefined) && (missing10 = "port_value")){
+const err76 = {};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -12773,13 +13980,11 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data.resolver_name !== undefined){
-const _errs131 = errors;
-const _errs132 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing12;
-if((data.resolverName === undefined) && (missing12 = "resolverName")){
+else {
+if(data.port_value !== undefined){
+const _errs138 = errors;
+const _errs139 = errors;
+if(data.port_value !== null){
 const err77 = {};
 if(vErrors === null){
 vErrors = [err77];
@@ -12789,10 +13994,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-var valid48 = _errs132 === errors;
-if(valid48){
-const err78 = {instancePath,schemaPath:"#/dependentSchemas/resolver_name/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid53 = _errs139 === errors;
+if(valid53){
+const err78 = {};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -12802,10 +14006,10 @@ vErrors.push(err78);
 errors++;
 }
 else {
-errors = _errs131;
+errors = _errs138;
 if(vErrors !== null){
-if(_errs131){
-vErrors.length = _errs131;
+if(_errs138){
+vErrors.length = _errs138;
 }
 else {
 vErrors = null;
@@ -12813,12 +14017,18 @@ vErrors = null;
 }
 }
 }
-if(data.resolverName !== undefined){
-const _errs134 = errors;
-const _errs135 = errors;
+}
+}
+var _valid8 = _errs136 === errors;
+valid51 = valid51 || _valid8;
+if(_valid8){
+var props4 = {};
+props4.port_value = true;
+}
+const _errs141 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing13;
-if((data.resolver_name === undefined) && (missing13 = "resolver_name")){
+let missing11;
+if((data.portValue === undefined) && (missing11 = "portValue")){
 const err79 = {};
 if(vErrors === null){
 vErrors = [err79];
@@ -12828,10 +14038,12 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-var valid49 = _errs135 === errors;
-if(valid49){
-const err80 = {instancePath,schemaPath:"#/dependentSchemas/resolverName/not",keyword:"not",params:{},message:"must NOT be valid"};
+else {
+if(data.portValue !== undefined){
+const _errs143 = errors;
+const _errs144 = errors;
+if(data.portValue !== null){
+const err80 = {};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -12840,120 +14052,14 @@ vErrors.push(err80);
 }
 errors++;
 }
-else {
-errors = _errs134;
-if(vErrors !== null){
-if(_errs134){
-vErrors.length = _errs134;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ipv4_compat !== undefined){
-const _errs137 = errors;
-const _errs138 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.ipv4Compat === undefined) && (missing14 = "ipv4Compat")){
+var valid55 = _errs144 === errors;
+if(valid55){
 const err81 = {};
 if(vErrors === null){
 vErrors = [err81];
 }
 else {
 vErrors.push(err81);
-}
-errors++;
-}
-}
-var valid50 = _errs138 === errors;
-if(valid50){
-const err82 = {instancePath,schemaPath:"#/dependentSchemas/ipv4_compat/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-else {
-errors = _errs137;
-if(vErrors !== null){
-if(_errs137){
-vErrors.length = _errs137;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ipv4Compat !== undefined){
-const _errs140 = errors;
-const _errs141 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing15;
-if((data.ipv4_compat === undefined) && (missing15 = "ipv4_compat")){
-const err83 = {};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-}
-var valid51 = _errs141 === errors;
-if(valid51){
-const err84 = {instancePath,schemaPath:"#/dependentSchemas/ipv4Compat/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-else {
-errors = _errs140;
-if(vErrors !== null){
-if(_errs140){
-vErrors.length = _errs140;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.network_namespace_filepath !== undefined){
-const _errs143 = errors;
-const _errs144 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing16;
-if((data.networkNamespaceFilepath === undefined) && (missing16 = "networkNamespaceFilepath")){
-const err85 = {};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-}
-var valid52 = _errs144 === errors;
-if(valid52){
-const err86 = {instancePath,schemaPath:"#/dependentSchemas/network_namespace_filepath/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
 }
 errors++;
 }
@@ -12969,12 +14075,118 @@ vErrors = null;
 }
 }
 }
-if(data.networkNamespaceFilepath !== undefined){
-const _errs146 = errors;
+}
+}
+var _valid8 = _errs141 === errors;
+valid51 = valid51 || _valid8;
+if(_valid8){
+if(props4 !== true){
+props4 = props4 || {};
+props4.portValue = true;
+}
+}
+if(!valid51){
+const err82 = {};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+else {
+errors = _errs135;
+if(vErrors !== null){
+if(_errs135){
+vErrors.length = _errs135;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid50 = _errs134 === errors;
+if(valid50){
+const err83 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+else {
+errors = _errs133;
+if(vErrors !== null){
+if(_errs133){
+vErrors.length = _errs133;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid7 = _errs132 === errors;
+valid47 = _valid7;
+}
+if(!valid47){
+const err84 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+if(data.resolver_name !== undefined){
 const _errs147 = errors;
+const _errs148 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing17;
-if((data.network_namespace_filepath === undefined) && (missing17 = "network_namespace_filepath")){
+let missing12;
+if((data.resolverName === undefined) && (missing12 = "resolverName")){
+const err85 = {};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+var valid56 = _errs148 === errors;
+if(valid56){
+const err86 = {instancePath,schemaPath:"#/dependentSchemas/resolver_name/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+else {
+errors = _errs147;
+if(vErrors !== null){
+if(_errs147){
+vErrors.length = _errs147;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.resolverName !== undefined){
+const _errs150 = errors;
+const _errs151 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if((data.resolver_name === undefined) && (missing13 = "resolver_name")){
 const err87 = {};
 if(vErrors === null){
 vErrors = [err87];
@@ -12985,9 +14197,9 @@ vErrors.push(err87);
 errors++;
 }
 }
-var valid53 = _errs147 === errors;
-if(valid53){
-const err88 = {instancePath,schemaPath:"#/dependentSchemas/networkNamespaceFilepath/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid57 = _errs151 === errors;
+if(valid57){
+const err88 = {instancePath,schemaPath:"#/dependentSchemas/resolverName/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -12997,10 +14209,166 @@ vErrors.push(err88);
 errors++;
 }
 else {
-errors = _errs146;
+errors = _errs150;
 if(vErrors !== null){
-if(_errs146){
-vErrors.length = _errs146;
+if(_errs150){
+vErrors.length = _errs150;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.ipv4_compat !== undefined){
+const _errs153 = errors;
+const _errs154 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.ipv4Compat === undefined) && (missing14 = "ipv4Compat")){
+const err89 = {};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+var valid58 = _errs154 === errors;
+if(valid58){
+const err90 = {instancePath,schemaPath:"#/dependentSchemas/ipv4_compat/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+else {
+errors = _errs153;
+if(vErrors !== null){
+if(_errs153){
+vErrors.length = _errs153;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.ipv4Compat !== undefined){
+const _errs156 = errors;
+const _errs157 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if((data.ipv4_compat === undefined) && (missing15 = "ipv4_compat")){
+const err91 = {};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+var valid59 = _errs157 === errors;
+if(valid59){
+const err92 = {instancePath,schemaPath:"#/dependentSchemas/ipv4Compat/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+else {
+errors = _errs156;
+if(vErrors !== null){
+if(_errs156){
+vErrors.length = _errs156;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.network_namespace_filepath !== undefined){
+const _errs159 = errors;
+const _errs160 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if((data.networkNamespaceFilepath === undefined) && (missing16 = "networkNamespaceFilepath")){
+const err93 = {};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+var valid60 = _errs160 === errors;
+if(valid60){
+const err94 = {instancePath,schemaPath:"#/dependentSchemas/network_namespace_filepath/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+else {
+errors = _errs159;
+if(vErrors !== null){
+if(_errs159){
+vErrors.length = _errs159;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.networkNamespaceFilepath !== undefined){
+const _errs162 = errors;
+const _errs163 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing17;
+if((data.network_namespace_filepath === undefined) && (missing17 = "network_namespace_filepath")){
+const err95 = {};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+var valid61 = _errs163 === errors;
+if(valid61){
+const err96 = {instancePath,schemaPath:"#/dependentSchemas/networkNamespaceFilepath/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+else {
+errors = _errs162;
+if(vErrors !== null){
+if(_errs162){
+vErrors.length = _errs162;
 }
 else {
 vErrors = null;
@@ -13074,13 +14442,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.socketAddress === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "socketAddress"},message:"must have required property '"+"socketAddress"+"'"};
+if(data.socket_address !== undefined){
+const _errs4 = errors;
+const _errs5 = errors;
+if(data.socket_address !== null){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13089,13 +14455,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-const _errs4 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.pipe === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "pipe"},message:"must have required property '"+"pipe"+"'"};
+var valid3 = _errs5 === errors;
+if(valid3){
+const err2 = {instancePath:instancePath+"/socket_address",schemaPath:"#/allOf/0/anyOf/0/properties/socket_address/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -13104,16 +14466,146 @@ vErrors.push(err2);
 }
 errors++;
 }
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
 }
-var _valid0 = _errs4 === errors;
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
 valid1 = valid1 || _valid0;
-if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(_valid0){
+var props0 = {};
+props0.socket_address = true;
+}
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.socketAddress === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "socketAddress"},message:"must have required property '"+"socketAddress"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
+}
+errors++;
+}
+if(data.socketAddress !== undefined){
+const _errs9 = errors;
+const _errs10 = errors;
+if(data.socketAddress !== null){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/allOf/0/anyOf/1/properties/socketAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.socketAddress = true;
+}
+}
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.pipe === undefined){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "pipe"},message:"must have required property '"+"pipe"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.pipe !== undefined){
+const _errs14 = errors;
+const _errs15 = errors;
+if(data.pipe !== null){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid7 = _errs15 === errors;
+if(valid7){
+const err8 = {instancePath:instancePath+"/pipe",schemaPath:"#/allOf/0/anyOf/2/properties/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs12 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.pipe = true;
+}
+}
+if(!valid1){
+const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
@@ -13131,111 +14623,7 @@ vErrors = null;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "socket_address") || (key0 === "socketAddress")) || (key0 === "pipe"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.socket_address !== undefined){
-let data0 = data.socket_address;
-if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-const err5 = {instancePath:instancePath+"/socket_address",schemaPath:"#/properties/socket_address/type",keyword:"type",params:{type: schema21.properties.socket_address.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!(validate55(data0, {instancePath:instancePath+"/socket_address",parentData:data,parentDataProperty:"socket_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.socketAddress !== undefined){
-let data1 = data.socketAddress;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err6 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/properties/socketAddress/type",keyword:"type",params:{type: schema21.properties.socketAddress.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(!(validate55(data1, {instancePath:instancePath+"/socketAddress",parentData:data,parentDataProperty:"socketAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.pipe !== undefined){
-let data2 = data.pipe;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err7 = {instancePath:instancePath+"/pipe",schemaPath:"#/properties/pipe/type",keyword:"type",params:{type: schema21.properties.pipe.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(!(validate58(data2, {instancePath:instancePath+"/pipe",parentData:data,parentDataProperty:"pipe",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-if(data.socket_address !== undefined){
-const _errs14 = errors;
-const _errs15 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.socketAddress === undefined) && (missing0 = "socketAddress")){
-const err8 = {};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-var valid5 = _errs15 === errors;
-if(valid5){
-const err9 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-else {
-errors = _errs14;
-if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs17 = errors;
-const _errs18 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.pipe === undefined) && (missing1 = "pipe")){
-const err10 = {};
+const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -13245,9 +14633,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-var valid6 = _errs18 === errors;
-if(valid6){
-const err11 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.socket_address !== undefined){
+let data3 = data.socket_address;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err11 = {instancePath:instancePath+"/socket_address",schemaPath:"#/properties/socket_address/type",keyword:"type",params:{type: schema21.properties.socket_address.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -13256,25 +14645,15 @@ vErrors.push(err11);
 }
 errors++;
 }
-else {
-errors = _errs17;
-if(vErrors !== null){
-if(_errs17){
-vErrors.length = _errs17;
-}
-else {
-vErrors = null;
-}
-}
+if(!(validate55(data3, {instancePath:instancePath+"/socket_address",parentData:data,parentDataProperty:"socket_address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
 }
 }
 if(data.socketAddress !== undefined){
-const _errs21 = errors;
-const _errs22 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.socket_address === undefined) && (missing2 = "socket_address")){
-const err12 = {};
+let data4 = data.socketAddress;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err12 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/properties/socketAddress/type",keyword:"type",params:{type: schema21.properties.socketAddress.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -13283,10 +14662,15 @@ vErrors.push(err12);
 }
 errors++;
 }
+if(!(validate55(data4, {instancePath:instancePath+"/socketAddress",parentData:data,parentDataProperty:"socketAddress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
 }
-var valid8 = _errs22 === errors;
-if(valid8){
-const err13 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+}
+if(data.pipe !== undefined){
+let data5 = data.pipe;
+if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
+const err13 = {instancePath:instancePath+"/pipe",schemaPath:"#/properties/pipe/type",keyword:"type",params:{type: schema21.properties.pipe.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -13295,22 +14679,17 @@ vErrors.push(err13);
 }
 errors++;
 }
-else {
-errors = _errs21;
-if(vErrors !== null){
-if(_errs21){
-vErrors.length = _errs21;
-}
-else {
-vErrors = null;
+if(!(validate58(data5, {instancePath:instancePath+"/pipe",parentData:data,parentDataProperty:"pipe",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
 }
 }
-}
-const _errs24 = errors;
-const _errs25 = errors;
+if(data.socket_address !== undefined){
+const _errs26 = errors;
+const _errs27 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.pipe === undefined) && (missing3 = "pipe")){
+let missing0;
+if((data.socketAddress === undefined) && (missing0 = "socketAddress")){
 const err14 = {};
 if(vErrors === null){
 vErrors = [err14];
@@ -13321,9 +14700,9 @@ vErrors.push(err14);
 errors++;
 }
 }
-var valid9 = _errs25 === errors;
-if(valid9){
-const err15 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid11 = _errs27 === errors;
+if(valid11){
+const err15 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -13333,26 +14712,21 @@ vErrors.push(err15);
 errors++;
 }
 else {
-errors = _errs24;
+errors = _errs26;
 if(vErrors !== null){
-if(_errs24){
-vErrors.length = _errs24;
+if(_errs26){
+vErrors.length = _errs26;
 }
 else {
 vErrors = null;
 }
 }
 }
-}
-if(data.pipe !== undefined){
-const _errs27 = errors;
-const _errs28 = errors;
 const _errs29 = errors;
-let valid11 = false;
 const _errs30 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.socket_address === undefined) && (missing4 = "socket_address")){
+let missing1;
+if((data.pipe === undefined) && (missing1 = "pipe")){
 const err16 = {};
 if(vErrors === null){
 vErrors = [err16];
@@ -13363,31 +14737,14 @@ vErrors.push(err16);
 errors++;
 }
 }
-var _valid1 = _errs30 === errors;
-valid11 = valid11 || _valid1;
-const _errs31 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.socketAddress === undefined) && (missing5 = "socketAddress")){
-const err17 = {};
+var valid12 = _errs30 === errors;
+if(valid12){
+const err17 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
-}
-errors++;
-}
-}
-var _valid1 = _errs31 === errors;
-valid11 = valid11 || _valid1;
-if(!valid11){
-const err18 = {};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
 }
 errors++;
 }
@@ -13402,9 +14759,26 @@ vErrors = null;
 }
 }
 }
-var valid10 = _errs28 === errors;
-if(valid10){
-const err19 = {instancePath,schemaPath:"#/dependentSchemas/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
+}
+if(data.socketAddress !== undefined){
+const _errs33 = errors;
+const _errs34 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.socket_address === undefined) && (missing2 = "socket_address")){
+const err18 = {};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var valid14 = _errs34 === errors;
+if(valid14){
+const err19 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -13414,10 +14788,128 @@ vErrors.push(err19);
 errors++;
 }
 else {
-errors = _errs27;
+errors = _errs33;
 if(vErrors !== null){
-if(_errs27){
-vErrors.length = _errs27;
+if(_errs33){
+vErrors.length = _errs33;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs36 = errors;
+const _errs37 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.pipe === undefined) && (missing3 = "pipe")){
+const err20 = {};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var valid15 = _errs37 === errors;
+if(valid15){
+const err21 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+else {
+errors = _errs36;
+if(vErrors !== null){
+if(_errs36){
+vErrors.length = _errs36;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.pipe !== undefined){
+const _errs39 = errors;
+const _errs40 = errors;
+const _errs41 = errors;
+let valid17 = false;
+const _errs42 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.socket_address === undefined) && (missing4 = "socket_address")){
+const err22 = {};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var _valid1 = _errs42 === errors;
+valid17 = valid17 || _valid1;
+const _errs43 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.socketAddress === undefined) && (missing5 = "socketAddress")){
+const err23 = {};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+var _valid1 = _errs43 === errors;
+valid17 = valid17 || _valid1;
+if(!valid17){
+const err24 = {};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs41;
+if(vErrors !== null){
+if(_errs41){
+vErrors.length = _errs41;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid16 = _errs40 === errors;
+if(valid16){
+const err25 = {instancePath,schemaPath:"#/dependentSchemas/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+else {
+errors = _errs39;
+if(vErrors !== null){
+if(_errs39){
+vErrors.length = _errs39;
 }
 else {
 vErrors = null;
@@ -13765,7 +15257,7 @@ validate128.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 const validateRoot12 = validate139;
 const schema58 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.data.tap.v2alpha.Event","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event","type":"object"};
-const schema59 = {"title":"envoy.data.tap.v2alpha.Event","description":"One socket operation.","properties":{"timestamp":{"description":"When the operation happened, by Envoy's clock.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"read":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Read"},"write":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Write"}},"additionalProperties":false,"dependentSchemas":{"read":{"not":{"required":["write"]}},"write":{"not":{"required":["read"]}}},"allOf":[{"anyOf":[{"required":["read"]},{"required":["write"]}]}]};
+const schema59 = {"title":"envoy.data.tap.v2alpha.Event","description":"One socket operation.","properties":{"timestamp":{"description":"When the operation happened, by Envoy's clock.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"read":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Read"},"write":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Write"}},"additionalProperties":false,"dependentSchemas":{"read":{"not":{"required":["write"]}},"write":{"not":{"required":["read"]}}},"allOf":[{"anyOf":[{"required":["read"],"properties":{"read":{"not":{"type":"null"}}}},{"required":["write"],"properties":{"write":{"not":{"type":"null"}}}}]}]};
 const schema60 = {"title":"google.protobuf.Timestamp","description":"An RFC 3339 date-time, such as \"2026-11-21T10:00:00.125Z\".","pattern":"^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"};
 const pattern21 = new RegExp("^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$", "u");
 
@@ -14038,13 +15530,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.write === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "write"},message:"must have required property '"+"write"+"'"};
+if(data.read !== undefined){
+const _errs4 = errors;
+const _errs5 = errors;
+if(data.read !== null){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14053,16 +15543,100 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var valid3 = _errs5 === errors;
+if(valid3){
+const err2 = {instancePath:instancePath+"/read",schemaPath:"#/allOf/0/anyOf/0/properties/read/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+var props0 = {};
+props0.read = true;
+}
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.write === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "write"},message:"must have required property '"+"write"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.write !== undefined){
+const _errs9 = errors;
+const _errs10 = errors;
+if(data.write !== null){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/write",schemaPath:"#/allOf/0/anyOf/1/properties/write/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.write = true;
+}
+}
+if(!valid1){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }
@@ -14080,74 +15654,7 @@ vErrors = null;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "timestamp") || (key0 === "read")) || (key0 === "write"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err4 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema59.properties.timestamp.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(!(validate141(data0, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
-errors = vErrors.length;
-}
-}
-if(data.read !== undefined){
-let data1 = data.read;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/read",schemaPath:"#/properties/read/type",keyword:"type",params:{type: schema59.properties.read.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!(validate143(data1, {instancePath:instancePath+"/read",parentData:data,parentDataProperty:"read",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
-errors = vErrors.length;
-}
-}
-if(data.write !== undefined){
-let data2 = data.write;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err6 = {instancePath:instancePath+"/write",schemaPath:"#/properties/write/type",keyword:"type",params:{type: schema59.properties.write.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(!(validate145(data2, {instancePath:instancePath+"/write",parentData:data,parentDataProperty:"write",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
-errors = vErrors.length;
-}
-}
-if(data.read !== undefined){
-const _errs12 = errors;
-const _errs13 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.write === undefined) && (missing0 = "write")){
-const err7 = {};
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -14157,9 +15664,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-var valid4 = _errs13 === errors;
-if(valid4){
-const err8 = {instancePath,schemaPath:"#/dependentSchemas/read/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err8 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema59.properties.timestamp.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -14168,25 +15676,15 @@ vErrors.push(err8);
 }
 errors++;
 }
-else {
-errors = _errs12;
-if(vErrors !== null){
-if(_errs12){
-vErrors.length = _errs12;
-}
-else {
-vErrors = null;
+if(!(validate141(data2, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+errors = vErrors.length;
 }
 }
-}
-}
-if(data.write !== undefined){
-const _errs15 = errors;
-const _errs16 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.read === undefined) && (missing1 = "read")){
-const err9 = {};
+if(data.read !== undefined){
+let data3 = data.read;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err9 = {instancePath:instancePath+"/read",schemaPath:"#/properties/read/type",keyword:"type",params:{type: schema59.properties.read.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -14195,10 +15693,15 @@ vErrors.push(err9);
 }
 errors++;
 }
+if(!(validate143(data3, {instancePath:instancePath+"/read",parentData:data,parentDataProperty:"read",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
 }
-var valid5 = _errs16 === errors;
-if(valid5){
-const err10 = {instancePath,schemaPath:"#/dependentSchemas/write/not",keyword:"not",params:{},message:"must NOT be valid"};
+}
+if(data.write !== undefined){
+let data4 = data.write;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err10 = {instancePath:instancePath+"/write",schemaPath:"#/properties/write/type",keyword:"type",params:{type: schema59.properties.write.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -14207,11 +15710,82 @@ vErrors.push(err10);
 }
 errors++;
 }
+if(!(validate145(data4, {instancePath:instancePath+"/write",parentData:data,parentDataProperty:"write",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+}
+if(data.read !== undefined){
+const _errs20 = errors;
+const _errs21 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.write === undefined) && (missing0 = "write")){
+const err11 = {};
+if(vErrors === null){
+vErrors = [err11];
+}
 else {
-errors = _errs15;
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid8 = _errs21 === errors;
+if(valid8){
+const err12 = {instancePath,schemaPath:"#/dependentSchemas/read/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs20;
 if(vErrors !== null){
-if(_errs15){
-vErrors.length = _errs15;
+if(_errs20){
+vErrors.length = _errs20;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.write !== undefined){
+const _errs23 = errors;
+const _errs24 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.read === undefined) && (missing1 = "read")){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var valid9 = _errs24 === errors;
+if(valid9){
+const err14 = {instancePath,schemaPath:"#/dependentSchemas/write/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
 }
 else {
 vErrors = null;
@@ -14865,13 +16439,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.write === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "write"},message:"must have required property '"+"write"+"'"};
+if(data.read !== undefined){
+const _errs4 = errors;
+const _errs5 = errors;
+if(data.read !== null){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14880,16 +16452,100 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var valid3 = _errs5 === errors;
+if(valid3){
+const err2 = {instancePath:instancePath+"/read",schemaPath:"#/allOf/0/anyOf/0/properties/read/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+var props0 = {};
+props0.read = true;
+}
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.write === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "write"},message:"must have required property '"+"write"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.write !== undefined){
+const _errs9 = errors;
+const _errs10 = errors;
+if(data.write !== null){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/write",schemaPath:"#/allOf/0/anyOf/1/properties/write/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.write = true;
+}
+}
+if(!valid1){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }
@@ -14907,74 +16563,7 @@ vErrors = null;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "timestamp") || (key0 === "read")) || (key0 === "write"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err4 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema59.properties.timestamp.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(!(validate141(data0, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
-errors = vErrors.length;
-}
-}
-if(data.read !== undefined){
-let data1 = data.read;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/read",schemaPath:"#/properties/read/type",keyword:"type",params:{type: schema59.properties.read.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!(validate143(data1, {instancePath:instancePath+"/read",parentData:data,parentDataProperty:"read",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
-errors = vErrors.length;
-}
-}
-if(data.write !== undefined){
-let data2 = data.write;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err6 = {instancePath:instancePath+"/write",schemaPath:"#/properties/write/type",keyword:"type",params:{type: schema59.properties.write.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(!(validate145(data2, {instancePath:instancePath+"/write",parentData:data,parentDataProperty:"write",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
-errors = vErrors.length;
-}
-}
-if(data.read !== undefined){
-const _errs12 = errors;
-const _errs13 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.write === undefined) && (missing0 = "write")){
-const err7 = {};
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -14984,9 +16573,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-var valid4 = _errs13 === errors;
-if(valid4){
-const err8 = {instancePath,schemaPath:"#/dependentSchemas/read/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err8 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema59.properties.timestamp.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -14995,25 +16585,15 @@ vErrors.push(err8);
 }
 errors++;
 }
-else {
-errors = _errs12;
-if(vErrors !== null){
-if(_errs12){
-vErrors.length = _errs12;
-}
-else {
-vErrors = null;
+if(!(validate141(data2, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+errors = vErrors.length;
 }
 }
-}
-}
-if(data.write !== undefined){
-const _errs15 = errors;
-const _errs16 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.read === undefined) && (missing1 = "read")){
-const err9 = {};
+if(data.read !== undefined){
+let data3 = data.read;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err9 = {instancePath:instancePath+"/read",schemaPath:"#/properties/read/type",keyword:"type",params:{type: schema59.properties.read.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -15022,10 +16602,15 @@ vErrors.push(err9);
 }
 errors++;
 }
+if(!(validate143(data3, {instancePath:instancePath+"/read",parentData:data,parentDataProperty:"read",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
 }
-var valid5 = _errs16 === errors;
-if(valid5){
-const err10 = {instancePath,schemaPath:"#/dependentSchemas/write/not",keyword:"not",params:{},message:"must NOT be valid"};
+}
+if(data.write !== undefined){
+let data4 = data.write;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err10 = {instancePath:instancePath+"/write",schemaPath:"#/properties/write/type",keyword:"type",params:{type: schema59.properties.write.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -15034,11 +16619,82 @@ vErrors.push(err10);
 }
 errors++;
 }
+if(!(validate145(data4, {instancePath:instancePath+"/write",parentData:data,parentDataProperty:"write",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+}
+if(data.read !== undefined){
+const _errs20 = errors;
+const _errs21 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.write === undefined) && (missing0 = "write")){
+const err11 = {};
+if(vErrors === null){
+vErrors = [err11];
+}
 else {
-errors = _errs15;
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid8 = _errs21 === errors;
+if(valid8){
+const err12 = {instancePath,schemaPath:"#/dependentSchemas/read/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs20;
 if(vErrors !== null){
-if(_errs15){
-vErrors.length = _errs15;
+if(_errs20){
+vErrors.length = _errs20;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.write !== undefined){
+const _errs23 = errors;
+const _errs24 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.read === undefined) && (missing1 = "read")){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var valid9 = _errs24 === errors;
+if(valid9){
+const err14 = {instancePath,schemaPath:"#/dependentSchemas/write/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
 }
 else {
 vErrors = null;

@@ -97,7 +97,10 @@ export class DefinitionBuilder {
     }
     for (const oneof of desc.oneofs) {
       if (!isOneofRequired(oneof, this.ext)) continue;
-      allOf.push({ anyOf: oneof.fields.flatMap((member) => spellings(member).map((name) => ({ required: [name] }))) });
+      // A member written as null is not set (protobuf-es skips it), so it does not count.
+      allOf.push({
+        anyOf: oneof.fields.flatMap((member) => spellings(member).map((name) => ({ required: [name], properties: { [name]: { not: { type: "null" } } } }))),
+      });
     }
     const def: Record<string, SchemaValue> = { title: desc.typeName };
     const description = commentOf(desc);

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { jsonSchemaValidators } from "../../gen/jsonschema/validators.js";
 import { GrpcClientConfigSchema } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/grpc_client_pb.js";
 import { StreamReverseTunnelsResponseSchema } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
+import { SCHEMA_HELP } from "../cli/help.js";
 import { registry } from "../registry.js";
 import { schemaHonestyProblems } from "./schema-honesty.testdata.js";
 import { validate } from "./validate.js";
@@ -89,5 +90,12 @@ suite("the generated JSON Schema states the rules it can", () => {
       checkedRules += desc.fields.length;
     }
     assert.ok(checkedRules > 50);
+  });
+
+  test("schema --help says which rules only validate enforces", () => {
+    assert.match(SCHEMA_HELP, /Only\s+envoy-tap-tunnel validate enforces:/);
+    for (const kind of ["byte lengths", "RE2 patterns", "in/not_in", "unique", "timestamp bounds", "ignore_empty", "field's description", "duplicate keys", '"__proto__"', "Any"]) {
+      assert.ok(SCHEMA_HELP.includes(kind), kind);
+    }
   });
 });

@@ -112,10 +112,11 @@ export function schemaHonestyProblems(desc: DescMessage, file: Json): string[] {
     }
     for (const oneof of message.oneofs) {
       if (!hasOption(oneof, oneofRequired) || !getOption(oneof, oneofRequired)) continue;
-      // Some member must be present: anyOf of required, one per spelling.
+      // Some member must be present and not null: anyOf, one branch per spelling.
       const members = oneof.fields.flatMap((f) => (f.jsonName === f.name ? [f.name] : [f.name, f.jsonName]));
       const allOf = (def["allOf"] ?? []) as Json[];
-      if (!allOf.some((part) => JSON.stringify(part["anyOf"]) === JSON.stringify(members.map((name) => ({ required: [name] }))))) {
+      const nonNull = members.map((name) => ({ required: [name], properties: { [name]: { not: { type: "null" } } } }));
+      if (!allOf.some((part) => JSON.stringify(part["anyOf"]) === JSON.stringify(nonNull))) {
         problems.push(`${message.typeName}.${oneof.name}: oneof.required is neither stated nor named`);
       }
     }
