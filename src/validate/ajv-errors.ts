@@ -2,6 +2,7 @@ import { getOption, hasOption, isFieldSet, ScalarType, type DescField, type Desc
 import { isWrapperDesc } from "@bufbuild/protobuf/wkt";
 import type { JsonSchemaError } from "../../gen/jsonschema/validators.js";
 import { brokenBound, durationNanos } from "./broken-bound.js";
+import { intRange } from "./int-range.js";
 import { rules as rulesOption, StringRulesSchema, type FieldRules } from "../../gen/validate/validate_pb.js";
 import { enterMessage, fieldForJsonKey, keySegment, parseJsonPointer, resolveJsonPlace, type JsonPlace } from "./json-path.js";
 import { formatPath, MapKeySegment, type PathSegment } from "./path.js";
@@ -350,34 +351,6 @@ function mapBound(place: JsonPlace, keyword: keyof typeof boundKeys, limit: unkn
   }
   const key = boundKeys[keyword];
   out.add(path, `${family}.${key}`, `value must be ${boundPhrases[key]} ${String(limit)}`, data);
-}
-
-interface IntRange {
-  readonly name: string;
-  readonly min: bigint;
-  readonly max: bigint;
-  readonly ruleId: "json.int32_range" | "json.int64_range";
-}
-
-function intRange(scalar: ScalarType): IntRange | undefined {
-  switch (scalar) {
-    case ScalarType.INT32:
-    case ScalarType.SINT32:
-    case ScalarType.SFIXED32:
-      return { name: "int32", min: -(2n ** 31n), max: 2n ** 31n - 1n, ruleId: "json.int32_range" };
-    case ScalarType.UINT32:
-    case ScalarType.FIXED32:
-      return { name: "uint32", min: 0n, max: 2n ** 32n - 1n, ruleId: "json.int32_range" };
-    case ScalarType.INT64:
-    case ScalarType.SINT64:
-    case ScalarType.SFIXED64:
-      return { name: "int64", min: -(2n ** 63n), max: 2n ** 63n - 1n, ruleId: "json.int64_range" };
-    case ScalarType.UINT64:
-    case ScalarType.FIXED64:
-      return { name: "uint64", min: 0n, max: 2n ** 64n - 1n, ruleId: "json.int64_range" };
-    default:
-      return undefined;
-  }
 }
 
 /** The field's `(validate.rules)`, if any. */
