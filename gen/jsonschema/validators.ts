@@ -12,7 +12,7 @@ export interface JsonSchemaError {
   readonly keyword: string;
   /** JSON Pointer of the value that failed. */
   readonly instancePath: string;
-  /** Where the failed keyword is: `urn:envoy-tap-tunnel:jsonschema#/$defs/<type>/properties/<key>/pattern`. */
+  /** Where the failed keyword is, within the definition that holds it: `#/properties/<key>/pattern`. */
   readonly schemaPath: string;
   /** The keyword's parameters: `{ missingProperty }`, `{ limit }`, ... */
   readonly params: { readonly [name: string]: unknown };
