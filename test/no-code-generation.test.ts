@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { suite, test } from "node:test";
 
@@ -42,5 +43,22 @@ suite("no code generation at run time", () => {
     assert.doesNotMatch(code, /^\s*import\b|\brequire\(|import\(/m);
     assert.doesNotMatch(code, codeGeneration);
     assert.match(code, /export const jsonSchemaValidators\b/);
+  });
+
+  test("the built CLI validates JSON where code generation from strings is refused", () => {
+    // `npm test` builds dist/ first (pretest).
+    assert.ok(existsSync(join(repoRoot, "dist", "src", "index.js")), "dist/ is missing: run npm run build");
+    const run = (file: string) =>
+      spawnSync(process.execPath, ["--disallow-code-generation-from-strings", join("bin", "envoy-tap-tunnel.js"), "validate", file], { cwd: repoRoot, encoding: "utf8" });
+    const valid = run(join("examples", "valid", "report.json"));
+    assert.equal(valid.status, 0, valid.stderr);
+    assert.match(valid.stdout + valid.stderr, /checked 1 message in 1 file: 0 invalid/);
+    const invalid = run(join("examples", "invalid", "response.json"));
+    assert.equal(invalid.status, 1, invalid.stderr);
+    const lines = (invalid.stdout + invalid.stderr).split("\n").filter((line) => line.startsWith("examples"));
+    assert.deepEqual(lines, [
+      "examples/invalid/response.json:3:22: report_interval: value must be greater than or equal to 0.025s [duration.gte]",
+      "examples/invalid/response.json:4:20: request_nonce: value must be greater than or equal to 0 [int64.gte]",
+    ]);
   });
 });
