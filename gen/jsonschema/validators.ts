@@ -34,8 +34,8 @@ function codePointLength(text) {
   return length;
 }
 
-const validateRoot0 = validate52;
-const schema19 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.api.v2.core.Address","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address","type":"object"};
+const validateRoot0 = validate53;
+const schema20 = {"$ref":"#/$defs/envoy.api.v2.core.Address","type":"object"};
 const schema21 = {"title":"envoy.api.v2.core.Address","description":"Either kind of address; one must be present.","properties":{"socket_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.SocketAddress"},"socketAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.SocketAddress"},"pipe":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Pipe"}},"additionalProperties":false,"dependentSchemas":{"socket_address":{"allOf":[{"not":{"required":["socketAddress"]}},{"not":{"required":["pipe"]}}]},"socketAddress":{"allOf":[{"not":{"required":["socket_address"]}},{"not":{"required":["pipe"]}}]},"pipe":{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]}]}}},"allOf":[{"anyOf":[{"required":["socket_address"],"properties":{"socket_address":{"not":{"type":"null"}}}},{"required":["socketAddress"],"properties":{"socketAddress":{"not":{"type":"null"}}}},{"required":["pipe"],"properties":{"pipe":{"not":{"type":"null"}}}}]}]};
 const schema22 = {"title":"envoy.api.v2.core.SocketAddress","description":"An IP (or resolver-named) socket address.","properties":{"protocol":{"enum":["TCP","UDP",0,1,null]},"address":{"description":"An IP address, or a name the resolver below understands.","type":"string","minLength":1},"port_value":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"portValue":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"named_port":{"type":["string","null"]},"namedPort":{"type":["string","null"]},"resolver_name":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"resolverName":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"ipv4_compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"ipv4Compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]}},"additionalProperties":false,"dependentSchemas":{"port_value":{"allOf":[{"not":{"required":["portValue"]}},{"if":{"properties":{"port_value":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"portValue":{"allOf":[{"not":{"required":["port_value"]}},{"if":{"properties":{"portValue":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"named_port":{"allOf":[{"not":{"required":["namedPort"]}},{"if":{"properties":{"named_port":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"namedPort":{"allOf":[{"not":{"required":["named_port"]}},{"if":{"properties":{"namedPort":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"resolver_name":{"not":{"required":["resolverName"]}},"resolverName":{"not":{"required":["resolver_name"]}},"ipv4_compat":{"not":{"required":["ipv4Compat"]}},"ipv4Compat":{"not":{"required":["ipv4_compat"]}}},"allOf":[{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}},{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}]};
 const func1 = Object.prototype.hasOwnProperty;
@@ -2377,11 +2377,10 @@ return errors === 0;
 validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.api.v2.core.Address" */;
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate52.evaluated;
+const evaluated0 = validate53.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2402,118 +2401,15 @@ if(!(validate54(data, {instancePath,parentData,parentDataProperty,rootData,dynam
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-validate52.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
-validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const validateRoot1 = validate61;
-const schema24 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.api.v2.core.Pipe","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Pipe","type":"object"};
-
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate62.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!((key0 === "path") || (key0 === "mode"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.path !== undefined){
-let data0 = data.path;
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err1 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-else {
-const err2 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.mode !== undefined){
-let data1 = data.mode;
-if(((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (typeof data1 !== "string")) && (data1 !== null)){
-const err3 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/type",keyword:"type",params:{type: schema23.properties.mode.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 511 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/maximum",keyword:"maximum",params:{comparison: "<=", limit: 511},message:"must be <= 511"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data1 < 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(typeof data1 === "string"){
-if(!pattern5.test(data1)){
-const err6 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-}
-}
-validate62.errors = vErrors;
-return errors === 0;
-}
-validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
+const schema24 = {"$ref":"#/$defs/envoy.api.v2.core.Pipe","type":"object"};
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.api.v2.core.Pipe" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate61.evaluated;
@@ -2533,8 +2429,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate62(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 validate61.errors = vErrors;
@@ -2542,1739 +2438,13 @@ return errors === 0;
 }
 validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot2 = validate64;
-const schema26 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.api.v2.core.SocketAddress","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.SocketAddress","type":"object"};
+const validateRoot2 = validate63;
+const schema25 = {"$ref":"#/$defs/envoy.api.v2.core.SocketAddress","type":"object"};
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate65.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs1 = errors;
-let valid1 = false;
-const _errs2 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.port_value === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/required",keyword:"required",params:{missingProperty: "port_value"},message:"must have required property '"+"port_value"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.port_value !== undefined){
-const _errs4 = errors;
-const _errs5 = errors;
-if(data.port_value !== null){
-const err1 = {};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var valid3 = _errs5 === errors;
-if(valid3){
-const err2 = {instancePath:instancePath+"/port_value",schemaPath:"#/allOf/0/anyOf/0/properties/port_value/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-errors = _errs4;
-if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-var props0 = {};
-props0.port_value = true;
-}
-const _errs7 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.portValue === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "portValue"},message:"must have required property '"+"portValue"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.portValue !== undefined){
-const _errs9 = errors;
-const _errs10 = errors;
-if(data.portValue !== null){
-const err4 = {};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-var valid5 = _errs10 === errors;
-if(valid5){
-const err5 = {instancePath:instancePath+"/portValue",schemaPath:"#/allOf/0/anyOf/1/properties/portValue/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-else {
-errors = _errs9;
-if(vErrors !== null){
-if(_errs9){
-vErrors.length = _errs9;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs7 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.portValue = true;
-}
-}
-const _errs12 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.named_port === undefined){
-const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "named_port"},message:"must have required property '"+"named_port"+"'"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data.named_port !== undefined){
-const _errs14 = errors;
-const _errs15 = errors;
-if(data.named_port !== null){
-const err7 = {};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var valid7 = _errs15 === errors;
-if(valid7){
-const err8 = {instancePath:instancePath+"/named_port",schemaPath:"#/allOf/0/anyOf/2/properties/named_port/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-else {
-errors = _errs14;
-if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs12 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.named_port = true;
-}
-}
-const _errs17 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.namedPort === undefined){
-const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "namedPort"},message:"must have required property '"+"namedPort"+"'"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(data.namedPort !== undefined){
-const _errs19 = errors;
-const _errs20 = errors;
-if(data.namedPort !== null){
-const err10 = {};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var valid9 = _errs20 === errors;
-if(valid9){
-const err11 = {instancePath:instancePath+"/namedPort",schemaPath:"#/allOf/0/anyOf/3/properties/namedPort/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-else {
-errors = _errs19;
-if(vErrors !== null){
-if(_errs19){
-vErrors.length = _errs19;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs17 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.namedPort = true;
-}
-}
-if(!valid1){
-const err12 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(func1.call(schema22.properties, key0))){
-const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.protocol !== undefined){
-let data4 = data.protocol;
-if(!(((((data4 === "TCP") || (data4 === "UDP")) || (data4 === 0)) || (data4 === 1)) || (data4 === null))){
-const err14 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema22.properties.protocol.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.address !== undefined){
-let data5 = data.address;
-if(typeof data5 === "string"){
-if(func2(data5) < 1){
-const err15 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data.port_value !== undefined){
-let data6 = data.port_value;
-if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
-const err17 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/type",keyword:"type",params:{type: schema22.properties.port_value.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 65535 || isNaN(data6)){
-const err18 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-if(data6 < 0 || isNaN(data6)){
-const err19 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(typeof data6 === "string"){
-if(!pattern3.test(data6)){
-const err20 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-}
-if(data.portValue !== undefined){
-let data7 = data.portValue;
-if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
-const err21 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/type",keyword:"type",params:{type: schema22.properties.portValue.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 65535 || isNaN(data7)){
-const err22 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if(data7 < 0 || isNaN(data7)){
-const err23 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(typeof data7 === "string"){
-if(!pattern3.test(data7)){
-const err24 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-if(data.named_port !== undefined){
-let data8 = data.named_port;
-if((typeof data8 !== "string") && (data8 !== null)){
-const err25 = {instancePath:instancePath+"/named_port",schemaPath:"#/properties/named_port/type",keyword:"type",params:{type: schema22.properties.named_port.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-if(data.namedPort !== undefined){
-let data9 = data.namedPort;
-if((typeof data9 !== "string") && (data9 !== null)){
-const err26 = {instancePath:instancePath+"/namedPort",schemaPath:"#/properties/namedPort/type",keyword:"type",params:{type: schema22.properties.namedPort.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-if(data.resolver_name !== undefined){
-let data10 = data.resolver_name;
-if((typeof data10 !== "string") && (data10 !== null)){
-const err27 = {instancePath:instancePath+"/resolver_name",schemaPath:"#/properties/resolver_name/type",keyword:"type",params:{type: schema22.properties.resolver_name.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-if(data.resolverName !== undefined){
-let data11 = data.resolverName;
-if((typeof data11 !== "string") && (data11 !== null)){
-const err28 = {instancePath:instancePath+"/resolverName",schemaPath:"#/properties/resolverName/type",keyword:"type",params:{type: schema22.properties.resolverName.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-if(data.ipv4_compat !== undefined){
-let data12 = data.ipv4_compat;
-if((typeof data12 !== "boolean") && (data12 !== null)){
-const err29 = {instancePath:instancePath+"/ipv4_compat",schemaPath:"#/properties/ipv4_compat/type",keyword:"type",params:{type: schema22.properties.ipv4_compat.type},message:"must be boolean,null"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-if(data.ipv4Compat !== undefined){
-let data13 = data.ipv4Compat;
-if((typeof data13 !== "boolean") && (data13 !== null)){
-const err30 = {instancePath:instancePath+"/ipv4Compat",schemaPath:"#/properties/ipv4Compat/type",keyword:"type",params:{type: schema22.properties.ipv4Compat.type},message:"must be boolean,null"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data.port_value !== undefined){
-const _errs44 = errors;
-const _errs45 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.portValue === undefined) && (missing0 = "portValue")){
-const err31 = {};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-var valid13 = _errs45 === errors;
-if(valid13){
-const err32 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-else {
-errors = _errs44;
-if(vErrors !== null){
-if(_errs44){
-vErrors.length = _errs44;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs47 = errors;
-let valid14 = true;
-const _errs48 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.port_value !== undefined){
-const _errs50 = errors;
-const _errs51 = errors;
-if(data.port_value !== null){
-const err33 = {};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-var valid16 = _errs51 === errors;
-if(valid16){
-const err34 = {};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-else {
-errors = _errs50;
-if(vErrors !== null){
-if(_errs50){
-vErrors.length = _errs50;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid1 = _errs48 === errors;
-errors = _errs47;
-if(vErrors !== null){
-if(_errs47){
-vErrors.length = _errs47;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs53 = errors;
-const _errs54 = errors;
-const _errs55 = errors;
-const _errs56 = errors;
-let valid18 = false;
-const _errs57 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.named_port === undefined) && (missing1 = "named_port")){
-const err35 = {};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-else {
-if(data.named_port !== undefined){
-const _errs59 = errors;
-const _errs60 = errors;
-if(data.named_port !== null){
-const err36 = {};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-var valid20 = _errs60 === errors;
-if(valid20){
-const err37 = {};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-else {
-errors = _errs59;
-if(vErrors !== null){
-if(_errs59){
-vErrors.length = _errs59;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid2 = _errs57 === errors;
-valid18 = valid18 || _valid2;
-if(_valid2){
-var props1 = {};
-props1.named_port = true;
-}
-const _errs62 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.namedPort === undefined) && (missing2 = "namedPort")){
-const err38 = {};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-else {
-if(data.namedPort !== undefined){
-const _errs64 = errors;
-const _errs65 = errors;
-if(data.namedPort !== null){
-const err39 = {};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-var valid22 = _errs65 === errors;
-if(valid22){
-const err40 = {};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-else {
-errors = _errs64;
-if(vErrors !== null){
-if(_errs64){
-vErrors.length = _errs64;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid2 = _errs62 === errors;
-valid18 = valid18 || _valid2;
-if(_valid2){
-if(props1 !== true){
-props1 = props1 || {};
-props1.namedPort = true;
-}
-}
-if(!valid18){
-const err41 = {};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-else {
-errors = _errs56;
-if(vErrors !== null){
-if(_errs56){
-vErrors.length = _errs56;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid17 = _errs55 === errors;
-if(valid17){
-const err42 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-else {
-errors = _errs54;
-if(vErrors !== null){
-if(_errs54){
-vErrors.length = _errs54;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid1 = _errs53 === errors;
-valid14 = _valid1;
-}
-if(!valid14){
-const err43 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-}
-if(data.portValue !== undefined){
-const _errs69 = errors;
-const _errs70 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.port_value === undefined) && (missing3 = "port_value")){
-const err44 = {};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-var valid24 = _errs70 === errors;
-if(valid24){
-const err45 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-else {
-errors = _errs69;
-if(vErrors !== null){
-if(_errs69){
-vErrors.length = _errs69;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs72 = errors;
-let valid25 = true;
-const _errs73 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.portValue !== undefined){
-const _errs75 = errors;
-const _errs76 = errors;
-if(data.portValue !== null){
-const err46 = {};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-var valid27 = _errs76 === errors;
-if(valid27){
-const err47 = {};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-else {
-errors = _errs75;
-if(vErrors !== null){
-if(_errs75){
-vErrors.length = _errs75;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid3 = _errs73 === errors;
-errors = _errs72;
-if(vErrors !== null){
-if(_errs72){
-vErrors.length = _errs72;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid3){
-const _errs78 = errors;
-const _errs79 = errors;
-const _errs80 = errors;
-const _errs81 = errors;
-let valid29 = false;
-const _errs82 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.named_port === undefined) && (missing4 = "named_port")){
-const err48 = {};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-else {
-if(data.named_port !== undefined){
-const _errs84 = errors;
-const _errs85 = errors;
-if(data.named_port !== null){
-const err49 = {};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-}
-var valid31 = _errs85 === errors;
-if(valid31){
-const err50 = {};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-else {
-errors = _errs84;
-if(vErrors !== null){
-if(_errs84){
-vErrors.length = _errs84;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid4 = _errs82 === errors;
-valid29 = valid29 || _valid4;
-if(_valid4){
-var props2 = {};
-props2.named_port = true;
-}
-const _errs87 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.namedPort === undefined) && (missing5 = "namedPort")){
-const err51 = {};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-else {
-if(data.namedPort !== undefined){
-const _errs89 = errors;
-const _errs90 = errors;
-if(data.namedPort !== null){
-const err52 = {};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-var valid33 = _errs90 === errors;
-if(valid33){
-const err53 = {};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-else {
-errors = _errs89;
-if(vErrors !== null){
-if(_errs89){
-vErrors.length = _errs89;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid4 = _errs87 === errors;
-valid29 = valid29 || _valid4;
-if(_valid4){
-if(props2 !== true){
-props2 = props2 || {};
-props2.namedPort = true;
-}
-}
-if(!valid29){
-const err54 = {};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-else {
-errors = _errs81;
-if(vErrors !== null){
-if(_errs81){
-vErrors.length = _errs81;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid28 = _errs80 === errors;
-if(valid28){
-const err55 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-else {
-errors = _errs79;
-if(vErrors !== null){
-if(_errs79){
-vErrors.length = _errs79;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid3 = _errs78 === errors;
-valid25 = _valid3;
-}
-if(!valid25){
-const err56 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-if(data.named_port !== undefined){
-const _errs94 = errors;
-const _errs95 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing6;
-if((data.namedPort === undefined) && (missing6 = "namedPort")){
-const err57 = {};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-}
-var valid35 = _errs95 === errors;
-if(valid35){
-const err58 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-else {
-errors = _errs94;
-if(vErrors !== null){
-if(_errs94){
-vErrors.length = _errs94;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs97 = errors;
-let valid36 = true;
-const _errs98 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.named_port !== undefined){
-const _errs100 = errors;
-const _errs101 = errors;
-if(data.named_port !== null){
-const err59 = {};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-var valid38 = _errs101 === errors;
-if(valid38){
-const err60 = {};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-else {
-errors = _errs100;
-if(vErrors !== null){
-if(_errs100){
-vErrors.length = _errs100;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid5 = _errs98 === errors;
-errors = _errs97;
-if(vErrors !== null){
-if(_errs97){
-vErrors.length = _errs97;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid5){
-const _errs103 = errors;
-const _errs104 = errors;
-const _errs105 = errors;
-const _errs106 = errors;
-let valid40 = false;
-const _errs107 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.port_value === undefined) && (missing7 = "port_value")){
-const err61 = {};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-else {
-if(data.port_value !== undefined){
-const _errs109 = errors;
-const _errs110 = errors;
-if(data.port_value !== null){
-const err62 = {};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-var valid42 = _errs110 === errors;
-if(valid42){
-const err63 = {};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-else {
-errors = _errs109;
-if(vErrors !== null){
-if(_errs109){
-vErrors.length = _errs109;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid6 = _errs107 === errors;
-valid40 = valid40 || _valid6;
-if(_valid6){
-var props3 = {};
-props3.port_value = true;
-}
-const _errs112 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.portValue === undefined) && (missing8 = "portValue")){
-const err64 = {};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-else {
-if(data.portValue !== undefined){
-const _errs114 = errors;
-const _errs115 = errors;
-if(data.portValue !== null){
-const err65 = {};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-var valid44 = _errs115 === errors;
-if(valid44){
-const err66 = {};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-else {
-errors = _errs114;
-if(vErrors !== null){
-if(_errs114){
-vErrors.length = _errs114;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid6 = _errs112 === errors;
-valid40 = valid40 || _valid6;
-if(_valid6){
-if(props3 !== true){
-props3 = props3 || {};
-props3.portValue = true;
-}
-}
-if(!valid40){
-const err67 = {};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-else {
-errors = _errs106;
-if(vErrors !== null){
-if(_errs106){
-vErrors.length = _errs106;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid39 = _errs105 === errors;
-if(valid39){
-const err68 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-else {
-errors = _errs104;
-if(vErrors !== null){
-if(_errs104){
-vErrors.length = _errs104;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid5 = _errs103 === errors;
-valid36 = _valid5;
-}
-if(!valid36){
-const err69 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-}
-if(data.namedPort !== undefined){
-const _errs119 = errors;
-const _errs120 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing9;
-if((data.named_port === undefined) && (missing9 = "named_port")){
-const err70 = {};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-}
-var valid46 = _errs120 === errors;
-if(valid46){
-const err71 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-else {
-errors = _errs119;
-if(vErrors !== null){
-if(_errs119){
-vErrors.length = _errs119;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs122 = errors;
-let valid47 = true;
-const _errs123 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.namedPort !== undefined){
-const _errs125 = errors;
-const _errs126 = errors;
-if(data.namedPort !== null){
-const err72 = {};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-var valid49 = _errs126 === errors;
-if(valid49){
-const err73 = {};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-else {
-errors = _errs125;
-if(vErrors !== null){
-if(_errs125){
-vErrors.length = _errs125;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid7 = _errs123 === errors;
-errors = _errs122;
-if(vErrors !== null){
-if(_errs122){
-vErrors.length = _errs122;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid7){
-const _errs128 = errors;
-const _errs129 = errors;
-const _errs130 = errors;
-const _errs131 = errors;
-let valid51 = false;
-const _errs132 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.port_value === undefined) && (missing10 = "port_value")){
-const err74 = {};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-else {
-if(data.port_value !== undefined){
-const _errs134 = errors;
-const _errs135 = errors;
-if(data.port_value !== null){
-const err75 = {};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-var valid53 = _errs135 === errors;
-if(valid53){
-const err76 = {};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-else {
-errors = _errs134;
-if(vErrors !== null){
-if(_errs134){
-vErrors.length = _errs134;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid8 = _errs132 === errors;
-valid51 = valid51 || _valid8;
-if(_valid8){
-var props4 = {};
-props4.port_value = true;
-}
-const _errs137 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing11;
-if((data.portValue === undefined) && (missing11 = "portValue")){
-const err77 = {};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-else {
-if(data.portValue !== undefined){
-const _errs139 = errors;
-const _errs140 = errors;
-if(data.portValue !== null){
-const err78 = {};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-var valid55 = _errs140 === errors;
-if(valid55){
-const err79 = {};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-else {
-errors = _errs139;
-if(vErrors !== null){
-if(_errs139){
-vErrors.length = _errs139;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid8 = _errs137 === errors;
-valid51 = valid51 || _valid8;
-if(_valid8){
-if(props4 !== true){
-props4 = props4 || {};
-props4.portValue = true;
-}
-}
-if(!valid51){
-const err80 = {};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
-}
-errors++;
-}
-else {
-errors = _errs131;
-if(vErrors !== null){
-if(_errs131){
-vErrors.length = _errs131;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid50 = _errs130 === errors;
-if(valid50){
-const err81 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-else {
-errors = _errs129;
-if(vErrors !== null){
-if(_errs129){
-vErrors.length = _errs129;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid7 = _errs128 === errors;
-valid47 = _valid7;
-}
-if(!valid47){
-const err82 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-}
-if(data.resolver_name !== undefined){
-const _errs143 = errors;
-const _errs144 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing12;
-if((data.resolverName === undefined) && (missing12 = "resolverName")){
-const err83 = {};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-}
-var valid56 = _errs144 === errors;
-if(valid56){
-const err84 = {instancePath,schemaPath:"#/dependentSchemas/resolver_name/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-else {
-errors = _errs143;
-if(vErrors !== null){
-if(_errs143){
-vErrors.length = _errs143;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.resolverName !== undefined){
-const _errs146 = errors;
-const _errs147 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing13;
-if((data.resolver_name === undefined) && (missing13 = "resolver_name")){
-const err85 = {};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-}
-var valid57 = _errs147 === errors;
-if(valid57){
-const err86 = {instancePath,schemaPath:"#/dependentSchemas/resolverName/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-else {
-errors = _errs146;
-if(vErrors !== null){
-if(_errs146){
-vErrors.length = _errs146;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ipv4_compat !== undefined){
-const _errs149 = errors;
-const _errs150 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.ipv4Compat === undefined) && (missing14 = "ipv4Compat")){
-const err87 = {};
-if(vErrors === null){
-vErrors = [err87];
-}
-else {
-vErrors.push(err87);
-}
-errors++;
-}
-}
-var valid58 = _errs150 === errors;
-if(valid58){
-const err88 = {instancePath,schemaPath:"#/dependentSchemas/ipv4_compat/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
-}
-errors++;
-}
-else {
-errors = _errs149;
-if(vErrors !== null){
-if(_errs149){
-vErrors.length = _errs149;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ipv4Compat !== undefined){
-const _errs152 = errors;
-const _errs153 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing15;
-if((data.ipv4_compat === undefined) && (missing15 = "ipv4_compat")){
-const err89 = {};
-if(vErrors === null){
-vErrors = [err89];
-}
-else {
-vErrors.push(err89);
-}
-errors++;
-}
-}
-var valid59 = _errs153 === errors;
-if(valid59){
-const err90 = {instancePath,schemaPath:"#/dependentSchemas/ipv4Compat/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err90];
-}
-else {
-vErrors.push(err90);
-}
-errors++;
-}
-else {
-errors = _errs152;
-if(vErrors !== null){
-if(_errs152){
-vErrors.length = _errs152;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate65.errors = vErrors;
-return errors === 0;
-}
-validate65.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.api.v2.core.SocketAddress" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate64.evaluated;
+const evaluated0 = validate63.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4291,24 +2461,24 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate65(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
-validate64.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
-validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot3 = validate67;
-const schema28 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.Address","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address","type":"object"};
-const schema29 = {"title":"envoy.config.core.v3.Address","description":"Any kind of address; one must be present.","properties":{"socket_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.SocketAddress"},"socketAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.SocketAddress"},"pipe":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Pipe"},"envoy_internal_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.EnvoyInternalAddress"},"envoyInternalAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.EnvoyInternalAddress"}},"additionalProperties":false,"dependentSchemas":{"socket_address":{"allOf":[{"not":{"required":["socketAddress"]}},{"not":{"anyOf":[{"required":["pipe"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}}]},"socketAddress":{"allOf":[{"not":{"required":["socket_address"]}},{"not":{"anyOf":[{"required":["pipe"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}}]},"pipe":{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}},"envoy_internal_address":{"allOf":[{"not":{"required":["envoyInternalAddress"]}},{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]}]}}]},"envoyInternalAddress":{"allOf":[{"not":{"required":["envoy_internal_address"]}},{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]}]}}]}},"allOf":[{"anyOf":[{"required":["socket_address"],"properties":{"socket_address":{"not":{"type":"null"}}}},{"required":["socketAddress"],"properties":{"socketAddress":{"not":{"type":"null"}}}},{"required":["pipe"],"properties":{"pipe":{"not":{"type":"null"}}}},{"required":["envoy_internal_address"],"properties":{"envoy_internal_address":{"not":{"type":"null"}}}},{"required":["envoyInternalAddress"],"properties":{"envoyInternalAddress":{"not":{"type":"null"}}}}]}]};
-const schema30 = {"title":"envoy.config.core.v3.SocketAddress","description":"An IP (or resolver-named) socket address.","properties":{"protocol":{"enum":["TCP","UDP",0,1,null]},"address":{"description":"An IP address, or a name the resolver below understands.","type":"string","minLength":1},"port_value":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"portValue":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"named_port":{"type":["string","null"]},"namedPort":{"type":["string","null"]},"resolver_name":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"resolverName":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"ipv4_compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"ipv4Compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"network_namespace_filepath":{"description":"Linux network namespace (a file path) the socket lives in.","type":["string","null"]},"networkNamespaceFilepath":{"description":"Linux network namespace (a file path) the socket lives in.","type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"port_value":{"allOf":[{"not":{"required":["portValue"]}},{"if":{"properties":{"port_value":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"portValue":{"allOf":[{"not":{"required":["port_value"]}},{"if":{"properties":{"portValue":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"named_port":{"allOf":[{"not":{"required":["namedPort"]}},{"if":{"properties":{"named_port":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"namedPort":{"allOf":[{"not":{"required":["named_port"]}},{"if":{"properties":{"namedPort":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"resolver_name":{"not":{"required":["resolverName"]}},"resolverName":{"not":{"required":["resolver_name"]}},"ipv4_compat":{"not":{"required":["ipv4Compat"]}},"ipv4Compat":{"not":{"required":["ipv4_compat"]}},"network_namespace_filepath":{"not":{"required":["networkNamespaceFilepath"]}},"networkNamespaceFilepath":{"not":{"required":["network_namespace_filepath"]}}},"allOf":[{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}},{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}]};
+const validateRoot3 = validate65;
+const schema26 = {"$ref":"#/$defs/envoy.config.core.v3.Address","type":"object"};
+const schema27 = {"title":"envoy.config.core.v3.Address","description":"Any kind of address; one must be present.","properties":{"socket_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.SocketAddress"},"socketAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.SocketAddress"},"pipe":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Pipe"},"envoy_internal_address":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.EnvoyInternalAddress"},"envoyInternalAddress":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.EnvoyInternalAddress"}},"additionalProperties":false,"dependentSchemas":{"socket_address":{"allOf":[{"not":{"required":["socketAddress"]}},{"not":{"anyOf":[{"required":["pipe"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}}]},"socketAddress":{"allOf":[{"not":{"required":["socket_address"]}},{"not":{"anyOf":[{"required":["pipe"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}}]},"pipe":{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["envoy_internal_address"]},{"required":["envoyInternalAddress"]}]}},"envoy_internal_address":{"allOf":[{"not":{"required":["envoyInternalAddress"]}},{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]}]}}]},"envoyInternalAddress":{"allOf":[{"not":{"required":["envoy_internal_address"]}},{"not":{"anyOf":[{"required":["socket_address"]},{"required":["socketAddress"]},{"required":["pipe"]}]}}]}},"allOf":[{"anyOf":[{"required":["socket_address"],"properties":{"socket_address":{"not":{"type":"null"}}}},{"required":["socketAddress"],"properties":{"socketAddress":{"not":{"type":"null"}}}},{"required":["pipe"],"properties":{"pipe":{"not":{"type":"null"}}}},{"required":["envoy_internal_address"],"properties":{"envoy_internal_address":{"not":{"type":"null"}}}},{"required":["envoyInternalAddress"],"properties":{"envoyInternalAddress":{"not":{"type":"null"}}}}]}]};
+const schema28 = {"title":"envoy.config.core.v3.SocketAddress","description":"An IP (or resolver-named) socket address.","properties":{"protocol":{"enum":["TCP","UDP",0,1,null]},"address":{"description":"An IP address, or a name the resolver below understands.","type":"string","minLength":1},"port_value":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"portValue":{"type":["integer","string","null"],"minimum":0,"maximum":65535,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},"named_port":{"type":["string","null"]},"namedPort":{"type":["string","null"]},"resolver_name":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"resolverName":{"description":"Name of a custom resolver; empty means plain IP addresses.","type":["string","null"]},"ipv4_compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"ipv4Compat":{"description":"Whether an IPv6 socket also accepts IPv4-mapped connections.","type":["boolean","null"]},"network_namespace_filepath":{"description":"Linux network namespace (a file path) the socket lives in.","type":["string","null"]},"networkNamespaceFilepath":{"description":"Linux network namespace (a file path) the socket lives in.","type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"port_value":{"allOf":[{"not":{"required":["portValue"]}},{"if":{"properties":{"port_value":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"portValue":{"allOf":[{"not":{"required":["port_value"]}},{"if":{"properties":{"portValue":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}}}]},"named_port":{"allOf":[{"not":{"required":["namedPort"]}},{"if":{"properties":{"named_port":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"namedPort":{"allOf":[{"not":{"required":["named_port"]}},{"if":{"properties":{"namedPort":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}}]}}}]},"resolver_name":{"not":{"required":["resolverName"]}},"resolverName":{"not":{"required":["resolver_name"]}},"ipv4_compat":{"not":{"required":["ipv4Compat"]}},"ipv4Compat":{"not":{"required":["ipv4_compat"]}},"network_namespace_filepath":{"not":{"required":["networkNamespaceFilepath"]}},"networkNamespaceFilepath":{"not":{"required":["network_namespace_filepath"]}}},"allOf":[{"anyOf":[{"required":["port_value"],"properties":{"port_value":{"not":{"type":"null"}}}},{"required":["portValue"],"properties":{"portValue":{"not":{"type":"null"}}}},{"required":["named_port"],"properties":{"named_port":{"not":{"type":"null"}}}},{"required":["namedPort"],"properties":{"namedPort":{"not":{"type":"null"}}}}]}]};
 
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate69.evaluated;
+const evaluated0 = validate67.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4566,7 +2736,7 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func1.call(schema30.properties, key0))){
+if(!(func1.call(schema28.properties, key0))){
 const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
@@ -4580,7 +2750,7 @@ errors++;
 if(data.protocol !== undefined){
 let data4 = data.protocol;
 if(!(((((data4 === "TCP") || (data4 === "UDP")) || (data4 === 0)) || (data4 === 1)) || (data4 === null))){
-const err14 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema30.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema28.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4618,7 +2788,7 @@ errors++;
 if(data.port_value !== undefined){
 let data6 = data.port_value;
 if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
-const err17 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/type",keyword:"type",params:{type: schema30.properties.port_value.type},message:"must be integer,string,null"};
+const err17 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/type",keyword:"type",params:{type: schema28.properties.port_value.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4665,7 +2835,7 @@ errors++;
 if(data.portValue !== undefined){
 let data7 = data.portValue;
 if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
-const err21 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/type",keyword:"type",params:{type: schema30.properties.portValue.type},message:"must be integer,string,null"};
+const err21 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/type",keyword:"type",params:{type: schema28.properties.portValue.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4712,7 +2882,7 @@ errors++;
 if(data.named_port !== undefined){
 let data8 = data.named_port;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err25 = {instancePath:instancePath+"/named_port",schemaPath:"#/properties/named_port/type",keyword:"type",params:{type: schema30.properties.named_port.type},message:"must be string,null"};
+const err25 = {instancePath:instancePath+"/named_port",schemaPath:"#/properties/named_port/type",keyword:"type",params:{type: schema28.properties.named_port.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4725,7 +2895,7 @@ errors++;
 if(data.namedPort !== undefined){
 let data9 = data.namedPort;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err26 = {instancePath:instancePath+"/namedPort",schemaPath:"#/properties/namedPort/type",keyword:"type",params:{type: schema30.properties.namedPort.type},message:"must be string,null"};
+const err26 = {instancePath:instancePath+"/namedPort",schemaPath:"#/properties/namedPort/type",keyword:"type",params:{type: schema28.properties.namedPort.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4738,7 +2908,7 @@ errors++;
 if(data.resolver_name !== undefined){
 let data10 = data.resolver_name;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err27 = {instancePath:instancePath+"/resolver_name",schemaPath:"#/properties/resolver_name/type",keyword:"type",params:{type: schema30.properties.resolver_name.type},message:"must be string,null"};
+const err27 = {instancePath:instancePath+"/resolver_name",schemaPath:"#/properties/resolver_name/type",keyword:"type",params:{type: schema28.properties.resolver_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4751,7 +2921,7 @@ errors++;
 if(data.resolverName !== undefined){
 let data11 = data.resolverName;
 if((typeof data11 !== "string") && (data11 !== null)){
-const err28 = {instancePath:instancePath+"/resolverName",schemaPath:"#/properties/resolverName/type",keyword:"type",params:{type: schema30.properties.resolverName.type},message:"must be string,null"};
+const err28 = {instancePath:instancePath+"/resolverName",schemaPath:"#/properties/resolverName/type",keyword:"type",params:{type: schema28.properties.resolverName.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4764,7 +2934,7 @@ errors++;
 if(data.ipv4_compat !== undefined){
 let data12 = data.ipv4_compat;
 if((typeof data12 !== "boolean") && (data12 !== null)){
-const err29 = {instancePath:instancePath+"/ipv4_compat",schemaPath:"#/properties/ipv4_compat/type",keyword:"type",params:{type: schema30.properties.ipv4_compat.type},message:"must be boolean,null"};
+const err29 = {instancePath:instancePath+"/ipv4_compat",schemaPath:"#/properties/ipv4_compat/type",keyword:"type",params:{type: schema28.properties.ipv4_compat.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4777,7 +2947,7 @@ errors++;
 if(data.ipv4Compat !== undefined){
 let data13 = data.ipv4Compat;
 if((typeof data13 !== "boolean") && (data13 !== null)){
-const err30 = {instancePath:instancePath+"/ipv4Compat",schemaPath:"#/properties/ipv4Compat/type",keyword:"type",params:{type: schema30.properties.ipv4Compat.type},message:"must be boolean,null"};
+const err30 = {instancePath:instancePath+"/ipv4Compat",schemaPath:"#/properties/ipv4Compat/type",keyword:"type",params:{type: schema28.properties.ipv4Compat.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4790,7 +2960,7 @@ errors++;
 if(data.network_namespace_filepath !== undefined){
 let data14 = data.network_namespace_filepath;
 if((typeof data14 !== "string") && (data14 !== null)){
-const err31 = {instancePath:instancePath+"/network_namespace_filepath",schemaPath:"#/properties/network_namespace_filepath/type",keyword:"type",params:{type: schema30.properties.network_namespace_filepath.type},message:"must be string,null"};
+const err31 = {instancePath:instancePath+"/network_namespace_filepath",schemaPath:"#/properties/network_namespace_filepath/type",keyword:"type",params:{type: schema28.properties.network_namespace_filepath.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4803,7 +2973,7 @@ errors++;
 if(data.networkNamespaceFilepath !== undefined){
 let data15 = data.networkNamespaceFilepath;
 if((typeof data15 !== "string") && (data15 !== null)){
-const err32 = {instancePath:instancePath+"/networkNamespaceFilepath",schemaPath:"#/properties/networkNamespaceFilepath/type",keyword:"type",params:{type: schema30.properties.networkNamespaceFilepath.type},message:"must be string,null"};
+const err32 = {instancePath:instancePath+"/networkNamespaceFilepath",schemaPath:"#/properties/networkNamespaceFilepath/type",keyword:"type",params:{type: schema28.properties.networkNamespaceFilepath.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -6128,17 +4298,17 @@ vErrors = null;
 }
 }
 }
-validate69.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
-validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema31 = {"title":"envoy.config.core.v3.Pipe","description":"A Unix domain socket.","properties":{"path":{"description":"Filesystem path, or an abstract-namespace name starting with '@'.","type":"string","minLength":1},"mode":{"description":"Permission bits of the socket file (at most 0777).","type":["integer","string","null"],"minimum":0,"maximum":511,"pattern":"^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"}},"additionalProperties":false};
+const schema29 = {"title":"envoy.config.core.v3.Pipe","description":"A Unix domain socket.","properties":{"path":{"description":"Filesystem path, or an abstract-namespace name starting with '@'.","type":"string","minLength":1},"mode":{"description":"Permission bits of the socket file (at most 0777).","type":["integer","string","null"],"minimum":0,"maximum":511,"pattern":"^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"}},"additionalProperties":false};
 
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate72.evaluated;
+const evaluated0 = validate70.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6186,7 +4356,7 @@ errors++;
 if(data.mode !== undefined){
 let data1 = data.mode;
 if(((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (typeof data1 !== "string")) && (data1 !== null)){
-const err3 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/type",keyword:"type",params:{type: schema31.properties.mode.type},message:"must be integer,string,null"};
+const err3 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/type",keyword:"type",params:{type: schema29.properties.mode.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6231,17 +4401,17 @@ errors++;
 }
 }
 }
-validate72.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
-validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate70.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema32 = {"title":"envoy.config.core.v3.EnvoyInternalAddress","description":"An address internal to one Envoy process: a listener that other listeners\ncan connect to without a real socket.","properties":{"server_listener_name":{"description":"Name of the internal listener to connect to.","type":["string","null"]},"serverListenerName":{"description":"Name of the internal listener to connect to.","type":["string","null"]},"endpoint_id":{"description":"Distinguishes several connections to one internal listener.","type":["string","null"]},"endpointId":{"description":"Distinguishes several connections to one internal listener.","type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"server_listener_name":{"not":{"required":["serverListenerName"]}},"serverListenerName":{"not":{"required":["server_listener_name"]}},"endpoint_id":{"not":{"required":["endpointId"]}},"endpointId":{"not":{"required":["endpoint_id"]}}},"allOf":[{"anyOf":[{"required":["server_listener_name"],"properties":{"server_listener_name":{"not":{"type":"null"}}}},{"required":["serverListenerName"],"properties":{"serverListenerName":{"not":{"type":"null"}}}}]}]};
+const schema30 = {"title":"envoy.config.core.v3.EnvoyInternalAddress","description":"An address internal to one Envoy process: a listener that other listeners\ncan connect to without a real socket.","properties":{"server_listener_name":{"description":"Name of the internal listener to connect to.","type":["string","null"]},"serverListenerName":{"description":"Name of the internal listener to connect to.","type":["string","null"]},"endpoint_id":{"description":"Distinguishes several connections to one internal listener.","type":["string","null"]},"endpointId":{"description":"Distinguishes several connections to one internal listener.","type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"server_listener_name":{"not":{"required":["serverListenerName"]}},"serverListenerName":{"not":{"required":["server_listener_name"]}},"endpoint_id":{"not":{"required":["endpointId"]}},"endpointId":{"not":{"required":["endpoint_id"]}}},"allOf":[{"anyOf":[{"required":["server_listener_name"],"properties":{"server_listener_name":{"not":{"type":"null"}}}},{"required":["serverListenerName"],"properties":{"serverListenerName":{"not":{"type":"null"}}}}]}]};
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate74.evaluated;
+const evaluated0 = validate72.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6399,7 +4569,7 @@ errors++;
 if(data.server_listener_name !== undefined){
 let data2 = data.server_listener_name;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err8 = {instancePath:instancePath+"/server_listener_name",schemaPath:"#/properties/server_listener_name/type",keyword:"type",params:{type: schema32.properties.server_listener_name.type},message:"must be string,null"};
+const err8 = {instancePath:instancePath+"/server_listener_name",schemaPath:"#/properties/server_listener_name/type",keyword:"type",params:{type: schema30.properties.server_listener_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6412,7 +4582,7 @@ errors++;
 if(data.serverListenerName !== undefined){
 let data3 = data.serverListenerName;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err9 = {instancePath:instancePath+"/serverListenerName",schemaPath:"#/properties/serverListenerName/type",keyword:"type",params:{type: schema32.properties.serverListenerName.type},message:"must be string,null"};
+const err9 = {instancePath:instancePath+"/serverListenerName",schemaPath:"#/properties/serverListenerName/type",keyword:"type",params:{type: schema30.properties.serverListenerName.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6425,7 +4595,7 @@ errors++;
 if(data.endpoint_id !== undefined){
 let data4 = data.endpoint_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err10 = {instancePath:instancePath+"/endpoint_id",schemaPath:"#/properties/endpoint_id/type",keyword:"type",params:{type: schema32.properties.endpoint_id.type},message:"must be string,null"};
+const err10 = {instancePath:instancePath+"/endpoint_id",schemaPath:"#/properties/endpoint_id/type",keyword:"type",params:{type: schema30.properties.endpoint_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6438,7 +4608,7 @@ errors++;
 if(data.endpointId !== undefined){
 let data5 = data.endpointId;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err11 = {instancePath:instancePath+"/endpointId",schemaPath:"#/properties/endpointId/type",keyword:"type",params:{type: schema32.properties.endpointId.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/endpointId",schemaPath:"#/properties/endpointId/type",keyword:"type",params:{type: schema30.properties.endpointId.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6605,16 +4775,16 @@ vErrors = null;
 }
 }
 }
-validate74.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
-validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate68.evaluated;
+const evaluated0 = validate66.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6943,7 +5113,7 @@ errors++;
 if(data.socket_address !== undefined){
 let data5 = data.socket_address;
 if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
-const err17 = {instancePath:instancePath+"/socket_address",schemaPath:"#/properties/socket_address/type",keyword:"type",params:{type: schema29.properties.socket_address.type},message:"must be object,null"};
+const err17 = {instancePath:instancePath+"/socket_address",schemaPath:"#/properties/socket_address/type",keyword:"type",params:{type: schema27.properties.socket_address.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -6952,15 +5122,15 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!(validate69(data5, {instancePath:instancePath+"/socket_address",parentData:data,parentDataProperty:"socket_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+if(!(validate67(data5, {instancePath:instancePath+"/socket_address",parentData:data,parentDataProperty:"socket_address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data.socketAddress !== undefined){
 let data6 = data.socketAddress;
 if((!(data6 && typeof data6 == "object" && !Array.isArray(data6))) && (data6 !== null)){
-const err18 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/properties/socketAddress/type",keyword:"type",params:{type: schema29.properties.socketAddress.type},message:"must be object,null"};
+const err18 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/properties/socketAddress/type",keyword:"type",params:{type: schema27.properties.socketAddress.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -6969,15 +5139,15 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(!(validate69(data6, {instancePath:instancePath+"/socketAddress",parentData:data,parentDataProperty:"socketAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+if(!(validate67(data6, {instancePath:instancePath+"/socketAddress",parentData:data,parentDataProperty:"socketAddress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data.pipe !== undefined){
 let data7 = data.pipe;
 if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
-const err19 = {instancePath:instancePath+"/pipe",schemaPath:"#/properties/pipe/type",keyword:"type",params:{type: schema29.properties.pipe.type},message:"must be object,null"};
+const err19 = {instancePath:instancePath+"/pipe",schemaPath:"#/properties/pipe/type",keyword:"type",params:{type: schema27.properties.pipe.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -6986,15 +5156,15 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(!(validate72(data7, {instancePath:instancePath+"/pipe",parentData:data,parentDataProperty:"pipe",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate70(data7, {instancePath:instancePath+"/pipe",parentData:data,parentDataProperty:"pipe",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 }
 if(data.envoy_internal_address !== undefined){
 let data8 = data.envoy_internal_address;
 if((!(data8 && typeof data8 == "object" && !Array.isArray(data8))) && (data8 !== null)){
-const err20 = {instancePath:instancePath+"/envoy_internal_address",schemaPath:"#/properties/envoy_internal_address/type",keyword:"type",params:{type: schema29.properties.envoy_internal_address.type},message:"must be object,null"};
+const err20 = {instancePath:instancePath+"/envoy_internal_address",schemaPath:"#/properties/envoy_internal_address/type",keyword:"type",params:{type: schema27.properties.envoy_internal_address.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -7003,15 +5173,15 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!(validate74(data8, {instancePath:instancePath+"/envoy_internal_address",parentData:data,parentDataProperty:"envoy_internal_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate72(data8, {instancePath:instancePath+"/envoy_internal_address",parentData:data,parentDataProperty:"envoy_internal_address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
 }
 if(data.envoyInternalAddress !== undefined){
 let data9 = data.envoyInternalAddress;
 if((!(data9 && typeof data9 == "object" && !Array.isArray(data9))) && (data9 !== null)){
-const err21 = {instancePath:instancePath+"/envoyInternalAddress",schemaPath:"#/properties/envoyInternalAddress/type",keyword:"type",params:{type: schema29.properties.envoyInternalAddress.type},message:"must be object,null"};
+const err21 = {instancePath:instancePath+"/envoyInternalAddress",schemaPath:"#/properties/envoyInternalAddress/type",keyword:"type",params:{type: schema27.properties.envoyInternalAddress.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7020,8 +5190,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(!(validate74(data9, {instancePath:instancePath+"/envoyInternalAddress",parentData:data,parentDataProperty:"envoyInternalAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate72(data9, {instancePath:instancePath+"/envoyInternalAddress",parentData:data,parentDataProperty:"envoyInternalAddress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
 }
@@ -7675,17 +5845,16 @@ vErrors = null;
 }
 }
 }
-validate68.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
-validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate66.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.Address" */;
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate67.evaluated;
+const evaluated0 = validate65.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7702,25 +5871,25 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate68(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+if(!(validate66(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
 errors = vErrors.length;
 }
-validate67.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
-validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate65.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot4 = validate78;
-const schema33 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.BuildVersion","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.BuildVersion","type":"object"};
-const schema34 = {"title":"envoy.config.core.v3.BuildVersion","description":"A version with free-form build details.","properties":{"version":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.type.v3.SemanticVersion"},"metadata":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Struct"}},"additionalProperties":false};
-const schema35 = {"title":"envoy.type.v3.SemanticVersion","description":"Envoy reports its own build version with this message.","properties":{"major_number":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"majorNumber":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"minor_number":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"minorNumber":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"patch":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"}},"additionalProperties":false,"dependentSchemas":{"major_number":{"not":{"required":["majorNumber"]}},"majorNumber":{"not":{"required":["major_number"]}},"minor_number":{"not":{"required":["minorNumber"]}},"minorNumber":{"not":{"required":["minor_number"]}}}};
-const pattern12 = new RegExp("^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$", "u");
+const validateRoot4 = validate76;
+const schema31 = {"$ref":"#/$defs/envoy.config.core.v3.BuildVersion","type":"object"};
+const schema32 = {"title":"envoy.config.core.v3.BuildVersion","description":"A version with free-form build details.","properties":{"version":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.type.v3.SemanticVersion"},"metadata":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Struct"}},"additionalProperties":false};
+const schema33 = {"title":"envoy.type.v3.SemanticVersion","description":"Envoy reports its own build version with this message.","properties":{"major_number":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"majorNumber":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"minor_number":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"minorNumber":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"patch":{"type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"}},"additionalProperties":false,"dependentSchemas":{"major_number":{"not":{"required":["majorNumber"]}},"majorNumber":{"not":{"required":["major_number"]}},"minor_number":{"not":{"required":["minorNumber"]}},"minorNumber":{"not":{"required":["minor_number"]}}}};
+const pattern9 = new RegExp("^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$", "u");
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate80.evaluated;
+const evaluated0 = validate78.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7743,7 +5912,7 @@ errors++;
 if(data.major_number !== undefined){
 let data0 = data.major_number;
 if(((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/major_number",schemaPath:"#/properties/major_number/type",keyword:"type",params:{type: schema35.properties.major_number.type},message:"must be integer,string,null"};
+const err1 = {instancePath:instancePath+"/major_number",schemaPath:"#/properties/major_number/type",keyword:"type",params:{type: schema33.properties.major_number.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7775,7 +5944,7 @@ errors++;
 }
 }
 if(typeof data0 === "string"){
-if(!pattern12.test(data0)){
+if(!pattern9.test(data0)){
 const err4 = {instancePath:instancePath+"/major_number",schemaPath:"#/properties/major_number/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -7790,7 +5959,7 @@ errors++;
 if(data.majorNumber !== undefined){
 let data1 = data.majorNumber;
 if(((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (typeof data1 !== "string")) && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/majorNumber",schemaPath:"#/properties/majorNumber/type",keyword:"type",params:{type: schema35.properties.majorNumber.type},message:"must be integer,string,null"};
+const err5 = {instancePath:instancePath+"/majorNumber",schemaPath:"#/properties/majorNumber/type",keyword:"type",params:{type: schema33.properties.majorNumber.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7822,7 +5991,7 @@ errors++;
 }
 }
 if(typeof data1 === "string"){
-if(!pattern12.test(data1)){
+if(!pattern9.test(data1)){
 const err8 = {instancePath:instancePath+"/majorNumber",schemaPath:"#/properties/majorNumber/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -7837,7 +6006,7 @@ errors++;
 if(data.minor_number !== undefined){
 let data2 = data.minor_number;
 if(((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")) && (data2 !== null)){
-const err9 = {instancePath:instancePath+"/minor_number",schemaPath:"#/properties/minor_number/type",keyword:"type",params:{type: schema35.properties.minor_number.type},message:"must be integer,string,null"};
+const err9 = {instancePath:instancePath+"/minor_number",schemaPath:"#/properties/minor_number/type",keyword:"type",params:{type: schema33.properties.minor_number.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7869,7 +6038,7 @@ errors++;
 }
 }
 if(typeof data2 === "string"){
-if(!pattern12.test(data2)){
+if(!pattern9.test(data2)){
 const err12 = {instancePath:instancePath+"/minor_number",schemaPath:"#/properties/minor_number/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -7884,7 +6053,7 @@ errors++;
 if(data.minorNumber !== undefined){
 let data3 = data.minorNumber;
 if(((!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))) && (typeof data3 !== "string")) && (data3 !== null)){
-const err13 = {instancePath:instancePath+"/minorNumber",schemaPath:"#/properties/minorNumber/type",keyword:"type",params:{type: schema35.properties.minorNumber.type},message:"must be integer,string,null"};
+const err13 = {instancePath:instancePath+"/minorNumber",schemaPath:"#/properties/minorNumber/type",keyword:"type",params:{type: schema33.properties.minorNumber.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7916,7 +6085,7 @@ errors++;
 }
 }
 if(typeof data3 === "string"){
-if(!pattern12.test(data3)){
+if(!pattern9.test(data3)){
 const err16 = {instancePath:instancePath+"/minorNumber",schemaPath:"#/properties/minorNumber/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -7931,7 +6100,7 @@ errors++;
 if(data.patch !== undefined){
 let data4 = data.patch;
 if(((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (typeof data4 !== "string")) && (data4 !== null)){
-const err17 = {instancePath:instancePath+"/patch",schemaPath:"#/properties/patch/type",keyword:"type",params:{type: schema35.properties.patch.type},message:"must be integer,string,null"};
+const err17 = {instancePath:instancePath+"/patch",schemaPath:"#/properties/patch/type",keyword:"type",params:{type: schema33.properties.patch.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7963,7 +6132,7 @@ errors++;
 }
 }
 if(typeof data4 === "string"){
-if(!pattern12.test(data4)){
+if(!pattern9.test(data4)){
 const err20 = {instancePath:instancePath+"/patch",schemaPath:"#/properties/patch/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
@@ -8132,25 +6301,25 @@ vErrors = null;
 }
 }
 }
-validate80.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
-validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema36 = {"title":"google.protobuf.Struct","description":"A JSON object.","additionalProperties":{"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Value"}};
-const schema37 = {"title":"google.protobuf.Value","description":"Any JSON value."};
+const schema34 = {"title":"google.protobuf.Struct","description":"A JSON object.","additionalProperties":{"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Value"}};
+const schema35 = {"title":"google.protobuf.Value","description":"Any JSON value."};
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-validate83.errors = null;
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+validate81.errors = null;
 return true;
 }
-validate83.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate81.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate82.evaluated;
+const evaluated0 = validate80.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8159,22 +6328,22 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(validate83(data[key0], {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate81(data[key0], {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 }
 }
-validate82.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
-validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate79.evaluated;
+const evaluated0 = validate77.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8197,7 +6366,7 @@ errors++;
 if(data.version !== undefined){
 let data0 = data.version;
 if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: schema34.properties.version.type},message:"must be object,null"};
+const err1 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: schema32.properties.version.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8206,15 +6375,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!(validate80(data0, {instancePath:instancePath+"/version",parentData:data,parentDataProperty:"version",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate78(data0, {instancePath:instancePath+"/version",parentData:data,parentDataProperty:"version",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 }
 if(data.metadata !== undefined){
 let data1 = data.metadata;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema34.properties.metadata.type},message:"must be object,null"};
+const err2 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema32.properties.metadata.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8223,23 +6392,22 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!(validate82(data1, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate80(data1, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 }
 }
-validate79.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
-validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate77.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.BuildVersion" */;
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate78.evaluated;
+const evaluated0 = validate76.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8256,17 +6424,50 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate79(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate77(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
-validate78.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
-validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot5 = validate87;
-const schema38 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.EnvoyInternalAddress","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.EnvoyInternalAddress","type":"object"};
+const validateRoot5 = validate85;
+const schema36 = {"$ref":"#/$defs/envoy.config.core.v3.EnvoyInternalAddress","type":"object"};
+
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate85.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+errors = vErrors.length;
+}
+validate85.errors = vErrors;
+return errors === 0;
+}
+validate85.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot6 = validate87;
+const schema37 = {"$ref":"#/$defs/envoy.config.core.v3.Extension","type":"object"};
+const schema38 = {"title":"envoy.config.core.v3.Extension","description":"An extension compiled into the running Envoy.","properties":{"name":{"description":"Canonical extension name, such as \"envoy.filters.http.router\".","type":["string","null"]},"category":{"description":"Extension category, such as \"envoy.filters.http\".","type":["string","null"]},"type_descriptor":{"description":"Superseded by type_urls.","deprecated":true,"type":["string","null"]},"typeDescriptor":{"description":"Superseded by type_urls.","deprecated":true,"type":["string","null"]},"version":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.BuildVersion"},"disabled":{"description":"Whether the extension is disabled by configuration.","type":["boolean","null"]},"type_urls":{"description":"Config type URLs the extension accepts.","type":["array","null"],"items":{"type":"string"}},"typeUrls":{"description":"Config type URLs the extension accepts.","type":["array","null"],"items":{"type":"string"}}},"additionalProperties":false,"dependentSchemas":{"type_descriptor":{"not":{"required":["typeDescriptor"]}},"typeDescriptor":{"not":{"required":["type_descriptor"]}},"type_urls":{"not":{"required":["typeUrls"]}},"typeUrls":{"not":{"required":["type_urls"]}}}};
 
 function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8278,12 +6479,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs1 = errors;
-let valid1 = false;
-const _errs2 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.server_listener_name === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/required",keyword:"required",params:{missingProperty: "server_listener_name"},message:"must have required property '"+"server_listener_name"+"'"};
+for(const key0 in data){
+if(!((((((((key0 === "name") || (key0 === "category")) || (key0 === "type_descriptor")) || (key0 === "typeDescriptor")) || (key0 === "version")) || (key0 === "disabled")) || (key0 === "type_urls")) || (key0 === "typeUrls"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8292,11 +6491,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.server_listener_name !== undefined){
-const _errs4 = errors;
-const _errs5 = errors;
-if(data.server_listener_name !== null){
-const err1 = {};
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema38.properties.name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8305,9 +6504,11 @@ vErrors.push(err1);
 }
 errors++;
 }
-var valid3 = _errs5 === errors;
-if(valid3){
-const err2 = {instancePath:instancePath+"/server_listener_name",schemaPath:"#/allOf/0/anyOf/0/properties/server_listener_name/not",keyword:"not",params:{},message:"must NOT be valid"};
+}
+if(data.category !== undefined){
+let data1 = data.category;
+if((typeof data1 !== "string") && (data1 !== null)){
+const err2 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: schema38.properties.category.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8316,29 +6517,11 @@ vErrors.push(err2);
 }
 errors++;
 }
-else {
-errors = _errs4;
-if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-var props0 = {};
-props0.server_listener_name = true;
-}
-const _errs7 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.serverListenerName === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "serverListenerName"},message:"must have required property '"+"serverListenerName"+"'"};
+if(data.type_descriptor !== undefined){
+let data2 = data.type_descriptor;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err3 = {instancePath:instancePath+"/type_descriptor",schemaPath:"#/properties/type_descriptor/type",keyword:"type",params:{type: schema38.properties.type_descriptor.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8347,11 +6530,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.serverListenerName !== undefined){
-const _errs9 = errors;
-const _errs10 = errors;
-if(data.serverListenerName !== null){
-const err4 = {};
+}
+if(data.typeDescriptor !== undefined){
+let data3 = data.typeDescriptor;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err4 = {instancePath:instancePath+"/typeDescriptor",schemaPath:"#/properties/typeDescriptor/type",keyword:"type",params:{type: schema38.properties.typeDescriptor.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8360,9 +6543,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-var valid5 = _errs10 === errors;
-if(valid5){
-const err5 = {instancePath:instancePath+"/serverListenerName",schemaPath:"#/allOf/0/anyOf/1/properties/serverListenerName/not",keyword:"not",params:{},message:"must NOT be valid"};
+}
+if(data.version !== undefined){
+let data4 = data.version;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err5 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: schema38.properties.version.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8371,29 +6556,15 @@ vErrors.push(err5);
 }
 errors++;
 }
-else {
-errors = _errs9;
-if(vErrors !== null){
-if(_errs9){
-vErrors.length = _errs9;
-}
-else {
-vErrors = null;
+if(!(validate77(data4, {instancePath:instancePath+"/version",parentData:data,parentDataProperty:"version",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
 }
 }
-}
-}
-}
-var _valid0 = _errs7 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.serverListenerName = true;
-}
-}
-if(!valid1){
-const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data.disabled !== undefined){
+let data5 = data.disabled;
+if((typeof data5 !== "boolean") && (data5 !== null)){
+const err6 = {instancePath:instancePath+"/disabled",schemaPath:"#/properties/disabled/type",keyword:"type",params:{type: schema38.properties.disabled.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8402,21 +6573,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!((((key0 === "server_listener_name") || (key0 === "serverListenerName")) || (key0 === "endpoint_id")) || (key0 === "endpointId"))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type_urls !== undefined){
+let data6 = data.type_urls;
+if((!(Array.isArray(data6))) && (data6 !== null)){
+const err7 = {instancePath:instancePath+"/type_urls",schemaPath:"#/properties/type_urls/type",keyword:"type",params:{type: schema38.properties.type_urls.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8425,11 +6586,11 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.server_listener_name !== undefined){
-let data2 = data.server_listener_name;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err8 = {instancePath:instancePath+"/server_listener_name",schemaPath:"#/properties/server_listener_name/type",keyword:"type",params:{type: schema32.properties.server_listener_name.type},message:"must be string,null"};
+if(Array.isArray(data6)){
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data6[i0] !== "string"){
+const err8 = {instancePath:instancePath+"/type_urls/" + i0,schemaPath:"#/properties/type_urls/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8439,10 +6600,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.serverListenerName !== undefined){
-let data3 = data.serverListenerName;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err9 = {instancePath:instancePath+"/serverListenerName",schemaPath:"#/properties/serverListenerName/type",keyword:"type",params:{type: schema32.properties.serverListenerName.type},message:"must be string,null"};
+}
+}
+if(data.typeUrls !== undefined){
+let data8 = data.typeUrls;
+if((!(Array.isArray(data8))) && (data8 !== null)){
+const err9 = {instancePath:instancePath+"/typeUrls",schemaPath:"#/properties/typeUrls/type",keyword:"type",params:{type: schema38.properties.typeUrls.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8451,11 +6614,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data.endpoint_id !== undefined){
-let data4 = data.endpoint_id;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err10 = {instancePath:instancePath+"/endpoint_id",schemaPath:"#/properties/endpoint_id/type",keyword:"type",params:{type: schema32.properties.endpoint_id.type},message:"must be string,null"};
+if(Array.isArray(data8)){
+const len1 = data8.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data8[i1] !== "string"){
+const err10 = {instancePath:instancePath+"/typeUrls/" + i1,schemaPath:"#/properties/typeUrls/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8465,10 +6628,15 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.endpointId !== undefined){
-let data5 = data.endpointId;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err11 = {instancePath:instancePath+"/endpointId",schemaPath:"#/properties/endpointId/type",keyword:"type",params:{type: schema32.properties.endpointId.type},message:"must be string,null"};
+}
+}
+if(data.type_descriptor !== undefined){
+const _errs22 = errors;
+const _errs23 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.typeDescriptor === undefined) && (missing0 = "typeDescriptor")){
+const err11 = {};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8478,30 +6646,14 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.server_listener_name !== undefined){
-const _errs22 = errors;
-const _errs23 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.serverListenerName === undefined) && (missing0 = "serverListenerName")){
-const err12 = {};
+var valid6 = _errs23 === errors;
+if(valid6){
+const err12 = {instancePath,schemaPath:"#/dependentSchemas/type_descriptor/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
-}
-errors++;
-}
-}
-var valid8 = _errs23 === errors;
-if(valid8){
-const err13 = {instancePath,schemaPath:"#/dependentSchemas/server_listener_name/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
 }
 errors++;
 }
@@ -8517,30 +6669,30 @@ vErrors = null;
 }
 }
 }
-if(data.serverListenerName !== undefined){
+if(data.typeDescriptor !== undefined){
 const _errs25 = errors;
 const _errs26 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
-if((data.server_listener_name === undefined) && (missing1 = "server_listener_name")){
-const err14 = {};
+if((data.type_descriptor === undefined) && (missing1 = "type_descriptor")){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var valid7 = _errs26 === errors;
+if(valid7){
+const err14 = {instancePath,schemaPath:"#/dependentSchemas/typeDescriptor/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
-}
-errors++;
-}
-}
-var valid9 = _errs26 === errors;
-if(valid9){
-const err15 = {instancePath,schemaPath:"#/dependentSchemas/serverListenerName/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
 }
 errors++;
 }
@@ -8556,30 +6708,30 @@ vErrors = null;
 }
 }
 }
-if(data.endpoint_id !== undefined){
+if(data.type_urls !== undefined){
 const _errs28 = errors;
 const _errs29 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing2;
-if((data.endpointId === undefined) && (missing2 = "endpointId")){
-const err16 = {};
+if((data.typeUrls === undefined) && (missing2 = "typeUrls")){
+const err15 = {};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var valid8 = _errs29 === errors;
+if(valid8){
+const err16 = {instancePath,schemaPath:"#/dependentSchemas/type_urls/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid10 = _errs29 === errors;
-if(valid10){
-const err17 = {instancePath,schemaPath:"#/dependentSchemas/endpoint_id/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
 }
 errors++;
 }
@@ -8595,30 +6747,30 @@ vErrors = null;
 }
 }
 }
-if(data.endpointId !== undefined){
+if(data.typeUrls !== undefined){
 const _errs31 = errors;
 const _errs32 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing3;
-if((data.endpoint_id === undefined) && (missing3 = "endpoint_id")){
-const err18 = {};
+if((data.type_urls === undefined) && (missing3 = "type_urls")){
+const err17 = {};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+var valid9 = _errs32 === errors;
+if(valid9){
+const err18 = {instancePath,schemaPath:"#/dependentSchemas/typeUrls/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
-}
-errors++;
-}
-}
-var valid11 = _errs32 === errors;
-if(valid11){
-const err19 = {instancePath,schemaPath:"#/dependentSchemas/endpointId/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
 }
 errors++;
 }
@@ -8642,7 +6794,6 @@ validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.EnvoyInternalAddress" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate87.evaluated;
@@ -8671,436 +6822,14 @@ return errors === 0;
 }
 validate87.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot6 = validate90;
-const schema40 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.Extension","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Extension","type":"object"};
-const schema41 = {"title":"envoy.config.core.v3.Extension","description":"An extension compiled into the running Envoy.","properties":{"name":{"description":"Canonical extension name, such as \"envoy.filters.http.router\".","type":["string","null"]},"category":{"description":"Extension category, such as \"envoy.filters.http\".","type":["string","null"]},"type_descriptor":{"description":"Superseded by type_urls.","deprecated":true,"type":["string","null"]},"typeDescriptor":{"description":"Superseded by type_urls.","deprecated":true,"type":["string","null"]},"version":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.BuildVersion"},"disabled":{"description":"Whether the extension is disabled by configuration.","type":["boolean","null"]},"type_urls":{"description":"Config type URLs the extension accepts.","type":["array","null"],"items":{"type":"string"}},"typeUrls":{"description":"Config type URLs the extension accepts.","type":["array","null"],"items":{"type":"string"}}},"additionalProperties":false,"dependentSchemas":{"type_descriptor":{"not":{"required":["typeDescriptor"]}},"typeDescriptor":{"not":{"required":["type_descriptor"]}},"type_urls":{"not":{"required":["typeUrls"]}},"typeUrls":{"not":{"required":["type_urls"]}}}};
+const validateRoot7 = validate91;
+const schema39 = {"$ref":"#/$defs/envoy.config.core.v3.Locality","type":"object"};
+const schema40 = {"title":"envoy.config.core.v3.Locality","description":"Where an Envoy runs.","properties":{"region":{"type":["string","null"]},"zone":{"type":["string","null"]},"sub_zone":{"type":["string","null"]},"subZone":{"type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"sub_zone":{"not":{"required":["subZone"]}},"subZone":{"not":{"required":["sub_zone"]}}}};
 
 function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate92.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!((key0 === "version") || (key0 === "metadata"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.version !== undefined){
-let data0 = data.version;
-if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: schema34.properties.version.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(!(validate80(data0, {instancePath:instancePath+"/version",parentData:data,parentDataProperty:"version",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-}
-if(data.metadata !== undefined){
-let data1 = data.metadata;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema34.properties.metadata.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(!(validate82(data1, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-errors = vErrors.length;
-}
-}
-}
-validate92.errors = vErrors;
-return errors === 0;
-}
-validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate91.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!((((((((key0 === "name") || (key0 === "category")) || (key0 === "type_descriptor")) || (key0 === "typeDescriptor")) || (key0 === "version")) || (key0 === "disabled")) || (key0 === "type_urls")) || (key0 === "typeUrls"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema41.properties.name.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.category !== undefined){
-let data1 = data.category;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: schema41.properties.category.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.type_descriptor !== undefined){
-let data2 = data.type_descriptor;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/type_descriptor",schemaPath:"#/properties/type_descriptor/type",keyword:"type",params:{type: schema41.properties.type_descriptor.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.typeDescriptor !== undefined){
-let data3 = data.typeDescriptor;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err4 = {instancePath:instancePath+"/typeDescriptor",schemaPath:"#/properties/typeDescriptor/type",keyword:"type",params:{type: schema41.properties.typeDescriptor.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.version !== undefined){
-let data4 = data.version;
-if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err5 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: schema41.properties.version.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!(validate92(data4, {instancePath:instancePath+"/version",parentData:data,parentDataProperty:"version",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
-errors = vErrors.length;
-}
-}
-if(data.disabled !== undefined){
-let data5 = data.disabled;
-if((typeof data5 !== "boolean") && (data5 !== null)){
-const err6 = {instancePath:instancePath+"/disabled",schemaPath:"#/properties/disabled/type",keyword:"type",params:{type: schema41.properties.disabled.type},message:"must be boolean,null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.type_urls !== undefined){
-let data6 = data.type_urls;
-if((!(Array.isArray(data6))) && (data6 !== null)){
-const err7 = {instancePath:instancePath+"/type_urls",schemaPath:"#/properties/type_urls/type",keyword:"type",params:{type: schema41.properties.type_urls.type},message:"must be array,null"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(Array.isArray(data6)){
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-if(typeof data6[i0] !== "string"){
-const err8 = {instancePath:instancePath+"/type_urls/" + i0,schemaPath:"#/properties/type_urls/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-}
-if(data.typeUrls !== undefined){
-let data8 = data.typeUrls;
-if((!(Array.isArray(data8))) && (data8 !== null)){
-const err9 = {instancePath:instancePath+"/typeUrls",schemaPath:"#/properties/typeUrls/type",keyword:"type",params:{type: schema41.properties.typeUrls.type},message:"must be array,null"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(Array.isArray(data8)){
-const len1 = data8.length;
-for(let i1=0; i1<len1; i1++){
-if(typeof data8[i1] !== "string"){
-const err10 = {instancePath:instancePath+"/typeUrls/" + i1,schemaPath:"#/properties/typeUrls/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-}
-}
-if(data.type_descriptor !== undefined){
-const _errs22 = errors;
-const _errs23 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.typeDescriptor === undefined) && (missing0 = "typeDescriptor")){
-const err11 = {};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-var valid6 = _errs23 === errors;
-if(valid6){
-const err12 = {instancePath,schemaPath:"#/dependentSchemas/type_descriptor/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-else {
-errors = _errs22;
-if(vErrors !== null){
-if(_errs22){
-vErrors.length = _errs22;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.typeDescriptor !== undefined){
-const _errs25 = errors;
-const _errs26 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.type_descriptor === undefined) && (missing1 = "type_descriptor")){
-const err13 = {};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-var valid7 = _errs26 === errors;
-if(valid7){
-const err14 = {instancePath,schemaPath:"#/dependentSchemas/typeDescriptor/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-else {
-errors = _errs25;
-if(vErrors !== null){
-if(_errs25){
-vErrors.length = _errs25;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.type_urls !== undefined){
-const _errs28 = errors;
-const _errs29 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.typeUrls === undefined) && (missing2 = "typeUrls")){
-const err15 = {};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-var valid8 = _errs29 === errors;
-if(valid8){
-const err16 = {instancePath,schemaPath:"#/dependentSchemas/type_urls/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-else {
-errors = _errs28;
-if(vErrors !== null){
-if(_errs28){
-vErrors.length = _errs28;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.typeUrls !== undefined){
-const _errs31 = errors;
-const _errs32 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.type_urls === undefined) && (missing3 = "type_urls")){
-const err17 = {};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-var valid9 = _errs32 === errors;
-if(valid9){
-const err18 = {instancePath,schemaPath:"#/dependentSchemas/typeUrls/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-else {
-errors = _errs31;
-if(vErrors !== null){
-if(_errs31){
-vErrors.length = _errs31;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate91.errors = vErrors;
-return errors === 0;
-}
-validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.Extension" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate90.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(data && typeof data == "object" && !Array.isArray(data))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!(validate91(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-errors = vErrors.length;
-}
-validate90.errors = vErrors;
-return errors === 0;
-}
-validate90.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const validateRoot7 = validate97;
-const schema43 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.Locality","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Locality","type":"object"};
-const schema44 = {"title":"envoy.config.core.v3.Locality","description":"Where an Envoy runs.","properties":{"region":{"type":["string","null"]},"zone":{"type":["string","null"]},"sub_zone":{"type":["string","null"]},"subZone":{"type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"sub_zone":{"not":{"required":["subZone"]}},"subZone":{"not":{"required":["sub_zone"]}}}};
-
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate98.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9123,7 +6852,7 @@ errors++;
 if(data.region !== undefined){
 let data0 = data.region;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: schema44.properties.region.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: schema40.properties.region.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9136,7 +6865,7 @@ errors++;
 if(data.zone !== undefined){
 let data1 = data.zone;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/zone",schemaPath:"#/properties/zone/type",keyword:"type",params:{type: schema44.properties.zone.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/zone",schemaPath:"#/properties/zone/type",keyword:"type",params:{type: schema40.properties.zone.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9149,7 +6878,7 @@ errors++;
 if(data.sub_zone !== undefined){
 let data2 = data.sub_zone;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/sub_zone",schemaPath:"#/properties/sub_zone/type",keyword:"type",params:{type: schema44.properties.sub_zone.type},message:"must be string,null"};
+const err3 = {instancePath:instancePath+"/sub_zone",schemaPath:"#/properties/sub_zone/type",keyword:"type",params:{type: schema40.properties.sub_zone.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9162,7 +6891,7 @@ errors++;
 if(data.subZone !== undefined){
 let data3 = data.subZone;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err4 = {instancePath:instancePath+"/subZone",schemaPath:"#/properties/subZone/type",keyword:"type",params:{type: schema44.properties.subZone.type},message:"must be string,null"};
+const err4 = {instancePath:instancePath+"/subZone",schemaPath:"#/properties/subZone/type",keyword:"type",params:{type: schema40.properties.subZone.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9251,17 +6980,16 @@ vErrors = null;
 }
 }
 }
-validate98.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
-validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.Locality" */;
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate97.evaluated;
+const evaluated0 = validate91.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9278,24 +7006,24 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate98(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+if(!(validate92(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
-validate97.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
-validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot8 = validate100;
-const schema45 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.Node","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Node","type":"object"};
-const schema46 = {"title":"envoy.config.core.v3.Node","description":"Identifies an Envoy instance to the management server.","properties":{"id":{"description":"Unique name of this Envoy among those the server sees.","type":["string","null"]},"cluster":{"description":"The service cluster this Envoy belongs to.","type":["string","null"]},"metadata":{"description":"Opaque metadata for the server.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Struct"},"dynamic_parameters":{"description":"Parameters for xDS resource lookups, keyed by resource type URL.","type":["object","null"],"additionalProperties":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/xds.core.v3.ContextParams"}},"dynamicParameters":{"description":"Parameters for xDS resource lookups, keyed by resource type URL.","type":["object","null"],"additionalProperties":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/xds.core.v3.ContextParams"}},"locality":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Locality"},"user_agent_name":{"description":"Which client this is, for example \"envoy\".","type":["string","null"]},"userAgentName":{"description":"Which client this is, for example \"envoy\".","type":["string","null"]},"user_agent_version":{"type":["string","null"]},"userAgentVersion":{"type":["string","null"]},"user_agent_build_version":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.BuildVersion"},"userAgentBuildVersion":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.BuildVersion"},"extensions":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Extension"}},"client_features":{"description":"Capabilities the client announces to the server.","type":["array","null"],"items":{"type":"string"}},"clientFeatures":{"description":"Capabilities the client announces to the server.","type":["array","null"],"items":{"type":"string"}},"listening_addresses":{"description":"Superseded; kept for wire compatibility.","deprecated":true,"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"}},"listeningAddresses":{"description":"Superseded; kept for wire compatibility.","deprecated":true,"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"}}},"additionalProperties":false,"dependentSchemas":{"dynamic_parameters":{"not":{"required":["dynamicParameters"]}},"dynamicParameters":{"not":{"required":["dynamic_parameters"]}},"user_agent_name":{"not":{"required":["userAgentName"]}},"userAgentName":{"not":{"required":["user_agent_name"]}},"user_agent_version":{"allOf":[{"not":{"required":["userAgentVersion"]}},{"if":{"properties":{"user_agent_version":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["user_agent_build_version"]},{"required":["userAgentBuildVersion"]}]}}}]},"userAgentVersion":{"allOf":[{"not":{"required":["user_agent_version"]}},{"if":{"properties":{"userAgentVersion":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["user_agent_build_version"]},{"required":["userAgentBuildVersion"]}]}}}]},"user_agent_build_version":{"allOf":[{"not":{"required":["userAgentBuildVersion"]}},{"not":{"anyOf":[{"required":["user_agent_version"],"properties":{"user_agent_version":{"not":{"type":"null"}}}},{"required":["userAgentVersion"],"properties":{"userAgentVersion":{"not":{"type":"null"}}}}]}}]},"userAgentBuildVersion":{"allOf":[{"not":{"required":["user_agent_build_version"]}},{"not":{"anyOf":[{"required":["user_agent_version"],"properties":{"user_agent_version":{"not":{"type":"null"}}}},{"required":["userAgentVersion"],"properties":{"userAgentVersion":{"not":{"type":"null"}}}}]}}]},"client_features":{"not":{"required":["clientFeatures"]}},"clientFeatures":{"not":{"required":["client_features"]}},"listening_addresses":{"not":{"required":["listeningAddresses"]}},"listeningAddresses":{"not":{"required":["listening_addresses"]}}}};
-const schema47 = {"title":"xds.core.v3.ContextParams","description":"Free-form parameters; Envoy's Node carries one set per resource type URL.","properties":{"params":{"type":["object","null"],"additionalProperties":{"type":"string"}}},"additionalProperties":false};
+const validateRoot8 = validate94;
+const schema41 = {"$ref":"#/$defs/envoy.config.core.v3.Node","type":"object"};
+const schema42 = {"title":"envoy.config.core.v3.Node","description":"Identifies an Envoy instance to the management server.","properties":{"id":{"description":"Unique name of this Envoy among those the server sees.","type":["string","null"]},"cluster":{"description":"The service cluster this Envoy belongs to.","type":["string","null"]},"metadata":{"description":"Opaque metadata for the server.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Struct"},"dynamic_parameters":{"description":"Parameters for xDS resource lookups, keyed by resource type URL.","type":["object","null"],"additionalProperties":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/xds.core.v3.ContextParams"}},"dynamicParameters":{"description":"Parameters for xDS resource lookups, keyed by resource type URL.","type":["object","null"],"additionalProperties":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/xds.core.v3.ContextParams"}},"locality":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Locality"},"user_agent_name":{"description":"Which client this is, for example \"envoy\".","type":["string","null"]},"userAgentName":{"description":"Which client this is, for example \"envoy\".","type":["string","null"]},"user_agent_version":{"type":["string","null"]},"userAgentVersion":{"type":["string","null"]},"user_agent_build_version":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.BuildVersion"},"userAgentBuildVersion":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.BuildVersion"},"extensions":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Extension"}},"client_features":{"description":"Capabilities the client announces to the server.","type":["array","null"],"items":{"type":"string"}},"clientFeatures":{"description":"Capabilities the client announces to the server.","type":["array","null"],"items":{"type":"string"}},"listening_addresses":{"description":"Superseded; kept for wire compatibility.","deprecated":true,"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"}},"listeningAddresses":{"description":"Superseded; kept for wire compatibility.","deprecated":true,"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"}}},"additionalProperties":false,"dependentSchemas":{"dynamic_parameters":{"not":{"required":["dynamicParameters"]}},"dynamicParameters":{"not":{"required":["dynamic_parameters"]}},"user_agent_name":{"not":{"required":["userAgentName"]}},"userAgentName":{"not":{"required":["user_agent_name"]}},"user_agent_version":{"allOf":[{"not":{"required":["userAgentVersion"]}},{"if":{"properties":{"user_agent_version":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["user_agent_build_version"]},{"required":["userAgentBuildVersion"]}]}}}]},"userAgentVersion":{"allOf":[{"not":{"required":["user_agent_version"]}},{"if":{"properties":{"userAgentVersion":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["user_agent_build_version"]},{"required":["userAgentBuildVersion"]}]}}}]},"user_agent_build_version":{"allOf":[{"not":{"required":["userAgentBuildVersion"]}},{"not":{"anyOf":[{"required":["user_agent_version"],"properties":{"user_agent_version":{"not":{"type":"null"}}}},{"required":["userAgentVersion"],"properties":{"userAgentVersion":{"not":{"type":"null"}}}}]}}]},"userAgentBuildVersion":{"allOf":[{"not":{"required":["user_agent_build_version"]}},{"not":{"anyOf":[{"required":["user_agent_version"],"properties":{"user_agent_version":{"not":{"type":"null"}}}},{"required":["userAgentVersion"],"properties":{"userAgentVersion":{"not":{"type":"null"}}}}]}}]},"client_features":{"not":{"required":["clientFeatures"]}},"clientFeatures":{"not":{"required":["client_features"]}},"listening_addresses":{"not":{"required":["listeningAddresses"]}},"listeningAddresses":{"not":{"required":["listening_addresses"]}}}};
+const schema43 = {"title":"xds.core.v3.ContextParams","description":"Free-form parameters; Envoy's Node carries one set per resource type URL.","properties":{"params":{"type":["object","null"],"additionalProperties":{"type":"string"}}},"additionalProperties":false};
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate103.evaluated;
+const evaluated0 = validate97.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9318,7 +7046,7 @@ errors++;
 if(data.params !== undefined){
 let data0 = data.params;
 if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: schema47.properties.params.type},message:"must be object,null"};
+const err1 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: schema43.properties.params.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9343,16 +7071,16 @@ errors++;
 }
 }
 }
-validate103.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
-validate103.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate106.evaluated;
+const evaluated0 = validate95.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9361,1561 +7089,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((key0 === "region") || (key0 === "zone")) || (key0 === "sub_zone")) || (key0 === "subZone"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.region !== undefined){
-let data0 = data.region;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: schema44.properties.region.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.zone !== undefined){
-let data1 = data.zone;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/zone",schemaPath:"#/properties/zone/type",keyword:"type",params:{type: schema44.properties.zone.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.sub_zone !== undefined){
-let data2 = data.sub_zone;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/sub_zone",schemaPath:"#/properties/sub_zone/type",keyword:"type",params:{type: schema44.properties.sub_zone.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.subZone !== undefined){
-let data3 = data.subZone;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err4 = {instancePath:instancePath+"/subZone",schemaPath:"#/properties/subZone/type",keyword:"type",params:{type: schema44.properties.subZone.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.sub_zone !== undefined){
-const _errs10 = errors;
-const _errs11 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.subZone === undefined) && (missing0 = "subZone")){
-const err5 = {};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-var valid2 = _errs11 === errors;
-if(valid2){
-const err6 = {instancePath,schemaPath:"#/dependentSchemas/sub_zone/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-else {
-errors = _errs10;
-if(vErrors !== null){
-if(_errs10){
-vErrors.length = _errs10;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.subZone !== undefined){
-const _errs13 = errors;
-const _errs14 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.sub_zone === undefined) && (missing1 = "sub_zone")){
-const err7 = {};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-var valid3 = _errs14 === errors;
-if(valid3){
-const err8 = {instancePath,schemaPath:"#/dependentSchemas/subZone/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-else {
-errors = _errs13;
-if(vErrors !== null){
-if(_errs13){
-vErrors.length = _errs13;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate106.errors = vErrors;
-return errors === 0;
-}
-validate106.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate110.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!((((((((key0 === "name") || (key0 === "category")) || (key0 === "type_descriptor")) || (key0 === "typeDescriptor")) || (key0 === "version")) || (key0 === "disabled")) || (key0 === "type_urls")) || (key0 === "typeUrls"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema41.properties.name.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.category !== undefined){
-let data1 = data.category;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: schema41.properties.category.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.type_descriptor !== undefined){
-let data2 = data.type_descriptor;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/type_descriptor",schemaPath:"#/properties/type_descriptor/type",keyword:"type",params:{type: schema41.properties.type_descriptor.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.typeDescriptor !== undefined){
-let data3 = data.typeDescriptor;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err4 = {instancePath:instancePath+"/typeDescriptor",schemaPath:"#/properties/typeDescriptor/type",keyword:"type",params:{type: schema41.properties.typeDescriptor.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.version !== undefined){
-let data4 = data.version;
-if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err5 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: schema41.properties.version.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!(validate92(data4, {instancePath:instancePath+"/version",parentData:data,parentDataProperty:"version",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
-errors = vErrors.length;
-}
-}
-if(data.disabled !== undefined){
-let data5 = data.disabled;
-if((typeof data5 !== "boolean") && (data5 !== null)){
-const err6 = {instancePath:instancePath+"/disabled",schemaPath:"#/properties/disabled/type",keyword:"type",params:{type: schema41.properties.disabled.type},message:"must be boolean,null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.type_urls !== undefined){
-let data6 = data.type_urls;
-if((!(Array.isArray(data6))) && (data6 !== null)){
-const err7 = {instancePath:instancePath+"/type_urls",schemaPath:"#/properties/type_urls/type",keyword:"type",params:{type: schema41.properties.type_urls.type},message:"must be array,null"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(Array.isArray(data6)){
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-if(typeof data6[i0] !== "string"){
-const err8 = {instancePath:instancePath+"/type_urls/" + i0,schemaPath:"#/properties/type_urls/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-}
-if(data.typeUrls !== undefined){
-let data8 = data.typeUrls;
-if((!(Array.isArray(data8))) && (data8 !== null)){
-const err9 = {instancePath:instancePath+"/typeUrls",schemaPath:"#/properties/typeUrls/type",keyword:"type",params:{type: schema41.properties.typeUrls.type},message:"must be array,null"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(Array.isArray(data8)){
-const len1 = data8.length;
-for(let i1=0; i1<len1; i1++){
-if(typeof data8[i1] !== "string"){
-const err10 = {instancePath:instancePath+"/typeUrls/" + i1,schemaPath:"#/properties/typeUrls/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-}
-}
-if(data.type_descriptor !== undefined){
-const _errs22 = errors;
-const _errs23 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.typeDescriptor === undefined) && (missing0 = "typeDescriptor")){
-const err11 = {};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-var valid6 = _errs23 === errors;
-if(valid6){
-const err12 = {instancePath,schemaPath:"#/dependentSchemas/type_descriptor/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-else {
-errors = _errs22;
-if(vErrors !== null){
-if(_errs22){
-vErrors.length = _errs22;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.typeDescriptor !== undefined){
-const _errs25 = errors;
-const _errs26 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.type_descriptor === undefined) && (missing1 = "type_descriptor")){
-const err13 = {};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-var valid7 = _errs26 === errors;
-if(valid7){
-const err14 = {instancePath,schemaPath:"#/dependentSchemas/typeDescriptor/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-else {
-errors = _errs25;
-if(vErrors !== null){
-if(_errs25){
-vErrors.length = _errs25;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.type_urls !== undefined){
-const _errs28 = errors;
-const _errs29 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.typeUrls === undefined) && (missing2 = "typeUrls")){
-const err15 = {};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-var valid8 = _errs29 === errors;
-if(valid8){
-const err16 = {instancePath,schemaPath:"#/dependentSchemas/type_urls/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-else {
-errors = _errs28;
-if(vErrors !== null){
-if(_errs28){
-vErrors.length = _errs28;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.typeUrls !== undefined){
-const _errs31 = errors;
-const _errs32 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.type_urls === undefined) && (missing3 = "type_urls")){
-const err17 = {};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-var valid9 = _errs32 === errors;
-if(valid9){
-const err18 = {instancePath,schemaPath:"#/dependentSchemas/typeUrls/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-else {
-errors = _errs31;
-if(vErrors !== null){
-if(_errs31){
-vErrors.length = _errs31;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate110.errors = vErrors;
-return errors === 0;
-}
-validate110.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate113.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs1 = errors;
-let valid1 = false;
-const _errs2 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.socket_address === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/required",keyword:"required",params:{missingProperty: "socket_address"},message:"must have required property '"+"socket_address"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.socket_address !== undefined){
-const _errs4 = errors;
-const _errs5 = errors;
-if(data.socket_address !== null){
-const err1 = {};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var valid3 = _errs5 === errors;
-if(valid3){
-const err2 = {instancePath:instancePath+"/socket_address",schemaPath:"#/allOf/0/anyOf/0/properties/socket_address/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-errors = _errs4;
-if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-var props0 = {};
-props0.socket_address = true;
-}
-const _errs7 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.socketAddress === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "socketAddress"},message:"must have required property '"+"socketAddress"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.socketAddress !== undefined){
-const _errs9 = errors;
-const _errs10 = errors;
-if(data.socketAddress !== null){
-const err4 = {};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-var valid5 = _errs10 === errors;
-if(valid5){
-const err5 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/allOf/0/anyOf/1/properties/socketAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-else {
-errors = _errs9;
-if(vErrors !== null){
-if(_errs9){
-vErrors.length = _errs9;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs7 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.socketAddress = true;
-}
-}
-const _errs12 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.pipe === undefined){
-const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "pipe"},message:"must have required property '"+"pipe"+"'"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data.pipe !== undefined){
-const _errs14 = errors;
-const _errs15 = errors;
-if(data.pipe !== null){
-const err7 = {};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var valid7 = _errs15 === errors;
-if(valid7){
-const err8 = {instancePath:instancePath+"/pipe",schemaPath:"#/allOf/0/anyOf/2/properties/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-else {
-errors = _errs14;
-if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs12 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.pipe = true;
-}
-}
-const _errs17 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.envoy_internal_address === undefined){
-const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "envoy_internal_address"},message:"must have required property '"+"envoy_internal_address"+"'"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(data.envoy_internal_address !== undefined){
-const _errs19 = errors;
-const _errs20 = errors;
-if(data.envoy_internal_address !== null){
-const err10 = {};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var valid9 = _errs20 === errors;
-if(valid9){
-const err11 = {instancePath:instancePath+"/envoy_internal_address",schemaPath:"#/allOf/0/anyOf/3/properties/envoy_internal_address/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-else {
-errors = _errs19;
-if(vErrors !== null){
-if(_errs19){
-vErrors.length = _errs19;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs17 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.envoy_internal_address = true;
-}
-}
-const _errs22 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.envoyInternalAddress === undefined){
-const err12 = {instancePath,schemaPath:"#/allOf/0/anyOf/4/required",keyword:"required",params:{missingProperty: "envoyInternalAddress"},message:"must have required property '"+"envoyInternalAddress"+"'"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-if(data.envoyInternalAddress !== undefined){
-const _errs24 = errors;
-const _errs25 = errors;
-if(data.envoyInternalAddress !== null){
-const err13 = {};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-var valid11 = _errs25 === errors;
-if(valid11){
-const err14 = {instancePath:instancePath+"/envoyInternalAddress",schemaPath:"#/allOf/0/anyOf/4/properties/envoyInternalAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-else {
-errors = _errs24;
-if(vErrors !== null){
-if(_errs24){
-vErrors.length = _errs24;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs22 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.envoyInternalAddress = true;
-}
-}
-if(!valid1){
-const err15 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(((((key0 === "socket_address") || (key0 === "socketAddress")) || (key0 === "pipe")) || (key0 === "envoy_internal_address")) || (key0 === "envoyInternalAddress"))){
-const err16 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data.socket_address !== undefined){
-let data5 = data.socket_address;
-if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
-const err17 = {instancePath:instancePath+"/socket_address",schemaPath:"#/properties/socket_address/type",keyword:"type",params:{type: schema29.properties.socket_address.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if(!(validate69(data5, {instancePath:instancePath+"/socket_address",parentData:data,parentDataProperty:"socket_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-errors = vErrors.length;
-}
-}
-if(data.socketAddress !== undefined){
-let data6 = data.socketAddress;
-if((!(data6 && typeof data6 == "object" && !Array.isArray(data6))) && (data6 !== null)){
-const err18 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/properties/socketAddress/type",keyword:"type",params:{type: schema29.properties.socketAddress.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-if(!(validate69(data6, {instancePath:instancePath+"/socketAddress",parentData:data,parentDataProperty:"socketAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-errors = vErrors.length;
-}
-}
-if(data.pipe !== undefined){
-let data7 = data.pipe;
-if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
-const err19 = {instancePath:instancePath+"/pipe",schemaPath:"#/properties/pipe/type",keyword:"type",params:{type: schema29.properties.pipe.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(!(validate72(data7, {instancePath:instancePath+"/pipe",parentData:data,parentDataProperty:"pipe",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
-}
-}
-if(data.envoy_internal_address !== undefined){
-let data8 = data.envoy_internal_address;
-if((!(data8 && typeof data8 == "object" && !Array.isArray(data8))) && (data8 !== null)){
-const err20 = {instancePath:instancePath+"/envoy_internal_address",schemaPath:"#/properties/envoy_internal_address/type",keyword:"type",params:{type: schema29.properties.envoy_internal_address.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-if(!(validate74(data8, {instancePath:instancePath+"/envoy_internal_address",parentData:data,parentDataProperty:"envoy_internal_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-}
-if(data.envoyInternalAddress !== undefined){
-let data9 = data.envoyInternalAddress;
-if((!(data9 && typeof data9 == "object" && !Array.isArray(data9))) && (data9 !== null)){
-const err21 = {instancePath:instancePath+"/envoyInternalAddress",schemaPath:"#/properties/envoyInternalAddress/type",keyword:"type",params:{type: schema29.properties.envoyInternalAddress.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-if(!(validate74(data9, {instancePath:instancePath+"/envoyInternalAddress",parentData:data,parentDataProperty:"envoyInternalAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-}
-if(data.socket_address !== undefined){
-const _errs40 = errors;
-const _errs41 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.socketAddress === undefined) && (missing0 = "socketAddress")){
-const err22 = {};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-var valid15 = _errs41 === errors;
-if(valid15){
-const err23 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-else {
-errors = _errs40;
-if(vErrors !== null){
-if(_errs40){
-vErrors.length = _errs40;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs43 = errors;
-const _errs44 = errors;
-const _errs45 = errors;
-let valid17 = false;
-const _errs46 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.pipe === undefined) && (missing1 = "pipe")){
-const err24 = {};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-var _valid1 = _errs46 === errors;
-valid17 = valid17 || _valid1;
-const _errs47 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.envoy_internal_address === undefined) && (missing2 = "envoy_internal_address")){
-const err25 = {};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-var _valid1 = _errs47 === errors;
-valid17 = valid17 || _valid1;
-const _errs48 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.envoyInternalAddress === undefined) && (missing3 = "envoyInternalAddress")){
-const err26 = {};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-var _valid1 = _errs48 === errors;
-valid17 = valid17 || _valid1;
-if(!valid17){
-const err27 = {};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-else {
-errors = _errs45;
-if(vErrors !== null){
-if(_errs45){
-vErrors.length = _errs45;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid16 = _errs44 === errors;
-if(valid16){
-const err28 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-else {
-errors = _errs43;
-if(vErrors !== null){
-if(_errs43){
-vErrors.length = _errs43;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.socketAddress !== undefined){
-const _errs51 = errors;
-const _errs52 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.socket_address === undefined) && (missing4 = "socket_address")){
-const err29 = {};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-var valid19 = _errs52 === errors;
-if(valid19){
-const err30 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-else {
-errors = _errs51;
-if(vErrors !== null){
-if(_errs51){
-vErrors.length = _errs51;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs54 = errors;
-const _errs55 = errors;
-const _errs56 = errors;
-let valid21 = false;
-const _errs57 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.pipe === undefined) && (missing5 = "pipe")){
-const err31 = {};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-var _valid2 = _errs57 === errors;
-valid21 = valid21 || _valid2;
-const _errs58 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing6;
-if((data.envoy_internal_address === undefined) && (missing6 = "envoy_internal_address")){
-const err32 = {};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-var _valid2 = _errs58 === errors;
-valid21 = valid21 || _valid2;
-const _errs59 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.envoyInternalAddress === undefined) && (missing7 = "envoyInternalAddress")){
-const err33 = {};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-var _valid2 = _errs59 === errors;
-valid21 = valid21 || _valid2;
-if(!valid21){
-const err34 = {};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-else {
-errors = _errs56;
-if(vErrors !== null){
-if(_errs56){
-vErrors.length = _errs56;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid20 = _errs55 === errors;
-if(valid20){
-const err35 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-else {
-errors = _errs54;
-if(vErrors !== null){
-if(_errs54){
-vErrors.length = _errs54;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.pipe !== undefined){
-const _errs61 = errors;
-const _errs62 = errors;
-const _errs63 = errors;
-let valid23 = false;
-const _errs64 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.socket_address === undefined) && (missing8 = "socket_address")){
-const err36 = {};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-}
-var _valid3 = _errs64 === errors;
-valid23 = valid23 || _valid3;
-const _errs65 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing9;
-if((data.socketAddress === undefined) && (missing9 = "socketAddress")){
-const err37 = {};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-}
-var _valid3 = _errs65 === errors;
-valid23 = valid23 || _valid3;
-const _errs66 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.envoy_internal_address === undefined) && (missing10 = "envoy_internal_address")){
-const err38 = {};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-}
-var _valid3 = _errs66 === errors;
-valid23 = valid23 || _valid3;
-const _errs67 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing11;
-if((data.envoyInternalAddress === undefined) && (missing11 = "envoyInternalAddress")){
-const err39 = {};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-var _valid3 = _errs67 === errors;
-valid23 = valid23 || _valid3;
-if(!valid23){
-const err40 = {};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-else {
-errors = _errs63;
-if(vErrors !== null){
-if(_errs63){
-vErrors.length = _errs63;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid22 = _errs62 === errors;
-if(valid22){
-const err41 = {instancePath,schemaPath:"#/dependentSchemas/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-else {
-errors = _errs61;
-if(vErrors !== null){
-if(_errs61){
-vErrors.length = _errs61;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.envoy_internal_address !== undefined){
-const _errs70 = errors;
-const _errs71 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing12;
-if((data.envoyInternalAddress === undefined) && (missing12 = "envoyInternalAddress")){
-const err42 = {};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-}
-var valid25 = _errs71 === errors;
-if(valid25){
-const err43 = {instancePath,schemaPath:"#/dependentSchemas/envoy_internal_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-else {
-errors = _errs70;
-if(vErrors !== null){
-if(_errs70){
-vErrors.length = _errs70;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs73 = errors;
-const _errs74 = errors;
-const _errs75 = errors;
-let valid27 = false;
-const _errs76 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing13;
-if((data.socket_address === undefined) && (missing13 = "socket_address")){
-const err44 = {};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-var _valid4 = _errs76 === errors;
-valid27 = valid27 || _valid4;
-const _errs77 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.socketAddress === undefined) && (missing14 = "socketAddress")){
-const err45 = {};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-}
-var _valid4 = _errs77 === errors;
-valid27 = valid27 || _valid4;
-const _errs78 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing15;
-if((data.pipe === undefined) && (missing15 = "pipe")){
-const err46 = {};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-var _valid4 = _errs78 === errors;
-valid27 = valid27 || _valid4;
-if(!valid27){
-const err47 = {};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-else {
-errors = _errs75;
-if(vErrors !== null){
-if(_errs75){
-vErrors.length = _errs75;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid26 = _errs74 === errors;
-if(valid26){
-const err48 = {instancePath,schemaPath:"#/dependentSchemas/envoy_internal_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-else {
-errors = _errs73;
-if(vErrors !== null){
-if(_errs73){
-vErrors.length = _errs73;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.envoyInternalAddress !== undefined){
-const _errs81 = errors;
-const _errs82 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing16;
-if((data.envoy_internal_address === undefined) && (missing16 = "envoy_internal_address")){
-const err49 = {};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-}
-}
-var valid29 = _errs82 === errors;
-if(valid29){
-const err50 = {instancePath,schemaPath:"#/dependentSchemas/envoyInternalAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-else {
-errors = _errs81;
-if(vErrors !== null){
-if(_errs81){
-vErrors.length = _errs81;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs84 = errors;
-const _errs85 = errors;
-const _errs86 = errors;
-let valid31 = false;
-const _errs87 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing17;
-if((data.socket_address === undefined) && (missing17 = "socket_address")){
-const err51 = {};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-}
-var _valid5 = _errs87 === errors;
-valid31 = valid31 || _valid5;
-const _errs88 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing18;
-if((data.socketAddress === undefined) && (missing18 = "socketAddress")){
-const err52 = {};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-}
-var _valid5 = _errs88 === errors;
-valid31 = valid31 || _valid5;
-const _errs89 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing19;
-if((data.pipe === undefined) && (missing19 = "pipe")){
-const err53 = {};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-}
-var _valid5 = _errs89 === errors;
-valid31 = valid31 || _valid5;
-if(!valid31){
-const err54 = {};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-else {
-errors = _errs86;
-if(vErrors !== null){
-if(_errs86){
-vErrors.length = _errs86;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid30 = _errs85 === errors;
-if(valid30){
-const err55 = {instancePath,schemaPath:"#/dependentSchemas/envoyInternalAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-else {
-errors = _errs84;
-if(vErrors !== null){
-if(_errs84){
-vErrors.length = _errs84;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate113.errors = vErrors;
-return errors === 0;
-}
-validate113.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate101.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(func1.call(schema46.properties, key0))){
+if(!(func1.call(schema42.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10929,7 +7103,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema46.properties.id.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema42.properties.id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10942,7 +7116,7 @@ errors++;
 if(data.cluster !== undefined){
 let data1 = data.cluster;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema46.properties.cluster.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema42.properties.cluster.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -10955,7 +7129,7 @@ errors++;
 if(data.metadata !== undefined){
 let data2 = data.metadata;
 if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema46.properties.metadata.type},message:"must be object,null"};
+const err3 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema42.properties.metadata.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10964,15 +7138,15 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!(validate82(data2, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate80(data2, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 }
 if(data.dynamic_parameters !== undefined){
 let data3 = data.dynamic_parameters;
 if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err4 = {instancePath:instancePath+"/dynamic_parameters",schemaPath:"#/properties/dynamic_parameters/type",keyword:"type",params:{type: schema46.properties.dynamic_parameters.type},message:"must be object,null"};
+const err4 = {instancePath:instancePath+"/dynamic_parameters",schemaPath:"#/properties/dynamic_parameters/type",keyword:"type",params:{type: schema42.properties.dynamic_parameters.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10994,8 +7168,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!(validate103(data4, {instancePath:instancePath+"/dynamic_parameters/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate97(data4, {instancePath:instancePath+"/dynamic_parameters/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 }
@@ -11004,7 +7178,7 @@ errors = vErrors.length;
 if(data.dynamicParameters !== undefined){
 let data5 = data.dynamicParameters;
 if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
-const err6 = {instancePath:instancePath+"/dynamicParameters",schemaPath:"#/properties/dynamicParameters/type",keyword:"type",params:{type: schema46.properties.dynamicParameters.type},message:"must be object,null"};
+const err6 = {instancePath:instancePath+"/dynamicParameters",schemaPath:"#/properties/dynamicParameters/type",keyword:"type",params:{type: schema42.properties.dynamicParameters.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -11026,8 +7200,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(validate103(data6, {instancePath:instancePath+"/dynamicParameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data5,parentDataProperty:key2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate97(data6, {instancePath:instancePath+"/dynamicParameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data5,parentDataProperty:key2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 }
@@ -11036,7 +7210,7 @@ errors = vErrors.length;
 if(data.locality !== undefined){
 let data7 = data.locality;
 if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
-const err8 = {instancePath:instancePath+"/locality",schemaPath:"#/properties/locality/type",keyword:"type",params:{type: schema46.properties.locality.type},message:"must be object,null"};
+const err8 = {instancePath:instancePath+"/locality",schemaPath:"#/properties/locality/type",keyword:"type",params:{type: schema42.properties.locality.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -11045,15 +7219,15 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!(validate106(data7, {instancePath:instancePath+"/locality",parentData:data,parentDataProperty:"locality",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate92(data7, {instancePath:instancePath+"/locality",parentData:data,parentDataProperty:"locality",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 }
 if(data.user_agent_name !== undefined){
 let data8 = data.user_agent_name;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err9 = {instancePath:instancePath+"/user_agent_name",schemaPath:"#/properties/user_agent_name/type",keyword:"type",params:{type: schema46.properties.user_agent_name.type},message:"must be string,null"};
+const err9 = {instancePath:instancePath+"/user_agent_name",schemaPath:"#/properties/user_agent_name/type",keyword:"type",params:{type: schema42.properties.user_agent_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -11066,7 +7240,7 @@ errors++;
 if(data.userAgentName !== undefined){
 let data9 = data.userAgentName;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err10 = {instancePath:instancePath+"/userAgentName",schemaPath:"#/properties/userAgentName/type",keyword:"type",params:{type: schema46.properties.userAgentName.type},message:"must be string,null"};
+const err10 = {instancePath:instancePath+"/userAgentName",schemaPath:"#/properties/userAgentName/type",keyword:"type",params:{type: schema42.properties.userAgentName.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11079,7 +7253,7 @@ errors++;
 if(data.user_agent_version !== undefined){
 let data10 = data.user_agent_version;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err11 = {instancePath:instancePath+"/user_agent_version",schemaPath:"#/properties/user_agent_version/type",keyword:"type",params:{type: schema46.properties.user_agent_version.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/user_agent_version",schemaPath:"#/properties/user_agent_version/type",keyword:"type",params:{type: schema42.properties.user_agent_version.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -11092,7 +7266,7 @@ errors++;
 if(data.userAgentVersion !== undefined){
 let data11 = data.userAgentVersion;
 if((typeof data11 !== "string") && (data11 !== null)){
-const err12 = {instancePath:instancePath+"/userAgentVersion",schemaPath:"#/properties/userAgentVersion/type",keyword:"type",params:{type: schema46.properties.userAgentVersion.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/userAgentVersion",schemaPath:"#/properties/userAgentVersion/type",keyword:"type",params:{type: schema42.properties.userAgentVersion.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -11105,7 +7279,7 @@ errors++;
 if(data.user_agent_build_version !== undefined){
 let data12 = data.user_agent_build_version;
 if((!(data12 && typeof data12 == "object" && !Array.isArray(data12))) && (data12 !== null)){
-const err13 = {instancePath:instancePath+"/user_agent_build_version",schemaPath:"#/properties/user_agent_build_version/type",keyword:"type",params:{type: schema46.properties.user_agent_build_version.type},message:"must be object,null"};
+const err13 = {instancePath:instancePath+"/user_agent_build_version",schemaPath:"#/properties/user_agent_build_version/type",keyword:"type",params:{type: schema42.properties.user_agent_build_version.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -11114,15 +7288,15 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!(validate92(data12, {instancePath:instancePath+"/user_agent_build_version",parentData:data,parentDataProperty:"user_agent_build_version",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate77(data12, {instancePath:instancePath+"/user_agent_build_version",parentData:data,parentDataProperty:"user_agent_build_version",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 }
 if(data.userAgentBuildVersion !== undefined){
 let data13 = data.userAgentBuildVersion;
 if((!(data13 && typeof data13 == "object" && !Array.isArray(data13))) && (data13 !== null)){
-const err14 = {instancePath:instancePath+"/userAgentBuildVersion",schemaPath:"#/properties/userAgentBuildVersion/type",keyword:"type",params:{type: schema46.properties.userAgentBuildVersion.type},message:"must be object,null"};
+const err14 = {instancePath:instancePath+"/userAgentBuildVersion",schemaPath:"#/properties/userAgentBuildVersion/type",keyword:"type",params:{type: schema42.properties.userAgentBuildVersion.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -11131,15 +7305,15 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(!(validate92(data13, {instancePath:instancePath+"/userAgentBuildVersion",parentData:data,parentDataProperty:"userAgentBuildVersion",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate77(data13, {instancePath:instancePath+"/userAgentBuildVersion",parentData:data,parentDataProperty:"userAgentBuildVersion",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 }
 if(data.extensions !== undefined){
 let data14 = data.extensions;
 if((!(Array.isArray(data14))) && (data14 !== null)){
-const err15 = {instancePath:instancePath+"/extensions",schemaPath:"#/properties/extensions/type",keyword:"type",params:{type: schema46.properties.extensions.type},message:"must be array,null"};
+const err15 = {instancePath:instancePath+"/extensions",schemaPath:"#/properties/extensions/type",keyword:"type",params:{type: schema42.properties.extensions.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -11162,8 +7336,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(!(validate110(data15, {instancePath:instancePath+"/extensions/" + i0,parentData:data14,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+if(!(validate88(data15, {instancePath:instancePath+"/extensions/" + i0,parentData:data14,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 }
@@ -11172,7 +7346,7 @@ errors = vErrors.length;
 if(data.client_features !== undefined){
 let data16 = data.client_features;
 if((!(Array.isArray(data16))) && (data16 !== null)){
-const err17 = {instancePath:instancePath+"/client_features",schemaPath:"#/properties/client_features/type",keyword:"type",params:{type: schema46.properties.client_features.type},message:"must be array,null"};
+const err17 = {instancePath:instancePath+"/client_features",schemaPath:"#/properties/client_features/type",keyword:"type",params:{type: schema42.properties.client_features.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -11200,7 +7374,7 @@ errors++;
 if(data.clientFeatures !== undefined){
 let data18 = data.clientFeatures;
 if((!(Array.isArray(data18))) && (data18 !== null)){
-const err19 = {instancePath:instancePath+"/clientFeatures",schemaPath:"#/properties/clientFeatures/type",keyword:"type",params:{type: schema46.properties.clientFeatures.type},message:"must be array,null"};
+const err19 = {instancePath:instancePath+"/clientFeatures",schemaPath:"#/properties/clientFeatures/type",keyword:"type",params:{type: schema42.properties.clientFeatures.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -11228,7 +7402,7 @@ errors++;
 if(data.listening_addresses !== undefined){
 let data20 = data.listening_addresses;
 if((!(Array.isArray(data20))) && (data20 !== null)){
-const err21 = {instancePath:instancePath+"/listening_addresses",schemaPath:"#/properties/listening_addresses/type",keyword:"type",params:{type: schema46.properties.listening_addresses.type},message:"must be array,null"};
+const err21 = {instancePath:instancePath+"/listening_addresses",schemaPath:"#/properties/listening_addresses/type",keyword:"type",params:{type: schema42.properties.listening_addresses.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -11251,8 +7425,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(!(validate113(data21, {instancePath:instancePath+"/listening_addresses/" + i3,parentData:data20,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate66(data21, {instancePath:instancePath+"/listening_addresses/" + i3,parentData:data20,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
 errors = vErrors.length;
 }
 }
@@ -11261,7 +7435,7 @@ errors = vErrors.length;
 if(data.listeningAddresses !== undefined){
 let data22 = data.listeningAddresses;
 if((!(Array.isArray(data22))) && (data22 !== null)){
-const err23 = {instancePath:instancePath+"/listeningAddresses",schemaPath:"#/properties/listeningAddresses/type",keyword:"type",params:{type: schema46.properties.listeningAddresses.type},message:"must be array,null"};
+const err23 = {instancePath:instancePath+"/listeningAddresses",schemaPath:"#/properties/listeningAddresses/type",keyword:"type",params:{type: schema42.properties.listeningAddresses.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -11284,8 +7458,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(!(validate113(data23, {instancePath:instancePath+"/listeningAddresses/" + i4,parentData:data22,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate66(data23, {instancePath:instancePath+"/listeningAddresses/" + i4,parentData:data22,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
 errors = vErrors.length;
 }
 }
@@ -12380,17 +8554,16 @@ vErrors = null;
 }
 }
 }
-validate101.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
-validate101.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate95.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.Node" */;
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate100.evaluated;
+const evaluated0 = validate94.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12407,22 +8580,88 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate101(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate95(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
-validate100.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
-validate100.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate94.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot9 = validate122;
-const schema51 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.Pipe","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Pipe","type":"object"};
+const validateRoot9 = validate107;
+const schema44 = {"$ref":"#/$defs/envoy.config.core.v3.Pipe","type":"object"};
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate123.evaluated;
+const evaluated0 = validate107.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate70(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+validate107.errors = vErrors;
+return errors === 0;
+}
+validate107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot10 = validate109;
+const schema45 = {"$ref":"#/$defs/envoy.config.core.v3.SocketAddress","type":"object"};
+
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate109.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate67(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+validate109.errors = vErrors;
+return errors === 0;
+}
+validate109.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot11 = validate111;
+const schema46 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Connection","type":"object"};
+const schema47 = {"title":"envoy.data.tap.v2alpha.Connection","description":"The two endpoints of a tapped connection.","properties":{"id":{"description":"Envoy's own connection id, unique within one Envoy process.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":18446744073709552000,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},"local_address":{"description":"The address of Envoy's side of the socket.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"},"localAddress":{"description":"The address of Envoy's side of the socket.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"},"remote_address":{"description":"The address of the peer.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"},"remoteAddress":{"description":"The address of the peer.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"}},"additionalProperties":false,"dependentSchemas":{"local_address":{"not":{"required":["localAddress"]}},"localAddress":{"not":{"required":["local_address"]}},"remote_address":{"not":{"required":["remoteAddress"]}},"remoteAddress":{"not":{"required":["remote_address"]}}}};
+const pattern14 = new RegExp("^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$", "u");
+
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate112.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12431,7 +8670,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((key0 === "path") || (key0 === "mode"))){
+if(!(((((key0 === "id") || (key0 === "local_address")) || (key0 === "localAddress")) || (key0 === "remote_address")) || (key0 === "remoteAddress"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -12442,11 +8681,10 @@ vErrors.push(err0);
 errors++;
 }
 }
-if(data.path !== undefined){
-let data0 = data.path;
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err1 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.id !== undefined){
+let data0 = data.id;
+if(((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")) && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema47.properties.id.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12455,9 +8693,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-else {
-const err2 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12466,11 +8704,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.mode !== undefined){
-let data1 = data.mode;
-if(((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (typeof data1 !== "string")) && (data1 !== null)){
-const err3 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/type",keyword:"type",params:{type: schema31.properties.mode.type},message:"must be integer,string,null"};
+if(data0 >= 18446744073709552000 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 18446744073709552000},message:"must be < 18446744073709552000"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12479,9 +8714,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 511 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/maximum",keyword:"maximum",params:{comparison: "<=", limit: 511},message:"must be <= 511"};
+}
+if(typeof data0 === "string"){
+if(!pattern14.test(data0)){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12490,8 +8726,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data1 < 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.local_address !== undefined){
+let data1 = data.local_address;
+if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
+const err5 = {instancePath:instancePath+"/local_address",schemaPath:"#/properties/local_address/type",keyword:"type",params:{type: schema47.properties.local_address.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12500,10 +8740,15 @@ vErrors.push(err5);
 }
 errors++;
 }
+if(!(validate54(data1, {instancePath:instancePath+"/local_address",parentData:data,parentDataProperty:"local_address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
 }
-if(typeof data1 === "string"){
-if(!pattern5.test(data1)){
-const err6 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"+"\""};
+}
+if(data.localAddress !== undefined){
+let data2 = data.localAddress;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+const err6 = {instancePath:instancePath+"/localAddress",schemaPath:"#/properties/localAddress/type",keyword:"type",params:{type: schema47.properties.localAddress.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -12512,17 +8757,274 @@ vErrors.push(err6);
 }
 errors++;
 }
+if(!(validate54(data2, {instancePath:instancePath+"/localAddress",parentData:data,parentDataProperty:"localAddress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.remote_address !== undefined){
+let data3 = data.remote_address;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err7 = {instancePath:instancePath+"/remote_address",schemaPath:"#/properties/remote_address/type",keyword:"type",params:{type: schema47.properties.remote_address.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!(validate54(data3, {instancePath:instancePath+"/remote_address",parentData:data,parentDataProperty:"remote_address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.remoteAddress !== undefined){
+let data4 = data.remoteAddress;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err8 = {instancePath:instancePath+"/remoteAddress",schemaPath:"#/properties/remoteAddress/type",keyword:"type",params:{type: schema47.properties.remoteAddress.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!(validate54(data4, {instancePath:instancePath+"/remoteAddress",parentData:data,parentDataProperty:"remoteAddress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.local_address !== undefined){
+const _errs12 = errors;
+const _errs13 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.localAddress === undefined) && (missing0 = "localAddress")){
+const err9 = {};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var valid2 = _errs13 === errors;
+if(valid2){
+const err10 = {instancePath,schemaPath:"#/dependentSchemas/local_address/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
 }
 }
 }
-validate123.errors = vErrors;
+}
+if(data.localAddress !== undefined){
+const _errs15 = errors;
+const _errs16 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.local_address === undefined) && (missing1 = "local_address")){
+const err11 = {};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid3 = _errs16 === errors;
+if(valid3){
+const err12 = {instancePath,schemaPath:"#/dependentSchemas/localAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.remote_address !== undefined){
+const _errs18 = errors;
+const _errs19 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.remoteAddress === undefined) && (missing2 = "remoteAddress")){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var valid4 = _errs19 === errors;
+if(valid4){
+const err14 = {instancePath,schemaPath:"#/dependentSchemas/remote_address/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.remoteAddress !== undefined){
+const _errs21 = errors;
+const _errs22 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.remote_address === undefined) && (missing3 = "remote_address")){
+const err15 = {};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var valid5 = _errs22 === errors;
+if(valid5){
+const err16 = {instancePath,schemaPath:"#/dependentSchemas/remoteAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+errors = _errs21;
+if(vErrors !== null){
+if(_errs21){
+vErrors.length = _errs21;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate112.errors = vErrors;
 return errors === 0;
 }
-validate123.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate112.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate111.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate112(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+validate111.errors = vErrors;
+return errors === 0;
+}
+validate111.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot12 = validate118;
+const schema48 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Event","type":"object"};
+const schema49 = {"title":"envoy.data.tap.v2alpha.Event","description":"One socket operation.","properties":{"timestamp":{"description":"When the operation happened, by Envoy's clock.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"read":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Read"},"write":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Write"}},"additionalProperties":false,"dependentSchemas":{"read":{"not":{"required":["write"]}},"write":{"not":{"required":["read"]}}},"allOf":[{"anyOf":[{"required":["read"],"properties":{"read":{"not":{"type":"null"}}}},{"required":["write"],"properties":{"write":{"not":{"type":"null"}}}}]}]};
+const schema50 = {"title":"google.protobuf.Timestamp","description":"An RFC 3339 date-time, such as \"2026-11-21T10:00:00.125Z\".","pattern":"^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"};
+const pattern15 = new RegExp("^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$", "u");
+
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate120.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(!pattern15.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"},message:"must match pattern \""+"^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"+"\""};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+validate120.errors = vErrors;
+return errors === 0;
+}
+validate120.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema51 = {"title":"envoy.data.tap.v2alpha.Event.Read","description":"Bytes that Envoy read from the peer.","properties":{"data":{"type":["string","null"],"contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"}},"additionalProperties":false};
+const pattern16 = new RegExp("^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$", "u");
 
 function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.Pipe" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate122.evaluated;
@@ -12532,8 +9034,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(data && typeof data == "object" && !Array.isArray(data))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "data")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12542,22 +9046,203 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate123(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
-errors = vErrors.length;
+}
+if(data.data !== undefined){
+let data0 = data.data;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema51.properties.data.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(typeof data0 === "string"){
+if(!pattern16.test(data0)){
+const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},message:"must match pattern \""+"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
 }
 validate122.errors = vErrors;
 return errors === 0;
 }
 validate122.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot10 = validate125;
-const schema53 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.SocketAddress","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.SocketAddress","type":"object"};
+const schema52 = {"title":"envoy.data.tap.v2alpha.Event.Write","description":"Bytes that Envoy wrote to the peer.","properties":{"data":{"type":["string","null"],"contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},"end_stream":{"description":"Set on the last write, when Envoy half-closed its side.","type":["boolean","null"]},"endStream":{"description":"Set on the last write, when Envoy half-closed its side.","type":["boolean","null"]}},"additionalProperties":false,"dependentSchemas":{"end_stream":{"not":{"required":["endStream"]}},"endStream":{"not":{"required":["end_stream"]}}}};
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate126.evaluated;
+const evaluated0 = validate124.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((key0 === "data") || (key0 === "end_stream")) || (key0 === "endStream"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.data !== undefined){
+let data0 = data.data;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema52.properties.data.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(typeof data0 === "string"){
+if(!pattern16.test(data0)){
+const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},message:"must match pattern \""+"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+if(data.end_stream !== undefined){
+let data1 = data.end_stream;
+if((typeof data1 !== "boolean") && (data1 !== null)){
+const err3 = {instancePath:instancePath+"/end_stream",schemaPath:"#/properties/end_stream/type",keyword:"type",params:{type: schema52.properties.end_stream.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.endStream !== undefined){
+let data2 = data.endStream;
+if((typeof data2 !== "boolean") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/endStream",schemaPath:"#/properties/endStream/type",keyword:"type",params:{type: schema52.properties.endStream.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.end_stream !== undefined){
+const _errs8 = errors;
+const _errs9 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.endStream === undefined) && (missing0 = "endStream")){
+const err5 = {};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid2 = _errs9 === errors;
+if(valid2){
+const err6 = {instancePath,schemaPath:"#/dependentSchemas/end_stream/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.endStream !== undefined){
+const _errs11 = errors;
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.end_stream === undefined) && (missing1 = "end_stream")){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid3 = _errs12 === errors;
+if(valid3){
+const err8 = {instancePath,schemaPath:"#/dependentSchemas/endStream/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate124.errors = vErrors;
+return errors === 0;
+}
+validate124.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate119.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12568,8 +9253,8 @@ const _errs1 = errors;
 let valid1 = false;
 const _errs2 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.port_value === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/required",keyword:"required",params:{missingProperty: "port_value"},message:"must have required property '"+"port_value"+"'"};
+if(data.read === undefined){
+const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/required",keyword:"required",params:{missingProperty: "read"},message:"must have required property '"+"read"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12578,10 +9263,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.port_value !== undefined){
+if(data.read !== undefined){
 const _errs4 = errors;
 const _errs5 = errors;
-if(data.port_value !== null){
+if(data.read !== null){
 const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
@@ -12593,7 +9278,7 @@ errors++;
 }
 var valid3 = _errs5 === errors;
 if(valid3){
-const err2 = {instancePath:instancePath+"/port_value",schemaPath:"#/allOf/0/anyOf/0/properties/port_value/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err2 = {instancePath:instancePath+"/read",schemaPath:"#/allOf/0/anyOf/0/properties/read/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12619,12 +9304,12 @@ var _valid0 = _errs2 === errors;
 valid1 = valid1 || _valid0;
 if(_valid0){
 var props0 = {};
-props0.port_value = true;
+props0.read = true;
 }
 const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.portValue === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "portValue"},message:"must have required property '"+"portValue"+"'"};
+if(data.write === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "write"},message:"must have required property '"+"write"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12633,10 +9318,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.portValue !== undefined){
+if(data.write !== undefined){
 const _errs9 = errors;
 const _errs10 = errors;
-if(data.portValue !== null){
+if(data.write !== null){
 const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
@@ -12648,7 +9333,7 @@ errors++;
 }
 var valid5 = _errs10 === errors;
 if(valid5){
-const err5 = {instancePath:instancePath+"/portValue",schemaPath:"#/allOf/0/anyOf/1/properties/portValue/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err5 = {instancePath:instancePath+"/write",schemaPath:"#/allOf/0/anyOf/1/properties/write/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12675,130 +9360,16 @@ valid1 = valid1 || _valid0;
 if(_valid0){
 if(props0 !== true){
 props0 = props0 || {};
-props0.portValue = true;
+props0.write = true;
 }
 }
-const _errs12 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.named_port === undefined){
-const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "named_port"},message:"must have required property '"+"named_port"+"'"};
+if(!valid1){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
-}
-errors++;
-}
-if(data.named_port !== undefined){
-const _errs14 = errors;
-const _errs15 = errors;
-if(data.named_port !== null){
-const err7 = {};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var valid7 = _errs15 === errors;
-if(valid7){
-const err8 = {instancePath:instancePath+"/named_port",schemaPath:"#/allOf/0/anyOf/2/properties/named_port/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-else {
-errors = _errs14;
-if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs12 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.named_port = true;
-}
-}
-const _errs17 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.namedPort === undefined){
-const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "namedPort"},message:"must have required property '"+"namedPort"+"'"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(data.namedPort !== undefined){
-const _errs19 = errors;
-const _errs20 = errors;
-if(data.namedPort !== null){
-const err10 = {};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var valid9 = _errs20 === errors;
-if(valid9){
-const err11 = {instancePath:instancePath+"/namedPort",schemaPath:"#/allOf/0/anyOf/3/properties/namedPort/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-else {
-errors = _errs19;
-if(vErrors !== null){
-if(_errs19){
-vErrors.length = _errs19;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs17 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.namedPort = true;
-}
-}
-if(!valid1){
-const err12 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
 }
 errors++;
 }
@@ -12815,8 +9386,114 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func1.call(schema30.properties, key0))){
-const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(!(((key0 === "timestamp") || (key0 === "read")) || (key0 === "write"))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err8 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema49.properties.timestamp.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!(validate120(data2, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+errors = vErrors.length;
+}
+}
+if(data.read !== undefined){
+let data3 = data.read;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err9 = {instancePath:instancePath+"/read",schemaPath:"#/properties/read/type",keyword:"type",params:{type: schema49.properties.read.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!(validate122(data3, {instancePath:instancePath+"/read",parentData:data,parentDataProperty:"read",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+errors = vErrors.length;
+}
+}
+if(data.write !== undefined){
+let data4 = data.write;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err10 = {instancePath:instancePath+"/write",schemaPath:"#/properties/write/type",keyword:"type",params:{type: schema49.properties.write.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!(validate124(data4, {instancePath:instancePath+"/write",parentData:data,parentDataProperty:"write",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+}
+if(data.read !== undefined){
+const _errs20 = errors;
+const _errs21 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.write === undefined) && (missing0 = "write")){
+const err11 = {};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid8 = _errs21 === errors;
+if(valid8){
+const err12 = {instancePath,schemaPath:"#/dependentSchemas/read/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs20;
+if(vErrors !== null){
+if(_errs20){
+vErrors.length = _errs20;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.write !== undefined){
+const _errs23 = errors;
+const _errs24 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.read === undefined) && (missing1 = "read")){
+const err13 = {};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -12826,10 +9503,9 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.protocol !== undefined){
-let data4 = data.protocol;
-if(!(((((data4 === "TCP") || (data4 === "UDP")) || (data4 === 0)) || (data4 === 1)) || (data4 === null))){
-const err14 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema30.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+var valid9 = _errs24 === errors;
+if(valid9){
+const err14 = {instancePath,schemaPath:"#/dependentSchemas/write/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -12838,301 +9514,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-if(data.address !== undefined){
-let data5 = data.address;
-if(typeof data5 === "string"){
-if(func2(data5) < 1){
-const err15 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
 else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data.port_value !== undefined){
-let data6 = data.port_value;
-if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
-const err17 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/type",keyword:"type",params:{type: schema30.properties.port_value.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 65535 || isNaN(data6)){
-const err18 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-if(data6 < 0 || isNaN(data6)){
-const err19 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(typeof data6 === "string"){
-if(!pattern3.test(data6)){
-const err20 = {instancePath:instancePath+"/port_value",schemaPath:"#/properties/port_value/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-}
-if(data.portValue !== undefined){
-let data7 = data.portValue;
-if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
-const err21 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/type",keyword:"type",params:{type: schema30.properties.portValue.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 65535 || isNaN(data7)){
-const err22 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if(data7 < 0 || isNaN(data7)){
-const err23 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(typeof data7 === "string"){
-if(!pattern3.test(data7)){
-const err24 = {instancePath:instancePath+"/portValue",schemaPath:"#/properties/portValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"+"\""};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-if(data.named_port !== undefined){
-let data8 = data.named_port;
-if((typeof data8 !== "string") && (data8 !== null)){
-const err25 = {instancePath:instancePath+"/named_port",schemaPath:"#/properties/named_port/type",keyword:"type",params:{type: schema30.properties.named_port.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-if(data.namedPort !== undefined){
-let data9 = data.namedPort;
-if((typeof data9 !== "string") && (data9 !== null)){
-const err26 = {instancePath:instancePath+"/namedPort",schemaPath:"#/properties/namedPort/type",keyword:"type",params:{type: schema30.properties.namedPort.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-if(data.resolver_name !== undefined){
-let data10 = data.resolver_name;
-if((typeof data10 !== "string") && (data10 !== null)){
-const err27 = {instancePath:instancePath+"/resolver_name",schemaPath:"#/properties/resolver_name/type",keyword:"type",params:{type: schema30.properties.resolver_name.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-if(data.resolverName !== undefined){
-let data11 = data.resolverName;
-if((typeof data11 !== "string") && (data11 !== null)){
-const err28 = {instancePath:instancePath+"/resolverName",schemaPath:"#/properties/resolverName/type",keyword:"type",params:{type: schema30.properties.resolverName.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-if(data.ipv4_compat !== undefined){
-let data12 = data.ipv4_compat;
-if((typeof data12 !== "boolean") && (data12 !== null)){
-const err29 = {instancePath:instancePath+"/ipv4_compat",schemaPath:"#/properties/ipv4_compat/type",keyword:"type",params:{type: schema30.properties.ipv4_compat.type},message:"must be boolean,null"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-if(data.ipv4Compat !== undefined){
-let data13 = data.ipv4Compat;
-if((typeof data13 !== "boolean") && (data13 !== null)){
-const err30 = {instancePath:instancePath+"/ipv4Compat",schemaPath:"#/properties/ipv4Compat/type",keyword:"type",params:{type: schema30.properties.ipv4Compat.type},message:"must be boolean,null"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data.network_namespace_filepath !== undefined){
-let data14 = data.network_namespace_filepath;
-if((typeof data14 !== "string") && (data14 !== null)){
-const err31 = {instancePath:instancePath+"/network_namespace_filepath",schemaPath:"#/properties/network_namespace_filepath/type",keyword:"type",params:{type: schema30.properties.network_namespace_filepath.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-if(data.networkNamespaceFilepath !== undefined){
-let data15 = data.networkNamespaceFilepath;
-if((typeof data15 !== "string") && (data15 !== null)){
-const err32 = {instancePath:instancePath+"/networkNamespaceFilepath",schemaPath:"#/properties/networkNamespaceFilepath/type",keyword:"type",params:{type: schema30.properties.networkNamespaceFilepath.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-if(data.port_value !== undefined){
-const _errs48 = errors;
-const _errs49 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.portValue === undefined) && (missing0 = "portValue")){
-const err33 = {};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-var valid13 = _errs49 === errors;
-if(valid13){
-const err34 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-else {
-errors = _errs48;
+errors = _errs23;
 if(vErrors !== null){
-if(_errs48){
-vErrors.length = _errs48;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs51 = errors;
-let valid14 = true;
-const _errs52 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.port_value !== undefined){
-const _errs54 = errors;
-const _errs55 = errors;
-if(data.port_value !== null){
-const err35 = {};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-var valid16 = _errs55 === errors;
-if(valid16){
-const err36 = {};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-else {
-errors = _errs54;
-if(vErrors !== null){
-if(_errs54){
-vErrors.length = _errs54;
+if(_errs23){
+vErrors.length = _errs23;
 }
 else {
 vErrors = null;
@@ -13141,1253 +9527,16 @@ vErrors = null;
 }
 }
 }
-var _valid1 = _errs52 === errors;
-errors = _errs51;
-if(vErrors !== null){
-if(_errs51){
-vErrors.length = _errs51;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs57 = errors;
-const _errs58 = errors;
-const _errs59 = errors;
-const _errs60 = errors;
-let valid18 = false;
-const _errs61 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.named_port === undefined) && (missing1 = "named_port")){
-const err37 = {};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-else {
-if(data.named_port !== undefined){
-const _errs63 = errors;
-const _errs64 = errors;
-if(data.named_port !== null){
-const err38 = {};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-var valid20 = _errs64 === errors;
-if(valid20){
-const err39 = {};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-else {
-errors = _errs63;
-if(vErrors !== null){
-if(_errs63){
-vErrors.length = _errs63;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid2 = _errs61 === errors;
-valid18 = valid18 || _valid2;
-if(_valid2){
-var props1 = {};
-props1.named_port = true;
-}
-const _errs66 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.namedPort === undefined) && (missing2 = "namedPort")){
-const err40 = {};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-else {
-if(data.namedPort !== undefined){
-const _errs68 = errors;
-const _errs69 = errors;
-if(data.namedPort !== null){
-const err41 = {};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-var valid22 = _errs69 === errors;
-if(valid22){
-const err42 = {};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-else {
-errors = _errs68;
-if(vErrors !== null){
-if(_errs68){
-vErrors.length = _errs68;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid2 = _errs66 === errors;
-valid18 = valid18 || _valid2;
-if(_valid2){
-if(props1 !== true){
-props1 = props1 || {};
-props1.namedPort = true;
-}
-}
-if(!valid18){
-const err43 = {};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-else {
-errors = _errs60;
-if(vErrors !== null){
-if(_errs60){
-vErrors.length = _errs60;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid17 = _errs59 === errors;
-if(valid17){
-const err44 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-else {
-errors = _errs58;
-if(vErrors !== null){
-if(_errs58){
-vErrors.length = _errs58;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid1 = _errs57 === errors;
-valid14 = _valid1;
-}
-if(!valid14){
-const err45 = {instancePath,schemaPath:"#/dependentSchemas/port_value/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-}
-if(data.portValue !== undefined){
-const _errs73 = errors;
-const _errs74 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.port_value === undefined) && (missing3 = "port_value")){
-const err46 = {};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-var valid24 = _errs74 === errors;
-if(valid24){
-const err47 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-else {
-errors = _errs73;
-if(vErrors !== null){
-if(_errs73){
-vErrors.length = _errs73;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs76 = errors;
-let valid25 = true;
-const _errs77 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.portValue !== undefined){
-const _errs79 = errors;
-const _errs80 = errors;
-if(data.portValue !== null){
-const err48 = {};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-var valid27 = _errs80 === errors;
-if(valid27){
-const err49 = {};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-}
-else {
-errors = _errs79;
-if(vErrors !== null){
-if(_errs79){
-vErrors.length = _errs79;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid3 = _errs77 === errors;
-errors = _errs76;
-if(vErrors !== null){
-if(_errs76){
-vErrors.length = _errs76;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid3){
-const _errs82 = errors;
-const _errs83 = errors;
-const _errs84 = errors;
-const _errs85 = errors;
-let valid29 = false;
-const _errs86 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.named_port === undefined) && (missing4 = "named_port")){
-const err50 = {};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-else {
-if(data.named_port !== undefined){
-const _errs88 = errors;
-const _errs89 = errors;
-if(data.named_port !== null){
-const err51 = {};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-var valid31 = _errs89 === errors;
-if(valid31){
-const err52 = {};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-else {
-errors = _errs88;
-if(vErrors !== null){
-if(_errs88){
-vErrors.length = _errs88;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid4 = _errs86 === errors;
-valid29 = valid29 || _valid4;
-if(_valid4){
-var props2 = {};
-props2.named_port = true;
-}
-const _errs91 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.namedPort === undefined) && (missing5 = "namedPort")){
-const err53 = {};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-else {
-if(data.namedPort !== undefined){
-const _errs93 = errors;
-const _errs94 = errors;
-if(data.namedPort !== null){
-const err54 = {};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-var valid33 = _errs94 === errors;
-if(valid33){
-const err55 = {};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-else {
-errors = _errs93;
-if(vErrors !== null){
-if(_errs93){
-vErrors.length = _errs93;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid4 = _errs91 === errors;
-valid29 = valid29 || _valid4;
-if(_valid4){
-if(props2 !== true){
-props2 = props2 || {};
-props2.namedPort = true;
-}
-}
-if(!valid29){
-const err56 = {};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-else {
-errors = _errs85;
-if(vErrors !== null){
-if(_errs85){
-vErrors.length = _errs85;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid28 = _errs84 === errors;
-if(valid28){
-const err57 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-else {
-errors = _errs83;
-if(vErrors !== null){
-if(_errs83){
-vErrors.length = _errs83;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid3 = _errs82 === errors;
-valid25 = _valid3;
-}
-if(!valid25){
-const err58 = {instancePath,schemaPath:"#/dependentSchemas/portValue/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-}
-if(data.named_port !== undefined){
-const _errs98 = errors;
-const _errs99 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing6;
-if((data.namedPort === undefined) && (missing6 = "namedPort")){
-const err59 = {};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-}
-var valid35 = _errs99 === errors;
-if(valid35){
-const err60 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-else {
-errors = _errs98;
-if(vErrors !== null){
-if(_errs98){
-vErrors.length = _errs98;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs101 = errors;
-let valid36 = true;
-const _errs102 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.named_port !== undefined){
-const _errs104 = errors;
-const _errs105 = errors;
-if(data.named_port !== null){
-const err61 = {};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-var valid38 = _errs105 === errors;
-if(valid38){
-const err62 = {};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-else {
-errors = _errs104;
-if(vErrors !== null){
-if(_errs104){
-vErrors.length = _errs104;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid5 = _errs102 === errors;
-errors = _errs101;
-if(vErrors !== null){
-if(_errs101){
-vErrors.length = _errs101;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid5){
-const _errs107 = errors;
-const _errs108 = errors;
-const _errs109 = errors;
-const _errs110 = errors;
-let valid40 = false;
-const _errs111 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.port_value === undefined) && (missing7 = "port_value")){
-const err63 = {};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-else {
-if(data.port_value !== undefined){
-const _errs113 = errors;
-const _errs114 = errors;
-if(data.port_value !== null){
-const err64 = {};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-var valid42 = _errs114 === errors;
-if(valid42){
-const err65 = {};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-else {
-errors = _errs113;
-if(vErrors !== null){
-if(_errs113){
-vErrors.length = _errs113;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid6 = _errs111 === errors;
-valid40 = valid40 || _valid6;
-if(_valid6){
-var props3 = {};
-props3.port_value = true;
-}
-const _errs116 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.portValue === undefined) && (missing8 = "portValue")){
-const err66 = {};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-else {
-if(data.portValue !== undefined){
-const _errs118 = errors;
-const _errs119 = errors;
-if(data.portValue !== null){
-const err67 = {};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-var valid44 = _errs119 === errors;
-if(valid44){
-const err68 = {};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-else {
-errors = _errs118;
-if(vErrors !== null){
-if(_errs118){
-vErrors.length = _errs118;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid6 = _errs116 === errors;
-valid40 = valid40 || _valid6;
-if(_valid6){
-if(props3 !== true){
-props3 = props3 || {};
-props3.portValue = true;
-}
-}
-if(!valid40){
-const err69 = {};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-else {
-errors = _errs110;
-if(vErrors !== null){
-if(_errs110){
-vErrors.length = _errs110;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid39 = _errs109 === errors;
-if(valid39){
-const err70 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-else {
-errors = _errs108;
-if(vErrors !== null){
-if(_errs108){
-vErrors.length = _errs108;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid5 = _errs107 === errors;
-valid36 = _valid5;
-}
-if(!valid36){
-const err71 = {instancePath,schemaPath:"#/dependentSchemas/named_port/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-if(data.namedPort !== undefined){
-const _errs123 = errors;
-const _errs124 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing9;
-if((data.named_port === undefined) && (missing9 = "named_port")){
-const err72 = {};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-var valid46 = _errs124 === errors;
-if(valid46){
-const err73 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-else {
-errors = _errs123;
-if(vErrors !== null){
-if(_errs123){
-vErrors.length = _errs123;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs126 = errors;
-let valid47 = true;
-const _errs127 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.namedPort !== undefined){
-const _errs129 = errors;
-const _errs130 = errors;
-if(data.namedPort !== null){
-const err74 = {};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-var valid49 = _errs130 === errors;
-if(valid49){
-const err75 = {};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-else {
-errors = _errs129;
-if(vErrors !== null){
-if(_errs129){
-vErrors.length = _errs129;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid7 = _errs127 === errors;
-errors = _errs126;
-if(vErrors !== null){
-if(_errs126){
-vErrors.length = _errs126;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid7){
-const _errs132 = errors;
-const _errs133 = errors;
-const _errs134 = errors;
-const _errs135 = errors;
-let valid51 = false;
-const _errs136 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.port_value === undefined) && (missing10 = "port_value")){
-const err76 = {};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-else {
-if(data.port_value !== undefined){
-const _errs138 = errors;
-const _errs139 = errors;
-if(data.port_value !== null){
-const err77 = {};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-var valid53 = _errs139 === errors;
-if(valid53){
-const err78 = {};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-else {
-errors = _errs138;
-if(vErrors !== null){
-if(_errs138){
-vErrors.length = _errs138;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid8 = _errs136 === errors;
-valid51 = valid51 || _valid8;
-if(_valid8){
-var props4 = {};
-props4.port_value = true;
-}
-const _errs141 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing11;
-if((data.portValue === undefined) && (missing11 = "portValue")){
-const err79 = {};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-else {
-if(data.portValue !== undefined){
-const _errs143 = errors;
-const _errs144 = errors;
-if(data.portValue !== null){
-const err80 = {};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
-}
-errors++;
-}
-var valid55 = _errs144 === errors;
-if(valid55){
-const err81 = {};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-else {
-errors = _errs143;
-if(vErrors !== null){
-if(_errs143){
-vErrors.length = _errs143;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid8 = _errs141 === errors;
-valid51 = valid51 || _valid8;
-if(_valid8){
-if(props4 !== true){
-props4 = props4 || {};
-props4.portValue = true;
-}
-}
-if(!valid51){
-const err82 = {};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-else {
-errors = _errs135;
-if(vErrors !== null){
-if(_errs135){
-vErrors.length = _errs135;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid50 = _errs134 === errors;
-if(valid50){
-const err83 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-else {
-errors = _errs133;
-if(vErrors !== null){
-if(_errs133){
-vErrors.length = _errs133;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid7 = _errs132 === errors;
-valid47 = _valid7;
-}
-if(!valid47){
-const err84 = {instancePath,schemaPath:"#/dependentSchemas/namedPort/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-}
-if(data.resolver_name !== undefined){
-const _errs147 = errors;
-const _errs148 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing12;
-if((data.resolverName === undefined) && (missing12 = "resolverName")){
-const err85 = {};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-}
-var valid56 = _errs148 === errors;
-if(valid56){
-const err86 = {instancePath,schemaPath:"#/dependentSchemas/resolver_name/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-else {
-errors = _errs147;
-if(vErrors !== null){
-if(_errs147){
-vErrors.length = _errs147;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.resolverName !== undefined){
-const _errs150 = errors;
-const _errs151 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing13;
-if((data.resolver_name === undefined) && (missing13 = "resolver_name")){
-const err87 = {};
-if(vErrors === null){
-vErrors = [err87];
-}
-else {
-vErrors.push(err87);
-}
-errors++;
-}
-}
-var valid57 = _errs151 === errors;
-if(valid57){
-const err88 = {instancePath,schemaPath:"#/dependentSchemas/resolverName/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
-}
-errors++;
-}
-else {
-errors = _errs150;
-if(vErrors !== null){
-if(_errs150){
-vErrors.length = _errs150;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ipv4_compat !== undefined){
-const _errs153 = errors;
-const _errs154 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.ipv4Compat === undefined) && (missing14 = "ipv4Compat")){
-const err89 = {};
-if(vErrors === null){
-vErrors = [err89];
-}
-else {
-vErrors.push(err89);
-}
-errors++;
-}
-}
-var valid58 = _errs154 === errors;
-if(valid58){
-const err90 = {instancePath,schemaPath:"#/dependentSchemas/ipv4_compat/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err90];
-}
-else {
-vErrors.push(err90);
-}
-errors++;
-}
-else {
-errors = _errs153;
-if(vErrors !== null){
-if(_errs153){
-vErrors.length = _errs153;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ipv4Compat !== undefined){
-const _errs156 = errors;
-const _errs157 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing15;
-if((data.ipv4_compat === undefined) && (missing15 = "ipv4_compat")){
-const err91 = {};
-if(vErrors === null){
-vErrors = [err91];
-}
-else {
-vErrors.push(err91);
-}
-errors++;
-}
-}
-var valid59 = _errs157 === errors;
-if(valid59){
-const err92 = {instancePath,schemaPath:"#/dependentSchemas/ipv4Compat/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err92];
-}
-else {
-vErrors.push(err92);
-}
-errors++;
-}
-else {
-errors = _errs156;
-if(vErrors !== null){
-if(_errs156){
-vErrors.length = _errs156;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.network_namespace_filepath !== undefined){
-const _errs159 = errors;
-const _errs160 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing16;
-if((data.networkNamespaceFilepath === undefined) && (missing16 = "networkNamespaceFilepath")){
-const err93 = {};
-if(vErrors === null){
-vErrors = [err93];
-}
-else {
-vErrors.push(err93);
-}
-errors++;
-}
-}
-var valid60 = _errs160 === errors;
-if(valid60){
-const err94 = {instancePath,schemaPath:"#/dependentSchemas/network_namespace_filepath/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err94];
-}
-else {
-vErrors.push(err94);
-}
-errors++;
-}
-else {
-errors = _errs159;
-if(vErrors !== null){
-if(_errs159){
-vErrors.length = _errs159;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.networkNamespaceFilepath !== undefined){
-const _errs162 = errors;
-const _errs163 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing17;
-if((data.network_namespace_filepath === undefined) && (missing17 = "network_namespace_filepath")){
-const err95 = {};
-if(vErrors === null){
-vErrors = [err95];
-}
-else {
-vErrors.push(err95);
-}
-errors++;
-}
-}
-var valid61 = _errs163 === errors;
-if(valid61){
-const err96 = {instancePath,schemaPath:"#/dependentSchemas/networkNamespaceFilepath/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
-}
-errors++;
-}
-else {
-errors = _errs162;
-if(vErrors !== null){
-if(_errs162){
-vErrors.length = _errs162;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate126.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
-validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.config.core.v3.SocketAddress" */;
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate125.evaluated;
+const evaluated0 = validate118.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14404,36 +9553,30 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate126(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate119(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
-validate125.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
-validate125.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot11 = validate128;
-const schema55 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.data.tap.v2alpha.Connection","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Connection","type":"object"};
-const schema56 = {"title":"envoy.data.tap.v2alpha.Connection","description":"The two endpoints of a tapped connection.","properties":{"id":{"description":"Envoy's own connection id, unique within one Envoy process.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":18446744073709552000,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},"local_address":{"description":"The address of Envoy's side of the socket.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"},"localAddress":{"description":"The address of Envoy's side of the socket.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"},"remote_address":{"description":"The address of the peer.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"},"remoteAddress":{"description":"The address of the peer.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"}},"additionalProperties":false,"dependentSchemas":{"local_address":{"not":{"required":["localAddress"]}},"localAddress":{"not":{"required":["local_address"]}},"remote_address":{"not":{"required":["remoteAddress"]}},"remoteAddress":{"not":{"required":["remote_address"]}}}};
-const pattern20 = new RegExp("^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$", "u");
+const validateRoot13 = validate127;
+const schema53 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Event.Read","type":"object"};
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate130.evaluated;
+const evaluated0 = validate127.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs1 = errors;
-let valid1 = false;
-const _errs2 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.socket_address === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/required",keyword:"required",params:{missingProperty: "socket_address"},message:"must have required property '"+"socket_address"+"'"};
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -14442,487 +9585,17 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.socket_address !== undefined){
-const _errs4 = errors;
-const _errs5 = errors;
-if(data.socket_address !== null){
-const err1 = {};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var valid3 = _errs5 === errors;
-if(valid3){
-const err2 = {instancePath:instancePath+"/socket_address",schemaPath:"#/allOf/0/anyOf/0/properties/socket_address/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-errors = _errs4;
-if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-var props0 = {};
-props0.socket_address = true;
-}
-const _errs7 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.socketAddress === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "socketAddress"},message:"must have required property '"+"socketAddress"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.socketAddress !== undefined){
-const _errs9 = errors;
-const _errs10 = errors;
-if(data.socketAddress !== null){
-const err4 = {};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-var valid5 = _errs10 === errors;
-if(valid5){
-const err5 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/allOf/0/anyOf/1/properties/socketAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-else {
-errors = _errs9;
-if(vErrors !== null){
-if(_errs9){
-vErrors.length = _errs9;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs7 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.socketAddress = true;
-}
-}
-const _errs12 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.pipe === undefined){
-const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "pipe"},message:"must have required property '"+"pipe"+"'"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data.pipe !== undefined){
-const _errs14 = errors;
-const _errs15 = errors;
-if(data.pipe !== null){
-const err7 = {};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var valid7 = _errs15 === errors;
-if(valid7){
-const err8 = {instancePath:instancePath+"/pipe",schemaPath:"#/allOf/0/anyOf/2/properties/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-else {
-errors = _errs14;
-if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs12 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.pipe = true;
-}
-}
-if(!valid1){
-const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(((key0 === "socket_address") || (key0 === "socketAddress")) || (key0 === "pipe"))){
-const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.socket_address !== undefined){
-let data3 = data.socket_address;
-if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err11 = {instancePath:instancePath+"/socket_address",schemaPath:"#/properties/socket_address/type",keyword:"type",params:{type: schema21.properties.socket_address.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(!(validate55(data3, {instancePath:instancePath+"/socket_address",parentData:data,parentDataProperty:"socket_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate122(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
-}
-if(data.socketAddress !== undefined){
-let data4 = data.socketAddress;
-if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err12 = {instancePath:instancePath+"/socketAddress",schemaPath:"#/properties/socketAddress/type",keyword:"type",params:{type: schema21.properties.socketAddress.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-if(!(validate55(data4, {instancePath:instancePath+"/socketAddress",parentData:data,parentDataProperty:"socketAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.pipe !== undefined){
-let data5 = data.pipe;
-if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
-const err13 = {instancePath:instancePath+"/pipe",schemaPath:"#/properties/pipe/type",keyword:"type",params:{type: schema21.properties.pipe.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-if(!(validate58(data5, {instancePath:instancePath+"/pipe",parentData:data,parentDataProperty:"pipe",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-if(data.socket_address !== undefined){
-const _errs26 = errors;
-const _errs27 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.socketAddress === undefined) && (missing0 = "socketAddress")){
-const err14 = {};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-var valid11 = _errs27 === errors;
-if(valid11){
-const err15 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-else {
-errors = _errs26;
-if(vErrors !== null){
-if(_errs26){
-vErrors.length = _errs26;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs29 = errors;
-const _errs30 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.pipe === undefined) && (missing1 = "pipe")){
-const err16 = {};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid12 = _errs30 === errors;
-if(valid12){
-const err17 = {instancePath,schemaPath:"#/dependentSchemas/socket_address/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-else {
-errors = _errs29;
-if(vErrors !== null){
-if(_errs29){
-vErrors.length = _errs29;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.socketAddress !== undefined){
-const _errs33 = errors;
-const _errs34 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.socket_address === undefined) && (missing2 = "socket_address")){
-const err18 = {};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-var valid14 = _errs34 === errors;
-if(valid14){
-const err19 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-else {
-errors = _errs33;
-if(vErrors !== null){
-if(_errs33){
-vErrors.length = _errs33;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs36 = errors;
-const _errs37 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.pipe === undefined) && (missing3 = "pipe")){
-const err20 = {};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-var valid15 = _errs37 === errors;
-if(valid15){
-const err21 = {instancePath,schemaPath:"#/dependentSchemas/socketAddress/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-else {
-errors = _errs36;
-if(vErrors !== null){
-if(_errs36){
-vErrors.length = _errs36;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.pipe !== undefined){
-const _errs39 = errors;
-const _errs40 = errors;
-const _errs41 = errors;
-let valid17 = false;
-const _errs42 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.socket_address === undefined) && (missing4 = "socket_address")){
-const err22 = {};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-var _valid1 = _errs42 === errors;
-valid17 = valid17 || _valid1;
-const _errs43 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.socketAddress === undefined) && (missing5 = "socketAddress")){
-const err23 = {};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-var _valid1 = _errs43 === errors;
-valid17 = valid17 || _valid1;
-if(!valid17){
-const err24 = {};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-else {
-errors = _errs41;
-if(vErrors !== null){
-if(_errs41){
-vErrors.length = _errs41;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid16 = _errs40 === errors;
-if(valid16){
-const err25 = {instancePath,schemaPath:"#/dependentSchemas/pipe/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-else {
-errors = _errs39;
-if(vErrors !== null){
-if(_errs39){
-vErrors.length = _errs39;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate130.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
-validate130.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate127.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const validateRoot14 = validate129;
+const schema54 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Event.Write","type":"object"};
 
 function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -14934,10 +9607,8 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(((((key0 === "id") || (key0 === "local_address")) || (key0 === "localAddress")) || (key0 === "remote_address")) || (key0 === "remoteAddress"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -14946,1773 +9617,23 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-if(data.id !== undefined){
-let data0 = data.id;
-if(((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema56.properties.id.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 < 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data0 >= 18446744073709552000 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 18446744073709552000},message:"must be < 18446744073709552000"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(typeof data0 === "string"){
-if(!pattern20.test(data0)){
-const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-if(data.local_address !== undefined){
-let data1 = data.local_address;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/local_address",schemaPath:"#/properties/local_address/type",keyword:"type",params:{type: schema56.properties.local_address.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!(validate130(data1, {instancePath:instancePath+"/local_address",parentData:data,parentDataProperty:"local_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate124(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
-}
-}
-if(data.localAddress !== undefined){
-let data2 = data.localAddress;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err6 = {instancePath:instancePath+"/localAddress",schemaPath:"#/properties/localAddress/type",keyword:"type",params:{type: schema56.properties.localAddress.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(!(validate130(data2, {instancePath:instancePath+"/localAddress",parentData:data,parentDataProperty:"localAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-errors = vErrors.length;
-}
-}
-if(data.remote_address !== undefined){
-let data3 = data.remote_address;
-if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err7 = {instancePath:instancePath+"/remote_address",schemaPath:"#/properties/remote_address/type",keyword:"type",params:{type: schema56.properties.remote_address.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(!(validate130(data3, {instancePath:instancePath+"/remote_address",parentData:data,parentDataProperty:"remote_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-errors = vErrors.length;
-}
-}
-if(data.remoteAddress !== undefined){
-let data4 = data.remoteAddress;
-if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err8 = {instancePath:instancePath+"/remoteAddress",schemaPath:"#/properties/remoteAddress/type",keyword:"type",params:{type: schema56.properties.remoteAddress.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(!(validate130(data4, {instancePath:instancePath+"/remoteAddress",parentData:data,parentDataProperty:"remoteAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-errors = vErrors.length;
-}
-}
-if(data.local_address !== undefined){
-const _errs12 = errors;
-const _errs13 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.localAddress === undefined) && (missing0 = "localAddress")){
-const err9 = {};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-var valid2 = _errs13 === errors;
-if(valid2){
-const err10 = {instancePath,schemaPath:"#/dependentSchemas/local_address/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-else {
-errors = _errs12;
-if(vErrors !== null){
-if(_errs12){
-vErrors.length = _errs12;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.localAddress !== undefined){
-const _errs15 = errors;
-const _errs16 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.local_address === undefined) && (missing1 = "local_address")){
-const err11 = {};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-var valid3 = _errs16 === errors;
-if(valid3){
-const err12 = {instancePath,schemaPath:"#/dependentSchemas/localAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-else {
-errors = _errs15;
-if(vErrors !== null){
-if(_errs15){
-vErrors.length = _errs15;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.remote_address !== undefined){
-const _errs18 = errors;
-const _errs19 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.remoteAddress === undefined) && (missing2 = "remoteAddress")){
-const err13 = {};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-var valid4 = _errs19 === errors;
-if(valid4){
-const err14 = {instancePath,schemaPath:"#/dependentSchemas/remote_address/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-else {
-errors = _errs18;
-if(vErrors !== null){
-if(_errs18){
-vErrors.length = _errs18;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.remoteAddress !== undefined){
-const _errs21 = errors;
-const _errs22 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.remote_address === undefined) && (missing3 = "remote_address")){
-const err15 = {};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-var valid5 = _errs22 === errors;
-if(valid5){
-const err16 = {instancePath,schemaPath:"#/dependentSchemas/remoteAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-else {
-errors = _errs21;
-if(vErrors !== null){
-if(_errs21){
-vErrors.length = _errs21;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
 }
 validate129.errors = vErrors;
 return errors === 0;
 }
 validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const validateRoot15 = validate131;
+const schema55 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Trace","type":"object"};
+const schema56 = {"title":"envoy.data.tap.v2alpha.Trace","description":"A whole connection's recording.","properties":{"connection":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Connection"},"events":{"description":"In socket order: timestamps are expected not to decrease.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event"}}},"additionalProperties":false};
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.data.tap.v2alpha.Connection" */;
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate128.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(data && typeof data == "object" && !Array.isArray(data))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!(validate129(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
-errors = vErrors.length;
-}
-validate128.errors = vErrors;
-return errors === 0;
-}
-validate128.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const validateRoot12 = validate139;
-const schema58 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.data.tap.v2alpha.Event","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event","type":"object"};
-const schema59 = {"title":"envoy.data.tap.v2alpha.Event","description":"One socket operation.","properties":{"timestamp":{"description":"When the operation happened, by Envoy's clock.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"read":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Read"},"write":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Write"}},"additionalProperties":false,"dependentSchemas":{"read":{"not":{"required":["write"]}},"write":{"not":{"required":["read"]}}},"allOf":[{"anyOf":[{"required":["read"],"properties":{"read":{"not":{"type":"null"}}}},{"required":["write"],"properties":{"write":{"not":{"type":"null"}}}}]}]};
-const schema60 = {"title":"google.protobuf.Timestamp","description":"An RFC 3339 date-time, such as \"2026-11-21T10:00:00.125Z\".","pattern":"^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"};
-const pattern21 = new RegExp("^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$", "u");
-
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate141.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(!pattern21.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"},message:"must match pattern \""+"^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-validate141.errors = vErrors;
-return errors === 0;
-}
-validate141.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema61 = {"title":"envoy.data.tap.v2alpha.Event.Read","description":"Bytes that Envoy read from the peer.","properties":{"data":{"type":["string","null"],"contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"}},"additionalProperties":false};
-const pattern22 = new RegExp("^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$", "u");
-
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate143.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(key0 === "data")){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.data !== undefined){
-let data0 = data.data;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema61.properties.data.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(typeof data0 === "string"){
-if(!pattern22.test(data0)){
-const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},message:"must match pattern \""+"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-}
-}
-validate143.errors = vErrors;
-return errors === 0;
-}
-validate143.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema62 = {"title":"envoy.data.tap.v2alpha.Event.Write","description":"Bytes that Envoy wrote to the peer.","properties":{"data":{"type":["string","null"],"contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},"end_stream":{"description":"Set on the last write, when Envoy half-closed its side.","type":["boolean","null"]},"endStream":{"description":"Set on the last write, when Envoy half-closed its side.","type":["boolean","null"]}},"additionalProperties":false,"dependentSchemas":{"end_stream":{"not":{"required":["endStream"]}},"endStream":{"not":{"required":["end_stream"]}}}};
-
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate145.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(((key0 === "data") || (key0 === "end_stream")) || (key0 === "endStream"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.data !== undefined){
-let data0 = data.data;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema62.properties.data.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(typeof data0 === "string"){
-if(!pattern22.test(data0)){
-const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},message:"must match pattern \""+"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-}
-if(data.end_stream !== undefined){
-let data1 = data.end_stream;
-if((typeof data1 !== "boolean") && (data1 !== null)){
-const err3 = {instancePath:instancePath+"/end_stream",schemaPath:"#/properties/end_stream/type",keyword:"type",params:{type: schema62.properties.end_stream.type},message:"must be boolean,null"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.endStream !== undefined){
-let data2 = data.endStream;
-if((typeof data2 !== "boolean") && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/endStream",schemaPath:"#/properties/endStream/type",keyword:"type",params:{type: schema62.properties.endStream.type},message:"must be boolean,null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.end_stream !== undefined){
-const _errs8 = errors;
-const _errs9 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.endStream === undefined) && (missing0 = "endStream")){
-const err5 = {};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-var valid2 = _errs9 === errors;
-if(valid2){
-const err6 = {instancePath,schemaPath:"#/dependentSchemas/end_stream/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-else {
-errors = _errs8;
-if(vErrors !== null){
-if(_errs8){
-vErrors.length = _errs8;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.endStream !== undefined){
-const _errs11 = errors;
-const _errs12 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.end_stream === undefined) && (missing1 = "end_stream")){
-const err7 = {};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-var valid3 = _errs12 === errors;
-if(valid3){
-const err8 = {instancePath,schemaPath:"#/dependentSchemas/endStream/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-else {
-errors = _errs11;
-if(vErrors !== null){
-if(_errs11){
-vErrors.length = _errs11;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate145.errors = vErrors;
-return errors === 0;
-}
-validate145.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate140.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs1 = errors;
-let valid1 = false;
-const _errs2 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.read === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/required",keyword:"required",params:{missingProperty: "read"},message:"must have required property '"+"read"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.read !== undefined){
-const _errs4 = errors;
-const _errs5 = errors;
-if(data.read !== null){
-const err1 = {};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var valid3 = _errs5 === errors;
-if(valid3){
-const err2 = {instancePath:instancePath+"/read",schemaPath:"#/allOf/0/anyOf/0/properties/read/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-errors = _errs4;
-if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-var props0 = {};
-props0.read = true;
-}
-const _errs7 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.write === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "write"},message:"must have required property '"+"write"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.write !== undefined){
-const _errs9 = errors;
-const _errs10 = errors;
-if(data.write !== null){
-const err4 = {};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-var valid5 = _errs10 === errors;
-if(valid5){
-const err5 = {instancePath:instancePath+"/write",schemaPath:"#/allOf/0/anyOf/1/properties/write/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-else {
-errors = _errs9;
-if(vErrors !== null){
-if(_errs9){
-vErrors.length = _errs9;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs7 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.write = true;
-}
-}
-if(!valid1){
-const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(((key0 === "timestamp") || (key0 === "read")) || (key0 === "write"))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err8 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema59.properties.timestamp.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(!(validate141(data2, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
-errors = vErrors.length;
-}
-}
-if(data.read !== undefined){
-let data3 = data.read;
-if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err9 = {instancePath:instancePath+"/read",schemaPath:"#/properties/read/type",keyword:"type",params:{type: schema59.properties.read.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!(validate143(data3, {instancePath:instancePath+"/read",parentData:data,parentDataProperty:"read",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
-errors = vErrors.length;
-}
-}
-if(data.write !== undefined){
-let data4 = data.write;
-if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err10 = {instancePath:instancePath+"/write",schemaPath:"#/properties/write/type",keyword:"type",params:{type: schema59.properties.write.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(!(validate145(data4, {instancePath:instancePath+"/write",parentData:data,parentDataProperty:"write",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
-errors = vErrors.length;
-}
-}
-if(data.read !== undefined){
-const _errs20 = errors;
-const _errs21 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.write === undefined) && (missing0 = "write")){
-const err11 = {};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-var valid8 = _errs21 === errors;
-if(valid8){
-const err12 = {instancePath,schemaPath:"#/dependentSchemas/read/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-else {
-errors = _errs20;
-if(vErrors !== null){
-if(_errs20){
-vErrors.length = _errs20;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.write !== undefined){
-const _errs23 = errors;
-const _errs24 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.read === undefined) && (missing1 = "read")){
-const err13 = {};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-var valid9 = _errs24 === errors;
-if(valid9){
-const err14 = {instancePath,schemaPath:"#/dependentSchemas/write/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-else {
-errors = _errs23;
-if(vErrors !== null){
-if(_errs23){
-vErrors.length = _errs23;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate140.errors = vErrors;
-return errors === 0;
-}
-validate140.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.data.tap.v2alpha.Event" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate139.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(data && typeof data == "object" && !Array.isArray(data))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-validate139.errors = vErrors;
-return errors === 0;
-}
-validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const validateRoot13 = validate148;
-const schema63 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.data.tap.v2alpha.Event.Read","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Read","type":"object"};
-
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate149.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(key0 === "data")){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.data !== undefined){
-let data0 = data.data;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema61.properties.data.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(typeof data0 === "string"){
-if(!pattern22.test(data0)){
-const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},message:"must match pattern \""+"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-}
-}
-validate149.errors = vErrors;
-return errors === 0;
-}
-validate149.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.data.tap.v2alpha.Event.Read" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate148.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(data && typeof data == "object" && !Array.isArray(data))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!(validate149(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
-errors = vErrors.length;
-}
-validate148.errors = vErrors;
-return errors === 0;
-}
-validate148.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const validateRoot14 = validate151;
-const schema65 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.data.tap.v2alpha.Event.Write","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Write","type":"object"};
-
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate152.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(((key0 === "data") || (key0 === "end_stream")) || (key0 === "endStream"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.data !== undefined){
-let data0 = data.data;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema62.properties.data.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(typeof data0 === "string"){
-if(!pattern22.test(data0)){
-const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},message:"must match pattern \""+"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-}
-if(data.end_stream !== undefined){
-let data1 = data.end_stream;
-if((typeof data1 !== "boolean") && (data1 !== null)){
-const err3 = {instancePath:instancePath+"/end_stream",schemaPath:"#/properties/end_stream/type",keyword:"type",params:{type: schema62.properties.end_stream.type},message:"must be boolean,null"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.endStream !== undefined){
-let data2 = data.endStream;
-if((typeof data2 !== "boolean") && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/endStream",schemaPath:"#/properties/endStream/type",keyword:"type",params:{type: schema62.properties.endStream.type},message:"must be boolean,null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.end_stream !== undefined){
-const _errs8 = errors;
-const _errs9 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.endStream === undefined) && (missing0 = "endStream")){
-const err5 = {};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-var valid2 = _errs9 === errors;
-if(valid2){
-const err6 = {instancePath,schemaPath:"#/dependentSchemas/end_stream/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-else {
-errors = _errs8;
-if(vErrors !== null){
-if(_errs8){
-vErrors.length = _errs8;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.endStream !== undefined){
-const _errs11 = errors;
-const _errs12 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.end_stream === undefined) && (missing1 = "end_stream")){
-const err7 = {};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-var valid3 = _errs12 === errors;
-if(valid3){
-const err8 = {instancePath,schemaPath:"#/dependentSchemas/endStream/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-else {
-errors = _errs11;
-if(vErrors !== null){
-if(_errs11){
-vErrors.length = _errs11;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate152.errors = vErrors;
-return errors === 0;
-}
-validate152.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.data.tap.v2alpha.Event.Write" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate151.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(data && typeof data == "object" && !Array.isArray(data))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!(validate152(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
-errors = vErrors.length;
-}
-validate151.errors = vErrors;
-return errors === 0;
-}
-validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const validateRoot15 = validate154;
-const schema67 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.data.tap.v2alpha.Trace","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Trace","type":"object"};
-const schema68 = {"title":"envoy.data.tap.v2alpha.Trace","description":"A whole connection's recording.","properties":{"connection":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Connection"},"events":{"description":"In socket order: timestamps are expected not to decrease.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event"}}},"additionalProperties":false};
-
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate156.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(((((key0 === "id") || (key0 === "local_address")) || (key0 === "localAddress")) || (key0 === "remote_address")) || (key0 === "remoteAddress"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data0 = data.id;
-if(((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema56.properties.id.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 < 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data0 >= 18446744073709552000 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 18446744073709552000},message:"must be < 18446744073709552000"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(typeof data0 === "string"){
-if(!pattern20.test(data0)){
-const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-if(data.local_address !== undefined){
-let data1 = data.local_address;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/local_address",schemaPath:"#/properties/local_address/type",keyword:"type",params:{type: schema56.properties.local_address.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!(validate130(data1, {instancePath:instancePath+"/local_address",parentData:data,parentDataProperty:"local_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-errors = vErrors.length;
-}
-}
-if(data.localAddress !== undefined){
-let data2 = data.localAddress;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err6 = {instancePath:instancePath+"/localAddress",schemaPath:"#/properties/localAddress/type",keyword:"type",params:{type: schema56.properties.localAddress.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(!(validate130(data2, {instancePath:instancePath+"/localAddress",parentData:data,parentDataProperty:"localAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-errors = vErrors.length;
-}
-}
-if(data.remote_address !== undefined){
-let data3 = data.remote_address;
-if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err7 = {instancePath:instancePath+"/remote_address",schemaPath:"#/properties/remote_address/type",keyword:"type",params:{type: schema56.properties.remote_address.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(!(validate130(data3, {instancePath:instancePath+"/remote_address",parentData:data,parentDataProperty:"remote_address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-errors = vErrors.length;
-}
-}
-if(data.remoteAddress !== undefined){
-let data4 = data.remoteAddress;
-if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err8 = {instancePath:instancePath+"/remoteAddress",schemaPath:"#/properties/remoteAddress/type",keyword:"type",params:{type: schema56.properties.remoteAddress.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(!(validate130(data4, {instancePath:instancePath+"/remoteAddress",parentData:data,parentDataProperty:"remoteAddress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-errors = vErrors.length;
-}
-}
-if(data.local_address !== undefined){
-const _errs12 = errors;
-const _errs13 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.localAddress === undefined) && (missing0 = "localAddress")){
-const err9 = {};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-var valid2 = _errs13 === errors;
-if(valid2){
-const err10 = {instancePath,schemaPath:"#/dependentSchemas/local_address/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-else {
-errors = _errs12;
-if(vErrors !== null){
-if(_errs12){
-vErrors.length = _errs12;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.localAddress !== undefined){
-const _errs15 = errors;
-const _errs16 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.local_address === undefined) && (missing1 = "local_address")){
-const err11 = {};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-var valid3 = _errs16 === errors;
-if(valid3){
-const err12 = {instancePath,schemaPath:"#/dependentSchemas/localAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-else {
-errors = _errs15;
-if(vErrors !== null){
-if(_errs15){
-vErrors.length = _errs15;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.remote_address !== undefined){
-const _errs18 = errors;
-const _errs19 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.remoteAddress === undefined) && (missing2 = "remoteAddress")){
-const err13 = {};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-var valid4 = _errs19 === errors;
-if(valid4){
-const err14 = {instancePath,schemaPath:"#/dependentSchemas/remote_address/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-else {
-errors = _errs18;
-if(vErrors !== null){
-if(_errs18){
-vErrors.length = _errs18;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.remoteAddress !== undefined){
-const _errs21 = errors;
-const _errs22 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.remote_address === undefined) && (missing3 = "remote_address")){
-const err15 = {};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-var valid5 = _errs22 === errors;
-if(valid5){
-const err16 = {instancePath,schemaPath:"#/dependentSchemas/remoteAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-else {
-errors = _errs21;
-if(vErrors !== null){
-if(_errs21){
-vErrors.length = _errs21;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate156.errors = vErrors;
-return errors === 0;
-}
-validate156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate162.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs1 = errors;
-let valid1 = false;
-const _errs2 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.read === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/required",keyword:"required",params:{missingProperty: "read"},message:"must have required property '"+"read"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.read !== undefined){
-const _errs4 = errors;
-const _errs5 = errors;
-if(data.read !== null){
-const err1 = {};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var valid3 = _errs5 === errors;
-if(valid3){
-const err2 = {instancePath:instancePath+"/read",schemaPath:"#/allOf/0/anyOf/0/properties/read/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-errors = _errs4;
-if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-var props0 = {};
-props0.read = true;
-}
-const _errs7 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.write === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "write"},message:"must have required property '"+"write"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.write !== undefined){
-const _errs9 = errors;
-const _errs10 = errors;
-if(data.write !== null){
-const err4 = {};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-var valid5 = _errs10 === errors;
-if(valid5){
-const err5 = {instancePath:instancePath+"/write",schemaPath:"#/allOf/0/anyOf/1/properties/write/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-else {
-errors = _errs9;
-if(vErrors !== null){
-if(_errs9){
-vErrors.length = _errs9;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs7 === errors;
-valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.write = true;
-}
-}
-if(!valid1){
-const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(((key0 === "timestamp") || (key0 === "read")) || (key0 === "write"))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err8 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema59.properties.timestamp.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(!(validate141(data2, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
-errors = vErrors.length;
-}
-}
-if(data.read !== undefined){
-let data3 = data.read;
-if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err9 = {instancePath:instancePath+"/read",schemaPath:"#/properties/read/type",keyword:"type",params:{type: schema59.properties.read.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!(validate143(data3, {instancePath:instancePath+"/read",parentData:data,parentDataProperty:"read",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
-errors = vErrors.length;
-}
-}
-if(data.write !== undefined){
-let data4 = data.write;
-if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err10 = {instancePath:instancePath+"/write",schemaPath:"#/properties/write/type",keyword:"type",params:{type: schema59.properties.write.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(!(validate145(data4, {instancePath:instancePath+"/write",parentData:data,parentDataProperty:"write",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
-errors = vErrors.length;
-}
-}
-if(data.read !== undefined){
-const _errs20 = errors;
-const _errs21 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.write === undefined) && (missing0 = "write")){
-const err11 = {};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-var valid8 = _errs21 === errors;
-if(valid8){
-const err12 = {instancePath,schemaPath:"#/dependentSchemas/read/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-else {
-errors = _errs20;
-if(vErrors !== null){
-if(_errs20){
-vErrors.length = _errs20;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.write !== undefined){
-const _errs23 = errors;
-const _errs24 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.read === undefined) && (missing1 = "read")){
-const err13 = {};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-var valid9 = _errs24 === errors;
-if(valid9){
-const err14 = {instancePath,schemaPath:"#/dependentSchemas/write/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-else {
-errors = _errs23;
-if(vErrors !== null){
-if(_errs23){
-vErrors.length = _errs23;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate162.errors = vErrors;
-return errors === 0;
-}
-validate162.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate155.evaluated;
+const evaluated0 = validate132.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16735,7 +9656,7 @@ errors++;
 if(data.connection !== undefined){
 let data0 = data.connection;
 if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: schema68.properties.connection.type},message:"must be object,null"};
+const err1 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: schema56.properties.connection.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -16744,15 +9665,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!(validate156(data0, {instancePath:instancePath+"/connection",parentData:data,parentDataProperty:"connection",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+if(!(validate112(data0, {instancePath:instancePath+"/connection",parentData:data,parentDataProperty:"connection",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
 errors = vErrors.length;
 }
 }
 if(data.events !== undefined){
 let data1 = data.events;
 if((!(Array.isArray(data1))) && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: schema68.properties.events.type},message:"must be array,null"};
+const err2 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: schema56.properties.events.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -16775,25 +9696,24 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!(validate162(data2, {instancePath:instancePath+"/events/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate119(data2, {instancePath:instancePath+"/events/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 }
-validate155.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
-validate155.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate132.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.data.tap.v2alpha.Trace" */;
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate154.evaluated;
+const evaluated0 = validate131.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16810,25 +9730,25 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate155(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+if(!(validate132(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
-validate154.errors = vErrors;
+validate131.errors = vErrors;
 return errors === 0;
 }
-validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot16 = validate168;
-const schema71 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig","type":"object"};
-const schema72 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig","description":"The gRPC client that sends StreamReverseTunnelsRequest reports.","properties":{"stat_prefix":{"description":"Prefix of the client's statistics.","type":["string","null"]},"statPrefix":{"description":"Prefix of the client's statistics.","type":["string","null"]},"cluster":{"description":"The cluster of the management server.","type":"string","minLength":1},"default_send_interval":{"description":"Reporting interval until the server asks for another.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"defaultSendInterval":{"description":"Reporting interval until the server asks for another.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"connect_retry_interval":{"description":"Wait between attempts to reconnect the stream.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"connectRetryInterval":{"description":"Wait between attempts to reconnect the stream.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"max_retries":{"description":"How often to retry a failed connection before giving up.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"maxRetries":{"description":"How often to retry a failed connection before giving up.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"max_buffer_count":{"description":"How many unsent reports to keep while disconnected.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"maxBufferCount":{"description":"How many unsent reports to keep while disconnected.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"}},"additionalProperties":false,"dependentSchemas":{"stat_prefix":{"not":{"required":["statPrefix"]}},"statPrefix":{"not":{"required":["stat_prefix"]}},"default_send_interval":{"not":{"required":["defaultSendInterval"]}},"defaultSendInterval":{"not":{"required":["default_send_interval"]}},"connect_retry_interval":{"not":{"required":["connectRetryInterval"]}},"connectRetryInterval":{"not":{"required":["connect_retry_interval"]}},"max_retries":{"not":{"required":["maxRetries"]}},"maxRetries":{"not":{"required":["max_retries"]}},"max_buffer_count":{"not":{"required":["maxBufferCount"]}},"maxBufferCount":{"not":{"required":["max_buffer_count"]}}}};
-const schema73 = {"title":"google.protobuf.Duration","description":"Seconds with an \"s\" suffix, such as \"1.5s\".","pattern":"^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$"};
-const pattern27 = new RegExp("^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$", "u");
+const validateRoot16 = validate136;
+const schema57 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig","type":"object"};
+const schema58 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig","description":"The gRPC client that sends StreamReverseTunnelsRequest reports.","properties":{"stat_prefix":{"description":"Prefix of the client's statistics.","type":["string","null"]},"statPrefix":{"description":"Prefix of the client's statistics.","type":["string","null"]},"cluster":{"description":"The cluster of the management server.","type":"string","minLength":1},"default_send_interval":{"description":"Reporting interval until the server asks for another.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"defaultSendInterval":{"description":"Reporting interval until the server asks for another.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"connect_retry_interval":{"description":"Wait between attempts to reconnect the stream.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"connectRetryInterval":{"description":"Wait between attempts to reconnect the stream.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"max_retries":{"description":"How often to retry a failed connection before giving up.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"maxRetries":{"description":"How often to retry a failed connection before giving up.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"max_buffer_count":{"description":"How many unsent reports to keep while disconnected.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"maxBufferCount":{"description":"How many unsent reports to keep while disconnected.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"}},"additionalProperties":false,"dependentSchemas":{"stat_prefix":{"not":{"required":["statPrefix"]}},"statPrefix":{"not":{"required":["stat_prefix"]}},"default_send_interval":{"not":{"required":["defaultSendInterval"]}},"defaultSendInterval":{"not":{"required":["default_send_interval"]}},"connect_retry_interval":{"not":{"required":["connectRetryInterval"]}},"connectRetryInterval":{"not":{"required":["connect_retry_interval"]}},"max_retries":{"not":{"required":["maxRetries"]}},"maxRetries":{"not":{"required":["max_retries"]}},"max_buffer_count":{"not":{"required":["maxBufferCount"]}},"maxBufferCount":{"not":{"required":["max_buffer_count"]}}}};
+const schema59 = {"title":"google.protobuf.Duration","description":"Seconds with an \"s\" suffix, such as \"1.5s\".","pattern":"^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$"};
+const pattern18 = new RegExp("^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$", "u");
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate170.evaluated;
+const evaluated0 = validate138.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16836,7 +9756,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data === "string"){
-if(!pattern27.test(data)){
+if(!pattern18.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$"},message:"must match pattern \""+"^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -16847,17 +9767,17 @@ vErrors.push(err0);
 errors++;
 }
 }
-validate170.errors = vErrors;
+validate138.errors = vErrors;
 return errors === 0;
 }
-validate170.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate138.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const pattern28 = new RegExp("^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$", "u");
+const pattern19 = new RegExp("^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$", "u");
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate169.evaluated;
+const evaluated0 = validate137.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16866,7 +9786,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func1.call(schema72.properties, key0))){
+if(!(func1.call(schema58.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -16880,7 +9800,7 @@ errors++;
 if(data.stat_prefix !== undefined){
 let data0 = data.stat_prefix;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/stat_prefix",schemaPath:"#/properties/stat_prefix/type",keyword:"type",params:{type: schema72.properties.stat_prefix.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/stat_prefix",schemaPath:"#/properties/stat_prefix/type",keyword:"type",params:{type: schema58.properties.stat_prefix.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -16893,7 +9813,7 @@ errors++;
 if(data.statPrefix !== undefined){
 let data1 = data.statPrefix;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/statPrefix",schemaPath:"#/properties/statPrefix/type",keyword:"type",params:{type: schema72.properties.statPrefix.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/statPrefix",schemaPath:"#/properties/statPrefix/type",keyword:"type",params:{type: schema58.properties.statPrefix.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -16931,7 +9851,7 @@ errors++;
 if(data.default_send_interval !== undefined){
 let data3 = data.default_send_interval;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/default_send_interval",schemaPath:"#/properties/default_send_interval/type",keyword:"type",params:{type: schema72.properties.default_send_interval.type},message:"must be string,null"};
+const err5 = {instancePath:instancePath+"/default_send_interval",schemaPath:"#/properties/default_send_interval/type",keyword:"type",params:{type: schema58.properties.default_send_interval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -16940,12 +9860,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!(validate170(data3, {instancePath:instancePath+"/default_send_interval",parentData:data,parentDataProperty:"default_send_interval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate138(data3, {instancePath:instancePath+"/default_send_interval",parentData:data,parentDataProperty:"default_send_interval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 if(typeof data3 === "string"){
-if(!pattern28.test(data3)){
+if(!pattern19.test(data3)){
 const err6 = {instancePath:instancePath+"/default_send_interval",schemaPath:"#/properties/default_send_interval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -16960,7 +9880,7 @@ errors++;
 if(data.defaultSendInterval !== undefined){
 let data4 = data.defaultSendInterval;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err7 = {instancePath:instancePath+"/defaultSendInterval",schemaPath:"#/properties/defaultSendInterval/type",keyword:"type",params:{type: schema72.properties.defaultSendInterval.type},message:"must be string,null"};
+const err7 = {instancePath:instancePath+"/defaultSendInterval",schemaPath:"#/properties/defaultSendInterval/type",keyword:"type",params:{type: schema58.properties.defaultSendInterval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -16969,12 +9889,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(validate170(data4, {instancePath:instancePath+"/defaultSendInterval",parentData:data,parentDataProperty:"defaultSendInterval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate138(data4, {instancePath:instancePath+"/defaultSendInterval",parentData:data,parentDataProperty:"defaultSendInterval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 if(typeof data4 === "string"){
-if(!pattern28.test(data4)){
+if(!pattern19.test(data4)){
 const err8 = {instancePath:instancePath+"/defaultSendInterval",schemaPath:"#/properties/defaultSendInterval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -16989,7 +9909,7 @@ errors++;
 if(data.connect_retry_interval !== undefined){
 let data5 = data.connect_retry_interval;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err9 = {instancePath:instancePath+"/connect_retry_interval",schemaPath:"#/properties/connect_retry_interval/type",keyword:"type",params:{type: schema72.properties.connect_retry_interval.type},message:"must be string,null"};
+const err9 = {instancePath:instancePath+"/connect_retry_interval",schemaPath:"#/properties/connect_retry_interval/type",keyword:"type",params:{type: schema58.properties.connect_retry_interval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -16998,12 +9918,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!(validate170(data5, {instancePath:instancePath+"/connect_retry_interval",parentData:data,parentDataProperty:"connect_retry_interval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate138(data5, {instancePath:instancePath+"/connect_retry_interval",parentData:data,parentDataProperty:"connect_retry_interval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 if(typeof data5 === "string"){
-if(!pattern28.test(data5)){
+if(!pattern19.test(data5)){
 const err10 = {instancePath:instancePath+"/connect_retry_interval",schemaPath:"#/properties/connect_retry_interval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -17018,7 +9938,7 @@ errors++;
 if(data.connectRetryInterval !== undefined){
 let data6 = data.connectRetryInterval;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err11 = {instancePath:instancePath+"/connectRetryInterval",schemaPath:"#/properties/connectRetryInterval/type",keyword:"type",params:{type: schema72.properties.connectRetryInterval.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/connectRetryInterval",schemaPath:"#/properties/connectRetryInterval/type",keyword:"type",params:{type: schema58.properties.connectRetryInterval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -17027,12 +9947,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!(validate170(data6, {instancePath:instancePath+"/connectRetryInterval",parentData:data,parentDataProperty:"connectRetryInterval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate138(data6, {instancePath:instancePath+"/connectRetryInterval",parentData:data,parentDataProperty:"connectRetryInterval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 if(typeof data6 === "string"){
-if(!pattern28.test(data6)){
+if(!pattern19.test(data6)){
 const err12 = {instancePath:instancePath+"/connectRetryInterval",schemaPath:"#/properties/connectRetryInterval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -17047,7 +9967,7 @@ errors++;
 if(data.max_retries !== undefined){
 let data7 = data.max_retries;
 if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
-const err13 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/type",keyword:"type",params:{type: schema72.properties.max_retries.type},message:"must be integer,string,null"};
+const err13 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/type",keyword:"type",params:{type: schema58.properties.max_retries.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -17079,7 +9999,7 @@ errors++;
 }
 }
 if(typeof data7 === "string"){
-if(!pattern12.test(data7)){
+if(!pattern9.test(data7)){
 const err16 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -17094,7 +10014,7 @@ errors++;
 if(data.maxRetries !== undefined){
 let data8 = data.maxRetries;
 if(((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")) && (data8 !== null)){
-const err17 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: schema72.properties.maxRetries.type},message:"must be integer,string,null"};
+const err17 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: schema58.properties.maxRetries.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -17126,7 +10046,7 @@ errors++;
 }
 }
 if(typeof data8 === "string"){
-if(!pattern12.test(data8)){
+if(!pattern9.test(data8)){
 const err20 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
@@ -17141,7 +10061,7 @@ errors++;
 if(data.max_buffer_count !== undefined){
 let data9 = data.max_buffer_count;
 if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
-const err21 = {instancePath:instancePath+"/max_buffer_count",schemaPath:"#/properties/max_buffer_count/type",keyword:"type",params:{type: schema72.properties.max_buffer_count.type},message:"must be integer,string,null"};
+const err21 = {instancePath:instancePath+"/max_buffer_count",schemaPath:"#/properties/max_buffer_count/type",keyword:"type",params:{type: schema58.properties.max_buffer_count.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -17173,7 +10093,7 @@ errors++;
 }
 }
 if(typeof data9 === "string"){
-if(!pattern12.test(data9)){
+if(!pattern9.test(data9)){
 const err24 = {instancePath:instancePath+"/max_buffer_count",schemaPath:"#/properties/max_buffer_count/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
@@ -17188,7 +10108,7 @@ errors++;
 if(data.maxBufferCount !== undefined){
 let data10 = data.maxBufferCount;
 if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
-const err25 = {instancePath:instancePath+"/maxBufferCount",schemaPath:"#/properties/maxBufferCount/type",keyword:"type",params:{type: schema72.properties.maxBufferCount.type},message:"must be integer,string,null"};
+const err25 = {instancePath:instancePath+"/maxBufferCount",schemaPath:"#/properties/maxBufferCount/type",keyword:"type",params:{type: schema58.properties.maxBufferCount.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -17220,7 +10140,7 @@ errors++;
 }
 }
 if(typeof data10 === "string"){
-if(!pattern12.test(data10)){
+if(!pattern9.test(data10)){
 const err28 = {instancePath:instancePath+"/maxBufferCount",schemaPath:"#/properties/maxBufferCount/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -17623,17 +10543,16 @@ vErrors = null;
 }
 }
 }
-validate169.errors = vErrors;
+validate137.errors = vErrors;
 return errors === 0;
 }
-validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate137.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig" */;
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate168.evaluated;
+const evaluated0 = validate136.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -17650,24 +10569,24 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate169(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+if(!(validate137(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
 errors = vErrors.length;
 }
-validate168.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
-validate168.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot17 = validate176;
-const schema74 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel","type":"object"};
-const schema75 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel","description":"One established reverse tunnel.","properties":{"name":{"description":"Unique name of the tunnel on the reporting node.","type":"string","minLength":1},"identity":{"description":"Who initiated the tunnel.","type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity"},"created_at":{"description":"When the tunnel was established.","type":"string","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"createdAt":{"description":"When the tunnel was established.","type":"string","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"}},"additionalProperties":false,"required":["identity"],"dependentSchemas":{"created_at":{"not":{"required":["createdAt"]}},"createdAt":{"not":{"required":["created_at"]}}},"allOf":[{"anyOf":[{"required":["created_at"]},{"required":["createdAt"]}]}]};
-const schema76 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity","description":"The tenant, cluster and node that initiated a tunnel.","properties":{"tenant_id":{"type":"string","minLength":1,"maxLength":128},"tenantId":{"type":"string","minLength":1,"maxLength":128},"cluster_id":{"type":"string","minLength":1,"maxLength":128},"clusterId":{"type":"string","minLength":1,"maxLength":128},"node_id":{"type":"string","minLength":1,"maxLength":128},"nodeId":{"type":"string","minLength":1,"maxLength":128}},"additionalProperties":false,"dependentSchemas":{"tenant_id":{"not":{"required":["tenantId"]}},"tenantId":{"not":{"required":["tenant_id"]}},"cluster_id":{"not":{"required":["clusterId"]}},"clusterId":{"not":{"required":["cluster_id"]}},"node_id":{"not":{"required":["nodeId"]}},"nodeId":{"not":{"required":["node_id"]}}}};
+const validateRoot17 = validate144;
+const schema60 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel","type":"object"};
+const schema61 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel","description":"One established reverse tunnel.","properties":{"name":{"description":"Unique name of the tunnel on the reporting node.","type":"string","minLength":1},"identity":{"description":"Who initiated the tunnel.","type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity"},"created_at":{"description":"When the tunnel was established.","type":"string","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"createdAt":{"description":"When the tunnel was established.","type":"string","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"}},"additionalProperties":false,"required":["identity"],"dependentSchemas":{"created_at":{"not":{"required":["createdAt"]}},"createdAt":{"not":{"required":["created_at"]}}},"allOf":[{"anyOf":[{"required":["created_at"]},{"required":["createdAt"]}]}]};
+const schema62 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity","description":"The tenant, cluster and node that initiated a tunnel.","properties":{"tenant_id":{"type":"string","minLength":1,"maxLength":128},"tenantId":{"type":"string","minLength":1,"maxLength":128},"cluster_id":{"type":"string","minLength":1,"maxLength":128},"clusterId":{"type":"string","minLength":1,"maxLength":128},"node_id":{"type":"string","minLength":1,"maxLength":128},"nodeId":{"type":"string","minLength":1,"maxLength":128}},"additionalProperties":false,"dependentSchemas":{"tenant_id":{"not":{"required":["tenantId"]}},"tenantId":{"not":{"required":["tenant_id"]}},"cluster_id":{"not":{"required":["clusterId"]}},"clusterId":{"not":{"required":["cluster_id"]}},"node_id":{"not":{"required":["nodeId"]}},"nodeId":{"not":{"required":["node_id"]}}}};
 
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate178.evaluated;
+const evaluated0 = validate146.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -18132,16 +11051,16 @@ vErrors = null;
 }
 }
 }
-validate178.errors = vErrors;
+validate146.errors = vErrors;
 return errors === 0;
 }
-validate178.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate177.evaluated;
+const evaluated0 = validate145.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -18261,8 +11180,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(validate178(data1, {instancePath:instancePath+"/identity",parentData:data,parentDataProperty:"identity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+if(!(validate146(data1, {instancePath:instancePath+"/identity",parentData:data,parentDataProperty:"identity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
 errors = vErrors.length;
 }
 }
@@ -18278,8 +11197,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!(validate141(data2, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate120(data2, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 }
@@ -18295,8 +11214,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!(validate141(data3, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate120(data3, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 }
@@ -18379,17 +11298,16 @@ vErrors = null;
 }
 }
 }
-validate177.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
-validate177.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate145.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel" */;
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate176.evaluated;
+const evaluated0 = validate144.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -18406,1754 +11324,24 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate177(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
+if(!(validate145(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
-validate176.errors = vErrors;
+validate144.errors = vErrors;
 return errors === 0;
 }
-validate176.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate144.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot18 = validate183;
-const schema77 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest","type":"object"};
-const schema78 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest","description":"One report from the tunnel-initiating Envoy.","properties":{"node":{"description":"The reporting Envoy; required so the server knows whose tunnels these are.","type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Node"},"added_tunnels":{"description":"Tunnels established since the previous report.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel"}},"addedTunnels":{"description":"Tunnels established since the previous report.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel"}},"removed_tunnel_names":{"description":"Names of tunnels closed since the previous report.","type":["array","null"],"items":{"type":"string","minLength":1}},"removedTunnelNames":{"description":"Names of tunnels closed since the previous report.","type":["array","null"],"items":{"type":"string","minLength":1}},"full_push":{"description":"When true, added_tunnels is the complete set and replaces whatever the\nserver held for this node.","type":["boolean","null"]},"fullPush":{"description":"When true, added_tunnels is the complete set and replaces whatever the\nserver held for this node.","type":["boolean","null"]},"nonce":{"description":"Identifies this report; the server echoes it in request_nonce.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"}},"additionalProperties":false,"required":["node"],"dependentSchemas":{"added_tunnels":{"not":{"required":["addedTunnels"]}},"addedTunnels":{"not":{"required":["added_tunnels"]}},"removed_tunnel_names":{"not":{"required":["removedTunnelNames"]}},"removedTunnelNames":{"not":{"required":["removed_tunnel_names"]}},"full_push":{"not":{"required":["fullPush"]}},"fullPush":{"not":{"required":["full_push"]}}}};
+const validateRoot18 = validate151;
+const schema63 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest","type":"object"};
+const schema64 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest","description":"One report from the tunnel-initiating Envoy.","properties":{"node":{"description":"The reporting Envoy; required so the server knows whose tunnels these are.","type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Node"},"added_tunnels":{"description":"Tunnels established since the previous report.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel"}},"addedTunnels":{"description":"Tunnels established since the previous report.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel"}},"removed_tunnel_names":{"description":"Names of tunnels closed since the previous report.","type":["array","null"],"items":{"type":"string","minLength":1}},"removedTunnelNames":{"description":"Names of tunnels closed since the previous report.","type":["array","null"],"items":{"type":"string","minLength":1}},"full_push":{"description":"When true, added_tunnels is the complete set and replaces whatever the\nserver held for this node.","type":["boolean","null"]},"fullPush":{"description":"When true, added_tunnels is the complete set and replaces whatever the\nserver held for this node.","type":["boolean","null"]},"nonce":{"description":"Identifies this report; the server echoes it in request_nonce.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"}},"additionalProperties":false,"required":["node"],"dependentSchemas":{"added_tunnels":{"not":{"required":["addedTunnels"]}},"addedTunnels":{"not":{"required":["added_tunnels"]}},"removed_tunnel_names":{"not":{"required":["removedTunnelNames"]}},"removedTunnelNames":{"not":{"required":["removed_tunnel_names"]}},"full_push":{"not":{"required":["fullPush"]}},"fullPush":{"not":{"required":["full_push"]}}}};
+const pattern27 = new RegExp("^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$", "u");
 
-function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate185.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(func1.call(schema46.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data0 = data.id;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema46.properties.id.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.cluster !== undefined){
-let data1 = data.cluster;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema46.properties.cluster.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.metadata !== undefined){
-let data2 = data.metadata;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema46.properties.metadata.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(!(validate82(data2, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-errors = vErrors.length;
-}
-}
-if(data.dynamic_parameters !== undefined){
-let data3 = data.dynamic_parameters;
-if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err4 = {instancePath:instancePath+"/dynamic_parameters",schemaPath:"#/properties/dynamic_parameters/type",keyword:"type",params:{type: schema46.properties.dynamic_parameters.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-for(const key1 in data3){
-let data4 = data3[key1];
-if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-const err5 = {instancePath:instancePath+"/dynamic_parameters/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dynamic_parameters/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!(validate103(data4, {instancePath:instancePath+"/dynamic_parameters/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-if(data.dynamicParameters !== undefined){
-let data5 = data.dynamicParameters;
-if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
-const err6 = {instancePath:instancePath+"/dynamicParameters",schemaPath:"#/properties/dynamicParameters/type",keyword:"type",params:{type: schema46.properties.dynamicParameters.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-for(const key2 in data5){
-let data6 = data5[key2];
-if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-const err7 = {instancePath:instancePath+"/dynamicParameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dynamicParameters/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(!(validate103(data6, {instancePath:instancePath+"/dynamicParameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data5,parentDataProperty:key2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-if(data.locality !== undefined){
-let data7 = data.locality;
-if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
-const err8 = {instancePath:instancePath+"/locality",schemaPath:"#/properties/locality/type",keyword:"type",params:{type: schema46.properties.locality.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(!(validate106(data7, {instancePath:instancePath+"/locality",parentData:data,parentDataProperty:"locality",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
-errors = vErrors.length;
-}
-}
-if(data.user_agent_name !== undefined){
-let data8 = data.user_agent_name;
-if((typeof data8 !== "string") && (data8 !== null)){
-const err9 = {instancePath:instancePath+"/user_agent_name",schemaPath:"#/properties/user_agent_name/type",keyword:"type",params:{type: schema46.properties.user_agent_name.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.userAgentName !== undefined){
-let data9 = data.userAgentName;
-if((typeof data9 !== "string") && (data9 !== null)){
-const err10 = {instancePath:instancePath+"/userAgentName",schemaPath:"#/properties/userAgentName/type",keyword:"type",params:{type: schema46.properties.userAgentName.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.user_agent_version !== undefined){
-let data10 = data.user_agent_version;
-if((typeof data10 !== "string") && (data10 !== null)){
-const err11 = {instancePath:instancePath+"/user_agent_version",schemaPath:"#/properties/user_agent_version/type",keyword:"type",params:{type: schema46.properties.user_agent_version.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.userAgentVersion !== undefined){
-let data11 = data.userAgentVersion;
-if((typeof data11 !== "string") && (data11 !== null)){
-const err12 = {instancePath:instancePath+"/userAgentVersion",schemaPath:"#/properties/userAgentVersion/type",keyword:"type",params:{type: schema46.properties.userAgentVersion.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.user_agent_build_version !== undefined){
-let data12 = data.user_agent_build_version;
-if((!(data12 && typeof data12 == "object" && !Array.isArray(data12))) && (data12 !== null)){
-const err13 = {instancePath:instancePath+"/user_agent_build_version",schemaPath:"#/properties/user_agent_build_version/type",keyword:"type",params:{type: schema46.properties.user_agent_build_version.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-if(!(validate92(data12, {instancePath:instancePath+"/user_agent_build_version",parentData:data,parentDataProperty:"user_agent_build_version",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
-errors = vErrors.length;
-}
-}
-if(data.userAgentBuildVersion !== undefined){
-let data13 = data.userAgentBuildVersion;
-if((!(data13 && typeof data13 == "object" && !Array.isArray(data13))) && (data13 !== null)){
-const err14 = {instancePath:instancePath+"/userAgentBuildVersion",schemaPath:"#/properties/userAgentBuildVersion/type",keyword:"type",params:{type: schema46.properties.userAgentBuildVersion.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(!(validate92(data13, {instancePath:instancePath+"/userAgentBuildVersion",parentData:data,parentDataProperty:"userAgentBuildVersion",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
-errors = vErrors.length;
-}
-}
-if(data.extensions !== undefined){
-let data14 = data.extensions;
-if((!(Array.isArray(data14))) && (data14 !== null)){
-const err15 = {instancePath:instancePath+"/extensions",schemaPath:"#/properties/extensions/type",keyword:"type",params:{type: schema46.properties.extensions.type},message:"must be array,null"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(Array.isArray(data14)){
-const len0 = data14.length;
-for(let i0=0; i0<len0; i0++){
-let data15 = data14[i0];
-if(!(data15 && typeof data15 == "object" && !Array.isArray(data15))){
-const err16 = {instancePath:instancePath+"/extensions/" + i0,schemaPath:"#/properties/extensions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(!(validate110(data15, {instancePath:instancePath+"/extensions/" + i0,parentData:data14,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-if(data.client_features !== undefined){
-let data16 = data.client_features;
-if((!(Array.isArray(data16))) && (data16 !== null)){
-const err17 = {instancePath:instancePath+"/client_features",schemaPath:"#/properties/client_features/type",keyword:"type",params:{type: schema46.properties.client_features.type},message:"must be array,null"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if(Array.isArray(data16)){
-const len1 = data16.length;
-for(let i1=0; i1<len1; i1++){
-if(typeof data16[i1] !== "string"){
-const err18 = {instancePath:instancePath+"/client_features/" + i1,schemaPath:"#/properties/client_features/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-}
-}
-if(data.clientFeatures !== undefined){
-let data18 = data.clientFeatures;
-if((!(Array.isArray(data18))) && (data18 !== null)){
-const err19 = {instancePath:instancePath+"/clientFeatures",schemaPath:"#/properties/clientFeatures/type",keyword:"type",params:{type: schema46.properties.clientFeatures.type},message:"must be array,null"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(Array.isArray(data18)){
-const len2 = data18.length;
-for(let i2=0; i2<len2; i2++){
-if(typeof data18[i2] !== "string"){
-const err20 = {instancePath:instancePath+"/clientFeatures/" + i2,schemaPath:"#/properties/clientFeatures/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-}
-}
-if(data.listening_addresses !== undefined){
-let data20 = data.listening_addresses;
-if((!(Array.isArray(data20))) && (data20 !== null)){
-const err21 = {instancePath:instancePath+"/listening_addresses",schemaPath:"#/properties/listening_addresses/type",keyword:"type",params:{type: schema46.properties.listening_addresses.type},message:"must be array,null"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-if(Array.isArray(data20)){
-const len3 = data20.length;
-for(let i3=0; i3<len3; i3++){
-let data21 = data20[i3];
-if(!(data21 && typeof data21 == "object" && !Array.isArray(data21))){
-const err22 = {instancePath:instancePath+"/listening_addresses/" + i3,schemaPath:"#/properties/listening_addresses/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if(!(validate113(data21, {instancePath:instancePath+"/listening_addresses/" + i3,parentData:data20,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-if(data.listeningAddresses !== undefined){
-let data22 = data.listeningAddresses;
-if((!(Array.isArray(data22))) && (data22 !== null)){
-const err23 = {instancePath:instancePath+"/listeningAddresses",schemaPath:"#/properties/listeningAddresses/type",keyword:"type",params:{type: schema46.properties.listeningAddresses.type},message:"must be array,null"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(Array.isArray(data22)){
-const len4 = data22.length;
-for(let i4=0; i4<len4; i4++){
-let data23 = data22[i4];
-if(!(data23 && typeof data23 == "object" && !Array.isArray(data23))){
-const err24 = {instancePath:instancePath+"/listeningAddresses/" + i4,schemaPath:"#/properties/listeningAddresses/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-if(!(validate113(data23, {instancePath:instancePath+"/listeningAddresses/" + i4,parentData:data22,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-if(data.dynamic_parameters !== undefined){
-const _errs52 = errors;
-const _errs53 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.dynamicParameters === undefined) && (missing0 = "dynamicParameters")){
-const err25 = {};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-var valid14 = _errs53 === errors;
-if(valid14){
-const err26 = {instancePath,schemaPath:"#/dependentSchemas/dynamic_parameters/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-else {
-errors = _errs52;
-if(vErrors !== null){
-if(_errs52){
-vErrors.length = _errs52;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.dynamicParameters !== undefined){
-const _errs55 = errors;
-const _errs56 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.dynamic_parameters === undefined) && (missing1 = "dynamic_parameters")){
-const err27 = {};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-var valid15 = _errs56 === errors;
-if(valid15){
-const err28 = {instancePath,schemaPath:"#/dependentSchemas/dynamicParameters/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-else {
-errors = _errs55;
-if(vErrors !== null){
-if(_errs55){
-vErrors.length = _errs55;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.user_agent_name !== undefined){
-const _errs58 = errors;
-const _errs59 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.userAgentName === undefined) && (missing2 = "userAgentName")){
-const err29 = {};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-var valid16 = _errs59 === errors;
-if(valid16){
-const err30 = {instancePath,schemaPath:"#/dependentSchemas/user_agent_name/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-else {
-errors = _errs58;
-if(vErrors !== null){
-if(_errs58){
-vErrors.length = _errs58;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.userAgentName !== undefined){
-const _errs61 = errors;
-const _errs62 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.user_agent_name === undefined) && (missing3 = "user_agent_name")){
-const err31 = {};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-var valid17 = _errs62 === errors;
-if(valid17){
-const err32 = {instancePath,schemaPath:"#/dependentSchemas/userAgentName/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-else {
-errors = _errs61;
-if(vErrors !== null){
-if(_errs61){
-vErrors.length = _errs61;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.user_agent_version !== undefined){
-const _errs65 = errors;
-const _errs66 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.userAgentVersion === undefined) && (missing4 = "userAgentVersion")){
-const err33 = {};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-var valid19 = _errs66 === errors;
-if(valid19){
-const err34 = {instancePath,schemaPath:"#/dependentSchemas/user_agent_version/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-else {
-errors = _errs65;
-if(vErrors !== null){
-if(_errs65){
-vErrors.length = _errs65;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs68 = errors;
-let valid20 = true;
-const _errs69 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.user_agent_version !== undefined){
-const _errs71 = errors;
-const _errs72 = errors;
-if(data.user_agent_version !== null){
-const err35 = {};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-var valid22 = _errs72 === errors;
-if(valid22){
-const err36 = {};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-else {
-errors = _errs71;
-if(vErrors !== null){
-if(_errs71){
-vErrors.length = _errs71;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid0 = _errs69 === errors;
-errors = _errs68;
-if(vErrors !== null){
-if(_errs68){
-vErrors.length = _errs68;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid0){
-const _errs74 = errors;
-const _errs75 = errors;
-const _errs76 = errors;
-const _errs77 = errors;
-let valid24 = false;
-const _errs78 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.user_agent_build_version === undefined) && (missing5 = "user_agent_build_version")){
-const err37 = {};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-}
-var _valid1 = _errs78 === errors;
-valid24 = valid24 || _valid1;
-const _errs79 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing6;
-if((data.userAgentBuildVersion === undefined) && (missing6 = "userAgentBuildVersion")){
-const err38 = {};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-}
-var _valid1 = _errs79 === errors;
-valid24 = valid24 || _valid1;
-if(!valid24){
-const err39 = {};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-else {
-errors = _errs77;
-if(vErrors !== null){
-if(_errs77){
-vErrors.length = _errs77;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid23 = _errs76 === errors;
-if(valid23){
-const err40 = {instancePath,schemaPath:"#/dependentSchemas/user_agent_version/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-else {
-errors = _errs75;
-if(vErrors !== null){
-if(_errs75){
-vErrors.length = _errs75;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid0 = _errs74 === errors;
-valid20 = _valid0;
-}
-if(!valid20){
-const err41 = {instancePath,schemaPath:"#/dependentSchemas/user_agent_version/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-if(data.userAgentVersion !== undefined){
-const _errs82 = errors;
-const _errs83 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.user_agent_version === undefined) && (missing7 = "user_agent_version")){
-const err42 = {};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-}
-var valid26 = _errs83 === errors;
-if(valid26){
-const err43 = {instancePath,schemaPath:"#/dependentSchemas/userAgentVersion/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-else {
-errors = _errs82;
-if(vErrors !== null){
-if(_errs82){
-vErrors.length = _errs82;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs85 = errors;
-let valid27 = true;
-const _errs86 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.userAgentVersion !== undefined){
-const _errs88 = errors;
-const _errs89 = errors;
-if(data.userAgentVersion !== null){
-const err44 = {};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-var valid29 = _errs89 === errors;
-if(valid29){
-const err45 = {};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-else {
-errors = _errs88;
-if(vErrors !== null){
-if(_errs88){
-vErrors.length = _errs88;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-var _valid2 = _errs86 === errors;
-errors = _errs85;
-if(vErrors !== null){
-if(_errs85){
-vErrors.length = _errs85;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid2){
-const _errs91 = errors;
-const _errs92 = errors;
-const _errs93 = errors;
-const _errs94 = errors;
-let valid31 = false;
-const _errs95 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.user_agent_build_version === undefined) && (missing8 = "user_agent_build_version")){
-const err46 = {};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-var _valid3 = _errs95 === errors;
-valid31 = valid31 || _valid3;
-const _errs96 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing9;
-if((data.userAgentBuildVersion === undefined) && (missing9 = "userAgentBuildVersion")){
-const err47 = {};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-}
-var _valid3 = _errs96 === errors;
-valid31 = valid31 || _valid3;
-if(!valid31){
-const err48 = {};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-else {
-errors = _errs94;
-if(vErrors !== null){
-if(_errs94){
-vErrors.length = _errs94;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid30 = _errs93 === errors;
-if(valid30){
-const err49 = {instancePath,schemaPath:"#/dependentSchemas/userAgentVersion/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-}
-else {
-errors = _errs92;
-if(vErrors !== null){
-if(_errs92){
-vErrors.length = _errs92;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid2 = _errs91 === errors;
-valid27 = _valid2;
-}
-if(!valid27){
-const err50 = {instancePath,schemaPath:"#/dependentSchemas/userAgentVersion/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-}
-if(data.user_agent_build_version !== undefined){
-const _errs99 = errors;
-const _errs100 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.userAgentBuildVersion === undefined) && (missing10 = "userAgentBuildVersion")){
-const err51 = {};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-}
-var valid33 = _errs100 === errors;
-if(valid33){
-const err52 = {instancePath,schemaPath:"#/dependentSchemas/user_agent_build_version/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-else {
-errors = _errs99;
-if(vErrors !== null){
-if(_errs99){
-vErrors.length = _errs99;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs102 = errors;
-const _errs103 = errors;
-const _errs104 = errors;
-let valid35 = false;
-const _errs105 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing11;
-if((data.user_agent_version === undefined) && (missing11 = "user_agent_version")){
-const err53 = {};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-else {
-if(data.user_agent_version !== undefined){
-const _errs107 = errors;
-const _errs108 = errors;
-if(data.user_agent_version !== null){
-const err54 = {};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-var valid37 = _errs108 === errors;
-if(valid37){
-const err55 = {};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-else {
-errors = _errs107;
-if(vErrors !== null){
-if(_errs107){
-vErrors.length = _errs107;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid4 = _errs105 === errors;
-valid35 = valid35 || _valid4;
-if(_valid4){
-var props0 = {};
-props0.user_agent_version = true;
-}
-const _errs110 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing12;
-if((data.userAgentVersion === undefined) && (missing12 = "userAgentVersion")){
-const err56 = {};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-else {
-if(data.userAgentVersion !== undefined){
-const _errs112 = errors;
-const _errs113 = errors;
-if(data.userAgentVersion !== null){
-const err57 = {};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-var valid39 = _errs113 === errors;
-if(valid39){
-const err58 = {};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-else {
-errors = _errs112;
-if(vErrors !== null){
-if(_errs112){
-vErrors.length = _errs112;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid4 = _errs110 === errors;
-valid35 = valid35 || _valid4;
-if(_valid4){
-if(props0 !== true){
-props0 = props0 || {};
-props0.userAgentVersion = true;
-}
-}
-if(!valid35){
-const err59 = {};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-else {
-errors = _errs104;
-if(vErrors !== null){
-if(_errs104){
-vErrors.length = _errs104;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid34 = _errs103 === errors;
-if(valid34){
-const err60 = {instancePath,schemaPath:"#/dependentSchemas/user_agent_build_version/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-else {
-errors = _errs102;
-if(vErrors !== null){
-if(_errs102){
-vErrors.length = _errs102;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.userAgentBuildVersion !== undefined){
-const _errs117 = errors;
-const _errs118 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing13;
-if((data.user_agent_build_version === undefined) && (missing13 = "user_agent_build_version")){
-const err61 = {};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-}
-var valid41 = _errs118 === errors;
-if(valid41){
-const err62 = {instancePath,schemaPath:"#/dependentSchemas/userAgentBuildVersion/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-else {
-errors = _errs117;
-if(vErrors !== null){
-if(_errs117){
-vErrors.length = _errs117;
-}
-else {
-vErrors = null;
-}
-}
-}
-const _errs120 = errors;
-const _errs121 = errors;
-const _errs122 = errors;
-let valid43 = false;
-const _errs123 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.user_agent_version === undefined) && (missing14 = "user_agent_version")){
-const err63 = {};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-else {
-if(data.user_agent_version !== undefined){
-const _errs125 = errors;
-const _errs126 = errors;
-if(data.user_agent_version !== null){
-const err64 = {};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-var valid45 = _errs126 === errors;
-if(valid45){
-const err65 = {};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-else {
-errors = _errs125;
-if(vErrors !== null){
-if(_errs125){
-vErrors.length = _errs125;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid5 = _errs123 === errors;
-valid43 = valid43 || _valid5;
-if(_valid5){
-var props1 = {};
-props1.user_agent_version = true;
-}
-const _errs128 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing15;
-if((data.userAgentVersion === undefined) && (missing15 = "userAgentVersion")){
-const err66 = {};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-else {
-if(data.userAgentVersion !== undefined){
-const _errs130 = errors;
-const _errs131 = errors;
-if(data.userAgentVersion !== null){
-const err67 = {};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-var valid47 = _errs131 === errors;
-if(valid47){
-const err68 = {};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-else {
-errors = _errs130;
-if(vErrors !== null){
-if(_errs130){
-vErrors.length = _errs130;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-var _valid5 = _errs128 === errors;
-valid43 = valid43 || _valid5;
-if(_valid5){
-if(props1 !== true){
-props1 = props1 || {};
-props1.userAgentVersion = true;
-}
-}
-if(!valid43){
-const err69 = {};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-else {
-errors = _errs122;
-if(vErrors !== null){
-if(_errs122){
-vErrors.length = _errs122;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid42 = _errs121 === errors;
-if(valid42){
-const err70 = {instancePath,schemaPath:"#/dependentSchemas/userAgentBuildVersion/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-else {
-errors = _errs120;
-if(vErrors !== null){
-if(_errs120){
-vErrors.length = _errs120;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.client_features !== undefined){
-const _errs134 = errors;
-const _errs135 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing16;
-if((data.clientFeatures === undefined) && (missing16 = "clientFeatures")){
-const err71 = {};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-var valid48 = _errs135 === errors;
-if(valid48){
-const err72 = {instancePath,schemaPath:"#/dependentSchemas/client_features/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-else {
-errors = _errs134;
-if(vErrors !== null){
-if(_errs134){
-vErrors.length = _errs134;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.clientFeatures !== undefined){
-const _errs137 = errors;
-const _errs138 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing17;
-if((data.client_features === undefined) && (missing17 = "client_features")){
-const err73 = {};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-}
-var valid49 = _errs138 === errors;
-if(valid49){
-const err74 = {instancePath,schemaPath:"#/dependentSchemas/clientFeatures/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-else {
-errors = _errs137;
-if(vErrors !== null){
-if(_errs137){
-vErrors.length = _errs137;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.listening_addresses !== undefined){
-const _errs140 = errors;
-const _errs141 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing18;
-if((data.listeningAddresses === undefined) && (missing18 = "listeningAddresses")){
-const err75 = {};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-var valid50 = _errs141 === errors;
-if(valid50){
-const err76 = {instancePath,schemaPath:"#/dependentSchemas/listening_addresses/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-else {
-errors = _errs140;
-if(vErrors !== null){
-if(_errs140){
-vErrors.length = _errs140;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.listeningAddresses !== undefined){
-const _errs143 = errors;
-const _errs144 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing19;
-if((data.listening_addresses === undefined) && (missing19 = "listening_addresses")){
-const err77 = {};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-var valid51 = _errs144 === errors;
-if(valid51){
-const err78 = {instancePath,schemaPath:"#/dependentSchemas/listeningAddresses/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-else {
-errors = _errs143;
-if(vErrors !== null){
-if(_errs143){
-vErrors.length = _errs143;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate185.errors = vErrors;
-return errors === 0;
-}
-validate185.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate196.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs1 = errors;
-let valid1 = false;
-const _errs2 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.created_at === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.createdAt === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "createdAt"},message:"must have required property '"+"createdAt"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.identity === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "identity"},message:"must have required property '"+"identity"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-for(const key0 in data){
-if(!((((key0 === "name") || (key0 === "identity")) || (key0 === "created_at")) || (key0 === "createdAt"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.identity !== undefined){
-let data1 = data.identity;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-const err7 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(!(validate178(data1, {instancePath:instancePath+"/identity",parentData:data,parentDataProperty:"identity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-}
-if(data.created_at !== undefined){
-let data2 = data.created_at;
-if(typeof data2 !== "string"){
-const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(!(validate141(data2, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
-errors = vErrors.length;
-}
-}
-if(data.createdAt !== undefined){
-let data3 = data.createdAt;
-if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!(validate141(data3, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
-errors = vErrors.length;
-}
-}
-if(data.created_at !== undefined){
-const _errs14 = errors;
-const _errs15 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.createdAt === undefined) && (missing0 = "createdAt")){
-const err10 = {};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-var valid4 = _errs15 === errors;
-if(valid4){
-const err11 = {instancePath,schemaPath:"#/dependentSchemas/created_at/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-else {
-errors = _errs14;
-if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.createdAt !== undefined){
-const _errs17 = errors;
-const _errs18 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.created_at === undefined) && (missing1 = "created_at")){
-const err12 = {};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-var valid5 = _errs18 === errors;
-if(valid5){
-const err13 = {instancePath,schemaPath:"#/dependentSchemas/createdAt/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-else {
-errors = _errs17;
-if(vErrors !== null){
-if(_errs17){
-vErrors.length = _errs17;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate196.errors = vErrors;
-return errors === 0;
-}
-validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const pattern36 = new RegExp("^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$", "u");
-
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate184.evaluated;
+const evaluated0 = validate152.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -20195,15 +11383,15 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!(validate185(data0, {instancePath:instancePath+"/node",parentData:data,parentDataProperty:"node",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate95(data0, {instancePath:instancePath+"/node",parentData:data,parentDataProperty:"node",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 }
 if(data.added_tunnels !== undefined){
 let data1 = data.added_tunnels;
 if((!(Array.isArray(data1))) && (data1 !== null)){
-const err3 = {instancePath:instancePath+"/added_tunnels",schemaPath:"#/properties/added_tunnels/type",keyword:"type",params:{type: schema78.properties.added_tunnels.type},message:"must be array,null"};
+const err3 = {instancePath:instancePath+"/added_tunnels",schemaPath:"#/properties/added_tunnels/type",keyword:"type",params:{type: schema64.properties.added_tunnels.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -20226,8 +11414,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!(validate196(data2, {instancePath:instancePath+"/added_tunnels/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate145(data2, {instancePath:instancePath+"/added_tunnels/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -20236,7 +11424,7 @@ errors = vErrors.length;
 if(data.addedTunnels !== undefined){
 let data3 = data.addedTunnels;
 if((!(Array.isArray(data3))) && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/addedTunnels",schemaPath:"#/properties/addedTunnels/type",keyword:"type",params:{type: schema78.properties.addedTunnels.type},message:"must be array,null"};
+const err5 = {instancePath:instancePath+"/addedTunnels",schemaPath:"#/properties/addedTunnels/type",keyword:"type",params:{type: schema64.properties.addedTunnels.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -20259,8 +11447,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!(validate196(data4, {instancePath:instancePath+"/addedTunnels/" + i1,parentData:data3,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate145(data4, {instancePath:instancePath+"/addedTunnels/" + i1,parentData:data3,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -20269,7 +11457,7 @@ errors = vErrors.length;
 if(data.removed_tunnel_names !== undefined){
 let data5 = data.removed_tunnel_names;
 if((!(Array.isArray(data5))) && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/removed_tunnel_names",schemaPath:"#/properties/removed_tunnel_names/type",keyword:"type",params:{type: schema78.properties.removed_tunnel_names.type},message:"must be array,null"};
+const err7 = {instancePath:instancePath+"/removed_tunnel_names",schemaPath:"#/properties/removed_tunnel_names/type",keyword:"type",params:{type: schema64.properties.removed_tunnel_names.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -20310,7 +11498,7 @@ errors++;
 if(data.removedTunnelNames !== undefined){
 let data7 = data.removedTunnelNames;
 if((!(Array.isArray(data7))) && (data7 !== null)){
-const err10 = {instancePath:instancePath+"/removedTunnelNames",schemaPath:"#/properties/removedTunnelNames/type",keyword:"type",params:{type: schema78.properties.removedTunnelNames.type},message:"must be array,null"};
+const err10 = {instancePath:instancePath+"/removedTunnelNames",schemaPath:"#/properties/removedTunnelNames/type",keyword:"type",params:{type: schema64.properties.removedTunnelNames.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -20351,7 +11539,7 @@ errors++;
 if(data.full_push !== undefined){
 let data9 = data.full_push;
 if((typeof data9 !== "boolean") && (data9 !== null)){
-const err13 = {instancePath:instancePath+"/full_push",schemaPath:"#/properties/full_push/type",keyword:"type",params:{type: schema78.properties.full_push.type},message:"must be boolean,null"};
+const err13 = {instancePath:instancePath+"/full_push",schemaPath:"#/properties/full_push/type",keyword:"type",params:{type: schema64.properties.full_push.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -20364,7 +11552,7 @@ errors++;
 if(data.fullPush !== undefined){
 let data10 = data.fullPush;
 if((typeof data10 !== "boolean") && (data10 !== null)){
-const err14 = {instancePath:instancePath+"/fullPush",schemaPath:"#/properties/fullPush/type",keyword:"type",params:{type: schema78.properties.fullPush.type},message:"must be boolean,null"};
+const err14 = {instancePath:instancePath+"/fullPush",schemaPath:"#/properties/fullPush/type",keyword:"type",params:{type: schema64.properties.fullPush.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -20377,7 +11565,7 @@ errors++;
 if(data.nonce !== undefined){
 let data11 = data.nonce;
 if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-const err15 = {instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/type",keyword:"type",params:{type: schema78.properties.nonce.type},message:"must be integer,string,null"};
+const err15 = {instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/type",keyword:"type",params:{type: schema64.properties.nonce.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -20409,7 +11597,7 @@ errors++;
 }
 }
 if(typeof data11 === "string"){
-if(!pattern36.test(data11)){
+if(!pattern27.test(data11)){
 const err18 = {instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/pattern",keyword:"pattern",params:{pattern: "^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},message:"must match pattern \""+"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -20656,17 +11844,16 @@ vErrors = null;
 }
 }
 }
-validate184.errors = vErrors;
+validate152.errors = vErrors;
 return errors === 0;
 }
-validate184.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate152.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest" */;
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate183.evaluated;
+const evaluated0 = validate151.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -20683,26 +11870,26 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate184(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+if(!(validate152(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
-validate183.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
-validate183.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot19 = validate203;
-const schema81 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse","type":"object"};
-const schema82 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse","description":"The server's answer to one report.","properties":{"node_id":{"description":"The node the answer is for.","type":["string","null"]},"nodeId":{"description":"The node the answer is for.","type":["string","null"]},"report_interval":{"description":"How often the client should report from now on.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"reportInterval":{"description":"How often the client should report from now on.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"request_nonce":{"description":"The nonce of the report being acknowledged (or rejected).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},"requestNonce":{"description":"The nonce of the report being acknowledged (or rejected).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},"error_detail":{"description":"Set when the report was rejected; the client should resend a full push.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.Status"},"errorDetail":{"description":"Set when the report was rejected; the client should resend a full push.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.Status"}},"additionalProperties":false,"dependentSchemas":{"node_id":{"not":{"required":["nodeId"]}},"nodeId":{"not":{"required":["node_id"]}},"report_interval":{"not":{"required":["reportInterval"]}},"reportInterval":{"not":{"required":["report_interval"]}},"request_nonce":{"not":{"required":["requestNonce"]}},"requestNonce":{"not":{"required":["request_nonce"]}},"error_detail":{"not":{"required":["errorDetail"]}},"errorDetail":{"not":{"required":["error_detail"]}}}};
-const schema83 = {"title":"google.rpc.Status","description":"An error outcome that a response can carry.","properties":{"code":{"description":"A google.rpc.Code value.","type":["integer","string","null"],"minimum":-2147483648,"maximum":2147483647,"pattern":"^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"},"message":{"description":"A developer-facing description, in English.","type":["string","null"]},"details":{"description":"Machine-readable detail messages, for example BadRequest.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"}}},"additionalProperties":false};
-const pattern41 = new RegExp("^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$", "u");
-const schema84 = {"title":"google.protobuf.Any","description":"A packed message: \"@type\" names its type URL; the other keys are its fields, or \"value\" for a type with a special JSON form. An empty object is an empty Any.","properties":{"@type":{"type":"string","minLength":1}},"if":{"minProperties":1},"then":{"required":["@type"]}};
+const validateRoot19 = validate157;
+const schema65 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse","type":"object"};
+const schema66 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse","description":"The server's answer to one report.","properties":{"node_id":{"description":"The node the answer is for.","type":["string","null"]},"nodeId":{"description":"The node the answer is for.","type":["string","null"]},"report_interval":{"description":"How often the client should report from now on.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"reportInterval":{"description":"How often the client should report from now on.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"request_nonce":{"description":"The nonce of the report being acknowledged (or rejected).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},"requestNonce":{"description":"The nonce of the report being acknowledged (or rejected).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},"error_detail":{"description":"Set when the report was rejected; the client should resend a full push.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.Status"},"errorDetail":{"description":"Set when the report was rejected; the client should resend a full push.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.Status"}},"additionalProperties":false,"dependentSchemas":{"node_id":{"not":{"required":["nodeId"]}},"nodeId":{"not":{"required":["node_id"]}},"report_interval":{"not":{"required":["reportInterval"]}},"reportInterval":{"not":{"required":["report_interval"]}},"request_nonce":{"not":{"required":["requestNonce"]}},"requestNonce":{"not":{"required":["request_nonce"]}},"error_detail":{"not":{"required":["errorDetail"]}},"errorDetail":{"not":{"required":["error_detail"]}}}};
+const schema67 = {"title":"google.rpc.Status","description":"An error outcome that a response can carry.","properties":{"code":{"description":"A google.rpc.Code value.","type":["integer","string","null"],"minimum":-2147483648,"maximum":2147483647,"pattern":"^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"},"message":{"description":"A developer-facing description, in English.","type":["string","null"]},"details":{"description":"Machine-readable detail messages, for example BadRequest.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"}}},"additionalProperties":false};
+const pattern32 = new RegExp("^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$", "u");
+const schema68 = {"title":"google.protobuf.Any","description":"A packed message: \"@type\" names its type URL; the other keys are its fields, or \"value\" for a type with a special JSON form. An empty object is an empty Any.","properties":{"@type":{"type":"string","minLength":1}},"if":{"minProperties":1},"then":{"required":["@type"]}};
 
-function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate208.evaluated;
+const evaluated0 = validate162.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -20788,16 +11975,16 @@ errors++;
 }
 }
 }
-validate208.errors = vErrors;
+validate162.errors = vErrors;
 return errors === 0;
 }
-validate208.evaluated = {"props":{"@type":true},"dynamicProps":false,"dynamicItems":false};
+validate162.evaluated = {"props":{"@type":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate207.evaluated;
+const evaluated0 = validate161.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -20820,7 +12007,7 @@ errors++;
 if(data.code !== undefined){
 let data0 = data.code;
 if(((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema83.properties.code.type},message:"must be integer,string,null"};
+const err1 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema67.properties.code.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -20852,7 +12039,7 @@ errors++;
 }
 }
 if(typeof data0 === "string"){
-if(!pattern41.test(data0)){
+if(!pattern32.test(data0)){
 const err4 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/pattern",keyword:"pattern",params:{pattern: "^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"},message:"must match pattern \""+"^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -20867,7 +12054,7 @@ errors++;
 if(data.message !== undefined){
 let data1 = data.message;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: schema83.properties.message.type},message:"must be string,null"};
+const err5 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: schema67.properties.message.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -20880,7 +12067,7 @@ errors++;
 if(data.details !== undefined){
 let data2 = data.details;
 if((!(Array.isArray(data2))) && (data2 !== null)){
-const err6 = {instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: schema83.properties.details.type},message:"must be array,null"};
+const err6 = {instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: schema67.properties.details.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -20903,24 +12090,24 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(validate208(data3, {instancePath:instancePath+"/details/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate162(data3, {instancePath:instancePath+"/details/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 }
-validate207.errors = vErrors;
+validate161.errors = vErrors;
 return errors === 0;
 }
-validate207.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate161.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate204.evaluated;
+const evaluated0 = validate158.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -20943,7 +12130,7 @@ errors++;
 if(data.node_id !== undefined){
 let data0 = data.node_id;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: schema82.properties.node_id.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: schema66.properties.node_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -20956,7 +12143,7 @@ errors++;
 if(data.nodeId !== undefined){
 let data1 = data.nodeId;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: schema82.properties.nodeId.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: schema66.properties.nodeId.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -20969,7 +12156,7 @@ errors++;
 if(data.report_interval !== undefined){
 let data2 = data.report_interval;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/report_interval",schemaPath:"#/properties/report_interval/type",keyword:"type",params:{type: schema82.properties.report_interval.type},message:"must be string,null"};
+const err3 = {instancePath:instancePath+"/report_interval",schemaPath:"#/properties/report_interval/type",keyword:"type",params:{type: schema66.properties.report_interval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -20978,12 +12165,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!(validate170(data2, {instancePath:instancePath+"/report_interval",parentData:data,parentDataProperty:"report_interval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate138(data2, {instancePath:instancePath+"/report_interval",parentData:data,parentDataProperty:"report_interval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 if(typeof data2 === "string"){
-if(!pattern28.test(data2)){
+if(!pattern19.test(data2)){
 const err4 = {instancePath:instancePath+"/report_interval",schemaPath:"#/properties/report_interval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -20998,7 +12185,7 @@ errors++;
 if(data.reportInterval !== undefined){
 let data3 = data.reportInterval;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/reportInterval",schemaPath:"#/properties/reportInterval/type",keyword:"type",params:{type: schema82.properties.reportInterval.type},message:"must be string,null"};
+const err5 = {instancePath:instancePath+"/reportInterval",schemaPath:"#/properties/reportInterval/type",keyword:"type",params:{type: schema66.properties.reportInterval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -21007,12 +12194,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!(validate170(data3, {instancePath:instancePath+"/reportInterval",parentData:data,parentDataProperty:"reportInterval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate138(data3, {instancePath:instancePath+"/reportInterval",parentData:data,parentDataProperty:"reportInterval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 if(typeof data3 === "string"){
-if(!pattern28.test(data3)){
+if(!pattern19.test(data3)){
 const err6 = {instancePath:instancePath+"/reportInterval",schemaPath:"#/properties/reportInterval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -21027,7 +12214,7 @@ errors++;
 if(data.request_nonce !== undefined){
 let data4 = data.request_nonce;
 if(((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (typeof data4 !== "string")) && (data4 !== null)){
-const err7 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/type",keyword:"type",params:{type: schema82.properties.request_nonce.type},message:"must be integer,string,null"};
+const err7 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/type",keyword:"type",params:{type: schema66.properties.request_nonce.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -21059,7 +12246,7 @@ errors++;
 }
 }
 if(typeof data4 === "string"){
-if(!pattern36.test(data4)){
+if(!pattern27.test(data4)){
 const err10 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/pattern",keyword:"pattern",params:{pattern: "^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},message:"must match pattern \""+"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -21074,7 +12261,7 @@ errors++;
 if(data.requestNonce !== undefined){
 let data5 = data.requestNonce;
 if(((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (typeof data5 !== "string")) && (data5 !== null)){
-const err11 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/type",keyword:"type",params:{type: schema82.properties.requestNonce.type},message:"must be integer,string,null"};
+const err11 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/type",keyword:"type",params:{type: schema66.properties.requestNonce.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -21106,7 +12293,7 @@ errors++;
 }
 }
 if(typeof data5 === "string"){
-if(!pattern36.test(data5)){
+if(!pattern27.test(data5)){
 const err14 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/pattern",keyword:"pattern",params:{pattern: "^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},message:"must match pattern \""+"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -21121,7 +12308,7 @@ errors++;
 if(data.error_detail !== undefined){
 let data6 = data.error_detail;
 if((!(data6 && typeof data6 == "object" && !Array.isArray(data6))) && (data6 !== null)){
-const err15 = {instancePath:instancePath+"/error_detail",schemaPath:"#/properties/error_detail/type",keyword:"type",params:{type: schema82.properties.error_detail.type},message:"must be object,null"};
+const err15 = {instancePath:instancePath+"/error_detail",schemaPath:"#/properties/error_detail/type",keyword:"type",params:{type: schema66.properties.error_detail.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -21130,15 +12317,15 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!(validate207(data6, {instancePath:instancePath+"/error_detail",parentData:data,parentDataProperty:"error_detail",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate161(data6, {instancePath:instancePath+"/error_detail",parentData:data,parentDataProperty:"error_detail",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
 }
 if(data.errorDetail !== undefined){
 let data7 = data.errorDetail;
 if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
-const err16 = {instancePath:instancePath+"/errorDetail",schemaPath:"#/properties/errorDetail/type",keyword:"type",params:{type: schema82.properties.errorDetail.type},message:"must be object,null"};
+const err16 = {instancePath:instancePath+"/errorDetail",schemaPath:"#/properties/errorDetail/type",keyword:"type",params:{type: schema66.properties.errorDetail.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -21147,8 +12334,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(!(validate207(data7, {instancePath:instancePath+"/errorDetail",parentData:data,parentDataProperty:"errorDetail",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate161(data7, {instancePath:instancePath+"/errorDetail",parentData:data,parentDataProperty:"errorDetail",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
 }
@@ -21465,17 +12652,16 @@ vErrors = null;
 }
 }
 }
-validate204.errors = vErrors;
+validate158.errors = vErrors;
 return errors === 0;
 }
-validate204.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate158.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse" */;
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate203.evaluated;
+const evaluated0 = validate157.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -21492,497 +12678,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate204(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+if(!(validate158(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
 errors = vErrors.length;
 }
-validate203.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
-validate203.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate157.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot20 = validate213;
-const schema85 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity","type":"object"};
+const validateRoot20 = validate167;
+const schema69 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity","type":"object"};
 
-function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate214.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!((((((key0 === "tenant_id") || (key0 === "tenantId")) || (key0 === "cluster_id")) || (key0 === "clusterId")) || (key0 === "node_id")) || (key0 === "nodeId"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.tenant_id !== undefined){
-let data0 = data.tenant_id;
-if(typeof data0 === "string"){
-if(func2(data0) > 128){
-const err1 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(func2(data0) < 1){
-const err2 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/tenant_id",schemaPath:"#/properties/tenant_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.tenantId !== undefined){
-let data1 = data.tenantId;
-if(typeof data1 === "string"){
-if(func2(data1) > 128){
-const err4 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(func2(data1) < 1){
-const err5 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.cluster_id !== undefined){
-let data2 = data.cluster_id;
-if(typeof data2 === "string"){
-if(func2(data2) > 128){
-const err7 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(func2(data2) < 1){
-const err8 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/cluster_id",schemaPath:"#/properties/cluster_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.clusterId !== undefined){
-let data3 = data.clusterId;
-if(typeof data3 === "string"){
-if(func2(data3) > 128){
-const err10 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(func2(data3) < 1){
-const err11 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/clusterId",schemaPath:"#/properties/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.node_id !== undefined){
-let data4 = data.node_id;
-if(typeof data4 === "string"){
-if(func2(data4) > 128){
-const err13 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-if(func2(data4) < 1){
-const err14 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data.nodeId !== undefined){
-let data5 = data.nodeId;
-if(typeof data5 === "string"){
-if(func2(data5) > 128){
-const err16 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(func2(data5) < 1){
-const err17 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data.tenant_id !== undefined){
-const _errs14 = errors;
-const _errs15 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.tenantId === undefined) && (missing0 = "tenantId")){
-const err19 = {};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-var valid2 = _errs15 === errors;
-if(valid2){
-const err20 = {instancePath,schemaPath:"#/dependentSchemas/tenant_id/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-else {
-errors = _errs14;
-if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.tenantId !== undefined){
-const _errs17 = errors;
-const _errs18 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.tenant_id === undefined) && (missing1 = "tenant_id")){
-const err21 = {};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-var valid3 = _errs18 === errors;
-if(valid3){
-const err22 = {instancePath,schemaPath:"#/dependentSchemas/tenantId/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-else {
-errors = _errs17;
-if(vErrors !== null){
-if(_errs17){
-vErrors.length = _errs17;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.cluster_id !== undefined){
-const _errs20 = errors;
-const _errs21 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.clusterId === undefined) && (missing2 = "clusterId")){
-const err23 = {};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-var valid4 = _errs21 === errors;
-if(valid4){
-const err24 = {instancePath,schemaPath:"#/dependentSchemas/cluster_id/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-else {
-errors = _errs20;
-if(vErrors !== null){
-if(_errs20){
-vErrors.length = _errs20;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.clusterId !== undefined){
-const _errs23 = errors;
-const _errs24 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.cluster_id === undefined) && (missing3 = "cluster_id")){
-const err25 = {};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-var valid5 = _errs24 === errors;
-if(valid5){
-const err26 = {instancePath,schemaPath:"#/dependentSchemas/clusterId/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-else {
-errors = _errs23;
-if(vErrors !== null){
-if(_errs23){
-vErrors.length = _errs23;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.node_id !== undefined){
-const _errs26 = errors;
-const _errs27 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.nodeId === undefined) && (missing4 = "nodeId")){
-const err27 = {};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-var valid6 = _errs27 === errors;
-if(valid6){
-const err28 = {instancePath,schemaPath:"#/dependentSchemas/node_id/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-else {
-errors = _errs26;
-if(vErrors !== null){
-if(_errs26){
-vErrors.length = _errs26;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.nodeId !== undefined){
-const _errs29 = errors;
-const _errs30 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.node_id === undefined) && (missing5 = "node_id")){
-const err29 = {};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-var valid7 = _errs30 === errors;
-if(valid7){
-const err30 = {instancePath,schemaPath:"#/dependentSchemas/nodeId/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-else {
-errors = _errs29;
-if(vErrors !== null){
-if(_errs29){
-vErrors.length = _errs29;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate214.errors = vErrors;
-return errors === 0;
-}
-validate214.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate213.evaluated;
+const evaluated0 = validate167.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -21999,24 +12710,24 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate214(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+if(!(validate146(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
 errors = vErrors.length;
 }
-validate213.errors = vErrors;
+validate167.errors = vErrors;
 return errors === 0;
 }
-validate213.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate167.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot21 = validate216;
-const schema87 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig","type":"object"};
-const schema88 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig","description":"The reporter's configuration.","properties":{"stat_prefix":{"type":["string","null"]},"statPrefix":{"type":["string","null"]},"clients":{"description":"At least one client must receive the events.","type":"array","items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient"},"minItems":1}},"additionalProperties":false,"dependentSchemas":{"stat_prefix":{"not":{"required":["statPrefix"]}},"statPrefix":{"not":{"required":["stat_prefix"]}}}};
-const schema89 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient","description":"One client that receives tunnel events, configured by its own typed config\n(for example a GrpcClientConfig).","properties":{"name":{"type":"string","minLength":1},"typed_config":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"},"typedConfig":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"}},"additionalProperties":false,"dependentSchemas":{"typed_config":{"not":{"required":["typedConfig"]}},"typedConfig":{"not":{"required":["typed_config"]}}},"allOf":[{"anyOf":[{"required":["typed_config"]},{"required":["typedConfig"]}]}]};
+const validateRoot21 = validate169;
+const schema70 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig","type":"object"};
+const schema71 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig","description":"The reporter's configuration.","properties":{"stat_prefix":{"type":["string","null"]},"statPrefix":{"type":["string","null"]},"clients":{"description":"At least one client must receive the events.","type":"array","items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient"},"minItems":1}},"additionalProperties":false,"dependentSchemas":{"stat_prefix":{"not":{"required":["statPrefix"]}},"statPrefix":{"not":{"required":["stat_prefix"]}}}};
+const schema72 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient","description":"One client that receives tunnel events, configured by its own typed config\n(for example a GrpcClientConfig).","properties":{"name":{"type":"string","minLength":1},"typed_config":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"},"typedConfig":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"}},"additionalProperties":false,"dependentSchemas":{"typed_config":{"not":{"required":["typedConfig"]}},"typedConfig":{"not":{"required":["typed_config"]}}},"allOf":[{"anyOf":[{"required":["typed_config"]},{"required":["typedConfig"]}]}]};
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate218.evaluated;
+const evaluated0 = validate171.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -22126,8 +12837,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!(validate208(data1, {instancePath:instancePath+"/typed_config",parentData:data,parentDataProperty:"typed_config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate162(data1, {instancePath:instancePath+"/typed_config",parentData:data,parentDataProperty:"typed_config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
 errors = vErrors.length;
 }
 }
@@ -22143,8 +12854,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(validate208(data2, {instancePath:instancePath+"/typedConfig",parentData:data,parentDataProperty:"typedConfig",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate162(data2, {instancePath:instancePath+"/typedConfig",parentData:data,parentDataProperty:"typedConfig",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
 errors = vErrors.length;
 }
 }
@@ -22227,16 +12938,16 @@ vErrors = null;
 }
 }
 }
-validate218.errors = vErrors;
+validate171.errors = vErrors;
 return errors === 0;
 }
-validate218.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate171.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate217.evaluated;
+const evaluated0 = validate170.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -22259,7 +12970,7 @@ errors++;
 if(data.stat_prefix !== undefined){
 let data0 = data.stat_prefix;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/stat_prefix",schemaPath:"#/properties/stat_prefix/type",keyword:"type",params:{type: schema88.properties.stat_prefix.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/stat_prefix",schemaPath:"#/properties/stat_prefix/type",keyword:"type",params:{type: schema71.properties.stat_prefix.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -22272,7 +12983,7 @@ errors++;
 if(data.statPrefix !== undefined){
 let data1 = data.statPrefix;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/statPrefix",schemaPath:"#/properties/statPrefix/type",keyword:"type",params:{type: schema88.properties.statPrefix.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/statPrefix",schemaPath:"#/properties/statPrefix/type",keyword:"type",params:{type: schema71.properties.statPrefix.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -22308,8 +13019,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!(validate218(data3, {instancePath:instancePath+"/clients/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate171(data3, {instancePath:instancePath+"/clients/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 }
@@ -22404,17 +13115,16 @@ vErrors = null;
 }
 }
 }
-validate217.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
-validate217.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate170.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig" */;
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate216.evaluated;
+const evaluated0 = validate169.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -22431,243 +13141,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate217(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
+if(!(validate170(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
-validate216.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
-validate216.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot22 = validate223;
-const schema90 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient","type":"object"};
+const validateRoot22 = validate176;
+const schema73 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient","type":"object"};
 
-function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate224.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs1 = errors;
-let valid1 = false;
-const _errs2 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.typed_config === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/required",keyword:"required",params:{missingProperty: "typed_config"},message:"must have required property '"+"typed_config"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-var _valid0 = _errs2 === errors;
-valid1 = valid1 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.typedConfig === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "typedConfig"},message:"must have required property '"+"typedConfig"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(((key0 === "name") || (key0 === "typed_config")) || (key0 === "typedConfig"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.typed_config !== undefined){
-let data1 = data.typed_config;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-const err6 = {instancePath:instancePath+"/typed_config",schemaPath:"#/properties/typed_config/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(!(validate208(data1, {instancePath:instancePath+"/typed_config",parentData:data,parentDataProperty:"typed_config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-}
-if(data.typedConfig !== undefined){
-let data2 = data.typedConfig;
-if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-const err7 = {instancePath:instancePath+"/typedConfig",schemaPath:"#/properties/typedConfig/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(!(validate208(data2, {instancePath:instancePath+"/typedConfig",parentData:data,parentDataProperty:"typedConfig",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-}
-if(data.typed_config !== undefined){
-const _errs12 = errors;
-const _errs13 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.typedConfig === undefined) && (missing0 = "typedConfig")){
-const err8 = {};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-var valid4 = _errs13 === errors;
-if(valid4){
-const err9 = {instancePath,schemaPath:"#/dependentSchemas/typed_config/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-else {
-errors = _errs12;
-if(vErrors !== null){
-if(_errs12){
-vErrors.length = _errs12;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.typedConfig !== undefined){
-const _errs15 = errors;
-const _errs16 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.typed_config === undefined) && (missing1 = "typed_config")){
-const err10 = {};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-var valid5 = _errs16 === errors;
-if(valid5){
-const err11 = {instancePath,schemaPath:"#/dependentSchemas/typedConfig/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-else {
-errors = _errs15;
-if(vErrors !== null){
-if(_errs15){
-vErrors.length = _errs15;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate224.errors = vErrors;
-return errors === 0;
-}
-validate224.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate223.evaluated;
+const evaluated0 = validate176.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -22684,444 +13173,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate224(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate171(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
-validate223.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
-validate223.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate176.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot23 = validate228;
-const schema92 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:envoy.type.v3.SemanticVersion","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.type.v3.SemanticVersion","type":"object"};
+const validateRoot23 = validate178;
+const schema74 = {"$ref":"#/$defs/envoy.type.v3.SemanticVersion","type":"object"};
 
-function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate229.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(((((key0 === "major_number") || (key0 === "majorNumber")) || (key0 === "minor_number")) || (key0 === "minorNumber")) || (key0 === "patch"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.major_number !== undefined){
-let data0 = data.major_number;
-if(((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/major_number",schemaPath:"#/properties/major_number/type",keyword:"type",params:{type: schema35.properties.major_number.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 4294967295 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/major_number",schemaPath:"#/properties/major_number/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data0 < 0 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/major_number",schemaPath:"#/properties/major_number/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(typeof data0 === "string"){
-if(!pattern12.test(data0)){
-const err4 = {instancePath:instancePath+"/major_number",schemaPath:"#/properties/major_number/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-if(data.majorNumber !== undefined){
-let data1 = data.majorNumber;
-if(((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (typeof data1 !== "string")) && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/majorNumber",schemaPath:"#/properties/majorNumber/type",keyword:"type",params:{type: schema35.properties.majorNumber.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 4294967295 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/majorNumber",schemaPath:"#/properties/majorNumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data1 < 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/majorNumber",schemaPath:"#/properties/majorNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(typeof data1 === "string"){
-if(!pattern12.test(data1)){
-const err8 = {instancePath:instancePath+"/majorNumber",schemaPath:"#/properties/majorNumber/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-if(data.minor_number !== undefined){
-let data2 = data.minor_number;
-if(((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")) && (data2 !== null)){
-const err9 = {instancePath:instancePath+"/minor_number",schemaPath:"#/properties/minor_number/type",keyword:"type",params:{type: schema35.properties.minor_number.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 4294967295 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/minor_number",schemaPath:"#/properties/minor_number/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(data2 < 0 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/minor_number",schemaPath:"#/properties/minor_number/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(typeof data2 === "string"){
-if(!pattern12.test(data2)){
-const err12 = {instancePath:instancePath+"/minor_number",schemaPath:"#/properties/minor_number/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-if(data.minorNumber !== undefined){
-let data3 = data.minorNumber;
-if(((!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))) && (typeof data3 !== "string")) && (data3 !== null)){
-const err13 = {instancePath:instancePath+"/minorNumber",schemaPath:"#/properties/minorNumber/type",keyword:"type",params:{type: schema35.properties.minorNumber.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 4294967295 || isNaN(data3)){
-const err14 = {instancePath:instancePath+"/minorNumber",schemaPath:"#/properties/minorNumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(data3 < 0 || isNaN(data3)){
-const err15 = {instancePath:instancePath+"/minorNumber",schemaPath:"#/properties/minorNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(typeof data3 === "string"){
-if(!pattern12.test(data3)){
-const err16 = {instancePath:instancePath+"/minorNumber",schemaPath:"#/properties/minorNumber/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-}
-if(data.patch !== undefined){
-let data4 = data.patch;
-if(((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (typeof data4 !== "string")) && (data4 !== null)){
-const err17 = {instancePath:instancePath+"/patch",schemaPath:"#/properties/patch/type",keyword:"type",params:{type: schema35.properties.patch.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 4294967295 || isNaN(data4)){
-const err18 = {instancePath:instancePath+"/patch",schemaPath:"#/properties/patch/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-if(data4 < 0 || isNaN(data4)){
-const err19 = {instancePath:instancePath+"/patch",schemaPath:"#/properties/patch/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(typeof data4 === "string"){
-if(!pattern12.test(data4)){
-const err20 = {instancePath:instancePath+"/patch",schemaPath:"#/properties/patch/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"+"\""};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-}
-if(data.major_number !== undefined){
-const _errs12 = errors;
-const _errs13 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.majorNumber === undefined) && (missing0 = "majorNumber")){
-const err21 = {};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-var valid2 = _errs13 === errors;
-if(valid2){
-const err22 = {instancePath,schemaPath:"#/dependentSchemas/major_number/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-else {
-errors = _errs12;
-if(vErrors !== null){
-if(_errs12){
-vErrors.length = _errs12;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.majorNumber !== undefined){
-const _errs15 = errors;
-const _errs16 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.major_number === undefined) && (missing1 = "major_number")){
-const err23 = {};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-var valid3 = _errs16 === errors;
-if(valid3){
-const err24 = {instancePath,schemaPath:"#/dependentSchemas/majorNumber/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-else {
-errors = _errs15;
-if(vErrors !== null){
-if(_errs15){
-vErrors.length = _errs15;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.minor_number !== undefined){
-const _errs18 = errors;
-const _errs19 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.minorNumber === undefined) && (missing2 = "minorNumber")){
-const err25 = {};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-var valid4 = _errs19 === errors;
-if(valid4){
-const err26 = {instancePath,schemaPath:"#/dependentSchemas/minor_number/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-else {
-errors = _errs18;
-if(vErrors !== null){
-if(_errs18){
-vErrors.length = _errs18;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.minorNumber !== undefined){
-const _errs21 = errors;
-const _errs22 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.minor_number === undefined) && (missing3 = "minor_number")){
-const err27 = {};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-var valid5 = _errs22 === errors;
-if(valid5){
-const err28 = {instancePath,schemaPath:"#/dependentSchemas/minorNumber/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-else {
-errors = _errs21;
-if(vErrors !== null){
-if(_errs21){
-vErrors.length = _errs21;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate229.errors = vErrors;
-return errors === 0;
-}
-validate229.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:envoy.type.v3.SemanticVersion" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate228.evaluated;
+const evaluated0 = validate178.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23138,118 +13205,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate229(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
+if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
-validate228.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
-validate228.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate178.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot24 = validate231;
-const schema94 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:google.protobuf.Any","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any","type":"object"};
+const validateRoot24 = validate180;
+const schema75 = {"$ref":"#/$defs/google.protobuf.Any","type":"object"};
 
-function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate232.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = true;
-const _errs1 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(Object.keys(data).length < 1){
-const err0 = {};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-var _valid0 = _errs1 === errors;
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid0){
-const _errs2 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data["@type"] === undefined){
-const err1 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "@type"},message:"must have required property '"+"@type"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs2 === errors;
-valid0 = _valid0;
-}
-if(!valid0){
-const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data["@type"] !== undefined){
-let data0 = data["@type"];
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err3 = {instancePath:instancePath+"/@type",schemaPath:"#/properties/%40type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/@type",schemaPath:"#/properties/%40type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-validate232.errors = vErrors;
-return errors === 0;
-}
-validate232.evaluated = {"props":{"@type":true},"dynamicProps":false,"dynamicItems":false};
-
-
-function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:google.protobuf.Any" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate231.evaluated;
+const evaluated0 = validate180.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23266,51 +13237,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate232(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+if(!(validate162(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
 errors = vErrors.length;
 }
-validate231.errors = vErrors;
+validate180.errors = vErrors;
 return errors === 0;
 }
-validate231.evaluated = {"props":{"@type":true},"dynamicProps":false,"dynamicItems":false};
+validate180.evaluated = {"props":{"@type":true},"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot25 = validate234;
-const schema96 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:google.protobuf.Duration","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","type":"string"};
+const validateRoot25 = validate182;
+const schema76 = {"$ref":"#/$defs/google.protobuf.Duration","type":"string"};
 
-function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate235.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(!pattern27.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$"},message:"must match pattern \""+"^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-validate235.errors = vErrors;
-return errors === 0;
-}
-validate235.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-
-function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:google.protobuf.Duration" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate234.evaluated;
+const evaluated0 = validate182.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23327,23 +13269,23 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate235(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate235.errors : vErrors.concat(validate235.errors);
+if(!(validate138(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
-validate234.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
-validate234.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate182.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot26 = validate237;
-const schema98 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:google.protobuf.ListValue","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.ListValue","type":"array"};
-const schema99 = {"title":"google.protobuf.ListValue","description":"A JSON array.","items":{"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Value"}};
+const validateRoot26 = validate184;
+const schema77 = {"$ref":"#/$defs/google.protobuf.ListValue","type":"array"};
+const schema78 = {"title":"google.protobuf.ListValue","description":"A JSON array.","items":{"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Value"}};
 
-function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate238.evaluated;
+const evaluated0 = validate185.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23353,23 +13295,22 @@ evaluated0.items = undefined;
 if(Array.isArray(data)){
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate83(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate81(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 }
 }
-validate238.errors = vErrors;
+validate185.errors = vErrors;
 return errors === 0;
 }
-validate238.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate185.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:google.protobuf.ListValue" */;
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate237.evaluated;
+const evaluated0 = validate184.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23386,47 +13327,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate238(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate238.errors : vErrors.concat(validate238.errors);
+if(!(validate185(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
-validate237.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
-validate237.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate184.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot27 = validate241;
-const schema100 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:google.protobuf.Struct","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Struct","type":"object"};
+const validateRoot27 = validate188;
+const schema79 = {"$ref":"#/$defs/google.protobuf.Struct","type":"object"};
 
-function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate242.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(validate83(data[key0], {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-}
-validate242.errors = vErrors;
-return errors === 0;
-}
-validate242.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:google.protobuf.Struct" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate241.evaluated;
+const evaluated0 = validate188.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23443,51 +13359,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate242(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate242.errors : vErrors.concat(validate242.errors);
+if(!(validate80(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
-validate241.errors = vErrors;
+validate188.errors = vErrors;
 return errors === 0;
 }
-validate241.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate188.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot28 = validate245;
-const schema102 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:google.protobuf.Timestamp","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp","type":"string"};
+const validateRoot28 = validate190;
+const schema80 = {"$ref":"#/$defs/google.protobuf.Timestamp","type":"string"};
 
-function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate246.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(!pattern21.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"},message:"must match pattern \""+"^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-validate246.errors = vErrors;
-return errors === 0;
-}
-validate246.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-
-function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:google.protobuf.Timestamp" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate245.evaluated;
+const evaluated0 = validate190.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23504,55 +13391,33 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate246(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+if(!(validate120(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
-validate245.errors = vErrors;
+validate190.errors = vErrors;
 return errors === 0;
 }
-validate245.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate190.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot29 = validate248;
-const schema104 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:google.protobuf.Value","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Value"};
+const validateRoot29 = validate192;
 
-function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-validate249.errors = null;
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+validate192.errors = null;
 return true;
 }
-validate249.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate192.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+const validateRoot30 = validate193;
+const schema82 = {"$ref":"#/$defs/google.rpc.BadRequest","type":"object"};
+const schema83 = {"title":"google.rpc.BadRequest","description":"Lists what was wrong with a request, field by field.","properties":{"field_violations":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.BadRequest.FieldViolation"}},"fieldViolations":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.BadRequest.FieldViolation"}}},"additionalProperties":false,"dependentSchemas":{"field_violations":{"not":{"required":["fieldViolations"]}},"fieldViolations":{"not":{"required":["field_violations"]}}}};
+const schema84 = {"title":"google.rpc.BadRequest.FieldViolation","description":"One defect of the request.","properties":{"field":{"description":"Path of the offending field, such as \"added_tunnels[0].name\".","type":["string","null"]},"description":{"description":"Why the field is wrong, for a developer.","type":["string","null"]},"reason":{"description":"A short machine-readable reason, such as a rule id.","type":["string","null"]},"localized_message":{"description":"The description translated for an end user.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.LocalizedMessage"},"localizedMessage":{"description":"The description translated for an end user.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.LocalizedMessage"}},"additionalProperties":false,"dependentSchemas":{"localized_message":{"not":{"required":["localizedMessage"]}},"localizedMessage":{"not":{"required":["localized_message"]}}}};
+const schema85 = {"title":"google.rpc.LocalizedMessage","description":"Text in a specific language.","properties":{"locale":{"description":"A BCP 47 language tag, such as \"en-US\".","type":["string","null"]},"message":{"type":["string","null"]}},"additionalProperties":false};
 
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:google.protobuf.Value" */;
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate248.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate249(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
-errors = vErrors.length;
-}
-validate248.errors = vErrors;
-return errors === 0;
-}
-validate248.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const validateRoot30 = validate251;
-const schema106 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:google.rpc.BadRequest","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.BadRequest","type":"object"};
-const schema107 = {"title":"google.rpc.BadRequest","description":"Lists what was wrong with a request, field by field.","properties":{"field_violations":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.BadRequest.FieldViolation"}},"fieldViolations":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.BadRequest.FieldViolation"}}},"additionalProperties":false,"dependentSchemas":{"field_violations":{"not":{"required":["fieldViolations"]}},"fieldViolations":{"not":{"required":["field_violations"]}}}};
-const schema108 = {"title":"google.rpc.BadRequest.FieldViolation","description":"One defect of the request.","properties":{"field":{"description":"Path of the offending field, such as \"added_tunnels[0].name\".","type":["string","null"]},"description":{"description":"Why the field is wrong, for a developer.","type":["string","null"]},"reason":{"description":"A short machine-readable reason, such as a rule id.","type":["string","null"]},"localized_message":{"description":"The description translated for an end user.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.LocalizedMessage"},"localizedMessage":{"description":"The description translated for an end user.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.LocalizedMessage"}},"additionalProperties":false,"dependentSchemas":{"localized_message":{"not":{"required":["localizedMessage"]}},"localizedMessage":{"not":{"required":["localized_message"]}}}};
-const schema109 = {"title":"google.rpc.LocalizedMessage","description":"Text in a specific language.","properties":{"locale":{"description":"A BCP 47 language tag, such as \"en-US\".","type":["string","null"]},"message":{"type":["string","null"]}},"additionalProperties":false};
-
-function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate254.evaluated;
+const evaluated0 = validate196.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23575,7 +13440,7 @@ errors++;
 if(data.locale !== undefined){
 let data0 = data.locale;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/type",keyword:"type",params:{type: schema109.properties.locale.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/type",keyword:"type",params:{type: schema85.properties.locale.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -23588,7 +13453,7 @@ errors++;
 if(data.message !== undefined){
 let data1 = data.message;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: schema109.properties.message.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: schema85.properties.message.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -23599,16 +13464,16 @@ errors++;
 }
 }
 }
-validate254.errors = vErrors;
+validate196.errors = vErrors;
 return errors === 0;
 }
-validate254.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate253.evaluated;
+const evaluated0 = validate195.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23631,7 +13496,7 @@ errors++;
 if(data.field !== undefined){
 let data0 = data.field;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/field",schemaPath:"#/properties/field/type",keyword:"type",params:{type: schema108.properties.field.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/field",schemaPath:"#/properties/field/type",keyword:"type",params:{type: schema84.properties.field.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -23644,7 +13509,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema108.properties.description.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema84.properties.description.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -23657,7 +13522,7 @@ errors++;
 if(data.reason !== undefined){
 let data2 = data.reason;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: schema108.properties.reason.type},message:"must be string,null"};
+const err3 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: schema84.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -23670,7 +13535,7 @@ errors++;
 if(data.localized_message !== undefined){
 let data3 = data.localized_message;
 if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err4 = {instancePath:instancePath+"/localized_message",schemaPath:"#/properties/localized_message/type",keyword:"type",params:{type: schema108.properties.localized_message.type},message:"must be object,null"};
+const err4 = {instancePath:instancePath+"/localized_message",schemaPath:"#/properties/localized_message/type",keyword:"type",params:{type: schema84.properties.localized_message.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -23679,15 +13544,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!(validate254(data3, {instancePath:instancePath+"/localized_message",parentData:data,parentDataProperty:"localized_message",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+if(!(validate196(data3, {instancePath:instancePath+"/localized_message",parentData:data,parentDataProperty:"localized_message",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
 }
 if(data.localizedMessage !== undefined){
 let data4 = data.localizedMessage;
 if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err5 = {instancePath:instancePath+"/localizedMessage",schemaPath:"#/properties/localizedMessage/type",keyword:"type",params:{type: schema108.properties.localizedMessage.type},message:"must be object,null"};
+const err5 = {instancePath:instancePath+"/localizedMessage",schemaPath:"#/properties/localizedMessage/type",keyword:"type",params:{type: schema84.properties.localizedMessage.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -23696,8 +13561,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!(validate254(data4, {instancePath:instancePath+"/localizedMessage",parentData:data,parentDataProperty:"localizedMessage",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+if(!(validate196(data4, {instancePath:instancePath+"/localizedMessage",parentData:data,parentDataProperty:"localizedMessage",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
 }
@@ -23780,16 +13645,16 @@ vErrors = null;
 }
 }
 }
-validate253.errors = vErrors;
+validate195.errors = vErrors;
 return errors === 0;
 }
-validate253.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate195.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate252.evaluated;
+const evaluated0 = validate194.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23812,7 +13677,7 @@ errors++;
 if(data.field_violations !== undefined){
 let data0 = data.field_violations;
 if((!(Array.isArray(data0))) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/field_violations",schemaPath:"#/properties/field_violations/type",keyword:"type",params:{type: schema107.properties.field_violations.type},message:"must be array,null"};
+const err1 = {instancePath:instancePath+"/field_violations",schemaPath:"#/properties/field_violations/type",keyword:"type",params:{type: schema83.properties.field_violations.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -23835,8 +13700,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!(validate253(data1, {instancePath:instancePath+"/field_violations/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+if(!(validate195(data1, {instancePath:instancePath+"/field_violations/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -23845,7 +13710,7 @@ errors = vErrors.length;
 if(data.fieldViolations !== undefined){
 let data2 = data.fieldViolations;
 if((!(Array.isArray(data2))) && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/fieldViolations",schemaPath:"#/properties/fieldViolations/type",keyword:"type",params:{type: schema107.properties.fieldViolations.type},message:"must be array,null"};
+const err3 = {instancePath:instancePath+"/fieldViolations",schemaPath:"#/properties/fieldViolations/type",keyword:"type",params:{type: schema83.properties.fieldViolations.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -23868,8 +13733,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!(validate253(data3, {instancePath:instancePath+"/fieldViolations/" + i1,parentData:data2,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+if(!(validate195(data3, {instancePath:instancePath+"/fieldViolations/" + i1,parentData:data2,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -23954,17 +13819,16 @@ vErrors = null;
 }
 }
 }
-validate252.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
-validate252.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate194.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:google.rpc.BadRequest" */;
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate251.evaluated;
+const evaluated0 = validate193.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23981,204 +13845,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate252(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+if(!(validate194(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
-validate251.errors = vErrors;
+validate193.errors = vErrors;
 return errors === 0;
 }
-validate251.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate193.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot31 = validate260;
-const schema110 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:google.rpc.BadRequest.FieldViolation","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.BadRequest.FieldViolation","type":"object"};
+const validateRoot31 = validate202;
+const schema86 = {"$ref":"#/$defs/google.rpc.BadRequest.FieldViolation","type":"object"};
 
-function validate261(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate261.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(((((key0 === "field") || (key0 === "description")) || (key0 === "reason")) || (key0 === "localized_message")) || (key0 === "localizedMessage"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.field !== undefined){
-let data0 = data.field;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/field",schemaPath:"#/properties/field/type",keyword:"type",params:{type: schema108.properties.field.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.description !== undefined){
-let data1 = data.description;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema108.properties.description.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.reason !== undefined){
-let data2 = data.reason;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: schema108.properties.reason.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.localized_message !== undefined){
-let data3 = data.localized_message;
-if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err4 = {instancePath:instancePath+"/localized_message",schemaPath:"#/properties/localized_message/type",keyword:"type",params:{type: schema108.properties.localized_message.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(!(validate254(data3, {instancePath:instancePath+"/localized_message",parentData:data,parentDataProperty:"localized_message",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
-}
-}
-if(data.localizedMessage !== undefined){
-let data4 = data.localizedMessage;
-if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err5 = {instancePath:instancePath+"/localizedMessage",schemaPath:"#/properties/localizedMessage/type",keyword:"type",params:{type: schema108.properties.localizedMessage.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!(validate254(data4, {instancePath:instancePath+"/localizedMessage",parentData:data,parentDataProperty:"localizedMessage",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
-}
-}
-if(data.localized_message !== undefined){
-const _errs12 = errors;
-const _errs13 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.localizedMessage === undefined) && (missing0 = "localizedMessage")){
-const err6 = {};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-var valid2 = _errs13 === errors;
-if(valid2){
-const err7 = {instancePath,schemaPath:"#/dependentSchemas/localized_message/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-else {
-errors = _errs12;
-if(vErrors !== null){
-if(_errs12){
-vErrors.length = _errs12;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.localizedMessage !== undefined){
-const _errs15 = errors;
-const _errs16 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.localized_message === undefined) && (missing1 = "localized_message")){
-const err8 = {};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-var valid3 = _errs16 === errors;
-if(valid3){
-const err9 = {instancePath,schemaPath:"#/dependentSchemas/localizedMessage/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-else {
-errors = _errs15;
-if(vErrors !== null){
-if(_errs15){
-vErrors.length = _errs15;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-validate261.errors = vErrors;
-return errors === 0;
-}
-validate261.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:google.rpc.BadRequest.FieldViolation" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate260.evaluated;
+const evaluated0 = validate202.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -24195,79 +13877,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate261(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+if(!(validate195(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
 }
-validate260.errors = vErrors;
+validate202.errors = vErrors;
 return errors === 0;
 }
-validate260.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate202.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot32 = validate265;
-const schema112 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:google.rpc.LocalizedMessage","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.LocalizedMessage","type":"object"};
+const validateRoot32 = validate204;
+const schema87 = {"$ref":"#/$defs/google.rpc.LocalizedMessage","type":"object"};
 
-function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate266.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!((key0 === "locale") || (key0 === "message"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.locale !== undefined){
-let data0 = data.locale;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/type",keyword:"type",params:{type: schema109.properties.locale.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.message !== undefined){
-let data1 = data.message;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: schema109.properties.message.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-}
-validate266.errors = vErrors;
-return errors === 0;
-}
-validate266.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:google.rpc.LocalizedMessage" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate265.evaluated;
+const evaluated0 = validate204.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -24284,146 +13909,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+if(!(validate196(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
-validate265.errors = vErrors;
+validate204.errors = vErrors;
 return errors === 0;
 }
-validate265.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate204.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot33 = validate268;
-const schema114 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:google.rpc.Status","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.Status","type":"object"};
+const validateRoot33 = validate206;
+const schema88 = {"$ref":"#/$defs/google.rpc.Status","type":"object"};
 
-function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate269.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(((key0 === "code") || (key0 === "message")) || (key0 === "details"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.code !== undefined){
-let data0 = data.code;
-if(((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema83.properties.code.type},message:"must be integer,string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data0 < -2147483648 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(typeof data0 === "string"){
-if(!pattern41.test(data0)){
-const err4 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/pattern",keyword:"pattern",params:{pattern: "^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"},message:"must match pattern \""+"^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-if(data.message !== undefined){
-let data1 = data.message;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: schema83.properties.message.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.details !== undefined){
-let data2 = data.details;
-if((!(Array.isArray(data2))) && (data2 !== null)){
-const err6 = {instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: schema83.properties.details.type},message:"must be array,null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(Array.isArray(data2)){
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-const err7 = {instancePath:instancePath+"/details/" + i0,schemaPath:"#/properties/details/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(!(validate208(data3, {instancePath:instancePath+"/details/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-validate269.errors = vErrors;
-return errors === 0;
-}
-validate269.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:google.rpc.Status" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate268.evaluated;
+const evaluated0 = validate206.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -24440,80 +13941,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate269(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
+if(!(validate161(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
-validate268.errors = vErrors;
+validate206.errors = vErrors;
 return errors === 0;
 }
-validate268.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate206.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot34 = validate272;
-const schema116 = {"$id":"urn:envoy-tap-tunnel:jsonschema:root:xds.core.v3.ContextParams","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/xds.core.v3.ContextParams","type":"object"};
+const validateRoot34 = validate208;
+const schema89 = {"$ref":"#/$defs/xds.core.v3.ContextParams","type":"object"};
 
-function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate273.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(key0 === "params")){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.params !== undefined){
-let data0 = data.params;
-if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: schema47.properties.params.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-for(const key1 in data0){
-if(typeof data0[key1] !== "string"){
-const err2 = {instancePath:instancePath+"/params/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/params/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-}
-}
-}
-validate273.errors = vErrors;
-return errors === 0;
-}
-validate273.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:envoy-tap-tunnel:jsonschema:root:xds.core.v3.ContextParams" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate272.evaluated;
+const evaluated0 = validate208.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -24530,14 +13973,14 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate273(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate273.errors : vErrors.concat(validate273.errors);
+if(!(validate97(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
-validate272.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
-validate272.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate208.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 /** The validator of each message type's proto3 JSON document, by full type name. */

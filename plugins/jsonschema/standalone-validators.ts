@@ -50,23 +50,29 @@ const ucs2lengthRequire = 'require("ajv/dist/runtime/ucs2length").default';
 export function standaloneValidatorsTs(bundle: SchemaObject, rootTypes: Readonly<Record<string, SchemaValue>>): string {
   // ajv reads numbers, not the generator's exact bigints: print and parse,
   // which rounds 2^63 exactly as importing the bundle module does.
-  const schemas = JSON.parse(JSON.stringify(bundle, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v))) as { $id: string };
+  const schemas = JSON.parse(JSON.stringify(bundle, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v))) as {
+    $id: string;
+    $defs: Record<string, unknown>;
+  };
+  // Each root (a definition plus the message's own JSON types) goes into the
+  // same document as `$defs/root:<type>`: ajv then compiles every definition
+  // once for all roots (as separate documents, a definition reached from
+  // several roots was compiled once per root).
+  const typeNames = Object.keys(rootTypes).sort();
+  const exportNames: Record<string, string> = {};
+  typeNames.forEach((typeName, index) => {
+    const root: Record<string, unknown> = { $ref: `#/$defs/${typeName}` };
+    const types = rootTypes[typeName];
+    // An empty list is google.protobuf.Value: any JSON value, so no type.
+    if (typeof types === "string" || (Array.isArray(types) && types.length > 0)) root["type"] = types;
+    schemas.$defs[`root:${typeName}`] = root;
+    exportNames[`validateRoot${index}`] = `${schemas.$id}#/$defs/root:${typeName}`;
+  });
   // inlineRefs off: each definition becomes one function that the roots share
   // (inlined, they would be copied into every referrer). lines: one statement
   // per line, so that a schema change shows as a readable diff.
   const ajv = new Ajv2020({ ...ajvOptions, inlineRefs: false, code: { source: true, esm: true, lines: true } });
   ajv.addSchema(schemas);
-  const exportNames: Record<string, string> = {};
-  const typeNames = Object.keys(rootTypes).sort();
-  typeNames.forEach((typeName, index) => {
-    const id = `${schemas.$id}:root:${typeName}`;
-    const root: Record<string, unknown> = { $id: id, $ref: `${schemas.$id}#/$defs/${typeName}` };
-    const types = rootTypes[typeName];
-    // An empty list is google.protobuf.Value: any JSON value, so no type.
-    if (typeof types === "string" || (Array.isArray(types) && types.length > 0)) root["type"] = types;
-    ajv.addSchema(root);
-    exportNames[`validateRoot${index}`] = id;
-  });
   let code = (standaloneCode as unknown as (ajv: Ajv2020, refs: Record<string, string>) => string)(ajv, exportNames);
   if (!code.includes(ucs2lengthRequire)) throw new Error("ajv's code no longer calls its ucs2length helper as expected");
   code = code.replaceAll(ucs2lengthRequire, "codePointLength");
