@@ -141,6 +141,20 @@ Print the JSON Schema (draft 2020-12) of a message type, as generated from
 the protos with Envoy's validation rules, for editors and other validators.
 TYPE is a full name (envoy.data.tap.v2alpha.Trace) or a short name (Trace).
 
+The schema states every rule JSON Schema can state exactly: required fields
+and oneofs, lengths in code points, item counts, defined enum values, integer
+bounds (on numbers and quoted integers) and duration bounds. Only
+envoy-tap-tunnel validate enforces:
+  - rules JSON Schema cannot state exactly (byte lengths other than "not
+    empty", RE2 patterns, prefix/suffix/contains, in/not_in, const, unique
+    items, timestamp bounds, rules with ignore_empty, outside-a-range
+    bounds); the schema names each one in its field's description
+  - what a schema cannot see in parsed JSON: duplicate keys, "__proto__"
+    keys, integers beyond 2^53 written as numbers (read exactly), the
+    message packed in an Any (the schema checks only "@type"), timestamp
+    offsets that move the instant outside the years 1 to 9999
+  - trace warnings (trace.*) and everything about binary and text input
+
 Example:
   envoy-tap-tunnel schema StreamReverseTunnelsRequest > request.schema.json
 `;
