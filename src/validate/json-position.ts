@@ -1,5 +1,5 @@
 import type { DescField, DescMessage, DescOneof, Registry } from "@bufbuild/protobuf";
-import type { Node } from "jsonc-parser";
+import type { JsonNode as Node } from "../json/read-json.js";
 import { fieldForJsonKey, messageSlot, type JsonSlot } from "./json-path.js";
 
 /**
