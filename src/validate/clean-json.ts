@@ -1,8 +1,8 @@
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
 import { base64Decode } from "@bufbuild/protobuf/wire";
-import { jsonSchemaValidator } from "./json-schema-validator.js";
-import { EvalContext } from "./context.js";
+import { readJson, type JsonRead } from "../json/read-json.js";
+import { EvalContext, type ValidateOptions } from "./context.js";
 import type { Fields } from "./field-kinds.js";
 import { planValidator } from "./planner.js";
 
@@ -25,10 +25,13 @@ import { planValidator } from "./planner.js";
  * base64; timestamps in UTC with `Z`; durations in canonical form; `Struct`,
  * `Value` and `ListValue` as plain JSON) and gives up (returns `undefined`)
  * on anything else, including `Any`, wrappers and `FieldMask`. Everything it
- * accepts, `fromJson` accepts too and reads to the same field values. Every
- * other check of `validateJson` runs as there: the nesting limit, duplicate
- * and `__proto__` keys, the JSON Schema (ajv) and the rule engine, on the
- * same values.
+ * accepts, `fromJson` accepts too and reads to the same field values, and
+ * the generated JSON Schema accepts as far as encoding goes (its rule
+ * keywords state the rule engine's rules, which run here on the same
+ * values; json-schema-honesty.test.ts holds the two together), so ajv is not
+ * run. The JSON reader's checks (syntax, the nesting limit, duplicate and
+ * `__proto__` keys, lone surrogates) come first, in the same single pass
+ * that reads the text.
  *
  * The message returned is a plain object with the fields of a protobuf-es
  * message (`$typeName`, defaults included), enough for rules and relational
@@ -38,24 +41,37 @@ import { planValidator } from "./planner.js";
  * `fromJson` where a complete message is needed.
  */
 export function readCleanJson(schema: DescMessage, text: string, maxDepth = 100): Fields | undefined {
-  let value: unknown;
+  let read: JsonRead;
   try {
-    value = JSON.parse(text);
+    read = readJson(text, { maxDepth });
   } catch {
     return undefined;
   }
-  const reading = new Reading(maxDepth);
-  const read = reading.message(schema, value, 1);
+  if (!isPlainRead(read)) return undefined;
+  return cleanMessage(schema, read.value, maxDepth);
+}
+
+/**
+ * Whether the reader found nothing `validateJson` reports or reads specially:
+ * no repeated key, no `__proto__`, no lone surrogate, no integer beyond 2^53.
+ */
+export function isPlainRead(read: JsonRead): boolean {
+  return read.duplicateKeys.length === 0 && read.prototypeKeys.length === 0 && read.loneSurrogate === undefined && read.unsafeIntegers.length === 0;
+}
+
+/**
+ * The message of a JSON value (as the reader gave it, from text it found
+ * plain) when `validateJson` would certainly report nothing for it: the
+ * narrow reader accepts it and the rule engine, run on what it read, finds
+ * no violation and no warning. Otherwise `undefined`.
+ */
+export function cleanMessage(schema: DescMessage, value: unknown, maxDepth = 100, options: ValidateOptions = {}): Fields | undefined {
+  const read = new Reading(maxDepth).message(schema, value, 1);
   if (read === UNSURE) return undefined;
   const message = read as Fields;
-  // JSON.parse keeps the last of two equal keys in one object, and the
-  // reader counts the keys it saw: fewer than the text holds means a
-  // duplicate, which validateJson reports.
-  if (reading.keys !== countKeys(text)) return undefined;
-  if (!jsonSchemaValidator(schema)(value)) return undefined;
   const validator = planValidator(schema);
   if (validator.active) {
-    const ctx = new EvalContext({ failFast: true });
+    const ctx = new EvalContext({ ...options, failFast: true });
     validator.evaluate(message, ctx);
     // A relation's warning (a trace's event order) is a finding too: the full path reports it.
     if (ctx.violations.length > 0 || ctx.warnings.length > 0) return undefined;
@@ -69,38 +85,7 @@ export function readCleanJson(schema: DescMessage, text: string, maxDepth = 100)
  * only `validateJson` says (see {@link readCleanJson} for what is certified).
  */
 export function isCertainlyCleanJson(schema: DescMessage, text: string): boolean {
-  // An escaped surrogate may be a lone one, which Google's runtime refuses anywhere: not certain.
-  if (ESCAPED_SURROGATE.test(text)) return false;
   return readCleanJson(schema, text) !== undefined;
-}
-
-const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
-
-/**
- * The number of object keys in JSON text: each key, and nothing else, is
- * followed by a colon outside strings. Only meaningful for text that parses.
- */
-export function countKeys(text: string): number {
-  let keys = 0;
-  let at = 0;
-  const length = text.length;
-  while (at < length) {
-    const c = text.charCodeAt(at++);
-    if (c === 0x3a) {
-      keys++;
-    } else if (c === 0x22) {
-      // Through the string: to the next quote not escaped by a backslash.
-      for (;;) {
-        const quote = text.indexOf('"', at);
-        if (quote === -1) return keys;
-        let backslashes = 0;
-        while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
-        at = quote + 1;
-        if (backslashes % 2 === 0) break;
-      }
-    }
-  }
-  return keys;
 }
 
 /** Returned by readers for anything outside the subset they certify. */
@@ -161,10 +146,8 @@ function planReading(schema: DescMessage): MessageReading {
   return plan;
 }
 
-/** One document's reading: the nesting limit, and the count of keys seen. */
+/** One document's reading, under a nesting limit. */
 class Reading {
-  keys = 0;
-
   constructor(private readonly maxDepth: number) {}
 
   /** A message from its JSON, or UNSURE. `depth` counts the objects and arrays open, this one included. */
@@ -199,7 +182,6 @@ class Reading {
     let given = 0;
     let givenHigh: Set<number> | undefined;
     for (const key in json) {
-      this.keys++;
       const reading = plan.byKey.get(key);
       if (reading === undefined) return UNSURE;
       if (reading.index < 31) {
@@ -248,8 +230,7 @@ class Reading {
         if (field.mapKey !== ScalarType.STRING || !isObject(json) || depth + 1 >= this.maxDepth || field.message?.typeName === STRUCT) return UNSURE;
         const map: Record<string, unknown> = {};
         for (const key in json) {
-          this.keys++;
-          // JSON.parse makes "__proto__" an ordinary key; validateJson refuses it.
+              // JSON.parse makes "__proto__" an ordinary key; validateJson refuses it.
           // fromJson refuses a key that is not well-formed UTF-16 (a lone surrogate).
           if (key === "__proto__" || !isWellFormed(key)) return UNSURE;
           const value = this.item(field, json[key], depth);
@@ -271,7 +252,7 @@ class Reading {
 
   /**
    * Whether a JSON value nests no deeper than the limit and has no
-   * "__proto__" key; its keys are counted. Struct, Value and ListValue
+   * "__proto__" key. Struct, Value and ListValue
    * accept any such value.
    */
   private plainJson(json: unknown, depth: number): boolean {
@@ -284,7 +265,6 @@ class Reading {
       return true;
     }
     for (const key in json) {
-      this.keys++;
       if (key === "__proto__" || !this.plainJson((json as Record<string, unknown>)[key], depth + 1)) return false;
     }
     return true;
