@@ -1,20 +1,14 @@
 import type { DescMessage } from "@bufbuild/protobuf";
-import { readCleanJson } from "../validate/clean-json.js";
 import { validateJson } from "../validate/validate-json.js";
-import type { InputPosition, ValidationResult } from "../validate/violation.js";
+import type { InputPosition } from "../validate/violation.js";
 import { findings, type MessageFindings } from "./check-message.js";
-
-const NOTHING_FOUND: ValidationResult = { kind: "valid", violations: [], warnings: [] };
 
 /**
  * Checks one JSON message with `validateJson`, which reports encoding
  * faults (unknown keys, wrong types, bad base64) as `json.*` violations with
  * line:column in the message's text; those are shifted to the file.
- *
- * A document `readCleanJson` certifies skips `validateJson` (and with it
- * protobuf-es's `fromJson`, most of the cost of a clean message); anything
- * else takes the full path, so what is reported does not depend on which
- * path ran. The relational checks of traces are rules of both paths.
+ * `validateJson` chooses its fast path itself (a clean document never
+ * reaches ajv or protobuf-es's `fromJson`), so the CLI does not.
  *
  * A module of its own, imported only when a JSON input comes: validateJson
  * loads ajv, which checking binary or text input does not need.
@@ -23,8 +17,5 @@ export function checkJsonText(schema: DescMessage, text: string, start: { readon
   const { line, column } = start;
   const shift = (p: InputPosition): InputPosition =>
     "line" in p ? { line: line + p.line - 1, column: p.line === 1 ? column + p.column - 1 : p.column } : p;
-  const clean = readCleanJson(schema, text);
-  if (clean !== undefined) return findings(NOTHING_FOUND, start, shift);
-  const result = validateJson(schema, text);
-  return findings(result, start, shift);
+  return findings(validateJson(schema, text), start, shift);
 }
