@@ -56,7 +56,7 @@ export interface LoneSurrogate {
   readonly value: string;
 }
 
-/** One node of the position tree: the subset of shapes jsonc-style trees have. */
+/** One node of the position tree (a property node holds its key node and its value node). */
 export interface JsonNode {
   readonly type: "object" | "array" | "property" | "string" | "number" | "boolean" | "null";
   /** The UTF-16 index of the node's first character. */
