@@ -6,7 +6,7 @@ import { JsonRule } from "../fault/rule-ids.js";
 import { findKeys } from "../json/find-keys.js";
 import { JsonReadError, readJson, type JsonNode, type JsonRead } from "../json/read-json.js";
 import { keepExactIntegers } from "./json-exact-integers.js";
-import { MAX_JSON_DEPTH } from "./json-framer.js";
+import { MAX_JSON_DEPTH } from "../json/json-framer.js";
 import { findLaxWktString } from "./json-wkt-strings.js";
 import { keepAnyTypeUrls } from "./keep-any-type-urls.js";
 import { advanceLineColumn, decodeUtf8, lineColumnOfIndex, type LineColumn } from "./utf8.js";
