@@ -6,6 +6,9 @@ import { jsonSchemaValidator } from "./json-schema-validator.js";
 import type { ValidateOptions } from "./context.js";
 import { findDuplicateKeys } from "../codec/json-duplicate-keys.js";
 import { parseJsonExact } from "../codec/json-exact-integers.js";
+import { findLoneSurrogate } from "../codec/find-lone-surrogate.js";
+import { findLaxWktString } from "../codec/json-wkt-strings.js";
+import { keepAnyTypeUrls } from "../codec/keep-any-type-urls.js";
 import { inspectValue, textDepthOverflow } from "./json-guard.js";
 import { parseFailureViolation } from "./json-parse-failure.js";
 import { resolveJsonPlace } from "./json-path.js";
@@ -55,6 +58,8 @@ const KEY_POSITIONED = new Set(["json.unknown_field", "json.duplicate_key", "jso
  * `json.unknown_field`, `json.duplicate_name` for a field under both its
  * names, `json.type`, `json.enum`, `json.base64`, `json.timestamp`,
  * `json.duration`, `json.field_mask`, `json.int32_range`, `json.int64_range`,
+ * `json.lone_surrogate` (a string or key with a lone UTF-16 surrogate, which
+ * Google's runtime refuses anywhere),
  * `json.map_key`, `json.any`, and `json.range` / `json.schema` for the rare
  * fault only protobuf-es or an unexpected keyword reports); when there is
  * one, the rule engine does not run and no message is returned. Two members
@@ -98,6 +103,13 @@ export function validateJson<Desc extends DescMessage>(
     value = json;
   }
 
+  const lone = findLoneSurrogate(value);
+  if (lone !== undefined) {
+    // Google's runtime refuses it wherever it is; protobuf-es would write U+FFFD.
+    const at = text === undefined ? undefined : /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/.exec(text)?.index;
+    const violation = { path: "", ruleId: "json.lone_surrogate", message: `string ${JSON.stringify(lone)} holds a lone UTF-16 surrogate, which is not Unicode text` };
+    return finish([at === undefined ? { violation } : { violation, offset: at }]);
+  }
   const inspection = inspectValue(value, maxDepth);
   if (inspection.tooDeep) {
     // Path "" as for text input: the document as a whole is refused.
@@ -125,6 +137,10 @@ export function validateJson<Desc extends DescMessage>(
     // timestamp past year 9999, an Any of an unknown type, ...).
     return finish([...found, { violation: parseFailureViolation(schema, value, cause, registry) }]);
   }
+  // What protobuf-es reads but Google's runtime refuses inside an Any (ajv does not look there).
+  const lax = findLaxWktString(schema, value, registry);
+  if (lax !== undefined) return finish([...found, { violation: { path: lax.path, ruleId: "json.any", message: `field ${lax.field}: ${lax.reason}` } }]);
+  keepAnyTypeUrls(schema, message, value, registry);
   const rules = validate(schema, message, options);
   // What ajv found inside a dropped oneof member is gone from the message,
   // as it is from a binary reader's: reporting it would differ from binary.
