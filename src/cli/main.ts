@@ -107,5 +107,8 @@ export async function run(): Promise<void> {
   };
   process.on("uncaughtException", last);
   process.on("unhandledRejection", last);
+  // Until main settles, an exit (an event loop left empty by a write that
+  // never settles) is a failure, never a silent 0.
+  process.exitCode = ExitCode.usage;
   process.exitCode = await main(process.argv.slice(2), io);
 }
