@@ -12,6 +12,7 @@ import { validateCommand } from "./commands/validate.js";
 import { CONVERT_HELP, MAIN_HELP, SCHEMA_HELP, TYPES_HELP, VALIDATE_HELP } from "./help.js";
 import type { CliIO } from "./io.js";
 import { nodeIO } from "./node-io.js";
+import { escapeControl } from "./report/escape-control.js";
 import { packageInfo } from "./package-root.js";
 
 /** A command with its options type erased: its help, and how to run it on raw arguments. */
@@ -87,7 +88,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 }
 
 async function fail(io: CliIO, message: string, code: number = ExitCode.usage): Promise<number> {
-  await io.stderr.write(`envoy-tap-tunnel: ${message}\n`);
+  // Messages name files and quote arguments, which may hold anything.
+  await io.stderr.write(`envoy-tap-tunnel: ${escapeControl(message)}\n`);
   return code;
 }
 
@@ -101,7 +103,7 @@ export async function run(): Promise<void> {
   keepLeadingByteOrderMarks();
   const io = nodeIO();
   const last = (error: unknown) => {
-    process.stderr.write(`envoy-tap-tunnel: internal error: ${oneLine(error)}\n`);
+    process.stderr.write(`envoy-tap-tunnel: internal error: ${escapeControl(oneLine(error))}\n`);
     if (process.env["ENVOY_TAP_TUNNEL_DEBUG"] === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exit(ExitCode.usage);
   };

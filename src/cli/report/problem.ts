@@ -1,4 +1,5 @@
 import type { InputPosition } from "../../validate/index.js";
+import { displayFileName } from "./escape-control.js";
 
 /**
  * One finding about one input, as every report format prints it. Positions
@@ -38,10 +39,12 @@ export interface Summary {
 /**
  * Where a problem is, as the human format prints it: `FILE:LINE:COL` for
  * text inputs, `FILE #INDEX @BYTE` for binary ones, `FILE #INDEX` when only
- * the message is known, and `FILE` when nothing more is.
+ * the message is known, and `FILE` when nothing more is. The file name is
+ * escaped (see {@link displayFileName}).
  */
 export function formatLocation(problem: Pick<Problem, "file" | "index" | "position">): string {
-  const { file, index, position } = problem;
+  const { index, position } = problem;
+  const file = displayFileName(problem.file);
   if (position !== undefined && "line" in position) return `${file}:${position.line}:${position.column}`;
   if (index === undefined) return file;
   return position !== undefined ? `${file} #${index} @${position.offset}` : `${file} #${index}`;

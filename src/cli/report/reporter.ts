@@ -1,6 +1,7 @@
 import type { CliError } from "../cli-error.js";
 import type { CliIO } from "../io.js";
 import { colorsFor } from "./colors.js";
+import { escapeControl, escapeControlInJson } from "./escape-control.js";
 import { githubAnnotation, githubErrorAnnotation } from "./github-annotation.js";
 import { formatLocation, formatSummary, type Problem, type Summary } from "./problem.js";
 
@@ -53,7 +54,7 @@ export function humanReporter(io: CliIO): Reporter {
       await io.stdout.write(`${formatProblem(problem, c)}\n`);
     },
     async error(error) {
-      await io.stderr.write(`${e.red("envoy-tap-tunnel:")} ${error.message}\n`);
+      await io.stderr.write(`${e.red("envoy-tap-tunnel:")} ${escapeControl(error.message)}\n`);
     },
     async finish(summary) {
       const line = formatSummary(summary);
@@ -63,14 +64,18 @@ export function humanReporter(io: CliIO): Reporter {
   };
 }
 
-/** The human line of a problem (colors off: the exact text tests compare). */
+/**
+ * The human line of a problem (colors off: the exact text tests compare).
+ * Everything that came from the input (file name, path with its map keys,
+ * message with its quoted values) is escaped, so one problem is one line.
+ */
 export function formatProblem(problem: Problem, c = colorsFor({ isTTY: false, write: async () => {} }, {})): string {
   const location = c.bold(formatLocation(problem));
   const severity = problem.severity === "warning" ? `${c.yellow("warning:")} ` : "";
   // A decode error's reason already names the field it stopped in.
-  const path = problem.path === "" || problem.kind === "decode" ? "" : `${problem.path}: `;
-  const rule = problem.ruleId === undefined ? "" : ` ${c.dim(`[${problem.ruleId}]`)}`;
-  return `${location}: ${severity}${path}${problem.message}${rule}`;
+  const path = problem.path === "" || problem.kind === "decode" ? "" : `${escapeControl(problem.path)}: `;
+  const rule = problem.ruleId === undefined ? "" : ` ${c.dim(`[${escapeControl(problem.ruleId)}]`)}`;
+  return `${location}: ${severity}${path}${escapeControl(problem.message)}${rule}`;
 }
 
 /**
@@ -89,11 +94,11 @@ export function jsonReporter(io: CliIO): Reporter {
     },
     async error(error) {
       errors.push({ kind: error.kind, message: error.message });
-      await io.stderr.write(`envoy-tap-tunnel: ${error.message}\n`);
+      await io.stderr.write(`envoy-tap-tunnel: ${escapeControl(error.message)}\n`);
     },
     async finish(summary) {
       const ok = summary.invalid === 0 && summary.errors === 0;
-      await io.stdout.write(`${JSON.stringify({ ok, summary, problems, errors }, null, 2)}\n`);
+      await io.stdout.write(`${escapeControlInJson(JSON.stringify({ ok, summary, problems, errors }, null, 2))}\n`);
     },
   };
 }
