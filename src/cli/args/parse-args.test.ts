@@ -7,15 +7,15 @@ import { parseValidateArgs } from "./validate-args.js";
 
 suite("parseValidateArgs()", () => {
   test("reads paths, stdin and every option", () => {
-    assert.deepEqual(parseValidateArgs(["--type", "Trace", "-f", "ndjson", "--strict", "--json", "a", "-", "dir/"]), {
+    assert.deepEqual(parseValidateArgs(["--type", "Trace", "-f", "ndjson", "--strict", "--json", "--allow-empty", "a", "-", "dir/"]), {
       ok: true,
       help: false,
-      options: { paths: ["a", "-", "dir/"], type: "Trace", format: "ndjson", strict: true, json: true },
+      options: { paths: ["a", "-", "dir/"], type: "Trace", format: "ndjson", strict: true, json: true, allowEmpty: true },
     });
   });
 
   test("leaves type and format out when not given", () => {
-    assert.deepEqual(parseValidateArgs(["x.pb"]), { ok: true, help: false, options: { paths: ["x.pb"], strict: false, json: false } });
+    assert.deepEqual(parseValidateArgs(["x.pb"]), { ok: true, help: false, options: { paths: ["x.pb"], strict: false, json: false, allowEmpty: false } });
   });
 
   test("answers --help even next to a broken option", () => {

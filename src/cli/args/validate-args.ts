@@ -13,6 +13,8 @@ export interface ValidateOptions {
   readonly strict: boolean;
   /** `--json`: print one JSON report on stdout instead of lines. */
   readonly json: boolean;
+  /** `--allow-empty`: an input with no message passes. By default, it is an `input.empty` problem (exit 1). */
+  readonly allowEmpty: boolean;
 }
 
 /** Parses the arguments after `validate`. */
@@ -25,6 +27,7 @@ export function parseValidateArgs(argv: readonly string[]): ArgsResult<ValidateO
       format: { type: "string", short: "f" },
       strict: { type: "boolean" },
       json: { type: "boolean" },
+      "allow-empty": { type: "boolean" },
     },
     true,
   );
@@ -53,6 +56,7 @@ export function parseValidateArgs(argv: readonly string[]): ArgsResult<ValidateO
       ...(format !== undefined ? { format } : {}),
       strict: values["strict"] === true,
       json: values["json"] === true,
+      allowEmpty: values["allow-empty"] === true,
     },
   };
 }

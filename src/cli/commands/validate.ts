@@ -6,6 +6,7 @@ import { checkBinaryFrame, checkDecodedMessage, type MessageFindings } from "../
 import { CliError, ExitCode, isCliError, oneLine } from "../cli-error.js";
 import { discoverInputs, inputBaseName, inputName, type Input } from "../discover-inputs.js";
 import type { CliIO } from "../io.js";
+import { emptyInputProblem, isCertainlyEmpty } from "../empty-input.js";
 import { openInput } from "../open-input.js";
 import { createReporter, type Reporter } from "../report/reporter.js";
 import type { Problem } from "../report/problem.js";
@@ -27,7 +28,8 @@ interface Counts {
  * on with the next file; a path that cannot be read is counted and reported.
  *
  * Exits 0 when everything is valid, 1 when some message is invalid (or,
- * under `--strict`, has a warning), 2 when some path could not be checked.
+ * under `--strict`, has a warning) or some input holds no message (unless
+ * `--allow-empty`), 2 when some path could not be checked.
  */
 export async function validateCommand(options: ValidateOptions, io: CliIO): Promise<number> {
   const typeOption = options.type === undefined ? undefined : resolveTypeOption(options.type);
@@ -66,10 +68,22 @@ async function checkInput(
   const name = inputName(input);
   const baseName = inputBaseName(input);
   const opened = await openInput(input, io);
-  const format =
-    options.format ?? detectFormat(opened.head, baseName, { headIsWholeInput: opened.headIsWholeInput }).format;
+  const detected = options.format === undefined ? detectFormat(opened.head, baseName, { headIsWholeInput: opened.headIsWholeInput }) : undefined;
+  const format = options.format ?? detected!.format;
+  const reportEmpty = async () => {
+    if (options.allowEmpty) return;
+    counts.invalid++;
+    await reporter.problem(emptyInputProblem(name, input.kind === "stdin"));
+  };
+  // Before the type is inferred: an empty file has no field names to infer it from.
+  if (isCertainlyEmpty(opened.head, opened.headIsWholeInput, format, detected?.basis === "content")) {
+    counts.files++;
+    await reportEmpty();
+    return;
+  }
   const schema = typeOption ?? inferInputType({ displayName: name, baseName, format, head: opened.head });
   counts.files++;
+  const messagesBefore = counts.messages;
   const report = async (index: number | undefined, { violations, warnings }: MessageFindings) => {
     counts.messages++;
     const failing = options.strict ? [...violations, ...warnings] : violations;
@@ -118,7 +132,10 @@ async function checkInput(
     } else {
       for (const violation of explained.violations) await reporter.problem(toProblem(name, 0, violation, "error"));
     }
+    return;
   }
+  // Blank past the first bytes, or an empty JSON array with whitespace inside.
+  if (counts.messages === messagesBefore) await reportEmpty();
 }
 
 /**
