@@ -54,6 +54,16 @@ suite("validate on inputs with no message", () => {
     }
   });
 
+  test("--allow-empty checks an empty binary or text input of a known type as the one message it encodes", async () => {
+    // A Connection with no field set is valid; a StreamReverseTunnelsRequest needs its node.
+    const connection = file("none.Connection.pb", "");
+    assert.deepEqual(await run(["validate", "--allow-empty", connection]), { code: 0, stdout: "checked 1 message in 1 file: 0 invalid\n", stderr: "" });
+    const request = file("none.StreamReverseTunnelsRequest.pb_text", "\n");
+    const result = await run(["validate", "--allow-empty", request]);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /node: value is required \[message\.required\]\nchecked 1 message in 1 file: 1 invalid\n$/);
+  });
+
   test("empty and blank standard input, without --type", async () => {
     const line = "<stdin>: empty input: it holds no message (pass --allow-empty to accept empty inputs) [input.empty]\n";
     assert.deepEqual(await run(["validate", "-"], { stdin: "" }), { code: 1, stdout: line + failed, stderr: "" });

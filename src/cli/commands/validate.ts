@@ -10,7 +10,7 @@ import { emptyInputProblem, isCertainlyEmpty } from "../empty-input.js";
 import { openInput } from "../open-input.js";
 import { createReporter, type Reporter } from "../report/reporter.js";
 import type { Problem } from "../report/problem.js";
-import { inferInputType, resolveTypeOption } from "../resolve-input-type.js";
+import { inferInputType, resolveTypeOption, typeFromFileName } from "../resolve-input-type.js";
 
 /** Mutable counts of a run, reported by the summary line. */
 interface Counts {
@@ -76,12 +76,16 @@ async function checkInput(
     await reporter.problem(emptyInputProblem(name, input.kind === "stdin"));
   };
   // Before the type is inferred: an empty file has no field names to infer it from.
-  if (isCertainlyEmpty(opened.head, opened.headIsWholeInput, format, detected?.basis === "content")) {
+  const empty = isCertainlyEmpty(opened.head, opened.headIsWholeInput, format, detected?.basis === "content");
+  // Allowed, a binary or text input with no field still encodes one message
+  // (every field unset), checked as such when its type is known.
+  const emptyType = empty && options.allowEmpty && (format === "binary" || format === "text") ? (typeOption ?? typeFromName(baseName)) : undefined;
+  if (empty && emptyType === undefined) {
     counts.files++;
     await reportEmpty();
     return;
   }
-  const schema = typeOption ?? inferInputType({ displayName: name, baseName, format, head: opened.head });
+  const schema = emptyType ?? typeOption ?? inferInputType({ displayName: name, baseName, format, head: opened.head });
   counts.files++;
   const messagesBefore = counts.messages;
   const report = async (index: number | undefined, { violations, warnings }: MessageFindings) => {
@@ -136,6 +140,10 @@ async function checkInput(
   }
   // Blank past the first bytes, or an empty JSON array with whitespace inside.
   if (counts.messages === messagesBefore) await reportEmpty();
+}
+
+function typeFromName(baseName: string | undefined): DescMessage | undefined {
+  return baseName === undefined ? undefined : typeFromFileName(baseName);
 }
 
 /**
