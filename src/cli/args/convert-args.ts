@@ -1,5 +1,6 @@
 import type { Format } from "../../codec/index.js";
-import { parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../../codec/index.js";
+import { parseByteSize, parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
 
 /** Options of `envoy-tap-tunnel convert`. */
 export interface ConvertOptions {
@@ -19,6 +20,8 @@ export interface ConvertOptions {
   readonly pretty: boolean;
   /** `--allow-unknown-loss`: drop unknown binary fields that JSON and text cannot carry. By default, that is an error. */
   readonly allowUnknownLoss: boolean;
+  /** `--max-message-bytes`: the largest message accepted. By default, 64 MiB. */
+  readonly maxMessageBytes: number;
 }
 
 /** Parses the arguments after `convert`. */
@@ -34,6 +37,7 @@ export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOpt
       "proto-names": { type: "boolean" },
       pretty: { type: "boolean" },
       "allow-unknown-loss": { type: "boolean" },
+      "max-message-bytes": { type: "string" },
     },
     true,
   );
@@ -50,6 +54,12 @@ export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOpt
     if (!checked.ok) return checked;
     formats[name] = checked.format;
   }
+  let maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+  if (typeof values["max-message-bytes"] === "string") {
+    const checked = parseByteSize("--max-message-bytes", values["max-message-bytes"]);
+    if (!checked.ok) return checked;
+    maxMessageBytes = checked.bytes;
+  }
   const type = values["type"];
   if (type === "") return { ok: false, error: "--type needs a type name; run envoy-tap-tunnel types to list them" };
   const output = values["output"];
@@ -65,6 +75,7 @@ export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOpt
       protoNames: values["proto-names"] === true,
       pretty: values["pretty"] === true,
       allowUnknownLoss: values["allow-unknown-loss"] === true,
+      maxMessageBytes,
     },
   };
 }

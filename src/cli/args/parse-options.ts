@@ -68,6 +68,23 @@ export function parseOptions(
   }
 }
 
+const BYTE_UNITS: Readonly<Record<string, number>> = { "": 1, b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
+
+/**
+ * Reads a size given on the command line: a whole number of bytes,
+ * optionally with a binary unit (`B`, `KiB`, `MiB`, `GiB`, any case):
+ * `1048576`, `512KiB`, `128MiB`.
+ */
+export function parseByteSize(option: string, value: string): { ok: true; bytes: number } | { ok: false; error: string } {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = match === null ? undefined : BYTE_UNITS[match[2]!.toLowerCase()];
+  const bytes = match === null || unit === undefined ? NaN : Number(match[1]) * unit;
+  if (!Number.isSafeInteger(bytes)) {
+    return { ok: false, error: `${option} must be a number of bytes, optionally with a unit (B, KiB, MiB, GiB), such as 128MiB; not "${value}"` };
+  }
+  return { ok: true, bytes };
+}
+
 /** Checks a format name given on the command line (`--format`, `--from`, `--to`). */
 export function parseFormat(option: string, value: string): { ok: true; format: Format } | { ok: false; error: string } {
   return isFormat(value)

@@ -1,5 +1,6 @@
 import type { Format } from "../../codec/index.js";
-import { parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../../codec/index.js";
+import { parseByteSize, parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
 
 /** Options of `envoy-tap-tunnel validate`. */
 export interface ValidateOptions {
@@ -15,6 +16,8 @@ export interface ValidateOptions {
   readonly json: boolean;
   /** `--allow-empty`: an input with no message passes. By default, it is an `input.empty` problem (exit 1). */
   readonly allowEmpty: boolean;
+  /** `--max-message-bytes`: the largest message accepted. By default, 64 MiB. */
+  readonly maxMessageBytes: number;
 }
 
 /** Parses the arguments after `validate`. */
@@ -28,6 +31,7 @@ export function parseValidateArgs(argv: readonly string[]): ArgsResult<ValidateO
       strict: { type: "boolean" },
       json: { type: "boolean" },
       "allow-empty": { type: "boolean" },
+      "max-message-bytes": { type: "string" },
     },
     true,
   );
@@ -45,6 +49,12 @@ export function parseValidateArgs(argv: readonly string[]): ArgsResult<ValidateO
     if (!checked.ok) return checked;
     format = checked.format;
   }
+  let maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+  if (typeof values["max-message-bytes"] === "string") {
+    const checked = parseByteSize("--max-message-bytes", values["max-message-bytes"]);
+    if (!checked.ok) return checked;
+    maxMessageBytes = checked.bytes;
+  }
   const type = values["type"];
   if (type === "") return { ok: false, error: "--type needs a type name; run envoy-tap-tunnel types to list them" };
   return {
@@ -57,6 +67,7 @@ export function parseValidateArgs(argv: readonly string[]): ArgsResult<ValidateO
       strict: values["strict"] === true,
       json: values["json"] === true,
       allowEmpty: values["allow-empty"] === true,
+      maxMessageBytes,
     },
   };
 }

@@ -14,6 +14,7 @@ import type { ConvertOptions } from "../args/convert-args.js";
 import { CliError, describeIoError, ExitCode } from "../cli-error.js";
 import { inputBaseName, inputName, type Input } from "../discover-inputs.js";
 import type { CliIO, Writer } from "../io.js";
+import { decodeReason } from "../decode-reason.js";
 import { openInput } from "../open-input.js";
 import { formatLocation } from "../report/problem.js";
 import { inferInputType, resolveTypeOption } from "../resolve-input-type.js";
@@ -56,7 +57,7 @@ export async function convertCommand(options: ConvertOptions, io: CliIO): Promis
 
   const messages = guardUnknownFields(
     schema,
-    readMessages(schema, opened.chunks, from, { fileName: name }),
+    readMessages(schema, opened.chunks, from, { fileName: name, maxMessageBytes: options.maxMessageBytes }),
     to,
     options.allowUnknownLoss,
     name,
@@ -79,7 +80,8 @@ export async function convertCommand(options: ConvertOptions, io: CliIO): Promis
         ...(error.location.position !== undefined ? { position: error.location.position } : {}),
       });
       const path = error.location.path === undefined || error.location.path === "" ? "" : `${error.location.path}: `;
-      throw new CliError("data", `${location}: ${path}cannot decode ${error.typeName} from ${error.format}: ${error.reason}`, {
+      const rule = error.ruleId === undefined ? "" : ` [${error.ruleId}]`;
+      throw new CliError("data", `${location}: ${path}cannot decode ${error.typeName} from ${error.format}: ${decodeReason(error)}${rule}`, {
         cause: error,
       });
     }

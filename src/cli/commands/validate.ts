@@ -7,6 +7,7 @@ import { CliError, ExitCode, isCliError, oneLine } from "../cli-error.js";
 import { discoverInputs, inputBaseName, inputName, type Input } from "../discover-inputs.js";
 import type { CliIO } from "../io.js";
 import { emptyInputProblem, isCertainlyEmpty } from "../empty-input.js";
+import { decodeReason } from "../decode-reason.js";
 import { openInput } from "../open-input.js";
 import { createReporter, type Reporter } from "../report/reporter.js";
 import type { Problem } from "../report/problem.js";
@@ -98,7 +99,7 @@ async function checkInput(
       for (const warning of warnings) await reporter.problem(toProblem(name, index, warning, "warning"));
     }
   };
-  const decodeOptions = { fileName: name };
+  const decodeOptions = { fileName: name, maxMessageBytes: options.maxMessageBytes };
   try {
     switch (format) {
       case "binary":
@@ -194,6 +195,7 @@ function decodeProblem(file: string, error: DecodeError): Problem {
     ...(index !== undefined ? { index } : {}),
     ...(position !== undefined ? { position } : {}),
     path: path ?? "",
-    message: `cannot decode ${error.typeName} from ${error.format}: ${error.reason}`,
+    ...(error.ruleId !== undefined ? { ruleId: error.ruleId } : {}),
+    message: `cannot decode ${error.typeName} from ${error.format}: ${decodeReason(error)}`,
   };
 }

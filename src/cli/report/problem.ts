@@ -18,7 +18,7 @@ export interface Problem {
   readonly position?: InputPosition;
   /** Proto field path; empty for the message itself or for decode errors without one. */
   readonly path: string;
-  /** The rule id (`string.min_len`, `trace.timestamp_order`); absent for decode errors. */
+  /** The rule id (`string.min_len`, `trace.timestamp_order`, `input.too_large`); absent for other decode errors. */
   readonly ruleId?: string;
   /** One sentence, without path or location. */
   readonly message: string;
