@@ -18,6 +18,8 @@ export interface ValidateOptions {
   readonly allowEmpty: boolean;
   /** `--max-message-bytes`: the largest message accepted. By default, 64 MiB. */
   readonly maxMessageBytes: number;
+  /** `--max-problems`: print at most this many problems; the summary still counts all. By default, every problem is printed. */
+  readonly maxProblems?: number;
 }
 
 /** Parses the arguments after `validate`. */
@@ -32,6 +34,7 @@ export function parseValidateArgs(argv: readonly string[]): ArgsResult<ValidateO
       json: { type: "boolean" },
       "allow-empty": { type: "boolean" },
       "max-message-bytes": { type: "string" },
+      "max-problems": { type: "string" },
     },
     true,
   );
@@ -55,6 +58,10 @@ export function parseValidateArgs(argv: readonly string[]): ArgsResult<ValidateO
     if (!checked.ok) return checked;
     maxMessageBytes = checked.bytes;
   }
+  const maxProblems = values["max-problems"];
+  if (typeof maxProblems === "string" && !/^\d+$/.test(maxProblems)) {
+    return { ok: false, error: `--max-problems must be a whole number, not "${maxProblems}"` };
+  }
   const type = values["type"];
   if (type === "") return { ok: false, error: "--type needs a type name; run envoy-tap-tunnel types to list them" };
   return {
@@ -68,6 +75,7 @@ export function parseValidateArgs(argv: readonly string[]): ArgsResult<ValidateO
       json: values["json"] === true,
       allowEmpty: values["allow-empty"] === true,
       maxMessageBytes,
+      ...(typeof maxProblems === "string" ? { maxProblems: Number(maxProblems) } : {}),
     },
   };
 }

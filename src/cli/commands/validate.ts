@@ -34,12 +34,12 @@ interface Counts {
  */
 export async function validateCommand(options: ValidateOptions, io: CliIO): Promise<number> {
   const typeOption = options.type === undefined ? undefined : resolveTypeOption(options.type);
-  const reporter = createReporter(io, options.json);
+  const reporter = createReporter(io, options.json, options.maxProblems);
   const counts: Counts = { files: 0, messages: 0, invalid: 0, warnings: 0, errors: 0 };
   for await (const found of discoverInputs(options.paths, io.fs)) {
     if (found.kind === "error") {
       counts.errors++;
-      await reporter.error(found.error);
+      await reporter.error(found.error, found.error.file ?? "");
       continue;
     }
     try {
@@ -50,6 +50,7 @@ export async function validateCommand(options: ValidateOptions, io: CliIO): Prom
       // file's bug should not hide the results of the others: one line, go on.
       await reporter.error(
         isCliError(error) ? error : new CliError("io", `${inputName(found)}: internal error: ${oneLine(error)}`, { cause: error }),
+        (isCliError(error) ? error.file : undefined) ?? inputName(found),
       );
     }
   }

@@ -139,7 +139,7 @@ suite("createReporter()", () => {
 
   test("annotates errors without a position too", async () => {
     const io = memoryIO({ env: { GITHUB_ACTIONS: "true" } });
-    await createReporter(io, false).error(new CliError("io", "cannot read x: permission denied"));
+    await createReporter(io, false).error(new CliError("io", "cannot read x: permission denied"), "x");
     assert.equal(io.stderr.text(), "envoy-tap-tunnel: cannot read x: permission denied\n");
     assert.equal(io.stdout.text(), "::error::cannot read x: permission denied\n");
   });
@@ -165,8 +165,62 @@ suite("createReporter()", () => {
         },
       ],
       errors: [],
+      problemsNotListed: 0,
     });
     assert.equal(io.stderr.text(), `${githubAnnotation(binaryProblem)}\n`);
+  });
+
+  test("--json streams the document with JSON.stringify's layout: each problem is written when it arrives", async () => {
+    const io = memoryIO();
+    const reporter = createReporter(io, true);
+    await reporter.problem(jsonProblem);
+    const first = io.stdout.text();
+    assert.ok(first.startsWith('{\n  "problems": [\n    {\n      "kind": "violation",'), first);
+    await reporter.problem(binaryProblem);
+    assert.ok(io.stdout.text().length > first.length);
+    await reporter.error(new CliError("io", "cannot read y: permission denied", { file: "y" }), "y");
+    const summary = { files: 2, messages: 5, invalid: 1, warnings: 1, errors: 1 };
+    await reporter.finish(summary);
+    const { position: p1, ...a } = jsonProblem;
+    const { position: p2, ...b } = binaryProblem;
+    const expected = {
+      problems: [{ ...a, ...p1 }, { ...b, ...p2 }],
+      errors: [{ kind: "io", file: "y", message: "cannot read y: permission denied" }],
+      summary,
+      ok: false,
+      problemsNotListed: 0,
+    };
+    assert.equal(io.stdout.text(), `${JSON.stringify(expected, null, 2)}\n`);
+  });
+
+  test("--json without problems is the same layout with an empty list", async () => {
+    const io = memoryIO();
+    const summary = { files: 1, messages: 1, invalid: 0, warnings: 0, errors: 0 };
+    await createReporter(io, true).finish(summary);
+    assert.equal(io.stdout.text(), `${JSON.stringify({ problems: [], errors: [], summary, ok: true, problemsNotListed: 0 }, null, 2)}\n`);
+  });
+
+  test("maxProblems lists the first N problems (and their annotations), and says how many more there were", async () => {
+    const summary = { files: 1, messages: 3, invalid: 3, warnings: 0, errors: 0 };
+    const human = memoryIO({ env: { GITHUB_ACTIONS: "true" } });
+    const lines = createReporter(human, false, 1);
+    for (let i = 0; i < 3; i++) await lines.problem({ ...jsonProblem, index: i });
+    await lines.finish(summary);
+    assert.deepEqual(human.stdout.text().split("\n"), [
+      formatProblem({ ...jsonProblem, index: 0 }),
+      githubAnnotation(jsonProblem),
+      "... 2 more problems not listed (--max-problems)",
+      "checked 3 messages in 1 file: 3 invalid",
+      "",
+    ]);
+    const json = memoryIO();
+    const report = createReporter(json, true, 2);
+    for (let i = 0; i < 3; i++) await report.problem({ ...jsonProblem, index: i });
+    await report.finish(summary);
+    const parsed = JSON.parse(json.stdout.text());
+    assert.deepEqual(parsed.problems.map((p: { index: number }) => p.index), [0, 1]);
+    assert.equal(parsed.problemsNotListed, 1);
+    assert.deepEqual(parsed.summary, summary);
   });
 
   test("colors lines on a terminal", async () => {
