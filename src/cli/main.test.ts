@@ -50,6 +50,34 @@ suite("main(): help, version and usage errors", () => {
     }
   });
 
+  test("suggests the command or option a typo meant", async () => {
+    assert.deepEqual(await run(["valdate", "x"]), {
+      code: 2,
+      stdout: "",
+      stderr: 'envoy-tap-tunnel: unknown command "valdate"; did you mean "validate"? (see envoy-tap-tunnel --help)\n',
+    });
+    assert.deepEqual(await run(["validate", "--stirct", "x"]), {
+      code: 2,
+      stdout: "",
+      stderr: "envoy-tap-tunnel: unknown option --stirct; did you mean --strict? see envoy-tap-tunnel validate --help\n",
+    });
+    assert.deepEqual(await run(["convert", "--allow-unknwon-loss"]), {
+      code: 2,
+      stdout: "",
+      stderr: "envoy-tap-tunnel: unknown option --allow-unknwon-loss; did you mean --allow-unknown-loss? see envoy-tap-tunnel convert --help\n",
+    });
+    assert.deepEqual(await run(["--verison"]), {
+      code: 2,
+      stdout: "",
+      stderr: "envoy-tap-tunnel: unknown option --verison; did you mean --version? see envoy-tap-tunnel --help\n",
+    });
+    assert.deepEqual(await run(["validate", "--frobnicate", "x"]), {
+      code: 2,
+      stdout: "",
+      stderr: "envoy-tap-tunnel: unknown option --frobnicate; see envoy-tap-tunnel validate --help\n",
+    });
+  });
+
   test("rejects an unknown type with suggestions", async () => {
     assert.deepEqual(await run(["validate", "--type", "Trac", "x.json"]), {
       code: 2,

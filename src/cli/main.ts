@@ -1,5 +1,6 @@
+import { closeMatches } from "../close-matches.js";
 import { parseConvertArgs } from "./args/convert-args.js";
-import type { ArgsResult } from "./args/parse-options.js";
+import { didYouMean, type ArgsResult } from "./args/parse-options.js";
 import { parseSchemaArgs } from "./args/schema-args.js";
 import { parseTypesArgs } from "./args/types-args.js";
 import { parseValidateArgs } from "./args/validate-args.js";
@@ -74,7 +75,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
     if (command === undefined) {
-      return await fail(io, `unknown command "${name}"; the commands are ${Object.keys(commands).join(", ")} (see envoy-tap-tunnel --help)`);
+      if (name.startsWith("-")) return await fail(io, `unknown option ${name}; ${didYouMean(name, ["help", "version"])}see envoy-tap-tunnel --help`);
+      const matches = closeMatches(name, Object.keys(commands).map((c) => ({ name: c })));
+      const hint = matches.length === 0 ? `the commands are ${Object.keys(commands).join(", ")}` : `did you mean ${matches.map((m) => `"${m}"`).join(" or ")}?`;
+      return await fail(io, `unknown command "${name}"; ${hint} (see envoy-tap-tunnel --help)`);
     }
     return await command.execute(rest, io);
   } catch (error) {

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { formats, isFormat, type Format } from "../../codec/index.js";
+import { closeMatches } from "../../close-matches.js";
 
 /**
  * The outcome of parsing one command's arguments: options to run with, a
@@ -51,7 +52,7 @@ export function parseOptions(
     const quoted = /'([^']*)'/.exec(message)?.[1] ?? "";
     switch (code) {
       case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-        return { ok: false, error: `unknown option ${quoted}; ${seeHelp}` };
+        return { ok: false, error: `unknown option ${quoted}; ${didYouMean(quoted, [...Object.keys(options), "help"])}${seeHelp}` };
       case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
         return { ok: false, error: `unexpected argument ${quoted}; ${seeHelp}` };
       case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
@@ -83,6 +84,17 @@ export function parseByteSize(option: string, value: string): { ok: true; bytes:
     return { ok: false, error: `${option} must be a number of bytes, optionally with a unit (B, KiB, MiB, GiB), such as 128MiB; not "${value}"` };
   }
   return { ok: true, bytes };
+}
+
+/**
+ * `did you mean --strict? ` for a misspelled long option, naming the close
+ * matches among `names` (option names without dashes); empty when none is
+ * close or the option is a short one.
+ */
+export function didYouMean(typed: string, names: readonly string[]): string {
+  if (!typed.startsWith("--")) return "";
+  const matches = closeMatches(typed.slice(2).split("=")[0]!, names.map((name) => ({ name })));
+  return matches.length === 0 ? "" : `did you mean ${matches.map((m) => `--${m}`).join(" or ")}? `;
 }
 
 /** Checks a format name given on the command line (`--format`, `--from`, `--to`). */
