@@ -59,8 +59,10 @@ export function checkDecodedMessage<Desc extends DescMessage>(schema: Desc, mess
 
 /**
  * Adds the relational checks of traces, and places every finding: a shifted
- * position when it has one, else where its message starts (a missing field
- * has no position of its own). Shared by the checks of every format.
+ * position when it has one, else where `locate` finds its path in the
+ * message's source (the trace checks see only the decoded message), else
+ * where its message starts (a missing field has no position of its own).
+ * Shared by the checks of every format.
  */
 export function findings(
   schema: DescMessage,
@@ -68,11 +70,13 @@ export function findings(
   message: unknown,
   start: InputPosition | undefined,
   shift: (position: InputPosition) => InputPosition,
+  locate?: (path: string) => InputPosition | undefined,
 ): MessageFindings {
   const warnings = [...result.warnings];
   if (message !== undefined && schema.typeName === TraceSchema.typeName) warnings.push(...traceWarnings(message as Trace));
   const place = (v: Violation): Violation => {
-    const position = v.position !== undefined ? shift(v.position) : start;
+    const located = v.position === undefined && v.path !== "" ? locate?.(v.path) : undefined;
+    const position = v.position !== undefined ? shift(v.position) : located !== undefined ? shift(located) : start;
     const { position: _, ...rest } = v;
     return position === undefined ? rest : { ...rest, position };
   };

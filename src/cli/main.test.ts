@@ -191,12 +191,12 @@ suite("main(): validate", () => {
       "events[1].timestamp: timestamp 2026-11-21T09:00:01Z is earlier than 2026-11-21T09:00:02Z of events[0]; events of a trace are in socket order [trace.timestamp_order]";
     assert.deepEqual(await run(["validate", file]), {
       code: 0,
-      stdout: `${file}:1:1: warning: ${warning}\nchecked 1 message in 1 file: 0 invalid, 1 warning\n`,
+      stdout: `${file}:1:72: warning: ${warning}\nchecked 1 message in 1 file: 0 invalid, 1 warning\n`,
       stderr: "",
     });
     assert.deepEqual(await run(["validate", "--strict", file]), {
       code: 1,
-      stdout: `${file}:1:1: ${warning}\nchecked 1 message in 1 file: 1 invalid\n`,
+      stdout: `${file}:1:72: ${warning}\nchecked 1 message in 1 file: 1 invalid\n`,
       stderr: "",
     });
   });
