@@ -48,13 +48,18 @@ export function isCertainlyCleanBinaryMessage(schema: DescMessage, bytes: Uint8A
 }
 
 /**
- * Checks a message decoded from text format with the rule engine. Its
- * findings have no position: the decoded message no longer knows where its
- * fields were, and the only place known, the start of the file, would read
- * as if the fault were there.
+ * Checks a message decoded from text format with the rule engine. The
+ * decoded message no longer knows where its fields were: `locate` finds a
+ * finding's path in the source (see `textPathLocator`). Without it, or for
+ * a path it cannot place, a finding has no position: the only place known,
+ * the start of the file, would read as if the fault were there.
  */
-export function checkDecodedMessage<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): MessageFindings {
-  return findings(schema, validate(schema, message), message, undefined, (p) => p);
+export function checkDecodedMessage<Desc extends DescMessage>(
+  schema: Desc,
+  message: MessageShape<Desc>,
+  locate?: (path: string) => InputPosition | undefined,
+): MessageFindings {
+  return findings(schema, validate(schema, message), message, undefined, (p) => p, locate);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DescMessage } from "@bufbuild/protobuf";
-import { detectFormat, isDecodeError, readFrames, readMessages, type DecodeError } from "../../codec/index.js";
+import { concatChunks, detectFormat, isDecodeError, readFrames, readMessages, type DecodeError, type InputPosition } from "../../codec/index.js";
 import type { Violation } from "../../validate/index.js";
 import type { ValidateOptions } from "../args/validate-args.js";
 import { checkBinaryFrame, checkDecodedMessage, type MessageFindings } from "../check-message.js";
@@ -8,6 +8,7 @@ import { discoverInputs, inputBaseName, inputName, type Input } from "../discove
 import type { CliIO } from "../io.js";
 import { emptyInputProblem, isCertainlyEmpty } from "../empty-input.js";
 import { decodeReason } from "../decode-reason.js";
+import { textPathLocator } from "../locate-text-path.js";
 import { openInput } from "../open-input.js";
 import { createReporter, type Reporter } from "../report/reporter.js";
 import type { Problem } from "../report/problem.js";
@@ -118,12 +119,16 @@ async function checkInput(
         }
         break;
       }
-      case "text":
-        for await (const item of readMessages(schema, opened.chunks, format, decodeOptions)) {
-          // Text holds one message: no #INDEX, and (see checkDecodedMessage) no position.
-          await report(undefined, checkDecodedMessage(schema, item.message));
+      case "text": {
+        // Text holds one message (no #INDEX), whose source is kept to place its findings.
+        const source: Uint8Array[] = [];
+        for await (const item of readMessages(schema, keepChunks(opened.chunks, source), format, decodeOptions)) {
+          let locate: ((path: string) => InputPosition | undefined) | undefined;
+          const lazily = (path: string) => (locate ??= textPathLocator(schema, new TextDecoder().decode(concatChunks(source, totalLength(source)))))(path);
+          await report(undefined, checkDecodedMessage(schema, item.message, lazily));
         }
         break;
+      }
     }
   } catch (error) {
     if (!isDecodeError(error)) throw error;
@@ -142,6 +147,18 @@ async function checkInput(
   }
   // Blank past the first bytes, or an empty JSON array with whitespace inside.
   if (counts.messages === messagesBefore) await reportEmpty();
+}
+
+/** Passes chunks through, keeping them in `kept`. */
+async function* keepChunks(chunks: AsyncIterable<Uint8Array>, kept: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    kept.push(chunk);
+    yield chunk;
+  }
+}
+
+function totalLength(chunks: readonly Uint8Array[]): number {
+  return chunks.reduce((sum, chunk) => sum + chunk.length, 0);
 }
 
 function typeFromName(baseName: string | undefined): DescMessage | undefined {
