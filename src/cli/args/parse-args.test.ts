@@ -71,13 +71,13 @@ suite("parseConvertArgs()", () => {
     assert.deepEqual(parseConvertArgs(["--to", "json"]), {
       ok: true,
       help: false,
-      options: { to: "json", input: "-", protoNames: false, pretty: false, allowUnknownLoss: false, maxMessageBytes: 64 * 1024 * 1024 },
+      options: { to: "json", input: "-", protoNames: false, pretty: false, allowLoss: false, maxMessageBytes: 64 * 1024 * 1024 },
     });
   });
 
   test("reads every option", () => {
     assert.deepEqual(
-      parseConvertArgs(["-t", "Trace", "--from", "binary", "--to", "json", "--pretty", "--proto-names", "--allow-unknown-loss", "--max-message-bytes", "2KiB", "in.pb", "-o", "out.json"]),
+      parseConvertArgs(["-t", "Trace", "--from", "binary", "--to", "json", "--pretty", "--proto-names", "--allow-loss", "--max-message-bytes", "2KiB", "in.pb", "-o", "out.json"]),
       {
         ok: true,
         help: false,
@@ -89,11 +89,17 @@ suite("parseConvertArgs()", () => {
           output: "out.json",
           protoNames: true,
           pretty: true,
-          allowUnknownLoss: true,
+          allowLoss: true,
           maxMessageBytes: 2048,
         },
       },
     );
+  });
+
+  test("still accepts the deprecated --allow-unknown-loss, as --allow-loss", () => {
+    const parsed = parseConvertArgs(["--to", "json", "--allow-unknown-loss"]);
+    assert.ok(parsed.ok && !parsed.help);
+    assert.equal(parsed.options.allowLoss, true);
   });
 
   test("rejects two inputs", () => {
