@@ -1,7 +1,7 @@
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
 import { base64Decode } from "@bufbuild/protobuf/wire";
-import { jsonSchemaValidator } from "./ajv-validator.js";
+import { jsonSchemaValidator } from "./json-schema-validator.js";
 import { EvalContext } from "./context.js";
 import type { Fields } from "./field-kinds.js";
 import { planValidator } from "./planner.js";

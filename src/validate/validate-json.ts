@@ -2,7 +2,7 @@ import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
 import { registry } from "../registry.js";
 import { mapAjvErrors, type JsonRepair } from "./ajv-errors.js";
-import { jsonSchemaValidator } from "./ajv-validator.js";
+import { jsonSchemaValidator } from "./json-schema-validator.js";
 import type { ValidateOptions } from "./context.js";
 import { findDuplicateKeys } from "../codec/json-duplicate-keys.js";
 import { parseJsonExact } from "../codec/json-exact-integers.js";
@@ -40,15 +40,16 @@ const KEY_POSITIONED = new Set(["json.unknown_field", "json.duplicate_key", "jso
  * protoc reads it (`JSON.parse` would round it); a parsed value has already
  * lost those digits unless the integer is given as a string.
  *
- * 1. The generated JSON Schema, compiled once per type with ajv, checks the
- *    encoding (unknown keys, a field under both its names, wrong JSON types,
- *    bad base64, timestamps, durations, integer ranges, enum names) and every
- *    rule JSON Schema states natively (required fields, string lengths,
- *    numeric bounds, item counts, defined enum values, oneof members).
+ * 1. The generated JSON Schema (compiled by ajv at build time, so nothing
+ *    is compiled or evaluated at run time) checks the encoding (unknown keys,
+ *    a field under both its names, wrong JSON types, bad base64, timestamps,
+ *    durations, integer ranges, enum names) and every rule JSON Schema can
+ *    state exactly (required fields, string lengths, integer and duration
+ *    bounds, item counts, defined enum values, oneof members).
  * 2. When the encoding is sound, protobuf-es parses the document (with the
  *    package registry, for `Any`) and the rule engine ({@link validate})
- *    checks every rule, including those JSON Schema cannot state (duration
- *    and timestamp bounds, byte lengths).
+ *    checks every rule, including those JSON Schema cannot state (timestamp
+ *    bounds, byte lengths, patterns, ...).
  *
  * A defect found by both is reported once (same path and rule id, the rule
  * engine's wording): the same list `validateBinary` gives for the same
