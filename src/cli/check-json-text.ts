@@ -1,7 +1,31 @@
 import type { DescMessage } from "@bufbuild/protobuf";
+import { readJson, type JsonNode } from "../json/read-json.js";
+import { registry } from "../registry.js";
+import { LineIndex, locateProtoPath } from "../validate/json-position.js";
 import { validateJson } from "../validate/validate-json.js";
 import type { InputPosition } from "../validate/violation.js";
 import { findings, type MessageFindings } from "./check-message.js";
+
+/**
+ * Finds a proto path in the message's text, for findings made on the
+ * decoded message (the trace checks): the text is parsed only when such a
+ * finding comes, which a clean trace never has.
+ */
+function locator(schema: DescMessage, text: string): (path: string) => InputPosition | undefined {
+  let tree: JsonNode | undefined;
+  let lines: LineIndex | undefined;
+  return (path) => {
+    try {
+      tree ??= readJson(text, { tree: true }).tree!;
+    } catch {
+      return undefined;
+    }
+    const location = locateProtoPath(tree, schema, path, registry);
+    if (!location.complete) return undefined;
+    lines ??= new LineIndex(text);
+    return lines.position(location.value.offset);
+  };
+}
 
 /**
  * Checks one JSON message with `validateJson`, which reports encoding
@@ -17,5 +41,5 @@ export function checkJsonText(schema: DescMessage, text: string, start: { readon
   const { line, column } = start;
   const shift = (p: InputPosition): InputPosition =>
     "line" in p ? { line: line + p.line - 1, column: p.line === 1 ? column + p.column - 1 : p.column } : p;
-  return findings(validateJson(schema, text), start, shift);
+  return findings(validateJson(schema, text), start, shift, locator(schema, text));
 }

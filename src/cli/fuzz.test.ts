@@ -95,7 +95,7 @@ suite("validate on hostile input (built CLI)", () => {
     assertCleanFailure(run, "2^40");
     assert.equal(run.code, 1);
     assert.deepEqual(lines(run.stdout), [
-      "<stdin> #0 @0: cannot decode envoy.data.tap.v2alpha.Trace from delimited: length prefix is longer than 5 bytes",
+      "<stdin> #0 @0: cannot decode envoy.data.tap.v2alpha.Trace from delimited: length prefix is longer than 5 bytes [wire.invalid_length]",
       "checked 1 message in 1 file: 1 invalid",
     ]);
   });
