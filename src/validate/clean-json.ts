@@ -100,7 +100,6 @@ const FLOAT_MAX = 3.4028234663852886e38;
 const INT64_STRING = /^(?:0|-?[1-9][0-9]{0,17})$/;
 const UINT64_STRING = /^(?:0|[1-9][0-9]{0,17})$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const UTC_TIMESTAMP = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?Z$/;
 const DURATION = /^(-?)(0|[1-9][0-9]{0,11})(?:\.([0-9]{1,9}))?s$/;
 const MAX_DURATION_SECONDS = 315_576_000_000;
 
@@ -373,19 +372,41 @@ function enumValue(type: DescEnum, json: unknown): Read {
  * without Date: ten timestamps a report made Date.parse a fifth of the time.
  */
 function timestamp(json: unknown): Read {
-  if (typeof json !== "string") return UNSURE;
-  const m = UTC_TIMESTAMP.exec(json);
-  if (m === null) return UNSURE;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = Number(m[6]);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return UNSURE;
+  // YYYY-MM-DDTHH:MM:SS, an optional fraction of 1 to 9 digits, then Z; read
+  // by character codes (a regular expression cost a fifth of a report).
+  if (typeof json !== "string" || json.length < 20 || json.length > 30) return UNSURE;
+  const year = digits(json, 0, 4);
+  const month = digits(json, 5, 2);
+  const day = digits(json, 8, 2);
+  const hour = digits(json, 11, 2);
+  const minute = digits(json, 14, 2);
+  const second = digits(json, 17, 2);
+  if (json[4] !== "-" || json[7] !== "-" || json[10] !== "T" || json[13] !== ":" || json[16] !== ":" || json[json.length - 1] !== "Z") return UNSURE;
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return UNSURE;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return UNSURE;
+  let nanos = 0;
+  if (json.length > 20) {
+    const fractionDigits = json.length - 21;
+    if (json[19] !== "." || fractionDigits < 1) return UNSURE;
+    const fraction = digits(json, 20, fractionDigits);
+    if (fraction < 0) return UNSURE;
+    nanos = fraction * 10 ** (9 - fractionDigits);
+  } else if (json[19] !== "Z") {
+    return UNSURE;
+  }
   const seconds = daysSinceEpoch(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second;
-  const fraction = m[7];
-  return { $typeName: TIMESTAMP, seconds: BigInt(seconds), nanos: fraction === undefined ? 0 : Number(fraction.padEnd(9, "0")) };
+  return { $typeName: TIMESTAMP, seconds: BigInt(seconds), nanos };
+}
+
+/** The decimal number of `count` ASCII digits at `from`, or -1 when one is not a digit. */
+function digits(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
 }
 
 function daysInMonth(year: number, month: number): number {
