@@ -74,6 +74,9 @@ suite("readJson()", () => {
     // Array indexes, and keys compared by their value, escapes decoded.
     assert.deepEqual(readJson('[0, [1, {"k": 1, "\\u006b": 2}]]').duplicateKeys, [{ key: "k", index: 17, tokens: ["1", "1", "k"] }]);
     assert.deepEqual(readJson('{"a": {"k": 1}, "b": {"k": 1}}').duplicateKeys, []);
+    // Names an object inherits are keys like any other.
+    assert.deepEqual(readJson('{"toString": 1, "constructor": null}').duplicateKeys, []);
+    assert.deepEqual(readJson('{"toString": 1, "toString": 2}').duplicateKeys, [{ key: "toString", index: 16, tokens: ["toString"] }]);
   });
 
   test("notes integer tokens beyond ±2^53 with their places, and nothing in strings", () => {

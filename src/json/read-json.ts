@@ -118,6 +118,8 @@ class Reader {
   private i = 0;
   /** The pointer tokens of the value being read (numbers for array indexes, turned into strings only when reported). */
   private readonly path: (string | number)[] = [];
+  /** How many entries of `path` are current (entries past it are stale, left to avoid resizing the array). */
+  private pathLength = 0;
   private readonly duplicateKeys: DuplicateKey[] = [];
   private readonly prototypeKeys: JsonPlace[] = [];
   private readonly unsafeIntegers: UnsafeInteger[] = [];
@@ -158,7 +160,8 @@ class Reader {
   }
 
   private tokens(last?: string): string[] {
-    const tokens = this.path.map(String);
+    const tokens: string[] = [];
+    for (let i = 0; i < this.pathLength; i++) tokens.push(String(this.path[i]));
     if (last !== undefined) tokens.push(last);
     return tokens;
   }
@@ -197,7 +200,7 @@ class Reader {
     const open = this.i++;
     const object: Record<string, unknown> = {};
     const properties: JsonNode[] | undefined = this.buildTree ? [] : undefined;
-    const level = this.path.length;
+    const level = this.pathLength;
     this.skipSpace();
     if (text.charCodeAt(this.i) === 0x7d /* } */) {
       this.i++;
@@ -213,10 +216,12 @@ class Reader {
       if (text.charCodeAt(this.i) !== 0x3a /* : */) this.fail(`expected ':' after a property name, got ${this.describe()}`);
       this.i++;
       this.skipSpace();
-      if (Object.prototype.hasOwnProperty.call(object, key)) this.duplicateKeys.push({ key, index: keyAt, tokens: this.tokens(key) });
+      // JSON values are never undefined: only an inherited name ("toString") needs the own-property test.
+      if (object[key] !== undefined && Object.prototype.hasOwnProperty.call(object, key)) this.duplicateKeys.push({ key, index: keyAt, tokens: this.tokens(key) });
       this.path[level] = key;
+      this.pathLength = level + 1;
       const value = this.value(depth);
-      this.path.length = level;
+      this.pathLength = level;
       if (key === "__proto__") {
         this.prototypeKeys.push({ index: keyAt, tokens: this.tokens(key) });
         defineOwn(object, key, value);
@@ -250,7 +255,7 @@ class Reader {
     const open = this.i++;
     const array: unknown[] = [];
     const items: JsonNode[] | undefined = this.buildTree ? [] : undefined;
-    const level = this.path.length;
+    const level = this.pathLength;
     this.skipSpace();
     if (text.charCodeAt(this.i) === 0x5d /* ] */) {
       this.i++;
@@ -259,8 +264,9 @@ class Reader {
     }
     for (;;) {
       this.path[level] = array.length;
+      this.pathLength = level + 1;
       array.push(this.value(depth));
-      this.path.length = level;
+      this.pathLength = level;
       if (items !== undefined) items.push(this.node!);
       this.skipSpace();
       const c = text.charCodeAt(this.i);
