@@ -14,10 +14,10 @@ export { MIN_REPORT_INTERVAL_MS, MAX_REPORT_INTERVAL_MS, checkReportInterval } f
 export {
   TunnelRegistry,
   type TunnelRegistryOptions,
-  type TunnelQuery,
   type RegistryCounts,
   type RegistryStats,
 } from "./tunnel-registry.js";
+export type { TunnelQuery } from "./select-tunnels.js";
 export { startExpiryTimer, type ExpiryTimerOptions } from "./start-expiry-timer.js";
 export { peerIdentityKey, type PeerIdentity } from "./peer-identity.js";
 export {

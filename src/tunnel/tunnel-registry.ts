@@ -1,10 +1,40 @@
-import type { StreamReverseTunnelsRequest, StreamReverseTunnelsResponse } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
+import { Code } from "@connectrpc/connect";
+import {
+  StreamReverseTunnelsRequestSchema,
+  type StreamReverseTunnelsRequest,
+  type StreamReverseTunnelsResponse,
+} from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
+import { validate } from "../validate/index.js";
+import { applyReport, convertTunnels } from "./apply-report.js";
 import { systemClock, type Clock } from "./clock.js";
-import type { NodeKey } from "./node-key.js";
-import type { RegistryListener } from "./registry-event.js";
-import type { NodeRecord, NodeSummary, TunnelView } from "./tunnel-record.js";
-import type { TunnelStore } from "./tunnel-store.js";
+import { KeyedLock } from "./keyed-lock.js";
 import { MemoryTunnelStore } from "./memory-tunnel-store.js";
+import { formatNodeKey, nodeKeyOf, parseNodeKey, type NodeKey } from "./node-key.js";
+import type { RegistryEvent, RegistryListener } from "./registry-event.js";
+import { ackResponse, nackCodeNames, nackResponse, type NackCode, type ReportViolation } from "./report-response.js";
+import { checkReportInterval } from "./report-interval.js";
+import type { NodeRecord, NodeSummary, TunnelRecord, TunnelView } from "./tunnel-record.js";
+import { compareNodeKeys, selectTunnels, sortNodes, summarizeNode, type TunnelQuery } from "./select-tunnels.js";
+
+export type { TunnelQuery };
+import type { TunnelStore } from "./tunnel-store.js";
+
+/** How often a write that lost a compare-and-set race is retried before the request is NACKed `UNAVAILABLE`. */
+const MAX_WRITE_ATTEMPTS = 5;
+
+/** What the registry remembers of a stream (in this process only; a stream lives on one server). */
+interface StreamState {
+  /** Set by the first accepted request. */
+  key: string | undefined;
+  node: NodeKey | undefined;
+  /** The nonce of the last accepted request; `undefined` before the first. */
+  lastNonce: bigint | undefined;
+  /** The `report_interval` last sent on this stream. */
+  sentIntervalMs: number | undefined;
+}
+
+/** The outcome of one attempt to write a node. */
+type WriteOutcome = { readonly kind: "written"; readonly events: RegistryEvent[] } | { readonly kind: "nack"; readonly response: StreamReverseTunnelsResponse } | { readonly kind: "conflict" };
 
 /** Options of {@link TunnelRegistry}. */
 export interface TunnelRegistryOptions {
@@ -38,20 +68,6 @@ export interface RegistryCounts {
   readonly connectedNodes: number;
   readonly graceNodes: number;
   readonly tunnels: number;
-}
-
-/** Filters for {@link TunnelRegistry.tunnels}; all given filters must match. */
-export interface TunnelQuery {
-  /** The initiator's node id (`identity.node_id`). */
-  readonly initiator?: string;
-  /** The initiator's tenant (`identity.tenant_id`). */
-  readonly tenant?: string;
-  /** The initiator's cluster (`identity.cluster_id`). */
-  readonly cluster?: string;
-  /** The reporting node's id (`node.id`). */
-  readonly node?: string;
-  /** The reporting node's cluster (`node.cluster`). */
-  readonly reportingCluster?: string;
 }
 
 /** Running totals of the registry's decisions since it was created (this process only). */
@@ -102,22 +118,45 @@ export interface RegistryStats {
  *   processes the store's compare-and-set decides, and a lost race is retried.
  */
 export class TunnelRegistry {
+  readonly #store: TunnelStore;
+  readonly #clock: Clock;
+  readonly #graceMs: number;
+  readonly #maxTunnels: number;
+  #reportIntervalMs: number | undefined;
+  readonly #streams = new Map<string, StreamState>();
+  /** Grace deadlines of the nodes this registry put in grace, by node key. */
+  readonly #deadlines = new Map<string, number>();
+  readonly #listeners = new Set<RegistryListener>();
+  readonly #lock = new KeyedLock();
+  readonly #stats = {
+    requests: 0,
+    acks: 0,
+    nacks: {} as Record<string, number>,
+    anomalies: {} as Record<string, number>,
+    streamsConnected: 0,
+    streamsClosed: 0,
+    nodesExpired: 0,
+  };
+
   /** @throws RangeError for an out-of-range `reportIntervalMs`, a negative `graceMs` or `maxTunnelsPerNode` < 1. */
   constructor(options: TunnelRegistryOptions = {}) {
-    void options;
-    void systemClock;
-    void MemoryTunnelStore;
-    throw new Error("not implemented");
+    this.#store = options.store ?? new MemoryTunnelStore();
+    this.#clock = options.clock ?? systemClock;
+    this.#graceMs = options.graceMs ?? 30_000;
+    if (!(this.#graceMs >= 0) || !Number.isFinite(this.#graceMs)) throw new RangeError(`grace period must be a finite number of ms >= 0, got ${options.graceMs}`);
+    this.#maxTunnels = options.maxTunnelsPerNode ?? 100_000;
+    if (!(this.#maxTunnels >= 1)) throw new RangeError(`maxTunnelsPerNode must be at least 1, got ${options.maxTunnelsPerNode}`);
+    this.#reportIntervalMs = options.reportIntervalMs === undefined ? undefined : checkReportInterval(options.reportIntervalMs);
   }
 
   /** The clock this registry reads (for timers that must agree with {@link nextDeadline}). */
   get clock(): Clock {
-    throw new Error("not implemented");
+    return this.#clock;
   }
 
   /** The store this registry writes to. */
   get store(): TunnelStore {
-    throw new Error("not implemented");
+    return this.#store;
   }
 
   /**
@@ -125,10 +164,129 @@ export class TunnelRegistry {
    * send on that stream (an ACK or a NACK). Never throws for bad input;
    * rejects only when the store fails.
    */
-  apply(streamId: string, request: StreamReverseTunnelsRequest): Promise<StreamReverseTunnelsResponse> {
-    void streamId;
-    void request;
-    throw new Error("not implemented");
+  async apply(streamId: string, request: StreamReverseTunnelsRequest): Promise<StreamReverseTunnelsResponse> {
+    this.#stats.requests++;
+    let stream = this.#streams.get(streamId);
+    if (stream === undefined) {
+      stream = { key: undefined, node: undefined, lastNonce: undefined, sentIntervalMs: undefined };
+      this.#streams.set(streamId, stream);
+    }
+    const nodeId = request.node?.id ?? "";
+    // A NACK names the request's nonce; a negative one (itself invalid) is not
+    // a nonce to echo, so the stream's last accepted one (or 0) stands in.
+    const echo = request.nonce >= 0n ? request.nonce : (stream.lastNonce ?? 0n);
+    const nack = (code: NackCode, message: string, violations?: readonly ReportViolation[]) => this.#nack(nodeId, echo, code, message, violations);
+
+    const violations: ReportViolation[] = [];
+    const result = validate(StreamReverseTunnelsRequestSchema, request);
+    for (const v of result.violations) violations.push({ path: v.path, message: v.message, ruleId: v.ruleId });
+    if (request.node !== undefined && request.node.id === "") {
+      violations.push({ path: "node.id", message: "the reporting node needs an id", ruleId: "report.node_id" });
+    }
+    const now = this.#clock.now();
+    const converted = violations.length === 0 ? convertTunnels(request.addedTunnels, now, streamId) : undefined;
+    if (converted !== undefined && !converted.ok) violations.push(...converted.violations);
+    if (violations.length > 0 || converted === undefined || !converted.ok) {
+      return nack(Code.InvalidArgument, `invalid report: ${violations.length} violation${violations.length === 1 ? "" : "s"}`, violations);
+    }
+
+    const node = nodeKeyOf(request.node!);
+    const key = formatNodeKey(node);
+    if (stream.key !== undefined && stream.key !== key) {
+      return nack(Code.InvalidArgument, "a stream reports for one node only", [
+        { path: "node", message: `the stream reports for node ${JSON.stringify(stream.node!.id)} of cluster ${JSON.stringify(stream.node!.cluster)}`, ruleId: "report.node_changed" },
+      ]);
+    }
+    if (stream.lastNonce === undefined && !request.fullPush) {
+      return nack(Code.FailedPrecondition, "the first request of a stream must be a full push");
+    }
+    if (stream.lastNonce !== undefined && request.nonce <= stream.lastNonce) {
+      return nack(Code.FailedPrecondition, `nonce ${request.nonce} is not greater than the stream's last nonce ${stream.lastNonce}`);
+    }
+
+    const taking = stream.lastNonce === undefined;
+    const tunnels = converted.tunnels;
+    const outcome = await this.#lock.run(key, async () => {
+      for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+        const written = await this.#write(key, node, streamId, taking, request, tunnels);
+        if (written.kind !== "conflict") return written;
+      }
+      return { kind: "nack", response: nack(Code.Unavailable, "the node was changed concurrently; retry") } as const;
+    });
+    if (outcome.kind === "nack") return outcome.response;
+
+    stream.key = key;
+    stream.node = node;
+    stream.lastNonce = request.nonce;
+    this.#stats.acks++;
+    if (taking) this.#stats.streamsConnected++;
+    for (const event of outcome.events) {
+      if (event.type === "report-anomaly") this.#stats.anomalies[event.kind] = (this.#stats.anomalies[event.kind] ?? 0) + 1;
+      this.#emit(event);
+    }
+    let interval: number | undefined;
+    if (this.#reportIntervalMs !== undefined && this.#reportIntervalMs !== stream.sentIntervalMs) {
+      interval = this.#reportIntervalMs;
+      stream.sentIntervalMs = interval;
+    }
+    return ackResponse(nodeId, request.nonce, interval);
+  }
+
+  /** One read-compute-write of a node; `conflict` when another writer got there first. */
+  async #write(
+    key: string,
+    node: NodeKey,
+    streamId: string,
+    taking: boolean,
+    request: StreamReverseTunnelsRequest,
+    added: readonly TunnelRecord[],
+  ): Promise<WriteOutcome> {
+    const current = await this.#store.getNode(key);
+    if (!taking && current?.owner !== streamId) {
+      return {
+        kind: "nack",
+        response: this.#nack(node.id, request.nonce, Code.FailedPrecondition, "a newer stream of this node has taken over; this stream is superseded"),
+      };
+    }
+    const now = this.#clock.now();
+    const outcome = applyReport(current?.tunnels, request.fullPush, added, request.removedTunnelNames);
+    if (outcome.tunnels.size > this.#maxTunnels) {
+      return {
+        kind: "nack",
+        response: this.#nack(
+          node.id,
+          request.nonce,
+          Code.ResourceExhausted,
+          `the report would leave the node with ${outcome.tunnels.size} tunnels; the limit is ${this.#maxTunnels}`,
+        ),
+      };
+    }
+    const record: NodeRecord = {
+      node,
+      state: "connected",
+      owner: streamId,
+      epoch: taking ? (current?.epoch ?? 0) + 1 : current!.epoch,
+      version: (current?.version ?? 0) + 1,
+      connectedAt: taking ? now : current!.connectedAt,
+      lastReportAt: now,
+      tunnels: outcome.tunnels,
+    };
+    if (!(await this.#store.putNode(key, record, current?.version))) return { kind: "conflict" };
+    if (taking) this.#deadlines.delete(key);
+    const events: RegistryEvent[] = [];
+    if (taking) {
+      events.push({ type: "node-connected", at: now, node, streamId, epoch: record.epoch, previousOwner: current?.owner });
+    }
+    for (const { tunnel, reason } of outcome.removed) events.push({ type: "tunnel-removed", at: now, node, streamId, tunnel, reason });
+    for (const tunnel of outcome.added) events.push({ type: "tunnel-added", at: now, node, streamId, tunnel });
+    for (const { kind, name } of outcome.anomalies) events.push({ type: "report-anomaly", at: now, node, streamId, kind, name });
+    return { kind: "written", events };
+  }
+
+  #nack(nodeId: string, nonce: bigint, code: NackCode, message: string, violations?: readonly ReportViolation[]): StreamReverseTunnelsResponse {
+    const name = nackCodeNames[code];
+    this.#stats.nacks[name] = (this.#stats.nacks[name] ?? 0) + 1;
+    return nackResponse(nodeId, nonce, code, message, violations);
   }
 
   /**
@@ -136,9 +294,27 @@ export class TunnelRegistry {
    * (`node-disconnected`); a superseded or unknown stream changes nothing.
    * Closing a stream twice is harmless.
    */
-  close(streamId: string): Promise<void> {
-    void streamId;
-    throw new Error("not implemented");
+  async close(streamId: string): Promise<void> {
+    const stream = this.#streams.get(streamId);
+    if (stream === undefined) return;
+    this.#streams.delete(streamId);
+    this.#stats.streamsClosed++;
+    const { key, node } = stream;
+    if (key === undefined || node === undefined) return;
+    await this.#lock.run(key, async () => {
+      for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+        const current = await this.#store.getNode(key);
+        if (current === undefined || current.owner !== streamId || current.state !== "connected") return;
+        const now = this.#clock.now();
+        const graceUntil = now + this.#graceMs;
+        const record: NodeRecord = { ...current, state: "grace", graceUntil, version: current.version + 1 };
+        if (!(await this.#store.putNode(key, record, current.version))) continue;
+        this.#emit({ type: "node-disconnected", at: now, node, streamId, graceUntil });
+        if (this.#graceMs === 0) await this.#expire(key, record, now);
+        else this.#deadlines.set(key, graceUntil);
+        return;
+      }
+    });
   }
 
   /**
@@ -148,13 +324,12 @@ export class TunnelRegistry {
    * @throws RangeError outside 25 ms..1 h.
    */
   setReportInterval(intervalMs: number | undefined): void {
-    void intervalMs;
-    throw new Error("not implemented");
+    this.#reportIntervalMs = intervalMs === undefined ? undefined : checkReportInterval(intervalMs);
   }
 
   /** The configured `report_interval` in ms, or `undefined`. */
   get reportIntervalMs(): number | undefined {
-    throw new Error("not implemented");
+    return this.#reportIntervalMs;
   }
 
   /**
@@ -162,7 +337,9 @@ export class TunnelRegistry {
    * `undefined` when no node is in its grace period (known to this registry).
    */
   nextDeadline(): number | undefined {
-    throw new Error("not implemented");
+    let earliest: number | undefined;
+    for (const deadline of this.#deadlines.values()) if (earliest === undefined || deadline < earliest) earliest = deadline;
+    return earliest;
   }
 
   /**
@@ -170,46 +347,98 @@ export class TunnelRegistry {
    * emitting `tunnel-removed` (reason `expired`) for each tunnel and then
    * `node-expired`. Returns the nodes dropped.
    */
-  expireDue(): Promise<NodeKey[]> {
-    throw new Error("not implemented");
+  async expireDue(): Promise<NodeKey[]> {
+    const now = this.#clock.now();
+    const due = [...this.#deadlines].filter(([, deadline]) => deadline <= now).map(([key]) => key);
+    const expired: NodeKey[] = [];
+    for (const key of due) {
+      await this.#lock.run(key, async () => {
+        if ((this.#deadlines.get(key) ?? Infinity) > now) return;
+        this.#deadlines.delete(key);
+        const current = await this.#store.getNode(key);
+        if (current === undefined || current.state !== "grace" || (current.graceUntil ?? Infinity) > now) return;
+        if (await this.#expire(key, current, now)) expired.push(current.node);
+      });
+    }
+    return expired;
+  }
+
+  async #expire(key: string, record: NodeRecord, now: number): Promise<boolean> {
+    if (!(await this.#store.deleteNode(key, record.version))) return false;
+    this.#stats.nodesExpired++;
+    for (const tunnel of record.tunnels.values()) {
+      this.#emit({ type: "tunnel-removed", at: now, node: record.node, streamId: undefined, tunnel, reason: "expired" });
+    }
+    this.#emit({ type: "node-expired", at: now, node: record.node, tunnelCount: record.tunnels.size });
+    return true;
   }
 
   /** Registers a listener for {@link RegistryEvent}s; returns the function that unregisters it. */
   subscribe(listener: RegistryListener): () => void {
-    void listener;
-    throw new Error("not implemented");
+    const entry: RegistryListener = (event) => listener(event);
+    this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
+  }
+
+  #emit(event: RegistryEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is its own; the registry's state is already stored.
+      }
+    }
   }
 
   /** Every tunnel, or those matching `query`, sorted by reporting node then name. */
-  tunnels(query?: TunnelQuery): Promise<TunnelView[]> {
-    void query;
-    throw new Error("not implemented");
+  async tunnels(query: TunnelQuery = {}): Promise<TunnelView[]> {
+    let records: NodeRecord[];
+    if (query.initiator !== undefined) {
+      const keys = await this.#store.nodeKeysByInitiator(query.initiator);
+      records = (await Promise.all(keys.map((key) => this.#store.getNode(key)))).filter((r): r is NodeRecord => r !== undefined);
+    } else {
+      records = await this.#store.listNodes();
+    }
+    return selectTunnels(records, query);
   }
 
   /** Every reporting node (connected or in grace) with its tunnel count, sorted by cluster then id. */
-  nodes(): Promise<NodeSummary[]> {
-    throw new Error("not implemented");
+  async nodes(): Promise<NodeSummary[]> {
+    return sortNodes(await this.#store.listNodes()).map(summarizeNode);
   }
 
   /** One reporting node with its tunnels, or `undefined`. */
   node(key: NodeKey): Promise<NodeRecord | undefined> {
-    void key;
-    throw new Error("not implemented");
+    return this.#store.getNode(formatNodeKey(key));
   }
 
   /** The reporting nodes that hold a tunnel initiated by `initiatorNodeId` (the routing question), from the store's index. */
-  nodesByInitiator(initiatorNodeId: string): Promise<NodeKey[]> {
-    void initiatorNodeId;
-    throw new Error("not implemented");
+  async nodesByInitiator(initiatorNodeId: string): Promise<NodeKey[]> {
+    const keys = await this.#store.nodeKeysByInitiator(initiatorNodeId);
+    return keys
+      .map(parseNodeKey)
+      .filter((k): k is NodeKey => k !== undefined)
+      .sort(compareNodeKeys);
   }
 
   /** How many nodes (connected, in grace) and tunnels the registry holds. */
-  counts(): Promise<RegistryCounts> {
-    throw new Error("not implemented");
+  async counts(): Promise<RegistryCounts> {
+    let connectedNodes = 0;
+    let graceNodes = 0;
+    let tunnels = 0;
+    for (const record of await this.#store.listNodes()) {
+      if (record.state === "connected") connectedNodes++;
+      else graceNodes++;
+      tunnels += record.tunnels.size;
+    }
+    return { nodes: connectedNodes + graceNodes, connectedNodes, graceNodes, tunnels };
   }
 
   /** Totals of requests, ACKs, NACKs by code and anomalies by kind, since creation. */
   stats(): RegistryStats {
-    throw new Error("not implemented");
+    const s = this.#stats;
+    return { ...s, nacks: { ...s.nacks }, anomalies: { ...s.anomalies } };
   }
 }
