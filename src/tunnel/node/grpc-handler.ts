@@ -67,7 +67,8 @@ export function createGrpcHandler(options: GrpcHandlerOptions): GrpcHandler {
     stream.once("close", () => streams.delete(stream));
     const contextValues = createContextValues().set(peerIdentityKey, peerIdentityOf(stream.session?.socket));
     const universalRequest = universalRequestFromNodeRequest(request, response, undefined, contextValues);
-    handler(universalRequest)
+    const body = universalRequest.body as AsyncIterable<Uint8Array>;
+    handler({ ...universalRequest, body: untilShutdown(body, options.shutdownSignal) })
       .then((universalResponse) => universalResponseToNodeResponse(universalResponse, response))
       .catch((reason: unknown) => {
         // A client that resets its stream or drops its connection is ordinary here.
@@ -78,6 +79,37 @@ export function createGrpcHandler(options: GrpcHandlerOptions): GrpcHandler {
       });
   };
   return { handle, streams };
+}
+
+/**
+ * The request body, failing with the shutdown signal's reason (`UNAVAILABLE`)
+ * once the server shuts down: a service waiting for the next request then
+ * ends its stream at once, instead of when the client next writes.
+ */
+async function* untilShutdown(body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  const iterator = body[Symbol.asyncIterator]();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(ConnectError.from(signal.reason));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  let finished = false;
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next.done === true) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
+    // Not awaited: a body iterator with a read pending would finish returning only after that read.
+    if (!finished) Promise.resolve(iterator.return?.()).catch(() => undefined);
+  }
 }
 
 /** A trailers-only gRPC response: HTTP 200 with `grpc-status` in the headers. */
