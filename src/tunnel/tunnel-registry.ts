@@ -309,9 +309,11 @@ export class TunnelRegistry {
         const graceUntil = now + this.#graceMs;
         const record: NodeRecord = { ...current, state: "grace", graceUntil, version: current.version + 1 };
         if (!(await this.#store.putNode(key, record, current.version))) continue;
+        // The deadline is known before listeners hear of the disconnect, so a
+        // timer re-armed on that event (startExpiryTimer) sees it.
+        if (this.#graceMs > 0) this.#deadlines.set(key, graceUntil);
         this.#emit({ type: "node-disconnected", at: now, node, streamId, graceUntil });
         if (this.#graceMs === 0) await this.#expire(key, record, now);
-        else this.#deadlines.set(key, graceUntil);
         return;
       }
     });
