@@ -10,6 +10,8 @@ export interface LoopbackServer {
   transport(): Transport;
   /** Closes the server and every session on it. */
   close(): Promise<void>;
+  /** Destroys every open HTTP/2 session (its streams end abruptly); the server keeps listening. */
+  dropSessions(): void;
 }
 
 /** Starts a loopback server with `routes`; `contextValues` lets a test play the part of the TLS layer. */
@@ -30,6 +32,9 @@ export async function startLoopbackServer(
   return {
     baseUrl,
     transport: () => createGrpcTransport({ baseUrl }),
+    dropSessions: () => {
+      for (const session of sessions) session.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const session of sessions) session.destroy();

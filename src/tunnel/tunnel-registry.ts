@@ -1,19 +1,18 @@
 import { Code } from "@connectrpc/connect";
-import {
-  StreamReverseTunnelsRequestSchema,
-  type StreamReverseTunnelsRequest,
-  type StreamReverseTunnelsResponse,
+import type {
+  StreamReverseTunnelsRequest,
+  StreamReverseTunnelsResponse,
 } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
-import { validate } from "../validate/index.js";
-import { applyReport, convertTunnels } from "./apply-report.js";
+import { checkReport } from "./check-report.js";
 import { systemClock, type Clock } from "./clock.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { MemoryTunnelStore } from "./memory-tunnel-store.js";
 import { formatNodeKey, nodeKeyOf, parseNodeKey, type NodeKey } from "./node-key.js";
 import type { RegistryEvent, RegistryListener } from "./registry-event.js";
+import { writeReport } from "./write-report.js";
 import { ackResponse, nackCodeNames, nackResponse, type NackCode, type ReportViolation } from "./report-response.js";
 import { checkReportInterval } from "./report-interval.js";
-import type { NodeRecord, NodeSummary, TunnelRecord, TunnelView } from "./tunnel-record.js";
+import type { NodeRecord, NodeSummary, TunnelView } from "./tunnel-record.js";
 import { compareNodeKeys, selectTunnels, sortNodes, summarizeNode, type TunnelQuery } from "./select-tunnels.js";
 
 export type { TunnelQuery };
@@ -33,8 +32,6 @@ interface StreamState {
   sentIntervalMs: number | undefined;
 }
 
-/** The outcome of one attempt to write a node. */
-type WriteOutcome = { readonly kind: "written"; readonly events: RegistryEvent[] } | { readonly kind: "nack"; readonly response: StreamReverseTunnelsResponse } | { readonly kind: "conflict" };
 
 /** Options of {@link TunnelRegistry}. */
 export interface TunnelRegistryOptions {
@@ -127,7 +124,10 @@ export class TunnelRegistry {
   /** Grace deadlines of the nodes this registry put in grace, by node key. */
   readonly #deadlines = new Map<string, number>();
   readonly #listeners = new Set<RegistryListener>();
+  /** Serializes the writes of one node (by node key). */
   readonly #lock = new KeyedLock();
+  /** Serializes the requests of one stream (by stream id). */
+  readonly #streamLock = new KeyedLock();
   readonly #stats = {
     requests: 0,
     acks: 0,
@@ -164,7 +164,12 @@ export class TunnelRegistry {
    * send on that stream (an ACK or a NACK). Never throws for bad input;
    * rejects only when the store fails.
    */
-  async apply(streamId: string, request: StreamReverseTunnelsRequest): Promise<StreamReverseTunnelsResponse> {
+  apply(streamId: string, request: StreamReverseTunnelsRequest): Promise<StreamReverseTunnelsResponse> {
+    // Requests of one stream are applied in order even if a caller does not wait.
+    return this.#streamLock.run(streamId, () => this.#apply(streamId, request));
+  }
+
+  async #apply(streamId: string, request: StreamReverseTunnelsRequest): Promise<StreamReverseTunnelsResponse> {
     this.#stats.requests++;
     let stream = this.#streams.get(streamId);
     if (stream === undefined) {
@@ -177,17 +182,10 @@ export class TunnelRegistry {
     const echo = request.nonce >= 0n ? request.nonce : (stream.lastNonce ?? 0n);
     const nack = (code: NackCode, message: string, violations?: readonly ReportViolation[]) => this.#nack(nodeId, echo, code, message, violations);
 
-    const violations: ReportViolation[] = [];
-    const result = validate(StreamReverseTunnelsRequestSchema, request);
-    for (const v of result.violations) violations.push({ path: v.path, message: v.message, ruleId: v.ruleId });
-    if (request.node !== undefined && request.node.id === "") {
-      violations.push({ path: "node.id", message: "the reporting node needs an id", ruleId: "report.node_id" });
-    }
-    const now = this.#clock.now();
-    const converted = violations.length === 0 ? convertTunnels(request.addedTunnels, now, streamId) : undefined;
-    if (converted !== undefined && !converted.ok) violations.push(...converted.violations);
-    if (violations.length > 0 || converted === undefined || !converted.ok) {
-      return nack(Code.InvalidArgument, `invalid report: ${violations.length} violation${violations.length === 1 ? "" : "s"}`, violations);
+    const checked = checkReport(request, this.#clock.now(), streamId);
+    if (!checked.ok) {
+      const count = checked.violations.length;
+      return nack(Code.InvalidArgument, `invalid report: ${count} violation${count === 1 ? "" : "s"}`, checked.violations);
     }
 
     const node = nodeKeyOf(request.node!);
@@ -205,15 +203,26 @@ export class TunnelRegistry {
     }
 
     const taking = stream.lastNonce === undefined;
-    const tunnels = converted.tunnels;
+    const tunnels = checked.tunnels;
     const outcome = await this.#lock.run(key, async () => {
       for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-        const written = await this.#write(key, node, streamId, taking, request, tunnels);
+        const written = await writeReport({
+          store: this.#store,
+          key,
+          node,
+          streamId,
+          taking,
+          request,
+          added: tunnels,
+          now: this.#clock.now(),
+          maxTunnels: this.#maxTunnels,
+        });
+        if (written.kind === "written" && taking) this.#deadlines.delete(key);
         if (written.kind !== "conflict") return written;
       }
-      return { kind: "nack", response: nack(Code.Unavailable, "the node was changed concurrently; retry") } as const;
+      return { kind: "refused", code: Code.Unavailable, message: "the node was changed concurrently; retry" } as const;
     });
-    if (outcome.kind === "nack") return outcome.response;
+    if (outcome.kind === "refused") return nack(outcome.code, outcome.message);
 
     stream.key = key;
     stream.node = node;
@@ -232,57 +241,6 @@ export class TunnelRegistry {
     return ackResponse(nodeId, request.nonce, interval);
   }
 
-  /** One read-compute-write of a node; `conflict` when another writer got there first. */
-  async #write(
-    key: string,
-    node: NodeKey,
-    streamId: string,
-    taking: boolean,
-    request: StreamReverseTunnelsRequest,
-    added: readonly TunnelRecord[],
-  ): Promise<WriteOutcome> {
-    const current = await this.#store.getNode(key);
-    if (!taking && current?.owner !== streamId) {
-      return {
-        kind: "nack",
-        response: this.#nack(node.id, request.nonce, Code.FailedPrecondition, "a newer stream of this node has taken over; this stream is superseded"),
-      };
-    }
-    const now = this.#clock.now();
-    const outcome = applyReport(current?.tunnels, request.fullPush, added, request.removedTunnelNames);
-    if (outcome.tunnels.size > this.#maxTunnels) {
-      return {
-        kind: "nack",
-        response: this.#nack(
-          node.id,
-          request.nonce,
-          Code.ResourceExhausted,
-          `the report would leave the node with ${outcome.tunnels.size} tunnels; the limit is ${this.#maxTunnels}`,
-        ),
-      };
-    }
-    const record: NodeRecord = {
-      node,
-      state: "connected",
-      owner: streamId,
-      epoch: taking ? (current?.epoch ?? 0) + 1 : current!.epoch,
-      version: (current?.version ?? 0) + 1,
-      connectedAt: taking ? now : current!.connectedAt,
-      lastReportAt: now,
-      tunnels: outcome.tunnels,
-    };
-    if (!(await this.#store.putNode(key, record, current?.version))) return { kind: "conflict" };
-    if (taking) this.#deadlines.delete(key);
-    const events: RegistryEvent[] = [];
-    if (taking) {
-      events.push({ type: "node-connected", at: now, node, streamId, epoch: record.epoch, previousOwner: current?.owner });
-    }
-    for (const { tunnel, reason } of outcome.removed) events.push({ type: "tunnel-removed", at: now, node, streamId, tunnel, reason });
-    for (const tunnel of outcome.added) events.push({ type: "tunnel-added", at: now, node, streamId, tunnel });
-    for (const { kind, name } of outcome.anomalies) events.push({ type: "report-anomaly", at: now, node, streamId, kind, name });
-    return { kind: "written", events };
-  }
-
   #nack(nodeId: string, nonce: bigint, code: NackCode, message: string, violations?: readonly ReportViolation[]): StreamReverseTunnelsResponse {
     const name = nackCodeNames[code];
     this.#stats.nacks[name] = (this.#stats.nacks[name] ?? 0) + 1;
@@ -294,7 +252,12 @@ export class TunnelRegistry {
    * (`node-disconnected`); a superseded or unknown stream changes nothing.
    * Closing a stream twice is harmless.
    */
-  async close(streamId: string): Promise<void> {
+  close(streamId: string): Promise<void> {
+    // After the stream's pending requests, so a close never overtakes an apply.
+    return this.#streamLock.run(streamId, () => this.#close(streamId));
+  }
+
+  async #close(streamId: string): Promise<void> {
     const stream = this.#streams.get(streamId);
     if (stream === undefined) return;
     this.#streams.delete(streamId);
