@@ -31,7 +31,7 @@ interface RunResult {
 async function startChild(mode: "full" | "bare"): Promise<{ child: ChildProcessByStdio<null, Readable, Readable>; port: number; output: () => string }> {
   const child = spawn(
     process.execPath,
-    ["--require", join(import.meta.dirname, "peak-rss.cjs"), "--import", "tsx", join(import.meta.dirname, "reporting-server.child.ts"), mode],
+    ["--require", join(import.meta.dirname, "peak-rss.cjs"), join(import.meta.dirname, "reporting-server.child.mjs"), mode],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
@@ -108,6 +108,7 @@ async function runLoad(mode: "full" | "bare"): Promise<RunResult> {
   const text = output();
   const cpu = /cpu-seconds=([\d.]+)/.exec(text);
   const rss = /peak-rss-kib=(\d+)/.exec(text);
+  process.stderr.write(`bench: tunnel ${mode}: ${text.split("\n").filter((line) => line.startsWith("memory-mib")).join("")}\n`);
   if (!cpu || !rss) throw new Error(`the ${mode} server did not report its usage: ${text}`);
   const sorted = latencies.sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
