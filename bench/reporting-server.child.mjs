@@ -44,7 +44,7 @@ if (mode === "full") {
   });
   const server = createServer(handler);
   server.on("session", (session) => session.on("error", () => undefined));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   grpcPort = server.address().port;
   close = async () => {
     server.close();
