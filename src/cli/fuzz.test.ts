@@ -95,7 +95,7 @@ suite("validate on hostile input (built CLI)", () => {
     assertCleanFailure(run, "2^40");
     assert.equal(run.code, 1);
     assert.deepEqual(lines(run.stdout), [
-      "<stdin> #0 @0: cannot decode envoy.data.tap.v2alpha.Trace from delimited: message length 1099511627776 exceeds the limit of 67108864 bytes",
+      "<stdin> #0 @0: cannot decode envoy.data.tap.v2alpha.Trace from delimited: message length 1099511627776 exceeds the limit of 67108864 bytes; pass --max-message-bytes N (such as 256MiB) to raise the limit [input.too_large]",
       "checked 1 message in 1 file: 1 invalid",
     ]);
   });

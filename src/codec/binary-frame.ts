@@ -1,8 +1,10 @@
 import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { keepingByteOrderMarks } from "./byte-order-marks.js";
 import { decodeError, messageOf, prototypeKeyError, type DecodeContext } from "./decode-context.js";
 import { findWireMapHazard, MAX_ANY_NESTING, type WireMapHazard } from "./find-wire-map-hazard.js";
 import type { DecodeError } from "./decode-error.js";
 import type { Frame } from "./framer.js";
+import { findUnfaithfulWire, type UnfaithfulWire } from "./find-unfaithful-wire.js";
 import { locateWireFault } from "./wire-fault.js";
 
 /**
@@ -16,7 +18,7 @@ import { locateWireFault } from "./wire-fault.js";
 export function decodeBinaryFrame<Desc extends DescMessage>(context: DecodeContext, frame: Frame, index: number): MessageShape<Desc> {
   let message: MessageShape<Desc>;
   try {
-    message = fromBinary(context.schema as Desc, frame.bytes, { readUnknownFields: true });
+    message = keepingByteOrderMarks(() => fromBinary(context.schema as Desc, frame.bytes, { readUnknownFields: true }));
   } catch (error) {
     const fault = locateWireFault(context.schema, frame.bytes);
     if (fault !== undefined) {
@@ -26,11 +28,22 @@ export function decodeBinaryFrame<Desc extends DescMessage>(context: DecodeConte
     // further on: that field is the cause to name.
     const hazard = mapHazardOf(context, frame.bytes);
     if (hazard !== undefined) throw mapHazardError(context, hazard, frame, index);
+    const unfaithful = findUnfaithfulWire(context.schema, frame.bytes, context.registry);
+    if (unfaithful !== undefined) throw unfaithfulError(context, unfaithful, frame, index, error);
     throw decodeError(context, libraryReason(error), index, { offset: frame.offset }, { cause: error });
   }
-  const hazard = findWireMapHazard(context.schema, frame.bytes, context.registry);
+  // The walk reads as fromBinary does; where it cannot, the walk below names the fault.
+  const hazard = mapHazardOf(context, frame.bytes);
   if (hazard !== undefined) throw mapHazardError(context, hazard, frame, index);
+  // What protobuf-es read, but not as Google's runtime reads it (or what
+  // Google refuses): refused rather than returned as a different message.
+  const unfaithful = findUnfaithfulWire(context.schema, frame.bytes, context.registry);
+  if (unfaithful !== undefined) throw unfaithfulError(context, unfaithful, frame, index);
   return message;
+}
+
+function unfaithfulError(context: DecodeContext, fault: UnfaithfulWire, frame: Frame, index: number, cause?: unknown): DecodeError {
+  return decodeError(context, `${fault.reason} (${fault.ruleId})`, index, { offset: frame.offset + fault.offset }, { path: fault.path || undefined, cause });
 }
 
 /** The map hazard of bytes the decoder refused, if the walk gets that far. */

@@ -23,3 +23,26 @@ export function keepLeadingByteOrderMarks(): void {
     decodeUtf8: (bytes, fatal) => (fatal === true ? strict : lenient).decode(bytes),
   });
 }
+
+const keepingLenient = new TextDecoder("utf-8", { ignoreBOM: true });
+const keepingStrict = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
+
+/**
+ * Runs `decode` (a synchronous protobuf-es decoding call) with leading byte
+ * order marks kept, and restores protobuf-es's text encoding afterwards, so
+ * that the package's own decoding keeps U+FEFF as Google's runtime does
+ * without changing protobuf-es for anyone else.
+ */
+export function keepingByteOrderMarks<T>(decode: () => T): T {
+  const previous = getTextEncoding();
+  configureTextEncoding({
+    encodeUtf8: previous.encodeUtf8,
+    checkUtf8: previous.checkUtf8,
+    decodeUtf8: (bytes, fatal) => (fatal === true ? keepingStrict : keepingLenient).decode(bytes),
+  });
+  try {
+    return decode();
+  } finally {
+    configureTextEncoding(previous);
+  }
+}

@@ -36,12 +36,15 @@ export function decodeError(
   reason: string,
   index: number,
   position: InputPosition,
-  extra: { readonly path?: string | undefined; readonly cause?: unknown } = {},
+  extra: { readonly path?: string | undefined; readonly cause?: unknown; readonly ruleId?: string | undefined } = {},
 ): DecodeError {
   const location: { -readonly [K in keyof DecodeLocation]: DecodeLocation[K] } = { index, position };
   if (context.fileName !== undefined) location.fileName = context.fileName;
   if (extra.path !== undefined) location.path = extra.path;
-  return new DecodeError(context.schema.typeName, context.format, reason, location, extra.cause === undefined ? undefined : { cause: extra.cause });
+  return new DecodeError(context.schema.typeName, context.format, reason, location, {
+    ...(extra.cause === undefined ? {} : { cause: extra.cause }),
+    ...(extra.ruleId === undefined ? {} : { ruleId: extra.ruleId }),
+  });
 }
 
 /** The DecodeError for a map key `__proto__` in the map at `path`, which protobuf-es' plain-object maps cannot hold. */

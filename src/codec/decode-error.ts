@@ -22,14 +22,17 @@ export interface DecodeLocation {
  */
 export class DecodeError extends Error {
   override readonly name = "DecodeError";
+  /** The rule id of a fault that has one (`input.too_large`); undefined for other decoding faults. */
+  readonly ruleId: string | undefined;
   constructor(
     readonly typeName: string,
     readonly format: Format,
     readonly reason: string,
     readonly location: DecodeLocation = {},
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; ruleId?: string },
   ) {
-    super(`cannot decode ${typeName} from ${format}: ${reason}${describePosition(location.position)}`, options);
+    super(`cannot decode ${typeName} from ${format}: ${reason}${describePosition(location.position)}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.ruleId = options?.ruleId;
   }
 }
 

@@ -8,6 +8,12 @@ import type { Registry } from "@bufbuild/protobuf";
  */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The rule id of a message larger than `maxMessageBytes`, carried by the
+ * {@link DecodeError} that refuses it (`DecodeError.ruleId`).
+ */
+export const INPUT_TOO_LARGE = "input.too_large";
+
 /** Options shared by {@link decode} and {@link readMessages}. */
 export interface DecodeOptions {
   /**

@@ -1,3 +1,4 @@
+import { INPUT_TOO_LARGE } from "./decode-options.js";
 import { FramingError, type Frame, type Framer } from "./framer.js";
 import { readVarintPrefix, type VarintPrefix } from "./varint-prefix.js";
 
@@ -114,6 +115,7 @@ export class DelimitedFramer implements Framer {
         `message length ${prefix.value} exceeds the limit of ${this.maxMessageBytes} bytes`,
         { offset: this.messageStart },
         this.index,
+        INPUT_TOO_LARGE,
       );
     }
     this.expected = prefix.value;

@@ -1,5 +1,8 @@
 import { fromBinary, ScalarType, type DescMessage } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
+import { keepingByteOrderMarks } from "../codec/byte-order-marks.js";
+import { findUnfaithfulWire } from "../codec/find-unfaithful-wire.js";
+import { registry } from "../registry.js";
 import { cleanPlan, type CleanField, type CleanPlan } from "./clean-plan.js";
 import { EvalContext } from "./context.js";
 import { readTag } from "./wire-tag.js";
@@ -30,8 +33,9 @@ export interface CleanBinaryOptions {
  * message is what the whole decode would have held there.
  */
 export function isCertainlyCleanBinary(schema: DescMessage, bytes: Uint8Array, options: CleanBinaryOptions = {}): boolean {
-  const scanner = new CleanScanner(bytes, options.recursionLimit ?? 100);
-  return scanner.message(cleanPlan(schema), bytes.length, 1);
+  const recursionLimit = options.recursionLimit ?? 100;
+  const scanner = new CleanScanner(bytes, recursionLimit);
+  return scanner.message(cleanPlan(schema), bytes.length, 1) && findUnfaithfulWire(schema, bytes, registry, recursionLimit, true) === undefined;
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -99,7 +103,8 @@ class CleanScanner {
   private decodesValid(plan: CleanPlan, start: number, end: number, depth: number): boolean {
     let message;
     try {
-      message = fromBinary(plan.schema, this.bytes.subarray(start, end), { readUnknownFields: false, recursionLimit: this.depthLimit - depth + 1 });
+      const bytes = this.bytes.subarray(start, end);
+      message = keepingByteOrderMarks(() => fromBinary(plan.schema, bytes, { readUnknownFields: false, recursionLimit: this.depthLimit - depth + 1 }));
     } catch {
       return false;
     }

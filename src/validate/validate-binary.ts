@@ -1,4 +1,7 @@
 import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { keepingByteOrderMarks } from "../codec/byte-order-marks.js";
+import { findUnfaithfulWire } from "../codec/find-unfaithful-wire.js";
+import { registry } from "../registry.js";
 import type { ValidateOptions } from "./context.js";
 import { validate } from "./validate.js";
 import { toResult, type ValidationResult, type Violation } from "./violation.js";
@@ -46,7 +49,17 @@ export type BinaryValidationResult<Desc extends DescMessage> = ValidationResult 
  *   as JSON input reports `json.forbidden_key`), whatever the value type:
  *   the decoder stores maps in plain objects, where that key replaces the
  *   prototype (object values) or is dropped (primitive values) instead of
- *   adding an entry, so the decoded message is wrong and is not returned.
+ *   adding an entry, so the decoded message is wrong and is not returned;
+ * - what Google's runtime refuses or reads differently from protobuf-es
+ *   (see `findUnfaithfulWire`), with no `message` returned: a length prefix
+ *   longer than 5 bytes (`wire.invalid_length`), a tag longer than 5 bytes
+ *   (`wire.invalid_tag`), a map entry whose message value is written twice
+ *   (`wire.map_entry_repeated_value`: Google merges the two, protobuf-es
+ *   keeps the last), a `google.protobuf.Struct` field holding what its JSON
+ *   object form loses (`wire.struct_unrepresentable`: unknown fields, a
+ *   `Value` with no kind, a `null_value` other than 0), and a message packed
+ *   in an `Any` of a registered type that does not decode faithfully
+ *   (`wire.any_payload`).
  *
  * Violations of the rules carry the byte offset of their field (or of the
  * nearest enclosing field on the wire) in `position`. The scan of a clean
@@ -70,13 +83,21 @@ export function validateBinary<Desc extends DescMessage>(
 
   let message: MessageShape<Desc>;
   try {
-    message = fromBinary(schema, bytes, { readUnknownFields: true, recursionLimit: depthLimit });
+    message = keepingByteOrderMarks(() => fromBinary(schema, bytes, { readUnknownFields: true, recursionLimit: depthLimit }));
   } catch (error) {
     // The fast scan leaves UTF-8 to the decoder; the detailed scan locates it.
     const located = detailed();
     if (located.malformed) return toResult(firstIfFailFast(located.violations, options), located.warnings);
     const reason = error instanceof Error ? error.message : String(error);
     return toResult([{ path: "", ruleId: "wire.malformed", message: `cannot decode ${schema.typeName}: ${reason}` }], scan.warnings);
+  }
+
+  // Shapes Google's runtime refuses or reads differently from protobuf-es:
+  // no message, since the decoded one is not what Envoy would see.
+  const unfaithful = findUnfaithfulWire(schema, bytes, registry, depthLimit);
+  if (unfaithful !== undefined) {
+    const violation: Violation = { path: unfaithful.path, ruleId: unfaithful.ruleId, message: unfaithful.reason, position: { offset: unfaithful.offset } };
+    return toResult(firstIfFailFast([...scan.violations, violation], options), scan.warnings);
   }
 
   if (options.failFast === true && scan.violations.length > 0) {
