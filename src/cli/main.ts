@@ -6,7 +6,6 @@ import { parseTypesArgs } from "./args/types-args.js";
 import { parseValidateArgs } from "./args/validate-args.js";
 import { parseReportArgs } from "./args/report-args.js";
 import { parseServeArgs } from "./args/serve-args.js";
-import { keepLeadingByteOrderMarks } from "../codec/byte-order-marks.js";
 import { ExitCode, isCliError, oneLine } from "./cli-error.js";
 import { convertCommand } from "./commands/convert.js";
 import { schemaCommand } from "./commands/schema.js";
@@ -110,8 +109,6 @@ async function fail(io: CliIO, message: string, code: number = ExitCode.usage): 
  * every `await` (an event emitter failing later) still end as one line.
  */
 export async function run(): Promise<void> {
-  // Strings keep a leading U+FEFF: converting or checking must not change what was given.
-  keepLeadingByteOrderMarks();
   const io = nodeIO();
   const last = (error: unknown) => {
     process.stderr.write(`envoy-tap-tunnel: internal error: ${escapeControl(oneLine(error))}\n`);
