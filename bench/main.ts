@@ -3,12 +3,14 @@ import { join } from "node:path";
 import { runCliBench } from "./cli.bench.js";
 import { runCodecBench } from "./codec.bench.js";
 import { describeMachine } from "./machine.js";
+import { benchmarkOutputFile } from "./output-file.js";
 import { runValidateBench } from "./validate.bench.js";
 
 /**
  * `npm run bench`: runs every benchmark in one process run and writes
- * BENCHMARKS.md. Ratios are measured within one run, because absolute times on
- * a shared machine drift from run to run.
+ * BENCHMARKS.md (a scaled run, `BENCH_SCALE` other than 1, writes
+ * BENCHMARKS.quick.md instead; see output-file.ts). Ratios are measured within
+ * one run, because absolute times on a shared machine drift from run to run.
  */
 const started = new Date();
 const sections: string[] = [];
@@ -26,9 +28,10 @@ const document = [
   "",
   `Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on ${describeMachine()}.`,
   "",
-  `Reproduce with \`npm ci && npm run bench\`${scale ? ` (this run: \`BENCH_SCALE=${scale} npm run bench\`)` : ""}; \`BENCH_SCALE=0.05 npm run bench\` makes a quick run with smaller generated inputs. The machine is shared, so compare the ratios, which are measured side by side in one run, rather than absolute times.`,
+  `Reproduce with \`npm ci && npm run bench\`${scale ? ` (this run: \`BENCH_SCALE=${scale} npm run bench\`)` : ""}; \`BENCH_SCALE=0.05 npm run bench\` makes a quick run with smaller generated inputs and writes BENCHMARKS.quick.md. The machine is shared, so compare the ratios, which are measured side by side in one run, rather than absolute times.`,
   "",
   sections.map((section) => section.trim()).join("\n\n"),
 ].join("\n");
-writeFileSync(join(import.meta.dirname, "..", "BENCHMARKS.md"), document.trimEnd() + "\n");
-process.stderr.write("bench: wrote BENCHMARKS.md\n");
+const outputFile = benchmarkOutputFile(process.env["BENCH_SCALE"]);
+writeFileSync(join(import.meta.dirname, "..", outputFile), document.trimEnd() + "\n");
+process.stderr.write(`bench: wrote ${outputFile}\n`);

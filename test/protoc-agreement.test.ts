@@ -46,7 +46,7 @@ suite("agreement with protoc", { skip }, () => {
   });
 
   test("Envoy's recorded HTTP/2 trace encodes to the same bytes as protoc's", () => {
-    const text = readFileSync(join(import.meta.dirname, "../../shared/testdata/envoy-tap2pcap-h2-ipv4/trace.pb_text"), "utf8");
+    const text = readFileSync(join(import.meta.dirname, "../examples/valid/tap2pcap-h2-ipv4.pb_text"), "utf8");
     const trace = fromText(TraceSchema, text);
     assert.equal(trace.events.length, 6);
     assert.deepEqual(Buffer.from(toBinary(TraceSchema, trace)), Buffer.from(protocEncode(TraceSchema.typeName, text)));

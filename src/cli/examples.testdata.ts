@@ -49,5 +49,6 @@ export const warningsOutput: readonly string[] = [
   "examples/warnings/duplicate-id.Connection.pb #0 @2: warning: id: singular field appears more than once; the decoder keeps the last value [wire.duplicate_field]",
   "examples/warnings/trace-out-of-order.json:1:1: warning: events[1].timestamp: timestamp 2026-11-21T09:00:01Z is earlier than 2026-11-21T09:00:02Z of events[0]; events of a trace are in socket order [trace.timestamp_order]",
   "examples/warnings/trace-write-after-end.json:1:1: warning: events[1].write: write after events[0] ended the stream (end_stream: true) [trace.write_after_end_stream]",
-  "checked 3 messages in 3 files: 0 invalid, 3 warnings",
+  "examples/warnings/unknown-field.Trace.pb #0 @18: warning: events[0]: unknown field 6 (varint) of envoy.data.tap.v2alpha.Event [wire.unknown_field]",
+  "checked 4 messages in 4 files: 0 invalid, 4 warnings",
 ];

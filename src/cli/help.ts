@@ -53,8 +53,10 @@ and standard input (-) against Envoy's (validate.rules) and the encoding.
 Options:
   -t, --type TYPE      the message type of every input (default: see below)
   -f, --format FORMAT  the format of every input (default: from extension or content)
-  --strict             fail on warnings too: a non-repeated field twice on the wire,
-                       decreasing event timestamps in a trace, a write after end_stream
+  --strict             fail on warnings too: a non-repeated field twice on the wire
+                       [wire.duplicate_field], a binary field the schema does not
+                       declare [wire.unknown_field], decreasing event timestamps in
+                       a trace, a write after end_stream
   --json               print one JSON report on stdout instead of lines
   -h, --help           show this help
 
@@ -101,12 +103,25 @@ Options:
   --proto-names          JSON keys are proto field names (local_address) instead of
                          lowerCamelCase JSON names (localAddress)
   --pretty               indent JSON output (--to json only)
-  --allow-unknown-loss   drop unknown binary fields when converting to json, ndjson or text
+  --allow-loss           convert even where the output holds less than the input
+                         (see below); --allow-unknown-loss is a deprecated alias
   -h, --help             show this help
 
-Unknown binary fields (from a newer schema) are kept in binary and delimited
-output. JSON and text cannot hold them: without --allow-unknown-loss the
-conversion fails and names the fields that would be lost.
+A conversion never loses data silently. Without --allow-loss it fails
+(exit 1), naming the field path, the rule and the byte offset, when:
+  - two members of one oneof are on the wire (only the last would be kept)
+    [oneof.multiple];
+  - unknown binary fields (from a newer schema) would go to json, ndjson or
+    text, which cannot hold them (binary and delimited keep them)
+    [wire.unknown_field];
+  - a google.protobuf.Any cannot be written as JSON: its type is not known,
+    its value does not decode, or it has a value but no type URL (with
+    --allow-loss it is dropped; text keeps an unknown type raw) [json.any].
+A singular field present twice is not a loss: the last value wins (messages
+merge), as in every protobuf runtime. A known field with a wire type its
+type never uses, which the decoder would misread, fails even with
+--allow-loss [wire.wire_type_mismatch].
+
 binary and text hold one message; json writes one object, or an array for
 several messages.
 

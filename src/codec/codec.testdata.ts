@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** The real Envoy trace (HTTP/2 over IPv4) in text format, from the shared test data. */
+/** The real Envoy trace (HTTP/2 over IPv4) in text format, as committed under examples/valid. */
 export const envoyTraceText: Uint8Array = readFileSync(
-  fileURLToPath(new URL("../../../shared/testdata/envoy-tap2pcap-h2-ipv4/trace.pb_text", import.meta.url)),
+  fileURLToPath(new URL("../../examples/valid/tap2pcap-h2-ipv4.pb_text", import.meta.url)),
 );
 
 /** The UTF-8 bytes of `text`. */

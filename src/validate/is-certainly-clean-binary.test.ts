@@ -51,6 +51,8 @@ const notClean: readonly { readonly name: string; readonly schema: DescMessage; 
   { name: "invalid UTF-8 in a string field", schema: StreamReverseTunnelsRequestSchema, bytes: Uint8Array.of(0x12, 4, 0x0a, 2, 0xff, 0xfe), ruleId: "wire.invalid_utf8" },
   { name: "invalid UTF-8 in a connection's pipe path", schema: TraceSchema, bytes: Uint8Array.of(0x0a, 7, 0x12, 5, 0x12, 3, 0x0a, 1, 0x80), ruleId: "wire.invalid_utf8" },
   { name: "both members of a oneof", schema: TraceSchema, bytes: Uint8Array.of(0x12, 4, 0x12, 0x00, 0x1a, 0x00), ruleId: "oneof.multiple" },
+  { name: "a field the Trace does not declare", schema: TraceSchema, bytes: Uint8Array.of(0x48, 0x01), ruleId: "wire.unknown_field" },
+  { name: "an undeclared group field inside an event's read", schema: TraceSchema, bytes: Uint8Array.of(0x12, 4, 0x12, 2, 0x4b, 0x4c), ruleId: "wire.unknown_field" },
   { name: "a singular message field twice", schema: TraceSchema, bytes: Uint8Array.of(0x0a, 0x00, 0x0a, 0x00), ruleId: "wire.duplicate_field" },
   { name: "a singular scalar field twice", schema: StreamReverseTunnelsResponseSchema, bytes: Uint8Array.of(0x18, 1, 0x18, 2), ruleId: "wire.duplicate_field" },
   { name: "a map key __proto__ with a message value", schema: StreamReverseTunnelsRequestSchema, bytes: requestWithParametersKey("__proto__"), ruleId: "wire.forbidden_key" },

@@ -20,8 +20,9 @@ export interface CleanBinaryOptions {
  * The pass stops at the first sign of trouble: any wire fault
  * `validateBinary` reports, and anything its decoder would refuse (a tag
  * varint longer than 5 bytes, invalid UTF-8 in a string it checks), two
- * members of a oneof, a singular field twice, a string map key `__proto__`
- * (which the decoder's plain-object maps cannot hold). Rules are checked as their type's plan
+ * members of a oneof, a singular field twice, a field the type does not
+ * declare (a warning), a string map key `__proto__` (which the decoder's
+ * plain-object maps cannot hold). Rules are checked as their type's plan
  * allows (see `CleanPlan`): presence rules from which fields were seen, and
  * any other rule by decoding just the message that carries it and running
  * the planned validator on it. A singular message field appears at most
@@ -66,10 +67,8 @@ class CleanScanner {
       const wireType = tag & 7;
       if (number === 0 || wireType === WireType.EndGroup || wireType > 5) return false;
       const field = number < dense.length ? dense[number] : plan.sparse.get(number);
-      if (field === undefined) {
-        if (!this.skip(wireType, number, end, depth)) return false;
-        continue;
-      }
+      // A field the type does not declare: validateBinary warns of it (wire.unknown_field).
+      if (field === undefined) return false;
       if (wireType !== field.wireType && !(wireType === WireType.LengthDelimited && field.packedElementSize !== undefined)) return false;
       const slot = field.slot;
       if (slot >= 0) {
@@ -159,26 +158,6 @@ class CleanScanner {
       this.pos = valueEnd;
     }
     return !(map.keyScalar === ScalarType.STRING && keyStart >= 0 && isPrototypeKey(this.bytes, keyStart, keyEnd));
-  }
-
-  /** Skips the value of an unknown field, groups included. */
-  private skip(wireType: number, number: number, end: number, depth: number): boolean {
-    if (wireType === WireType.LengthDelimited) {
-      const valueEnd = this.lengthEnd(end);
-      if (valueEnd < 0) return false;
-      this.pos = valueEnd;
-      return true;
-    }
-    if (wireType !== WireType.StartGroup) return this.fixedOrVarint(wireType, end);
-    // The decoder's limit counts the group as one more level of nesting.
-    if (depth + 1 > this.depthLimit) return false;
-    while (this.pos < end) {
-      const tag = this.tag(end);
-      if (tag < 0 || tag >>> 3 === 0 || (tag & 7) > 5) return false;
-      if ((tag & 7) === WireType.EndGroup) return tag >>> 3 === number;
-      if (!this.skip(tag & 7, tag >>> 3, end, depth + 1)) return false;
-    }
-    return false;
   }
 
   private fixedOrVarint(wireType: number, end: number): boolean {

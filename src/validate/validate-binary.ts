@@ -22,6 +22,11 @@ export type BinaryValidationResult<Desc extends DescMessage> = ValidationResult 
  * - two members of one oneof on the wire: violation `oneof.multiple` at the
  *   oneof's path (`events[3].event_selector`), as JSON input reports it;
  * - a singular field present more than once: warning `wire.duplicate_field`;
+ * - a field number the type does not declare: warning `wire.unknown_field`
+ *   at the enclosing message's path (`events[0]`, or `""` for the root),
+ *   with the number in `params.number`, once per number and message (the
+ *   decoder keeps it for binary output; JSON and text cannot hold it;
+ *   messages packed in an Any are not scanned);
  * - malformed data (truncated values, lengths past their message, invalid
  *   tags or wire types, a wire type the field's type never uses, invalid
  *   UTF-8 in a string field, nesting past the limit): one `wire.*` violation

@@ -15,6 +15,12 @@ import type { WireField, WirePlan } from "./wire-plan.js";
  *   the decoder keeps the last.
  * - `wire.duplicate_field` (warning): a singular field more than once; the
  *   decoder keeps the last scalar and merges messages.
+ * - `wire.unknown_field` (warning): a field number the type does not
+ *   declare (a newer schema's field, or the wrong type), once per number and
+ *   message, at the enclosing message's path with `params.number`. The
+ *   decoder keeps it, and binary output writes it back, but JSON and text
+ *   cannot hold it. Messages packed in a `google.protobuf.Any` are not
+ *   scanned.
  * - `wire.forbidden_key` (violation): a string map key `__proto__`, which
  *   the decoder's plain-object maps cannot hold (see {@link isPrototypeKey}):
  *   the entry is lost or replaces the map's prototype, whatever the value type.
@@ -120,6 +126,7 @@ class Scanner {
     let seenHigh: Set<number> | undefined;
     let oneofReported = 0;
     let counts: Map<number, number> | undefined;
+    let unknownReported: Set<number> | undefined;
     while (this.pos < end) {
       const tagOffset = this.pos;
       let tag = bytes[tagOffset]!;
@@ -136,7 +143,13 @@ class Scanner {
       if (number === 0) throw new WireFault("wire.invalid_tag", "field number 0 is not allowed", tagOffset);
       const field = number < dense.length ? dense[number] : plan.sparse.get(number);
       if (field === undefined) {
+        // Skipped first: a malformed value is the fault to report, not that its field is unknown.
         this.skip(wireType, number, end, depth, tagOffset);
+        unknownReported ??= new Set();
+        if (!unknownReported.has(number)) {
+          unknownReported.add(number);
+          this.unknownField(plan, number, wireType, tagOffset);
+        }
         continue;
       }
       if (wireType !== field.wireType && !(wireType === WireType.LengthDelimited && field.packedElementSize !== undefined)) {
@@ -273,6 +286,18 @@ class Scanner {
     this.path.push(oneof.name);
     this.violations.push({ path: formatPath(this.path), ruleId: "oneof.multiple", message: oneofMessages.multiple(oneof.members), position: { offset } });
     this.path.pop();
+  }
+
+  /** Reports a field `plan`'s type does not declare, once per number and message, at the message's path. */
+  private unknownField(plan: WirePlan, number: number, wireType: number, offset: number): void {
+    if (!this.track) throw STOP;
+    this.warnings.push({
+      path: formatPath(this.path),
+      ruleId: "wire.unknown_field",
+      message: `unknown field ${number} (${WIRE_TYPE_NAMES[wireType]}) of ${plan.schema.typeName}`,
+      params: { number },
+      position: { offset },
+    });
   }
 
   private duplicate(field: WireField, offset: number): void {

@@ -17,8 +17,13 @@ export interface ConvertOptions {
   readonly protoNames: boolean;
   /** `--pretty`: indent JSON output by two spaces. By default, JSON is compact. */
   readonly pretty: boolean;
-  /** `--allow-unknown-loss`: drop unknown binary fields that JSON and text cannot carry. By default, that is an error. */
-  readonly allowUnknownLoss: boolean;
+  /**
+   * `--allow-loss` (or its deprecated alias `--allow-unknown-loss`): convert
+   * even when the output would hold less than the input (a second oneof
+   * member, unknown fields going to JSON or text, an Any JSON cannot write,
+   * which is dropped). By default, that is an error.
+   */
+  readonly allowLoss: boolean;
 }
 
 /** Parses the arguments after `convert`. */
@@ -33,6 +38,8 @@ export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOpt
       output: { type: "string", short: "o" },
       "proto-names": { type: "boolean" },
       pretty: { type: "boolean" },
+      "allow-loss": { type: "boolean" },
+      // The flag's name before it covered more than unknown fields; kept so scripts keep working.
       "allow-unknown-loss": { type: "boolean" },
     },
     true,
@@ -64,7 +71,7 @@ export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOpt
       ...(typeof output === "string" && output !== "-" ? { output } : {}),
       protoNames: values["proto-names"] === true,
       pretty: values["pretty"] === true,
-      allowUnknownLoss: values["allow-unknown-loss"] === true,
+      allowLoss: values["allow-loss"] === true || values["allow-unknown-loss"] === true,
     },
   };
 }

@@ -51,13 +51,13 @@ suite("parseConvertArgs()", () => {
     assert.deepEqual(parseConvertArgs(["--to", "json"]), {
       ok: true,
       help: false,
-      options: { to: "json", input: "-", protoNames: false, pretty: false, allowUnknownLoss: false },
+      options: { to: "json", input: "-", protoNames: false, pretty: false, allowLoss: false },
     });
   });
 
   test("reads every option", () => {
     assert.deepEqual(
-      parseConvertArgs(["-t", "Trace", "--from", "binary", "--to", "json", "--pretty", "--proto-names", "--allow-unknown-loss", "in.pb", "-o", "out.json"]),
+      parseConvertArgs(["-t", "Trace", "--from", "binary", "--to", "json", "--pretty", "--proto-names", "--allow-loss", "in.pb", "-o", "out.json"]),
       {
         ok: true,
         help: false,
@@ -69,10 +69,16 @@ suite("parseConvertArgs()", () => {
           output: "out.json",
           protoNames: true,
           pretty: true,
-          allowUnknownLoss: true,
+          allowLoss: true,
         },
       },
     );
+  });
+
+  test("still accepts the deprecated --allow-unknown-loss, as --allow-loss", () => {
+    const parsed = parseConvertArgs(["--to", "json", "--allow-unknown-loss"]);
+    assert.ok(parsed.ok && !parsed.help);
+    assert.equal(parsed.options.allowLoss, true);
   });
 
   test("rejects two inputs", () => {
