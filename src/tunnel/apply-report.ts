@@ -7,8 +7,8 @@ import type { TunnelRecord } from "./tunnel-record.js";
 
 /** What one accepted report does to a node's tunnels. */
 export interface ReportOutcome {
-  /** The node's tunnels after the report. */
-  readonly tunnels: Map<string, TunnelRecord>;
+  /** The node's tunnels after the report (`previous` itself after a heartbeat; never mutate it). */
+  readonly tunnels: ReadonlyMap<string, TunnelRecord>;
   /** Tunnels that left, in order. A `replaced` removal is followed by the re-add in `added`. */
   readonly removed: readonly { readonly tunnel: TunnelRecord; readonly reason: TunnelRemovalReason }[];
   /** Tunnels that arrived, in order. */
@@ -91,6 +91,8 @@ export function applyReport(
     addedByName.set(tunnel.name, tunnel);
   }
   const before = previous ?? new Map<string, TunnelRecord>();
+  // A heartbeat (an empty diff) keeps the very same map: nothing to copy or reindex.
+  if (!fullPush && added.length === 0 && removedNames.length === 0) return { tunnels: before, removed: [], added: [], anomalies };
   const tunnels = fullPush ? new Map<string, TunnelRecord>() : new Map(before);
   const removedOut: { tunnel: TunnelRecord; reason: TunnelRemovalReason }[] = [];
   const addedOut: TunnelRecord[] = [];

@@ -5,7 +5,8 @@ import type { TunnelStore } from "./tunnel-store.js";
  * The default {@link TunnelStore}: nodes in a `Map`, plus the initiator index
  * as a count of tunnels per (initiator node id, reporting node). It keeps the
  * records it is given without copying them (the registry never mutates a
- * record), so a put costs only the index update.
+ * record), so a put costs only the index update, which follows the tunnels
+ * that changed.
  */
 export class MemoryTunnelStore implements TunnelStore {
   readonly #nodes = new Map<string, NodeRecord>();
@@ -19,8 +20,7 @@ export class MemoryTunnelStore implements TunnelStore {
   putNode(key: string, record: NodeRecord, expectedVersion: number | undefined): Promise<boolean> {
     const current = this.#nodes.get(key);
     if (current?.version !== expectedVersion) return Promise.resolve(false);
-    if (current !== undefined) this.#index(key, current, -1);
-    this.#index(key, record, +1);
+    this.#reindex(key, current, record);
     this.#nodes.set(key, record);
     return Promise.resolve(true);
   }
@@ -28,7 +28,7 @@ export class MemoryTunnelStore implements TunnelStore {
   deleteNode(key: string, expectedVersion: number): Promise<boolean> {
     const current = this.#nodes.get(key);
     if (current === undefined || current.version !== expectedVersion) return Promise.resolve(false);
-    this.#index(key, current, -1);
+    this.#reindex(key, current, undefined);
     this.#nodes.delete(key);
     return Promise.resolve(true);
   }
@@ -42,18 +42,35 @@ export class MemoryTunnelStore implements TunnelStore {
     return Promise.resolve(holders === undefined ? [] : [...holders.keys()]);
   }
 
-  #index(key: string, record: NodeRecord, delta: 1 | -1): void {
-    for (const tunnel of record.tunnels.values()) {
-      const initiator = tunnel.identity.nodeId;
-      let holders = this.#byInitiator.get(initiator);
-      if (holders === undefined) {
-        holders = new Map();
-        this.#byInitiator.set(initiator, holders);
+  /**
+   * Moves the index from `before` to `after` by their difference: a report
+   * changes a few tunnels of a node, so only those touch the index.
+   */
+  #reindex(key: string, before: NodeRecord | undefined, after: NodeRecord | undefined): void {
+    if (before?.tunnels === after?.tunnels) return;
+    if (before !== undefined) {
+      for (const [name, tunnel] of before.tunnels) {
+        const kept = after?.tunnels.get(name);
+        if (kept === undefined || kept.identity.nodeId !== tunnel.identity.nodeId) this.#count(tunnel.identity.nodeId, key, -1);
       }
-      const count = (holders.get(key) ?? 0) + delta;
-      if (count > 0) holders.set(key, count);
-      else holders.delete(key);
-      if (holders.size === 0) this.#byInitiator.delete(initiator);
     }
+    if (after !== undefined) {
+      for (const [name, tunnel] of after.tunnels) {
+        const had = before?.tunnels.get(name);
+        if (had === undefined || had.identity.nodeId !== tunnel.identity.nodeId) this.#count(tunnel.identity.nodeId, key, +1);
+      }
+    }
+  }
+
+  #count(initiator: string, key: string, delta: 1 | -1): void {
+    let holders = this.#byInitiator.get(initiator);
+    if (holders === undefined) {
+      holders = new Map();
+      this.#byInitiator.set(initiator, holders);
+    }
+    const count = (holders.get(key) ?? 0) + delta;
+    if (count > 0) holders.set(key, count);
+    else holders.delete(key);
+    if (holders.size === 0) this.#byInitiator.delete(initiator);
   }
 }
