@@ -92,10 +92,11 @@ suite("the packed package, installed beside the newest @bufbuild/protobuf 2.x", 
         'import { validate } from "envoy-tap-tunnel/validate";',
         'import { readMessages } from "envoy-tap-tunnel/codec";',
         'import { isCertainlyFreeOfTraceWarnings } from "envoy-tap-tunnel/tap";',
+        'import { TunnelRegistry } from "envoy-tap-tunnel/tunnel";',
         'import { TraceSchema as Bare } from "envoy-tap-tunnel/gen/envoy/data/tap/v2alpha/capture_pb";',
         'import { TraceSchema as WithJs } from "envoy-tap-tunnel/gen/envoy/data/tap/v2alpha/capture_pb.js";',
         "export const schemas: (typeof TraceSchema)[] = [TraceSchema, Bare, WithJs];",
-        "export const functions = [validate, readMessages, isCertainlyFreeOfTraceWarnings];",
+        "export const functions = [validate, readMessages, isCertainlyFreeOfTraceWarnings, TunnelRegistry];",
       ].join("\n"),
     );
   });

@@ -352,6 +352,15 @@ suite("TunnelRegistry streams and grace", () => {
     assert.deepEqual(await registry.nodes(), []);
   });
 
+  test("a close issued while the stream's request is still being applied takes effect after it", async () => {
+    const { registry, events } = setup({ graceMs: 1000 });
+    const applying = registry.apply("s1", fullPush(1n, [tunnel("a")]));
+    const closing = registry.close("s1");
+    await Promise.all([applying, closing]);
+    assert.deepEqual(eventSummary(events), ["connected upstream-1 epoch 1", "added a", "disconnected upstream-1"]);
+    assert.equal((await registry.nodes())[0]!.state, "grace");
+  });
+
   test("closing a stream that never reported, or twice, changes nothing", async () => {
     const { registry, events } = setup();
     await registry.apply("s1", diff(1n, [], []));

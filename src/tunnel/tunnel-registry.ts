@@ -252,7 +252,12 @@ export class TunnelRegistry {
    * (`node-disconnected`); a superseded or unknown stream changes nothing.
    * Closing a stream twice is harmless.
    */
-  async close(streamId: string): Promise<void> {
+  close(streamId: string): Promise<void> {
+    // After the stream's pending requests, so a close never overtakes an apply.
+    return this.#streamLock.run(streamId, () => this.#close(streamId));
+  }
+
+  async #close(streamId: string): Promise<void> {
     const stream = this.#streams.get(streamId);
     if (stream === undefined) return;
     this.#streams.delete(streamId);
