@@ -39,8 +39,9 @@ export interface RawCallResult {
 
 /**
  * Opens a reporting stream on `session` and collects its responses. `done`
- * resolves when the stream closes, with the gRPC status from the trailers (or
- * the headers of a trailers-only answer).
+ * resolves when the server's side of the stream ends (then the stream is
+ * closed), with the gRPC status from the trailers (or the headers of a
+ * trailers-only answer).
  */
 export function openRawStream(session: ClientHttp2Session): { stream: ClientHttp2Stream; responses: StreamReverseTunnelsResponse[]; done: Promise<RawCallResult> } {
   const stream = session.request({ ":method": "POST", ":path": methodPath, "content-type": "application/grpc", te: "trailers" });
@@ -63,6 +64,14 @@ export function openRawStream(session: ClientHttp2Session): { stream: ClientHttp
       buffer = buffer.subarray(5 + length);
     }
   });
-  const done = new Promise<RawCallResult>((resolve) => stream.on("close", () => resolve({ grpcStatus, grpcMessage, responses })));
+  // The server's side ends with its status; the client's side may still be blocked writing what the server no longer reads.
+  const done = new Promise<RawCallResult>((resolve) => {
+    const finish = () => {
+      resolve({ grpcStatus, grpcMessage, responses });
+      if (!stream.closed) stream.close();
+    };
+    stream.on("end", finish);
+    stream.on("close", finish);
+  });
   return { stream, responses, done };
 }

@@ -68,8 +68,8 @@ export async function startReportingServer(options: ReportingServerOptions = {})
   grpcServer.on("session", (session: ServerHttp2Session) => {
     sessions.add(session);
     session.on("close", () => sessions.delete(session));
-    // A connection's failure (garbage bytes, a reset) is that connection's alone.
-    session.on("error", (error: Error) => log({ level: "warn", event: "connection-error", message: `connection failed: ${error.message}` }));
+    // A connection's failure (garbage bytes, a reset) is that connection's alone; "sessionError" logs it.
+    session.on("error", () => undefined);
   });
   grpcServer.on("sessionError", (error: Error) => log({ level: "warn", event: "connection-error", message: `connection failed: ${error.message}` }));
   grpcServer.on("tlsClientError", (error: Error) => log({ level: "warn", event: "tls-refused", message: `TLS handshake refused: ${error.message}` }));
