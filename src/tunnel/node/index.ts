@@ -8,3 +8,4 @@ export type { ReportingServer, ReportingServerOptions, ReportingServerTls, Repor
 export { peerIdentityOf } from "./peer-identity-of.js";
 export { parseTunnelQuery } from "./http-views.js";
 export type { TunnelJson, NodeJson } from "./view-json.js";
+export { RedisTunnelStore, RedisUnavailableError, type RedisTunnelStoreOptions } from "./redis-tunnel-store.js";
