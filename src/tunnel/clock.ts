@@ -21,16 +21,24 @@ export interface Timers {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /**
- * The host's timers (`globalThis.setTimeout`). In Node the timers are unref'd,
- * so a pending report or expiry never keeps a process alive on its own.
+ * The host's timers (`globalThis.setTimeout`), as they are: in Node a pending
+ * timer keeps the process alive, so a reporter waiting to reconnect does.
  */
 export const systemTimers: Timers = {
+  setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]),
+};
+
+/**
+ * The host's timers, unref'd where the host supports it (Node), so a pending
+ * timer never keeps a process alive on its own: for background chores such as
+ * grace-period expiry, which only matter while a server holds the process.
+ */
+export const backgroundTimers: Timers = {
   setTimeout(callback, delayMs) {
     const handle = globalThis.setTimeout(callback, delayMs) as unknown as { unref?: () => void };
     if (typeof handle === "object" && handle !== null && typeof handle.unref === "function") handle.unref();
     return handle;
   },
-  clearTimeout(handle) {
-    globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]);
-  },
+  clearTimeout: systemTimers.clearTimeout,
 };

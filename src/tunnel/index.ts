@@ -4,7 +4,7 @@
  * client that behaves like Envoy's. Browser-safe: nothing here imports a
  * Node-only module (the Node server is `envoy-tap-tunnel/tunnel/node`).
  */
-export { systemClock, systemTimers, type Clock, type Timers, type TimerHandle } from "./clock.js";
+export { systemClock, systemTimers, backgroundTimers, type Clock, type Timers, type TimerHandle } from "./clock.js";
 export { nodeKeyOf, formatNodeKey, parseNodeKey, type NodeKey } from "./node-key.js";
 export type { InitiatorIdentity, TunnelRecord, NodeRecord, NodeState, TunnelView, NodeSummary } from "./tunnel-record.js";
 export type { TunnelStore, StoreNotice, StoreHealth } from "./tunnel-store.js";

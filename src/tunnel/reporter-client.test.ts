@@ -172,6 +172,27 @@ suite("ReporterClient against the reporting service", () => {
   });
 });
 
+suite("ReporterClient on the host's clock and timers", () => {
+  test("reports on a short real interval, follows the server's report_interval, and stops cleanly", async () => {
+    const registry = new TunnelRegistry({ reportIntervalMs: 40 });
+    const server = await startLoopbackServer((router) => router.service(ReverseTunnelReportingService, createReportingService(registry)));
+    servers.push(server);
+    const reporter = new ReporterClient({ transport: server.transport(), node: upstream, sendIntervalMs: 25 });
+    reporters.push(reporter);
+    reporter.addTunnel(tunnel("a"));
+    reporter.start();
+    await until(() => reporter.stats().counters.acks_received >= 5, "five ACKs");
+    reporter.addTunnel(tunnel("b"));
+    await until(async () => (await registry.tunnels()).length === 2, "the diff with b");
+    assert.equal(reporter.stats().gauges.send_interval, 40);
+    await reporter.stop();
+    const sent = reporter.stats().counters.send_attempts;
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    assert.equal(reporter.stats().counters.send_attempts, sent, "nothing sent after stop()");
+    await until(async () => (await registry.nodes())[0]?.state === "grace", "the grace period");
+  });
+});
+
 suite("ReporterClient against scripted servers", () => {
   test("leaves a server that stops ACKing when more than maxRetries requests are unacknowledged, and rejoins", async () => {
     const received: bigint[] = [];

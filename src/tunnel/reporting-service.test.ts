@@ -71,6 +71,7 @@ suite("createReportingService() over HTTP/2 gRPC", () => {
     assert.equal((await stream.exchange(diff(3n, [], []))).requestNonce, 3n);
     assert.deepEqual((await registry.tunnels()).map((t) => t.name), ["b", "c"]);
     assert.equal(applied.length, 3);
+    assert.ok(applied.every((ms) => ms >= 0) && applied.some((ms) => !Number.isInteger(ms)), `sub-millisecond durations: ${applied}`);
     // Nothing more arrives, and the stream does not end by itself.
     const pending = stream.next();
     const outcome = await Promise.race([pending.then(() => "ended"), new Promise((r) => setTimeout(() => r("open"), 200))]);

@@ -4,7 +4,7 @@ import type {
   StreamReverseTunnelsRequest,
   StreamReverseTunnelsResponse,
 } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
-import { systemClock, systemTimers, type Clock, type TimerHandle, type Timers } from "./clock.js";
+import { systemTimers, type Clock, type TimerHandle, type Timers } from "./clock.js";
 import { formatNodeKey, nodeKeyOf, type NodeKey } from "./node-key.js";
 import { peerIdentityKey, type PeerIdentity } from "./peer-identity.js";
 import type { TunnelRegistry } from "./tunnel-registry.js";
@@ -77,7 +77,7 @@ export interface ReportingServiceOptions {
   /** Makes stream ids unique across servers sharing a store. By default, a random string per service. */
   readonly streamIdPrefix?: string;
   readonly hooks?: ReportingServiceHooks;
-  /** By default, the host's clock (used for `durationMs`). */
+  /** Times `durationMs`. By default, `performance.now()` (monotonic, sub-millisecond). */
   readonly clock?: Clock;
   /** By default, the host's timers (used for the NACK timeout). */
   readonly timers?: Timers;
@@ -98,7 +98,7 @@ export function createReportingService(
   registry: TunnelRegistry,
   options: ReportingServiceOptions = {},
 ): ServiceImpl<typeof ReverseTunnelReportingService> {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? monotonicClock;
   const timers = options.timers ?? systemTimers;
   const nackCloseTimeoutMs = options.nackCloseTimeoutMs ?? 30_000;
   const prefix = options.streamIdPrefix ?? randomPrefix();
@@ -182,6 +182,9 @@ export function createReportingService(
 
   return { streamReverseTunnels };
 }
+
+/** Durations need a monotonic source with sub-millisecond steps; `Date.now()` would round most applies to 0. */
+const monotonicClock: Clock = { now: () => globalThis.performance.now() };
 
 /** Runs an observer, ignoring its failure: a broken log line must not break a stream. */
 function safely(observe: () => void): void {

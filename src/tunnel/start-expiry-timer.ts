@@ -1,9 +1,9 @@
-import { systemTimers, type TimerHandle, type Timers } from "./clock.js";
+import { backgroundTimers, type TimerHandle, type Timers } from "./clock.js";
 import type { TunnelRegistry } from "./tunnel-registry.js";
 
 /** Options of {@link startExpiryTimer}. */
 export interface ExpiryTimerOptions {
-  /** By default, the host's timers. */
+  /** By default, the host's timers, unref'd (`backgroundTimers`): the expiry timer never keeps a process alive. */
   readonly timers?: Timers;
   /** Called when `expireDue` rejects (a store failure); by default, ignored. The timer keeps running. */
   readonly onError?: (error: unknown) => void;
@@ -19,7 +19,7 @@ const MAX_DELAY_MS = 2_147_483_647;
  * or disconnects. Returns the function that stops it.
  */
 export function startExpiryTimer(registry: TunnelRegistry, options: ExpiryTimerOptions = {}): () => void {
-  const timers = options.timers ?? systemTimers;
+  const timers = options.timers ?? backgroundTimers;
   let handle: TimerHandle | undefined;
   let stopped = false;
   let expiring = false;

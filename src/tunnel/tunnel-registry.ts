@@ -9,14 +9,14 @@ import { KeyedLock } from "./keyed-lock.js";
 import { MemoryTunnelStore } from "./memory-tunnel-store.js";
 import { formatNodeKey, nodeKeyOf, parseNodeKey, type NodeKey } from "./node-key.js";
 import type { RegistryEvent, RegistryListener } from "./registry-event.js";
-import { writeReport } from "./write-report.js";
-import { ackResponse, nackCodeNames, nackResponse, type NackCode, type ReportViolation } from "./report-response.js";
 import { checkReportInterval } from "./report-interval.js";
-import type { NodeRecord, NodeSummary, TunnelView } from "./tunnel-record.js";
+import { ackResponse, nackCodeNames, nackResponse, type NackCode, type ReportViolation } from "./report-response.js";
 import { compareNodeKeys, selectTunnels, sortNodes, summarizeNode, type TunnelQuery } from "./select-tunnels.js";
+import type { NodeRecord, NodeSummary, TunnelView } from "./tunnel-record.js";
+import type { StoreNotice, TunnelStore } from "./tunnel-store.js";
+import { writeReport } from "./write-report.js";
 
 export type { TunnelQuery };
-import type { StoreNotice, TunnelStore } from "./tunnel-store.js";
 
 /** How often a write that lost a compare-and-set race is retried before the request is NACKed `UNAVAILABLE`. */
 const MAX_WRITE_ATTEMPTS = 5;
@@ -31,7 +31,6 @@ interface StreamState {
   /** The `report_interval` last sent on this stream. */
   sentIntervalMs: number | undefined;
 }
-
 
 /** Options of {@link TunnelRegistry}. */
 export interface TunnelRegistryOptions {
@@ -101,7 +100,9 @@ export interface RegistryStats {
  *   greater than the last accepted one on the stream: else NACK
  *   `FAILED_PRECONDITION`. A stream keeps the node of its first request
  *   (another node later: NACK `INVALID_ARGUMENT`, reason `report.node_changed`).
- * - A NACKed request changes nothing, not even the stream's last nonce.
+ * - A NACKed request changes nothing, not even the stream's last nonce. A
+ *   NACK echoes the request's nonce too (a negative one, itself invalid, is
+ *   answered with the stream's last accepted nonce, or 0).
  * - A full push replaces the node's tunnels; a diff removes, then adds; a name
  *   in both lists is kept with the new identity when the node held it and
  *   dropped when it did not. Anomalies are counted and emitted, not refused.
