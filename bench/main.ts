@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCliBench } from "./cli.bench.js";
 import { runCodecBench } from "./codec.bench.js";
+import { runTunnelBench } from "./tunnel.bench.js";
 import { describeMachine } from "./machine.js";
 import { benchmarkOutputFile } from "./output-file.js";
 import { runValidateBench } from "./validate.bench.js";
@@ -14,13 +15,21 @@ import { runValidateBench } from "./validate.bench.js";
  */
 const started = new Date();
 const sections: string[] = [];
+/** `BENCH_ONLY=tunnel` runs the named benchmarks only and prints them instead of writing BENCHMARKS.md. */
+const only = process.env["BENCH_ONLY"]?.split(",");
 for (const [name, run] of [
   ["validation", runValidateBench],
   ["codec", runCodecBench],
   ["cli", runCliBench],
+  ["tunnel", runTunnelBench],
 ] as const) {
+  if (only !== undefined && !only.includes(name)) continue;
   process.stderr.write(`bench: ${name}...\n`);
   sections.push(await run());
+}
+if (only !== undefined) {
+  process.stdout.write(sections.join("\n\n") + "\n");
+  process.exit(0);
 }
 const scale = process.env["BENCH_SCALE"];
 const document = [

@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { constants as http2Constants, createSecureServer, createServer as createH2cServer, type Http2Server, type Http2SecureServer, type ServerHttp2Session } from "node:http2";
+import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { createReportingService, formatNodeKey, startExpiryTimer, TunnelRegistry, type ReportingServiceHooks } from "../index.js";
@@ -39,6 +40,8 @@ export async function startReportingServer(options: ReportingServerOptions = {})
     });
   const metrics = createServerMetrics(registry);
   const shutdown = new AbortController();
+  // Every open stream listens for the shutdown (twice: its handler context and its request body); that is not a leak.
+  setMaxListeners(0, shutdown.signal);
   const service = createReportingService(registry, {
     ...(options.authorize === undefined ? {} : { authorize: options.authorize }),
     ...(options.nackCloseTimeoutMs === undefined ? {} : { nackCloseTimeoutMs: options.nackCloseTimeoutMs }),
