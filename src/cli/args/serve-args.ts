@@ -21,7 +21,7 @@ export interface ServeOptions {
   /** `--store`: `redis://HOST:PORT[/DB]` or `rediss://...` to share the registry with other replicas. By default, none (memory). */
   readonly storeUrl?: string;
   /** `--lease`: the replica's lease in Redis (see `RedisTunnelStore`). By default, 10 s. */
-  readonly leaseMs: number;
+  readonly leaseMs?: number;
 }
 
 /** Parses the arguments after `serve`. */

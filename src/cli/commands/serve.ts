@@ -18,7 +18,7 @@ export async function serveCommand(options: ServeOptions, io: CliIO, stop: Abort
   if (options.storeUrl !== undefined) {
     const password = process.env["REDIS_PASSWORD"];
     try {
-      store = await RedisTunnelStore.connect({ url: options.storeUrl, leaseMs: options.leaseMs, ...(password === undefined || password === "" ? {} : { password }), log });
+      store = await RedisTunnelStore.connect({ url: options.storeUrl, ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }), ...(password === undefined || password === "" ? {} : { password }), log });
     } catch (error) {
       throw new CliError("usage", oneLine(error), { cause: error });
     }
@@ -48,7 +48,7 @@ export async function serveCommand(options: ServeOptions, io: CliIO, stop: Abort
     `info listening gRPC on ${host}:${server.grpcPort} (${scheme}), HTTP views on http://${host}:${server.httpPort}/` +
       `; grace ${formatDuration(options.graceMs)}` +
       (options.reportIntervalMs === undefined ? "" : `, report interval ${formatDuration(options.reportIntervalMs)}`) +
-      (store === undefined ? "; store memory" : `; store Redis (replica ${store.replicaId}, lease ${formatDuration(options.leaseMs)})`),
+      (store === undefined ? "; store memory" : `; store Redis (replica ${store.replicaId}, lease ${formatDuration(options.leaseMs ?? 10_000)})`),
   );
   if (!stop.aborted) await new Promise<void>((resolve) => stop.addEventListener("abort", () => resolve(), { once: true }));
   write("info shutting-down stopping: no new streams, ending open ones");
