@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { runCliBench } from "./cli.bench.js";
 import { runCodecBench } from "./codec.bench.js";
 import { runTunnelBench } from "./tunnel.bench.js";
+import { runRedisBench } from "./redis.bench.js";
 import { describeMachine } from "./machine.js";
 import { benchmarkOutputFile } from "./output-file.js";
 import { runValidateBench } from "./validate.bench.js";
@@ -22,6 +23,7 @@ for (const [name, run] of [
   ["codec", runCodecBench],
   ["cli", runCliBench],
   ["tunnel", runTunnelBench],
+  ["redis", runRedisBench],
 ] as const) {
   if (only !== undefined && !only.includes(name)) continue;
   process.stderr.write(`bench: ${name}...\n`);
