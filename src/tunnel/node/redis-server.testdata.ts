@@ -29,8 +29,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function launch(port: number): Promise<ChildProcess> {
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"], {
+function launch(port: number, extraArgs: readonly string[]): Promise<ChildProcess> {
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning", ...extraArgs], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {
@@ -56,10 +56,10 @@ function launch(port: number): Promise<ChildProcess> {
   });
 }
 
-/** Starts redis-server on a free loopback port; kill it with `kill()` (tests do in `after`). */
-export async function startRedisServer(): Promise<RedisServerProcess> {
+/** Starts redis-server on a free loopback port (with `extraArgs`, e.g. `--requirepass`); kill it with `kill()` (tests do in `after`). */
+export async function startRedisServer(extraArgs: readonly string[] = []): Promise<RedisServerProcess> {
   const port = await freePort();
-  let child = await launch(port);
+  let child = await launch(port, extraArgs);
   const kill = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -72,7 +72,7 @@ export async function startRedisServer(): Promise<RedisServerProcess> {
     kill,
     async restart() {
       await kill();
-      child = await launch(port);
+      child = await launch(port, extraArgs);
     },
   };
 }

@@ -159,6 +159,33 @@ suite("RedisTunnelStore: faults", { skip }, () => {
     });
   });
 
+  test("a password: refused without it (a clear error), accepted from the option or the URL", async () => {
+    const redis = await startRedisServer(["--requirepass", "s3cret"]);
+    try {
+      await assert.rejects(RedisTunnelStore.connect({ url: redis.url, connectTimeoutMs: 1_000 }), (error: unknown) => {
+        assert.ok(error instanceof RedisUnavailableError);
+        assert.match(error.message, new RegExp(`^cannot connect to Redis at redis://127\\.0\\.0\\.1:${redis.port}: NOAUTH`));
+        return true;
+      });
+      await assert.rejects(RedisTunnelStore.connect({ url: `redis://:wrong@127.0.0.1:${redis.port}` }), (error: unknown) => {
+        assert.ok(error instanceof RedisUnavailableError);
+        assert.ok(error.message.startsWith(`cannot connect to Redis at redis://:***@127.0.0.1:${redis.port}: `), error.message);
+        assert.ok(!error.message.includes("wrong"), "the password is not printed");
+        return true;
+      });
+      for (const store of [
+        await RedisTunnelStore.connect({ url: redis.url, password: "s3cret" }),
+        await RedisTunnelStore.connect({ url: `redis://:s3cret@127.0.0.1:${redis.port}/3` }),
+      ]) {
+        assert.deepEqual(store.health(), { degraded: false });
+        assert.deepEqual(await store.listNodes(), []);
+        await store.close();
+      }
+    } finally {
+      await redis.kill();
+    }
+  });
+
   test("Redis killed and restarted empty while reporters run: ACKs go on from memory, /healthz and /metrics say degraded, and the state converges", async () => {
     const redis = await startRedisServer();
     const p = "fault:";
