@@ -85,7 +85,7 @@ export function parseServeArgs(argv: readonly string[]): ArgsResult<ServeOptions
       port: port.value,
       httpPort: httpPort.value,
       graceMs: grace.ms,
-      leaseMs: lease.ms,
+      ...(values["lease"] === undefined ? {} : { leaseMs: lease.ms }),
       ...(store === "memory" ? {} : { storeUrl: store }),
       ...(reportIntervalMs === undefined ? {} : { reportIntervalMs }),
       ...(maxTunnelsPerNode === undefined ? {} : { maxTunnelsPerNode }),

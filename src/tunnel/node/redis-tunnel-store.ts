@@ -392,7 +392,12 @@ export class RedisTunnelStore implements TunnelStore {
    * re-read the grace deadlines (expiring what is due).
    */
   async #tick(): Promise<void> {
-    if (this.#closed || this.#degradedReason !== undefined) return;
+    if (this.#closed) return;
+    if (this.#degradedReason !== undefined) {
+      // Degraded by a failed command while the connection stayed up: no "ready" will come, so retry from here.
+      if (this.#client.isReady) this.#reconnected();
+      return;
+    }
     await this.#renewLease();
     const orphans = await this.#redis(() => this.#findOrphans(), []);
     for (const orphan of orphans) this.#notify({ kind: "orphaned", ...orphan });
