@@ -33,6 +33,8 @@ export class FramingError extends Error {
     readonly position: InputPosition,
     /** 0-based index of the message being cut. */
     readonly index: number,
+    /** The rule id of the fault when it has one of its own (`input.too_large`). */
+    readonly ruleId?: string,
   ) {
     super(reason);
   }

@@ -28,15 +28,12 @@ export { DecodeError, isDecodeError, type DecodeLocation, type Format } from "./
 export type { InputPosition } from "./input-position.js";
 export { EncodeError, isEncodeError } from "./encode-error.js";
 export { formats, isFormat } from "./formats.js";
-export { DEFAULT_MAX_MESSAGE_BYTES, type DecodeOptions } from "./decode-options.js";
+export { DEFAULT_MAX_MESSAGE_BYTES, INPUT_TOO_LARGE, type DecodeOptions } from "./decode-options.js";
 export type { EncodeOptions, JsonLayout } from "./encode-options.js";
 export { decode } from "./decode.js";
 export { encode } from "./encode.js";
 export { readMessages, type ReadMessage, type ReadMessagesOptions, type JsonSource } from "./read-messages.js";
 export { readFrames, type MessageFrame } from "./read-frames.js";
-export { concatChunks } from "./framer.js";
 export { writeMessages } from "./write-messages.js";
 export { detectFormat, formatFromFileName, type FormatDetection, type DetectFormatOptions } from "./detect-format.js";
 export { unknownFieldPaths } from "./unknown-fields.js";
-export { keepLeadingByteOrderMarks } from "./byte-order-marks.js";
-export { parseJsonExact, findUnsafeIntegers, type UnsafeInteger } from "./json-exact-integers.js";

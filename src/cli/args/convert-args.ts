@@ -1,5 +1,6 @@
 import type { Format } from "../../codec/index.js";
-import { parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../../codec/index.js";
+import { parseByteSize, parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
 
 /** Options of `envoy-tap-tunnel convert`. */
 export interface ConvertOptions {
@@ -24,6 +25,8 @@ export interface ConvertOptions {
    * which is dropped). By default, that is an error.
    */
   readonly allowLoss: boolean;
+  /** `--max-message-bytes`: the largest message accepted. By default, 64 MiB. */
+  readonly maxMessageBytes: number;
 }
 
 /** Parses the arguments after `convert`. */
@@ -41,6 +44,7 @@ export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOpt
       "allow-loss": { type: "boolean" },
       // The flag's name before it covered more than unknown fields; kept so scripts keep working.
       "allow-unknown-loss": { type: "boolean" },
+      "max-message-bytes": { type: "string" },
     },
     true,
   );
@@ -57,6 +61,12 @@ export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOpt
     if (!checked.ok) return checked;
     formats[name] = checked.format;
   }
+  let maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+  if (typeof values["max-message-bytes"] === "string") {
+    const checked = parseByteSize("--max-message-bytes", values["max-message-bytes"]);
+    if (!checked.ok) return checked;
+    maxMessageBytes = checked.bytes;
+  }
   const type = values["type"];
   if (type === "") return { ok: false, error: "--type needs a type name; run envoy-tap-tunnel types to list them" };
   const output = values["output"];
@@ -72,6 +82,7 @@ export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOpt
       protoNames: values["proto-names"] === true,
       pretty: values["pretty"] === true,
       allowLoss: values["allow-loss"] === true || values["allow-unknown-loss"] === true,
+      maxMessageBytes,
     },
   };
 }

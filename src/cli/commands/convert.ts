@@ -17,6 +17,7 @@ import { CliError, describeIoError, ExitCode } from "../cli-error.js";
 import { findConversionLoss, KEEPS_UNKNOWN_FIELDS, type ConversionFinding } from "../conversion-loss.js";
 import { inputBaseName, inputName, type Input } from "../discover-inputs.js";
 import type { CliIO, Writer } from "../io.js";
+import { decodeReason } from "../decode-reason.js";
 import { openInput } from "../open-input.js";
 import { formatLocation } from "../report/problem.js";
 import { inferInputType, resolveTypeOption } from "../resolve-input-type.js";
@@ -57,7 +58,8 @@ export async function convertCommand(options: ConvertOptions, io: CliIO): Promis
   const from = options.from ?? detectFormat(opened.head, baseName, { headIsWholeInput: opened.headIsWholeInput }).format;
   const schema = typeOption ?? inferInputType({ displayName: name, baseName, format: from, head: opened.head });
 
-  const messages = guardLoss(schema, readMessages(schema, opened.chunks, from, { fileName: name }), from, to, options.allowLoss, name);
+  const decodeOptions = { fileName: name, maxMessageBytes: options.maxMessageBytes };
+  const messages = guardLoss(schema, readMessages(schema, opened.chunks, from, decodeOptions), from, to, options.allowLoss, name);
   const chunks = writeMessages(schema, messages, to, {
     useProtoFieldNames: options.protoNames,
     pretty: options.pretty,
@@ -76,7 +78,8 @@ export async function convertCommand(options: ConvertOptions, io: CliIO): Promis
         ...(error.location.position !== undefined ? { position: error.location.position } : {}),
       });
       const path = error.location.path === undefined || error.location.path === "" ? "" : `${error.location.path}: `;
-      throw new CliError("data", `${location}: ${path}cannot decode ${error.typeName} from ${error.format}: ${error.reason}`, {
+      const rule = error.ruleId === undefined ? "" : ` [${error.ruleId}]`;
+      throw new CliError("data", `${location}: ${path}cannot decode ${error.typeName} from ${error.format}: ${decodeReason(error)}${rule}`, {
         cause: error,
       });
     }
