@@ -88,17 +88,30 @@ export function createGrpcHandler(options: GrpcHandlerOptions): GrpcHandler {
  */
 async function* untilShutdown(body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncGenerator<Uint8Array> {
   const iterator = body[Symbol.asyncIterator]();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(ConnectError.from(signal.reason));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
   let finished = false;
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
+      // One listener per read, removed when the read settles: a long-lived
+      // stream must not collect a reaction per message on a promise that
+      // only settles at shutdown (as Promise.race against one would).
+      const next = await new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
+        if (signal.aborted) {
+          reject(ConnectError.from(signal.reason));
+          return;
+        }
+        const onAbort = () => reject(ConnectError.from(signal.reason));
+        signal.addEventListener("abort", onAbort, { once: true });
+        iterator.next().then(
+          (result) => {
+            signal.removeEventListener("abort", onAbort);
+            resolve(result);
+          },
+          (error: unknown) => {
+            signal.removeEventListener("abort", onAbort);
+            reject(error);
+          },
+        );
+      });
       if (next.done === true) {
         finished = true;
         return;
@@ -106,7 +119,6 @@ async function* untilShutdown(body: AsyncIterable<Uint8Array>, signal: AbortSign
       yield next.value;
     }
   } finally {
-    if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
     // Not awaited: a body iterator with a read pending would finish returning only after that read.
     if (!finished) Promise.resolve(iterator.return?.()).catch(() => undefined);
   }

@@ -79,10 +79,15 @@ suite("the status page in a real browser", { skip: missing, timeout: 120_000 }, 
     try {
       reporter.addTunnel(initiatorTunnel("node-a", "tenant-x"));
       reporter.addTunnel(initiatorTunnel("node-b", "tenant-y"));
+      // Names come from the network: markup in one must show as text.
+      reporter.addTunnel(initiatorTunnel("<b>bold</b>", "tenant-z"));
       reporter.start();
       await waitFor("the full push's ACK", () => events.some((e) => e.type === "ack"));
       await page.waitForSelector('tr[data-tunnel="tenant-y:node-b"]', { timeout: 10_000 });
-      assert.deepEqual(await rows(page), ["core/upstream-1/tenant-x:node-a", "core/upstream-1/tenant-y:node-b"]);
+      assert.deepEqual(await rows(page), ["core/upstream-1/tenant-x:node-a", "core/upstream-1/tenant-y:node-b", "core/upstream-1/tenant-z:<b>bold</b>"]);
+      assert.equal(await page.evaluate(`document.querySelectorAll("main b").length`), 0);
+      assert.equal(await page.evaluate(`document.querySelector('tr[data-tunnel="tenant-z:<b>bold</b>"] td').textContent`), "tenant-z:<b>bold</b>");
+      reporter.removeTunnel("tenant-z:<b>bold</b>");
 
       // A diff: one removed, one added.
       reporter.removeTunnel("tenant-x:node-a");

@@ -43,7 +43,9 @@ export const statusPageHtml = `<!doctype html>
 <script>
 "use strict";
 (() => {
+  // A large fleet would make a page of a million rows: past these, rows are counted, and the search narrows them.
   const maxRowsPerNode = 500;
+  const maxRows = 5000;
   /** node key -> { id, cluster, state, graceUntil, lastReportAt, tunnels: Map(name -> tunnel) } */
   const nodes = new Map();
   const keyOf = (node) => node.cluster + "/" + node.id;
@@ -107,6 +109,7 @@ export const statusPageHtml = `<!doctype html>
     let tunnelTotal = 0;
     let shownNodes = 0;
     let shownTunnels = 0;
+    let rowBudget = maxRows;
     for (const entry of sorted) {
       tunnelTotal += entry.tunnels.size;
       const tunnels = [...entry.tunnels.values()].filter((t) => matches(t, needle)).sort((a, b) => a.name.localeCompare(b.name));
@@ -140,7 +143,9 @@ export const statusPageHtml = `<!doctype html>
           head.appendChild(th);
         }
         const body = table.createTBody();
-        for (const tunnel of tunnels.slice(0, maxRowsPerNode)) {
+        const rowsHere = Math.min(tunnels.length, maxRowsPerNode, rowBudget);
+        rowBudget -= rowsHere;
+        for (const tunnel of tunnels.slice(0, rowsHere)) {
           const row = body.insertRow();
           row.dataset.tunnel = tunnel.name;
           cell(row, tunnel.name);
@@ -150,10 +155,10 @@ export const statusPageHtml = `<!doctype html>
           cell(row, tunnel.createdAt);
         }
         section.appendChild(table);
-        if (tunnels.length > maxRowsPerNode) {
+        if (tunnels.length > rowsHere) {
           const more = document.createElement("p");
           more.className = "muted";
-          more.textContent = "and " + (tunnels.length - maxRowsPerNode) + " more; search to narrow";
+          more.textContent = (rowsHere === 0 ? "" : "and ") + (tunnels.length - rowsHere) + " more; search to narrow";
           section.appendChild(more);
         }
       }
@@ -172,7 +177,7 @@ export const statusPageHtml = `<!doctype html>
     setTimeout(() => {
       scheduled = false;
       render();
-    }, 50);
+    }, 200);
   }
 
   const source = new EventSource("/events");
