@@ -5,6 +5,7 @@ import { runCliJsonReportBench } from "./cli-json-report.bench.js";
 import { runCliStartupBench } from "./cli-startup.bench.js";
 import { runCodecBench } from "./codec.bench.js";
 import { runTunnelBench } from "./tunnel.bench.js";
+import { runRedisBench } from "./redis.bench.js";
 import { describeMachine } from "./machine.js";
 import { benchmarkOutputFile } from "./output-file.js";
 import { runValidateBench } from "./validate.bench.js";
@@ -26,6 +27,7 @@ for (const [name, run] of [
   ["cli start-up", runCliStartupBench],
   ["cli report memory", runCliJsonReportBench],
   ["tunnel", runTunnelBench],
+  ["redis", runRedisBench],
 ] as const) {
   if (only !== undefined && !only.includes(name)) continue;
   process.stderr.write(`bench: ${name}...\n`);

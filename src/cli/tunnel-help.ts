@@ -26,6 +26,11 @@ Options:
   --tls-client-ca FILE         require client certificates signed by this CA (mutual TLS)
   --max-tunnels-per-node N     NACK (RESOURCE_EXHAUSTED) a report that would leave a node
                                with more tunnels (default 100000)
+  --store memory|redis://HOST:PORT[/DB]|rediss://HOST:PORT[/DB]
+                               share the registry with other replicas through Redis
+                               (password from the URL or REDIS_PASSWORD; default memory)
+  --lease DURATION             this replica's lease in Redis; others release its nodes
+                               one grace period after it lapses (default 10s)
   -h, --help                   show this help
 
 Durations are written as Envoy writes them: 250ms, 5s, 1.5s, 2m, 1h.
@@ -36,9 +41,11 @@ HTTP views (GET, on --http-port):
   /nodes       JSON: reporting nodes (connected or in grace), tunnel counts, last report
   /events      server-sent events of registry changes (a snapshot first)
   /metrics     Prometheus text format
-  /healthz     {"status":"ok"}, 503 while shutting down
+  /healthz     {"status":"ok"}, {"status":"degraded"} while Redis is unreachable,
+               503 while shutting down
 
-Exit codes: 0 stopped by a signal, 2 usage error or a port that cannot be bound.
+Exit codes: 0 stopped by a signal, 2 usage error, a port that cannot be bound
+or a Redis store that cannot be reached at start.
 
 Example:
   envoy-tap-tunnel serve --port 18000 --http-port 18001 --report-interval 5s --grace 30s

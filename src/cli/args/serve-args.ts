@@ -18,6 +18,10 @@ export interface ServeOptions {
   readonly tlsClientCa?: string;
   /** `--max-tunnels-per-node`. By default, the registry's (100 000). */
   readonly maxTunnelsPerNode?: number;
+  /** `--store`: `redis://HOST:PORT[/DB]` or `rediss://...` to share the registry with other replicas. By default, none (memory). */
+  readonly storeUrl?: string;
+  /** `--lease`: the replica's lease in Redis (see `RedisTunnelStore`). By default, 10 s. */
+  readonly leaseMs?: number;
 }
 
 /** Parses the arguments after `serve`. */
@@ -35,6 +39,8 @@ export function parseServeArgs(argv: readonly string[]): ArgsResult<ServeOptions
       "tls-key": { type: "string" },
       "tls-client-ca": { type: "string" },
       "max-tunnels-per-node": { type: "string" },
+      store: { type: "string" },
+      lease: { type: "string" },
     },
     false,
   );
@@ -61,6 +67,11 @@ export function parseServeArgs(argv: readonly string[]): ArgsResult<ServeOptions
     if (!max.ok) return max;
     maxTunnelsPerNode = max.value;
   }
+  const store = values["store"] ?? "memory";
+  if (store !== "memory" && !/^rediss?:\/\/[^/]/.test(store)) return { ok: false, error: `--store must be memory, redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB], not ${store}` };
+  const lease = parseDuration("--lease", values["lease"] ?? "10s");
+  if (!lease.ok) return lease;
+  if (lease.ms < 100) return { ok: false, error: `--lease must be at least 100ms, not ${values["lease"]}` };
   const tlsCert = values["tls-cert"];
   const tlsKey = values["tls-key"];
   const tlsClientCa = values["tls-client-ca"];
@@ -74,6 +85,8 @@ export function parseServeArgs(argv: readonly string[]): ArgsResult<ServeOptions
       port: port.value,
       httpPort: httpPort.value,
       graceMs: grace.ms,
+      ...(values["lease"] === undefined ? {} : { leaseMs: lease.ms }),
+      ...(store === "memory" ? {} : { storeUrl: store }),
       ...(reportIntervalMs === undefined ? {} : { reportIntervalMs }),
       ...(maxTunnelsPerNode === undefined ? {} : { maxTunnelsPerNode }),
       ...(tlsCert === undefined ? {} : { tlsCert }),

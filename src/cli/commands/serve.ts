@@ -1,4 +1,4 @@
-import { startReportingServer, type ReportingServerLogEntry, type ReportingServerTls } from "../../tunnel/node/index.js";
+import { RedisTunnelStore, startReportingServer, type ReportingServerLogEntry, type ReportingServerTls } from "../../tunnel/node/index.js";
 import type { ServeOptions } from "../args/serve-args.js";
 import { formatDuration } from "../args/parse-duration.js";
 import { CliError, ExitCode, describeIoError, oneLine } from "../cli-error.js";
@@ -14,6 +14,15 @@ export async function serveCommand(options: ServeOptions, io: CliIO, stop: Abort
   const tls = await readTls(options, io);
   const write = (line: string) => void io.stdout.write(`${new Date().toISOString()} ${line}\n`).catch(() => undefined);
   const log = (entry: ReportingServerLogEntry) => write(`${entry.level} ${entry.event} ${entry.message}`);
+  let store: RedisTunnelStore | undefined;
+  if (options.storeUrl !== undefined) {
+    const password = process.env["REDIS_PASSWORD"];
+    try {
+      store = await RedisTunnelStore.connect({ url: options.storeUrl, ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }), ...(password === undefined || password === "" ? {} : { password }), log });
+    } catch (error) {
+      throw new CliError("usage", oneLine(error), { cause: error });
+    }
+  }
   let server;
   try {
     server = await startReportingServer({
@@ -24,9 +33,11 @@ export async function serveCommand(options: ServeOptions, io: CliIO, stop: Abort
       ...(options.reportIntervalMs === undefined ? {} : { reportIntervalMs: options.reportIntervalMs }),
       ...(options.maxTunnelsPerNode === undefined ? {} : { maxTunnelsPerNode: options.maxTunnelsPerNode }),
       ...(tls === undefined ? {} : { tls }),
+      ...(store === undefined ? {} : { store }),
       log,
     });
   } catch (error) {
+    await store?.close();
     const code = (error as { code?: unknown }).code;
     const reason = code === "EADDRINUSE" ? "the address is in use" : code === "EACCES" ? "permission denied" : code === "EADDRNOTAVAIL" ? "no such local address" : oneLine(error);
     throw new CliError("usage", `cannot serve on ${options.host} (ports ${options.port}, ${options.httpPort}): ${reason}`, { cause: error });
@@ -36,11 +47,13 @@ export async function serveCommand(options: ServeOptions, io: CliIO, stop: Abort
   write(
     `info listening gRPC on ${host}:${server.grpcPort} (${scheme}), HTTP views on http://${host}:${server.httpPort}/` +
       `; grace ${formatDuration(options.graceMs)}` +
-      (options.reportIntervalMs === undefined ? "" : `, report interval ${formatDuration(options.reportIntervalMs)}`),
+      (options.reportIntervalMs === undefined ? "" : `, report interval ${formatDuration(options.reportIntervalMs)}`) +
+      (store === undefined ? "; store memory" : `; store Redis (replica ${store.replicaId}, lease ${formatDuration(options.leaseMs ?? 10_000)})`),
   );
   if (!stop.aborted) await new Promise<void>((resolve) => stop.addEventListener("abort", () => resolve(), { once: true }));
   write("info shutting-down stopping: no new streams, ending open ones");
   await server.close();
+  await store?.close();
   return ExitCode.ok;
 }
 

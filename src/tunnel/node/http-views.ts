@@ -42,7 +42,11 @@ async function handle(context: HttpViewsContext, request: IncomingMessage, respo
   switch (url.pathname) {
     case "/healthz":
       if (context.closing()) sendJson(response, 503, { status: "shutting-down" });
-      else sendJson(response, 200, { status: "ok" });
+      else {
+        // A degraded replica still ACKs from memory, so it stays in rotation (200) but says so.
+        const store = context.registry.store.health?.();
+        sendJson(response, 200, store?.degraded === true ? { status: "degraded", reason: store.reason } : { status: "ok" });
+      }
       return;
     case "/tunnels": {
       const query = parseTunnelQuery(url.searchParams);

@@ -9,3 +9,4 @@
 export { startReportingServer } from "./start-reporting-server.js";
 export type { ReportingServer, ReportingServerOptions, ReportingServerTls, ReportingServerLogEntry } from "./reporting-server-options.js";
 export type { TunnelJson, NodeJson } from "./view-json.js";
+export { RedisTunnelStore, RedisUnavailableError, type RedisTunnelStoreOptions } from "./redis-tunnel-store.js";

@@ -76,6 +76,14 @@ export function createServerMetrics(tunnels: TunnelRegistry): ServerMetrics {
       this.set({ state: "grace" }, counts.graceNodes);
     },
   });
+  new Gauge({
+    name: `${prefix}store_degraded`,
+    help: "1 while the shared store (Redis) is unreachable and the registry runs from memory, else 0.",
+    registers: [registry],
+    collect() {
+      this.set(tunnels.store.health?.().degraded === true ? 1 : 0);
+    },
+  });
   return {
     registry,
     streamOpened() {
