@@ -178,7 +178,7 @@ export class RedisTunnelStore implements TunnelStore {
       }
     }
     const args = this.#putArgs(key, record, diff ? "diff" : "replace", expectedVersion, diff ? before.owner : "", removed, added);
-    const [version] = await this.#eval<[number, number]>(putNodeScript, this.#nodeKeys(key), args);
+    const [version] = await this.#runScript<[number, number]>(putNodeScript, this.#nodeKeys(key), args);
     return version !== 0;
   }
 
@@ -206,7 +206,7 @@ export class RedisTunnelStore implements TunnelStore {
   async deleteNode(key: string, expectedVersion: number): Promise<boolean> {
     if (this.#degradedReason === undefined) {
       const args = [this.#prefix, key, "version", String(expectedVersion)];
-      const result: number | "offline" = await this.#redis(() => this.#eval<number>(deleteNodeScript, this.#nodeKeys(key), args), "offline" as const);
+      const result: number | "offline" = await this.#redis(() => this.#runScript<number>(deleteNodeScript, this.#nodeKeys(key), args), "offline" as const);
       if (result !== "offline") {
         this.#mine.delete(key);
         return result === 1;
@@ -308,7 +308,7 @@ export class RedisTunnelStore implements TunnelStore {
     }
   }
 
-  async #eval<T>(script: RedisScript, keys: string[], args: string[]): Promise<T> {
+  async #runScript<T>(script: RedisScript, keys: string[], args: string[]): Promise<T> {
     try {
       return await this.#client.sendCommand<T>(["EVALSHA", script.sha1, String(keys.length), ...keys, ...args]);
     } catch (error) {
@@ -348,13 +348,13 @@ export class RedisTunnelStore implements TunnelStore {
           pending.delete(key);
           const record = this.#mine.get(key);
           if (record === undefined) {
-            await this.#eval(deleteNodeScript, this.#nodeKeys(key), [this.#prefix, key, "replica", this.replicaId]);
+            await this.#runScript(deleteNodeScript, this.#nodeKeys(key), [this.#prefix, key, "replica", this.replicaId]);
             continue;
           }
           const added: string[] = [];
           for (const [name, tunnel] of record.tunnels) added.push(name, tunnel.identity.nodeId, JSON.stringify(tunnel));
           const args = this.#putArgs(key, record, "republish", undefined, "", [], added);
-          const [version, epoch] = await this.#eval<[number, number]>(putNodeScript, this.#nodeKeys(key), args);
+          const [version, epoch] = await this.#runScript<[number, number]>(putNodeScript, this.#nodeKeys(key), args);
           if (this.#mine.get(key) !== record) {
             pending.add(key); // the registry changed it meanwhile: write the newer one
           } else if (version === 0) {
