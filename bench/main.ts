@@ -4,6 +4,8 @@ import { runCliBench } from "./cli.bench.js";
 import { runCliJsonReportBench } from "./cli-json-report.bench.js";
 import { runCliStartupBench } from "./cli-startup.bench.js";
 import { runCodecBench } from "./codec.bench.js";
+import { runTunnelBench } from "./tunnel.bench.js";
+import { runRedisBench } from "./redis.bench.js";
 import { describeMachine } from "./machine.js";
 import { benchmarkOutputFile } from "./output-file.js";
 import { runValidateBench } from "./validate.bench.js";
@@ -16,15 +18,24 @@ import { runValidateBench } from "./validate.bench.js";
  */
 const started = new Date();
 const sections: string[] = [];
+/** `BENCH_ONLY=tunnel` runs the named benchmarks only and prints them instead of writing BENCHMARKS.md. */
+const only = process.env["BENCH_ONLY"]?.split(",");
 for (const [name, run] of [
   ["validation", runValidateBench],
   ["codec", runCodecBench],
   ["cli", runCliBench],
   ["cli start-up", runCliStartupBench],
   ["cli report memory", runCliJsonReportBench],
+  ["tunnel", runTunnelBench],
+  ["redis", runRedisBench],
 ] as const) {
+  if (only !== undefined && !only.includes(name)) continue;
   process.stderr.write(`bench: ${name}...\n`);
   sections.push(await run());
+}
+if (only !== undefined) {
+  process.stdout.write(sections.join("\n\n") + "\n");
+  process.exit(0);
 }
 const scale = process.env["BENCH_SCALE"];
 const document = [

@@ -5,14 +5,17 @@ import { findUnknownFields } from "../codec/unknown-fields.js";
 import { findUnwritableAny } from "../codec/unwritable-any.js";
 import type { Violation } from "../validate/index.js";
 import { pathAndAncestors } from "../validate/validate-binary.js";
-import { wirePlan } from "../validate/wire-plan.js";
-import { NEEDS_DETAIL, scanWire, type WireScanResult } from "../validate/wire-scan.js";
+import { messagePlan } from "../wire/plan.js";
+import { walk, type WalkReport } from "../wire/walk.js";
 
 /** Formats that carry unknown binary fields through; the others would drop them. */
 export const KEEPS_UNKNOWN_FIELDS: ReadonlySet<Format> = new Set(["binary", "delimited"]);
 
-/** protobuf-es' decoder limit, which the wire scan mirrors. */
+/** protobuf-es' decoder limit, which the wire walk mirrors. */
 const DEPTH_LIMIT = 100;
+
+/** What a wire walk that finds nothing reports. */
+const NOTHING: WalkReport = { violations: [], warnings: [], malformed: false };
 
 /**
  * What converting one message would change. `loss`: information the output
@@ -48,7 +51,7 @@ export interface ConversionFinding {
  * scalar and merges messages, as Google's runtime does, so every reader of
  * the input sees what the output holds.
  *
- * A clean message costs one pass over its tags (the wire scan's fast mode,
+ * A clean message costs one pass over its tags (the wire walk's verdict mode,
  * about 1 µs for a 150-byte Trace), plus, only for JSON and text output of a
  * type that can hold an Any, a walk of the decoded message.
  */
@@ -61,9 +64,10 @@ export function findConversionLoss<Desc extends DescMessage>(
   const { bytes } = read;
   if (bytes === undefined) return undefined;
   const base = read.offset ?? 0;
-  const plan = wirePlan(schema);
-  let scan = scanWire(bytes, plan, { track: false, utf8: false, depthLimit: DEPTH_LIMIT });
-  if (scan === NEEDS_DETAIL) scan = scanWire(bytes, plan, { track: true, utf8: false, depthLimit: DEPTH_LIMIT }) as WireScanResult;
+  // The walk without paths first: a clean wire needs no report.
+  const plan = messagePlan(schema);
+  const clean = walk(bytes, plan, { mode: "verdict", depthLimit: DEPTH_LIMIT });
+  const scan = clean ? NOTHING : (walk(bytes, plan, { mode: "report", depthLimit: DEPTH_LIMIT }) as WalkReport);
   if (scan.malformed) {
     // The decoder accepted bytes the scan calls malformed: it misread them.
     const fault = scan.violations.at(-1)!;
@@ -95,7 +99,7 @@ function findInDecoded<Desc extends DescMessage>(
   bytes: Uint8Array,
   base: number,
 ): ConversionFinding | undefined {
-  // Without an Any, the wire scan has seen everything.
+  // Without an Any, the wire walk has seen everything.
   if (!hasAny(schema)) return undefined;
   const writesAnyRaw = to === "text";
   const any = findUnwritableAny(schema, read.message, registry).find((a) => !(writesAnyRaw && a.textKeeps));
@@ -115,7 +119,7 @@ function findInDecoded<Desc extends DescMessage>(
 function locate(schema: DescMessage, bytes: Uint8Array, base: number, finding: ConversionFinding): ConversionFinding {
   const wanted = new Set(pathAndAncestors(finding.path));
   const offsets = new Map<string, number>();
-  scanWire(bytes, wirePlan(schema), { track: true, utf8: false, depthLimit: DEPTH_LIMIT, wanted, offsets });
+  walk(bytes, messagePlan(schema), { mode: "report", depthLimit: DEPTH_LIMIT, wanted, offsets });
   const offset = pathAndAncestors(finding.path)
     .map((p) => offsets.get(p))
     .find((o) => o !== undefined);

@@ -14,6 +14,8 @@ Commands:
   convert [options] [IN] [-o OUT]  convert between binary, delimited, JSON, NDJSON and text
   schema TYPE                      print the JSON Schema of a message type
   types                            list the message types and their short names
+  serve [options]                  run the reverse tunnel reporting server (gRPC + HTTP views)
+  report --target HOST:PORT        report tunnels to a server as Envoy does, print ACK latencies
 
 Options:
   -h, --help     show help (also after a command: envoy-tap-tunnel validate --help)

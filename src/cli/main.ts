@@ -4,13 +4,17 @@ import { didYouMean, type ArgsResult } from "./args/parse-options.js";
 import { parseSchemaArgs } from "./args/schema-args.js";
 import { parseTypesArgs } from "./args/types-args.js";
 import { parseValidateArgs } from "./args/validate-args.js";
-import { keepLeadingByteOrderMarks } from "../codec/byte-order-marks.js";
+import { parseReportArgs } from "./args/report-args.js";
+import { parseServeArgs } from "./args/serve-args.js";
 import { ExitCode, isCliError, oneLine } from "./cli-error.js";
 import { convertCommand } from "./commands/convert.js";
 import { schemaCommand } from "./commands/schema.js";
 import { typesCommand } from "./commands/types.js";
 import { validateCommand } from "./commands/validate.js";
+import { reportCommand } from "./commands/report.js";
+import { serveCommand } from "./commands/serve.js";
 import { CONVERT_HELP, MAIN_HELP, SCHEMA_HELP, TYPES_HELP, VALIDATE_HELP } from "./help.js";
+import { REPORT_HELP, SERVE_HELP } from "./tunnel-help.js";
 import type { CliIO } from "./io.js";
 import { nodeIO } from "./node-io.js";
 import { escapeControl } from "./report/escape-control.js";
@@ -47,6 +51,8 @@ const commands: Readonly<Record<string, Command>> = {
   convert: command(parseConvertArgs, convertCommand, CONVERT_HELP),
   schema: command(parseSchemaArgs, schemaCommand, SCHEMA_HELP),
   types: command(parseTypesArgs, typesCommand, TYPES_HELP),
+  serve: command(parseServeArgs, (options, io) => serveCommand(options, io), SERVE_HELP),
+  report: command(parseReportArgs, (options, io) => reportCommand(options, io), REPORT_HELP),
 };
 
 /**
@@ -103,8 +109,6 @@ async function fail(io: CliIO, message: string, code: number = ExitCode.usage): 
  * every `await` (an event emitter failing later) still end as one line.
  */
 export async function run(): Promise<void> {
-  // Strings keep a leading U+FEFF: converting or checking must not change what was given.
-  keepLeadingByteOrderMarks();
   const io = nodeIO();
   const last = (error: unknown) => {
     process.stderr.write(`envoy-tap-tunnel: internal error: ${escapeControl(oneLine(error))}\n`);

@@ -1,6 +1,7 @@
 import type { DescMessage, Registry } from "@bufbuild/protobuf";
 import type { InputPosition } from "./input-position.js";
 import { registry as packageRegistry } from "../registry.js";
+import { WireRule } from "../fault/rule-ids.js";
 import { DecodeError, type DecodeLocation, type Format } from "./decode-error.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, type DecodeOptions } from "./decode-options.js";
 
@@ -49,7 +50,10 @@ export function decodeError(
 
 /** The DecodeError for a map key `__proto__` in the map at `path`, which protobuf-es' plain-object maps cannot hold. */
 export function prototypeKeyError(context: DecodeContext, path: string, index: number, position: InputPosition): DecodeError {
-  return decodeError(context, `map key "__proto__" in ${path} is not supported (it cannot be stored safely)`, index, position, { path });
+  return decodeError(context, `map key "__proto__" in ${path} is not supported (it cannot be stored safely)`, index, position, {
+    path,
+    ruleId: context.format === "text" ? undefined : WireRule.forbiddenKey,
+  });
 }
 
 /** The message of an unknown thrown value. */

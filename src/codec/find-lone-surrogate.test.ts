@@ -2,7 +2,8 @@ import { suite, test } from "node:test";
 import assert from "node:assert/strict";
 import { StructSchema } from "@bufbuild/protobuf/wkt";
 import { NodeSchema } from "../../gen/envoy/config/core/v3/base_pb.js";
-import { isCertainlyCleanJson, validateJson } from "../validate/index.js";
+import { isCertainlyCleanJson } from "../validate/clean-json.js";
+import { validateJson } from "../validate/index.js";
 import { findLoneSurrogate } from "./find-lone-surrogate.js";
 import { decode, isDecodeError } from "./index.js";
 

@@ -1,6 +1,6 @@
 import type { ReverseTunnel } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { formatTimestamp, totalNanos } from "../validate/format.js";
-import { timestampMessages } from "../validate/index.js";
+import { timestampMessages } from "../validate/rules/timestamp.js";
 import type { ReportAnomalyKind, TunnelRemovalReason } from "./registry-event.js";
 import type { ReportViolation } from "./report-response.js";
 import type { TunnelRecord } from "./tunnel-record.js";

@@ -41,5 +41,5 @@ export function validate<Desc extends DescMessage>(
     if (options?.failFast === true && violations.length > 0) break;
     if (!violations.some((w) => w.path === v.path && w.ruleId === v.ruleId)) violations.push(v);
   }
-  return violations.length === 0 ? VALID : toResult(violations);
+  return violations.length === 0 && ctx.warnings.length === 0 ? VALID : toResult(violations, ctx.warnings);
 }

@@ -1,7 +1,7 @@
 import { fromBinary, ScalarType, type DescField, type DescMessage, type Message } from "@bufbuild/protobuf";
 import { reflect, type ReflectMessage } from "@bufbuild/protobuf/reflect";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
-import { keepingByteOrderMarks } from "../../src/codec/byte-order-marks.js";
+import { withLeadingByteOrderMarks } from "../../src/wire/read-scalar.js";
 import { registry } from "../../src/registry.js";
 
 /**
@@ -118,7 +118,7 @@ function canonicalAny(message: Message, encoding: "binary" | "json", depth: numb
   let inner: Message;
   try {
     // As the package's own decoding (and its convert command) reads strings: a leading U+FEFF is kept.
-    inner = keepingByteOrderMarks(() => fromBinary(packed, any.value, { readUnknownFields: true }));
+    inner = withLeadingByteOrderMarks(() => fromBinary(packed, any.value, { readUnknownFields: true }));
   } catch {
     out["packed"] = "unparseable";
     return out;

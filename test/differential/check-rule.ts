@@ -1,13 +1,15 @@
 import type { DescMessage, Message } from "@bufbuild/protobuf";
 import { decode, isDecodeError } from "../../src/codec/index.js";
 import { registry } from "../../src/registry.js";
-import { isCertainlyCleanBinary, isCertainlyCleanJson, validateBinary, validateJson, type Violation } from "../../src/validate/index.js";
+import { isCertainlyCleanJson } from "../../src/validate/clean-json.js";
+import { validateBinary, validateJson, type Violation } from "../../src/validate/index.js";
+import { isCertainlyValidBinary } from "../../src/validate/validate-binary.js";
 import { canonical, stableStringify } from "./canonical.js";
 import type { GoogleVerdict, Payload } from "./google-runtime.js";
 
 /** One way the package broke the rule on one payload. */
 export interface RuleBreak {
-  /** Which entry point: `decode`, `validateBinary`, `isCertainlyCleanBinary`, `validateJson`, `isCertainlyCleanJson`. */
+  /** Which entry point: `decode`, `validateBinary`, its verdict walk, `validateJson`, `isCertainlyCleanJson`. */
   readonly api: string;
   /** What went wrong, for a person. */
   readonly problem: string;
@@ -86,12 +88,12 @@ function checkBinary(schema: DescMessage, bytes: Uint8Array, compare: Compare, c
   }
 
   try {
-    if (isCertainlyCleanBinary(schema, bytes)) {
-      if (decoded === undefined) crash("isCertainlyCleanBinary", new Error(`clean, but decode refused: ${decodeRefusal}`));
-      else compare("isCertainlyCleanBinary", decoded, undefined);
+    if (isCertainlyValidBinary(schema, bytes)) {
+      if (decoded === undefined) crash("isCertainlyValidBinary", new Error(`valid, but decode refused: ${decodeRefusal}`));
+      else compare("isCertainlyValidBinary", decoded, undefined);
     }
   } catch (error) {
-    crash("isCertainlyCleanBinary", error);
+    crash("isCertainlyValidBinary", error);
   }
 }
 

@@ -1,5 +1,5 @@
 import { fromBinary, ScalarType, type DescField, type DescMessage, type Message, type Registry } from "@bufbuild/protobuf";
-import { keepingByteOrderMarks } from "../../codec/byte-order-marks.js";
+import { withLeadingByteOrderMarks } from "../../wire/read-scalar.js";
 import { formatPath, MapKeySegment, type PathSegment } from "../path.js";
 import type { Violation } from "../violation.js";
 import { durationMessages } from "./duration.js";
@@ -80,7 +80,7 @@ function walkMessage(desc: DescMessage, message: Message, path: PathSegment[], o
       if (packed === undefined || !reachesSpecial(packed)) return;
       let inner: Message;
       try {
-        inner = keepingByteOrderMarks(() => fromBinary(packed, any.value));
+        inner = withLeadingByteOrderMarks(() => fromBinary(packed, any.value));
       } catch {
         // A payload that does not decode is validateBinary's wire.any_payload.
         return;
