@@ -73,10 +73,16 @@ export async function runCliJsonReportBench(): Promise<string> {
       const run = await runCli(args);
       rows.push(`| ${label} | ${run.seconds.toFixed(1)} s | ${(run.stdoutBytes / MiB).toFixed(0)} MiB | ${run.peakRssMiB.toFixed(0)} MiB |`);
     }
+    // As many messages as problems, one each (`{}`: node is required): the
+    // per-message path, where the framer once held a whole read's frames.
+    const tiny = join(dir, "tiny.StreamReverseTunnelsRequest.ndjson");
+    writeFileSync(tiny, "{}\n".repeat(problems));
+    const tinyRun = await runCli(["validate", "--json", tiny]);
+    rows.push(`| \`validate --json\`, ${problems} one-problem \`{}\` lines | ${tinyRun.seconds.toFixed(1)} s | ${(tinyRun.stdoutBytes / MiB).toFixed(0)} MiB | ${tinyRun.peakRssMiB.toFixed(0)} MiB |`);
     return [
       "## CLI report memory",
       "",
-      `One NDJSON file of ${messages} \`StreamReverseTunnelsRequest\` lines with ${PROBLEMS_PER_MESSAGE} \`string.min_len\` problems each: ${messages * PROBLEMS_PER_MESSAGE} problems (scale ${scale}). Peak RSS is the CLI process's own high-water mark (\`VmHWM\`), one run each; stdout goes to a pipe the benchmark drains. Target: \`--json\` peak RSS < 200 MB (= 190.7 MiB) on 400,000 problems.`,
+      `One NDJSON file of ${messages} \`StreamReverseTunnelsRequest\` lines with ${PROBLEMS_PER_MESSAGE} \`string.min_len\` problems each: ${messages * PROBLEMS_PER_MESSAGE} problems (scale ${scale}). Peak RSS is the CLI process's own high-water mark (\`VmHWM\`), one run each; stdout goes to a pipe the benchmark drains. The last row is a second file of as many one-problem messages. Target: \`--json\` peak RSS < 200 MB (= 190.7 MiB) on 400,000 problems, in both files.`,
       "",
       "| command | wall time | output | peak RSS |",
       "| --- | --- | --- | --- |",

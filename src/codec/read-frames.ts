@@ -4,6 +4,7 @@ import { createDecodeContext, decodeError } from "./decode-context.js";
 import type { Format } from "./decode-error.js";
 import type { DecodeOptions } from "./decode-options.js";
 import { createFramer, frameOrThrow } from "./frames.js";
+import { framingSlices } from "./framing-slices.js";
 import { advanceLineColumn, decodeUtf8, type LineColumn } from "./utf8.js";
 
 /** The undecoded source of one message, as {@link readFrames} cuts it out of the input. */
@@ -58,9 +59,11 @@ export async function* readFrames(
   };
   for await (const chunk of source) {
     if (!(chunk instanceof Uint8Array)) throw new TypeError(`readFrames() needs chunks of bytes (Uint8Array), got ${typeof chunk}`);
-    for (const frame of frameOrThrow(context, () => framer.push(chunk))) {
-      yield toMessageFrame(frame);
-      index++;
+    for (const slice of framingSlices(chunk, format)) {
+      for (const frame of frameOrThrow(context, () => framer.push(slice))) {
+        yield toMessageFrame(frame);
+        index++;
+      }
     }
   }
   for (const frame of frameOrThrow(context, () => framer.finish())) {

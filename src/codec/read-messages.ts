@@ -4,6 +4,7 @@ import { createDecodeContext } from "./decode-context.js";
 import type { Format } from "./decode-error.js";
 import type { DecodeOptions } from "./decode-options.js";
 import { createFramer, decodeFrame, frameOrThrow } from "./frames.js";
+import { framingSlices } from "./framing-slices.js";
 
 /** Options for {@link readMessages}; the same as {@link DecodeOptions}. */
 export type ReadMessagesOptions = DecodeOptions;
@@ -65,7 +66,9 @@ export async function* readMessages<Desc extends DescMessage>(
   let index = 0;
   for await (const chunk of source) {
     if (!(chunk instanceof Uint8Array)) throw new TypeError(`readMessages() needs chunks of bytes (Uint8Array), got ${typeof chunk}`);
-    for (const frame of frameOrThrow(context, () => framer.push(chunk))) yield decodeFrame<Desc>(context, frame, index++);
+    for (const slice of framingSlices(chunk, format)) {
+      for (const frame of frameOrThrow(context, () => framer.push(slice))) yield decodeFrame<Desc>(context, frame, index++);
+    }
   }
   for (const frame of frameOrThrow(context, () => framer.finish())) yield decodeFrame<Desc>(context, frame, index++);
 }
