@@ -54,7 +54,7 @@ suite("main(): help, version and usage errors", () => {
     assert.deepEqual(await run(["validate", "--type", "Trac", "x.json"]), {
       code: 2,
       stdout: "",
-      stderr: 'envoy-tap-tunnel: unknown type "Trac"; did you mean "Trace"?\n',
+      stderr: 'envoy-tap-tunnel: unknown type "Trac"; did you mean "Trace" or "HttpBufferedTrace" or "HttpBufferedTrace.Message"?\n',
     });
   });
 
