@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 const srcDir = join(import.meta.dirname, "..", "src");
 
 /** DESIGN.md's layers, highest first: a layer may import only those after it. */
-const layers = ["cli", "tunnel", "tap", "validate", "codec"] as const;
+const layers = ["cli", "tunnel", "tap", "validate", "codec", "wire", "fault"] as const;
 
 /** Every production .ts file under `dir`, tests and their data aside. */
 function productionFiles(dir: string): string[] {

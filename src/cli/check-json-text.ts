@@ -14,7 +14,7 @@ const NOTHING_FOUND: ValidationResult = { kind: "valid", violations: [], warning
  * A document `readCleanJson` certifies skips `validateJson` (and with it
  * protobuf-es's `fromJson`, most of the cost of a clean message); anything
  * else takes the full path, so what is reported does not depend on which
- * path ran. The relational checks of traces run on either message.
+ * path ran. The relational checks of traces are rules of both paths.
  *
  * A module of its own, imported only when a JSON input comes: validateJson
  * loads ajv, which checking binary or text input does not need.
@@ -24,7 +24,7 @@ export function checkJsonText(schema: DescMessage, text: string, start: { readon
   const shift = (p: InputPosition): InputPosition =>
     "line" in p ? { line: line + p.line - 1, column: p.line === 1 ? column + p.column - 1 : p.column } : p;
   const clean = readCleanJson(schema, text);
-  if (clean !== undefined) return findings(schema, NOTHING_FOUND, clean, start, shift);
+  if (clean !== undefined) return findings(NOTHING_FOUND, start, shift);
   const result = validateJson(schema, text);
-  return findings(schema, result, result.message, start, shift);
+  return findings(result, start, shift);
 }

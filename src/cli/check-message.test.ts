@@ -7,19 +7,17 @@ import { sizeDelimitedPeek } from "@bufbuild/protobuf/wire";
 import fc from "fast-check";
 import { loadCases } from "../../conformance/load-cases.js";
 import { loadInvalidCorpus, loadValidCorpus } from "../../conformance/invalid/load-corpus.js";
-import { TraceSchema, type Trace } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
+import { TraceSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { registry, resolveType } from "../registry.js";
-import { traceWarnings } from "../tap/index.js";
-import { validateBinary } from "../validate/index.js";
 import { broken, validCases } from "../validate/property.testdata.js";
-import { checkBinaryFrame, isCertainlyCleanBinaryMessage } from "./check-message.js";
+import { isCertainlyValidBinary, validateBinaryInFull } from "../validate/validate-binary.js";
+import { checkBinaryFrame } from "./check-message.js";
 import { repoRoot } from "./built-cli.testdata.js";
 
-/** What the full path finds: validateBinary, and for a Trace the trace warnings of the decoded message. */
+/** What the full path of validateBinary finds (rules, relations and the wire report), without its verdict walk. */
 function fullPathFindings(schema: DescMessage, bytes: Uint8Array) {
-  const result = validateBinary(schema, bytes);
-  const traceFindings = result.message !== undefined && schema.typeName === TraceSchema.typeName ? traceWarnings(result.message as Trace) : [];
-  return [...result.violations, ...result.warnings, ...traceFindings];
+  const result = validateBinaryInFull(schema, bytes);
+  return [...result.violations, ...result.warnings];
 }
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -27,7 +25,7 @@ const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 /** The verdict is clean exactly when the full path finds nothing, and checkBinaryFrame reports what the full path does. */
 function assertAgrees(schema: DescMessage, bytes: Uint8Array, label: string): boolean {
   const findings = fullPathFindings(schema, bytes);
-  const clean = isCertainlyCleanBinaryMessage(schema, bytes);
+  const clean = isCertainlyValidBinary(schema, bytes);
   assert.equal(clean, findings.length === 0, `${label}: ${schema.typeName} ${hex(bytes)}\nfull path: ${JSON.stringify(findings, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`);
   if (clean) assert.deepEqual(checkBinaryFrame(schema, { bytes, offset: 0, position: { offset: 0 } }), { violations: [], warnings: [] });
   return clean;
@@ -109,7 +107,7 @@ const damaged = (bytes: Uint8Array) =>
     return copy;
   });
 
-suite("isCertainlyCleanBinaryMessage() against the full path", () => {
+suite("the verdict walk of validateBinary() against its full path", () => {
   test("agrees on every binary-representable case of the validation corpus", () => {
     let clean = 0;
     const cases = [...loadInvalidCorpus(), ...loadValidCorpus()].filter((c) => c.binary);

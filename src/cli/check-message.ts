@@ -1,11 +1,8 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
-import { TraceSchema, type Trace } from "../index.js";
-import { isCertainlyFreeOfTraceWarnings, traceWarnings } from "../tap/index.js";
 // From their own modules rather than the validate index, which also loads
 // validateJson and with it ajv: about 50 ms of start-up that binary and text
 // input never needs (JSON checks load it with check-json-text.ts).
 import { validate } from "../validate/validate.js";
-import { isCertainlyCleanBinary } from "../validate/is-certainly-clean-binary.js";
 import { validateBinary } from "../validate/validate-binary.js";
 import type { InputPosition, ValidationResult, Violation } from "../validate/index.js";
 import type { MessageFrame } from "../codec/index.js";
@@ -20,31 +17,16 @@ export interface MessageFindings {
 const NO_FINDINGS: MessageFindings = Object.freeze({ violations: Object.freeze([]), warnings: Object.freeze([]) });
 
 /**
- * Checks one binary message with `validateBinary`, which also finds what
+ * Checks one binary message with `validateBinary`, which proves a valid
+ * message valid on the wire without decoding it, and otherwise finds what
  * decoding hides (two members of a oneof, a field twice, malformed data)
- * and decodes the message only once. Its offsets are relative to the
+ * besides the rules and relations. Its offsets are relative to the
  * message's bytes, so they are shifted to the file.
- *
- * A message that {@link isCertainlyCleanBinaryMessage} proves clean skips
- * all that: decoding is most of the cost of a clean message, and there is
- * nothing to report. Any other message takes the full path, so what is
- * reported never depends on the shortcut.
  */
 export function checkBinaryFrame(schema: DescMessage, frame: Pick<MessageFrame, "bytes" | "offset" | "position">): MessageFindings {
-  if (isCertainlyCleanBinaryMessage(schema, frame.bytes)) return NO_FINDINGS;
   const result = validateBinary(schema, frame.bytes);
-  return findings(schema, result, result.message, frame.position, (p) => ("offset" in p ? { offset: frame.offset + p.offset } : p));
-}
-
-/**
- * Whether {@link checkBinaryFrame} would certainly find nothing in `bytes`:
- * no violation and no warning of `validateBinary`, nor, for a Trace, of
- * `traceWarnings`. Decided on the wire, decoding at most the messages that
- * carry rules beyond presence; `false` means "not certain".
- */
-export function isCertainlyCleanBinaryMessage(schema: DescMessage, bytes: Uint8Array): boolean {
-  if (!isCertainlyCleanBinary(schema, bytes)) return false;
-  return schema.typeName !== TraceSchema.typeName || isCertainlyFreeOfTraceWarnings(bytes);
+  if (result.kind === "valid" && result.warnings.length === 0) return NO_FINDINGS;
+  return findings(result, frame.position, (p) => ("offset" in p ? { offset: frame.offset + p.offset } : p));
 }
 
 /**
@@ -54,29 +36,21 @@ export function isCertainlyCleanBinaryMessage(schema: DescMessage, bytes: Uint8A
  * as if the fault were there.
  */
 export function checkDecodedMessage<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): MessageFindings {
-  return findings(schema, validate(schema, message), message, undefined, (p) => p);
+  return findings(validate(schema, message), undefined, (p) => p);
 }
 
 /**
- * Adds the relational checks of traces, and places every finding: a shifted
- * position when it has one, else where its message starts (a missing field
- * has no position of its own). Shared by the checks of every format.
+ * Places every finding: a shifted position when it has one, else where its
+ * message starts (a missing field has no position of its own). Shared by
+ * the checks of every format.
  */
-export function findings(
-  schema: DescMessage,
-  result: ValidationResult,
-  message: unknown,
-  start: InputPosition | undefined,
-  shift: (position: InputPosition) => InputPosition,
-): MessageFindings {
-  const warnings = [...result.warnings];
-  if (message !== undefined && schema.typeName === TraceSchema.typeName) warnings.push(...traceWarnings(message as Trace));
+export function findings(result: ValidationResult, start: InputPosition | undefined, shift: (position: InputPosition) => InputPosition): MessageFindings {
   const place = (v: Violation): Violation => {
     const position = v.position !== undefined ? shift(v.position) : start;
     const { position: _, ...rest } = v;
     return position === undefined ? rest : { ...rest, position };
   };
-  return { violations: byPosition(result.violations.map(place)), warnings: byPosition(warnings.map(place)) };
+  return { violations: byPosition(result.violations.map(place)), warnings: byPosition(result.warnings.map(place)) };
 }
 
 /**

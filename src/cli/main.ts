@@ -3,7 +3,6 @@ import type { ArgsResult } from "./args/parse-options.js";
 import { parseSchemaArgs } from "./args/schema-args.js";
 import { parseTypesArgs } from "./args/types-args.js";
 import { parseValidateArgs } from "./args/validate-args.js";
-import { keepLeadingByteOrderMarks } from "../codec/byte-order-marks.js";
 import { ExitCode, isCliError, oneLine } from "./cli-error.js";
 import { convertCommand } from "./commands/convert.js";
 import { schemaCommand } from "./commands/schema.js";
@@ -97,8 +96,6 @@ async function fail(io: CliIO, message: string, code: number = ExitCode.usage): 
  * every `await` (an event emitter failing later) still end as one line.
  */
 export async function run(): Promise<void> {
-  // Strings keep a leading U+FEFF: converting or checking must not change what was given.
-  keepLeadingByteOrderMarks();
   const io = nodeIO();
   const last = (error: unknown) => {
     process.stderr.write(`envoy-tap-tunnel: internal error: ${oneLine(error)}\n`);

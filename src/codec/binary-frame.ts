@@ -1,61 +1,36 @@
 import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
-import { decodeError, messageOf, prototypeKeyError, type DecodeContext } from "./decode-context.js";
-import { findWireMapHazard, MAX_ANY_NESTING, type WireMapHazard } from "./find-wire-map-hazard.js";
-import type { DecodeError } from "./decode-error.js";
+import { OneofRule, WireRule } from "../fault/rule-ids.js";
+import { messagePlan } from "../wire/plan.js";
+import { withLeadingByteOrderMarks } from "../wire/read-scalar.js";
+import { walk, type WalkReport } from "../wire/walk.js";
+import { decodeError, messageOf, type DecodeContext } from "./decode-context.js";
 import type { Frame } from "./framer.js";
-import { locateWireFault } from "./wire-fault.js";
 
 /**
- * Decodes one binary message (unknown fields kept). A failure becomes a
- * DecodeError at the absolute byte offset of the faulty field's tag, found by
- * walking the bytes (protobuf-es' own errors carry no offset). A string map
- * key `__proto__`, which the decoded message cannot hold, is refused at the
- * tag of its map field, and a field other than key and value inside a map
- * entry, which protobuf-es misreads, at that field's tag.
+ * Decodes one binary message (unknown fields kept, a leading U+FEFF in
+ * strings kept). The wire walk runs first, in `locate` mode: a fault, or a
+ * shape protobuf-es would decode differently from Google's runtime (a field
+ * inside a map entry, a map key `__proto__`, a length prefix of more than 5
+ * bytes, a broken message packed in an `Any` the registry knows), becomes
+ * a DecodeError with the fault's rule id, path and absolute byte offset,
+ * the same as `validateBinary` reports for those bytes.
  */
 export function decodeBinaryFrame<Desc extends DescMessage>(context: DecodeContext, frame: Frame, index: number): MessageShape<Desc> {
-  let message: MessageShape<Desc>;
+  const plan = messagePlan(context.schema);
+  const located = walk(frame.bytes, plan, { mode: "locate", registry: context.registry }) as WalkReport;
+  if (located.malformed) {
+    // Walked again with paths: its first finding a decoder refuses is the one located.
+    const report = walk(frame.bytes, plan, { mode: "report", registry: context.registry }) as WalkReport;
+    const fault = report.violations.find((v) => v.ruleId !== OneofRule.multiple) ?? located.violations[0]!;
+    const offset = frame.offset + (fault.position as { offset: number }).offset;
+    // A path too long to read (deep nesting) stays in `location.path` only.
+    const where = fault.path === "" || fault.path.length > 200 ? "" : `field ${fault.path}: `;
+    throw decodeError(context, `${where}${fault.message}`, index, { offset }, { path: fault.path || undefined, ruleId: fault.ruleId });
+  }
   try {
-    message = fromBinary(context.schema as Desc, frame.bytes, { readUnknownFields: true });
+    return withLeadingByteOrderMarks(() => fromBinary(context.schema as Desc, frame.bytes, { readUnknownFields: true }));
   } catch (error) {
-    const fault = locateWireFault(context.schema, frame.bytes);
-    if (fault !== undefined) {
-      throw decodeError(context, fault.reason, index, { offset: frame.offset + fault.offset }, { path: fault.path || undefined, cause: error });
-    }
-    // A field inside a map entry derails the decoder, which may then fail
-    // further on: that field is the cause to name.
-    const hazard = mapHazardOf(context, frame.bytes);
-    if (hazard !== undefined) throw mapHazardError(context, hazard, frame, index);
-    throw decodeError(context, libraryReason(error), index, { offset: frame.offset }, { cause: error });
+    // Not expected after the walk; named by protobuf-es' own words.
+    throw decodeError(context, messageOf(error), index, { offset: frame.offset }, { cause: error, ruleId: WireRule.malformed });
   }
-  const hazard = findWireMapHazard(context.schema, frame.bytes, context.registry);
-  if (hazard !== undefined) throw mapHazardError(context, hazard, frame, index);
-  return message;
-}
-
-/** The map hazard of bytes the decoder refused, if the walk gets that far. */
-function mapHazardOf(context: DecodeContext, bytes: Uint8Array): WireMapHazard | undefined {
-  try {
-    return findWireMapHazard(context.schema, bytes, context.registry);
-  } catch {
-    return undefined;
-  }
-}
-
-function mapHazardError(context: DecodeContext, hazard: WireMapHazard, frame: Frame, index: number): DecodeError {
-  const position = { offset: frame.offset + hazard.offset };
-  if (hazard.kind === "prototype-key") return prototypeKeyError(context, hazard.path, index, position);
-  if (hazard.kind === "any-depth") {
-    return decodeError(context, `messages packed in google.protobuf.Any nest deeper than ${MAX_ANY_NESTING} levels`, index, position, { path: hazard.path || undefined });
-  }
-  const reason = `field ${hazard.fieldNumber} inside a map entry of ${hazard.path} is not supported (only the key and the value are read there; the decoder would misread the entry)`;
-  return decodeError(context, reason, index, position, { path: hazard.path });
-}
-
-/** protobuf-es' reason in the package's words, for faults the walk did not pin down. */
-function libraryReason(error: unknown): string {
-  const text = messageOf(error);
-  if (text === "premature EOF") return "unexpected end of input";
-  if (error instanceof TypeError && /utf-8/i.test(text)) return "invalid UTF-8 in a string field";
-  return text;
 }

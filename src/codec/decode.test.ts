@@ -1,5 +1,6 @@
 import { suite, test } from "node:test";
 import assert from "node:assert/strict";
+import { validateBinary } from "../validate/validate-binary.js";
 import { create, equals, toBinary } from "@bufbuild/protobuf";
 import { ListValueSchema, TimestampSchema, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { TraceSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
@@ -121,10 +122,14 @@ suite("decode()", () => {
   });
 
   test("refuses a delimited length over the limit before allocating", () => {
-    // A 6-byte varint declaring 2^40 bytes.
-    const error = decodeError(() => decode(TraceSchema, Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x20), "delimited"));
-    assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from delimited: message length 1099511627776 exceeds the limit of 67108864 bytes at byte 0");
-    assert.deepEqual(error.location, { index: 0, position: { offset: 0 } });
+    // A 5-byte varint declaring 7 × 2^28 bytes.
+    const error = decodeError(() => decode(TraceSchema, Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x07), "delimited"));
+    assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from delimited: message length 1879048192 exceeds the limit of 67108864 bytes at byte 0");
+    assert.deepEqual([error.location, error.ruleId], [{ index: 0, position: { offset: 0 } }, "input.too_large"]);
+    // A 6-byte varint (2^40): Google's runtime reads at most 5 bytes of a size.
+    const long = decodeError(() => decode(TraceSchema, Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x20), "delimited"));
+    assert.equal(long.message, "cannot decode envoy.data.tap.v2alpha.Trace from delimited: length prefix is longer than 5 bytes at byte 0");
+    assert.equal(long.ruleId, "wire.invalid_length");
   });
 
   test("names the index and offset of a truncated delimited message", () => {
@@ -142,16 +147,25 @@ suite("decode()", () => {
     const error = decodeError(() => decode(TraceSchema, Uint8Array.of(0x12, 0x02, 0x0a, 0x00, 0x0a, 0x05, 0x08), "binary"));
     assert.equal(
       error.message,
-      "cannot decode envoy.data.tap.v2alpha.Trace from binary: unexpected end of input in field connection: it declares 5 bytes but only 1 remain at byte 4",
+      "cannot decode envoy.data.tap.v2alpha.Trace from binary: field connection: length-delimited value of 5 bytes runs past the end of the data (1 bytes left) at byte 5",
     );
     assert.equal(error.location.path, "connection");
-    assert.ok(error.cause instanceof RangeError);
+    assert.equal(error.ruleId, "wire.truncated");
+  });
+
+  test("reports a defect with the rule id, offset and path validateBinary reports for it", () => {
+    // connection: 5 bytes declared, 1 present.
+    const bytes = Uint8Array.of(0x0a, 0x05, 0x0a);
+    const error = decodeError(() => decode(TraceSchema, bytes, "binary"));
+    const [violation] = validateBinary(TraceSchema, bytes).violations;
+    assert.deepEqual([error.ruleId, error.position, error.path], [violation?.ruleId, violation?.position, violation?.path]);
+    assert.deepEqual([error.ruleId, error.position, error.path], ["wire.truncated", { offset: 1 }, "connection"]);
   });
 
   test("names an invalid wire type inside a nested message with its path", () => {
     // events[0] {}, events[1] { read { a tag of field 1 (data) with wire type 7 } }
     const error = decodeError(() => decode(TraceSchema, Uint8Array.of(0x12, 0x00, 0x12, 0x03, 0x12, 0x01, 0x0f), "binary"));
-    assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from binary: invalid wire type 7 in field events[1].read.data at byte 6");
+    assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from binary: field events[1].read: invalid wire type 7 for field 1 at byte 6");
   });
 
   test("reports invalid UTF-8 in a binary string field", () => {
@@ -159,7 +173,7 @@ suite("decode()", () => {
     const error = decodeError(() => decode(StreamReverseTunnelsRequestSchema, Uint8Array.of(0x0a, 0x03, 0x0a, 0x01, 0xff), "binary"));
     assert.equal(
       error.message,
-      "cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest from binary: invalid UTF-8 in field node.id at byte 2",
+      "cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest from binary: field node.id: string field holds invalid UTF-8 at byte 4",
     );
   });
 
@@ -169,7 +183,7 @@ suite("decode()", () => {
     const error = decodeError(() => decode(TraceSchema, Uint8Array.from([...good, ...bad]), "delimited"));
     assert.equal(
       error.message,
-      `cannot decode envoy.data.tap.v2alpha.Trace from delimited: unexpected end of input in field connection: it declares 5 bytes but only 0 remain at byte ${good.length + 1}`,
+      `cannot decode envoy.data.tap.v2alpha.Trace from delimited: field connection: length-delimited value of 5 bytes runs past the end of the data (0 bytes left) at byte ${good.length + 2}`,
     );
     assert.equal(error.location.index, 1);
   });
@@ -262,7 +276,7 @@ suite("decode()", () => {
     for (let i = 0; i < 1000; i++) nested = withLength(0x32, withLength(0x0a, nested));
     assert.equal(
       decodeError(() => decode(ValueSchema, Uint8Array.from(nested), "binary")).message,
-      "cannot decode google.protobuf.Value from binary: messages nest deeper than 100 levels at byte 303",
+      "cannot decode google.protobuf.Value from binary: message nesting exceeds the decoder's limit of 100 at byte 300",
     );
     const deepText = utf8("list_value { values { ".repeat(1000) + "} } ".repeat(1000));
     assert.equal(
@@ -281,25 +295,26 @@ suite("decode()", () => {
     const valueStart = response.length - params.length;
     assert.equal(
       error.message,
-      `cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse from binary: map key "__proto__" in error_detail.details[0].params is not supported (it cannot be stored safely) at byte ${valueStart}`,
+      `cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse from binary: field error_detail.details[0].params["__proto__"]: the map key "__proto__" is not accepted (it cannot be stored safely) at byte ${valueStart}`,
     );
   });
 
-  test("decodes a Status whose Any packs truncated bytes (output fails only when it unpacks them), and refuses Any nested past the limit", () => {
+  test("refuses a Status whose Any packs truncated bytes, as validateBinary does, and Any nested past the limit", () => {
     const utf8 = (text: string) => [...new TextEncoder().encode(text)];
     const field = (number: number, content: readonly number[]) => [(number << 3) | 2, ...varintBytes(content.length), ...content];
     const packed = (typeName: string, value: readonly number[]) => [...field(1, utf8(`type.googleapis.com/${typeName}`)), ...field(2, value)];
     // Status { code: 3, details [Any { ContextParams, value: a truncated params entry }] }
     const truncated = Uint8Array.from([0x08, 3, ...field(3, packed("xds.core.v3.ContextParams", [0x0a, 5, 0x0a]))]);
-    const [status] = decode(StatusSchema, truncated, "binary");
-    assert.equal(status?.details.length, 1);
+    const inAny = decodeError(() => decode(StatusSchema, truncated, "binary"));
+    assert.deepEqual([inAny.ruleId, inAny.path, inAny.position], ["wire.any_payload", "details[0].params", { offset: 54 }]);
     // Status { details [Any { Status { details [Any { ... }] } }] }, 120 levels, built from the inside out.
     let nested: number[] = [];
     for (let level = 0; level < 120; level++) {
       nested = field(3, packed("google.rpc.Status", nested));
     }
     const error = decodeError(() => decode(StatusSchema, Uint8Array.from(nested), "binary"));
-    assert.match(error.message, /^cannot decode google\.rpc\.Status from binary: messages packed in google\.protobuf\.Any nest deeper than 100 levels at byte \d+$/);
+    assert.match(error.message, /^cannot decode google\.rpc\.Status from binary: messages packed in google\.protobuf\.Any nest deeper than 20 levels at byte \d+$/);
+    assert.equal(error.ruleId, "wire.any_payload");
   });
 
   test("refuses a field other than key and value inside a binary map entry, which protobuf-es would misread", () => {
@@ -308,17 +323,17 @@ suite("decode()", () => {
     const outer = Uint8Array.from(lengthDelimited(2, lengthDelimited(1, entry)));
     assert.equal(
       decodeError(() => decode(OuterSchema, outer, "binary")).message,
-      "cannot decode fixture.v1.Outer from binary: field 3 inside a map entry of items[0].labels is not supported (only the key and the value are read there; the decoder would misread the entry) at byte 7",
+      'cannot decode fixture.v1.Outer from binary: field items[0].labels["a"]: field 3 in a map entry of labels: only the key (1) and the value (2) can be read there; the decoder would misread the entry at byte 7',
     );
     // Field 3 holding 24, itself the tag of field 3: protobuf-es happens to
     // decode this entry right; it is refused all the same (the walk cannot tell luck).
     const lucky = Uint8Array.from(lengthDelimited(1, [...lengthDelimited(1, [0x61]), ...varint(3, 24), ...lengthDelimited(2, [0x78])]));
     assert.equal(
       decodeError(() => decode(KeyedSchema, lucky, "binary")).message,
-      "cannot decode fixture.v1.Keyed from binary: field 3 inside a map entry of labels is not supported (only the key and the value are read there; the decoder would misread the entry) at byte 5",
+      'cannot decode fixture.v1.Keyed from binary: field labels["a"]: field 3 in a map entry of labels: only the key (1) and the value (2) can be read there; the decoder would misread the entry at byte 5',
     );
     const delimited = Uint8Array.from([0, outer.length, ...outer]);
-    assert.match(decodeError(() => decode(OuterSchema, delimited, "delimited")).message, /map entry of items\[0\]\.labels is not supported .* at byte 9$/);
+    assert.match(decodeError(() => decode(OuterSchema, delimited, "delimited")).message, /field items\[0\]\.labels\["a"\]: field 3 in a map entry of labels: .* at byte 9$/);
   });
 
   test("refuses __proto__ keys without polluting any prototype", () => {
@@ -346,16 +361,19 @@ suite("decode()", () => {
     const error = decodeError(() => decode(OuterSchema, bytes, "binary", { fileName: "o.pb" }));
     assert.equal(
       error.message,
-      'cannot decode fixture.v1.Outer from binary: map key "__proto__" in items[1].labels is not supported (it cannot be stored safely) at byte 7',
+      'cannot decode fixture.v1.Outer from binary: field items[1].labels["__proto__"]: the map key "__proto__" is not accepted (it cannot be stored safely) at byte 7',
     );
-    assert.deepEqual(error.location, { fileName: "o.pb", index: 0, position: { offset: name.length + 4 }, path: "items[1].labels" });
-    const counts = Uint8Array.from(lengthDelimited(2, stringKeyEntry(BOM_PROTO_KEY, varint(2, 7))));
-    assert.equal(decodeError(() => decode(KeyedSchema, counts, "binary")).location.path, "counts");
+    assert.deepEqual(error.location, { fileName: "o.pb", index: 0, position: { offset: name.length + 4 }, path: 'items[1].labels["__proto__"]' });
+    const counts = Uint8Array.from(lengthDelimited(2, stringKeyEntry("__proto__", varint(2, 7))));
+    assert.equal(decodeError(() => decode(KeyedSchema, counts, "binary")).location.path, 'counts["__proto__"]');
+    // With a byte order mark first, the key is another one, kept as it is.
+    const marked = Uint8Array.from(lengthDelimited(2, stringKeyEntry(BOM_PROTO_KEY, varint(2, 7))));
+    assert.deepEqual(Object.keys((decode(KeyedSchema, marked, "binary")[0] as unknown as { counts: object }).counts), ["\uFEFF__proto__"]);
     // Request { node { dynamic_parameters { key: "k" value { params { key: "__proto__" value: "b" } } } } }
     const params = lengthDelimited(1, stringKeyEntry("__proto__", lengthDelimited(2, [0x62])));
     const node = lengthDelimited(12, stringKeyEntry("k", lengthDelimited(2, params)));
     const request = decodeError(() => decode(StreamReverseTunnelsRequestSchema, Uint8Array.from(lengthDelimited(1, node)), "binary"));
-    assert.deepEqual([request.location.path, request.location.position], ['node.dynamic_parameters["k"].params', { offset: 9 }]);
+    assert.deepEqual([request.location.path, request.location.position], ['node.dynamic_parameters["k"].params["__proto__"]', { offset: 9 }]);
   });
 
   test("refuses a map key __proto__ in a delimited stream at its absolute offset, after good messages", () => {
@@ -365,7 +383,7 @@ suite("decode()", () => {
     const error = decodeError(() => decode(KeyedSchema, stream, "delimited"));
     assert.equal(
       error.message,
-      'cannot decode fixture.v1.Keyed from delimited: map key "__proto__" in colors is not supported (it cannot be stored safely) at byte 18',
+      'cannot decode fixture.v1.Keyed from delimited: field colors["__proto__"]: the map key "__proto__" is not accepted (it cannot be stored safely) at byte 18',
     );
     assert.deepEqual(error.location.position, { offset: 1 + good.length + 1 });
     assert.equal(error.location.index, 1);

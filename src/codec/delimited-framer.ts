@@ -1,5 +1,10 @@
 import { FramingError, type Frame, type Framer } from "./framer.js";
-import { readVarintPrefix, type VarintPrefix } from "./varint-prefix.js";
+import { InputRule, WireRule } from "../fault/rule-ids.js";
+import { peekVarint, WireFault } from "../wire/cursor.js";
+
+/** A length prefix has at most 5 bytes, as Google's C++ runtime reads sizes. */
+const MAX_PREFIX_BYTES = 5;
+type Prefix = Exclude<ReturnType<typeof peekVarint>, undefined>;
 
 /**
  * The framer of size-delimited streams (Envoy's `.pb_length_delimited`):
@@ -7,7 +12,7 @@ import { readVarintPrefix, type VarintPrefix } from "./varint-prefix.js";
  * over the limit is refused before any buffer is allocated for it.
  */
 export class DelimitedFramer implements Framer {
-  /** Bytes of a length prefix cut by a chunk boundary (at most 10). */
+  /** Bytes of a length prefix cut by a chunk boundary (at most 5). */
   private prefix: number[] = [];
   /** The declared length of the current message, once its prefix is read. */
   private expected: number | undefined;
@@ -64,13 +69,14 @@ export class DelimitedFramer implements Framer {
 
   finish(): Frame[] {
     if (this.prefix.length > 0) {
-      throw new FramingError("unexpected end of input inside a length prefix", { offset: this.messageStart }, this.index);
+      throw new FramingError("unexpected end of input inside a length prefix", { offset: this.messageStart }, this.index, WireRule.truncated);
     }
     if (this.expected !== undefined) {
       throw new FramingError(
         `unexpected end of input: the message declares ${this.expected} bytes but only ${this.filled} follow`,
         { offset: this.messageStart },
         this.index,
+        WireRule.truncated,
       );
     }
     return [];
@@ -81,11 +87,12 @@ export class DelimitedFramer implements Framer {
     if (this.prefix.length === 0) {
       this.messageStart = this.offset;
       // Fast path: the whole prefix is inside this chunk.
-      const prefix = readVarintPrefix(chunk, at);
-      if (prefix.kind !== "incomplete") {
-        this.offset += prefix.kind === "complete" ? prefix.length : 0;
+      const prefix = peekVarint(chunk, at, MAX_PREFIX_BYTES);
+      if (prefix !== undefined) {
+        const length = prefix instanceof WireFault ? 0 : prefix.length;
+        this.offset += length;
         this.startMessage(prefix);
-        return at + (prefix.kind === "complete" ? prefix.length : 0);
+        return at + length;
       }
     }
     let position = at;
@@ -93,8 +100,8 @@ export class DelimitedFramer implements Framer {
       this.prefix.push(chunk[position]!);
       position++;
       this.offset++;
-      const prefix = readVarintPrefix(Uint8Array.from(this.prefix), 0);
-      if (prefix.kind === "incomplete") continue;
+      const prefix = peekVarint(Uint8Array.from(this.prefix), 0, MAX_PREFIX_BYTES);
+      if (prefix === undefined) continue;
       this.prefix = [];
       this.startMessage(prefix);
       return position;
@@ -107,13 +114,16 @@ export class DelimitedFramer implements Framer {
    * allocated yet: a message inside one chunk needs no buffer, and one over
    * the limit must never get one.
    */
-  private startMessage(prefix: Exclude<VarintPrefix, { kind: "incomplete" }>): void {
-    if (prefix.kind === "malformed") throw new FramingError(prefix.reason, { offset: this.messageStart }, this.index);
+  private startMessage(prefix: Prefix): void {
+    if (prefix instanceof WireFault) {
+      throw new FramingError(`length prefix is longer than ${MAX_PREFIX_BYTES} bytes`, { offset: this.messageStart }, this.index, prefix.ruleId);
+    }
     if (prefix.value > this.maxMessageBytes) {
       throw new FramingError(
         `message length ${prefix.value} exceeds the limit of ${this.maxMessageBytes} bytes`,
         { offset: this.messageStart },
         this.index,
+        InputRule.tooLarge,
       );
     }
     this.expected = prefix.value;

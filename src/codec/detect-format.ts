@@ -1,6 +1,6 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import type { Format } from "./decode-error.js";
-import { readVarintPrefix } from "./varint-prefix.js";
+import { peekVarint, WireFault } from "../wire/cursor.js";
 
 /** File name endings and the format each one means. Longest endings first. */
 const EXTENSIONS: readonly (readonly [string, Format])[] = [
@@ -189,9 +189,9 @@ function delimitedFit(head: Uint8Array, whole: boolean, schema: DescMessage | un
   let offset = 0;
   let count = 0;
   while (offset < head.length) {
-    const prefix = readVarintPrefix(head, offset);
-    if (prefix.kind === "malformed") return { fits: false, count };
-    if (prefix.kind === "incomplete") return { fits: !whole, count };
+    const prefix = peekVarint(head, offset, 5);
+    if (prefix instanceof WireFault) return { fits: false, count };
+    if (prefix === undefined) return { fits: !whole, count };
     const start = offset + prefix.length;
     const end = start + prefix.value;
     if (end > head.length) {
@@ -213,8 +213,8 @@ function binaryFit(head: Uint8Array, start: number, end: number, exactEnd: boole
   let offset = start;
   let count = 0;
   while (offset < end) {
-    const tag = readVarintPrefix(head.subarray(0, end), offset);
-    if (tag.kind !== "complete") return { fits: tag.kind === "incomplete" && !exactEnd, count };
+    const tag = peekVarint(head.subarray(0, end), offset, 5);
+    if (tag === undefined || tag instanceof WireFault) return { fits: tag === undefined && !exactEnd, count };
     const fieldNumber = Math.floor(tag.value / 8);
     const wireType = tag.value % 8;
     if (fieldNumber < 1 || fieldNumber > 536870911) return { fits: false, count };
@@ -223,8 +223,8 @@ function binaryFit(head: Uint8Array, start: number, end: number, exactEnd: boole
     let next: number;
     switch (wireType) {
       case 0: {
-        const value = readVarintPrefix(head.subarray(0, end), offset);
-        if (value.kind !== "complete") return { fits: value.kind === "incomplete" && !exactEnd, count };
+        const value = peekVarint(head.subarray(0, end), offset);
+        if (value === undefined || value instanceof WireFault) return { fits: value === undefined && !exactEnd, count };
         next = offset + value.length;
         break;
       }
@@ -235,8 +235,8 @@ function binaryFit(head: Uint8Array, start: number, end: number, exactEnd: boole
         next = offset + 4;
         break;
       case 2: {
-        const length = readVarintPrefix(head.subarray(0, end), offset);
-        if (length.kind !== "complete") return { fits: length.kind === "incomplete" && !exactEnd, count };
+        const length = peekVarint(head.subarray(0, end), offset, 5);
+        if (length === undefined || length instanceof WireFault) return { fits: length === undefined && !exactEnd, count };
         next = offset + length.length + length.value;
         break;
       }

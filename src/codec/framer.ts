@@ -33,6 +33,8 @@ export class FramingError extends Error {
     readonly position: InputPosition,
     /** 0-based index of the message being cut. */
     readonly index: number,
+    /** The fault's rule id; by default, the format's (see `DecodeError.ruleId`). */
+    readonly ruleId?: string,
   ) {
     super(reason);
   }

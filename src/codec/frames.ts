@@ -36,7 +36,7 @@ export function frameOrThrow(context: DecodeContext, step: () => Frame[]): Frame
   try {
     return step();
   } catch (error) {
-    if (error instanceof FramingError) throw decodeError(context, error.reason, error.index, error.position);
+    if (error instanceof FramingError) throw decodeError(context, error.reason, error.index, error.position, { ruleId: error.ruleId });
     throw error;
   }
 }

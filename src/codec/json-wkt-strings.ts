@@ -13,6 +13,13 @@ export interface LaxWktString {
   readonly reason: string;
 }
 
+/** Well-known types whose JSON form is not an object of their fields: packed in an Any, it sits under "value". */
+const OWN_JSON_FORM = new Set(
+  ["Any", "Struct", "Value", "ListValue", "FieldMask", "Timestamp", "Duration", "DoubleValue", "FloatValue", "Int64Value", "UInt64Value", "Int32Value", "UInt32Value", "BoolValue", "StringValue", "BytesValue"].map(
+    (name) => `google.protobuf.${name}`,
+  ),
+);
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
@@ -32,11 +39,10 @@ function walkMessage(desc: DescMessage, value: unknown, path: string, holder: st
     const typeUrl = (value as Record<string, unknown>)["@type"];
     const packed = typeof typeUrl === "string" ? registry.getMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1)) : undefined;
     if (packed === undefined) return undefined;
-    // A type with its own JSON form sits under "value"; any other type's fields share the Any's object.
-    if (packed.typeName === "google.protobuf.Timestamp" || packed.typeName === "google.protobuf.Duration") {
-      const reason = laxReason(packed, (value as Record<string, unknown>)["value"]);
-      return reason === undefined ? undefined : { path, field: holder, key: "value", value: (value as Record<string, string>)["value"]!, reason };
-    }
+    // A type with its own JSON form sits under "value" (walked as that type:
+    // walking the Any's own object again would never end for a packed Any);
+    // any other type's fields share the Any's object.
+    if (OWN_JSON_FORM.has(packed.typeName)) return walkValue(packed, (value as Record<string, unknown>)["value"], path, holder, "value", registry);
     return walkMessage(packed, value, path, holder, registry);
   }
   for (const [key, child] of Object.entries(value)) {

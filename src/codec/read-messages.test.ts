@@ -110,9 +110,11 @@ suite("readMessages()", () => {
     assert.equal(chunksPulled, 1);
   });
 
-  test("refuses a 2^40-byte length declared inside a split varint", async () => {
-    const error = await errorOf(() => collect(readMessages(TraceSchema, chunked(Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x20)), "delimited")));
-    assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from delimited: message length 1099511627776 exceeds the limit of 67108864 bytes at byte 0");
+  test("refuses a 7 × 2^28-byte length declared inside a split varint, and a 6-byte one", async () => {
+    const error = await errorOf(() => collect(readMessages(TraceSchema, chunked(Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x07)), "delimited")));
+    assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from delimited: message length 1879048192 exceeds the limit of 67108864 bytes at byte 0");
+    const long = await errorOf(() => collect(readMessages(TraceSchema, chunked(Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x20)), "delimited")));
+    assert.equal(long.message, "cannot decode envoy.data.tap.v2alpha.Trace from delimited: length prefix is longer than 5 bytes at byte 0");
   });
 
   test("refuses a JSON object, NDJSON line or binary input over the limit while it streams", async () => {

@@ -2,8 +2,6 @@ import { ScalarType, type DescMessage } from "@bufbuild/protobuf";
 import { AnySchema } from "@bufbuild/protobuf/wkt";
 
 interface Reach {
-  /** A map of any kind. */
-  readonly map: boolean;
   /** A map with string keys (the only keys that can spell `__proto__`). */
   readonly stringKeyedMap: boolean;
   /** A `google.protobuf.Any`, which may pack any type, maps included. */
@@ -17,11 +15,6 @@ export function hasStringKeyedMap(schema: DescMessage): boolean {
   return reach(schema).stringKeyedMap;
 }
 
-/** Whether a message type has a map field anywhere below it. */
-export function hasMap(schema: DescMessage): boolean {
-  return reach(schema).map;
-}
-
 /** Whether a message type has a `google.protobuf.Any` anywhere below it (or is one). */
 export function hasAny(schema: DescMessage): boolean {
   return reach(schema).any;
@@ -33,14 +26,12 @@ function reach(schema: DescMessage): Reach {
     // Breadth-first over every reachable type, so recursive types need no special case.
     const seen = new Set<DescMessage>([schema]);
     const queue = [schema];
-    let map = false;
     let stringKeyedMap = false;
     let any = false;
     while (queue.length > 0 && !(stringKeyedMap && any)) {
       const next = queue.shift()!;
       if (next.typeName === AnySchema.typeName) any = true;
       for (const field of next.fields) {
-        if (field.fieldKind === "map") map = true;
         if (field.fieldKind === "map" && field.mapKey === ScalarType.STRING) stringKeyedMap = true;
         if (field.message !== undefined && !seen.has(field.message)) {
           seen.add(field.message);
@@ -48,7 +39,7 @@ function reach(schema: DescMessage): Reach {
         }
       }
     }
-    result = { map, stringKeyedMap, any };
+    result = { stringKeyedMap, any };
     cache.set(schema, result);
   }
   return result;

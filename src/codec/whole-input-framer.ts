@@ -1,3 +1,4 @@
+import { InputRule } from "../fault/rule-ids.js";
 import { concatChunks, FramingError, type Frame, type Framer } from "./framer.js";
 
 /**
@@ -19,6 +20,7 @@ export class WholeInputFramer implements Framer {
         `the input is one message and exceeds the limit of ${this.maxMessageBytes} bytes`,
         this.positionKind === "offset" ? { offset: 0 } : { line: 1, column: 1 },
         0,
+        InputRule.tooLarge,
       );
     }
     // Copied: the caller may reuse its chunk buffers.

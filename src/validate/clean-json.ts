@@ -57,15 +57,15 @@ export function readCleanJson(schema: DescMessage, text: string, maxDepth = 100)
   if (validator.active) {
     const ctx = new EvalContext({ failFast: true });
     validator.evaluate(message, ctx);
-    if (ctx.violations.length > 0) return undefined;
+    // A relation's warning (a trace's event order) is a finding too: the full path reports it.
+    if (ctx.violations.length > 0 || ctx.warnings.length > 0) return undefined;
   }
   return message;
 }
 
 /**
  * Whether `validateJson(schema, text)` would certainly report nothing: the
- * JSON counterpart of `isCertainlyCleanBinary`, for checking many documents
- * fast. `false` means "not certain": the document may still be valid, and
+ * fast path of JSON, for checking many documents fast. `false` means "not certain": the document may still be valid, and
  * only `validateJson` says (see {@link readCleanJson} for what is certified).
  */
 export function isCertainlyCleanJson(schema: DescMessage, text: string): boolean {

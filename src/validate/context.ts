@@ -24,6 +24,8 @@ export interface ValidateOptions {
 export class EvalContext {
   /** What the run found so far, in evaluation order. */
   readonly violations: Violation[] = [];
+  /** Findings that are legal but suspicious (relations between fields, such as a trace's event order). */
+  readonly warnings: Violation[] = [];
   /** Where the evaluation is: pushed and popped by the planned steps, formatted only on a violation. */
   readonly path: PathSegment[] = [];
   /** Set once a violation is reported under `failFast`; evaluators return early. */
@@ -57,6 +59,13 @@ export class EvalContext {
     if (params !== undefined) violation.params = params;
     this.violations.push(violation);
     if (this.failFast) this.stopped = true;
+  }
+
+  /** Records a warning at `relativePath` under the current path. */
+  warn(relativePath: string, ruleId: string, message: string, value?: unknown): void {
+    const base = formatPath(this.path);
+    const path = base === "" ? relativePath : relativePath === "" ? base : `${base}.${relativePath}`;
+    this.warnings.push(value === undefined ? { path, ruleId, message } : { path, ruleId, message, value });
   }
 }
 

@@ -1,4 +1,4 @@
-import { getOption, hasOption, isFieldSet, ScalarType, type DescField, type DescMessage, type DescOneof } from "@bufbuild/protobuf";
+import { create, getOption, hasOption, isFieldSet, ScalarType, type DescField, type DescMessage, type DescOneof } from "@bufbuild/protobuf";
 import {
   disabled as disabledOption,
   FieldRulesSchema,
@@ -7,9 +7,11 @@ import {
   rules as rulesOption,
   type FieldRules,
 } from "../../gen/validate/validate_pb.js";
-import type { EvalContext, ValueCheck } from "./context.js";
+import { EvalContext, type ValueCheck } from "./context.js";
+import type { FieldRules as WireFieldRules, RuleSource, StringLengths, TypeRules } from "../wire/plan.js";
+import { relationsOf, type MessageRelation } from "./rules/trace.js";
 import { MapKeySegment } from "./path.js";
-import { planMessageRules, type MessageRulesPlan, type RequiredRule } from "./rules/message.js";
+import { planMessageRules, type MessageFamilyPlan, type MessageRulesPlan, type RequiredRule } from "./rules/message.js";
 import { oneofMemberNames, oneofMessages } from "./rules/oneof.js";
 import { planRepeatedRules } from "./rules/repeated.js";
 import { fieldFullName, notApplicable, setRuleNames, type RuleSite } from "./rules/rule-fields.js";
@@ -40,20 +42,30 @@ interface PlannedStep {
   readonly run: FieldEvaluator;
   /** Whether the step checks a rule itself, rather than only recursing into `child`. */
   readonly ownRule: boolean;
-  /**
-   * Whether the step's own rule asks only that its field or oneof be set,
-   * never looking at the value: such a rule can be checked from which fields
-   * appear on the wire (see {@link outlineRules}).
-   */
-  readonly onlyPresence: boolean;
   /** The field or oneof the step is about. */
   readonly subject: DescField | DescOneof;
   readonly child: PlannedMessage | undefined;
+  /** The step's rules in the terms the wire walk checks them (see {@link wireRules}). */
+  readonly facts: StepFacts;
+}
+
+/** What a step checks, apart from recursing into `child`. */
+interface StepFacts {
+  /** The field or oneof must be set. */
+  readonly required: boolean;
+  /** The check of a set value (of each element, for lists). */
+  readonly check?: ValueCheck | undefined;
+  /** For strings: the check's bounds when it only checks lengths. */
+  readonly lengths?: StringLengths | undefined;
+  /** The check of a whole list, `ignore_empty` applied; `countOnly` when it reads nothing but the length. */
+  readonly listCheck?: ((list: readonly unknown[], ctx: EvalContext) => void) | undefined;
+  readonly countOnly?: boolean;
 }
 
 class PlannedMessage implements MessageValidator {
   active = false;
   steps: PlannedStep[] = [];
+  relations: readonly MessageRelation[] = [];
   private evaluators: FieldEvaluator[] = [];
 
   constructor(readonly schema: DescMessage) {}
@@ -61,6 +73,7 @@ class PlannedMessage implements MessageValidator {
   /** Keeps only the steps that can report something, once every `active` flag is known. */
   finish(): void {
     this.evaluators = this.steps.filter((s) => s.ownRule || s.child?.active === true).map((s) => s.run);
+    for (const relation of this.relations) this.evaluators.push((m, ctx) => relation.evaluate(m, ctx));
   }
 
   evaluate(message: object, ctx: EvalContext): void {
@@ -88,7 +101,7 @@ export function planValidator(schema: DescMessage): MessageValidator {
     const root = planMessage(schema, created);
     // A type is active when it has its own rules or contains an active type;
     // recursive types (Struct, Value) need the fixed point.
-    for (const plan of created) plan.active = plan.steps.some((s) => s.ownRule);
+    for (const plan of created) plan.active = plan.relations.length > 0 || plan.steps.some((s) => s.ownRule);
     let changed = true;
     while (changed) {
       changed = false;
@@ -108,33 +121,51 @@ export function planValidator(schema: DescMessage): MessageValidator {
 }
 
 /**
- * The shape of a type's planned rules, for checks that work on the wire
- * instead of a decoded message (`isCertainlyCleanBinary`): which rules ask
- * only for presence, and where the validator descends.
+ * The planned rules as the wire walk checks them (`src/wire/`): presence,
+ * required oneofs, each value's check (string lengths from the bytes), list
+ * counts, relations, and where to descend. The checks are the planned ones,
+ * run with the walk's `EvalContext`; nothing is planned twice.
  */
-export interface RuleOutline {
-  /** Whether the type or a type it contains carries a rule (see {@link MessageValidator.active}). */
-  readonly active: boolean;
-  /** Whether every rule of the type itself only asks that a field or a oneof be set. */
-  readonly onlyPresence: boolean;
-  /** Singular message fields that must be set (`message.required`, `timestamp.required`, ...). */
-  readonly requiredFields: readonly DescField[];
-  /** Oneofs of which some member must be set (`(validate.required)`). */
-  readonly requiredOneofs: readonly DescOneof[];
-  /** Message-typed fields (singular, lists, maps) whose values the validator looks into. */
-  readonly descendsInto: readonly DescField[];
-}
+export const wireRules: RuleSource = {
+  rulesOf(schema: DescMessage): TypeRules | undefined {
+    const plan = planValidator(schema) as PlannedMessage;
+    if (!plan.active) return undefined;
+    const fields = new Map<number, WireFieldRules>();
+    const requiredOneofs: number[][] = [];
+    for (const step of plan.steps) {
+      const { subject, facts } = step;
+      if (subject.kind === "oneof") {
+        if (facts.required) requiredOneofs.push(subject.fields.map((f) => f.number));
+        continue;
+      }
+      const listCheck = facts.listCheck;
+      // An absent scalar without presence reads as its zero value, which the check may refuse: then it must be on the wire.
+      const zeroRefused =
+        (subject.fieldKind === "scalar" || subject.fieldKind === "enum") &&
+        facts.check !== undefined &&
+        accessor(subject)(create(schema) as Fields) !== undefined &&
+        !passes(facts.check)(accessor(subject)(create(schema) as Fields), undefined);
+      fields.set(subject.number, {
+        required: facts.required || zeroRefused,
+        descends: step.child?.active === true,
+        value: facts.check === undefined ? undefined : { lengths: facts.lengths, test: facts.lengths === undefined ? passes(facts.check) : undefined },
+        count:
+          listCheck === undefined
+            ? undefined
+            : (count) => (count > 1 && facts.countOnly !== true ? false : passes(listCheck as ValueCheck)({ length: count }, undefined)),
+      });
+    }
+    return { fields, requiredOneofs, relations: plan.relations.map((r) => r.keptOnWire) };
+  },
+};
 
-/** Outlines the planned rules of `schema`; plans them first if needed (and throws as {@link planValidator} does). */
-export function outlineRules(schema: DescMessage): RuleOutline {
-  const plan = planValidator(schema) as PlannedMessage;
-  const presence = plan.steps.filter((s) => s.ownRule && s.onlyPresence);
-  return {
-    active: plan.active,
-    onlyPresence: plan.steps.every((s) => !s.ownRule || s.onlyPresence),
-    requiredFields: presence.flatMap((s) => (s.subject.kind === "field" ? [s.subject] : [])),
-    requiredOneofs: presence.flatMap((s) => (s.subject.kind === "oneof" ? [s.subject] : [])),
-    descendsInto: plan.steps.flatMap((s) => (s.child?.active === true && s.subject.kind === "field" ? [s.subject] : [])),
+/** A check as the wire walk tests values: with the walk's context (an `EvalContext`), true when it reports nothing. */
+function passes(check: ValueCheck): (value: unknown, context: unknown) => boolean {
+  return (value, context) => {
+    const ctx = (context ?? new EvalContext({ failFast: true })) as EvalContext;
+    const before = ctx.violations.length;
+    check(value, ctx);
+    return ctx.violations.length === before;
   };
 }
 
@@ -148,6 +179,7 @@ function planMessage(schema: DescMessage, created: PlannedMessage[]): PlannedMes
   // `ignored` tells generators to emit no validator at all, which has the
   // same effect when the message is reached from a parent.
   if (isTrue(schema, disabledOption) || isTrue(schema, ignoredOption)) return plan;
+  plan.relations = relationsOf(schema);
   for (const member of schema.members) {
     if (member.kind === "oneof") {
       const step = planOneof(member);
@@ -175,9 +207,9 @@ function planOneof(oneof: DescOneof): PlannedStep | undefined {
   const message = oneofMessages.required(oneofMemberNames(oneof));
   return {
     ownRule: true,
-    onlyPresence: true,
     subject: oneof,
     child: undefined,
+    facts: { required: true },
     run: (m, ctx) => {
       if ((m[localName] as { case: string | undefined }).case !== undefined) return;
       ctx.path.push(name);
@@ -199,7 +231,7 @@ function planField(field: DescField, created: PlannedMessage[]): PlannedStep | u
     case "scalar":
     case "enum":
       rejectMessageRules(messageRules, site);
-      return planSingularValue(field, planTypeRules(rules?.type, targetOf(field), site).check);
+      return planSingularValue(field, planTypeRules(rules?.type, targetOf(field), site));
     case "message":
       return planMessageField(field, rules, messageRules, site, created);
     case "list":
@@ -215,15 +247,15 @@ function rejectMessageRules(plan: MessageRulesPlan | undefined, site: RuleSite):
   if (plan.skip) throw notApplicable(site, "message.skip");
 }
 
-function planSingularValue(field: DescField, check: ValueCheck | undefined): PlannedStep | undefined {
+function planSingularValue(field: DescField, { check, lengths }: MessageFamilyPlan): PlannedStep | undefined {
   if (check === undefined) return undefined;
   const get = accessor(field);
   const name = field.name;
   return {
     ownRule: true,
-    onlyPresence: false,
     subject: field,
     child: undefined,
+    facts: { required: false, check, lengths },
     run: (m, ctx) => {
       const value = get(m);
       if (value === undefined) return;
@@ -254,9 +286,9 @@ function planMessageField(
   const name = field.name;
   return {
     ownRule,
-    onlyPresence: check === undefined,
     subject: field,
     child,
+    facts: { required: required.length > 0, check },
     run: (m, ctx) => {
       const value = get(m);
       if (value === undefined) {
@@ -297,6 +329,7 @@ function planListField(
   const elementTarget = targetOf(field);
   const itemSite: RuleSite = { field: site.field, target: `the items of a repeated field (${describeElement(elementTarget)})` };
   let itemCheck: ValueCheck | undefined;
+  let itemLengths: StringLengths | undefined;
   let skipItems = messageRules?.skip === true;
   if (repeated?.items !== undefined) {
     const items = repeated.items;
@@ -310,7 +343,9 @@ function planListField(
     // A presence rule on the elements (items.message.required, as Envoy
     // writes it, or items.timestamp.required) always holds: unlike a Go
     // slice, a list here never holds an unset element.
-    itemCheck = planTypeRules(items.type, elementTarget, itemSite).check;
+    const itemPlan = planTypeRules(items.type, elementTarget, itemSite);
+    itemCheck = itemPlan.check;
+    itemLengths = itemPlan.lengths;
   }
   const child = isMessageList && !skipItems ? planMessage(field.message, created) : undefined;
   const listCheck = repeated?.check;
@@ -321,9 +356,16 @@ function planListField(
   const name = field.name;
   return {
     ownRule,
-    onlyPresence: false,
     subject: field,
     child,
+    facts: {
+      required: false,
+      check: itemCheck,
+      lengths: itemLengths,
+      listCheck:
+        listCheck === undefined ? undefined : (list, ctx) => (list.length === 0 && ignoreEmpty ? undefined : listCheck(list, ctx)),
+      countOnly: repeated?.countOnly ?? true,
+    },
     run: (m, ctx) => {
       const list = m[localName] as readonly unknown[];
       if (list.length === 0 && (ignoreEmpty || listCheck === undefined)) return;
@@ -367,9 +409,9 @@ function planMapField(
   const quoted = field.mapKey === ScalarType.STRING;
   return {
     ownRule: false,
-    onlyPresence: false,
     subject: field,
     child,
+    facts: { required: false },
     run: (m, ctx) => {
       const map = m[localName] as Record<string, object>;
       const path = ctx.path;

@@ -3,7 +3,7 @@ import { suite, test } from "node:test";
 import { fromJson, toBinary, toJson } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { listTypes, registry } from "../registry.js";
-import { validate, validateBinary } from "./index.js";
+import { validate, validateBinary, type ValidationResult } from "./index.js";
 import { tapV3Cases } from "./property-tap-v3.testdata.js";
 import { broken, validCases as seedCases } from "./property.testdata.js";
 
@@ -25,11 +25,14 @@ suite("validate() properties", () => {
     test(`accepts random valid ${name} messages, and their JSON and binary round trips`, () => {
       fc.assert(
         fc.property(c.valid, (message) => {
-          assert.deepEqual(validate(c.schema, message), { kind: "valid", violations: [], warnings: [] });
+          // Random traces may break a trace relation, which is a warning: valid all the same.
+          const outcome = (r: ValidationResult) => [r.kind, r.violations, r.warnings.filter((w) => !w.ruleId.startsWith("trace."))];
+          assert.deepEqual(outcome(validate(c.schema, message)), ["valid", [], []]);
           const json = toJson(c.schema, message, { registry });
-          assert.deepEqual(validate(c.schema, fromJson(c.schema, json, { registry })), { kind: "valid", violations: [], warnings: [] });
+          assert.deepEqual(outcome(validate(c.schema, fromJson(c.schema, json, { registry }))), ["valid", [], []]);
           const result = validateBinary(c.schema, toBinary(c.schema, message));
-          assert.deepEqual([result.kind, result.violations, result.warnings], ["valid", [], []]);
+          assert.deepEqual(outcome(result), ["valid", [], []]);
+          assert.deepEqual(result.warnings, validate(c.schema, message).warnings);
         }),
         { numRuns: 60 },
       );

@@ -18,7 +18,7 @@ import { planEnumRules } from "./rules/enum.js";
 import { planInt64Rules, planUInt32Rules } from "./rules/int.js";
 import type { MessageFamilyPlan } from "./rules/message.js";
 import { notApplicable, setRuleNames, type RuleSite } from "./rules/rule-fields.js";
-import { planStringRules } from "./rules/string.js";
+import { planStringRules, stringLengthRules } from "./rules/string.js";
 import { planTimestampRules } from "./rules/timestamp.js";
 
 /** The kind of value a type rule is applied to: a field's value, or the elements of a list. */
@@ -66,7 +66,7 @@ export function planTypeRules(type: FieldRules["type"] | undefined, target: Valu
       return { required: undefined, check: planUInt32Rules(type.value, site) };
     case "string":
       if (target.kind !== "scalar" || target.scalar !== ScalarType.STRING) throw mismatch();
-      return { required: undefined, check: planStringRules(type.value, site) };
+      return { required: undefined, check: planStringRules(type.value, site), lengths: stringLengthRules(type.value, site) };
     case "bytes":
       if (target.kind !== "scalar" || target.scalar !== ScalarType.BYTES) throw mismatch();
       return { required: undefined, check: planBytesRules(type.value, site) };

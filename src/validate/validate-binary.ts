@@ -2,8 +2,13 @@ import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/proto
 import type { ValidateOptions } from "./context.js";
 import { validate } from "./validate.js";
 import { toResult, type ValidationResult, type Violation } from "./violation.js";
-import { wirePlan } from "./wire-plan.js";
-import { NEEDS_DETAIL, scanWire, type WireScanResult } from "./wire-scan.js";
+import { WireRule } from "../fault/rule-ids.js";
+import { registry } from "../registry.js";
+import { messagePlan } from "../wire/plan.js";
+import { withLeadingByteOrderMarks } from "../wire/read-scalar.js";
+import { walk, type WalkReport } from "../wire/walk.js";
+import { EvalContext } from "./context.js";
+import { wireRules } from "./planner.js";
 
 /** Options of {@link validateBinary}. */
 export interface ValidateBinaryOptions extends ValidateOptions {
@@ -15,72 +20,92 @@ export interface ValidateBinaryOptions extends ValidateOptions {
 export type BinaryValidationResult<Desc extends DescMessage> = ValidationResult & { readonly message?: MessageShape<Desc> };
 
 /**
- * Decodes `bytes` as a `schema` message (unknown fields kept) and validates
- * it, and also reports what decoding silently forgives, found by a scan of
- * the wire format:
+ * Validates `bytes` as a `schema` message: its `(validate.rules)` and
+ * relations, and what decoding silently forgives, found by a walk of the
+ * wire format (`src/wire/`).
+ *
+ * The walk first tries to prove the payload valid from the bytes alone:
+ * presence, oneofs, string lengths and UTF-8, integer, enum, duration and
+ * timestamp rules, list counts and the trace relations. A payload it proves
+ * valid is not decoded: `message` is then decoded when first read. Any other
+ * payload is walked again for the full report, decoded and validated, and
+ * every finding gets its path and byte offset:
  *
  * - two members of one oneof on the wire: violation `oneof.multiple` at the
  *   oneof's path (`events[3].event_selector`), as JSON input reports it;
  * - a singular field present more than once: warning `wire.duplicate_field`;
- * - malformed data (truncated values, lengths past their message, invalid
- *   tags or wire types, a wire type the field's type never uses, invalid
- *   UTF-8 in a string field, nesting past the limit): one `wire.*` violation
- *   with the byte offset and the field path reached, instead of an exception;
- *   no `message` is returned then. The ids: `wire.truncated` (the data ends
- *   inside a value), `wire.invalid_length` (a length or value runs past its
- *   enclosing message, or a length beyond 32 bits), `wire.invalid_varint`
- *   (longer than 10 bytes), `wire.invalid_tag` (field number 0, or a tag
- *   beyond 32 bits), `wire.invalid_wire_type` (6 or 7),
- *   `wire.wire_type_mismatch` (a known field with a wire type its type never
- *   uses, which the decoder would misread), `wire.invalid_group` (unmatched
- *   group tags), `wire.invalid_utf8`, `wire.depth_limit`,
- *   `wire.map_entry_field` (a field other than key and value inside a map
- *   entry: valid protobuf, but protobuf-es misreads the entry), and
- *   `wire.malformed` for a decoder error the scan could not locate;
- * - a string map key `__proto__` (`wire.forbidden_key`, at the key's path,
- *   as JSON input reports `json.forbidden_key`), whatever the value type:
- *   the decoder stores maps in plain objects, where that key replaces the
- *   prototype (object values) or is dropped (primitive values) instead of
- *   adding an entry, so the decoded message is wrong and is not returned.
+ * - malformed data: one `wire.*` violation with the byte offset and the
+ *   field path reached, instead of an exception; no `message` is returned
+ *   then. The ids are declared in `src/fault/rule-ids.ts` (`wire.truncated`,
+ *   `wire.invalid_length` (also a length prefix of more than 5 bytes, as
+ *   Google's runtime refuses it), `wire.invalid_varint`, `wire.invalid_tag`,
+ *   `wire.invalid_wire_type`, `wire.wire_type_mismatch`,
+ *   `wire.invalid_group`, `wire.invalid_utf8`, `wire.depth_limit`,
+ *   `wire.map_entry_field`, and `wire.malformed` for a decoder error the
+ *   walk could not name). Messages packed in an `Any` of a type the package
+ *   knows are walked too;
+ * - a string map key `__proto__` (`wire.forbidden_key`): the decoder's
+ *   plain-object maps cannot hold it, so no message is returned.
  *
  * Violations of the rules carry the byte offset of their field (or of the
- * nearest enclosing field on the wire) in `position`. The scan of a clean
- * message is one pass over its tags without allocation; paths and offsets
- * are only computed when there is something to report.
+ * nearest enclosing field on the wire) in `position`.
  */
 export function validateBinary<Desc extends DescMessage>(
   schema: Desc,
   bytes: Uint8Array,
   options: ValidateBinaryOptions = {},
 ): BinaryValidationResult<Desc> {
-  const plan = wirePlan(schema);
-  const depthLimit = options.recursionLimit ?? 100;
-  const detailed = () => scanWire(bytes, plan, { track: true, utf8: true, depthLimit }) as WireScanResult;
-  let scan = scanWire(bytes, plan, { track: false, utf8: false, depthLimit });
-  if (scan === NEEDS_DETAIL) scan = detailed();
-  if (scan.malformed) return toResult(firstIfFailFast(scan.violations, options), scan.warnings);
-  // A map key the decoded message could not hold as given: no message to decode.
-  // (A scan that found it is the detailed one, which also checked UTF-8.)
-  if (scan.violations.some((v) => v.ruleId === "wire.forbidden_key")) return toResult(firstIfFailFast(scan.violations, options), scan.warnings);
+  if (isCertainlyValidBinary(schema, bytes, options)) {
+    let message: MessageShape<Desc> | undefined;
+    const decode = () => (message ??= decodeBinary(schema, bytes, options.recursionLimit ?? 100));
+    return Object.defineProperty({ ...VALID_BINARY }, "message", { enumerable: true, get: decode }) as BinaryValidationResult<Desc>;
+  }
+  return validateBinaryInFull(schema, bytes, options);
+}
 
+/**
+ * The verdict walk of {@link validateBinary}: whether it would certainly
+ * find nothing (no violation, no warning), read from the bytes without
+ * decoding. `false` means "not certain".
+ */
+export function isCertainlyValidBinary(schema: DescMessage, bytes: Uint8Array, options: ValidateBinaryOptions = {}): boolean {
+  const context = new EvalContext({ ...options, failFast: true });
+  return walk(bytes, messagePlan(schema, wireRules), { mode: "verdict", depthLimit: options.recursionLimit ?? 100, registry, context });
+}
+
+/** The full path of {@link validateBinary}: every finding, with paths and offsets, whatever the verdict. */
+export function validateBinaryInFull<Desc extends DescMessage>(
+  schema: Desc,
+  bytes: Uint8Array,
+  options: ValidateBinaryOptions = {},
+): BinaryValidationResult<Desc> {
+  const depthLimit = options.recursionLimit ?? 100;
+  const report = walk(bytes, messagePlan(schema), { mode: "report", depthLimit, registry }) as WalkReport;
+  // Malformed, or a map key the decoded message could not hold as given: no message to decode.
+  if (report.malformed || report.violations.some((v) => v.ruleId === WireRule.forbiddenKey)) {
+    return toResult(firstIfFailFast(report.violations, options), report.warnings);
+  }
   let message: MessageShape<Desc>;
   try {
-    message = fromBinary(schema, bytes, { readUnknownFields: true, recursionLimit: depthLimit });
+    message = decodeBinary(schema, bytes, depthLimit);
   } catch (error) {
-    // The fast scan leaves UTF-8 to the decoder; the detailed scan locates it.
-    const located = detailed();
-    if (located.malformed) return toResult(firstIfFailFast(located.violations, options), located.warnings);
     const reason = error instanceof Error ? error.message : String(error);
-    return toResult([{ path: "", ruleId: "wire.malformed", message: `cannot decode ${schema.typeName}: ${reason}` }], scan.warnings);
+    return toResult([{ path: "", ruleId: WireRule.malformed, message: `cannot decode ${schema.typeName}: ${reason}` }], report.warnings);
   }
-
-  if (options.failFast === true && scan.violations.length > 0) {
-    return withMessage(toResult(scan.violations.slice(0, 1), scan.warnings), message);
+  if (options.failFast === true && report.violations.length > 0) {
+    return withMessage(toResult(report.violations.slice(0, 1), report.warnings), message);
   }
   const ruleResult = validate(schema, message, options);
-  if (ruleResult.kind === "valid") return withMessage(toResult(scan.violations, scan.warnings), message);
+  const warnings = [...report.warnings, ...ruleResult.warnings];
+  if (ruleResult.kind === "valid") return withMessage(toResult(report.violations, warnings), message);
   const located = locate(bytes, schema, ruleResult.violations, depthLimit);
-  return withMessage(toResult([...scan.violations, ...located], scan.warnings), message);
+  return withMessage(toResult([...report.violations, ...located], warnings), message);
+}
+
+const VALID_BINARY = { kind: "valid", violations: Object.freeze([]) as readonly [], warnings: Object.freeze([]) as readonly Violation[] } as const;
+
+function decodeBinary<Desc extends DescMessage>(schema: Desc, bytes: Uint8Array, recursionLimit: number): MessageShape<Desc> {
+  return withLeadingByteOrderMarks(() => fromBinary(schema, bytes, { readUnknownFields: true, recursionLimit }));
 }
 
 function firstIfFailFast(violations: readonly Violation[], options: ValidateOptions): readonly Violation[] {
@@ -100,7 +125,7 @@ function locate(bytes: Uint8Array, schema: DescMessage, violations: readonly Vio
   const wanted = new Set<string>();
   for (const v of violations) for (const p of pathAndAncestors(v.path)) wanted.add(p);
   const offsets = new Map<string, number>();
-  scanWire(bytes, wirePlan(schema), { track: true, utf8: false, depthLimit, wanted, offsets });
+  walk(bytes, messagePlan(schema), { mode: "report", depthLimit, registry, wanted, offsets });
   return violations.map((v) => {
     const offset = pathAndAncestors(v.path)
       .map((p) => offsets.get(p))

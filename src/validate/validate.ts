@@ -27,5 +27,5 @@ export function validate<Desc extends DescMessage>(
   if (!validator.active) return VALID;
   const ctx = new EvalContext(options);
   validator.evaluate(message, ctx);
-  return ctx.violations.length === 0 ? VALID : toResult(ctx.violations);
+  return ctx.violations.length === 0 && ctx.warnings.length === 0 ? VALID : toResult(ctx.violations, ctx.warnings);
 }

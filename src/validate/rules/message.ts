@@ -1,4 +1,5 @@
 import { MessageRulesSchema, type MessageRules } from "../../../gen/validate/validate_pb.js";
+import type { StringLengths } from "../../wire/plan.js";
 import type { ValueCheck } from "../context.js";
 import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
 
@@ -19,6 +20,8 @@ export interface MessageFamilyPlan {
   readonly required: RequiredRule | undefined;
   /** The checks of a present value. */
   readonly check: ValueCheck | undefined;
+  /** For strings whose only rules are lengths: the bounds, for the wire walk. */
+  readonly lengths?: StringLengths | undefined;
 }
 
 /** What `(validate.rules).message` asks of a field. */

@@ -22,6 +22,8 @@ export interface RepeatedRulesPlan {
   readonly items: FieldRules | undefined;
   /** `ignore_empty`: skip every rule, items included, for an empty list. */
   readonly ignoreEmpty: boolean;
+  /** Whether `check` reads nothing but the list's length (no `unique`). */
+  readonly countOnly: boolean;
 }
 
 /** What a list holds, for `unique`. */
@@ -91,7 +93,7 @@ export function planRepeatedRules(rules: RepeatedRules, element: ElementKind, sc
             if (ctx.stopped) return;
           }
         };
-  return { check, items, ignoreEmpty };
+  return { check, items, ignoreEmpty, countOnly: !rules.unique };
 }
 
 /** Bytes compared by content for `unique`. */

@@ -4,6 +4,7 @@ import { formatList, jsonSafeInteger } from "../format.js";
 import { PlanError } from "../plan-error.js";
 import { translateRe2 } from "../re2.js";
 import { planMembership } from "./membership.js";
+import type { StringLengths } from "../../wire/plan.js";
 import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
 
 /**
@@ -80,6 +81,24 @@ export function utf8ByteCount(s: string): number {
     } else bytes += 3;
   }
   return bytes;
+}
+
+/**
+ * The bounds of `rules` when its only members are lengths (`len`,
+ * `min_len`, `max_len`, the `*_bytes` forms, `ignore_empty`): the wire walk
+ * checks them from the UTF-8 bytes without decoding. Otherwise undefined.
+ */
+export function stringLengthRules(rules: StringRules, site: RuleSite): StringLengths | undefined {
+  const lengths = { minChars: 0, maxChars: Infinity, minBytes: 0, maxBytes: Infinity, ignoreEmpty: false };
+  for (const name of setRuleNames(rules, StringRulesSchema, "string", site)) {
+    if (name === "len" || name === "min_len") lengths.minChars = Number(name === "len" ? rules.len : rules.minLen);
+    if (name === "len" || name === "max_len") lengths.maxChars = Number(name === "len" ? rules.len : rules.maxLen);
+    if (name === "len_bytes" || name === "min_bytes") lengths.minBytes = Number(name === "len_bytes" ? rules.lenBytes : rules.minBytes);
+    if (name === "len_bytes" || name === "max_bytes") lengths.maxBytes = Number(name === "len_bytes" ? rules.lenBytes : rules.maxBytes);
+    if (name === "ignore_empty") lengths.ignoreEmpty = rules.ignoreEmpty;
+    else if (!/^(len|min_len|max_len|len_bytes|min_bytes|max_bytes)$/.test(name)) return undefined;
+  }
+  return lengths;
 }
 
 type StringCheck = (value: string, ctx: Parameters<ValueCheck>[1]) => void;
