@@ -1,14 +1,16 @@
 import { parseConvertArgs } from "./args/convert-args.js";
 import type { ArgsResult } from "./args/parse-options.js";
 import { parseSchemaArgs } from "./args/schema-args.js";
+import { parseTapArgs } from "./args/tap-args.js";
 import { parseTypesArgs } from "./args/types-args.js";
 import { parseValidateArgs } from "./args/validate-args.js";
 import { ExitCode, isCliError, oneLine } from "./cli-error.js";
 import { convertCommand } from "./commands/convert.js";
 import { schemaCommand } from "./commands/schema.js";
+import { tapCommand } from "./commands/tap.js";
 import { typesCommand } from "./commands/types.js";
 import { validateCommand } from "./commands/validate.js";
-import { CONVERT_HELP, MAIN_HELP, SCHEMA_HELP, TYPES_HELP, VALIDATE_HELP } from "./help.js";
+import { CONVERT_HELP, MAIN_HELP, SCHEMA_HELP, TAP_HELP, TYPES_HELP, VALIDATE_HELP } from "./help.js";
 import type { CliIO } from "./io.js";
 import { nodeIO } from "./node-io.js";
 import { packageInfo } from "./package-root.js";
@@ -44,6 +46,7 @@ const commands: Readonly<Record<string, Command>> = {
   convert: command(parseConvertArgs, convertCommand, CONVERT_HELP),
   schema: command(parseSchemaArgs, schemaCommand, SCHEMA_HELP),
   types: command(parseTypesArgs, typesCommand, TYPES_HELP),
+  tap: command(parseTapArgs, tapCommand, TAP_HELP),
 };
 
 /**
