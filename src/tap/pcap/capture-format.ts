@@ -17,11 +17,11 @@ export function pcapFileHeader(): Uint8Array {
   return header;
 }
 
-/** One classic pcap record: seconds and microseconds (truncated), lengths, the frame. */
+/** One classic pcap record: seconds and microseconds (rounded to the nearest, as Envoy's tap2pcap does), lengths, the frame. */
 export function pcapRecord(packet: CapturePacket): Uint8Array {
   const record = new Uint8Array(16 + packet.frame.length);
   const view = new DataView(record.buffer);
-  const micros = packet.time < 0n ? 0n : packet.time / 1000n;
+  const micros = packet.time < 0n ? 0n : (packet.time + 500n) / 1000n;
   view.setUint32(0, Number(micros / 1_000_000n) >>> 0, true);
   view.setUint32(4, Number(micros % 1_000_000n), true);
   view.setUint32(8, packet.frame.length, true);
