@@ -159,7 +159,7 @@ async function* readBinary(name: string, chunks: AsyncIterable<Uint8Array>, forc
     // Inside a SocketBufferedTrace (TraceWrapper field 3).
     if (number === 1 && wireType === 0) v3Key = `v3:${varint(value)}`;
     else if (number === 2 && wireType === 2) yield* maker.v3Connection(decodeAt(ConnectionV3Schema, value, item.offset), v3Key, origin);
-    else if (number === 3 && wireType === 2) yield* maker.v3Event(decodeAt(SocketEventSchema, value, item.offset), v3Key, origin);
+    else if (number === 3 && wireType === 2) yield* maker.v3Event(decodeAt(SocketEventSchema, value, item.offset), v3Key, origin, false);
     else if (number === 4 && wireType === 0) readTruncated = varint(value) !== 0n;
     else if (number === 5 && wireType === 0) writeTruncated = varint(value) !== 0n;
     else yield* unknownField(maker, origin, reportedUnknown, number, wireType, "SocketBufferedTrace");

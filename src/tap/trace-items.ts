@@ -62,7 +62,7 @@ export class TraceItemMaker {
       case "socketBufferedTrace": {
         const key = `v3:${trace.value.traceId}`;
         if (trace.value.connection !== undefined) yield* this.v3Connection(trace.value.connection, key, origin);
-        for (const event of trace.value.events) yield* this.v3Event(event, key, origin);
+        for (const event of trace.value.events) yield* this.v3Event(event, key, origin, false);
         yield this.truncation(key, trace.value.readTruncated, trace.value.writeTruncated, origin);
         return;
       }
@@ -70,8 +70,8 @@ export class TraceItemMaker {
         const key = `v3:${trace.value.traceId}`;
         const piece = trace.value.messagePiece;
         if (piece.case === "connection") yield* this.v3Connection(piece.value, key, origin);
-        else if (piece.case === "event") yield* this.v3Event(piece.value, key, origin);
-        else if (piece.case === "events") for (const event of piece.value.events) yield* this.v3Event(event, key, origin);
+        else if (piece.case === "event") yield* this.v3Event(piece.value, key, origin, true);
+        else if (piece.case === "events") for (const event of piece.value.events) yield* this.v3Event(event, key, origin, true);
         return;
       }
       case "httpBufferedTrace":
@@ -93,9 +93,10 @@ export class TraceItemMaker {
     yield { ...origin, kind: "connection", api: "v3", trace: key, connection: reading.connection, layout: reading.layout };
   }
 
-  *v3Event(message: SocketEvent, key: string, origin: ItemOrigin): Generator<TraceItem> {
+  /** The item of a v3 event; `streamed` events before their trace's connection segment are reported. */
+  *v3Event(message: SocketEvent, key: string, origin: ItemOrigin, streamed: boolean): Generator<TraceItem> {
     if (message.connection !== undefined) yield* this.v3Connection(message.connection, key, origin);
-    else if (!this.connected.has(key) && !this.reportedEarly.has(key)) {
+    else if (streamed && !this.connected.has(key) && !this.reportedEarly.has(key)) {
       this.reportedEarly.add(key);
       yield this.finding(origin, TapRule.eventBeforeConnection, "warning", `trace ${key.slice(3)} has events before its connection`, key);
     }
