@@ -28,9 +28,17 @@ export interface ReadTracesOptions {
   readonly connectionLayout?: ConnectionLayout;
   /** Read every input in this format. By default, the file name or the content decides (`detectFormat`). */
   readonly format?: Format;
-  /** The largest message of delimited, JSON, NDJSON or text input. By default, the codec's 64 MiB. Binary input is read field by field and has no such limit. */
+  /**
+   * The largest message of delimited, JSON, NDJSON or text input. By
+   * default, 1 GiB: a buffered trace in text or JSON is one message, and
+   * its text is up to four times its payload. Binary input is read field by
+   * field and has no such limit.
+   */
   readonly maxMessageBytes?: number;
 }
+
+/** See {@link ReadTracesOptions.maxMessageBytes}. */
+const DEFAULT_MAX_TRACE_MESSAGE_BYTES = 1024 * 1024 * 1024;
 
 /** Bytes of an input looked at to choose its format and API. */
 const HEAD_BYTES = 1024 * 1024;
@@ -65,7 +73,7 @@ async function* readOne(source: TraceSource, options: ReadTracesOptions): AsyncG
     const guess: ApiGuess = options.type !== undefined ? { api: options.type } : format === "delimited" ? apiOfDelimited(head) : apiOfText(head, format);
     if (guess.doubt !== undefined) yield maker.finding(origin, TapRule.typeAmbiguous, "warning", guess.doubt);
     const schema = guess.api === "v2alpha" ? TraceSchema : TraceWrapperSchema;
-    const decodeOptions = { fileName: source.name, ...(options.maxMessageBytes !== undefined ? { maxMessageBytes: options.maxMessageBytes } : {}) };
+    const decodeOptions = { fileName: source.name, maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_TRACE_MESSAGE_BYTES };
     for await (const read of readMessages(schema, rest, format, decodeOptions)) {
       const at: ItemOrigin = { source: source.name, fragment: read.index, position: read.position };
       if (guess.api === "v2alpha") yield* maker.v2alphaTrace(read.message as never, at);
