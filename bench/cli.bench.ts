@@ -182,6 +182,7 @@ export async function runCliBench(): Promise<string> {
         doubleFile: traceDoubleFile,
         type: "Trace",
         count: traceCount,
+        bare: true,
         decodeBaselines: [
           { name: "fromBinary", target: true, what: "the file's messages", encoded: traceMessages, decode: (b: Uint8Array) => fromBinary(TraceSchema, b) },
           { name: "fromBinary", target: false, what: "64 messages cycled", encoded: traces.map((t) => toBinary(TraceSchema, t)), decode: (b: Uint8Array) => fromBinary(TraceSchema, b) },
@@ -193,6 +194,7 @@ export async function runCliBench(): Promise<string> {
         doubleFile: reportDoubleFile,
         type: "StreamReverseTunnelsRequest",
         count: reportCount,
+        bare: false,
         decodeBaselines: [
           { name: "fromBinary", target: true, what: "the file's messages, as binary", encoded: reportBinaries, decode: (b: Uint8Array) => fromBinary(StreamReverseTunnelsRequestSchema, b) },
           // The JSON decoder over the same lines: what reading JSON costs before any checking.
@@ -201,13 +203,14 @@ export async function runCliBench(): Promise<string> {
       },
     ];
     rows.push(
-      "| input | size | `cat > /dev/null` | decoder alone, in memory | CLI `validate` | CLI ÷ decoder alone | CLI peak RSS |",
-      "| --- | --- | --- | --- | --- | --- | --- |",
+      "| input | size | `cat > /dev/null` | bare Node frame + tag walk | decoder alone, in memory | CLI `validate` | CLI ÷ bare walk (target ≥ 0.7) | CLI ÷ decoder alone | CLI peak RSS |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     );
     const peakRss = join(import.meta.dirname, "peak-rss.cjs");
     for (const input of inputs) {
       const size = statSync(input.file).size;
       const cat = await bestOf(3, "sh", ["-c", `cat '${input.file}' > /dev/null`]);
+      const bare = input.bare ? await bestOf(3, process.execPath, [join(import.meta.dirname, "bare-walk.cjs"), input.file]) : undefined;
       const run = await bestOf(3, process.execPath, ["--require", peakRss, cli, "validate", "--type", input.type, input.file]);
       const double = await bestOf(1, process.execPath, ["--require", peakRss, cli, "validate", "--type", input.type, input.doubleFile]);
       const cliMessagesPerSecond = input.count / run.seconds;
@@ -215,9 +218,13 @@ export async function runCliBench(): Promise<string> {
       // Ratios compare messages per second: an NDJSON line is larger than the
       // same message in binary, so bytes per second would flatter JSON.
       rows.push(
-        `| ${input.label} (${input.count} messages) | ${fmt(size / MiB, 0)} MiB | ${fmt(size / MiB / cat.seconds, 0)} MiB/s | ${baselines
+        `| ${input.label} (${input.count} messages) | ${fmt(size / MiB, 0)} MiB | ${fmt(size / MiB / cat.seconds, 0)} MiB/s | ${
+          bare === undefined ? "n/a" : `${fmt(size / MiB / bare.seconds)} MiB/s`
+        } | ${baselines
           .map((b) => `${b.name}, ${b.what}: ${fmt(b.bytesPerSecond / MiB)} MiB/s (${fmt(b.messagesPerSecond, 0)} msg/s)`)
-          .join("<br>")} | ${fmt(size / MiB / run.seconds)} MiB/s (${fmt(cliMessagesPerSecond, 0)} msg/s) | ${baselines
+          .join("<br>")} | ${fmt(size / MiB / run.seconds)} MiB/s (${fmt(cliMessagesPerSecond, 0)} msg/s) | ${
+          bare === undefined ? "n/a" : `**${fmt(bare.seconds / run.seconds, 2)}**`
+        } | ${baselines
           .map((b) => `${b.target ? "**" : ""}${fmt(cliMessagesPerSecond / b.messagesPerSecond, 2)}${b.target ? "**" : ""} of ${b.name}, ${b.what}`)
           .join("<br>")} | ${mib(run.peakRssMiB)}<br>(${mib(double.peakRssMiB)} on twice the input) |`,
       );
@@ -228,7 +235,7 @@ export async function runCliBench(): Promise<string> {
   return [
     "## CLI `validate` on large streams",
     "",
-    `Inputs are generated for the run (scale ${scale}): size-delimited \`Trace\` messages of 16 events × 4 KiB, and NDJSON \`StreamReverseTunnelsRequest\` lines of 10 tunnels. The CLI runs as a fresh process (\`node bin/envoy-tap-tunnel.js validate --type T FILE\`, start-up included), best of 3 runs; "decoder alone" decodes the messages of the same file, read into memory beforehand, in this process, best of 5 rounds of at least 600 ms (for NDJSON, \`fromBinary\` decodes each line's message re-encoded as binary, as the target names it, and \`fromJsonString\` the lines themselves); the figure for 64 distinct messages decoded over and over, which stay in the CPU cache, is shown beside it. The target ratio is in bold. Peak RSS is the CLI process's own high-water mark (\`VmHWM\` in \`/proc/self/status\`, read as it exits), the highest of its runs; one more run on twice the input shows whether it grows with the input. Targets: CLI ≥ 0.5 of \`fromBinary\` alone, peak RSS < 200 MB (= 190.7 MiB).`,
+    `Inputs are generated for the run (scale ${scale}): size-delimited \`Trace\` messages of 16 events × 4 KiB, and NDJSON \`StreamReverseTunnelsRequest\` lines of 10 tunnels. The CLI runs as a fresh process (\`node bin/envoy-tap-tunnel.js validate --type T FILE\`, start-up included), best of 3 runs; "decoder alone" decodes the messages of the same file, read into memory beforehand, in this process, best of 5 rounds of at least 600 ms (for NDJSON, \`fromBinary\` decodes each line's message re-encoded as binary, as the target names it, and \`fromJsonString\` the lines themselves); the figure for 64 distinct messages decoded over and over, which stay in the CPU cache, is shown beside it. The target ratio is in bold. Peak RSS is the CLI process's own high-water mark (\`VmHWM\` in \`/proc/self/status\`, read as it exits), the highest of its runs; one more run on twice the input shows whether it grows with the input. "Bare Node frame + tag walk" is \`bench/bare-walk.cjs\`, a script without package code that reads the same file in 64 KiB chunks, cuts its messages and walks their top-level tags, run as a fresh process like the CLI (best of 3). Targets: CLI ≥ 0.7 of the bare walk, CLI ≥ 0.5 of \`fromBinary\` alone, peak RSS < 200 MB (= 190.7 MiB).`,
     "",
     ...rows,
     "",

@@ -1,6 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCliBench } from "./cli.bench.js";
+import { runCliJsonReportBench } from "./cli-json-report.bench.js";
+import { runCliStartupBench } from "./cli-startup.bench.js";
 import { runCodecBench } from "./codec.bench.js";
 import { describeMachine } from "./machine.js";
 import { benchmarkOutputFile } from "./output-file.js";
@@ -18,6 +20,8 @@ for (const [name, run] of [
   ["validation", runValidateBench],
   ["codec", runCodecBench],
   ["cli", runCliBench],
+  ["cli start-up", runCliStartupBench],
+  ["cli report memory", runCliJsonReportBench],
 ] as const) {
   process.stderr.write(`bench: ${name}...\n`);
   sections.push(await run());

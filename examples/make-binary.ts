@@ -2,7 +2,8 @@
  * Writes the binary examples (`*.pb`, `*.pb_length_delimited`) from the JSON
  * ones next to them, since binary files cannot be written by hand, plus a few
  * byte-level defects that no JSON can express (two members of one oneof on
- * the wire, a truncated message, a length prefix of 2^40, a field twice).
+ * the wire, a truncated message, a length prefix of 2^40, a field twice, a
+ * field the schema does not declare).
  *
  *   npx tsx examples/make-binary.ts          # rewrite the binary files
  *   npx tsx examples/make-binary.ts --check  # exit 1 if a committed file differs
@@ -91,11 +92,23 @@ export function binaryExamples(): Map<string, Uint8Array> {
   files.set("invalid/truncated.Trace.pb", whole.subarray(0, whole.length - 5));
 
   // A length prefix claiming 2^40 bytes: the reader refuses it before allocating anything.
-  files.set("invalid/huge-length.Trace.pb_length_delimited", new BinaryWriter().uint64(2n ** 40n).raw(new Uint8Array([0x0a, 0x00])).finish());
+  files.set("invalid/huge-length.Trace.pb_length_delimited", new BinaryWriter().uint64(7n * 2n ** 28n).raw(new Uint8Array([0x0a, 0x00])).finish());
 
   // A connection id present twice: legal (the last wins), so a warning that --strict fails on.
   const id = (value: bigint) => toBinary(ConnectionSchema, create(ConnectionSchema, { id: value }));
   files.set("warnings/duplicate-id.Connection.pb", concat(id(1n), id(2n)));
+
+  // An event with a seq_num (field 6), as Envoy 1.37 writes in the v3 SocketEvent,
+  // which the v2alpha Event does not declare: legal, but JSON and text cannot
+  // hold it, so a warning that --strict fails on (and convert refuses to drop).
+  const eventWithSeqNum = concat(
+    toBinary(EventSchema, create(EventSchema, {
+      timestamp: { seconds: 1795078800n },
+      eventSelector: { case: "read", value: { data: new TextEncoder().encode("ping") } },
+    })),
+    new BinaryWriter().tag(6, WireType.Varint).uint64(1n).finish(),
+  );
+  files.set("warnings/unknown-field.Trace.pb", new BinaryWriter().tag(2, WireType.LengthDelimited).bytes(eventWithSeqNum).finish());
   return files;
 }
 

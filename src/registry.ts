@@ -21,6 +21,7 @@ import { file_envoy_extensions_reverse_tunnel_reporters_v3alpha_clients_grpc_cli
 import { file_envoy_extensions_reverse_tunnel_reporters_v3alpha_reporters_event_reporter } from "../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/reporters/event_reporter_pb.js";
 import { file_envoy_type_v3_semantic_version } from "../gen/envoy/type/v3/semantic_version_pb.js";
 import { file_google_rpc_error_details } from "../gen/google/rpc/error_details_pb.js";
+import { closeMatches } from "./close-matches.js";
 import { file_google_rpc_status } from "../gen/google/rpc/status_pb.js";
 import { file_validate_validate } from "../gen/validate/validate_pb.js";
 import { file_xds_core_v3_context_params } from "../gen/xds/core/v3/context_params_pb.js";
@@ -169,40 +170,6 @@ export function resolveType(name: string): DescMessage {
   if (byLocal.length > 1) {
     throw new UnknownTypeError(name, byLocal.map((e) => e.typeName), "ambiguous");
   }
-  throw new UnknownTypeError(name, closeMatches(wanted, entries), "unknown");
-}
-
-/** Up to three names within a small edit distance of `wanted`, closest first. */
-function closeMatches(wanted: string, entries: readonly TypeEntry[]): string[] {
-  const lower = wanted.toLowerCase();
-  const scored: { name: string; distance: number }[] = [];
-  for (const entry of entries) {
-    const candidates = [entry.shortName, localName(entry.schema)];
-    const limit = Math.max(2, Math.floor(wanted.length / 3));
-    let best = Infinity;
-    for (const candidate of candidates) {
-      const c = candidate.toLowerCase();
-      // A name that contains the input (or is contained in it) is a match
-      // too, ranked after every close spelling.
-      const contained = c.includes(lower) || lower.includes(c);
-      best = Math.min(best, editDistance(lower, c), contained ? limit : Infinity);
-    }
-    if (best <= limit) scored.push({ name: entry.shortName, distance: best });
-  }
-  scored.sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name));
-  return [...new Set(scored.map((s) => s.name))].slice(0, 3);
-}
-
-/** Levenshtein distance, two rows at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
+  const candidates = entries.map((e) => ({ name: e.shortName, spellings: [e.shortName, localName(e.schema)] }));
+  throw new UnknownTypeError(name, closeMatches(wanted, candidates), "unknown");
 }

@@ -23,6 +23,7 @@ suite("public surface", () => {
       "DEFAULT_MAX_MESSAGE_BYTES",
       "DecodeError",
       "EncodeError",
+      "INPUT_TOO_LARGE",
       "decode",
       "detectFormat",
       "encode",

@@ -81,13 +81,34 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         {
           "anyOf": [
             {
-              "required": ["socket_address"]
+              "required": ["socket_address"],
+              "properties": {
+                "socket_address": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["socketAddress"]
+              "required": ["socketAddress"],
+              "properties": {
+                "socketAddress": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["pipe"]
+              "required": ["pipe"],
+              "properties": {
+                "pipe": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             }
           ]
         }
@@ -99,7 +120,7 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
       "properties": {
         "path": {
           "description": "Filesystem path, or an abstract-namespace name starting with '@'.",
-          "type": ["string", "null"],
+          "type": "string",
           "minLength": 1
         },
         "mode": {
@@ -107,7 +128,7 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
           "type": ["integer", "string", "null"],
           "minimum": 0,
           "maximum": 511,
-          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"
         }
       },
       "additionalProperties": false
@@ -121,20 +142,20 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         },
         "address": {
           "description": "An IP address, or a name the resolver below understands.",
-          "type": ["string", "null"],
+          "type": "string",
           "minLength": 1
         },
         "port_value": {
           "type": ["integer", "string", "null"],
           "minimum": 0,
           "maximum": 65535,
-          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"
         },
         "portValue": {
           "type": ["integer", "string", "null"],
           "minimum": 0,
           "maximum": 65535,
-          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"
         },
         "named_port": {
           "type": ["string", "null"]
@@ -370,16 +391,44 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         {
           "anyOf": [
             {
-              "required": ["port_value"]
+              "required": ["port_value"],
+              "properties": {
+                "port_value": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["portValue"]
+              "required": ["portValue"],
+              "properties": {
+                "portValue": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["named_port"]
+              "required": ["named_port"],
+              "properties": {
+                "named_port": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["namedPort"]
+              "required": ["namedPort"],
+              "properties": {
+                "namedPort": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             }
           ]
         }
@@ -531,19 +580,54 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         {
           "anyOf": [
             {
-              "required": ["socket_address"]
+              "required": ["socket_address"],
+              "properties": {
+                "socket_address": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["socketAddress"]
+              "required": ["socketAddress"],
+              "properties": {
+                "socketAddress": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["pipe"]
+              "required": ["pipe"],
+              "properties": {
+                "pipe": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["envoy_internal_address"]
+              "required": ["envoy_internal_address"],
+              "properties": {
+                "envoy_internal_address": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["envoyInternalAddress"]
+              "required": ["envoyInternalAddress"],
+              "properties": {
+                "envoyInternalAddress": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             }
           ]
         }
@@ -612,10 +696,24 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         {
           "anyOf": [
             {
-              "required": ["server_listener_name"]
+              "required": ["server_listener_name"],
+              "properties": {
+                "server_listener_name": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["serverListenerName"]
+              "required": ["serverListenerName"],
+              "properties": {
+                "serverListenerName": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             }
           ]
         }
@@ -1058,7 +1156,7 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
       "properties": {
         "path": {
           "description": "Filesystem path, or an abstract-namespace name starting with '@'.",
-          "type": ["string", "null"],
+          "type": "string",
           "minLength": 1
         },
         "mode": {
@@ -1066,7 +1164,7 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
           "type": ["integer", "string", "null"],
           "minimum": 0,
           "maximum": 511,
-          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]|[1-4][0-9]{2}|50[0-9]|510|511)$"
         }
       },
       "additionalProperties": false
@@ -1080,20 +1178,20 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         },
         "address": {
           "description": "An IP address, or a name the resolver below understands.",
-          "type": ["string", "null"],
+          "type": "string",
           "minLength": 1
         },
         "port_value": {
           "type": ["integer", "string", "null"],
           "minimum": 0,
           "maximum": 65535,
-          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"
         },
         "portValue": {
           "type": ["integer", "string", "null"],
           "minimum": 0,
           "maximum": 65535,
-          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-4]|65535)$"
         },
         "named_port": {
           "type": ["string", "null"]
@@ -1347,16 +1445,44 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         {
           "anyOf": [
             {
-              "required": ["port_value"]
+              "required": ["port_value"],
+              "properties": {
+                "port_value": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["portValue"]
+              "required": ["portValue"],
+              "properties": {
+                "portValue": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["named_port"]
+              "required": ["named_port"],
+              "properties": {
+                "named_port": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["namedPort"]
+              "required": ["namedPort"],
+              "properties": {
+                "namedPort": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             }
           ]
         }
@@ -1453,10 +1579,24 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         {
           "anyOf": [
             {
-              "required": ["read"]
+              "required": ["read"],
+              "properties": {
+                "read": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["write"]
+              "required": ["write"],
+              "properties": {
+                "write": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             }
           ]
         }
@@ -3179,28 +3319,32 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         },
         "cluster": {
           "description": "The cluster of the management server.",
-          "type": ["string", "null"],
+          "type": "string",
           "minLength": 1
         },
         "default_send_interval": {
           "description": "Reporting interval until the server asks for another.",
           "type": ["string", "null"],
-          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration"
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration",
+          "pattern": "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"
         },
         "defaultSendInterval": {
           "description": "Reporting interval until the server asks for another.",
           "type": ["string", "null"],
-          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration"
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration",
+          "pattern": "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"
         },
         "connect_retry_interval": {
           "description": "Wait between attempts to reconnect the stream.",
           "type": ["string", "null"],
-          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration"
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration",
+          "pattern": "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"
         },
         "connectRetryInterval": {
           "description": "Wait between attempts to reconnect the stream.",
           "type": ["string", "null"],
-          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration"
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration",
+          "pattern": "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"
         },
         "max_retries": {
           "description": "How often to retry a failed connection before giving up.",
@@ -3291,22 +3435,22 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
       "properties": {
         "name": {
           "description": "Unique name of the tunnel on the reporting node.",
-          "type": ["string", "null"],
+          "type": "string",
           "minLength": 1
         },
         "identity": {
           "description": "Who initiated the tunnel.",
-          "type": ["object", "null"],
+          "type": "object",
           "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity"
         },
         "created_at": {
           "description": "When the tunnel was established.",
-          "type": ["string", "null"],
+          "type": "string",
           "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"
         },
         "createdAt": {
           "description": "When the tunnel was established.",
-          "type": ["string", "null"],
+          "type": "string",
           "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"
         }
       },
@@ -3343,7 +3487,7 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
       "properties": {
         "node": {
           "description": "The reporting Envoy; required so the server knows whose tunnels these are.",
-          "type": ["object", "null"],
+          "type": "object",
           "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Node"
         },
         "added_tunnels": {
@@ -3391,7 +3535,7 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
           "type": ["integer", "string", "null"],
           "minimum": 0,
           "exclusiveMaximum": 9223372036854775808,
-          "pattern": "^(?:-0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808)|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"
+          "pattern": "^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"
         }
       },
       "additionalProperties": false,
@@ -3444,26 +3588,28 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         "report_interval": {
           "description": "How often the client should report from now on.",
           "type": ["string", "null"],
-          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration"
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration",
+          "pattern": "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"
         },
         "reportInterval": {
           "description": "How often the client should report from now on.",
           "type": ["string", "null"],
-          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration"
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration",
+          "pattern": "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"
         },
         "request_nonce": {
           "description": "The nonce of the report being acknowledged (or rejected).",
           "type": ["integer", "string", "null"],
           "minimum": 0,
           "exclusiveMaximum": 9223372036854775808,
-          "pattern": "^(?:-0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808)|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"
+          "pattern": "^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"
         },
         "requestNonce": {
           "description": "The nonce of the report being acknowledged (or rejected).",
           "type": ["integer", "string", "null"],
           "minimum": 0,
           "exclusiveMaximum": 9223372036854775808,
-          "pattern": "^(?:-0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808)|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"
+          "pattern": "^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"
         },
         "error_detail": {
           "description": "Set when the report was rejected; the client should resend a full push.",
@@ -3525,32 +3671,32 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
       "description": "The tenant, cluster and node that initiated a tunnel.",
       "properties": {
         "tenant_id": {
-          "type": ["string", "null"],
+          "type": "string",
           "minLength": 1,
           "maxLength": 128
         },
         "tenantId": {
-          "type": ["string", "null"],
+          "type": "string",
           "minLength": 1,
           "maxLength": 128
         },
         "cluster_id": {
-          "type": ["string", "null"],
+          "type": "string",
           "minLength": 1,
           "maxLength": 128
         },
         "clusterId": {
-          "type": ["string", "null"],
+          "type": "string",
           "minLength": 1,
           "maxLength": 128
         },
         "node_id": {
-          "type": ["string", "null"],
+          "type": "string",
           "minLength": 1,
           "maxLength": 128
         },
         "nodeId": {
-          "type": ["string", "null"],
+          "type": "string",
           "minLength": 1,
           "maxLength": 128
         }
@@ -3601,7 +3747,7 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         },
         "clients": {
           "description": "At least one client must receive the events.",
-          "type": ["array", "null"],
+          "type": "array",
           "items": {
             "type": "object",
             "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient"
@@ -3628,15 +3774,15 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
       "description": "One client that receives tunnel events, configured by its own typed config\n(for example a GrpcClientConfig).",
       "properties": {
         "name": {
-          "type": ["string", "null"],
+          "type": "string",
           "minLength": 1
         },
         "typed_config": {
-          "type": ["object", "null"],
+          "type": "object",
           "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"
         },
         "typedConfig": {
-          "type": ["object", "null"],
+          "type": "object",
           "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"
         }
       },

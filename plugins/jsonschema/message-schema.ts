@@ -1,6 +1,8 @@
 import type { DescEnum, DescField, DescMessage } from "@bufbuild/protobuf";
 import { getComments } from "@bufbuild/protoplugin";
 import type { SchemaObject, SchemaValue } from "./print.js";
+import { durationRangePattern, maxDurationNanos } from "./duration-range.js";
+import { boundValue, fieldRuleIds, rulesNote } from "./rule-ids.js";
 import { fieldRuleTree, flagRule, isOneofRequired, subTree, type RuleTree, type ValidateExtensions } from "./rule-tree.js";
 import { scalarSchema } from "./scalar-schema.js";
 import { mapKeyPattern, messageJsonTypes, wellKnownDef } from "./wkt-schema.js";
@@ -95,7 +97,10 @@ export class DefinitionBuilder {
     }
     for (const oneof of desc.oneofs) {
       if (!isOneofRequired(oneof, this.ext)) continue;
-      allOf.push({ anyOf: oneof.fields.flatMap((member) => spellings(member).map((name) => ({ required: [name] }))) });
+      // A member written as null is not set (protobuf-es skips it), so it does not count.
+      allOf.push({
+        anyOf: oneof.fields.flatMap((member) => spellings(member).map((name) => ({ required: [name], properties: { [name]: { not: { type: "null" } } } }))),
+      });
     }
     const def: Record<string, SchemaValue> = { title: desc.typeName };
     const description = commentOf(desc);
@@ -108,39 +113,72 @@ export class DefinitionBuilder {
     return def;
   }
 
+  /**
+   * The schema of one field's value. Every rule it states exactly is
+   * recorded; the rules it cannot state are named in its description, so
+   * that editors show them.
+   */
   private fieldSchema(field: DescField, rules: RuleTree | undefined, refs: Set<string>): SchemaObject {
-    const schema: Record<string, SchemaValue> = {};
-    const description = commentOf(field);
-    if (description !== undefined) schema["description"] = description;
-    if (field.deprecated) schema["deprecated"] = true;
+    const expressed = new Set<string>();
+    const schema = this.fieldValueSchema(field, rules, refs, expressed);
+    const notes = [commentOf(field), rulesNote(fieldRuleIds(field, rules), expressed)].filter((n): n is string => n !== undefined);
+    const head: Record<string, SchemaValue> = {};
+    if (notes.length > 0) head["description"] = notes.join("\n\n");
+    if (field.deprecated) head["deprecated"] = true;
+    return { ...head, ...schema };
+  }
+
+  private fieldValueSchema(field: DescField, rules: RuleTree | undefined, refs: Set<string>, expressed: Set<string>): SchemaObject {
+    // A field written as null holds its default (0, "", unset, empty); a oneof
+    // member written as null is not set at all, so no rule sees it.
+    const inOneof = field.oneof !== undefined;
     switch (field.fieldKind) {
       case "scalar": {
         const value = scalarSchema(field.scalar, rules);
-        return { ...schema, type: typeKeyword([...value.types, "null"]), ...value.keywords };
+        value.expressed.forEach((id) => expressed.add(id));
+        return { type: typeKeyword(value.defaultAllowed || inOneof ? [...value.types, "null"] : value.types), ...value.keywords };
       }
       case "enum":
-        return { ...schema, ...enumSchema(field.enum, rules, true) };
-      case "message":
-        return { ...schema, ...this.refSchema(field.message, field.message.typeName !== "google.protobuf.Value", refs) };
+        return enumSchema(field.enum, rules, true, expressed);
+      case "message": {
+        const required = isPresenceRequired(field, rules);
+        if (required) {
+          expressed.add("message.required");
+          for (const kind of ["timestamp", "duration", "any"]) expressed.add(`${kind}.required`);
+        }
+        const nullable = !required && field.message.typeName !== "google.protobuf.Value";
+        return { ...this.refSchema(field.message, nullable, refs), ...messageValueKeywords(field.message, rules, expressed) };
+      }
       case "list": {
+        const schema: Record<string, SchemaValue> = {};
         const repeated = subTree(rules, "repeated");
         const items = subTree(repeated, "items");
-        schema["type"] = typeKeyword(["array", "null"]);
-        schema["items"] =
-          field.listKind === "scalar"
-            ? valueKeywords(scalarSchema(field.scalar, items))
-            : field.listKind === "enum"
-              ? enumSchema(field.enum, items, false)
-              : this.refSchema(field.message, false, refs);
+        let minItems = 0;
         if (repeated !== undefined && !flagRule(repeated, "ignore_empty")) {
           const min = repeated["min_items"];
           const max = repeated["max_items"];
-          if (typeof min === "bigint" && min > 0n) schema["minItems"] = Number(min);
-          if (typeof max === "bigint") schema["maxItems"] = Number(max);
+          if (typeof min === "bigint" && min > 0n) minItems = Number(min);
+          if (typeof min === "bigint") expressed.add("repeated.min_items");
+          if (typeof max === "bigint") {
+            schema["maxItems"] = Number(max);
+            expressed.add("repeated.max_items");
+          }
         }
-        return schema;
+        schema["type"] = typeKeyword(minItems > 0 ? ["array"] : ["array", "null"]);
+        if (field.listKind === "scalar") {
+          const value = scalarSchema(field.scalar, items);
+          value.expressed.forEach((id) => expressed.add(id));
+          schema["items"] = valueKeywords(value);
+        } else if (field.listKind === "enum") {
+          schema["items"] = enumSchema(field.enum, items, false, expressed);
+        } else {
+          schema["items"] = { ...this.refSchema(field.message, false, refs), ...messageValueKeywords(field.message, items, expressed) };
+        }
+        if (minItems > 0) schema["minItems"] = minItems;
+        return orderedLike(schema, ["type", "items", "minItems", "maxItems"]);
       }
       case "map": {
+        const schema: Record<string, SchemaValue> = {};
         schema["type"] = typeKeyword(["object", "null"]);
         const keyPattern = mapKeyPattern(field.mapKey);
         if (keyPattern !== undefined) schema["propertyNames"] = { pattern: keyPattern };
@@ -148,12 +186,47 @@ export class DefinitionBuilder {
           field.mapKind === "scalar"
             ? valueKeywords(scalarSchema(field.scalar, undefined))
             : field.mapKind === "enum"
-              ? enumSchema(field.enum, undefined, false)
+              ? enumSchema(field.enum, undefined, false, expressed)
               : this.refSchema(field.message, false, refs);
         return schema;
       }
     }
   }
+}
+
+/**
+ * What the field's rules add to a message value beyond its definition: for
+ * a Duration, the bounds as a pattern (exact, since a Duration is a whole
+ * number of nanoseconds; see duration-range.ts). The definitions of Duration
+ * and Timestamp already refuse every invalid value (`<family>.valid`).
+ */
+function messageValueKeywords(desc: DescMessage, rules: RuleTree | undefined, expressed: Set<string>): SchemaObject {
+  if (desc.typeName === "google.protobuf.Duration") expressed.add("duration.valid");
+  if (desc.typeName === "google.protobuf.Timestamp") expressed.add("timestamp.valid");
+  const duration = subTree(rules, "duration");
+  if (desc.typeName !== "google.protobuf.Duration" || duration === undefined) return {};
+  const gte = boundValue(duration, "gte");
+  const gt = boundValue(duration, "gt");
+  const lte = boundValue(duration, "lte");
+  const lt = boundValue(duration, "lt");
+  const low = gte ?? (gt !== undefined ? gt + 1n : undefined);
+  const high = lte ?? (lt !== undefined ? lt - 1n : undefined);
+  if (low === undefined && high === undefined) return {};
+  // An upper bound at or below the lower one means the outside of the interval.
+  if (low !== undefined && high !== undefined && (lte ?? lt)! <= (gte ?? gt)!) return {};
+  const min = low ?? -maxDurationNanos;
+  const max = high ?? maxDurationNanos;
+  if (min > max || min > maxDurationNanos || max < -maxDurationNanos) return {};
+  for (const key of ["gte", "gt", "lte", "lt"]) if (key in duration) expressed.add(`duration.${key}`);
+  return { pattern: durationRangePattern(min, max) };
+}
+
+/** The keys of `schema` in the given order (keeps generated files stable however they were filled). */
+function orderedLike(schema: Record<string, SchemaValue>, order: readonly string[]): SchemaObject {
+  const out: Record<string, SchemaValue> = {};
+  for (const key of order) if (key in schema) out[key] = schema[key]!;
+  for (const [key, value] of Object.entries(schema)) if (!(key in out)) out[key] = value;
+  return out;
 }
 
 /** The JSON Schema `type` keyword: a string for one type, an array for several. */
@@ -169,11 +242,12 @@ function valueKeywords(value: { types: readonly string[]; keywords: SchemaObject
  * An enum by name or number. With `defined_only` the allowed values are
  * listed; otherwise any name of the enum or any 32-bit number is accepted.
  */
-function enumSchema(desc: DescEnum, rules: RuleTree | undefined, nullable: boolean): SchemaObject {
+function enumSchema(desc: DescEnum, rules: RuleTree | undefined, nullable: boolean, expressed: Set<string>): SchemaObject {
   if (desc.typeName === "google.protobuf.NullValue") return { type: "null" };
   const names = desc.values.map((v) => v.name);
   const enumRules = subTree(rules, "enum");
   if (flagRule(enumRules, "defined_only")) {
+    expressed.add("enum.defined_only");
     const numbers = [...new Set(desc.values.map((v) => v.number))];
     return { enum: [...names, ...numbers, ...(nullable ? [null] : [])] };
   }

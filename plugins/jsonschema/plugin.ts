@@ -13,6 +13,7 @@ import type { Plugin } from "@bufbuild/protoplugin";
 import { DefinitionBuilder, typeKeyword } from "./message-schema.js";
 import { printJson, printTs, type SchemaObject, type SchemaValue } from "./print.js";
 import { findValidateExtensions } from "./rule-tree.js";
+import { standaloneValidatorsTs } from "./standalone-validators.js";
 import { messageJsonTypes } from "./wkt-schema.js";
 
 const draft = "https://json-schema.org/draft/2020-12/schema";
@@ -34,7 +35,10 @@ const skippedPackages = new Set(["google.protobuf", "validate"]);
  *   2020-12) of the message's proto3 JSON form, with `$defs` for every message
  *   it refers to, for editors and other validators;
  * - `index.ts`: all definitions in one bundle, so that code (in browsers too)
- *   can compile them without reading files.
+ *   can compile them without reading files;
+ * - `validators.ts`: the bundle compiled by ajv into standalone code, one
+ *   validator per message type, so that the package validates JSON without
+ *   compiling anything at run time.
  */
 export const jsonSchemaPlugin: Plugin = {
   name: "protoc-gen-jsonschema",
@@ -79,6 +83,7 @@ export const jsonSchemaPlugin: Plugin = {
     }
     const bundle: SchemaObject = { $schema: draft, $id: bundleId, $defs: defs };
     files.push(create(CodeGeneratorResponse_FileSchema, { name: "index.ts", content: indexTs(bundle, rootTypes) }));
+    files.push(create(CodeGeneratorResponse_FileSchema, { name: "validators.ts", content: standaloneValidatorsTs(bundle, rootTypes) }));
 
     return create(CodeGeneratorResponseSchema, {
       supportedFeatures: protoInt64.parse(CodeGeneratorResponse_Feature.PROTO3_OPTIONAL),

@@ -11,6 +11,13 @@ import { bigintRule, flagRule, subTree, type RuleTree } from "./rule-tree.js";
 export interface ValueSchema {
   readonly types: readonly string[];
   readonly keywords: SchemaObject;
+  /** The rule ids (`string.min_len`, `int64.gte`) the keywords state exactly. */
+  readonly expressed: readonly string[];
+  /**
+   * Whether the type's default value (0, "") meets the stated rules: a field
+   * written as null holds the default, so null is allowed only then.
+   */
+  readonly defaultAllowed: boolean;
 }
 
 interface IntType {
@@ -59,23 +66,23 @@ export function scalarSchema(scalar: ScalarType, rules: RuleTree | undefined): V
   if (int !== undefined) return intSchema(int, subTree(rules, int.ruleCase));
   switch (scalar) {
     case ScalarType.BOOL:
-      return { types: ["boolean"], keywords: {} };
+      return { types: ["boolean"], keywords: {}, expressed: [], defaultAllowed: true };
     case ScalarType.STRING:
-      return { types: ["string"], keywords: stringKeywords(subTree(rules, "string")) };
+      return stringSchema(subTree(rules, "string"));
     case ScalarType.BYTES:
-      return { types: ["string"], keywords: { contentEncoding: "base64", pattern: base64Pattern } };
+      return { types: ["string"], keywords: { contentEncoding: "base64", pattern: base64Pattern }, expressed: [], defaultAllowed: true };
     case ScalarType.FLOAT:
     case ScalarType.DOUBLE:
-      return { types: ["number", "string"], keywords: { pattern: floatStringPattern } };
+      return { types: ["number", "string"], keywords: { pattern: floatStringPattern }, expressed: [], defaultAllowed: true };
     default:
       throw new Error(`unsupported scalar type ${scalar}`);
   }
 }
 
 /**
- * Integers are numbers or decimal strings. Numbers get `minimum`/`maximum`
- * (the rule's bounds where it has them, else the type's); strings get the
- * type's range as a pattern, and the rule engine checks their rule bounds.
+ * Integers are numbers or decimal strings. Numbers get `minimum`/`maximum`,
+ * strings a pattern of the same range: the rule's bounds where JSON Schema
+ * can state them (see {@link ruleBounds}), within the type's own range.
  */
 function intSchema(int: IntType, rules: RuleTree | undefined): ValueSchema {
   const keywords: Record<string, SchemaValue> = {};
@@ -91,8 +98,20 @@ function intSchema(int: IntType, rules: RuleTree | undefined): ValueSchema {
     // which protobuf-es rejects too. The exclusive bound says so exactly.
     keywords["exclusiveMaximum"] = int.max + 1n;
   } else keywords["maximum"] = num(int.max);
-  keywords["pattern"] = integerStringPattern(int.min, int.max);
-  return { types: ["integer", "string"], keywords };
+  // The same interval for strings, whole numbers only: gt 5 is gte 6.
+  const low = bounds.gte ?? (bounds.gt !== undefined ? bounds.gt + 1n : int.min);
+  const high = bounds.lte ?? (bounds.lt !== undefined ? bounds.lt - 1n : int.max);
+  const min = low > int.min ? low : int.min;
+  const max = high < int.max ? high : int.max;
+  const signed = int.min < 0n;
+  const expressed = (Object.keys(bounds) as (keyof Bounds)[]).map((key) => `${int.ruleCase}.${key}`);
+  if (min > max) {
+    // No integer of the type meets the bounds; the rule engine says which one fails.
+    keywords["pattern"] = integerStringPattern(int.min, int.max, signed);
+    return { types: ["integer", "string"], keywords, expressed: [], defaultAllowed: false };
+  }
+  keywords["pattern"] = integerStringPattern(min, max, signed);
+  return { types: ["integer", "string"], keywords, expressed, defaultAllowed: min <= 0n && max >= 0n };
 }
 
 interface Bounds {
@@ -132,9 +151,10 @@ function ruleBounds(rules: RuleTree | undefined): Bounds {
  * like protoc-gen-validate's `*_len` rules. A `min_bytes` of 1 means "not
  * empty", which is minLength 1; other byte counts are left to the rule engine.
  */
-function stringKeywords(rules: RuleTree | undefined): SchemaObject {
-  if (rules === undefined || flagRule(rules, "ignore_empty")) return {};
+function stringSchema(rules: RuleTree | undefined): ValueSchema {
+  if (rules === undefined || flagRule(rules, "ignore_empty")) return { types: ["string"], keywords: {}, expressed: [], defaultAllowed: true };
   const keywords: Record<string, SchemaValue> = {};
+  const expressed: string[] = [];
   const len = bigintRule(rules, "len");
   const minLen = len ?? bigintRule(rules, "min_len");
   const maxLen = len ?? bigintRule(rules, "max_len");
@@ -142,5 +162,10 @@ function stringKeywords(rules: RuleTree | undefined): SchemaObject {
   if (minLen !== undefined && minLen > 0n) keywords["minLength"] = Number(minLen);
   else if (minBytes === 1n) keywords["minLength"] = 1;
   if (maxLen !== undefined) keywords["maxLength"] = Number(maxLen);
-  return keywords;
+  if (len !== undefined) expressed.push("string.len");
+  if (bigintRule(rules, "min_len") !== undefined) expressed.push("string.min_len");
+  if (bigintRule(rules, "max_len") !== undefined) expressed.push("string.max_len");
+  if (minBytes === 0n || minBytes === 1n) expressed.push("string.min_bytes");
+  const minLength = keywords["minLength"];
+  return { types: ["string"], keywords, expressed, defaultAllowed: minLength === undefined };
 }

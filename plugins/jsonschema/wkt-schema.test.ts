@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { suite, test } from "node:test";
 import { ScalarType } from "@bufbuild/protobuf";
-import { mapKeyPattern } from "./wkt-schema.js";
+import { durationPattern, mapKeyPattern } from "./wkt-schema.js";
 
 suite("mapKeyPattern()", () => {
   const matches = (scalar: ScalarType, key: string) => new RegExp(mapKeyPattern(scalar)!, "u").test(key);
@@ -26,5 +26,17 @@ suite("mapKeyPattern()", () => {
 
   test("constrains no string key", () => {
     assert.equal(mapKeyPattern(ScalarType.STRING), undefined);
+  });
+});
+
+suite("durationPattern", () => {
+  const re = new RegExp(durationPattern, "u");
+
+  test("accepts the Duration range to its ends, with leading zeros and up to nine digits", () => {
+    for (const ok of ["315576000000s", "-315576000000.999999999s", "0s", "-0s", "007.5s", "1.000000001s"]) assert.ok(re.test(ok), ok);
+  });
+
+  test("refuses what is past the range or not written as a Duration", () => {
+    for (const bad of ["315576000001s", "1.0000000001s", "1.5", "1.s", ".5s", "+1s", "1e3s"]) assert.ok(!re.test(bad), bad);
   });
 });

@@ -51,6 +51,11 @@ export async function runCli(args: readonly string[], options: RunOptions = {}):
   return { code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") };
 }
 
+/** The bin file of the built CLI the tests run (a private copy once {@link ensureBuilt} ran), for shell pipelines. */
+export function builtBin(): string {
+  return snapshotBin ?? binPath;
+}
+
 /** Splits output into lines without the final empty one. */
 export function lines(text: string): string[] {
   return text === "" ? [] : text.replace(/\n$/, "").split("\n");

@@ -1,10 +1,31 @@
 import type { DescMessage } from "@bufbuild/protobuf";
+import { parseTree, type Node } from "jsonc-parser";
+import { registry } from "../registry.js";
 import { readCleanJson } from "../validate/clean-json.js";
+import { LineIndex, locateProtoPath } from "../validate/json-position.js";
 import { validateJson } from "../validate/validate-json.js";
 import type { InputPosition, ValidationResult } from "../validate/violation.js";
 import { findings, type MessageFindings } from "./check-message.js";
 
 const NOTHING_FOUND: ValidationResult = { kind: "valid", violations: [], warnings: [] };
+
+/**
+ * Finds a proto path in the message's text, for findings made on the
+ * decoded message (the trace checks): the text is parsed only when such a
+ * finding comes, which a clean trace never has.
+ */
+function locator(schema: DescMessage, text: string): (path: string) => InputPosition | undefined {
+  let tree: Node | undefined;
+  let lines: LineIndex | undefined;
+  return (path) => {
+    tree ??= parseTree(text);
+    if (tree === undefined) return undefined;
+    const location = locateProtoPath(tree, schema, path, registry);
+    if (!location.complete) return undefined;
+    lines ??= new LineIndex(text);
+    return lines.position(location.value.offset);
+  };
+}
 
 /**
  * Checks one JSON message with `validateJson`, which reports encoding
@@ -26,5 +47,5 @@ export function checkJsonText(schema: DescMessage, text: string, start: { readon
   const clean = readCleanJson(schema, text);
   if (clean !== undefined) return findings(NOTHING_FOUND, start, shift);
   const result = validateJson(schema, text);
-  return findings(result, start, shift);
+  return findings(result, start, shift, locator(schema, text));
 }

@@ -30,23 +30,36 @@ export function checkBinaryFrame(schema: DescMessage, frame: Pick<MessageFrame, 
 }
 
 /**
- * Checks a message decoded from text format with the rule engine. Its
- * findings have no position: the decoded message no longer knows where its
- * fields were, and the only place known, the start of the file, would read
- * as if the fault were there.
+ * Checks a message decoded from text format with the rule engine. The
+ * decoded message no longer knows where its fields were: `locate` finds a
+ * finding's path in the source (see `textPathLocator`). Without it, or for
+ * a path it cannot place, a finding has no position: the only place known,
+ * the start of the file, would read as if the fault were there.
  */
-export function checkDecodedMessage<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): MessageFindings {
-  return findings(validate(schema, message), undefined, (p) => p);
+export function checkDecodedMessage<Desc extends DescMessage>(
+  schema: Desc,
+  message: MessageShape<Desc>,
+  locate?: (path: string) => InputPosition | undefined,
+): MessageFindings {
+  return findings(validate(schema, message), undefined, (p) => p, locate);
 }
 
 /**
- * Places every finding: a shifted position when it has one, else where its
- * message starts (a missing field has no position of its own). Shared by
- * the checks of every format.
+ * Places every finding: a shifted position when it has one, else where
+ * `locate` finds its path in the message's source (relations such as the
+ * trace's are found on the decoded message), else where its message starts
+ * (a missing field has no position of its own). Shared by the checks of
+ * every format.
  */
-export function findings(result: ValidationResult, start: InputPosition | undefined, shift: (position: InputPosition) => InputPosition): MessageFindings {
+export function findings(
+  result: ValidationResult,
+  start: InputPosition | undefined,
+  shift: (position: InputPosition) => InputPosition,
+  locate?: (path: string) => InputPosition | undefined,
+): MessageFindings {
   const place = (v: Violation): Violation => {
-    const position = v.position !== undefined ? shift(v.position) : start;
+    const located = v.position === undefined && v.path !== "" ? locate?.(v.path) : undefined;
+    const position = v.position !== undefined ? shift(v.position) : located !== undefined ? shift(located) : start;
     const { position: _, ...rest } = v;
     return position === undefined ? rest : { ...rest, position };
   };

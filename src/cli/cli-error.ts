@@ -12,12 +12,15 @@ export type CliErrorKind = "usage" | "io" | "data";
  */
 export class CliError extends Error {
   override readonly name = "CliError";
+  /** The file or path the error is about, when it is about one (reports carry it as `file`). */
+  readonly file: string | undefined;
   constructor(
     readonly kind: CliErrorKind,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; file?: string },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.file = options?.file;
   }
 
   /** The process exit code this error ends a command with. */
@@ -50,7 +53,7 @@ export const ExitCode = {
 export function describeIoError(verb: string, path: string, error: unknown): CliError {
   const code = (error as { code?: unknown } | null)?.code;
   const reason = typeof code === "string" ? (IO_REASONS[code] ?? code) : oneLine(error);
-  return new CliError("io", `cannot ${verb} ${path}: ${reason}`, { cause: error });
+  return new CliError("io", `cannot ${verb} ${path}: ${reason}`, { cause: error, file: path });
 }
 
 const IO_REASONS: Readonly<Record<string, string>> = {

@@ -59,7 +59,7 @@ export async function* discoverInputs(paths: readonly string[], fs: CliFileSyste
     if (found === 0) {
       yield {
         kind: "error",
-        error: new CliError("usage", `${path} holds no file with a payload extension (.json, .ndjson, .pb_text, .pb, .pb_length_delimited, ...)`),
+        error: new CliError("usage", `${path} holds no file with a payload extension (.json, .ndjson, .pb_text, .pb, .pb_length_delimited, ...)`, { file: path }),
       };
     }
   }

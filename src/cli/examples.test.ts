@@ -40,6 +40,11 @@ suite("envoy-tap-tunnel validate on examples/ (built CLI)", () => {
     assert.ok(readme.includes(`$ npx envoy-tap-tunnel validate examples/invalid\n${invalidOutput.join("\n")}\n$ echo $?\n1\n`));
   });
 
+  test("examples/README.md shows exactly what the CLI prints for examples/warnings", () => {
+    const readme = readFileSync(join(repoRoot, "examples", "README.md"), "utf8");
+    assert.ok(readme.includes(`$ npx envoy-tap-tunnel validate examples/warnings\n${warningsOutput.join("\n")}\n$ echo $?\n0\n`));
+  });
+
   test("the main README's excerpt of examples/invalid matches the CLI's output", () => {
     const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
     const block = /\$ npx envoy-tap-tunnel validate examples\/invalid\n([\s\S]*?)```/.exec(readme);
@@ -66,7 +71,7 @@ suite("envoy-tap-tunnel validate on examples/ (built CLI)", () => {
     assert.equal(strict.code, 1);
     assert.deepEqual(lines(strict.stdout), [
       ...warningsOutput.slice(0, -1).map((line) => line.replace(": warning: ", ": ")),
-      "checked 3 messages in 3 files: 3 invalid",
+      "checked 4 messages in 4 files: 4 invalid",
     ]);
   });
 

@@ -54,33 +54,42 @@ and standard input (-) against Envoy's (validate.rules) and the encoding.
 Options:
   -t, --type TYPE      the message type of every input (default: see below)
   -f, --format FORMAT  the format of every input (default: from extension or content)
-  --strict             fail on warnings too: a non-repeated field twice on the wire,
-                       decreasing event timestamps in a trace, a write after end_stream
+  --strict             fail on warnings too: a non-repeated field twice on the wire
+                       [wire.duplicate_field], a binary field the schema does not
+                       declare [wire.unknown_field], decreasing event timestamps in
+                       a trace, a write after end_stream
   --json               print one JSON report on stdout instead of lines
+  --max-problems N     print only the first N problems; the summary still counts all
+  --allow-empty        accept an input with no message (empty, blank, []); by default
+                       it is a problem [input.empty]
+  --max-message-bytes N  the largest message accepted (default 64MiB); a size in bytes,
+                       or with KiB, MiB or GiB; a larger one is a problem [input.too_large]
   -h, --help           show this help
 
 Output, one line per problem, then a summary:
-  FILE:LINE:COL: path: message [rule.id]        (JSON, NDJSON)
+  FILE:LINE:COL: path: message [rule.id]        (JSON, NDJSON, text)
   FILE #INDEX @BYTE: path: message [rule.id]    (binary, delimited; INDEX is the message)
-  FILE: path: message [rule.id]                 (text format: the rules see no positions)
   FILE ...: warning: path: message [rule.id]    (warnings, without --strict)
   checked N messages in M files: K invalid
-A line without a rule id is input that cannot be cut into messages or
-decoded; the rest of that file is skipped. Errors that stop a file (an
+Text from the input (keys, values, file names) is printed with control
+characters escaped (\\n, \\u001b), so each problem is one line.
+A line without a rule id (or with input.too_large) is input that cannot be
+cut into messages or decoded; the rest of that file is skipped. Errors that stop a file (an
 unreadable path, a directory without payload files, a type that cannot be
 told) print as "envoy-tap-tunnel: message" on stderr; the other files are
 still checked. With GITHUB_ACTIONS=true, problems are also printed as
-workflow annotations. --json prints
-  { "ok", "summary": { files, messages, invalid, warnings, errors },
-    "problems": [{ kind, severity, file, index, line, column | offset, path, ruleId, message }],
-    "errors": [{ kind, message }] }
+workflow annotations. --json prints one document, written as problems arrive:
+  { "problems": [{ kind, severity, file, index, line, column | offset, path, ruleId, message }],
+    "errors": [{ kind, file, message }],
+    "summary": { files, messages, invalid, warnings, errors }, "ok", "problemsNotListed" }
 
 ${TYPE_RULES}
 
 ${FORMAT_RULES}
 
-Exit codes: 0 all valid, 1 some message invalid (or a warning with --strict),
-2 usage or I/O error.
+Exit codes: 0 all valid, 1 some message invalid (or a warning with --strict,
+or an input with no message), 2 usage or I/O error. The exit code holds when
+the reader of the output goes away (validate ... | head -1).
 
 Examples:
   envoy-tap-tunnel validate examples/valid
@@ -102,12 +111,27 @@ Options:
   --proto-names          JSON keys are proto field names (local_address) instead of
                          lowerCamelCase JSON names (localAddress)
   --pretty               indent JSON output (--to json only)
-  --allow-unknown-loss   drop unknown binary fields when converting to json, ndjson or text
+  --allow-loss           convert even where the output holds less than the input
+                         (see below); --allow-unknown-loss is a deprecated alias
+  --max-message-bytes N  the largest message accepted (default 64MiB); a size in bytes,
+                         or with KiB, MiB or GiB; a larger one fails [input.too_large]
   -h, --help             show this help
 
-Unknown binary fields (from a newer schema) are kept in binary and delimited
-output. JSON and text cannot hold them: without --allow-unknown-loss the
-conversion fails and names the fields that would be lost.
+A conversion never loses data silently. Without --allow-loss it fails
+(exit 1), naming the field path, the rule and the byte offset, when:
+  - two members of one oneof are on the wire (only the last would be kept)
+    [oneof.multiple];
+  - unknown binary fields (from a newer schema) would go to json, ndjson or
+    text, which cannot hold them (binary and delimited keep them)
+    [wire.unknown_field];
+  - a google.protobuf.Any cannot be written as JSON: its type is not known,
+    its value does not decode, or it has a value but no type URL (with
+    --allow-loss it is dropped; text keeps an unknown type raw) [json.any].
+A singular field present twice is not a loss: the last value wins (messages
+merge), as in every protobuf runtime. A known field with a wire type its
+type never uses, which the decoder would misread, fails even with
+--allow-loss [wire.wire_type_mismatch].
+
 binary and text hold one message; json writes one object, or an array for
 several messages.
 
@@ -126,6 +150,20 @@ export const SCHEMA_HELP = `Usage: envoy-tap-tunnel schema TYPE
 Print the JSON Schema (draft 2020-12) of a message type, as generated from
 the protos with Envoy's validation rules, for editors and other validators.
 TYPE is a full name (envoy.data.tap.v2alpha.Trace) or a short name (Trace).
+
+The schema states every rule JSON Schema can state exactly: required fields
+and oneofs, lengths in code points, item counts, defined enum values, integer
+bounds (on numbers and quoted integers) and duration bounds. Only
+envoy-tap-tunnel validate enforces:
+  - rules JSON Schema cannot state exactly (byte lengths other than "not
+    empty", RE2 patterns, prefix/suffix/contains, in/not_in, const, unique
+    items, timestamp bounds, rules with ignore_empty, outside-a-range
+    bounds); the schema names each one in its field's description
+  - what a schema cannot see in parsed JSON: duplicate keys, "__proto__"
+    keys, integers beyond 2^53 written as numbers (read exactly), the
+    message packed in an Any (the schema checks only "@type"), timestamp
+    offsets that move the instant outside the years 1 to 9999
+  - trace warnings (trace.*) and everything about binary and text input
 
 Example:
   envoy-tap-tunnel schema StreamReverseTunnelsRequest > request.schema.json

@@ -50,6 +50,34 @@ suite("main(): help, version and usage errors", () => {
     }
   });
 
+  test("suggests the command or option a typo meant", async () => {
+    assert.deepEqual(await run(["valdate", "x"]), {
+      code: 2,
+      stdout: "",
+      stderr: 'envoy-tap-tunnel: unknown command "valdate"; did you mean "validate"? (see envoy-tap-tunnel --help)\n',
+    });
+    assert.deepEqual(await run(["validate", "--stirct", "x"]), {
+      code: 2,
+      stdout: "",
+      stderr: "envoy-tap-tunnel: unknown option --stirct; did you mean --strict? see envoy-tap-tunnel validate --help\n",
+    });
+    assert.deepEqual(await run(["convert", "--allow-unknwon-loss"]), {
+      code: 2,
+      stdout: "",
+      stderr: "envoy-tap-tunnel: unknown option --allow-unknwon-loss; did you mean --allow-unknown-loss? see envoy-tap-tunnel convert --help\n",
+    });
+    assert.deepEqual(await run(["--verison"]), {
+      code: 2,
+      stdout: "",
+      stderr: "envoy-tap-tunnel: unknown option --verison; did you mean --version? see envoy-tap-tunnel --help\n",
+    });
+    assert.deepEqual(await run(["validate", "--frobnicate", "x"]), {
+      code: 2,
+      stdout: "",
+      stderr: "envoy-tap-tunnel: unknown option --frobnicate; see envoy-tap-tunnel validate --help\n",
+    });
+  });
+
   test("rejects an unknown type with suggestions", async () => {
     assert.deepEqual(await run(["validate", "--type", "Trac", "x.json"]), {
       code: 2,
@@ -163,12 +191,12 @@ suite("main(): validate", () => {
       "events[1].timestamp: timestamp 2026-11-21T09:00:01Z is earlier than 2026-11-21T09:00:02Z of events[0]; events of a trace are in socket order [trace.timestamp_order]";
     assert.deepEqual(await run(["validate", file]), {
       code: 0,
-      stdout: `${file}:1:1: warning: ${warning}\nchecked 1 message in 1 file: 0 invalid, 1 warning\n`,
+      stdout: `${file}:1:72: warning: ${warning}\nchecked 1 message in 1 file: 0 invalid, 1 warning\n`,
       stderr: "",
     });
     assert.deepEqual(await run(["validate", "--strict", file]), {
       code: 1,
-      stdout: `${file}:1:1: ${warning}\nchecked 1 message in 1 file: 1 invalid\n`,
+      stdout: `${file}:1:72: ${warning}\nchecked 1 message in 1 file: 1 invalid\n`,
       stderr: "",
     });
   });
@@ -203,9 +231,9 @@ suite("main(): convert", () => {
     assert.deepEqual(await run(["convert", "--to", "json", source]), {
       code: 1,
       stdout: "",
-      stderr: `envoy-tap-tunnel: ${source} #0: json cannot hold the unknown fields at connection (field 9); converting would lose them (pass --allow-unknown-loss to drop them, or convert to binary or delimited)\n`,
+      stderr: `envoy-tap-tunnel: ${source} #0 @4: connection: cannot convert envoy.data.tap.v2alpha.Trace to json: unknown field 9 (varint) of envoy.data.tap.v2alpha.Connection, which json cannot hold [wire.unknown_field] (pass --allow-loss to drop unknown fields, or convert to binary or delimited)\n`,
     });
-    assert.deepEqual(await run(["convert", "--to", "json", "--allow-unknown-loss", source]), {
+    assert.deepEqual(await run(["convert", "--to", "json", "--allow-loss", source]), {
       code: 0,
       stdout: '{"connection":{"id":"3"}}\n',
       stderr: "",

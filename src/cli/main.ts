@@ -1,5 +1,6 @@
+import { closeMatches } from "../close-matches.js";
 import { parseConvertArgs } from "./args/convert-args.js";
-import type { ArgsResult } from "./args/parse-options.js";
+import { didYouMean, type ArgsResult } from "./args/parse-options.js";
 import { parseSchemaArgs } from "./args/schema-args.js";
 import { parseTapArgs } from "./args/tap-args.js";
 import { parseTypesArgs } from "./args/types-args.js";
@@ -13,6 +14,7 @@ import { validateCommand } from "./commands/validate.js";
 import { CONVERT_HELP, MAIN_HELP, SCHEMA_HELP, TAP_HELP, TYPES_HELP, VALIDATE_HELP } from "./help.js";
 import type { CliIO } from "./io.js";
 import { nodeIO } from "./node-io.js";
+import { escapeControl } from "./report/escape-control.js";
 import { packageInfo } from "./package-root.js";
 
 /** A command with its options type erased: its help, and how to run it on raw arguments. */
@@ -75,7 +77,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
     if (command === undefined) {
-      return await fail(io, `unknown command "${name}"; the commands are ${Object.keys(commands).join(", ")} (see envoy-tap-tunnel --help)`);
+      if (name.startsWith("-")) return await fail(io, `unknown option ${name}; ${didYouMean(name, ["help", "version"])}see envoy-tap-tunnel --help`);
+      const matches = closeMatches(name, Object.keys(commands).map((c) => ({ name: c })));
+      const hint = matches.length === 0 ? `the commands are ${Object.keys(commands).join(", ")}` : `did you mean ${matches.map((m) => `"${m}"`).join(" or ")}?`;
+      return await fail(io, `unknown command "${name}"; ${hint} (see envoy-tap-tunnel --help)`);
     }
     return await command.execute(rest, io);
   } catch (error) {
@@ -89,7 +94,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 }
 
 async function fail(io: CliIO, message: string, code: number = ExitCode.usage): Promise<number> {
-  await io.stderr.write(`envoy-tap-tunnel: ${message}\n`);
+  // Messages name files and quote arguments, which may hold anything.
+  await io.stderr.write(`envoy-tap-tunnel: ${escapeControl(message)}\n`);
   return code;
 }
 
@@ -101,11 +107,14 @@ async function fail(io: CliIO, message: string, code: number = ExitCode.usage): 
 export async function run(): Promise<void> {
   const io = nodeIO();
   const last = (error: unknown) => {
-    process.stderr.write(`envoy-tap-tunnel: internal error: ${oneLine(error)}\n`);
+    process.stderr.write(`envoy-tap-tunnel: internal error: ${escapeControl(oneLine(error))}\n`);
     if (process.env["ENVOY_TAP_TUNNEL_DEBUG"] === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exit(ExitCode.usage);
   };
   process.on("uncaughtException", last);
   process.on("unhandledRejection", last);
+  // Until main settles, an exit (an event loop left empty by a write that
+  // never settles) is a failure, never a silent 0.
+  process.exitCode = ExitCode.usage;
   process.exitCode = await main(process.argv.slice(2), io);
 }

@@ -16,30 +16,46 @@ export function nodeIO(): CliIO {
 
 /**
  * Wraps a Node stream so that writes wait for `drain`: converting a large
- * stream to stdout must not buffer the whole output in memory. A reader that
- * goes away (`envoy-tap-tunnel types | head -1`) closes the pipe; the
- * remaining output is dropped instead of crashing with EPIPE.
+ * stream to stdout must not buffer the whole output in memory.
+ *
+ * A reader that goes away (`envoy-tap-tunnel validate dir | head -1`)
+ * closes the pipe. Every write, the pending ones included, then settles at
+ * once and the rest of the output is dropped: a write that waited for a
+ * `drain` that never comes would leave the event loop empty, and the
+ * process would exit 0 before the command set the exit code its payloads
+ * earned. Other stream errors reject the pending writes and every later one.
  */
 function streamWriter(stream: Writable, isTTY: boolean): Writer {
   let closed = false;
   let failure: Error | undefined;
-  // A listener must exist, or an 'error' event would crash the process with
-  // a stack trace; the failure is reported by the next write instead.
-  stream.on("error", (error: NodeJS.ErrnoException) => {
+  const pending = new Set<(error?: Error) => void>();
+  const stop = (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") closed = true;
-    else failure = error;
-  });
+    else failure ??= error;
+    for (const settle of [...pending]) settle(error);
+  };
+  // A listener must exist, or an 'error' event would crash the process with
+  // a stack trace.
+  stream.on("error", stop);
   return {
     isTTY,
     write(chunk) {
       if (failure) return Promise.reject(failure);
       if (closed) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
+        const settle = (error?: NodeJS.ErrnoException) => {
+          pending.delete(settle);
+          stream.off("drain", onDrain);
+          if (error === undefined || error.code === "EPIPE") resolve();
+          else reject(error);
+        };
+        const onDrain = () => settle();
+        pending.add(settle);
         const ok = stream.write(chunk, (error) => {
-          if (error && (error as NodeJS.ErrnoException).code !== "EPIPE") reject(error);
-          else if (ok) resolve();
+          if (error) stop(error);
+          else if (ok) settle();
         });
-        if (!ok) stream.once("drain", () => resolve());
+        if (!ok) stream.once("drain", onDrain);
       });
     },
   };

@@ -1,4 +1,5 @@
 import type { Writer } from "./io.js";
+import { escapeControl } from "./report/escape-control.js";
 
 /** Options of {@link withProgress}. */
 export interface ProgressOptions {
@@ -40,7 +41,7 @@ export async function* withProgress(source: AsyncIterable<Uint8Array>, options: 
       if (bytes > options.thresholdBytes && now - lastUpdate >= interval) {
         lastUpdate = now;
         shown = true;
-        await options.stderr.write(`\r\x1b[K${progressText(options.name, bytes, options.size)}`);
+        await options.stderr.write(`\r\x1b[K${progressText(escapeControl(options.name), bytes, options.size)}`);
       }
       yield chunk;
     }

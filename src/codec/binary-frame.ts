@@ -6,6 +6,8 @@ import { walk, type WalkReport } from "../wire/walk.js";
 import { decodeError, messageOf, type DecodeContext } from "./decode-context.js";
 import type { Frame } from "./framer.js";
 
+const PROTO_KEY_SEGMENT = '["__proto__"]';
+
 /**
  * Decodes one binary message (unknown fields kept, a leading U+FEFF in
  * strings kept). The wire walk runs first, in `locate` mode: a fault, or a
@@ -25,7 +27,10 @@ export function decodeBinaryFrame<Desc extends DescMessage>(context: DecodeConte
     const offset = frame.offset + (fault.position as { offset: number }).offset;
     // A path too long to read (deep nesting) stays in `location.path` only.
     const where = fault.path === "" || fault.path.length > 200 ? "" : `field ${fault.path}: `;
-    throw decodeError(context, `${where}${fault.message}`, index, { offset }, { path: fault.path || undefined, ruleId: fault.ruleId });
+    // A map key __proto__ reads as in text input: the map's path, then why.
+    const reason =
+      fault.ruleId === WireRule.forbiddenKey ? `map key "__proto__" in ${fault.path.slice(0, -PROTO_KEY_SEGMENT.length)} is not supported (it cannot be stored safely)` : `${where}${fault.message}`;
+    throw decodeError(context, reason, index, { offset }, { path: fault.path || undefined, ruleId: fault.ruleId });
   }
   try {
     return withLeadingByteOrderMarks(() => fromBinary(context.schema as Desc, frame.bytes, { readUnknownFields: true }));

@@ -1,7 +1,7 @@
 import type { DescMessage, Registry } from "@bufbuild/protobuf";
 import type { InputPosition } from "./input-position.js";
 import { registry as packageRegistry } from "../registry.js";
-import { InputRule, WireRule } from "../fault/rule-ids.js";
+import { WireRule } from "../fault/rule-ids.js";
 import { DecodeError, type DecodeLocation, type Format } from "./decode-error.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, type DecodeOptions } from "./decode-options.js";
 
@@ -42,14 +42,17 @@ export function decodeError(
   const location: { -readonly [K in keyof DecodeLocation]: DecodeLocation[K] } = { index, position };
   if (context.fileName !== undefined) location.fileName = context.fileName;
   if (extra.path !== undefined) location.path = extra.path;
-  return new DecodeError(context.schema.typeName, context.format, reason, location, { cause: extra.cause, ruleId: extra.ruleId });
+  return new DecodeError(context.schema.typeName, context.format, reason, location, {
+    ...(extra.cause === undefined ? {} : { cause: extra.cause }),
+    ...(extra.ruleId === undefined ? {} : { ruleId: extra.ruleId }),
+  });
 }
 
 /** The DecodeError for a map key `__proto__` in the map at `path`, which protobuf-es' plain-object maps cannot hold. */
 export function prototypeKeyError(context: DecodeContext, path: string, index: number, position: InputPosition): DecodeError {
   return decodeError(context, `map key "__proto__" in ${path} is not supported (it cannot be stored safely)`, index, position, {
     path,
-    ruleId: context.format === "text" ? InputRule.textSyntax : WireRule.forbiddenKey,
+    ruleId: context.format === "text" ? undefined : WireRule.forbiddenKey,
   });
 }
 

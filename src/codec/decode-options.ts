@@ -1,3 +1,4 @@
+import { InputRule } from "../fault/rule-ids.js";
 import type { Registry } from "@bufbuild/protobuf";
 
 /**
@@ -7,6 +8,12 @@ import type { Registry } from "@bufbuild/protobuf";
  * gigabytes.
  */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The rule id of a message larger than `maxMessageBytes`, carried by the
+ * {@link DecodeError} that refuses it (`DecodeError.ruleId`).
+ */
+export const INPUT_TOO_LARGE = InputRule.tooLarge;
 
 /** Options shared by {@link decode} and {@link readMessages}. */
 export interface DecodeOptions {

@@ -295,11 +295,11 @@ suite("decode()", () => {
     const valueStart = response.length - params.length;
     assert.equal(
       error.message,
-      `cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse from binary: field error_detail.details[0].params["__proto__"]: the map key "__proto__" is not accepted (it cannot be stored safely) at byte ${valueStart}`,
+      `cannot decode envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse from binary: map key "__proto__" in error_detail.details[0].params is not supported (it cannot be stored safely) at byte ${valueStart}`,
     );
   });
 
-  test("refuses a Status whose Any packs truncated bytes, as validateBinary does, and Any nested past the limit", () => {
+  test("refuses a Status whose Any packs truncated bytes (Google's runtime cannot unpack them either), and Any nested past the limit", () => {
     const utf8 = (text: string) => [...new TextEncoder().encode(text)];
     const field = (number: number, content: readonly number[]) => [(number << 3) | 2, ...varintBytes(content.length), ...content];
     const packed = (typeName: string, value: readonly number[]) => [...field(1, utf8(`type.googleapis.com/${typeName}`)), ...field(2, value)];
@@ -307,6 +307,7 @@ suite("decode()", () => {
     const truncated = Uint8Array.from([0x08, 3, ...field(3, packed("xds.core.v3.ContextParams", [0x0a, 5, 0x0a]))]);
     const inAny = decodeError(() => decode(StatusSchema, truncated, "binary"));
     assert.deepEqual([inAny.ruleId, inAny.path, inAny.position], ["wire.any_payload", "details[0].params", { offset: 54 }]);
+    assert.match(inAny.message, /: the xds\.core\.v3\.ContextParams packed in google\.protobuf\.Any does not decode faithfully \(wire\.truncated: .*\) at byte 54$/);
     // Status { details [Any { Status { details [Any { ... }] } }] }, 120 levels, built from the inside out.
     let nested: number[] = [];
     for (let level = 0; level < 120; level++) {
@@ -361,7 +362,7 @@ suite("decode()", () => {
     const error = decodeError(() => decode(OuterSchema, bytes, "binary", { fileName: "o.pb" }));
     assert.equal(
       error.message,
-      'cannot decode fixture.v1.Outer from binary: field items[1].labels["__proto__"]: the map key "__proto__" is not accepted (it cannot be stored safely) at byte 7',
+      'cannot decode fixture.v1.Outer from binary: map key "__proto__" in items[1].labels is not supported (it cannot be stored safely) at byte 7',
     );
     assert.deepEqual(error.location, { fileName: "o.pb", index: 0, position: { offset: name.length + 4 }, path: 'items[1].labels["__proto__"]' });
     const counts = Uint8Array.from(lengthDelimited(2, stringKeyEntry("__proto__", varint(2, 7))));
@@ -383,7 +384,7 @@ suite("decode()", () => {
     const error = decodeError(() => decode(KeyedSchema, stream, "delimited"));
     assert.equal(
       error.message,
-      'cannot decode fixture.v1.Keyed from delimited: field colors["__proto__"]: the map key "__proto__" is not accepted (it cannot be stored safely) at byte 18',
+      'cannot decode fixture.v1.Keyed from delimited: map key "__proto__" in colors is not supported (it cannot be stored safely) at byte 18',
     );
     assert.deepEqual(error.location.position, { offset: 1 + good.length + 1 });
     assert.equal(error.location.index, 1);

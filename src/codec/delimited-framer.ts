@@ -1,5 +1,6 @@
+import { INPUT_TOO_LARGE } from "./decode-options.js";
 import { FramingError, type Frame, type Framer } from "./framer.js";
-import { InputRule, WireRule } from "../fault/rule-ids.js";
+import { WireRule } from "../fault/rule-ids.js";
 import { peekVarint, WireFault } from "../wire/cursor.js";
 
 /** A length prefix has at most 5 bytes, as Google's C++ runtime reads sizes. */
@@ -123,7 +124,7 @@ export class DelimitedFramer implements Framer {
         `message length ${prefix.value} exceeds the limit of ${this.maxMessageBytes} bytes`,
         { offset: this.messageStart },
         this.index,
-        InputRule.tooLarge,
+        INPUT_TOO_LARGE,
       );
     }
     this.expected = prefix.value;

@@ -33,7 +33,7 @@ export class FramingError extends Error {
     readonly position: InputPosition,
     /** 0-based index of the message being cut. */
     readonly index: number,
-    /** The fault's rule id; by default, the format's (see `DecodeError.ruleId`). */
+    /** The rule id of the fault when it has one of its own (`input.too_large`). */
     readonly ruleId?: string,
   ) {
     super(reason);

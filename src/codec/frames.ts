@@ -46,7 +46,7 @@ export function decodeFrame<Desc extends DescMessage>(context: DecodeContext, fr
   switch (context.format) {
     case "binary":
     case "delimited":
-      return { message: decodeBinaryFrame<Desc>(context, frame, index), index, position: frame.position, bytes: frame.bytes };
+      return { message: decodeBinaryFrame<Desc>(context, frame, index), index, position: frame.position, bytes: frame.bytes, offset: frame.offset };
     case "text":
       return { message: decodeTextFrame<Desc>(context, frame, index), index, position: frame.position };
     case "json":

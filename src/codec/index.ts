@@ -28,7 +28,7 @@ export { DecodeError, isDecodeError, type DecodeLocation, type Format } from "./
 export type { InputPosition } from "./input-position.js";
 export { EncodeError, isEncodeError } from "./encode-error.js";
 export { formats, isFormat } from "./formats.js";
-export { DEFAULT_MAX_MESSAGE_BYTES, type DecodeOptions } from "./decode-options.js";
+export { DEFAULT_MAX_MESSAGE_BYTES, INPUT_TOO_LARGE, type DecodeOptions } from "./decode-options.js";
 export type { EncodeOptions, JsonLayout } from "./encode-options.js";
 export { decode } from "./decode.js";
 export { encode } from "./encode.js";

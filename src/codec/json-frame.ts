@@ -6,6 +6,8 @@ import { findDuplicateKey } from "./json-duplicate-keys.js";
 import { parseJsonExact } from "./json-exact-integers.js";
 import { findJsonSyntaxError } from "./json-syntax.js";
 import { findLaxWktString } from "./json-wkt-strings.js";
+import { findLoneSurrogate } from "./find-lone-surrogate.js";
+import { keepAnyTypeUrls } from "./keep-any-type-urls.js";
 import { advanceLineColumn, decodeUtf8, lineColumnOfIndex, type LineColumn } from "./utf8.js";
 
 /** One decoded JSON message with its source text and parsed value (64-bit integers beyond 2^53 as exact strings). */
@@ -40,6 +42,10 @@ export function decodeJsonFrame<Desc extends DescMessage>(context: DecodeContext
     // protobuf-es would store it in a plain object and replace that object's prototype (see prototype-keys.ts).
     throw decodeError(context, 'the key "__proto__" is not supported (it cannot be stored safely)', index, locateKey(text, ["__proto__"], false, start) ?? start);
   }
+  const lone = findLoneSurrogate(value);
+  if (lone !== undefined) {
+    throw decodeError(context, `string ${JSON.stringify(lone)} holds a lone UTF-16 surrogate, which is not Unicode text`, index, locatePattern(text, "\\\\u[dD][89a-fA-F][0-9a-fA-F]{2}", start) ?? start);
+  }
   const duplicate = findDuplicateKey(text);
   if (duplicate !== undefined) {
     throw decodeError(context, `duplicate object key ${JSON.stringify(duplicate.key)}`, index, lineColumnOfIndex(text, duplicate.index, start));
@@ -57,6 +63,7 @@ export function decodeJsonFrame<Desc extends DescMessage>(context: DecodeContext
     const at = locatePattern(text, `"${escapeRegExp(lax.key)}"\\s*:\\s*${escapeRegExp(JSON.stringify(lax.value))}`, start) ?? locateKey(text, [lax.key], false, start);
     throw decodeError(context, `field ${lax.field}: ${lax.reason}`, index, at ?? start, { path: lax.path });
   }
+  keepAnyTypeUrls(context.schema, message, value, context.registry);
   return { message, text, value };
 }
 

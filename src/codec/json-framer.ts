@@ -1,3 +1,4 @@
+import { INPUT_TOO_LARGE } from "./decode-options.js";
 import { concatChunks, FramingError, type Frame, type Framer } from "./framer.js";
 
 /**
@@ -297,7 +298,7 @@ export class JsonFramer implements Framer {
 
   private checkSize(value: OpenValue, length: number): void {
     if (length > this.maxMessageBytes) {
-      throw new FramingError(`message exceeds the limit of ${this.maxMessageBytes} bytes`, { line: value.line, column: value.column }, this.index);
+      throw new FramingError(`message exceeds the limit of ${this.maxMessageBytes} bytes`, { line: value.line, column: value.column }, this.index, INPUT_TOO_LARGE);
     }
   }
 

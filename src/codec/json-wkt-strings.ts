@@ -1,4 +1,4 @@
-import type { DescField, DescMessage, Registry } from "@bufbuild/protobuf";
+import { ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
 
 /** A Timestamp or Duration string protobuf-es accepted but the proto3 JSON mapping does not allow. */
 export interface LaxWktString {
@@ -14,7 +14,7 @@ export interface LaxWktString {
 }
 
 /** Well-known types whose JSON form is not an object of their fields: packed in an Any, it sits under "value". */
-const OWN_JSON_FORM = new Set(
+export const OWN_JSON_FORM: ReadonlySet<string> = new Set(
   ["Any", "Struct", "Value", "ListValue", "FieldMask", "Timestamp", "Duration", "DoubleValue", "FloatValue", "Int64Value", "UInt64Value", "Int32Value", "UInt32Value", "BoolValue", "StringValue", "BytesValue"].map(
     (name) => `google.protobuf.${name}`,
   ),
@@ -42,11 +42,24 @@ function walkMessage(desc: DescMessage, value: unknown, path: string, holder: st
     // A type with its own JSON form sits under "value" (walked as that type:
     // walking the Any's own object again would never end for a packed Any);
     // any other type's fields share the Any's object.
-    if (OWN_JSON_FORM.has(packed.typeName)) return walkValue(packed, (value as Record<string, unknown>)["value"], path, holder, "value", registry);
+    if (OWN_JSON_FORM.has(packed.typeName)) {
+      // Google's runtime reads "@type" and "value" only, and needs "value".
+      const extra = Object.keys(value).find((key) => key !== "@type" && key !== "value");
+      if (extra !== undefined || !("value" in value)) {
+        const reason = extra !== undefined ? `an Any packing ${packed.typeName} takes only "@type" and "value", not ${JSON.stringify(extra)}` : `an Any packing ${packed.typeName} needs "value"`;
+        return { path, field: holder, key: extra ?? "@type", value: "", reason };
+      }
+      return walkValue(packed, (value as Record<string, unknown>)["value"], path, holder, "value", registry);
+    }
     return walkMessage(packed, value, path, holder, registry);
   }
   for (const [key, child] of Object.entries(value)) {
     const field = desc.fields.find((f) => f.jsonName === key || f.name === key);
+    if (field !== undefined && field.message === undefined && child !== null) {
+      const lax = laxScalar(field, child);
+      if (lax !== undefined) return { path: path === "" ? field.name : `${path}.${field.name}`, field: `${field.parent.typeName}.${field.name}`, key, value: lax.value, reason: lax.reason };
+      continue;
+    }
     if (field?.message === undefined || child === null) continue;
     const found = walkField(field, field.message, child, path === "" ? field.name : `${path}.${field.name}`, key, registry);
     if (found !== undefined) return found;
@@ -77,6 +90,43 @@ function walkValue(desc: DescMessage, value: unknown, path: string, holder: stri
   const reason = laxReason(desc, value);
   if (reason !== undefined) return { path, field: holder, key, value: value as string, reason };
   return walkMessage(desc, value, path, holder, registry);
+}
+
+/**
+ * An integer given as a string, or a bytes value in base64, that protobuf-es
+ * reads but Google's runtime refuses or reads to other bytes: integer
+ * strings must be plain decimal digits (no blanks, U+FEFF, fraction,
+ * exponent or hex), base64 must use one alphabet's characters with padding
+ * only at the end and a length a decoder agrees on.
+ */
+function laxScalar(field: DescField, value: unknown): { value: string; reason: string } | undefined {
+  const scalar = field.fieldKind === "scalar" || (field.fieldKind === "list" && field.listKind === "scalar") || (field.fieldKind === "map" && field.mapKind === "scalar") ? field.scalar : undefined;
+  if (scalar === undefined) return undefined;
+  const values = field.fieldKind === "list" && Array.isArray(value) ? value : field.fieldKind === "map" && typeof value === "object" && value !== null ? Object.values(value) : [value];
+  for (const element of values) {
+    if (typeof element !== "string") continue;
+    if (scalar === ScalarType.BYTES) {
+      if (!isStrictBase64(element)) return { value: element, reason: `invalid base64 ${JSON.stringify(element.length > 40 ? `${element.slice(0, 40)}...` : element)}` };
+    } else if (INTEGER_SCALARS.has(scalar) && !/^-?[0-9]+$/.test(element)) {
+      return { value: element, reason: `invalid integer ${JSON.stringify(element)}` };
+    }
+  }
+  return undefined;
+}
+
+const INTEGER_SCALARS: ReadonlySet<ScalarType> = new Set([
+  ScalarType.INT32, ScalarType.UINT32, ScalarType.SINT32, ScalarType.FIXED32, ScalarType.SFIXED32,
+  ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64,
+]);
+
+/** Base64 (standard or URL-safe), padded to a multiple of 4 or unpadded, never one character past a group. */
+function isStrictBase64(text: string): boolean {
+  const match = /^([A-Za-z0-9+/_-]*)(={0,2})$/.exec(text);
+  if (match === null) return false;
+  const body = match[1]!.length;
+  const padding = match[2]!.length;
+  if (body % 4 === 1) return false;
+  return padding === 0 || (body + padding) % 4 === 0;
 }
 
 /** Why a Timestamp or Duration string is not allowed, or undefined when it is (or is not such a string). */

@@ -107,6 +107,7 @@ suite("readMessages()", () => {
     assert.ok(isDecodeError(error));
     assert.equal(error.message, "cannot decode envoy.data.tap.v2alpha.Trace from delimited: message length 1001 exceeds the limit of 1000 bytes at byte 0");
     assert.deepEqual(error.location, { fileName: "big.pbdelim", index: 0, position: { offset: 0 } });
+    assert.equal(error.ruleId, "input.too_large");
     assert.equal(chunksPulled, 1);
   });
 
@@ -134,6 +135,7 @@ suite("readMessages()", () => {
     const tooLong = await errorOf(() => collect(readMessages(TraceSchema, binary(), "binary", { maxMessageBytes: 100 })));
     assert.equal(tooLong.message, "cannot decode envoy.data.tap.v2alpha.Trace from binary: the input is one message and exceeds the limit of 100 bytes at byte 0");
     assert.equal(pulled, 2);
+    for (const error of [json, ndjson, tooLong]) assert.equal((error as { ruleId?: string }).ruleId, "input.too_large");
   });
 
   test("yields the good messages before the first bad one, then throws with its index", async () => {

@@ -36,6 +36,8 @@ export interface ReadMessage<Desc extends DescMessage> {
    * for `binary` and `delimited` inputs, so a caller can run `validateBinary`.
    */
   readonly bytes?: Uint8Array;
+  /** Absolute byte offset of `bytes[0]` in the input (after a delimited message's length prefix). */
+  readonly offset?: number;
   /** The JSON text and value of this message, for `json` and `ndjson` inputs. */
   readonly json?: JsonSource;
 }

@@ -3,6 +3,22 @@ import { isReflectMessage, reflect, type ReflectMessage } from "@bufbuild/protob
 import { anyUnpack, AnySchema, type Any } from "@bufbuild/protobuf/wkt";
 import { registry as packageRegistry } from "../registry.js";
 
+/** One message that holds unknown binary fields (see {@link findUnknownFields}). */
+export interface UnknownFields {
+  /** Proto field path of the message (`events[2].write`); empty for the root. */
+  readonly path: string;
+  /** The message's type, which does not declare these fields. */
+  readonly typeName: string;
+  /** The unknown field numbers, each once, in wire order. */
+  readonly numbers: readonly number[];
+  /**
+   * Whether the message is packed in a `google.protobuf.Any` (at `path`,
+   * the Any's own path): a scan of the outer message's wire bytes does not
+   * see these fields.
+   */
+  readonly packed: boolean;
+}
+
 /**
  * Lists every place in `message` that holds unknown binary fields (fields
  * the schema does not declare, kept from the wire by `fromBinary`), one
@@ -24,28 +40,38 @@ export function unknownFieldPaths<Desc extends DescMessage>(
   message: MessageShape<Desc>,
   registry: Registry = packageRegistry,
 ): string[] {
-  const found: string[] = [];
-  collect(reflect(schema, message), "", registry, found);
+  return findUnknownFields(schema, message, registry).map(({ path, numbers }) => {
+    const label = `(${numbers.length === 1 ? "field" : "fields"} ${numbers.join(", ")})`;
+    return path === "" ? label : `${path} ${label}`;
+  });
+}
+
+/** {@link unknownFieldPaths} as data: each message with unknown fields, depth first. */
+export function findUnknownFields<Desc extends DescMessage>(
+  schema: Desc,
+  message: MessageShape<Desc>,
+  registry: Registry = packageRegistry,
+): UnknownFields[] {
+  const found: UnknownFields[] = [];
+  collect(reflect(schema, message), "", false, registry, found);
   return found;
 }
 
-function collect(message: ReflectMessage, path: string, registry: Registry, found: string[]): void {
+function collect(message: ReflectMessage, path: string, packed: boolean, registry: Registry, found: UnknownFields[]): void {
   const unknown = message.getUnknown();
   if (unknown !== undefined && unknown.length > 0) {
-    const numbers = [...new Set(unknown.map((u) => u.no))];
-    const label = `(${numbers.length === 1 ? "field" : "fields"} ${numbers.join(", ")})`;
-    found.push(path === "" ? label : `${path} ${label}`);
+    found.push({ path, typeName: message.desc.typeName, numbers: [...new Set(unknown.map((u) => u.no))], packed });
   }
   if (message.desc.typeName === AnySchema.typeName) {
-    let packed: ReturnType<typeof anyUnpack>;
+    let unpacked: ReturnType<typeof anyUnpack>;
     try {
-      packed = anyUnpack(message.message as Any, registry);
+      unpacked = anyUnpack(message.message as Any, registry);
     } catch {
       // The packed bytes do not decode: there is nothing to list inside, and
       // encoding the message to JSON or text reports the fault as an EncodeError.
       return;
     }
-    if (packed !== undefined) collect(reflect(registry.getMessage(packed.$typeName)!, packed), path, registry, found);
+    if (unpacked !== undefined) collect(reflect(registry.getMessage(unpacked.$typeName)!, unpacked), path, true, registry, found);
     return;
   }
   for (const field of message.fields) {
@@ -53,18 +79,18 @@ function collect(message: ReflectMessage, path: string, registry: Registry, foun
     const fieldPath = path === "" ? field.name : `${path}.${field.name}`;
     switch (field.fieldKind) {
       case "message":
-        collect(message.get(field), fieldPath, registry, found);
+        collect(message.get(field), fieldPath, packed, registry, found);
         break;
       case "list":
         if (field.listKind !== "message") break;
         for (const [index, item] of message.get(field).entries()) {
-          if (isReflectMessage(item)) collect(item, `${fieldPath}[${index}]`, registry, found);
+          if (isReflectMessage(item)) collect(item, `${fieldPath}[${index}]`, packed, registry, found);
         }
         break;
       case "map":
         if (field.mapKind !== "message") break;
         for (const [key, value] of message.get(field)) {
-          if (isReflectMessage(value)) collect(value, `${fieldPath}[${JSON.stringify(String(key))}]`, registry, found);
+          if (isReflectMessage(value)) collect(value, `${fieldPath}[${JSON.stringify(String(key))}]`, packed, registry, found);
         }
         break;
       default:

@@ -1,4 +1,4 @@
-import { InputRule } from "../fault/rule-ids.js";
+import { INPUT_TOO_LARGE } from "./decode-options.js";
 import { concatChunks, FramingError, type Frame, type Framer } from "./framer.js";
 
 /**
@@ -20,7 +20,7 @@ export class WholeInputFramer implements Framer {
         `the input is one message and exceeds the limit of ${this.maxMessageBytes} bytes`,
         this.positionKind === "offset" ? { offset: 0 } : { line: 1, column: 1 },
         0,
-        InputRule.tooLarge,
+        INPUT_TOO_LARGE,
       );
     }
     // Copied: the caller may reuse its chunk buffers.

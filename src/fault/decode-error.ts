@@ -1,5 +1,4 @@
 import type { InputPosition } from "./position.js";
-import { InputRule, JsonRule, WireRule } from "./rule-ids.js";
 
 /** The encodings the package reads and writes. */
 export type Format = "binary" | "delimited" | "json" | "ndjson" | "text";
@@ -25,11 +24,11 @@ export class DecodeError extends Error {
   override readonly name = "DecodeError";
   /**
    * The fault's rule id, as a validator reports the same defect
-   * (`wire.truncated`, `json.syntax`; see `src/fault/rule-ids.ts`). By
-   * default, `wire.malformed` for binary formats, `json.syntax` for JSON and
-   * `text.syntax` for text.
+   * (`wire.truncated`, `input.too_large`; see `src/fault/rule-ids.ts`):
+   * set for every binary fault the wire walk names; undefined where the
+   * decoder has no id of its own for the fault.
    */
-  readonly ruleId: string;
+  readonly ruleId: string | undefined;
   constructor(
     readonly typeName: string,
     readonly format: Format,
@@ -38,7 +37,7 @@ export class DecodeError extends Error {
     options?: { readonly cause?: unknown; readonly ruleId?: string | undefined },
   ) {
     super(`cannot decode ${typeName} from ${format}: ${reason}${describePosition(location.position)}`, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.ruleId = options?.ruleId ?? defaultRuleId(format);
+    this.ruleId = options?.ruleId;
   }
 
   /** Where the fault is: a byte offset (binary, delimited) or a line and column. */
@@ -50,11 +49,6 @@ export class DecodeError extends Error {
   get path(): string | undefined {
     return this.location.path;
   }
-}
-
-function defaultRuleId(format: Format): string {
-  if (format === "binary" || format === "delimited") return WireRule.malformed;
-  return format === "text" ? InputRule.textSyntax : JsonRule.syntax;
 }
 
 function describePosition(position: InputPosition | undefined): string {

@@ -39,6 +39,8 @@ export const WireRule = {
   anyPayload: "wire.any_payload",
   /** The string map key `__proto__`, which a plain-object map cannot hold. */
   forbiddenKey: "wire.forbidden_key",
+  /** A field number the type does not declare (a warning: binary keeps it, JSON and text cannot). */
+  unknownField: "wire.unknown_field",
   /** A singular field more than once (a warning: the decoder keeps the last, or merges). */
   duplicateField: "wire.duplicate_field",
   /** A decoder failure the walk could not name. */
@@ -67,6 +69,8 @@ export const JsonRule = {
   duplicateKey: "json.duplicate_key",
   duplicateName: "json.duplicate_name",
   forbiddenKey: "json.forbidden_key",
+  /** A lone UTF-16 surrogate in a string or key, which UTF-8 cannot hold. */
+  loneSurrogate: "json.lone_surrogate",
   unknownField: "json.unknown_field",
   type: "json.type",
   range: "json.range",
@@ -81,14 +85,10 @@ export const JsonRule = {
 
 /** Faults of text-format input, and of input as a whole. */
 export const InputRule = {
-  /** Text format that protobuf-es' text parser refuses. */
+  /** Text format that protobuf-es' text parser refuses (and the default id of text decode errors). */
   textSyntax: "text.syntax",
-  /** Input that is not UTF-8 where text is expected. */
-  invalidUtf8: "input.invalid_utf8",
   /** A message longer than the configured limit. */
   tooLarge: "input.too_large",
-  /** Input that cannot be cut into messages (JSON streams, NDJSON lines). */
-  framing: "input.framing",
 } as const;
 
 /** One of the encoding-level and relational ids above. */

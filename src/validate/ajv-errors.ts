@@ -1,6 +1,8 @@
 import { getOption, hasOption, isFieldSet, ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
 import { isWrapperDesc } from "@bufbuild/protobuf/wkt";
-import type { ErrorObject } from "ajv/dist/2020.js";
+import type { JsonSchemaError } from "../../gen/jsonschema/validators.js";
+import { brokenBound, durationNanos } from "./broken-bound.js";
+import { intRange } from "./int-range.js";
 import { rules as rulesOption, StringRulesSchema, type FieldRules } from "../../gen/validate/validate_pb.js";
 import { enterMessage, fieldForJsonKey, keySegment, parseJsonPointer, resolveJsonPlace, type JsonPlace } from "./json-path.js";
 import { formatPath, MapKeySegment, type PathSegment } from "./path.js";
@@ -36,7 +38,7 @@ export interface MappedAjvErrors {
  * ids for faults of the encoding. Errors that only restate another (`anyOf`,
  * `if`, a failed `not`) are folded into the finding they explain.
  */
-export function mapAjvErrors(schema: DescMessage, root: unknown, errors: readonly ErrorObject[], registry: Registry): MappedAjvErrors {
+export function mapAjvErrors(schema: DescMessage, root: unknown, errors: readonly JsonSchemaError[], registry: Registry): MappedAjvErrors {
   const out = new Findings();
   const repairs: JsonRepair[] = [];
   const repaired = new Set<string>();
@@ -70,6 +72,7 @@ export function mapAjvErrors(schema: DescMessage, root: unknown, errors: readonl
         break;
       }
       case "type":
+        if (place.data === null && mapNullDefault(place, out)) break;
         out.add(formatPath(place.segments), "json.type", `expected ${describeTypes(error.params["type"])}, got ${describeJson(place.data)}`, scalarValue(place.data));
         break;
       case "enum":
@@ -151,9 +154,46 @@ function mapRequired(place: JsonPlace, key: string, out: Findings, registry: Reg
     out.add(at(place, field.oneof.name), "oneof.required", `exactly one of ${names.join(", ")} must be set`);
     return;
   }
+  out.add(at(place, field.name), requiredRuleId(field), "value is required");
+}
+
+/** The presence rule of a message field: its family's (`timestamp.required`, ...) or `message.required`. */
+function requiredRuleId(field: DescField): string {
   const kind = fieldRules(field)?.type.case;
-  const ruleId = kind === "timestamp" || kind === "duration" || kind === "any" ? `${kind}.required` : "message.required";
-  out.add(at(place, field.name), ruleId, "value is required");
+  return kind === "timestamp" || kind === "duration" || kind === "any" ? `${kind}.required` : "message.required";
+}
+
+/**
+ * A field written as null holds its default (unset, "", 0, empty), and the
+ * schema refuses null only where the default breaks a rule: a presence rule,
+ * a minimum length or item count, or an integer bound. Reports that rule;
+ * false when the field has none of them (then null is a type fault).
+ */
+function mapNullDefault(place: JsonPlace, out: Findings): boolean {
+  const slot = place.slot;
+  if ((slot.kind !== "value" || slot.element) && slot.kind !== "container") return false;
+  const field = slot.field;
+  const path = formatPath(place.segments);
+  const rules = fieldRules(field);
+  if (field.fieldKind === "message") {
+    out.add(path, requiredRuleId(field), "value is required");
+    return true;
+  }
+  if (field.fieldKind === "list" && rules?.type.case === "repeated" && rules.type.value.minItems > 0n) {
+    out.add(path, "repeated.min_items", `value must contain at least ${String(rules.type.value.minItems)} item(s)`);
+    return true;
+  }
+  if (field.fieldKind !== "scalar") return false;
+  if (rules?.type.case === "string") {
+    const r = rules.type.value;
+    const limit = isFieldSet(r, StringRulesSchema.field.len) ? r.len : isFieldSet(r, StringRulesSchema.field.minLen) ? r.minLen : r.minBytes;
+    mapLength(place, "minLength", Number(limit), out);
+    return true;
+  }
+  const bound = brokenBound(field, false, 0n);
+  if (bound === undefined) return false;
+  out.add(path, bound.ruleId, bound.message, bound.value);
+  return true;
 }
 
 /**
@@ -215,9 +255,14 @@ function mapPattern(place: JsonPlace, out: Findings): void {
       case "google.protobuf.Timestamp":
         out.add(path, "json.timestamp", "value must be an RFC 3339 timestamp from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z", value);
         return;
-      case "google.protobuf.Duration":
-        out.add(path, "json.duration", 'value must be a duration such as "1.5s", within ±315576000000s', value);
+      case "google.protobuf.Duration": {
+        // A Duration that reads fine failed the field's bounds, stated as a pattern.
+        const nanos = typeof place.data === "string" ? durationNanos(place.data) : undefined;
+        const bound = nanos !== undefined && slot.kind === "value" ? brokenBound(slot.field, slot.element, nanos) : undefined;
+        if (bound !== undefined) out.add(path, bound.ruleId, bound.message, bound.value);
+        else out.add(path, "json.duration", 'value must be a duration such as "1.5s", within ±315576000000s', value);
         return;
+      }
       case "google.protobuf.FieldMask":
         out.add(path, "json.field_mask", "value must be comma-separated lowerCamelCase field paths", value);
         return;
@@ -230,7 +275,11 @@ function mapPattern(place: JsonPlace, out: Findings): void {
   }
   const range = scalar === undefined ? undefined : intRange(scalar);
   if (range !== undefined && typeof place.data === "string" && /^-?[0-9]+$/.test(place.data)) {
-    out.add(path, range.ruleId, `value is out of the range of ${range.name}`, value);
+    // Inside the type's range, the string broke the field's bounds, stated as a pattern.
+    const integer = BigInt(place.data);
+    const bound = integer >= range.min && integer <= range.max && slot.kind === "value" ? brokenBound(slot.field, slot.element, integer) : undefined;
+    if (bound !== undefined) out.add(path, bound.ruleId, bound.message, bound.value);
+    else out.add(path, range.ruleId, `value is out of the range of ${range.name}`, value);
     return;
   }
   out.add(path, "json.type", range !== undefined ? "value must be a decimal integer" : scalar !== undefined ? "value must be a number" : "value is not valid here", value);
@@ -302,34 +351,6 @@ function mapBound(place: JsonPlace, keyword: keyof typeof boundKeys, limit: unkn
   }
   const key = boundKeys[keyword];
   out.add(path, `${family}.${key}`, `value must be ${boundPhrases[key]} ${String(limit)}`, data);
-}
-
-interface IntRange {
-  readonly name: string;
-  readonly min: bigint;
-  readonly max: bigint;
-  readonly ruleId: "json.int32_range" | "json.int64_range";
-}
-
-function intRange(scalar: ScalarType): IntRange | undefined {
-  switch (scalar) {
-    case ScalarType.INT32:
-    case ScalarType.SINT32:
-    case ScalarType.SFIXED32:
-      return { name: "int32", min: -(2n ** 31n), max: 2n ** 31n - 1n, ruleId: "json.int32_range" };
-    case ScalarType.UINT32:
-    case ScalarType.FIXED32:
-      return { name: "uint32", min: 0n, max: 2n ** 32n - 1n, ruleId: "json.int32_range" };
-    case ScalarType.INT64:
-    case ScalarType.SINT64:
-    case ScalarType.SFIXED64:
-      return { name: "int64", min: -(2n ** 63n), max: 2n ** 63n - 1n, ruleId: "json.int64_range" };
-    case ScalarType.UINT64:
-    case ScalarType.FIXED64:
-      return { name: "uint64", min: 0n, max: 2n ** 64n - 1n, ruleId: "json.int64_range" };
-    default:
-      return undefined;
-  }
 }
 
 /** The field's `(validate.rules)`, if any. */

@@ -87,7 +87,9 @@ suite("gen/jsonschema", () => {
  */
 const edges: { type: string; json: JsonValue; ok: boolean; protobufEs?: boolean; about: string }[] = [
   { type: "StreamReverseTunnelsRequest", json: { node: {}, nonce: "9223372036854775807" }, ok: true, about: "the largest int64 as a string" },
-  { type: "StreamReverseTunnelsRequest", json: { node: {}, nonce: "-9223372036854775808" }, ok: true, about: "the smallest int64 as a string" },
+  // The smallest int64 is an int64 (protobuf-es reads it), but nonce's int64.gte 0 refuses it.
+  { type: "StreamReverseTunnelsRequest", json: { node: {}, nonce: "-9223372036854775808" }, ok: false, protobufEs: true, about: "the smallest int64 as a string, below nonce's gte 0" },
+  { type: "StreamReverseTunnelsRequest", json: { node: {}, nonce: "-0" }, ok: true, about: "-0, which is 0" },
   { type: "StreamReverseTunnelsRequest", json: { node: {}, nonce: "9223372036854775808" }, ok: false, about: "2^63 as a string" },
   { type: "StreamReverseTunnelsRequest", json: { node: {}, nonce: "007" }, ok: true, about: "leading zeros" },
   { type: "StreamReverseTunnelsRequest", json: { node: {}, nonce: "1e3" }, ok: false, about: "an exponent in a quoted int64" },
@@ -99,8 +101,10 @@ const edges: { type: string; json: JsonValue; ok: boolean; protobufEs?: boolean;
   { type: "envoy.type.v3.SemanticVersion", json: { patch: 4294967296 }, ok: false, about: "2^32" },
   { type: "google.rpc.Status", json: { code: -2147483648 }, ok: true, about: "the smallest int32" },
   { type: "google.rpc.Status", json: { code: "2147483648" }, ok: false, about: "2^31 as a string" },
-  { type: "StreamReverseTunnelsResponse", json: { reportInterval: "315576000000s" }, ok: true, about: "the longest duration" },
-  { type: "StreamReverseTunnelsResponse", json: { reportInterval: "-315576000000.999999999s" }, ok: true, about: "the most negative duration" },
+  // Durations at the ends of their range parse, but report_interval's bounds (25ms to 3600s) refuse them.
+  { type: "StreamReverseTunnelsResponse", json: { reportInterval: "315576000000s" }, ok: false, protobufEs: true, about: "the longest duration, past lte 3600s" },
+  { type: "StreamReverseTunnelsResponse", json: { reportInterval: "-315576000000.999999999s" }, ok: false, protobufEs: true, about: "the most negative duration, below gte 25ms" },
+  { type: "StreamReverseTunnelsResponse", json: { reportInterval: "0003600.000000000s" }, ok: true, about: "3600s with leading zeros and nine zero digits" },
   { type: "StreamReverseTunnelsResponse", json: { reportInterval: "315576000001s" }, ok: false, about: "past the duration range" },
   { type: "StreamReverseTunnelsResponse", json: { reportInterval: "1.5" }, ok: false, about: "a duration without its s" },
   { type: "Event", json: { timestamp: "0001-01-01T00:00:00Z", read: {} }, ok: true, about: "the first timestamp" },

@@ -1,7 +1,7 @@
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
 import { base64Decode } from "@bufbuild/protobuf/wire";
-import { jsonSchemaValidator } from "./ajv-validator.js";
+import { jsonSchemaValidator } from "./json-schema-validator.js";
 import { EvalContext } from "./context.js";
 import type { Fields } from "./field-kinds.js";
 import { planValidator } from "./planner.js";
@@ -69,8 +69,12 @@ export function readCleanJson(schema: DescMessage, text: string, maxDepth = 100)
  * only `validateJson` says (see {@link readCleanJson} for what is certified).
  */
 export function isCertainlyCleanJson(schema: DescMessage, text: string): boolean {
+  // An escaped surrogate may be a lone one, which Google's runtime refuses anywhere: not certain.
+  if (ESCAPED_SURROGATE.test(text)) return false;
   return readCleanJson(schema, text) !== undefined;
 }
+
+const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
 
 /**
  * The number of object keys in JSON text: each key, and nothing else, is

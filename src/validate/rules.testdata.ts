@@ -335,7 +335,7 @@ export const ruleCases: readonly RuleCase[] = [
   { name: "accepts negative nanos of a negative duration", type: "Holder", change: { durExcl: { seconds: -1n, nanos: -5 } }, expected: [] },
   { name: "reports timestamp.valid before year 1 instead of timestamp.gte", type: "Holder", change: { tsRange: at(-62135596801n) }, expected: [v("ts_range", "timestamp.valid", "value is not a valid timestamp", { seconds: -62135596801, nanos: 0 })] },
   { name: "reports timestamp.valid for negative nanos", type: "Holder", change: { tsRange: { seconds: 1577836800n, nanos: -1 } }, expected: [v("ts_range", "timestamp.valid", "value is not a valid timestamp", { seconds: 1577836800, nanos: -1 })] },
-  { name: "checks no validity where only required is set, as protoc-gen-validate", type: "Holder", change: { tsReq: { seconds: 1n, nanos: -1 } }, expected: [] },
+  { name: "reports timestamp.valid where only required is set (no JSON printer could show it), beyond protoc-gen-validate", type: "Holder", change: { tsReq: { seconds: 1n, nanos: -1 } }, expected: [v("ts_req", "timestamp.valid", "value is not a valid timestamp")] },
   { name: "reports timestamp.required", type: "Holder", change: { tsReq: undefined }, expected: [v("ts_req", "timestamp.required", "value is required")] },
   { name: "reports timestamp.lt_now at now", type: "Holder", change: { tsLtNow: at(NOW_S) }, expected: [v("ts_lt_now", "timestamp.lt_now", "value must be less than now", "2026-11-21T12:00:00Z", { lt_now: true })] },
   { name: "reports timestamp.gt_now", type: "Holder", change: { tsGtNow: at(NOW_S - 1n) }, expected: [v("ts_gt_now", "timestamp.gt_now", "value must be greater than now", "2026-11-21T11:59:59Z", { gt_now: true })] },

@@ -127,6 +127,27 @@ suite("validateBinary()", () => {
     assert.equal(replaced.message?.requestNonce, 2n);
   });
 
+  test("warns of wire.unknown_field once per field number and message, at the message's path", () => {
+    // events[0].read holds field 9 twice and field 10 once; events[1] holds field 9; the Trace field 15 (fixed32).
+    const read = [0x0a, 1, 0x41, 0x48, 1, 0x48, 2, 0x52, 0];
+    const first = [0x12, read.length, ...read];
+    const second = [0x1a, 0, 0x48, 7];
+    const bytes = Uint8Array.of(0x12, first.length, ...first, 0x12, second.length, ...second, 0x7d, 0, 0, 0, 0);
+    const result = validateBinary(TraceSchema, bytes);
+    assert.deepEqual(withoutMessage(result), {
+      kind: "valid",
+      violations: [],
+      warnings: [
+        { path: "events[0].read", ruleId: "wire.unknown_field", message: "unknown field 9 (varint) of envoy.data.tap.v2alpha.Event.Read", params: { number: 9 }, position: { offset: 7 } },
+        { path: "events[0].read", ruleId: "wire.unknown_field", message: "unknown field 10 (length-delimited) of envoy.data.tap.v2alpha.Event.Read", params: { number: 10 }, position: { offset: 11 } },
+        { path: "events[1]", ruleId: "wire.unknown_field", message: "unknown field 9 (varint) of envoy.data.tap.v2alpha.Event", params: { number: 9 }, position: { offset: 17 } },
+        { path: "", ruleId: "wire.unknown_field", message: "unknown field 15 (fixed32) of envoy.data.tap.v2alpha.Trace", params: { number: 15 }, position: { offset: 19 } },
+      ],
+    });
+    // The decoder keeps them, so binary output writes them back.
+    assert.deepEqual(toBinary(TraceSchema, result.message!), bytes);
+  });
+
   for (const c of malformed) {
     test(`reports ${c.ruleId} for ${c.name}, without throwing`, () => {
       const result = validateBinary(c.schema, Uint8Array.from(c.bytes));

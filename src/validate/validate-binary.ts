@@ -34,6 +34,10 @@ export type BinaryValidationResult<Desc extends DescMessage> = ValidationResult 
  * - two members of one oneof on the wire: violation `oneof.multiple` at the
  *   oneof's path (`events[3].event_selector`), as JSON input reports it;
  * - a singular field present more than once: warning `wire.duplicate_field`;
+ * - a field number the type does not declare: warning `wire.unknown_field`
+ *   at the enclosing message's path, with the number in `params.number`,
+ *   once per number and message (binary output keeps it; JSON and text
+ *   cannot hold it);
  * - malformed data: one `wire.*` violation with the byte offset and the
  *   field path reached, instead of an exception; no `message` is returned
  *   then. The ids are declared in `src/fault/rule-ids.ts` (`wire.truncated`,
@@ -80,7 +84,9 @@ export function validateBinaryInFull<Desc extends DescMessage>(
   options: ValidateBinaryOptions = {},
 ): BinaryValidationResult<Desc> {
   const depthLimit = options.recursionLimit ?? 100;
-  const report = walk(bytes, messagePlan(schema), { mode: "report", depthLimit, registry }) as WalkReport;
+  // The wire alone (no rules) first, without paths: a clean wire needs no report walk.
+  const wireClean = walk(bytes, messagePlan(schema), { mode: "verdict", depthLimit, registry });
+  const report = wireClean ? CLEAN_WIRE : (walk(bytes, messagePlan(schema), { mode: "report", depthLimit, registry }) as WalkReport);
   // Malformed, or a map key the decoded message could not hold as given: no message to decode.
   if (report.malformed || report.violations.some((v) => v.ruleId === WireRule.forbiddenKey)) {
     return toResult(firstIfFailFast(report.violations, options), report.warnings);
@@ -101,6 +107,8 @@ export function validateBinaryInFull<Desc extends DescMessage>(
   const located = locate(bytes, schema, ruleResult.violations, depthLimit);
   return withMessage(toResult([...report.violations, ...located], warnings), message);
 }
+
+const CLEAN_WIRE: WalkReport = Object.freeze({ violations: [], warnings: [], malformed: false });
 
 const VALID_BINARY = { kind: "valid", violations: Object.freeze([]) as readonly [], warnings: Object.freeze([]) as readonly Violation[] } as const;
 

@@ -2,10 +2,13 @@ import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
 import { registry } from "../registry.js";
 import { mapAjvErrors, type JsonRepair } from "./ajv-errors.js";
-import { jsonSchemaValidator } from "./ajv-validator.js";
+import { jsonSchemaValidator } from "./json-schema-validator.js";
 import type { ValidateOptions } from "./context.js";
 import { findDuplicateKeys } from "../codec/json-duplicate-keys.js";
 import { parseJsonExact } from "../codec/json-exact-integers.js";
+import { findLoneSurrogate } from "../codec/find-lone-surrogate.js";
+import { findLaxWktString } from "../codec/json-wkt-strings.js";
+import { keepAnyTypeUrls } from "../codec/keep-any-type-urls.js";
 import { inspectValue, textDepthOverflow } from "./json-guard.js";
 import { parseFailureViolation } from "./json-parse-failure.js";
 import { resolveJsonPlace } from "./json-path.js";
@@ -37,15 +40,16 @@ const KEY_POSITIONED = new Set(["json.unknown_field", "json.duplicate_key", "jso
  * protoc reads it (`JSON.parse` would round it); a parsed value has already
  * lost those digits unless the integer is given as a string.
  *
- * 1. The generated JSON Schema, compiled once per type with ajv, checks the
- *    encoding (unknown keys, a field under both its names, wrong JSON types,
- *    bad base64, timestamps, durations, integer ranges, enum names) and every
- *    rule JSON Schema states natively (required fields, string lengths,
- *    numeric bounds, item counts, defined enum values, oneof members).
+ * 1. The generated JSON Schema (compiled by ajv at build time, so nothing
+ *    is compiled or evaluated at run time) checks the encoding (unknown keys,
+ *    a field under both its names, wrong JSON types, bad base64, timestamps,
+ *    durations, integer ranges, enum names) and every rule JSON Schema can
+ *    state exactly (required fields, string lengths, integer and duration
+ *    bounds, item counts, defined enum values, oneof members).
  * 2. When the encoding is sound, protobuf-es parses the document (with the
  *    package registry, for `Any`) and the rule engine ({@link validate})
- *    checks every rule, including those JSON Schema cannot state (duration
- *    and timestamp bounds, byte lengths).
+ *    checks every rule, including those JSON Schema cannot state (timestamp
+ *    bounds, byte lengths, patterns, ...).
  *
  * A defect found by both is reported once (same path and rule id, the rule
  * engine's wording): the same list `validateBinary` gives for the same
@@ -54,6 +58,8 @@ const KEY_POSITIONED = new Set(["json.unknown_field", "json.duplicate_key", "jso
  * `json.unknown_field`, `json.duplicate_name` for a field under both its
  * names, `json.type`, `json.enum`, `json.base64`, `json.timestamp`,
  * `json.duration`, `json.field_mask`, `json.int32_range`, `json.int64_range`,
+ * `json.lone_surrogate` (a string or key with a lone UTF-16 surrogate, which
+ * Google's runtime refuses anywhere),
  * `json.map_key`, `json.any`, and `json.range` / `json.schema` for the rare
  * fault only protobuf-es or an unexpected keyword reports); when there is
  * one, the rule engine does not run and no message is returned. Two members
@@ -97,6 +103,13 @@ export function validateJson<Desc extends DescMessage>(
     value = json;
   }
 
+  const lone = findLoneSurrogate(value);
+  if (lone !== undefined) {
+    // Google's runtime refuses it wherever it is; protobuf-es would write U+FFFD.
+    const at = text === undefined ? undefined : /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/.exec(text)?.index;
+    const violation = { path: "", ruleId: "json.lone_surrogate", message: `string ${JSON.stringify(lone)} holds a lone UTF-16 surrogate, which is not Unicode text` };
+    return finish([at === undefined ? { violation } : { violation, offset: at }]);
+  }
   const inspection = inspectValue(value, maxDepth);
   if (inspection.tooDeep) {
     // Path "" as for text input: the document as a whole is refused.
@@ -124,6 +137,10 @@ export function validateJson<Desc extends DescMessage>(
     // timestamp past year 9999, an Any of an unknown type, ...).
     return finish([...found, { violation: parseFailureViolation(schema, value, cause, registry) }]);
   }
+  // What protobuf-es reads but Google's runtime refuses inside an Any (ajv does not look there).
+  const lax = findLaxWktString(schema, value, registry);
+  if (lax !== undefined) return finish([...found, { violation: { path: lax.path, ruleId: "json.any", message: `field ${lax.field}: ${lax.reason}` } }]);
+  keepAnyTypeUrls(schema, message, value, registry);
   const rules = validate(schema, message, options);
   // What ajv found inside a dropped oneof member is gone from the message,
   // as it is from a binary reader's: reporting it would differ from binary.

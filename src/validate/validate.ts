@@ -1,6 +1,8 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { EvalContext, type ValidateOptions } from "./context.js";
+import { registry } from "../registry.js";
 import { planValidator } from "./planner.js";
+import { findUnprintable } from "./rules/printable.js";
 import { toResult, type ValidationResult } from "./violation.js";
 
 /** Shared by every valid outcome, so frozen: a caller cannot add to another caller's result. */
@@ -10,6 +12,11 @@ const VALID: ValidationResult = Object.freeze({ kind: "valid", violations: Objec
  * Validates a message against the `(validate.rules)`, `(validate.required)`
  * and `(validate.disabled)` annotations of its type and of every message it
  * contains. The validator of each type is planned once and cached.
+ *
+ * Values that Google's runtime decodes but no JSON printer can show (a
+ * Timestamp or Duration out of range, a `google.protobuf.Value` with no kind
+ * or a non-finite number, also inside `Any` payloads the package registry
+ * knows) are `timestamp.valid`, `duration.valid` and `value.valid`.
  *
  * Returns every violation (or only the first, with `failFast`); throws only
  * for programming errors: a message of another type than `schema`, or a rule
@@ -24,8 +31,15 @@ export function validate<Desc extends DescMessage>(
     throw new TypeError(`cannot validate a ${message.$typeName} message as ${schema.typeName}`);
   }
   const validator = planValidator(schema);
-  if (!validator.active) return VALID;
+  const unprintable = findUnprintable(schema, message, registry);
+  if (!validator.active && unprintable.length === 0) return VALID;
   const ctx = new EvalContext(options);
-  validator.evaluate(message, ctx);
-  return ctx.violations.length === 0 && ctx.warnings.length === 0 ? VALID : toResult(ctx.violations, ctx.warnings);
+  if (validator.active) validator.evaluate(message, ctx);
+  // Values no JSON printer can show (a Duration rule may have named one already).
+  const violations = [...ctx.violations];
+  for (const v of unprintable) {
+    if (options?.failFast === true && violations.length > 0) break;
+    if (!violations.some((w) => w.path === v.path && w.ruleId === v.ruleId)) violations.push(v);
+  }
+  return violations.length === 0 && ctx.warnings.length === 0 ? VALID : toResult(violations, ctx.warnings);
 }

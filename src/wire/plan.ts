@@ -94,8 +94,10 @@ export interface MessagePlan {
   readonly schema: DescMessage;
   /** Whether this is `google.protobuf.Any`, whose packed message the walk may follow. */
   readonly isAny: boolean;
-  /** Whether this is `google.protobuf.Value`, which inside a Struct held as JSON must have a kind. */
+  /** Whether this is `google.protobuf.Value`, which must have a kind (and a finite number) to print as JSON. */
   readonly isValue: boolean;
+  /** 1 for `google.protobuf.Timestamp`, 2 for `Duration`, 0 otherwise: types with a range to print as JSON. */
+  readonly time: 0 | 1 | 2;
   /** Fields by number for small numbers (the common case), without hashing. */
   readonly dense: readonly (FieldPlan | undefined)[];
   readonly sparse: ReadonlyMap<number, FieldPlan>;
@@ -142,6 +144,7 @@ export function messagePlan(schema: DescMessage, source?: RuleSource): MessagePl
     schema,
     isAny: schema.typeName === "google.protobuf.Any",
     isValue: schema.typeName === "google.protobuf.Value",
+    time: schema.typeName === "google.protobuf.Timestamp" ? 1 : schema.typeName === "google.protobuf.Duration" ? 2 : 0,
     dense,
     sparse,
     oneofs: schema.oneofs.map((o) => ({ name: o.name, members: o.fields.map((f) => f.name) })),

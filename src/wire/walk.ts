@@ -5,6 +5,7 @@ import type { Violation } from "../fault/violation.js";
 import { WIRE_TYPE_NAMES, WireCursor, WireFault } from "./cursor.js";
 import { messagePlan, type FieldPlan, type MessagePlan, type StringLengths } from "./plan.js";
 import { isPrototypeKey, mapKeyOf } from "./map-key.js";
+import { isFiniteDouble, isPrintableTime } from "./printable.js";
 import { stringLengthsHold } from "./string-lengths.js";
 import { decodeString, readScalar, withLeadingByteOrderMarks } from "./read-scalar.js";
 
@@ -103,6 +104,7 @@ class Walker {
     let seenHigh: Set<number> | undefined;
     let oneofReported = 0;
     let counts: Map<number, number> | undefined;
+    let unknownReported: Set<number> | undefined;
     let closed = groupNumber === -1;
     while (cursor.pos < end) {
       const tagOffset = cursor.pos;
@@ -123,7 +125,14 @@ class Walker {
       const field = number < dense.length ? dense[number] : plan.sparse.get(number);
       if (field === undefined) {
         if (this.json) throw new WireFault(WireRule.structUnrepresentable, `unknown field ${number} inside a google.protobuf.Struct field, which is held as a JSON object`, tagOffset);
+        // Skipped first: a malformed value is the fault to report, not that its field is unknown.
         cursor.skip(wireType, number, end, this.depthLimit - depth, tagOffset);
+        if (!this.verdict && !this.track) continue;
+        unknownReported ??= new Set();
+        if (!unknownReported.has(number)) {
+          unknownReported.add(number);
+          this.unknownField(plan, number, wireType, tagOffset);
+        }
         continue;
       }
       if (this.track || (field.list && field.rules?.count !== undefined)) counts = this.pushField(field, counts);
@@ -153,6 +162,8 @@ class Walker {
         if (again) this.duplicate(field, tagOffset);
       }
       if (this.track) this.record(tagOffset);
+      // Value.number_value: JSON has no NaN or infinity (value.valid).
+      if (this.verdict && plan.isValue && number === 2 && wireType === 1 && cursor.pos + 8 <= end && !isFiniteDouble(bytes, cursor.pos)) throw STOP;
       this.value(field, wireType, end, depth, tagOffset, counts);
       if (this.track) this.popField(field);
     }
@@ -161,6 +172,8 @@ class Walker {
     if (this.json && plan.isValue && seen === 0) {
       throw new WireFault(WireRule.structUnrepresentable, "a google.protobuf.Value with no kind inside a google.protobuf.Struct field, which is held as a JSON object", start);
     }
+    // What no JSON printer can show is invalid to the validator (value.valid, timestamp.valid, duration.valid).
+    if (this.verdict && ((plan.isValue && seen === 0) || (plan.time !== 0 && !isPrintableTime(bytes, start, cursor.pos, plan.time === 1)))) throw STOP;
     if (plan.isAny && this.options.registry !== undefined && groupNumber === -1) this.packedInAny(start, end, depth);
     if (this.verdict && plan.rules !== undefined) this.checkRules(plan, seen, counts, start, end);
   }
@@ -373,6 +386,24 @@ class Walker {
     this.path[this.path.length - 1] = oneof.name;
     this.violations.push({ path: formatPath(this.path), ruleId: OneofRule.multiple, message: `at most one of ${oneof.members.join(", ")} may be set`, position: { offset } });
     this.path[this.path.length - 1] = field.name;
+  }
+
+  /**
+   * A field `plan`'s type does not declare (warning `wire.unknown_field`),
+   * once per number and message, at the message's path: the decoder keeps it
+   * for binary output, but JSON and text cannot hold it. Not reported inside
+   * `Any` payloads, which are kept as bytes.
+   */
+  private unknownField(plan: MessagePlan, number: number, wireType: number, offset: number): void {
+    if (this.anyDepth > 0) return;
+    if (this.verdict) throw STOP;
+    this.warnings.push({
+      path: formatPath(this.path),
+      ruleId: WireRule.unknownField,
+      message: `unknown field ${number} (${WIRE_TYPE_NAMES[wireType]}) of ${plan.schema.typeName}`,
+      params: { number },
+      position: { offset },
+    });
   }
 
   private duplicate(field: FieldPlan, offset: number): void {

@@ -37,14 +37,21 @@ export function checkRule(payload: Payload, google: GoogleVerdict): RuleBreak[] 
   if (schema === undefined) throw new Error(`unknown type ${payload.typeName}`);
   const expected = google.ok ? stableStringify(google.value) : undefined;
   const breaks: RuleBreak[] = [];
+  // decode() and the clean fast path share one message: its canonical form is built once.
+  const shown = new WeakMap<Message, string>();
+  const show = (message: Message): string => {
+    let text = shown.get(message);
+    if (text === undefined) shown.set(message, (text = stableStringify(canonical(schema, message, payload.encoding))));
+    return text;
+  };
   const compare = (api: string, message: Message | undefined, refusal: string | undefined): void => {
     if (refusal !== undefined) return;
     if (expected === undefined) {
-      breaks.push({ api, problem: `accepted what Google refused (${google.ok ? "" : google.reason})`, packageSaid: message === undefined ? "clean" : stableStringify(canonical(schema, message, payload.encoding)) });
+      breaks.push({ api, problem: `accepted what Google refused (${google.ok ? "" : google.reason})`, packageSaid: message === undefined ? "clean" : show(message) });
       return;
     }
     if (message === undefined) return;
-    const actual = stableStringify(canonical(schema, message, payload.encoding));
+    const actual = show(message);
     if (actual !== expected) breaks.push({ api, problem: "decoded a different value than Google", packageSaid: actual });
   };
   const crash = (api: string, error: unknown): void => {

@@ -1,5 +1,6 @@
 import type { Format } from "../../codec/index.js";
-import { parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../../codec/index.js";
+import { parseByteSize, parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
 
 /** Options of `envoy-tap-tunnel convert`. */
 export interface ConvertOptions {
@@ -17,8 +18,15 @@ export interface ConvertOptions {
   readonly protoNames: boolean;
   /** `--pretty`: indent JSON output by two spaces. By default, JSON is compact. */
   readonly pretty: boolean;
-  /** `--allow-unknown-loss`: drop unknown binary fields that JSON and text cannot carry. By default, that is an error. */
-  readonly allowUnknownLoss: boolean;
+  /**
+   * `--allow-loss` (or its deprecated alias `--allow-unknown-loss`): convert
+   * even when the output would hold less than the input (a second oneof
+   * member, unknown fields going to JSON or text, an Any JSON cannot write,
+   * which is dropped). By default, that is an error.
+   */
+  readonly allowLoss: boolean;
+  /** `--max-message-bytes`: the largest message accepted. By default, 64 MiB. */
+  readonly maxMessageBytes: number;
 }
 
 /** Parses the arguments after `convert`. */
@@ -33,7 +41,10 @@ export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOpt
       output: { type: "string", short: "o" },
       "proto-names": { type: "boolean" },
       pretty: { type: "boolean" },
+      "allow-loss": { type: "boolean" },
+      // The flag's name before it covered more than unknown fields; kept so scripts keep working.
       "allow-unknown-loss": { type: "boolean" },
+      "max-message-bytes": { type: "string" },
     },
     true,
   );
@@ -50,6 +61,12 @@ export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOpt
     if (!checked.ok) return checked;
     formats[name] = checked.format;
   }
+  let maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+  if (typeof values["max-message-bytes"] === "string") {
+    const checked = parseByteSize("--max-message-bytes", values["max-message-bytes"]);
+    if (!checked.ok) return checked;
+    maxMessageBytes = checked.bytes;
+  }
   const type = values["type"];
   if (type === "") return { ok: false, error: "--type needs a type name; run envoy-tap-tunnel types to list them" };
   const output = values["output"];
@@ -64,7 +81,8 @@ export function parseConvertArgs(argv: readonly string[]): ArgsResult<ConvertOpt
       ...(typeof output === "string" && output !== "-" ? { output } : {}),
       protoNames: values["proto-names"] === true,
       pretty: values["pretty"] === true,
-      allowUnknownLoss: values["allow-unknown-loss"] === true,
+      allowLoss: values["allow-loss"] === true || values["allow-unknown-loss"] === true,
+      maxMessageBytes,
     },
   };
 }

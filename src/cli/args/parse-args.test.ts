@@ -7,15 +7,15 @@ import { parseValidateArgs } from "./validate-args.js";
 
 suite("parseValidateArgs()", () => {
   test("reads paths, stdin and every option", () => {
-    assert.deepEqual(parseValidateArgs(["--type", "Trace", "-f", "ndjson", "--strict", "--json", "a", "-", "dir/"]), {
+    assert.deepEqual(parseValidateArgs(["--type", "Trace", "-f", "ndjson", "--strict", "--json", "--allow-empty", "a", "-", "dir/"]), {
       ok: true,
       help: false,
-      options: { paths: ["a", "-", "dir/"], type: "Trace", format: "ndjson", strict: true, json: true },
+      options: { paths: ["a", "-", "dir/"], type: "Trace", format: "ndjson", strict: true, json: true, allowEmpty: true, maxMessageBytes: 64 * 1024 * 1024 },
     });
   });
 
   test("leaves type and format out when not given", () => {
-    assert.deepEqual(parseValidateArgs(["x.pb"]), { ok: true, help: false, options: { paths: ["x.pb"], strict: false, json: false } });
+    assert.deepEqual(parseValidateArgs(["x.pb"]), { ok: true, help: false, options: { paths: ["x.pb"], strict: false, json: false, allowEmpty: false, maxMessageBytes: 64 * 1024 * 1024 } });
   });
 
   test("answers --help even next to a broken option", () => {
@@ -46,18 +46,38 @@ suite("parseValidateArgs()", () => {
   });
 });
 
+suite("parseByteSize() through --max-message-bytes", () => {
+  const size = (value: string) => {
+    const parsed = parseValidateArgs([`--max-message-bytes=${value}`, "x"]);
+    return parsed.ok && !parsed.help ? parsed.options.maxMessageBytes : parsed.ok ? "help" : parsed.error;
+  };
+  test("reads bytes and binary units in any case", () => {
+    assert.equal(size("1000"), 1000);
+    assert.equal(size("0"), 0);
+    assert.equal(size("100B"), 100);
+    assert.equal(size("512KiB"), 512 * 1024);
+    assert.equal(size("128mib"), 128 * 2 ** 20);
+    assert.equal(size("2 GiB"), 2 * 2 ** 30);
+  });
+  test("rejects other units, fractions and negatives", () => {
+    for (const bad of ["12MB", "1.5MiB", "-1", "", "MiB", "99999999999999999999"]) {
+      assert.equal(size(bad), `--max-message-bytes must be a number of bytes, optionally with a unit (B, KiB, MiB, GiB), such as 128MiB; not "${bad}"`, bad);
+    }
+  });
+});
+
 suite("parseConvertArgs()", () => {
   test("defaults to stdin and stdout", () => {
     assert.deepEqual(parseConvertArgs(["--to", "json"]), {
       ok: true,
       help: false,
-      options: { to: "json", input: "-", protoNames: false, pretty: false, allowUnknownLoss: false },
+      options: { to: "json", input: "-", protoNames: false, pretty: false, allowLoss: false, maxMessageBytes: 64 * 1024 * 1024 },
     });
   });
 
   test("reads every option", () => {
     assert.deepEqual(
-      parseConvertArgs(["-t", "Trace", "--from", "binary", "--to", "json", "--pretty", "--proto-names", "--allow-unknown-loss", "in.pb", "-o", "out.json"]),
+      parseConvertArgs(["-t", "Trace", "--from", "binary", "--to", "json", "--pretty", "--proto-names", "--allow-loss", "--max-message-bytes", "2KiB", "in.pb", "-o", "out.json"]),
       {
         ok: true,
         help: false,
@@ -69,10 +89,17 @@ suite("parseConvertArgs()", () => {
           output: "out.json",
           protoNames: true,
           pretty: true,
-          allowUnknownLoss: true,
+          allowLoss: true,
+          maxMessageBytes: 2048,
         },
       },
     );
+  });
+
+  test("still accepts the deprecated --allow-unknown-loss, as --allow-loss", () => {
+    const parsed = parseConvertArgs(["--to", "json", "--allow-unknown-loss"]);
+    assert.ok(parsed.ok && !parsed.help);
+    assert.equal(parsed.options.allowLoss, true);
   });
 
   test("rejects two inputs", () => {

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { formats, isFormat, type Format } from "../../codec/index.js";
+import { closeMatches } from "../../close-matches.js";
 
 /**
  * The outcome of parsing one command's arguments: options to run with, a
@@ -51,7 +52,7 @@ export function parseOptions(
     const quoted = /'([^']*)'/.exec(message)?.[1] ?? "";
     switch (code) {
       case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-        return { ok: false, error: `unknown option ${quoted}; ${seeHelp}` };
+        return { ok: false, error: `unknown option ${quoted}; ${didYouMean(quoted, [...Object.keys(options), "help"])}${seeHelp}` };
       case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
         return { ok: false, error: `unexpected argument ${quoted}; ${seeHelp}` };
       case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
@@ -66,6 +67,34 @@ export function parseOptions(
         return { ok: false, error: `${message}; ${seeHelp}` };
     }
   }
+}
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { "": 1, b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
+
+/**
+ * Reads a size given on the command line: a whole number of bytes,
+ * optionally with a binary unit (`B`, `KiB`, `MiB`, `GiB`, any case):
+ * `1048576`, `512KiB`, `128MiB`.
+ */
+export function parseByteSize(option: string, value: string): { ok: true; bytes: number } | { ok: false; error: string } {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = match === null ? undefined : BYTE_UNITS[match[2]!.toLowerCase()];
+  const bytes = match === null || unit === undefined ? NaN : Number(match[1]) * unit;
+  if (!Number.isSafeInteger(bytes)) {
+    return { ok: false, error: `${option} must be a number of bytes, optionally with a unit (B, KiB, MiB, GiB), such as 128MiB; not "${value}"` };
+  }
+  return { ok: true, bytes };
+}
+
+/**
+ * `did you mean --strict? ` for a misspelled long option, naming the close
+ * matches among `names` (option names without dashes); empty when none is
+ * close or the option is a short one.
+ */
+export function didYouMean(typed: string, names: readonly string[]): string {
+  if (!typed.startsWith("--")) return "";
+  const matches = closeMatches(typed.slice(2).split("=")[0]!, names.map((name) => ({ name })));
+  return matches.length === 0 ? "" : `did you mean ${matches.map((m) => `--${m}`).join(" or ")}? `;
 }
 
 /** Checks a format name given on the command line (`--format`, `--from`, `--to`). */

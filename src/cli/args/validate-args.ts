@@ -1,5 +1,6 @@
 import type { Format } from "../../codec/index.js";
-import { parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../../codec/index.js";
+import { parseByteSize, parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
 
 /** Options of `envoy-tap-tunnel validate`. */
 export interface ValidateOptions {
@@ -13,6 +14,12 @@ export interface ValidateOptions {
   readonly strict: boolean;
   /** `--json`: print one JSON report on stdout instead of lines. */
   readonly json: boolean;
+  /** `--allow-empty`: an input with no message passes. By default, it is an `input.empty` problem (exit 1). */
+  readonly allowEmpty: boolean;
+  /** `--max-message-bytes`: the largest message accepted. By default, 64 MiB. */
+  readonly maxMessageBytes: number;
+  /** `--max-problems`: print at most this many problems; the summary still counts all. By default, every problem is printed. */
+  readonly maxProblems?: number;
 }
 
 /** Parses the arguments after `validate`. */
@@ -25,6 +32,9 @@ export function parseValidateArgs(argv: readonly string[]): ArgsResult<ValidateO
       format: { type: "string", short: "f" },
       strict: { type: "boolean" },
       json: { type: "boolean" },
+      "allow-empty": { type: "boolean" },
+      "max-message-bytes": { type: "string" },
+      "max-problems": { type: "string" },
     },
     true,
   );
@@ -42,6 +52,16 @@ export function parseValidateArgs(argv: readonly string[]): ArgsResult<ValidateO
     if (!checked.ok) return checked;
     format = checked.format;
   }
+  let maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+  if (typeof values["max-message-bytes"] === "string") {
+    const checked = parseByteSize("--max-message-bytes", values["max-message-bytes"]);
+    if (!checked.ok) return checked;
+    maxMessageBytes = checked.bytes;
+  }
+  const maxProblems = values["max-problems"];
+  if (typeof maxProblems === "string" && !/^\d+$/.test(maxProblems)) {
+    return { ok: false, error: `--max-problems must be a whole number, not "${maxProblems}"` };
+  }
   const type = values["type"];
   if (type === "") return { ok: false, error: "--type needs a type name; run envoy-tap-tunnel types to list them" };
   return {
@@ -53,6 +73,9 @@ export function parseValidateArgs(argv: readonly string[]): ArgsResult<ValidateO
       ...(format !== undefined ? { format } : {}),
       strict: values["strict"] === true,
       json: values["json"] === true,
+      allowEmpty: values["allow-empty"] === true,
+      maxMessageBytes,
+      ...(typeof maxProblems === "string" ? { maxProblems: Number(maxProblems) } : {}),
     },
   };
 }

@@ -6,27 +6,31 @@ import {
   isDecodeError,
   isEncodeError,
   readMessages,
-  unknownFieldPaths,
   writeMessages,
   type Format,
+  type ReadMessage,
 } from "../../codec/index.js";
+import { findUnwritableAny } from "../../codec/unwritable-any.js";
+import { registry } from "../../registry.js";
 import type { ConvertOptions } from "../args/convert-args.js";
 import { CliError, describeIoError, ExitCode } from "../cli-error.js";
+import { findConversionLoss, KEEPS_UNKNOWN_FIELDS, type ConversionFinding } from "../conversion-loss.js";
 import { inputBaseName, inputName, type Input } from "../discover-inputs.js";
 import type { CliIO, Writer } from "../io.js";
+import { decodeReason } from "../decode-reason.js";
 import { openInput } from "../open-input.js";
 import { formatLocation } from "../report/problem.js";
 import { inferInputType, resolveTypeOption } from "../resolve-input-type.js";
 
-/** Formats that carry unknown binary fields through; the others would drop them. */
-const KEEPS_UNKNOWN_FIELDS: ReadonlySet<Format> = new Set(["binary", "delimited"]);
-
 /**
  * `envoy-tap-tunnel convert`: reads messages in one format and writes them
  * in another, message by message, so a stream of any length converts in
- * bounded memory. Unknown binary fields survive into binary and delimited
- * output; JSON and text cannot hold them, so converting a message that has
- * them fails, naming the fields, unless `--allow-unknown-loss`.
+ * bounded memory. A conversion never loses information silently: a message
+ * whose output would hold less than its input (two members of a oneof on
+ * the wire, unknown fields going to JSON or text, an Any that JSON cannot
+ * write; see {@link findConversionLoss}) fails, naming the field path, the
+ * rule and the byte offset, unless `--allow-loss`. Unknown binary fields
+ * survive into binary and delimited output.
  *
  * Output to a file goes to a temporary file renamed into place at the end,
  * so a failed conversion never leaves a truncated OUT behind.
@@ -54,13 +58,8 @@ export async function convertCommand(options: ConvertOptions, io: CliIO): Promis
   const from = options.from ?? detectFormat(opened.head, baseName, { headIsWholeInput: opened.headIsWholeInput }).format;
   const schema = typeOption ?? inferInputType({ displayName: name, baseName, format: from, head: opened.head });
 
-  const messages = guardUnknownFields(
-    schema,
-    readMessages(schema, opened.chunks, from, { fileName: name }),
-    to,
-    options.allowUnknownLoss,
-    name,
-  );
+  const decodeOptions = { fileName: name, maxMessageBytes: options.maxMessageBytes };
+  const messages = guardLoss(schema, readMessages(schema, opened.chunks, from, decodeOptions), from, to, options.allowLoss, name);
   const chunks = writeMessages(schema, messages, to, {
     useProtoFieldNames: options.protoNames,
     pretty: options.pretty,
@@ -79,7 +78,8 @@ export async function convertCommand(options: ConvertOptions, io: CliIO): Promis
         ...(error.location.position !== undefined ? { position: error.location.position } : {}),
       });
       const path = error.location.path === undefined || error.location.path === "" ? "" : `${error.location.path}: `;
-      throw new CliError("data", `${location}: ${path}cannot decode ${error.typeName} from ${error.format}: ${error.reason}`, {
+      const rule = error.ruleId === undefined ? "" : ` [${error.ruleId}]`;
+      throw new CliError("data", `${location}: ${path}cannot decode ${error.typeName} from ${error.format}: ${decodeReason(error)}${rule}`, {
         cause: error,
       });
     }
@@ -101,29 +101,38 @@ async function statInput(path: string, io: CliIO): Promise<Input> {
 }
 
 /**
- * Passes messages through, failing on the first one with unknown fields when
- * the target format cannot carry them: a conversion never loses data unless
- * asked to.
+ * Passes messages through, failing on the first one that the conversion
+ * would change (see {@link findConversionLoss}): a conversion never loses
+ * data unless asked to. With `allowLoss`, an Any the output cannot write is
+ * dropped from the message; a misread wire fault fails even then.
  */
-async function* guardUnknownFields<Desc extends DescMessage>(
+async function* guardLoss<Desc extends DescMessage>(
   schema: Desc,
-  messages: AsyncIterable<{ readonly message: MessageShape<Desc>; readonly index: number }>,
+  messages: AsyncIterable<ReadMessage<Desc>>,
+  from: Format,
   to: Format,
   allowLoss: boolean,
   name: string,
 ): AsyncGenerator<MessageShape<Desc>> {
-  for await (const { message, index } of messages) {
-    if (!allowLoss && !KEEPS_UNKNOWN_FIELDS.has(to)) {
-      const unknown = unknownFieldPaths(schema, message);
-      if (unknown.length > 0) {
-        throw new CliError(
-          "data",
-          `${name} #${index}: ${to} cannot hold the unknown fields at ${unknown.join(", ")}; converting would lose them (pass --allow-unknown-loss to drop them, or convert to binary or delimited)`,
-        );
-      }
+  for await (const read of messages) {
+    const finding = findConversionLoss(schema, read, to, registry);
+    if (finding !== undefined && (finding.kind === "fault" || !allowLoss)) throw lossError(schema, read.index, finding, from, to, name);
+    if (finding !== undefined && !KEEPS_UNKNOWN_FIELDS.has(to)) {
+      for (const any of findUnwritableAny(schema, read.message, registry)) if (!(to === "text" && any.textKeeps)) any.drop();
     }
-    yield message;
+    yield read.message;
   }
+}
+
+/** `FILE #INDEX @BYTE: PATH: cannot convert TYPE to FORMAT: REASON [RULE] (pass --allow-loss ...)`, as validate and decode errors read. */
+function lossError(schema: DescMessage, index: number, finding: ConversionFinding, from: Format, to: Format, name: string): CliError {
+  const location = formatLocation({ file: name, index, ...(finding.offset !== undefined ? { position: { offset: finding.offset } } : {}) });
+  const path = finding.path === "" ? "" : `${finding.path}: `;
+  if (finding.kind === "fault") {
+    return new CliError("data", `${location}: ${path}cannot decode ${schema.typeName} from ${from}: ${finding.reason} [${finding.ruleId}]`);
+  }
+  const alternative = finding.ruleId === "wire.unknown_field" ? " to drop unknown fields, or convert to binary or delimited" : " to convert anyway";
+  return new CliError("data", `${location}: ${path}cannot convert ${schema.typeName} to ${to}: ${finding.reason} [${finding.ruleId}] (pass --allow-loss${alternative})`);
 }
 
 async function pipe(chunks: AsyncIterable<Uint8Array>, writer: Writer): Promise<void> {

@@ -1,15 +1,19 @@
 import type { DescMessage } from "@bufbuild/protobuf";
-import { detectFormat, isDecodeError, readFrames, readMessages, type DecodeError } from "../../codec/index.js";
+import { concatChunks } from "../../codec/framer.js";
+import { detectFormat, isDecodeError, readFrames, readMessages, type DecodeError, type InputPosition } from "../../codec/index.js";
 import type { Violation } from "../../validate/index.js";
 import type { ValidateOptions } from "../args/validate-args.js";
 import { checkBinaryFrame, checkDecodedMessage, type MessageFindings } from "../check-message.js";
 import { CliError, ExitCode, isCliError, oneLine } from "../cli-error.js";
 import { discoverInputs, inputBaseName, inputName, type Input } from "../discover-inputs.js";
 import type { CliIO } from "../io.js";
+import { emptyInputProblem, isCertainlyEmpty } from "../empty-input.js";
+import { decodeReason } from "../decode-reason.js";
+import { textPathLocator } from "../locate-text-path.js";
 import { openInput } from "../open-input.js";
 import { createReporter, type Reporter } from "../report/reporter.js";
 import type { Problem } from "../report/problem.js";
-import { inferInputType, resolveTypeOption } from "../resolve-input-type.js";
+import { inferInputType, resolveTypeOption, typeFromFileName } from "../resolve-input-type.js";
 
 /** Mutable counts of a run, reported by the summary line. */
 interface Counts {
@@ -27,16 +31,17 @@ interface Counts {
  * on with the next file; a path that cannot be read is counted and reported.
  *
  * Exits 0 when everything is valid, 1 when some message is invalid (or,
- * under `--strict`, has a warning), 2 when some path could not be checked.
+ * under `--strict`, has a warning) or some input holds no message (unless
+ * `--allow-empty`), 2 when some path could not be checked.
  */
 export async function validateCommand(options: ValidateOptions, io: CliIO): Promise<number> {
   const typeOption = options.type === undefined ? undefined : resolveTypeOption(options.type);
-  const reporter = createReporter(io, options.json);
+  const reporter = createReporter(io, options.json, options.maxProblems);
   const counts: Counts = { files: 0, messages: 0, invalid: 0, warnings: 0, errors: 0 };
   for await (const found of discoverInputs(options.paths, io.fs)) {
     if (found.kind === "error") {
       counts.errors++;
-      await reporter.error(found.error);
+      await reporter.error(found.error, found.error.file ?? "");
       continue;
     }
     try {
@@ -47,6 +52,7 @@ export async function validateCommand(options: ValidateOptions, io: CliIO): Prom
       // file's bug should not hide the results of the others: one line, go on.
       await reporter.error(
         isCliError(error) ? error : new CliError("io", `${inputName(found)}: internal error: ${oneLine(error)}`, { cause: error }),
+        (isCliError(error) ? error.file : undefined) ?? inputName(found),
       );
     }
   }
@@ -66,10 +72,26 @@ async function checkInput(
   const name = inputName(input);
   const baseName = inputBaseName(input);
   const opened = await openInput(input, io);
-  const format =
-    options.format ?? detectFormat(opened.head, baseName, { headIsWholeInput: opened.headIsWholeInput }).format;
-  const schema = typeOption ?? inferInputType({ displayName: name, baseName, format, head: opened.head });
+  const detected = options.format === undefined ? detectFormat(opened.head, baseName, { headIsWholeInput: opened.headIsWholeInput }) : undefined;
+  const format = options.format ?? detected!.format;
+  const reportEmpty = async () => {
+    if (options.allowEmpty) return;
+    counts.invalid++;
+    await reporter.problem(emptyInputProblem(name, input.kind === "stdin"));
+  };
+  // Before the type is inferred: an empty file has no field names to infer it from.
+  const empty = isCertainlyEmpty(opened.head, opened.headIsWholeInput, format, detected?.basis === "content");
+  // Allowed, a binary or text input with no field still encodes one message
+  // (every field unset), checked as such when its type is known.
+  const emptyType = empty && options.allowEmpty && (format === "binary" || format === "text") ? (typeOption ?? typeFromName(baseName)) : undefined;
+  if (empty && emptyType === undefined) {
+    counts.files++;
+    await reportEmpty();
+    return;
+  }
+  const schema = emptyType ?? typeOption ?? inferInputType({ displayName: name, baseName, format, head: opened.head });
   counts.files++;
+  const messagesBefore = counts.messages;
   const report = async (index: number | undefined, { violations, warnings }: MessageFindings) => {
     counts.messages++;
     const failing = options.strict ? [...violations, ...warnings] : violations;
@@ -80,7 +102,7 @@ async function checkInput(
       for (const warning of warnings) await reporter.problem(toProblem(name, index, warning, "warning"));
     }
   };
-  const decodeOptions = { fileName: name };
+  const decodeOptions = { fileName: name, maxMessageBytes: options.maxMessageBytes };
   try {
     switch (format) {
       case "binary":
@@ -98,12 +120,16 @@ async function checkInput(
         }
         break;
       }
-      case "text":
-        for await (const item of readMessages(schema, opened.chunks, format, decodeOptions)) {
-          // Text holds one message: no #INDEX, and (see checkDecodedMessage) no position.
-          await report(undefined, checkDecodedMessage(schema, item.message));
+      case "text": {
+        // Text holds one message (no #INDEX), whose source is kept to place its findings.
+        const source: Uint8Array[] = [];
+        for await (const item of readMessages(schema, keepChunks(opened.chunks, source), format, decodeOptions)) {
+          let locate: ((path: string) => InputPosition | undefined) | undefined;
+          const lazily = (path: string) => (locate ??= textPathLocator(schema, new TextDecoder().decode(concatChunks(source, totalLength(source)))))(path);
+          await report(undefined, checkDecodedMessage(schema, item.message, lazily));
         }
         break;
+      }
     }
   } catch (error) {
     if (!isDecodeError(error)) throw error;
@@ -118,7 +144,26 @@ async function checkInput(
     } else {
       for (const violation of explained.violations) await reporter.problem(toProblem(name, 0, violation, "error"));
     }
+    return;
   }
+  // Blank past the first bytes, or an empty JSON array with whitespace inside.
+  if (counts.messages === messagesBefore) await reportEmpty();
+}
+
+/** Passes chunks through, keeping them in `kept`. */
+async function* keepChunks(chunks: AsyncIterable<Uint8Array>, kept: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    kept.push(chunk);
+    yield chunk;
+  }
+}
+
+function totalLength(chunks: readonly Uint8Array[]): number {
+  return chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+}
+
+function typeFromName(baseName: string | undefined): DescMessage | undefined {
+  return baseName === undefined ? undefined : typeFromFileName(baseName);
 }
 
 /**
@@ -169,6 +214,7 @@ function decodeProblem(file: string, error: DecodeError): Problem {
     ...(index !== undefined ? { index } : {}),
     ...(position !== undefined ? { position } : {}),
     path: path ?? "",
-    message: `cannot decode ${error.typeName} from ${error.format}: ${error.reason}`,
+    ...(error.ruleId !== undefined ? { ruleId: error.ruleId } : {}),
+    message: `cannot decode ${error.typeName} from ${error.format}: ${decodeReason(error)}`,
   };
 }

@@ -1,3 +1,4 @@
+import { escapeControl } from "./escape-control.js";
 import type { Problem } from "./problem.js";
 
 /**
@@ -5,7 +6,8 @@ import type { Problem } from "./problem.js";
  * request's file view:
  * `::error file=payloads/x.json,line=3,col=5,title=string.min_len::added_tunnels[0].name: ...`.
  * Binary positions have no line, so those annotate the file only and keep
- * `#INDEX @BYTE` in the text.
+ * `#INDEX @BYTE` in the text. Text from the input is escaped as in every
+ * other output (`\n`, `\u001b`), then as the workflow command syntax asks.
  */
 export function githubAnnotation(problem: Problem): string {
   const properties = [`file=${escapeProperty(problem.file)}`];
@@ -29,7 +31,7 @@ export function githubErrorAnnotation(message: string): string {
 // The escapes of @actions/core's command.ts: data may not hold line breaks
 // or a literal %, properties additionally no ':' or ','.
 function escapeData(text: string): string {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return escapeControl(text).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 
 function escapeProperty(text: string): string {

@@ -1,4 +1,5 @@
 import type { InputPosition } from "../../validate/index.js";
+import { displayFileName } from "./escape-control.js";
 
 /**
  * One finding about one input, as every report format prints it. Positions
@@ -17,7 +18,7 @@ export interface Problem {
   readonly position?: InputPosition;
   /** Proto field path; empty for the message itself or for decode errors without one. */
   readonly path: string;
-  /** The rule id (`string.min_len`, `trace.timestamp_order`); absent for decode errors. */
+  /** The rule id (`string.min_len`, `trace.timestamp_order`, `input.too_large`); absent for other decode errors. */
   readonly ruleId?: string;
   /** One sentence, without path or location. */
   readonly message: string;
@@ -38,10 +39,12 @@ export interface Summary {
 /**
  * Where a problem is, as the human format prints it: `FILE:LINE:COL` for
  * text inputs, `FILE #INDEX @BYTE` for binary ones, `FILE #INDEX` when only
- * the message is known, and `FILE` when nothing more is.
+ * the message is known, and `FILE` when nothing more is. The file name is
+ * escaped (see {@link displayFileName}).
  */
 export function formatLocation(problem: Pick<Problem, "file" | "index" | "position">): string {
-  const { file, index, position } = problem;
+  const { index, position } = problem;
+  const file = displayFileName(problem.file);
   if (position !== undefined && "line" in position) return `${file}:${position.line}:${position.column}`;
   if (index === undefined) return file;
   return position !== undefined ? `${file} #${index} @${position.offset}` : `${file} #${index}`;

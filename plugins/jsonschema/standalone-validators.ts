@@ -1,0 +1,131 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
+import standaloneCode from "ajv/dist/standalone/index.js";
+import type { SchemaObject, SchemaValue } from "./print.js";
+
+/**
+ * ajv's options for the package's schemas, shared by the build-time compiler
+ * and the tests that compile the published files the way a consumer would.
+ */
+export const ajvOptions = {
+  allErrors: true,
+  // The schemas use union types on purpose (an int64 is an integer or a string).
+  allowUnionTypes: true,
+  // Definitions state no `type` (the referrer adds it, with "null" where a
+  // field allows it), so ajv's lint of type-less keywords and of `required`
+  // names outside `properties` (the Any's "@type" inside `then`) would reject
+  // correct schemas.
+  strictTypes: false,
+  strictRequired: false,
+  strictSchema: true,
+  strictNumbers: true,
+  strictTuples: true,
+} as const;
+
+/**
+ * The one helper ajv's generated code calls that is not plain JavaScript:
+ * string length in code points for minLength/maxLength (JSON Schema counts
+ * characters, not UTF-16 units). ajv's code names it by a `require` of its own
+ * runtime module; the generated module defines it instead, so that it imports
+ * nothing and runs as native ESM in browsers and edge runtimes. A lone
+ * surrogate counts as one, as in ajv's own helper.
+ */
+const codePointLengthSource = `function codePointLength(text) {
+  let length = 0;
+  for (const _ of text) length++;
+  return length;
+}`;
+
+const ucs2lengthRequire = 'require("ajv/dist/runtime/ucs2length").default';
+
+/**
+ * The source of `gen/jsonschema/validators.ts`: ajv's standalone validation
+ * code for every root type of the bundle, compiled now (at build time) so that
+ * nothing compiles code at run time. `new Function` is refused by edge
+ * runtimes, by pages with a CSP without `unsafe-eval` and by Node under
+ * `--disallow-code-generation-from-strings`.
+ *
+ * `rootTypes` holds, per type name, the JSON types a message of that type
+ * takes at the top of a document (definitions leave `type` to the referrer).
+ */
+export function standaloneValidatorsTs(bundle: SchemaObject, rootTypes: Readonly<Record<string, SchemaValue>>): string {
+  // ajv reads numbers, not the generator's exact bigints: print and parse,
+  // which rounds 2^63 exactly as importing the bundle module does.
+  const schemas = JSON.parse(JSON.stringify(bundle, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v))) as {
+    $id: string;
+    $defs: Record<string, unknown>;
+  };
+  // Each root (a definition plus the message's own JSON types) goes into the
+  // same document as `$defs/root:<type>`: ajv then compiles every definition
+  // once for all roots (as separate documents, a definition reached from
+  // several roots was compiled once per root).
+  const typeNames = Object.keys(rootTypes).sort();
+  const exportNames: Record<string, string> = {};
+  typeNames.forEach((typeName, index) => {
+    const root: Record<string, unknown> = { $ref: `#/$defs/${typeName}` };
+    const types = rootTypes[typeName];
+    // An empty list is google.protobuf.Value: any JSON value, so no type.
+    if (typeof types === "string" || (Array.isArray(types) && types.length > 0)) root["type"] = types;
+    schemas.$defs[`root:${typeName}`] = root;
+    exportNames[`validateRoot${index}`] = `${schemas.$id}#/$defs/root:${typeName}`;
+  });
+  // inlineRefs off: each definition becomes one function that the roots share
+  // (inlined, they would be copied into every referrer). lines: one statement
+  // per line, so that a schema change shows as a readable diff.
+  const ajv = new Ajv2020({ ...ajvOptions, inlineRefs: false, code: { source: true, esm: true, lines: true } });
+  ajv.addSchema(schemas);
+  let code = (standaloneCode as unknown as (ajv: Ajv2020, refs: Record<string, string>) => string)(ajv, exportNames);
+  if (!code.includes(ucs2lengthRequire)) throw new Error("ajv's code no longer calls its ucs2length helper as expected");
+  code = code.replaceAll(ucs2lengthRequire, "codePointLength");
+  // A module is strict anyway; mid-file the directive would be a bare string.
+  if (code.startsWith('"use strict";')) code = code.slice('"use strict";'.length).trimStart();
+  // The exports become a typed map below; ajv's own export statements go.
+  for (const name of Object.keys(exportNames)) {
+    const statement = `export const ${name} = `;
+    if (code.split(statement).length !== 2) throw new Error(`expected one "${statement}" in ajv's code`);
+    code = code.replace(statement, `const ${name} = `);
+  }
+  // Any other runtime helper would arrive as a require() of ajv's CommonJS.
+  if (code.includes("require(") || code.includes("new Function(")) {
+    throw new Error("ajv's standalone code needs a runtime module or code generation; the generated module must need neither");
+  }
+  const entries = typeNames.map((typeName, index) => `  ${JSON.stringify(typeName)}: validateRoot${index},`).join("\n");
+  return `// @ts-nocheck: ajv's generated JavaScript; the exports below are typed.
+// Generated by protoc-gen-jsonschema from the bundle in index.ts. Do not edit.
+//
+// The JSON Schema validators of every message type, compiled by ajv at build
+// time (standalone code), so that validating needs no code generation at run
+// time: no eval, no new Function, no ajv compiler. This module imports
+// nothing.
+
+/** One JSON Schema error, as ajv reports it (\`allErrors\` is on). */
+export interface JsonSchemaError {
+  /** The keyword that failed: \`type\`, \`required\`, \`pattern\`, ... */
+  readonly keyword: string;
+  /** JSON Pointer of the value that failed. */
+  readonly instancePath: string;
+  /** Where the failed keyword is, within the definition that holds it: \`#/properties/<key>/pattern\`. */
+  readonly schemaPath: string;
+  /** The keyword's parameters: \`{ missingProperty }\`, \`{ limit }\`, ... */
+  readonly params: { readonly [name: string]: unknown };
+  /** Set on errors inside \`propertyNames\`: the key that failed. */
+  readonly propertyName?: string;
+  readonly message?: string;
+}
+
+/** A compiled validator: true when the value conforms; otherwise \`errors\` lists why. */
+export interface JsonSchemaValidator {
+  (data: unknown): boolean;
+  /** The errors of the last call that returned false (null after one that returned true). */
+  readonly errors?: readonly JsonSchemaError[] | null;
+}
+
+${codePointLengthSource}
+
+${code}
+
+/** The validator of each message type's proto3 JSON document, by full type name. */
+export const jsonSchemaValidators: { readonly [typeName: string]: JsonSchemaValidator } = {
+${entries}
+};
+`;
+}

@@ -1,0 +1,76 @@
+import type { NodeRecord } from "./tunnel-record.js";
+import type { TunnelStore } from "./tunnel-store.js";
+
+/**
+ * The default {@link TunnelStore}: nodes in a `Map`, plus the initiator index
+ * as a count of tunnels per (initiator node id, reporting node). It keeps the
+ * records it is given without copying them (the registry never mutates a
+ * record), so a put costs only the index update, which follows the tunnels
+ * that changed.
+ */
+export class MemoryTunnelStore implements TunnelStore {
+  readonly #nodes = new Map<string, NodeRecord>();
+  /** initiator node id → reporting node key → number of that node's tunnels from the initiator. */
+  readonly #byInitiator = new Map<string, Map<string, number>>();
+
+  getNode(key: string): Promise<NodeRecord | undefined> {
+    return Promise.resolve(this.#nodes.get(key));
+  }
+
+  putNode(key: string, record: NodeRecord, expectedVersion: number | undefined): Promise<boolean> {
+    const current = this.#nodes.get(key);
+    if (current?.version !== expectedVersion) return Promise.resolve(false);
+    this.#reindex(key, current, record);
+    this.#nodes.set(key, record);
+    return Promise.resolve(true);
+  }
+
+  deleteNode(key: string, expectedVersion: number): Promise<boolean> {
+    const current = this.#nodes.get(key);
+    if (current === undefined || current.version !== expectedVersion) return Promise.resolve(false);
+    this.#reindex(key, current, undefined);
+    this.#nodes.delete(key);
+    return Promise.resolve(true);
+  }
+
+  listNodes(): Promise<NodeRecord[]> {
+    return Promise.resolve([...this.#nodes.values()]);
+  }
+
+  nodeKeysByInitiator(initiatorNodeId: string): Promise<string[]> {
+    const holders = this.#byInitiator.get(initiatorNodeId);
+    return Promise.resolve(holders === undefined ? [] : [...holders.keys()]);
+  }
+
+  /**
+   * Moves the index from `before` to `after` by their difference: a report
+   * changes a few tunnels of a node, so only those touch the index.
+   */
+  #reindex(key: string, before: NodeRecord | undefined, after: NodeRecord | undefined): void {
+    if (before?.tunnels === after?.tunnels) return;
+    if (before !== undefined) {
+      for (const [name, tunnel] of before.tunnels) {
+        const kept = after?.tunnels.get(name);
+        if (kept === undefined || kept.identity.nodeId !== tunnel.identity.nodeId) this.#count(tunnel.identity.nodeId, key, -1);
+      }
+    }
+    if (after !== undefined) {
+      for (const [name, tunnel] of after.tunnels) {
+        const had = before?.tunnels.get(name);
+        if (had === undefined || had.identity.nodeId !== tunnel.identity.nodeId) this.#count(tunnel.identity.nodeId, key, +1);
+      }
+    }
+  }
+
+  #count(initiator: string, key: string, delta: 1 | -1): void {
+    let holders = this.#byInitiator.get(initiator);
+    if (holders === undefined) {
+      holders = new Map();
+      this.#byInitiator.set(initiator, holders);
+    }
+    const count = (holders.get(key) ?? 0) + delta;
+    if (count > 0) holders.set(key, count);
+    else holders.delete(key);
+    if (holders.size === 0) this.#byInitiator.delete(initiator);
+  }
+}

@@ -1,0 +1,140 @@
+import { fromBinary, ScalarType, type DescField, type DescMessage, type Message, type Registry } from "@bufbuild/protobuf";
+import { withLeadingByteOrderMarks } from "../../wire/read-scalar.js";
+import { formatPath, MapKeySegment, type PathSegment } from "../path.js";
+import type { Violation } from "../violation.js";
+import { durationMessages } from "./duration.js";
+
+/** Messages of the well-known values that have no proto3 JSON form, in protoc-gen-validate's words where it has some. */
+export const printableMessages = {
+  timestamp: () => "value is not a valid timestamp",
+  duration: durationMessages.valid,
+  valueKind: () => "value has no kind (none of null, number, string, bool, struct or list is set)",
+  valueNumber: () => "number is NaN or infinite, which JSON cannot hold",
+};
+
+const TIMESTAMP = "google.protobuf.Timestamp";
+const DURATION = "google.protobuf.Duration";
+const VALUE = "google.protobuf.Value";
+const ANY = "google.protobuf.Any";
+const SPECIAL = new Set([TIMESTAMP, DURATION, VALUE, ANY]);
+
+const reachCache = new WeakMap<DescMessage, boolean>();
+
+/** Whether a Timestamp, Duration, Value or Any can occur anywhere in a message of this type. */
+function reachesSpecial(schema: DescMessage): boolean {
+  let found = reachCache.get(schema);
+  if (found === undefined) {
+    const seen = new Set<DescMessage>([schema]);
+    const queue = [schema];
+    found = false;
+    while (queue.length > 0 && !found) {
+      const next = queue.shift()!;
+      if (SPECIAL.has(next.typeName)) found = true;
+      for (const field of next.fields) {
+        if (field.message !== undefined && !seen.has(field.message)) {
+          seen.add(field.message);
+          queue.push(field.message);
+        }
+      }
+    }
+    reachCache.set(schema, found);
+  }
+  return found;
+}
+
+/**
+ * The values of a decoded message that Google's runtime decodes but that
+ * have no proto3 JSON form, so that `convert` (and any JSON printer) fails
+ * on them: a Timestamp outside 0001-01-01..9999-12-31 or with nanos outside
+ * 0..999,999,999 (`timestamp.valid`), a Duration beyond ±10,000 years, with
+ * nanos beyond a second or of the other sign (`duration.valid`), and a
+ * `google.protobuf.Value` with no kind or a NaN or infinite number
+ * (`value.valid`). Messages packed in an `Any` of a type the registry knows
+ * are looked into, at the Any's path (as JSON shows them).
+ */
+export function findUnprintable(schema: DescMessage, message: Message, registry: Registry): Violation[] {
+  const out: Violation[] = [];
+  if (reachesSpecial(schema)) walkMessage(schema, message, [], out, registry, 0);
+  return out;
+}
+
+function walkMessage(desc: DescMessage, message: Message, path: PathSegment[], out: Violation[], registry: Registry, depth: number): void {
+  if (depth > 200) return;
+  const record = message as unknown as Record<string, unknown>;
+  switch (desc.typeName) {
+    case TIMESTAMP:
+      if (!isValidTimestamp(record as { seconds: bigint; nanos: number })) out.push({ path: formatPath(path), ruleId: "timestamp.valid", message: printableMessages.timestamp() });
+      return;
+    case DURATION:
+      if (!isValidDuration(record as { seconds: bigint; nanos: number })) out.push({ path: formatPath(path), ruleId: "duration.valid", message: printableMessages.duration() });
+      return;
+    case VALUE: {
+      const kind = record["kind"] as { case: string | undefined; value?: unknown };
+      if (kind.case === undefined) out.push({ path: formatPath(path), ruleId: "value.valid", message: printableMessages.valueKind() });
+      else if (kind.case === "numberValue" && !Number.isFinite(kind.value)) out.push({ path: formatPath(path), ruleId: "value.valid", message: printableMessages.valueNumber() });
+      break;
+    }
+    case ANY: {
+      const any = record as { typeUrl: string; value: Uint8Array };
+      const packed = registry.getMessage(any.typeUrl.slice(any.typeUrl.lastIndexOf("/") + 1));
+      if (packed === undefined || !reachesSpecial(packed)) return;
+      let inner: Message;
+      try {
+        inner = withLeadingByteOrderMarks(() => fromBinary(packed, any.value));
+      } catch {
+        // A payload that does not decode is validateBinary's wire.any_payload.
+        return;
+      }
+      walkMessage(packed, inner, path, out, registry, depth + 1);
+      return;
+    }
+  }
+  for (const field of desc.fields) {
+    if (field.message === undefined || !reachesSpecial(field.message)) continue;
+    const value = fieldValue(field, record);
+    if (value === undefined || value === null) continue;
+    walkField(field, field.message, value, [...path, field.name], out, registry, depth);
+  }
+}
+
+function fieldValue(field: DescField, record: Record<string, unknown>): unknown {
+  if (field.oneof === undefined) return record[field.localName];
+  const held = record[field.oneof.localName] as { case?: string; value?: unknown };
+  return held.case === field.localName ? held.value : undefined;
+}
+
+function walkField(field: DescField, desc: DescMessage, value: unknown, path: PathSegment[], out: Violation[], registry: Registry, depth: number): void {
+  if (field.fieldKind === "list") {
+    (value as unknown[]).forEach((element, i) => walkOne(desc, element, [...path, i], out, registry, depth));
+  } else if (field.fieldKind === "map") {
+    for (const [key, element] of Object.entries(value as Record<string, unknown>)) {
+      walkOne(desc, element, [...path, new MapKeySegment(key, field.mapKey === ScalarType.STRING)], out, registry, depth);
+    }
+  } else walkOne(desc, value, path, out, registry, depth);
+}
+
+function walkOne(desc: DescMessage, value: unknown, path: PathSegment[], out: Violation[], registry: Registry, depth: number): void {
+  if (typeof value === "object" && value !== null && "$typeName" in value) walkMessage(desc, value as Message, path, out, registry, depth + 1);
+  else walkJson(value, path, out);
+}
+
+/** A Struct that protobuf-es holds as a plain JSON value: only non-finite numbers can hide there. */
+function walkJson(value: unknown, path: PathSegment[], out: Violation[]): void {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) out.push({ path: formatPath(path), ruleId: "value.valid", message: printableMessages.valueNumber() });
+  } else if (Array.isArray(value)) {
+    value.forEach((element, i) => walkJson(element, [...path, i], out));
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, element] of Object.entries(value)) walkJson(element, [...path, new MapKeySegment(key, true)], out);
+  }
+}
+
+function isValidTimestamp({ seconds, nanos }: { readonly seconds: bigint; readonly nanos: number }): boolean {
+  return seconds >= -62_135_596_800n && seconds <= 253_402_300_799n && nanos >= 0 && nanos <= 999_999_999;
+}
+
+function isValidDuration({ seconds, nanos }: { readonly seconds: bigint; readonly nanos: number }): boolean {
+  if (seconds < -315_576_000_000n || seconds > 315_576_000_000n) return false;
+  if (nanos < -999_999_999 || nanos > 999_999_999) return false;
+  return !((seconds > 0n && nanos < 0) || (seconds < 0n && nanos > 0));
+}
