@@ -89,6 +89,8 @@ export const InputRule = {
   textSyntax: "text.syntax",
   /** A message longer than the configured limit. */
   tooLarge: "input.too_large",
+  /** An input that holds no message (the CLI's `--allow-empty` accepts it). */
+  empty: "input.empty",
 } as const;
 
 /** One of the encoding-level and relational ids above. */
