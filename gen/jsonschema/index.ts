@@ -807,22 +807,22 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
       "description": "One HTTP header. Envoy fills either `value` or `raw_value`, never both\n(the proto says so in prose, not as a oneof, so it is not a rule here).",
       "properties": {
         "key": {
-          "description": "The header name; a pseudo-header keeps its leading ':'.",
-          "type": ["string", "null"],
+          "description": "The header name; a pseudo-header keeps its leading ':'.\n\nOnly `envoy-tap-tunnel validate` enforces (JSON Schema cannot state it exactly): string.max_bytes 16384; string.well_known_regex 1.",
+          "type": "string",
           "minLength": 1
         },
         "value": {
-          "description": "The value as text.",
+          "description": "The value as text.\n\nOnly `envoy-tap-tunnel validate` enforces (JSON Schema cannot state it exactly): string.max_bytes 16384; string.well_known_regex 2.",
           "type": ["string", "null"]
         },
         "raw_value": {
-          "description": "The value as bytes, for values that are not valid UTF-8.",
+          "description": "The value as bytes, for values that are not valid UTF-8.\n\nOnly `envoy-tap-tunnel validate` enforces (JSON Schema cannot state it exactly): bytes.max_len 16384.",
           "type": ["string", "null"],
           "contentEncoding": "base64",
           "pattern": "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"
         },
         "rawValue": {
-          "description": "The value as bytes, for values that are not valid UTF-8.",
+          "description": "The value as bytes, for values that are not valid UTF-8.\n\nOnly `envoy-tap-tunnel validate` enforces (JSON Schema cannot state it exactly): bytes.max_len 16384.",
           "type": ["string", "null"],
           "contentEncoding": "base64",
           "pattern": "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"
@@ -3278,28 +3278,84 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         {
           "anyOf": [
             {
-              "required": ["http_buffered_trace"]
+              "required": ["http_buffered_trace"],
+              "properties": {
+                "http_buffered_trace": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["httpBufferedTrace"]
+              "required": ["httpBufferedTrace"],
+              "properties": {
+                "httpBufferedTrace": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["http_streamed_trace_segment"]
+              "required": ["http_streamed_trace_segment"],
+              "properties": {
+                "http_streamed_trace_segment": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["httpStreamedTraceSegment"]
+              "required": ["httpStreamedTraceSegment"],
+              "properties": {
+                "httpStreamedTraceSegment": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["socket_buffered_trace"]
+              "required": ["socket_buffered_trace"],
+              "properties": {
+                "socket_buffered_trace": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["socketBufferedTrace"]
+              "required": ["socketBufferedTrace"],
+              "properties": {
+                "socketBufferedTrace": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["socket_streamed_trace_segment"]
+              "required": ["socket_streamed_trace_segment"],
+              "properties": {
+                "socket_streamed_trace_segment": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             },
             {
-              "required": ["socketStreamedTraceSegment"]
+              "required": ["socketStreamedTraceSegment"],
+              "properties": {
+                "socketStreamedTraceSegment": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
             }
           ]
         }

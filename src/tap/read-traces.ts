@@ -6,7 +6,7 @@ import { SocketEventSchema, SocketStreamedTraceSegmentSchema } from "../../gen/e
 import { TraceWrapperSchema, type TraceWrapper } from "../../gen/envoy/data/tap/v3/wrapper_pb.js";
 import { detectFormat, isDecodeError, readMessages } from "../codec/index.js";
 import type { Format } from "../fault/decode-error.js";
-import { TapRule, WireRule } from "../fault/rule-ids.js";
+import { InputRule, JsonRule, TapRule, WireRule } from "../fault/rule-ids.js";
 import { peekVarint, WireCursor, WireFault } from "../wire/cursor.js";
 import { apiOfFirstField, apiOfText, type ApiGuess } from "./detect-trace-api.js";
 import type { ConnectionLayout, ItemOrigin, TraceApi, TraceItem } from "./model.js";
@@ -84,7 +84,8 @@ async function* readOne(source: TraceSource, options: ReadTracesOptions): AsyncG
       yield { ...origin, kind: "finding", finding: { ruleId: error.ruleId, severity: "error", message: `${error.message} at byte ${error.offset}`, source: source.name, position: { offset: error.offset } } };
     } else if (isDecodeError(error)) {
       const position = error.position;
-      yield { ...origin, kind: "finding", finding: { ruleId: error.ruleId, severity: "error", message: error.message, source: source.name, ...(position !== undefined ? { position } : {}) } };
+      const ruleId = error.ruleId ?? (error.format === "text" ? InputRule.textSyntax : error.format === "json" || error.format === "ndjson" ? JsonRule.syntax : WireRule.malformed);
+      yield { ...origin, kind: "finding", finding: { ruleId, severity: "error", message: error.message, source: source.name, ...(position !== undefined ? { position } : {}) } };
     } else throw error;
   }
 }
