@@ -4,6 +4,7 @@ import { runCliBench } from "./cli.bench.js";
 import { runCliJsonReportBench } from "./cli-json-report.bench.js";
 import { runCliStartupBench } from "./cli-startup.bench.js";
 import { runCodecBench } from "./codec.bench.js";
+import { runTapBench } from "./tap.bench.js";
 import { describeMachine } from "./machine.js";
 import { benchmarkOutputFile } from "./output-file.js";
 import { runValidateBench } from "./validate.bench.js";
@@ -22,6 +23,7 @@ for (const [name, run] of [
   ["cli", runCliBench],
   ["cli start-up", runCliStartupBench],
   ["cli report memory", runCliJsonReportBench],
+  ["tap", runTapBench],
 ] as const) {
   process.stderr.write(`bench: ${name}...\n`);
   sections.push(await run());
