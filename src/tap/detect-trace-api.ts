@@ -1,4 +1,5 @@
-import { fromBinary, type DescMessage } from "@bufbuild/protobuf";
+import { fromBinary, ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
+import { WireCursor } from "../wire/cursor.js";
 import { ConnectionSchema, EventSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { HttpBufferedTraceSchema, HttpStreamedTraceSegmentSchema } from "../../gen/envoy/data/tap/v3/http_pb.js";
 import type { Format } from "../fault/decode-error.js";
@@ -29,12 +30,46 @@ export function apiOfFirstField(number: number, value: Uint8Array): ApiGuess {
   return { api: "v3", doubt: `the first field (${number}) reads equally well as Trace and as TraceWrapper; read as TraceWrapper (pass --type v2alpha to choose)` };
 }
 
-/** How badly `bytes` fit `schema`: the number of unknown fields anywhere in it, or Infinity when it does not decode. */
+/**
+ * How badly `bytes` fit `schema`: Infinity when a top-level field has a wire
+ * type the schema's field never has (protobuf-es reads some of those
+ * without failing) or the bytes do not decode, else the number of unknown
+ * fields anywhere in it.
+ */
 function misfit(schema: DescMessage, bytes: Uint8Array): number {
   try {
+    const cursor = new WireCursor(bytes);
+    while (cursor.pos < bytes.length) {
+      const tagOffset = cursor.pos;
+      const tag = cursor.checkedTag(bytes.length);
+      const field = schema.fields.find((f) => f.number === tag >>> 3);
+      if (field !== undefined && (tag & 7) !== expectedWireType(field)) return Infinity;
+      cursor.skip(tag & 7, tag >>> 3, bytes.length, 100, tagOffset);
+    }
     return countUnknown(fromBinary(schema, bytes));
   } catch {
     return Infinity;
+  }
+}
+
+/** The wire type a field of the tap schemas is written with (none of them is packed). */
+function expectedWireType(field: DescField): number {
+  if (field.fieldKind === "message" || field.fieldKind === "list" || field.fieldKind === "map") return 2;
+  if (field.fieldKind === "enum") return 0;
+  switch (field.scalar) {
+    case ScalarType.STRING:
+    case ScalarType.BYTES:
+      return 2;
+    case ScalarType.DOUBLE:
+    case ScalarType.FIXED64:
+    case ScalarType.SFIXED64:
+      return 1;
+    case ScalarType.FLOAT:
+    case ScalarType.FIXED32:
+    case ScalarType.SFIXED32:
+      return 5;
+    default:
+      return 0;
   }
 }
 

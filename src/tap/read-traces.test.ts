@@ -117,6 +117,15 @@ suite("readTraces()", () => {
     assert.deepEqual(items.filter((i) => i.kind === "event").map((i) => (i.kind === "event" ? [i.api, i.trace] : [])), [["v2alpha", "v2alpha:3"], ["v3", "v3:4"]]);
   });
 
+  test("reads a v2alpha Connection whose id protobuf-es would also read as an HttpBufferedTrace request as v2alpha", async () => {
+    // 08 1f (id 31) is a varint; HttpBufferedTrace.request is a message, which protobuf-es reads from it without failing.
+    for (const id of [0n, 1n, 31n, 2n ** 40n]) {
+      const bytes = toBinary(TraceSchema, create(TraceSchema, { connection: { id, localAddress: { address: { case: "socketAddress", value: { address: "10.0.0.1", portSpecifier: { case: "portValue", value: 443 } } } } } }));
+      const items = await collect([{ name: "x.pb", chunks: chunked(bytes) }]);
+      assert.deepEqual(items.map((i) => [i.kind, i.kind === "connection" ? i.api : ""]), [["connection", "v2alpha"]], String(id));
+    }
+  });
+
   test("ends a damaged input with an error finding at its byte offset, and goes on with the next input", async () => {
     const good = toBinary(TraceSchema, create(TraceSchema, { connection: { id: 1n }, events: [{ eventSelector: { case: "read", value: { data: new Uint8Array(10) } } }] }));
     const cut = good.subarray(0, good.length - 3);
