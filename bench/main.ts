@@ -5,6 +5,8 @@ import { runCliJsonReportBench } from "./cli-json-report.bench.js";
 import { runCliStartupBench } from "./cli-startup.bench.js";
 import { runCodecBench } from "./codec.bench.js";
 import { runTapBench } from "./tap.bench.js";
+import { runTunnelBench } from "./tunnel.bench.js";
+import { runRedisBench } from "./redis.bench.js";
 import { describeMachine } from "./machine.js";
 import { benchmarkOutputFile } from "./output-file.js";
 import { runValidateBench } from "./validate.bench.js";
@@ -17,6 +19,8 @@ import { runValidateBench } from "./validate.bench.js";
  */
 const started = new Date();
 const sections: string[] = [];
+/** `BENCH_ONLY=tunnel` runs the named benchmarks only and prints them instead of writing BENCHMARKS.md. */
+const only = process.env["BENCH_ONLY"]?.split(",");
 for (const [name, run] of [
   ["validation", runValidateBench],
   ["codec", runCodecBench],
@@ -24,9 +28,16 @@ for (const [name, run] of [
   ["cli start-up", runCliStartupBench],
   ["cli report memory", runCliJsonReportBench],
   ["tap", runTapBench],
+  ["tunnel", runTunnelBench],
+  ["redis", runRedisBench],
 ] as const) {
+  if (only !== undefined && !only.includes(name)) continue;
   process.stderr.write(`bench: ${name}...\n`);
   sections.push(await run());
+}
+if (only !== undefined) {
+  process.stdout.write(sections.join("\n\n") + "\n");
+  process.exit(0);
 }
 const scale = process.env["BENCH_SCALE"];
 const document = [

@@ -7,13 +7,17 @@
  *
  *   node --import tsx bench/validate.bench.ts
  *
- * Prints a markdown table; `runValidateBench()` returns the same markdown for
+ * The same for JSON: `validateJson` on a valid 1,000-tunnel report as a
+ * ratio to `JSON.parse` of the same text (target ≥ 0.5×), and with one
+ * defect.
+ *
+ * Prints markdown tables; `runValidateBench()` returns the same markdown for
  * the script that assembles BENCHMARKS.md.
  */
-import { clone, create, fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { clone, create, fromBinary, toBinary, toJsonString, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { TraceSchema } from "../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { StreamReverseTunnelsRequestSchema } from "../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
-import { validateBinary } from "../src/validate/index.js";
+import { validateBinary, validateJson } from "../src/validate/index.js";
 import { describeMachine, opsPerSecond } from "./machine.js";
 import { pattern } from "./pattern.js";
 
@@ -81,6 +85,29 @@ function measure<Desc extends DescMessage>(payload: string, schema: Desc, messag
   return { payload, bytes: bytes.length, decode, valid: validOps, invalid: invalidOps };
 }
 
+interface JsonRow {
+  readonly chars: number;
+  readonly parse: number;
+  readonly valid: number;
+  readonly invalid: number;
+}
+
+/** `validateJson` against `JSON.parse` on the same text, valid and with one defect, in interleaved rounds. */
+function measureJson<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>, broken: MessageShape<Desc>): JsonRow {
+  const text = toJsonString(schema, message);
+  const brokenText = toJsonString(schema, broken);
+  const valid = validateJson(schema, text);
+  if (valid.kind !== "valid" || valid.warnings.length > 0) throw new Error(`bench JSON is not valid: ${JSON.stringify(valid.violations.slice(0, 2))}`);
+  if (validateJson(schema, brokenText).violations.length !== 1) throw new Error("broken bench JSON does not have one violation");
+  const variants = [() => void JSON.parse(text), () => void validateJson(schema, text), () => void validateJson(schema, brokenText)];
+  const samples: number[][] = variants.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    variants.forEach((work, i) => samples[i]!.push(opsPerSecond(work, ROUND_MILLIS)));
+  }
+  const [parse, validOps, invalidOps] = samples.map(best) as [number, number, number];
+  return { chars: text.length, parse, valid: validOps, invalid: invalidOps };
+}
+
 const ROUNDS = 9;
 const ROUND_MILLIS = 150;
 
@@ -109,6 +136,7 @@ export async function runValidateBench(): Promise<string> {
     measure("Trace, 10,000 events × 64 B", TraceSchema, smallEvents, withoutSelector(smallEvents)),
     measure("StreamReverseTunnelsRequest, 1,000 tunnels + node", StreamReverseTunnelsRequestSchema, report, brokenReport),
   ];
+  const json = measureJson(StreamReverseTunnelsRequestSchema, report, brokenReport);
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   const lines = [
     "## Validation: `validateBinary` against `fromBinary`",
@@ -123,6 +151,14 @@ export async function runValidateBench(): Promise<string> {
     "Ratios are throughput ratios (higher is faster). A valid payload is proven valid by the verdict walk without decoding; a payload with one defect (an event with neither read nor write; an empty `tenant_id`) takes the full path: the walk again for the report, `fromBinary`, the rules and the offsets.",
     "",
     `Best of ${ROUNDS} interleaved rounds of ${ROUND_MILLIS} ms per variant. Machine: ${describeMachine()}.`,
+    "",
+    "## Validation: `validateJson` against `JSON.parse`",
+    "",
+    "| payload | size | `JSON.parse` | `validateJson`, valid | ÷ `JSON.parse` (target ≥ 0.5×) | `validateJson`, one defect | ÷ `JSON.parse` |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    `| StreamReverseTunnelsRequest, 1,000 tunnels + node, as proto3 JSON text | ${(json.chars / 1024).toFixed(0)} KiB | ${ms(json.parse)} ms | ${ms(json.valid)} ms | **${ratio(json.valid, json.parse)}** | ${ms(json.invalid)} ms | ${ratio(json.invalid, json.parse)} |`,
+    "",
+    "A valid document is proven valid by one pass of the JSON reader (`src/json/read-json.ts`) and the rule walk over what it read; a document with one defect (an empty `tenant_id`) takes the full path: ajv, `fromJson`, the rules and the line:column of each finding. Same rounds as above.",
   ];
   return lines.join("\n");
 }

@@ -93,10 +93,11 @@ suite("the packed package, installed beside the newest @bufbuild/protobuf 2.x", 
         'import { readMessages } from "envoy-tap-tunnel/codec";',
         'import { traceWarnings } from "envoy-tap-tunnel/tap";',
         'import { TunnelRegistry } from "envoy-tap-tunnel/tunnel";',
+        'import { startReportingServer } from "envoy-tap-tunnel/tunnel/node";',
         'import { TraceSchema as Bare } from "envoy-tap-tunnel/gen/envoy/data/tap/v2alpha/capture_pb";',
         'import { TraceSchema as WithJs } from "envoy-tap-tunnel/gen/envoy/data/tap/v2alpha/capture_pb.js";',
         "export const schemas: (typeof TraceSchema)[] = [TraceSchema, Bare, WithJs];",
-        "export const functions = [validate, readMessages, traceWarnings, TunnelRegistry];",
+        "export const functions = [validate, readMessages, traceWarnings, TunnelRegistry, startReportingServer];",
       ].join("\n"),
     );
   });

@@ -1,13 +1,10 @@
 import type { DescMessage } from "@bufbuild/protobuf";
-import { parseTree, type Node } from "jsonc-parser";
+import { readJson, type JsonNode } from "../json/read-json.js";
 import { registry } from "../registry.js";
-import { readCleanJson } from "../validate/clean-json.js";
 import { LineIndex, locateProtoPath } from "../validate/json-position.js";
 import { validateJson } from "../validate/validate-json.js";
-import type { InputPosition, ValidationResult } from "../validate/violation.js";
+import type { InputPosition } from "../validate/violation.js";
 import { findings, type MessageFindings } from "./check-message.js";
-
-const NOTHING_FOUND: ValidationResult = { kind: "valid", violations: [], warnings: [] };
 
 /**
  * Finds a proto path in the message's text, for findings made on the
@@ -15,11 +12,14 @@ const NOTHING_FOUND: ValidationResult = { kind: "valid", violations: [], warning
  * finding comes, which a clean trace never has.
  */
 function locator(schema: DescMessage, text: string): (path: string) => InputPosition | undefined {
-  let tree: Node | undefined;
+  let tree: JsonNode | undefined;
   let lines: LineIndex | undefined;
   return (path) => {
-    tree ??= parseTree(text);
-    if (tree === undefined) return undefined;
+    try {
+      tree ??= readJson(text, { tree: true }).tree!;
+    } catch {
+      return undefined;
+    }
     const location = locateProtoPath(tree, schema, path, registry);
     if (!location.complete) return undefined;
     lines ??= new LineIndex(text);
@@ -31,11 +31,8 @@ function locator(schema: DescMessage, text: string): (path: string) => InputPosi
  * Checks one JSON message with `validateJson`, which reports encoding
  * faults (unknown keys, wrong types, bad base64) as `json.*` violations with
  * line:column in the message's text; those are shifted to the file.
- *
- * A document `readCleanJson` certifies skips `validateJson` (and with it
- * protobuf-es's `fromJson`, most of the cost of a clean message); anything
- * else takes the full path, so what is reported does not depend on which
- * path ran. The relational checks of traces are rules of both paths.
+ * `validateJson` chooses its fast path itself (a clean document never
+ * reaches ajv or protobuf-es's `fromJson`), so the CLI does not.
  *
  * A module of its own, imported only when a JSON input comes: validateJson
  * loads ajv, which checking binary or text input does not need.
@@ -44,8 +41,5 @@ export function checkJsonText(schema: DescMessage, text: string, start: { readon
   const { line, column } = start;
   const shift = (p: InputPosition): InputPosition =>
     "line" in p ? { line: line + p.line - 1, column: p.line === 1 ? column + p.column - 1 : p.column } : p;
-  const clean = readCleanJson(schema, text);
-  if (clean !== undefined) return findings(NOTHING_FOUND, start, shift);
-  const result = validateJson(schema, text);
-  return findings(result, start, shift, locator(schema, text));
+  return findings(validateJson(schema, text), start, shift, locator(schema, text));
 }

@@ -11,7 +11,7 @@ export const invalidOutput: readonly string[] = [
   "examples/invalid/grpc-client.json:3:14: cluster: value length must be at least 1 characters [string.min_len]",
   "examples/invalid/grpc-client.json:4:28: default_send_interval: value must be less than or equal to 3600s [duration.lte]",
   "examples/invalid/huge-length.Trace.pb_length_delimited #0 @0: cannot decode envoy.data.tap.v2alpha.Trace from delimited: message length 1879048192 exceeds the limit of 67108864 bytes; pass --max-message-bytes N (such as 256MiB) to raise the limit [input.too_large]",
-  "examples/invalid/not-json.json:3:3: invalid JSON: comma expected [json.syntax]",
+  "examples/invalid/not-json.json:3:3: invalid JSON: expected ',' or '}', got '\"' [json.syntax]",
   "examples/invalid/read-and-write.Trace.pb #0 @18: events[0].event_selector: at most one of read, write may be set [oneof.multiple]",
   "examples/invalid/report-typo.json:3:3: added_tunnel: unknown field \"added_tunnel\" of envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest [json.unknown_field]",
   "examples/invalid/report.StreamReverseTunnelsRequest.pb #0 @36: added_tunnels[0].name: value length must be at least 1 characters [string.min_len]",

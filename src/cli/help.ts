@@ -15,6 +15,8 @@ Commands:
   schema TYPE                      print the JSON Schema of a message type
   types                            list the message types and their short names
   tap pcap|summary|follow IN...    tap traces as a capture, a summary or byte streams
+  serve [options]                  run the reverse tunnel reporting server (gRPC + HTTP views)
+  report --target HOST:PORT        report tunnels to a server as Envoy does, print ACK latencies
 
 Options:
   -h, --help     show help (also after a command: envoy-tap-tunnel validate --help)

@@ -4,7 +4,7 @@ import { decodeError, type DecodeContext } from "./decode-context.js";
 import { DelimitedFramer } from "./delimited-framer.js";
 import { FramingError, type Frame, type Framer } from "./framer.js";
 import { decodeJsonFrame } from "./json-frame.js";
-import { JsonFramer } from "./json-framer.js";
+import { JsonFramer } from "../json/json-framer.js";
 import type { ReadMessage } from "./read-messages.js";
 import { decodeTextFrame } from "./text-frame.js";
 import { WholeInputFramer } from "./whole-input-framer.js";

@@ -2,7 +2,7 @@
  * `JSON.parse` reads every number as a double, so `{"nonce": 9007199254740993}`
  * comes back as 9007199254740992 without a word. The proto3 JSON mapping
  * lets 64-bit integers be written as numbers as well as strings, and protoc
- * reads such numbers exactly; so does this: an integer token that a double
+ * reads such numbers exactly; so does this (the JSON reader notes each such token): an integer token that a double
  * cannot hold, and that is the value of a 64-bit integer field, is handed to
  * protobuf-es as its exact decimal string (which `fromJson` reads as it reads
  * `"9007199254740993"`).
@@ -13,66 +13,33 @@
  */
 import { ScalarType, type DescExtension, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
 import { hasCustomJsonRepresentation, isWrapperDesc } from "@bufbuild/protobuf/wkt";
+import { readJson, type JsonRead } from "../json/read-json.js";
 
-/** An integer token of a JSON text whose value is not a safe integer (|n| ≥ 2^53), so a double rounds it. */
-export interface UnsafeInteger {
-  /** The token exactly as written: `9007199254740993`, `-18446744073709551615`. */
-  readonly text: string;
-  /** The UTF-16 index of the token in the JSON text. */
-  readonly index: number;
-  /** The JSON pointer tokens of the value: the keys and array indexes leading to it. */
-  readonly tokens: readonly string[];
-}
-
-const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+/** What the JSON reader gives: the value and the unsafe integer tokens it noted. */
+export type ReadValue = Pick<JsonRead, "value" | "unsafeIntegers">;
 
 const SIXTY_FOUR_BIT = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
 
 /**
- * Parses JSON text as `JSON.parse` does, except that every integer beyond
+ * Reads JSON text as `JSON.parse` does, except that every integer beyond
  * ±2^53 that is the value of a 64-bit integer field of `schema` (singular,
  * a list element, a map value, a packed `Any`'s field, or the bare value of an
- * `Int64Value`/`UInt64Value`) becomes its exact decimal string. Throws what
- * `JSON.parse` throws.
+ * `Int64Value`/`UInt64Value`) becomes its exact decimal string. Throws the
+ * reader's {@link JsonReadError} for invalid JSON.
  */
 export function parseJsonExact(schema: DescMessage, text: string, registry: Registry): unknown {
-  const value: unknown = JSON.parse(text);
-  if (!hasLongDigitRun(text)) return value;
-  return keepExactIntegers(schema, text, value, registry);
+  return keepExactIntegers(schema, readJson(text), registry);
 }
 
 /**
- * Whether `text` (valid JSON) has 16 consecutive digits outside its strings,
- * as every integer beyond 2^53 has. A document without such a run pays for
- * this test and nothing else. It jumps over strings with `indexOf` (tap
- * payloads are mostly long base64 strings): on a 6 MB trace it costs a tenth
- * of `JSON.parse` or less, where a regular expression such as `/\d{16}/`
- * over the whole text costs as much as `JSON.parse` itself.
- */
-export function hasLongDigitRun(text: string): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x30 && c <= 0x39) {
-      if (++run >= 16) return true;
-      continue;
-    }
-    run = 0;
-    if (c === 0x22 /* " */) i = stringEnd(text, i);
-  }
-  return false;
-}
-
-/**
- * Puts the exact text of each unsafe integer of `text` (see
- * {@link findUnsafeIntegers}) that is the value of a 64-bit integer field
- * into `value`, the result of `JSON.parse(text)`, in place; returns the
+ * Puts the exact text of each unsafe integer the reader noted that is the
+ * value of a 64-bit integer field into the read value, in place; returns the
  * (possibly replaced) root. A value that is no longer that token's (a later
  * duplicate key replaced it) is left alone.
  */
-export function keepExactIntegers(schema: DescMessage, text: string, value: unknown, registry: Registry): unknown {
-  let root = value;
-  for (const found of findUnsafeIntegers(text)) {
+export function keepExactIntegers(schema: DescMessage, read: ReadValue, registry: Registry): unknown {
+  let root = read.value;
+  for (const found of read.unsafeIntegers) {
     // Documents with such keys are refused anyway; never walk through a prototype.
     if (found.tokens.includes("__proto__")) continue;
     if (!isSixtyFourBitValue(schema, root, found.tokens, registry)) continue;
@@ -89,72 +56,6 @@ export function keepExactIntegers(schema: DescMessage, text: string, value: unkn
     }
   }
   return root;
-}
-
-/**
- * Every integer token (no fraction, no exponent) of `text`, a valid JSON
- * text, that is not a safe integer, in document order, with its place.
- * Strings are jumped over, so digits inside them never count.
- */
-export function findUnsafeIntegers(text: string): UnsafeInteger[] {
-  const found: UnsafeInteger[] = [];
-  // One entry per open container: the key of its current member (objects) or its current index (arrays).
-  const steps: string[] = [];
-  const isArray: boolean[] = [];
-  let expectKey = false;
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      const close = stringEnd(text, i);
-      if (expectKey) {
-        const raw = text.slice(i + 1, close);
-        steps[steps.length - 1] = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
-      }
-      expectKey = false;
-      i = close + 1;
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      isArray.push(c === 0x5b);
-      steps.push(c === 0x5b ? "0" : "");
-      expectKey = c === 0x7b;
-      i++;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      isArray.pop();
-      steps.pop();
-      i++;
-    } else if (c === 0x2c /* , */) {
-      const top = steps.length - 1;
-      if (isArray[top] === true) steps[top] = String(Number(steps[top]) + 1);
-      else expectKey = true;
-      i++;
-    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
-      NUMBER.lastIndex = i;
-      const match = NUMBER.exec(text);
-      if (match === null) return found; // not valid JSON, which JSON.parse has already refused
-      const token = match[0];
-      if (match[1] === undefined && match[2] === undefined && token.length >= 16 && !Number.isSafeInteger(Number(token))) {
-        found.push({ text: token, index: i, tokens: [...steps] });
-      }
-      i = NUMBER.lastIndex;
-    } else {
-      i++;
-    }
-  }
-  return found;
-}
-
-/** The index of the quote that closes the string opening at `open`. */
-function stringEnd(text: string, open: number): number {
-  let close = text.indexOf('"', open + 1);
-  while (close > 0 && isEscaped(text, close)) close = text.indexOf('"', close + 1);
-  return close < 0 ? text.length : close;
-}
-
-/** Whether the quote at `index` is preceded by an odd number of backslashes. */
-function isEscaped(text: string, index: number): boolean {
-  let backslashes = 0;
-  for (let j = index - 1; j >= 0 && text.charCodeAt(j) === 0x5c; j--) backslashes++;
-  return backslashes % 2 === 1;
 }
 
 /**

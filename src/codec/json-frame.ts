@@ -2,11 +2,12 @@ import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@
 import { isFieldError } from "@bufbuild/protobuf/reflect";
 import { decodeError, messageOf, type DecodeContext } from "./decode-context.js";
 import type { Frame } from "./framer.js";
-import { findDuplicateKey } from "./json-duplicate-keys.js";
-import { parseJsonExact } from "./json-exact-integers.js";
-import { findJsonSyntaxError } from "./json-syntax.js";
+import { JsonRule } from "../fault/rule-ids.js";
+import { findKeys } from "../json/find-keys.js";
+import { JsonReadError, readJson, type JsonNode, type JsonRead } from "../json/read-json.js";
+import { keepExactIntegers } from "./json-exact-integers.js";
+import { MAX_JSON_DEPTH } from "../json/json-framer.js";
 import { findLaxWktString } from "./json-wkt-strings.js";
-import { findLoneSurrogate } from "./find-lone-surrogate.js";
 import { keepAnyTypeUrls } from "./keep-any-type-urls.js";
 import { advanceLineColumn, decodeUtf8, lineColumnOfIndex, type LineColumn } from "./utf8.js";
 
@@ -29,54 +30,50 @@ export function decodeJsonFrame<Desc extends DescMessage>(context: DecodeContext
     throw decodeError(context, "invalid UTF-8", index, advanceLineColumn(frame.bytes, decoded.invalidAt, start));
   }
   const text = decoded.text;
-  let value: unknown;
+  let read: JsonRead;
   try {
-    // JSON.parse, but an integer beyond 2^53 in a 64-bit field keeps its exact digits.
-    value = parseJsonExact(context.schema, text, context.registry);
+    read = readJson(text, { maxDepth: MAX_JSON_DEPTH });
   } catch (error) {
-    const syntax = findJsonSyntaxError(text);
-    if (syntax !== undefined) throw decodeError(context, syntax.reason, index, lineColumnOfIndex(text, syntax.index, start), { cause: error });
-    throw decodeError(context, `invalid JSON: ${messageOf(error)}`, index, start, { cause: error });
+    if (!(error instanceof JsonReadError)) throw error;
+    const ruleId = error.kind === "depth" ? JsonRule.depth : JsonRule.syntax;
+    throw decodeError(context, error.reason, index, lineColumnOfIndex(text, error.index, start), { cause: error, ruleId });
   }
-  if (hasPrototypeKey(value)) {
-    // protobuf-es would store it in a plain object and replace that object's prototype (see prototype-keys.ts).
-    throw decodeError(context, 'the key "__proto__" is not supported (it cannot be stored safely)', index, locateKey(text, ["__proto__"], false, start) ?? start);
+  // An integer beyond 2^53 in a 64-bit field keeps its exact digits.
+  const value = keepExactIntegers(context.schema, read, context.registry);
+  const prototypeKey = read.prototypeKeys[0];
+  if (prototypeKey !== undefined) {
+    // protobuf-es would store it in a plain object and replace that object's prototype.
+    throw decodeError(context, 'the key "__proto__" is not supported (it cannot be stored safely)', index, lineColumnOfIndex(text, prototypeKey.index, start), {
+      ruleId: JsonRule.forbiddenKey,
+    });
   }
-  const lone = findLoneSurrogate(value);
+  const lone = read.loneSurrogate;
   if (lone !== undefined) {
-    throw decodeError(context, `string ${JSON.stringify(lone)} holds a lone UTF-16 surrogate, which is not Unicode text`, index, locatePattern(text, "\\\\u[dD][89a-fA-F][0-9a-fA-F]{2}", start) ?? start);
+    throw decodeError(context, `string ${JSON.stringify(lone.value)} holds a lone UTF-16 surrogate, which is not Unicode text`, index, lineColumnOfIndex(text, lone.index, start), {
+      ruleId: JsonRule.loneSurrogate,
+    });
   }
-  const duplicate = findDuplicateKey(text);
+  const duplicate = read.duplicateKeys[0];
   if (duplicate !== undefined) {
-    throw decodeError(context, `duplicate object key ${JSON.stringify(duplicate.key)}`, index, lineColumnOfIndex(text, duplicate.index, start));
+    throw decodeError(context, `duplicate object key ${JSON.stringify(duplicate.key)}`, index, lineColumnOfIndex(text, duplicate.index, start), {
+      ruleId: JsonRule.duplicateKey,
+    });
   }
   let message: MessageShape<Desc>;
   try {
     message = fromJson(context.schema as Desc, value as JsonValue, { registry: context.registry, ignoreUnknownFields: context.ignoreUnknownJsonFields });
   } catch (error) {
     const { reason, keys, last } = describeJsonError(error, context.schema.typeName);
-    throw decodeError(context, reason, index, locateKey(text, keys, last, start) ?? start, { cause: error });
+    throw decodeError(context, reason, index, locateKey(text, (key) => keys.includes(key), last, start) ?? start, { cause: error });
   }
   const lax = findLaxWktString(context.schema, value, context.registry);
   if (lax !== undefined) {
-    // The key followed by this very string finds the right one of several "timestamp" keys.
-    const at = locatePattern(text, `"${escapeRegExp(lax.key)}"\\s*:\\s*${escapeRegExp(JSON.stringify(lax.value))}`, start) ?? locateKey(text, [lax.key], false, start);
-    throw decodeError(context, `field ${lax.field}: ${lax.reason}`, index, at ?? start, { path: lax.path });
+    // The key holding this very string finds the right one of several "timestamp" keys.
+    const at = locateKey(text, (key, node) => key === lax.key && node.value === lax.value, false, start) ?? locateKey(text, (key) => key === lax.key, false, start);
+    throw decodeError(context, `field ${lax.field}: ${lax.reason}`, index, at ?? start, { path: lax.path, ruleId: JsonRule.any });
   }
   keepAnyTypeUrls(context.schema, message, value, context.registry);
   return { message, text, value };
-}
-
-/** Whether any object in a parsed JSON value has an own `__proto__` key (iterative: the framer bounds depth, but cheaply). */
-function hasPrototypeKey(value: unknown): boolean {
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const next = pending.pop();
-    if (typeof next !== "object" || next === null) continue;
-    if (!Array.isArray(next) && Object.prototype.hasOwnProperty.call(next, "__proto__")) return true;
-    for (const child of Object.values(next)) pending.push(child);
-  }
-  return false;
 }
 
 /** Strips protobuf-es' `cannot decode ... from JSON:` framing (DecodeError adds its own) and names the keys to point at. */
@@ -98,25 +95,9 @@ function describeJsonError(error: unknown, rootTypeName: string): { reason: stri
   return { reason, keys, last: /duplicate|multiple/.test(detail) };
 }
 
-/** Where `"key":` first (or last) occurs in `text`, as a line and column; a hint, not a parse. */
-function locateKey(text: string, keys: readonly string[], last: boolean, start: LineColumn): LineColumn | undefined {
-  let found = -1;
-  for (const key of keys) {
-    const pattern = new RegExp(`"${escapeRegExp(key)}"\\s*:`, "g");
-    for (const match of text.matchAll(pattern)) {
-      if (found < 0 || (last ? match.index > found : match.index < found)) found = match.index;
-      if (!last) break;
-    }
-  }
-  return found < 0 ? undefined : lineColumnOfIndex(text, found, start);
-}
-
-/** Where `pattern` first matches in `text`, as a line and column. */
-function locatePattern(text: string, pattern: string, start: LineColumn): LineColumn | undefined {
-  const match = new RegExp(pattern).exec(text);
-  return match === null ? undefined : lineColumnOfIndex(text, match.index, start);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** Where the first (or last) key that `match` accepts is, as a line and column; only on the error path, so the text is read again with positions. */
+function locateKey(text: string, match: (key: string, value: JsonNode) => boolean, last: boolean, start: LineColumn): LineColumn | undefined {
+  const offsets = findKeys(readJson(text, { maxDepth: MAX_JSON_DEPTH, tree: true }).tree!, match);
+  const found = last ? offsets[offsets.length - 1] : offsets[0];
+  return found === undefined ? undefined : lineColumnOfIndex(text, found, start);
 }

@@ -7,7 +7,7 @@
 export { systemClock, systemTimers, backgroundTimers, type Clock, type Timers, type TimerHandle } from "./clock.js";
 export { nodeKeyOf, formatNodeKey, parseNodeKey, type NodeKey } from "./node-key.js";
 export type { InitiatorIdentity, TunnelRecord, NodeRecord, NodeState, TunnelView, NodeSummary } from "./tunnel-record.js";
-export type { TunnelStore } from "./tunnel-store.js";
+export type { TunnelStore, StoreNotice, StoreHealth } from "./tunnel-store.js";
 export { MemoryTunnelStore } from "./memory-tunnel-store.js";
 export type { RegistryEvent, RegistryListener, TunnelRemovalReason, ReportAnomalyKind } from "./registry-event.js";
 export { MIN_REPORT_INTERVAL_MS, MAX_REPORT_INTERVAL_MS, checkReportInterval } from "./report-interval.js";

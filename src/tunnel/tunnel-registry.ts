@@ -13,7 +13,7 @@ import { checkReportInterval } from "./report-interval.js";
 import { ackResponse, nackCodeNames, nackResponse, type NackCode, type ReportViolation } from "./report-response.js";
 import { compareNodeKeys, selectTunnels, sortNodes, summarizeNode, type TunnelQuery } from "./select-tunnels.js";
 import type { NodeRecord, NodeSummary, TunnelView } from "./tunnel-record.js";
-import type { TunnelStore } from "./tunnel-store.js";
+import type { StoreNotice, TunnelStore } from "./tunnel-store.js";
 import { writeReport } from "./write-report.js";
 
 export type { TunnelQuery };
@@ -125,6 +125,7 @@ export class TunnelRegistry {
   /** Grace deadlines of the nodes this registry put in grace, by node key. */
   readonly #deadlines = new Map<string, number>();
   readonly #listeners = new Set<RegistryListener>();
+  readonly #detach: (() => void) | undefined;
   /** Serializes the writes of one node (by node key). */
   readonly #lock = new KeyedLock();
   /** Serializes the requests of one stream (by stream id). */
@@ -148,6 +149,12 @@ export class TunnelRegistry {
     this.#maxTunnels = options.maxTunnelsPerNode ?? 100_000;
     if (!(this.#maxTunnels >= 1)) throw new RangeError(`maxTunnelsPerNode must be at least 1, got ${options.maxTunnelsPerNode}`);
     this.#reportIntervalMs = options.reportIntervalMs === undefined ? undefined : checkReportInterval(options.reportIntervalMs);
+    this.#detach = this.#store.subscribe?.((notice) => this.#onNotice(notice));
+  }
+
+  /** Stops listening to a shared store's notices (see `TunnelStore.subscribe`). */
+  detach(): void {
+    this.#detach?.();
   }
 
   /** The clock this registry reads (for timers that must agree with {@link nextDeadline}). */
@@ -234,6 +241,7 @@ export class TunnelRegistry {
       if (event.type === "report-anomaly") this.#stats.anomalies[event.kind] = (this.#stats.anomalies[event.kind] ?? 0) + 1;
       this.#emit(event);
     }
+    this.#store.publish?.(outcome.events);
     let interval: number | undefined;
     if (this.#reportIntervalMs !== undefined && this.#reportIntervalMs !== stream.sentIntervalMs) {
       interval = this.#reportIntervalMs;
@@ -265,10 +273,25 @@ export class TunnelRegistry {
     this.#stats.streamsClosed++;
     const { key, node } = stream;
     if (key === undefined || node === undefined) return;
-    await this.#lock.run(key, async () => {
+    await this.#release(key, streamId);
+  }
+
+  /**
+   * Puts a node in its grace period because its owning stream `owner` ended
+   * where this registry cannot see it (on a replica whose lease expired), as
+   * {@link close} does for a local stream. Changes nothing unless the node is
+   * connected and still owned by `owner`.
+   */
+  release(key: string, owner: string): Promise<void> {
+    return this.#release(key, owner);
+  }
+
+  #release(key: string, streamId: string): Promise<void> {
+    return this.#lock.run(key, async () => {
       for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
         const current = await this.#store.getNode(key);
         if (current === undefined || current.owner !== streamId || current.state !== "connected") return;
+        const node = current.node;
         const now = this.#clock.now();
         const graceUntil = now + this.#graceMs;
         const record: NodeRecord = { ...current, state: "grace", graceUntil, version: current.version + 1 };
@@ -276,7 +299,9 @@ export class TunnelRegistry {
         // The deadline is known before listeners hear of the disconnect, so a
         // timer re-armed on that event (startExpiryTimer) sees it.
         if (this.#graceMs > 0) this.#deadlines.set(key, graceUntil);
-        this.#emit({ type: "node-disconnected", at: now, node, streamId, graceUntil });
+        const disconnected: RegistryEvent = { type: "node-disconnected", at: now, node, streamId, graceUntil };
+        this.#emit(disconnected);
+        this.#store.publish?.([disconnected]);
         if (this.#graceMs === 0) await this.#expire(key, record, now);
         return;
       }
@@ -332,10 +357,13 @@ export class TunnelRegistry {
   async #expire(key: string, record: NodeRecord, now: number): Promise<boolean> {
     if (!(await this.#store.deleteNode(key, record.version))) return false;
     this.#stats.nodesExpired++;
+    const events: RegistryEvent[] = [];
     for (const tunnel of record.tunnels.values()) {
-      this.#emit({ type: "tunnel-removed", at: now, node: record.node, streamId: undefined, tunnel, reason: "expired" });
+      events.push({ type: "tunnel-removed", at: now, node: record.node, streamId: undefined, tunnel, reason: "expired" });
     }
-    this.#emit({ type: "node-expired", at: now, node: record.node, tunnelCount: record.tunnels.size });
+    events.push({ type: "node-expired", at: now, node: record.node, tunnelCount: record.tunnels.size });
+    for (const event of events) this.#emit(event);
+    this.#store.publish?.(events);
     return true;
   }
 
@@ -346,6 +374,40 @@ export class TunnelRegistry {
     return () => {
       this.#listeners.delete(entry);
     };
+  }
+
+  /**
+   * A shared store's notice: another registry's events reach this one's
+   * listeners (and its grace deadlines, so any replica can expire a node);
+   * an orphaned node is released; a deadline resync re-reads them and expires
+   * what is due.
+   */
+  #onNotice(notice: StoreNotice): void {
+    if (notice.kind === "orphaned") {
+      this.release(notice.key, notice.owner).catch(() => undefined);
+    } else if (notice.kind === "deadlines") {
+      this.syncDeadlines()
+        .then(() => this.expireDue())
+        .catch(() => undefined);
+    } else {
+      for (const event of notice.events) {
+        const key = formatNodeKey(event.node);
+        if (event.type === "node-disconnected") this.#deadlines.set(key, event.graceUntil);
+        else if (event.type === "node-connected" || event.type === "node-expired") this.#deadlines.delete(key);
+        this.#emit(event);
+      }
+    }
+  }
+
+  /**
+   * Adds the grace deadlines a shared store knows (`TunnelStore.graceDeadlines`)
+   * to this registry's, so it expires nodes whose disconnect it did not see
+   * (another replica's, or before it started). Nothing for a store without them.
+   */
+  async syncDeadlines(): Promise<void> {
+    const deadlines = await this.#store.graceDeadlines?.();
+    if (deadlines === undefined) return;
+    for (const [key, deadline] of deadlines) this.#deadlines.set(key, deadline);
   }
 
   #emit(event: RegistryEvent): void {

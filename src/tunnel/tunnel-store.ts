@@ -1,4 +1,24 @@
+import type { RegistryEvent } from "./registry-event.js";
 import type { NodeRecord } from "./tunnel-record.js";
+
+/**
+ * What a shared store tells the registries on it (see {@link TunnelStore.subscribe}):
+ * events another registry published; a node whose owning stream lived on a
+ * replica that is gone (its lease expired), which the registry puts in its
+ * grace period; or a request to re-read the grace deadlines (after a
+ * reconnect, and periodically, so no expiry depends on one missed message).
+ */
+export type StoreNotice =
+  | { readonly kind: "events"; readonly events: readonly RegistryEvent[] }
+  | { readonly kind: "orphaned"; readonly key: string; readonly owner: string }
+  | { readonly kind: "deadlines" };
+
+/** Whether a shared store reaches its backend; a degraded store serves this process's own nodes from memory. */
+export interface StoreHealth {
+  readonly degraded: boolean;
+  /** Why, when degraded. */
+  readonly reason?: string;
+}
 
 /**
  * Where the registry keeps its state. Every method is asynchronous so a store
@@ -27,4 +47,17 @@ export interface TunnelStore {
   listNodes(): Promise<NodeRecord[]>;
   /** Keys of the nodes that hold at least one tunnel whose `identity.node_id` is `initiatorNodeId`. */
   nodeKeysByInitiator(initiatorNodeId: string): Promise<string[]>;
+
+  /**
+   * Optional, for a store shared by several registries (replicas): the events
+   * of each change this registry stored, to deliver to the other registries.
+   * Absent: events stay in the process.
+   */
+  publish?(events: readonly RegistryEvent[]): void;
+  /** Optional: the store's notices (see {@link StoreNotice}); returns the function that stops them. */
+  subscribe?(listener: (notice: StoreNotice) => void): () => void;
+  /** Optional: the grace deadline (clock ms) of every node in its grace period, by key, for registries that did not see the disconnect. */
+  graceDeadlines?(): Promise<ReadonlyMap<string, number>>;
+  /** Optional: whether the store reaches its backend (`/healthz`, `/metrics`). Absent: always healthy. */
+  health?(): StoreHealth;
 }

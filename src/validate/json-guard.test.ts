@@ -1,17 +1,6 @@
 import assert from "node:assert/strict";
 import { suite, test } from "node:test";
-import { inspectValue, textDepthOverflow } from "./json-guard.js";
-
-suite("textDepthOverflow()", () => {
-  test("finds the bracket that goes one level too deep, ignoring brackets in strings", () => {
-    assert.equal(textDepthOverflow('{"a": [[1]]}', 3), undefined);
-    assert.equal(textDepthOverflow('{"a": [[1]]}', 2), 7);
-    assert.equal(textDepthOverflow('{"[[[[": "\\"{{{{"}', 1), undefined);
-  });
-  test("scans a million levels without recursion", () => {
-    assert.equal(textDepthOverflow("[".repeat(1_000_000), 100), 100);
-  });
-});
+import { inspectValue } from "./json-guard.js";
 
 suite("inspectValue()", () => {
   test("lists every __proto__ key with its pointer tokens", () => {

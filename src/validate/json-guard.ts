@@ -1,35 +1,10 @@
 /**
- * Checks of a JSON document that come before any schema: nesting depth and
- * `__proto__` keys (duplicate keys are the codec's `findDuplicateKeys`).
- * Both walk iteratively, so a
- * hostile document cannot overflow the stack here, and the depth check runs
- * before anything that recurses (the tree parser, ajv's validators,
- * protobuf-es) sees the document.
+ * Checks of an already parsed JSON value (validateJson given a value, not
+ * text; text is checked by the JSON reader as it is read) that come before
+ * any schema: nesting depth and `__proto__` keys. The walk is iterative, so
+ * a hostile value cannot overflow the stack here, and it runs before
+ * anything that recurses (ajv's validators, protobuf-es) sees the value.
  */
-
-/**
- * Scans JSON text for the first bracket that opens nesting level
- * `maxDepth + 1`, skipping strings. Returns its offset, or undefined when the
- * text nests no deeper than `maxDepth`.
- */
-export function textDepthOverflow(text: string, maxDepth: number): number | undefined {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) i++;
-        else if (d === 0x22) break;
-      }
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (++depth > maxDepth) return i;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      depth--;
-    }
-  }
-  return undefined;
-}
 
 /** What {@link inspectValue} found: pointer tokens of offending places. */
 export interface ValueInspection {

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import { suite, test } from "node:test";
-import { parseTree } from "jsonc-parser";
+import { readJson } from "../json/read-json.js";
 import { StreamReverseTunnelsRequestSchema } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { registry } from "../registry.js";
 import { LineIndex, locateJsonPointer, locateProtoPath, parseProtoPath } from "./json-position.js";
+
+/** The position tree of `text`. */
+const treeOf = (text: string) => readJson(text, { tree: true }).tree;
 
 suite("LineIndex", () => {
   test("gives 1-based lines and code point columns across LF, CRLF and CR", () => {
@@ -38,7 +41,7 @@ suite("locateProtoPath()", () => {
   "addedTunnels": [{"name": "t"}, {"identity": {}}],
   "removed_tunnel_names": ["x"]
 }`;
-  const root = parseTree(text)!;
+  const root = treeOf(text)!;
   const at = (path: string, key = false) => {
     const location = locateProtoPath(root, StreamReverseTunnelsRequestSchema, path, registry);
     const node = key ? location.key : location.value;
@@ -59,7 +62,7 @@ suite("locateProtoPath()", () => {
 
   test("leads a oneof's name to its member's key", () => {
     const doc = '{"node": {"user_agent_version": "1"}}';
-    const location = locateProtoPath(parseTree(doc)!, StreamReverseTunnelsRequestSchema, "node.user_agent_version_type", registry);
+    const location = locateProtoPath(treeOf(doc)!, StreamReverseTunnelsRequestSchema, "node.user_agent_version_type", registry);
     assert.equal(doc.slice(location.key!.offset, location.key!.offset + location.key!.length), '"user_agent_version"');
   });
 });
@@ -67,9 +70,9 @@ suite("locateProtoPath()", () => {
 suite("locateJsonPointer()", () => {
   test("takes the last occurrence of a repeated key", () => {
     const doc = '{"a": [1, {"b": 2, "b": 3}]}';
-    const location = locateJsonPointer(parseTree(doc)!, ["a", "1", "b"]);
+    const location = locateJsonPointer(treeOf(doc)!, ["a", "1", "b"]);
     assert.equal(doc.slice(location.value.offset, location.value.offset + location.value.length), "3");
     assert.equal(location.complete, true);
-    assert.equal(locateJsonPointer(parseTree(doc)!, ["a", "7"]).complete, false);
+    assert.equal(locateJsonPointer(treeOf(doc)!, ["a", "7"]).complete, false);
   });
 });

@@ -1,5 +1,5 @@
 import type { DescField, DescMessage, DescOneof, Registry } from "@bufbuild/protobuf";
-import type { Node } from "jsonc-parser";
+import { readJson, type JsonNode as Node } from "../json/read-json.js";
 import { fieldForJsonKey, messageSlot, type JsonSlot } from "./json-path.js";
 
 /**
@@ -76,7 +76,7 @@ export function parseProtoPath(path: string): PathStep[] {
       if (path[i + 1] === '"') {
         let j = i + 2;
         while (j < path.length && path[j] !== '"') j += path[j] === "\\" ? 2 : 1;
-        steps.push({ kind: "bracket", key: JSON.parse(path.slice(i + 1, j + 1)) as string, quoted: true });
+        steps.push({ kind: "bracket", key: readJson(path.slice(i + 1, j + 1)).value as string, quoted: true });
         i = j + 2;
       } else {
         const end = path.indexOf("]", i);

@@ -1,19 +1,19 @@
 import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
-import { parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
 import { registry } from "../registry.js";
 import { mapAjvErrors, type JsonRepair } from "./ajv-errors.js";
 import { jsonSchemaValidator } from "./json-schema-validator.js";
 import type { ValidateOptions } from "./context.js";
-import { findDuplicateKeys } from "../codec/json-duplicate-keys.js";
-import { parseJsonExact } from "../codec/json-exact-integers.js";
+import { keepExactIntegers } from "../codec/json-exact-integers.js";
+import { JsonReadError, readJson, type JsonNode, type JsonRead } from "../json/read-json.js";
 import { findLoneSurrogate } from "../codec/find-lone-surrogate.js";
 import { findLaxWktString } from "../codec/json-wkt-strings.js";
 import { keepAnyTypeUrls } from "../codec/keep-any-type-urls.js";
-import { inspectValue, textDepthOverflow } from "./json-guard.js";
+import { inspectValue } from "./json-guard.js";
 import { parseFailureViolation } from "./json-parse-failure.js";
 import { resolveJsonPlace } from "./json-path.js";
 import { LineIndex, locateJsonPointer, locateProtoPath } from "./json-position.js";
 import { formatPath } from "./path.js";
+import { cleanMessage, isPlainRead } from "./clean-json.js";
 import { validate } from "./validate.js";
 import { toResult, type ValidationResult, type Violation } from "./violation.js";
 
@@ -83,41 +83,39 @@ export function validateJson<Desc extends DescMessage>(
   const found: Finding[] = [];
 
   if (text !== undefined) {
-    const overflow = textDepthOverflow(text, maxDepth);
-    if (overflow !== undefined) {
-      return finish([{ violation: { path: "", ruleId: "json.depth", message: `document nests deeper than ${maxDepth} levels` }, offset: overflow }]);
-    }
+    let read: JsonRead;
     try {
-      // An integer beyond 2^53 in a 64-bit field becomes its exact decimal
-      // string, so ajv, the int64 rules and the message see what was written.
-      value = parseJsonExact(schema, text, registry);
-    } catch (cause) {
-      return finish([syntaxFinding(text, cause)]);
+      read = readJson(text, { maxDepth });
+    } catch (error) {
+      if (!(error instanceof JsonReadError)) throw error;
+      const ruleId = error.kind === "depth" ? "json.depth" : "json.syntax";
+      return finish([{ violation: { path: "", ruleId, message: error.reason }, offset: error.index }]);
     }
-    for (const { key, index, tokens } of findDuplicateKeys(text)) {
+    if (isPlainRead(read) && cleanMessage(schema, read.value, maxDepth, options) !== undefined) {
+      // The fast path: one pass of the reader and the rule walk proved the
+      // document valid; protobuf-es builds the message only when asked for.
+      return validWithLazyMessage(schema, read.value);
+    }
+    // An integer beyond 2^53 in a 64-bit field becomes its exact decimal
+    // string, so ajv, the int64 rules and the message see what was written.
+    value = keepExactIntegers(schema, read, registry);
+    for (const { key, index, tokens } of read.duplicateKeys) {
       const place = resolveJsonPlace(schema, value, tokens, registry);
       const violation = { path: formatPath(place.segments), ruleId: "json.duplicate_key", message: `key "${key}" occurs twice in one object` };
       found.push({ violation, offset: index });
     }
+    if (read.loneSurrogate !== undefined) return finish([{ violation: loneSurrogateViolation(read.loneSurrogate.value), offset: read.loneSurrogate.index }]);
+    for (const { index, tokens } of read.prototypeKeys) found.push(prototypeKeyFinding(schema, value, tokens, index));
   } else {
     value = json;
-  }
-
-  const lone = findLoneSurrogate(value);
-  if (lone !== undefined) {
-    // Google's runtime refuses it wherever it is; protobuf-es would write U+FFFD.
-    const at = text === undefined ? undefined : /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/.exec(text)?.index;
-    const violation = { path: "", ruleId: "json.lone_surrogate", message: `string ${JSON.stringify(lone)} holds a lone UTF-16 surrogate, which is not Unicode text` };
-    return finish([at === undefined ? { violation } : { violation, offset: at }]);
-  }
-  const inspection = inspectValue(value, maxDepth);
-  if (inspection.tooDeep) {
-    // Path "" as for text input: the document as a whole is refused.
-    return finish([{ violation: { path: "", ruleId: "json.depth", message: `document nests deeper than ${maxDepth} levels` } }]);
-  }
-  for (const tokens of inspection.protoKeys) {
-    const place = resolveJsonPlace(schema, value, tokens, registry);
-    found.push({ violation: { path: formatPath(place.segments), ruleId: "json.forbidden_key", message: 'the key "__proto__" is not accepted' }, tokens });
+    const lone = findLoneSurrogate(value);
+    if (lone !== undefined) return finish([{ violation: loneSurrogateViolation(lone) }]);
+    const inspection = inspectValue(value, maxDepth);
+    if (inspection.tooDeep) {
+      // Path "" as for text input: the document as a whole is refused.
+      return finish([{ violation: { path: "", ruleId: "json.depth", message: `document nests deeper than ${maxDepth} levels` } }]);
+    }
+    for (const tokens of inspection.protoKeys) found.push(prototypeKeyFinding(schema, value, tokens));
   }
 
   const ajvValidate = jsonSchemaValidator(schema);
@@ -160,8 +158,8 @@ export function validateJson<Desc extends DescMessage>(
     const lines = new LineIndex(text);
     // The tree is only built when there is something to place: a clean
     // document never pays for it.
-    let tree: Node | undefined;
-    const root = (): Node | undefined => (tree ??= parseTree(text));
+    let tree: JsonNode | undefined;
+    const root = (): JsonNode | undefined => (tree ??= readJson(text, { maxDepth, tree: true }).tree);
     const placed = findings.map(({ violation, tokens, offset }, index) => {
       let at = offset;
       const doc = at === undefined ? root() : undefined;
@@ -228,19 +226,27 @@ function repair(value: unknown, repairs: readonly JsonRepair[]): unknown {
 }
 
 /**
- * Invalid JSON, placed where jsonc-parser (strict: no comments, no trailing
- * commas) finds the first error; JSON.parse's own message names no portable
- * position.
+ * A valid result whose `message` is read by protobuf-es on first access
+ * (from a value the narrow reader accepted, so `fromJson` accepts it too:
+ * no Any, whose type URL would need keeping).
  */
-function syntaxFinding(text: string, cause: unknown): Finding {
-  const errors: ParseError[] = [];
-  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const first = errors[0];
-  const reason = first !== undefined ? syntaxReason(printParseErrorCode(first.error)) : text.trim() === "" ? "the document is empty" : (cause as Error).message;
-  return { violation: { path: "", ruleId: "json.syntax", message: `invalid JSON: ${reason}` }, offset: first?.offset ?? 0 };
+function validWithLazyMessage<Desc extends DescMessage>(schema: Desc, value: unknown): JsonValidationResult<Desc> {
+  let message: MessageShape<Desc> | undefined;
+  const result = { kind: "valid", violations: [], warnings: [] } as const;
+  return Object.defineProperty(result, "message", {
+    enumerable: true,
+    get: () => (message ??= fromJson(schema, value as JsonValue, { registry })),
+  }) as JsonValidationResult<Desc>;
 }
 
-function syntaxReason(code: string): string {
-  // "PropertyNameExpected" → "property name expected"
-  return code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+/** A string or key with a lone surrogate: Google's runtime refuses it wherever it is; protobuf-es would write U+FFFD. */
+function loneSurrogateViolation(lone: string): Violation {
+  return { path: "", ruleId: "json.lone_surrogate", message: `string ${JSON.stringify(lone)} holds a lone UTF-16 surrogate, which is not Unicode text` };
+}
+
+/** A `__proto__` key at `tokens` (and at `offset` in the text, when known). */
+function prototypeKeyFinding(schema: DescMessage, value: unknown, tokens: readonly string[], offset?: number): Finding {
+  const place = resolveJsonPlace(schema, value, tokens, registry);
+  const violation = { path: formatPath(place.segments), ruleId: "json.forbidden_key", message: 'the key "__proto__" is not accepted' };
+  return offset === undefined ? { violation, tokens } : { violation, tokens, offset };
 }

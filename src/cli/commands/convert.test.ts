@@ -150,7 +150,7 @@ suite("envoy-tap-tunnel convert: nothing is lost silently", () => {
         code: 1,
         stdout: "",
         // Decoding itself refuses it now (the wire walk runs first), with the rule id in the error's ruleId.
-        stderr: `envoy-tap-tunnel: ${source} #0 @2: connection.id: cannot decode ${TRACE} from binary: field connection.id: field id (uint64) has wire type length-delimited; expected varint\n`,
+        stderr: `envoy-tap-tunnel: ${source} #0 @2: connection.id: cannot decode ${TRACE} from binary: field connection.id: field id (uint64) has wire type length-delimited; expected varint [wire.wire_type_mismatch]\n`,
       });
     }
   });

@@ -1,11 +1,11 @@
-import { INPUT_TOO_LARGE } from "./decode-options.js";
-import { concatChunks, FramingError, type Frame, type Framer } from "./framer.js";
+import { INPUT_TOO_LARGE } from "../codec/decode-options.js";
+import { concatChunks, FramingError, type Frame, type Framer } from "../codec/framer.js";
 
 /**
  * The deepest nesting of JSON objects and arrays accepted inside one
  * message. protobuf-es stops at 100 nested messages; JSON nesting is checked
  * here, before parsing, so hostile input fails with a position instead of
- * exhausting the stack in `JSON.parse` or `fromJson`.
+ * exhausting the stack in the JSON reader or `fromJson`.
  */
 export const MAX_JSON_DEPTH = 100;
 
@@ -53,7 +53,8 @@ interface OpenValue {
  * - `ndjson`: one value per line; a value spanning lines or two values on
  *   one line is an error.
  *
- * Syntax inside a value is left to `JSON.parse`; this only finds boundaries.
+ * Syntax inside a value is left to the JSON reader (`read-json.ts`); this
+ * only finds boundaries.
  */
 export class JsonFramer implements Framer {
   private line = 1;

@@ -1,0 +1,90 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RegistryEvent, TunnelRegistry } from "../index.js";
+import { eventJson, nodeJson, tunnelJson } from "./view-json.js";
+
+/** Bytes a slow `/events` client may leave unread before the server drops it. */
+const maxBufferedBytes = 4 * 2 ** 20;
+/** A comment line this often keeps proxies from closing an idle stream. */
+const keepAliveMs = 15_000;
+
+/** The open `/events` streams of one server. */
+export interface EventStreams {
+  /** Serves `GET /events` on `response`. */
+  serve(request: IncomingMessage, response: ServerResponse): void;
+  /** Ends every open stream (server shutdown). */
+  closeAll(): void;
+  /** How many streams are open. */
+  readonly size: number;
+}
+
+/**
+ * Server-sent events of registry changes. Each stream starts with one
+ * `snapshot` event (`{ nodes, tunnels }`, as `/nodes` and `/tunnels` show
+ * them), then one event per registry change, named after its `type`
+ * (`tunnel-added`, `tunnel-removed`, `node-connected`, `node-disconnected`,
+ * `node-expired`, `report-anomaly`). Changes that happen while the snapshot is
+ * read are sent after it; applying them twice is harmless, since every event
+ * names the node and tunnel it sets or removes.
+ */
+export function createEventStreams(registry: TunnelRegistry): EventStreams {
+  const open = new Set<ServerResponse>();
+  return {
+    get size() {
+      return open.size;
+    },
+    closeAll() {
+      for (const response of open) response.end();
+      open.clear();
+    },
+    serve(request, response) {
+      response.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store",
+        "x-accel-buffering": "no",
+      });
+      open.add(response);
+      let pending: RegistryEvent[] | undefined = [];
+      const send = (type: string, data: object) => {
+        if (response.writableEnded) return;
+        // A client that stops reading must not make the server hold every event for it.
+        if (response.writableLength > maxBufferedBytes) {
+          stop();
+          response.destroy();
+          return;
+        }
+        response.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      const forward = (event: RegistryEvent) => {
+        const json = eventJson(event);
+        if (json !== undefined) send(json.type, json.data);
+      };
+      const unsubscribe = registry.subscribe((event) => {
+        if (pending !== undefined) pending.push(event);
+        else forward(event);
+      });
+      const keepAlive = setInterval(() => {
+        if (!response.writableEnded) response.write(": keep-alive\n\n");
+      }, keepAliveMs);
+      keepAlive.unref();
+      const stop = () => {
+        unsubscribe();
+        clearInterval(keepAlive);
+        open.delete(response);
+      };
+      request.on("close", stop);
+      response.on("close", stop);
+      void Promise.all([registry.nodes(), registry.tunnels()]).then(
+        ([nodes, tunnels]) => {
+          send("snapshot", { nodes: nodes.map(nodeJson), tunnels: tunnels.map((t) => tunnelJson(t, t.reportingNode)) });
+          const queued = pending ?? [];
+          pending = undefined;
+          for (const event of queued) forward(event);
+        },
+        () => {
+          stop();
+          response.end();
+        },
+      );
+    },
+  };
+}
