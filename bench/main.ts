@@ -4,6 +4,7 @@ import { runCliBench } from "./cli.bench.js";
 import { runCliJsonReportBench } from "./cli-json-report.bench.js";
 import { runCliStartupBench } from "./cli-startup.bench.js";
 import { runCodecBench } from "./codec.bench.js";
+import { runTapBench } from "./tap.bench.js";
 import { runTunnelBench } from "./tunnel.bench.js";
 import { runRedisBench } from "./redis.bench.js";
 import { describeMachine } from "./machine.js";
@@ -26,6 +27,7 @@ for (const [name, run] of [
   ["cli", runCliBench],
   ["cli start-up", runCliStartupBench],
   ["cli report memory", runCliJsonReportBench],
+  ["tap", runTapBench],
   ["tunnel", runTunnelBench],
   ["redis", runRedisBench],
 ] as const) {

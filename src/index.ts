@@ -8,8 +8,9 @@
  * and encode them with `toBinary`/`toJson` from `@bufbuild/protobuf`.
  */
 
-// Tap traces.
+// Tap traces: v2alpha at the root, v3 (what a current Envoy writes) as the namespace `tapV3`.
 export * from "../gen/envoy/data/tap/v2alpha/capture_pb.js";
+export * as tapV3 from "./tap-v3-messages.js";
 // Reverse tunnel reporting: the service, its messages and its configuration.
 export * from "../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 export * from "../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/grpc_client_pb.js";

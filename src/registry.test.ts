@@ -25,8 +25,13 @@ suite("resolveType()", () => {
     });
   });
 
+  test("keeps the v2alpha tap types' short names when v3 declares the same name", () => {
+    assert.equal(resolveType("Connection").typeName, "envoy.data.tap.v2alpha.Connection");
+    assert.equal(resolveType("envoy.data.tap.v3.Connection").typeName, "envoy.data.tap.v3.Connection");
+  });
+
   test("suggests close matches for a misspelt name", () => {
-    assert.throws(() => resolveType("Trac"), { message: 'unknown type "Trac"; did you mean "Trace"?' });
+    assert.throws(() => resolveType("Trac"), { message: 'unknown type "Trac"; did you mean "Trace" or "HttpBufferedTrace" or "HttpBufferedTrace.Message"?' });
     assert.throws(() => resolveType("StreamReverseTunnelRequest"), {
       message: 'unknown type "StreamReverseTunnelRequest"; did you mean "StreamReverseTunnelsRequest" or "StreamReverseTunnelsResponse" or "ReverseTunnel"?',
     });
@@ -54,6 +59,19 @@ suite("listTypes()", () => {
       "Event.Read",
       "Event.Write",
       "Trace",
+      "Body",
+      "envoy.data.tap.v3.Connection",
+      "HttpBufferedTrace",
+      "HttpBufferedTrace.Message",
+      "HttpStreamedTraceSegment",
+      "SocketBufferedTrace",
+      "SocketEvent",
+      "SocketEvent.Closed",
+      "SocketEvent.Read",
+      "SocketEvent.Write",
+      "SocketEvents",
+      "SocketStreamedTraceSegment",
+      "TraceWrapper",
       "GrpcClientConfig",
       "ReverseTunnel",
       "StreamReverseTunnelsRequest",

@@ -12,6 +12,10 @@ import { file_envoy_api_v2_core_address } from "../gen/envoy/api/v2/core/address
 import { file_envoy_config_core_v3_address } from "../gen/envoy/config/core/v3/address_pb.js";
 import { file_envoy_config_core_v3_base } from "../gen/envoy/config/core/v3/base_pb.js";
 import { file_envoy_data_tap_v2alpha_capture } from "../gen/envoy/data/tap/v2alpha/capture_pb.js";
+import { file_envoy_data_tap_v3_common } from "../gen/envoy/data/tap/v3/common_pb.js";
+import { file_envoy_data_tap_v3_http } from "../gen/envoy/data/tap/v3/http_pb.js";
+import { file_envoy_data_tap_v3_transport } from "../gen/envoy/data/tap/v3/transport_pb.js";
+import { file_envoy_data_tap_v3_wrapper } from "../gen/envoy/data/tap/v3/wrapper_pb.js";
 import { file_envoy_extensions_reverse_tunnel_reporters_v3alpha_clients_grpc_client_grpc_client } from "../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/grpc_client_pb.js";
 import { file_envoy_extensions_reverse_tunnel_reporters_v3alpha_clients_grpc_client_stream_reverse_tunnels } from "../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { file_envoy_extensions_reverse_tunnel_reporters_v3alpha_reporters_event_reporter } from "../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/reporters/event_reporter_pb.js";
@@ -31,6 +35,10 @@ import { file_xds_core_v3_context_params } from "../gen/xds/core/v3/context_para
  */
 export const registry: Registry = createRegistry(
   file_envoy_data_tap_v2alpha_capture,
+  file_envoy_data_tap_v3_wrapper,
+  file_envoy_data_tap_v3_transport,
+  file_envoy_data_tap_v3_http,
+  file_envoy_data_tap_v3_common,
   file_envoy_api_v2_core_address,
   file_envoy_extensions_reverse_tunnel_reporters_v3alpha_clients_grpc_client_stream_reverse_tunnels,
   file_envoy_extensions_reverse_tunnel_reporters_v3alpha_clients_grpc_client_grpc_client,
@@ -54,9 +62,13 @@ export const registry: Registry = createRegistry(
 /** The proto packages whose messages are the package's subject (not its dependencies). */
 const PRIMARY_PACKAGES = [
   "envoy.data.tap.v2alpha",
+  "envoy.data.tap.v3",
   "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client",
   "envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters",
 ];
+
+/** The package whose types keep their short names when another package declares the same name. */
+const SHORT_NAME_OWNER = "envoy.data.tap.v2alpha";
 
 /** A message type of the registry with the names it can be looked up by. */
 export interface TypeEntry {
@@ -93,12 +105,17 @@ export function listTypes(): readonly TypeEntry[] {
     const local = localName(message);
     localNameCount.set(local, (localNameCount.get(local) ?? 0) + 1);
   }
+  // The v2alpha tap types keep the short names they had before the v3 tap
+  // types arrived (`Connection`, which v3 declares too), so that existing
+  // `--type Connection` options and `*.Connection.pb` files keep their meaning.
+  const keepsShortName = (schema: DescMessage, local: string) =>
+    localNameCount.get(local) === 1 || schema.file.proto.package === SHORT_NAME_OWNER;
   cachedEntries = messages
     .map((schema): TypeEntry => {
       const local = localName(schema);
       return {
         typeName: schema.typeName,
-        shortName: localNameCount.get(local) === 1 ? local : schema.typeName,
+        shortName: keepsShortName(schema, local) ? local : schema.typeName,
         schema,
         primary: PRIMARY_PACKAGES.includes(schema.file.proto.package),
       };
@@ -149,6 +166,7 @@ export function resolveType(name: string): DescMessage {
   const exact = entries.find((e) => e.typeName === wanted || e.shortName === wanted);
   if (exact) return exact.schema;
   const byLocal = entries.filter((e) => localName(e.schema) === wanted);
+  // Unreachable for names the v2alpha package owns: its entry matched `exact`.
   if (byLocal.length > 1) {
     throw new UnknownTypeError(name, byLocal.map((e) => e.typeName), "ambiguous");
   }

@@ -788,6 +788,60 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
         }
       }
     },
+    "envoy.config.core.v3.HeaderMap": {
+      "title": "envoy.config.core.v3.HeaderMap",
+      "description": "A list of headers in wire order; a name may repeat.",
+      "properties": {
+        "headers": {
+          "type": ["array", "null"],
+          "items": {
+            "type": "object",
+            "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderValue"
+          }
+        }
+      },
+      "additionalProperties": false
+    },
+    "envoy.config.core.v3.HeaderValue": {
+      "title": "envoy.config.core.v3.HeaderValue",
+      "description": "One HTTP header. Envoy fills either `value` or `raw_value`, never both\n(the proto says so in prose, not as a oneof, so it is not a rule here).",
+      "properties": {
+        "key": {
+          "description": "The header name; a pseudo-header keeps its leading ':'.\n\nOnly `envoy-tap-tunnel validate` enforces (JSON Schema cannot state it exactly): string.max_bytes 16384; string.well_known_regex 1.",
+          "type": "string",
+          "minLength": 1
+        },
+        "value": {
+          "description": "The value as text.\n\nOnly `envoy-tap-tunnel validate` enforces (JSON Schema cannot state it exactly): string.max_bytes 16384; string.well_known_regex 2.",
+          "type": ["string", "null"]
+        },
+        "raw_value": {
+          "description": "The value as bytes, for values that are not valid UTF-8.\n\nOnly `envoy-tap-tunnel validate` enforces (JSON Schema cannot state it exactly): bytes.max_len 16384.",
+          "type": ["string", "null"],
+          "contentEncoding": "base64",
+          "pattern": "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"
+        },
+        "rawValue": {
+          "description": "The value as bytes, for values that are not valid UTF-8.\n\nOnly `envoy-tap-tunnel validate` enforces (JSON Schema cannot state it exactly): bytes.max_len 16384.",
+          "type": ["string", "null"],
+          "contentEncoding": "base64",
+          "pattern": "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"
+        }
+      },
+      "additionalProperties": false,
+      "dependentSchemas": {
+        "raw_value": {
+          "not": {
+            "required": ["rawValue"]
+          }
+        },
+        "rawValue": {
+          "not": {
+            "required": ["raw_value"]
+          }
+        }
+      }
+    },
     "envoy.config.core.v3.Locality": {
       "title": "envoy.config.core.v3.Locality",
       "description": "Where an Envoy runs.",
@@ -1611,6 +1665,1702 @@ export const jsonSchemaBundle: JsonSchemaBundle = {
       },
       "additionalProperties": false
     },
+    "envoy.data.tap.v3.Body": {
+      "title": "envoy.data.tap.v3.Body",
+      "description": "A chunk of payload, as bytes or (with the JSON_BODY_AS_STRING sink format)\nas text. Envoy cuts a body at the tap's byte limit and says so in\n`truncated`.",
+      "properties": {
+        "as_bytes": {
+          "description": "The payload as it was on the wire.",
+          "type": ["string", "null"],
+          "contentEncoding": "base64",
+          "pattern": "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"
+        },
+        "asBytes": {
+          "description": "The payload as it was on the wire.",
+          "type": ["string", "null"],
+          "contentEncoding": "base64",
+          "pattern": "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"
+        },
+        "as_string": {
+          "description": "The payload as text, when the sink was asked for strings.",
+          "type": ["string", "null"]
+        },
+        "asString": {
+          "description": "The payload as text, when the sink was asked for strings.",
+          "type": ["string", "null"]
+        },
+        "truncated": {
+          "description": "Whether Envoy dropped the rest of the body because of the tap's limit.",
+          "type": ["boolean", "null"]
+        }
+      },
+      "additionalProperties": false,
+      "dependentSchemas": {
+        "as_bytes": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["asBytes"]
+              }
+            },
+            {
+              "if": {
+                "properties": {
+                  "as_bytes": {
+                    "not": {
+                      "type": "null"
+                    }
+                  }
+                }
+              },
+              "then": {
+                "not": {
+                  "anyOf": [
+                    {
+                      "required": ["as_string"],
+                      "properties": {
+                        "as_string": {
+                          "not": {
+                            "type": "null"
+                          }
+                        }
+                      }
+                    },
+                    {
+                      "required": ["asString"],
+                      "properties": {
+                        "asString": {
+                          "not": {
+                            "type": "null"
+                          }
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          ]
+        },
+        "asBytes": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["as_bytes"]
+              }
+            },
+            {
+              "if": {
+                "properties": {
+                  "asBytes": {
+                    "not": {
+                      "type": "null"
+                    }
+                  }
+                }
+              },
+              "then": {
+                "not": {
+                  "anyOf": [
+                    {
+                      "required": ["as_string"],
+                      "properties": {
+                        "as_string": {
+                          "not": {
+                            "type": "null"
+                          }
+                        }
+                      }
+                    },
+                    {
+                      "required": ["asString"],
+                      "properties": {
+                        "asString": {
+                          "not": {
+                            "type": "null"
+                          }
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          ]
+        },
+        "as_string": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["asString"]
+              }
+            },
+            {
+              "if": {
+                "properties": {
+                  "as_string": {
+                    "not": {
+                      "type": "null"
+                    }
+                  }
+                }
+              },
+              "then": {
+                "not": {
+                  "anyOf": [
+                    {
+                      "required": ["as_bytes"],
+                      "properties": {
+                        "as_bytes": {
+                          "not": {
+                            "type": "null"
+                          }
+                        }
+                      }
+                    },
+                    {
+                      "required": ["asBytes"],
+                      "properties": {
+                        "asBytes": {
+                          "not": {
+                            "type": "null"
+                          }
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          ]
+        },
+        "asString": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["as_string"]
+              }
+            },
+            {
+              "if": {
+                "properties": {
+                  "asString": {
+                    "not": {
+                      "type": "null"
+                    }
+                  }
+                }
+              },
+              "then": {
+                "not": {
+                  "anyOf": [
+                    {
+                      "required": ["as_bytes"],
+                      "properties": {
+                        "as_bytes": {
+                          "not": {
+                            "type": "null"
+                          }
+                        }
+                      }
+                    },
+                    {
+                      "required": ["asBytes"],
+                      "properties": {
+                        "asBytes": {
+                          "not": {
+                            "type": "null"
+                          }
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          ]
+        }
+      }
+    },
+    "envoy.data.tap.v3.Connection": {
+      "title": "envoy.data.tap.v3.Connection",
+      "description": "The two ends of a tapped connection.\n\nEnvoy 1.28 moved this message here from transport.proto and renumbered it\n(it used to be 2 local_address, 3 remote_address), without a reserved\nentry: readers of old traces must detect the layout, see src/tap.",
+      "properties": {
+        "local_address": {
+          "description": "Envoy's side of the socket.",
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"
+        },
+        "localAddress": {
+          "description": "Envoy's side of the socket.",
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"
+        },
+        "remote_address": {
+          "description": "The peer.",
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"
+        },
+        "remoteAddress": {
+          "description": "The peer.",
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"
+        }
+      },
+      "additionalProperties": false,
+      "dependentSchemas": {
+        "local_address": {
+          "not": {
+            "required": ["localAddress"]
+          }
+        },
+        "localAddress": {
+          "not": {
+            "required": ["local_address"]
+          }
+        },
+        "remote_address": {
+          "not": {
+            "required": ["remoteAddress"]
+          }
+        },
+        "remoteAddress": {
+          "not": {
+            "required": ["remote_address"]
+          }
+        }
+      }
+    },
+    "envoy.data.tap.v3.HttpBufferedTrace": {
+      "title": "envoy.data.tap.v3.HttpBufferedTrace",
+      "description": "A whole request and response, emitted when the stream ends.",
+      "properties": {
+        "request": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.HttpBufferedTrace.Message"
+        },
+        "response": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.HttpBufferedTrace.Message"
+        },
+        "downstream_connection": {
+          "description": "The connection between the client and Envoy.",
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"
+        },
+        "downstreamConnection": {
+          "description": "The connection between the client and Envoy.",
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"
+        },
+        "upstream_connection": {
+          "description": "The connection between Envoy and the upstream host.",
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"
+        },
+        "upstreamConnection": {
+          "description": "The connection between Envoy and the upstream host.",
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"
+        }
+      },
+      "additionalProperties": false,
+      "dependentSchemas": {
+        "downstream_connection": {
+          "not": {
+            "required": ["downstreamConnection"]
+          }
+        },
+        "downstreamConnection": {
+          "not": {
+            "required": ["downstream_connection"]
+          }
+        },
+        "upstream_connection": {
+          "not": {
+            "required": ["upstreamConnection"]
+          }
+        },
+        "upstreamConnection": {
+          "not": {
+            "required": ["upstream_connection"]
+          }
+        }
+      }
+    },
+    "envoy.data.tap.v3.HttpBufferedTrace.Message": {
+      "title": "envoy.data.tap.v3.HttpBufferedTrace.Message",
+      "description": "One HTTP message: a request or a response.",
+      "properties": {
+        "headers": {
+          "type": ["array", "null"],
+          "items": {
+            "type": "object",
+            "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderValue"
+          }
+        },
+        "body": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"
+        },
+        "trailers": {
+          "type": ["array", "null"],
+          "items": {
+            "type": "object",
+            "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderValue"
+          }
+        },
+        "headers_received_time": {
+          "description": "When Envoy had received the headers.",
+          "type": ["string", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"
+        },
+        "headersReceivedTime": {
+          "description": "When Envoy had received the headers.",
+          "type": ["string", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"
+        }
+      },
+      "additionalProperties": false,
+      "dependentSchemas": {
+        "headers_received_time": {
+          "not": {
+            "required": ["headersReceivedTime"]
+          }
+        },
+        "headersReceivedTime": {
+          "not": {
+            "required": ["headers_received_time"]
+          }
+        }
+      }
+    },
+    "envoy.data.tap.v3.HttpStreamedTraceSegment": {
+      "title": "envoy.data.tap.v3.HttpStreamedTraceSegment",
+      "description": "One piece of a streamed HTTP trace.",
+      "properties": {
+        "trace_id": {
+          "description": "Ties the segments of one stream together.",
+          "type": ["integer", "string", "null"],
+          "minimum": 0,
+          "exclusiveMaximum": 18446744073709551616,
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"
+        },
+        "traceId": {
+          "description": "Ties the segments of one stream together.",
+          "type": ["integer", "string", "null"],
+          "minimum": 0,
+          "exclusiveMaximum": 18446744073709551616,
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"
+        },
+        "request_headers": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"
+        },
+        "requestHeaders": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"
+        },
+        "request_body_chunk": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"
+        },
+        "requestBodyChunk": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"
+        },
+        "request_trailers": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"
+        },
+        "requestTrailers": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"
+        },
+        "response_headers": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"
+        },
+        "responseHeaders": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"
+        },
+        "response_body_chunk": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"
+        },
+        "responseBodyChunk": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"
+        },
+        "response_trailers": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"
+        },
+        "responseTrailers": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"
+        }
+      },
+      "additionalProperties": false,
+      "dependentSchemas": {
+        "trace_id": {
+          "not": {
+            "required": ["traceId"]
+          }
+        },
+        "traceId": {
+          "not": {
+            "required": ["trace_id"]
+          }
+        },
+        "request_headers": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["requestHeaders"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["request_body_chunk"]
+                  },
+                  {
+                    "required": ["requestBodyChunk"]
+                  },
+                  {
+                    "required": ["request_trailers"]
+                  },
+                  {
+                    "required": ["requestTrailers"]
+                  },
+                  {
+                    "required": ["response_headers"]
+                  },
+                  {
+                    "required": ["responseHeaders"]
+                  },
+                  {
+                    "required": ["response_body_chunk"]
+                  },
+                  {
+                    "required": ["responseBodyChunk"]
+                  },
+                  {
+                    "required": ["response_trailers"]
+                  },
+                  {
+                    "required": ["responseTrailers"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "requestHeaders": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["request_headers"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["request_body_chunk"]
+                  },
+                  {
+                    "required": ["requestBodyChunk"]
+                  },
+                  {
+                    "required": ["request_trailers"]
+                  },
+                  {
+                    "required": ["requestTrailers"]
+                  },
+                  {
+                    "required": ["response_headers"]
+                  },
+                  {
+                    "required": ["responseHeaders"]
+                  },
+                  {
+                    "required": ["response_body_chunk"]
+                  },
+                  {
+                    "required": ["responseBodyChunk"]
+                  },
+                  {
+                    "required": ["response_trailers"]
+                  },
+                  {
+                    "required": ["responseTrailers"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "request_body_chunk": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["requestBodyChunk"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["request_headers"]
+                  },
+                  {
+                    "required": ["requestHeaders"]
+                  },
+                  {
+                    "required": ["request_trailers"]
+                  },
+                  {
+                    "required": ["requestTrailers"]
+                  },
+                  {
+                    "required": ["response_headers"]
+                  },
+                  {
+                    "required": ["responseHeaders"]
+                  },
+                  {
+                    "required": ["response_body_chunk"]
+                  },
+                  {
+                    "required": ["responseBodyChunk"]
+                  },
+                  {
+                    "required": ["response_trailers"]
+                  },
+                  {
+                    "required": ["responseTrailers"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "requestBodyChunk": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["request_body_chunk"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["request_headers"]
+                  },
+                  {
+                    "required": ["requestHeaders"]
+                  },
+                  {
+                    "required": ["request_trailers"]
+                  },
+                  {
+                    "required": ["requestTrailers"]
+                  },
+                  {
+                    "required": ["response_headers"]
+                  },
+                  {
+                    "required": ["responseHeaders"]
+                  },
+                  {
+                    "required": ["response_body_chunk"]
+                  },
+                  {
+                    "required": ["responseBodyChunk"]
+                  },
+                  {
+                    "required": ["response_trailers"]
+                  },
+                  {
+                    "required": ["responseTrailers"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "request_trailers": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["requestTrailers"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["request_headers"]
+                  },
+                  {
+                    "required": ["requestHeaders"]
+                  },
+                  {
+                    "required": ["request_body_chunk"]
+                  },
+                  {
+                    "required": ["requestBodyChunk"]
+                  },
+                  {
+                    "required": ["response_headers"]
+                  },
+                  {
+                    "required": ["responseHeaders"]
+                  },
+                  {
+                    "required": ["response_body_chunk"]
+                  },
+                  {
+                    "required": ["responseBodyChunk"]
+                  },
+                  {
+                    "required": ["response_trailers"]
+                  },
+                  {
+                    "required": ["responseTrailers"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "requestTrailers": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["request_trailers"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["request_headers"]
+                  },
+                  {
+                    "required": ["requestHeaders"]
+                  },
+                  {
+                    "required": ["request_body_chunk"]
+                  },
+                  {
+                    "required": ["requestBodyChunk"]
+                  },
+                  {
+                    "required": ["response_headers"]
+                  },
+                  {
+                    "required": ["responseHeaders"]
+                  },
+                  {
+                    "required": ["response_body_chunk"]
+                  },
+                  {
+                    "required": ["responseBodyChunk"]
+                  },
+                  {
+                    "required": ["response_trailers"]
+                  },
+                  {
+                    "required": ["responseTrailers"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "response_headers": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["responseHeaders"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["request_headers"]
+                  },
+                  {
+                    "required": ["requestHeaders"]
+                  },
+                  {
+                    "required": ["request_body_chunk"]
+                  },
+                  {
+                    "required": ["requestBodyChunk"]
+                  },
+                  {
+                    "required": ["request_trailers"]
+                  },
+                  {
+                    "required": ["requestTrailers"]
+                  },
+                  {
+                    "required": ["response_body_chunk"]
+                  },
+                  {
+                    "required": ["responseBodyChunk"]
+                  },
+                  {
+                    "required": ["response_trailers"]
+                  },
+                  {
+                    "required": ["responseTrailers"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "responseHeaders": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["response_headers"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["request_headers"]
+                  },
+                  {
+                    "required": ["requestHeaders"]
+                  },
+                  {
+                    "required": ["request_body_chunk"]
+                  },
+                  {
+                    "required": ["requestBodyChunk"]
+                  },
+                  {
+                    "required": ["request_trailers"]
+                  },
+                  {
+                    "required": ["requestTrailers"]
+                  },
+                  {
+                    "required": ["response_body_chunk"]
+                  },
+                  {
+                    "required": ["responseBodyChunk"]
+                  },
+                  {
+                    "required": ["response_trailers"]
+                  },
+                  {
+                    "required": ["responseTrailers"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "response_body_chunk": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["responseBodyChunk"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["request_headers"]
+                  },
+                  {
+                    "required": ["requestHeaders"]
+                  },
+                  {
+                    "required": ["request_body_chunk"]
+                  },
+                  {
+                    "required": ["requestBodyChunk"]
+                  },
+                  {
+                    "required": ["request_trailers"]
+                  },
+                  {
+                    "required": ["requestTrailers"]
+                  },
+                  {
+                    "required": ["response_headers"]
+                  },
+                  {
+                    "required": ["responseHeaders"]
+                  },
+                  {
+                    "required": ["response_trailers"]
+                  },
+                  {
+                    "required": ["responseTrailers"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "responseBodyChunk": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["response_body_chunk"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["request_headers"]
+                  },
+                  {
+                    "required": ["requestHeaders"]
+                  },
+                  {
+                    "required": ["request_body_chunk"]
+                  },
+                  {
+                    "required": ["requestBodyChunk"]
+                  },
+                  {
+                    "required": ["request_trailers"]
+                  },
+                  {
+                    "required": ["requestTrailers"]
+                  },
+                  {
+                    "required": ["response_headers"]
+                  },
+                  {
+                    "required": ["responseHeaders"]
+                  },
+                  {
+                    "required": ["response_trailers"]
+                  },
+                  {
+                    "required": ["responseTrailers"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "response_trailers": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["responseTrailers"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["request_headers"]
+                  },
+                  {
+                    "required": ["requestHeaders"]
+                  },
+                  {
+                    "required": ["request_body_chunk"]
+                  },
+                  {
+                    "required": ["requestBodyChunk"]
+                  },
+                  {
+                    "required": ["request_trailers"]
+                  },
+                  {
+                    "required": ["requestTrailers"]
+                  },
+                  {
+                    "required": ["response_headers"]
+                  },
+                  {
+                    "required": ["responseHeaders"]
+                  },
+                  {
+                    "required": ["response_body_chunk"]
+                  },
+                  {
+                    "required": ["responseBodyChunk"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "responseTrailers": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["response_trailers"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["request_headers"]
+                  },
+                  {
+                    "required": ["requestHeaders"]
+                  },
+                  {
+                    "required": ["request_body_chunk"]
+                  },
+                  {
+                    "required": ["requestBodyChunk"]
+                  },
+                  {
+                    "required": ["request_trailers"]
+                  },
+                  {
+                    "required": ["requestTrailers"]
+                  },
+                  {
+                    "required": ["response_headers"]
+                  },
+                  {
+                    "required": ["responseHeaders"]
+                  },
+                  {
+                    "required": ["response_body_chunk"]
+                  },
+                  {
+                    "required": ["responseBodyChunk"]
+                  }
+                ]
+              }
+            }
+          ]
+        }
+      }
+    },
+    "envoy.data.tap.v3.SocketBufferedTrace": {
+      "title": "envoy.data.tap.v3.SocketBufferedTrace",
+      "description": "A whole connection's events, emitted when the connection closes or the\ntap's limits are reached.",
+      "properties": {
+        "trace_id": {
+          "description": "Envoy's id of the trace; the file sink puts it in the file name.",
+          "type": ["integer", "string", "null"],
+          "minimum": 0,
+          "exclusiveMaximum": 18446744073709551616,
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"
+        },
+        "traceId": {
+          "description": "Envoy's id of the trace; the file sink puts it in the file name.",
+          "type": ["integer", "string", "null"],
+          "minimum": 0,
+          "exclusiveMaximum": 18446744073709551616,
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"
+        },
+        "connection": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"
+        },
+        "events": {
+          "type": ["array", "null"],
+          "items": {
+            "type": "object",
+            "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvent"
+          }
+        },
+        "read_truncated": {
+          "description": "Whether reads past the tap's byte limit were dropped.",
+          "type": ["boolean", "null"]
+        },
+        "readTruncated": {
+          "description": "Whether reads past the tap's byte limit were dropped.",
+          "type": ["boolean", "null"]
+        },
+        "write_truncated": {
+          "description": "Whether writes past the tap's byte limit were dropped.",
+          "type": ["boolean", "null"]
+        },
+        "writeTruncated": {
+          "description": "Whether writes past the tap's byte limit were dropped.",
+          "type": ["boolean", "null"]
+        }
+      },
+      "additionalProperties": false,
+      "dependentSchemas": {
+        "trace_id": {
+          "not": {
+            "required": ["traceId"]
+          }
+        },
+        "traceId": {
+          "not": {
+            "required": ["trace_id"]
+          }
+        },
+        "read_truncated": {
+          "not": {
+            "required": ["readTruncated"]
+          }
+        },
+        "readTruncated": {
+          "not": {
+            "required": ["read_truncated"]
+          }
+        },
+        "write_truncated": {
+          "not": {
+            "required": ["writeTruncated"]
+          }
+        },
+        "writeTruncated": {
+          "not": {
+            "required": ["write_truncated"]
+          }
+        }
+      }
+    },
+    "envoy.data.tap.v3.SocketEvent": {
+      "title": "envoy.data.tap.v3.SocketEvent",
+      "description": "One socket operation.",
+      "properties": {
+        "timestamp": {
+          "description": "When the operation happened, by Envoy's clock.",
+          "type": ["string", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"
+        },
+        "read": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvent.Read"
+        },
+        "write": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvent.Write"
+        },
+        "closed": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvent.Closed"
+        },
+        "connection": {
+          "description": "The connection the event belongs to (Envoy 1.34 and later).",
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"
+        },
+        "seq_num": {
+          "description": "Position of the event in its connection, from 1 (Envoy 1.37 and later).",
+          "type": ["integer", "string", "null"],
+          "minimum": 0,
+          "exclusiveMaximum": 18446744073709551616,
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"
+        },
+        "seqNum": {
+          "description": "Position of the event in its connection, from 1 (Envoy 1.37 and later).",
+          "type": ["integer", "string", "null"],
+          "minimum": 0,
+          "exclusiveMaximum": 18446744073709551616,
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"
+        }
+      },
+      "additionalProperties": false,
+      "dependentSchemas": {
+        "read": {
+          "not": {
+            "anyOf": [
+              {
+                "required": ["write"]
+              },
+              {
+                "required": ["closed"]
+              }
+            ]
+          }
+        },
+        "write": {
+          "not": {
+            "anyOf": [
+              {
+                "required": ["read"]
+              },
+              {
+                "required": ["closed"]
+              }
+            ]
+          }
+        },
+        "closed": {
+          "not": {
+            "anyOf": [
+              {
+                "required": ["read"]
+              },
+              {
+                "required": ["write"]
+              }
+            ]
+          }
+        },
+        "seq_num": {
+          "not": {
+            "required": ["seqNum"]
+          }
+        },
+        "seqNum": {
+          "not": {
+            "required": ["seq_num"]
+          }
+        }
+      }
+    },
+    "envoy.data.tap.v3.SocketEvent.Closed": {
+      "title": "envoy.data.tap.v3.SocketEvent.Closed",
+      "description": "The connection closed.",
+      "properties": {},
+      "additionalProperties": false
+    },
+    "envoy.data.tap.v3.SocketEvent.Read": {
+      "title": "envoy.data.tap.v3.SocketEvent.Read",
+      "description": "Bytes Envoy read from the peer.",
+      "properties": {
+        "data": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"
+        }
+      },
+      "additionalProperties": false
+    },
+    "envoy.data.tap.v3.SocketEvent.Write": {
+      "title": "envoy.data.tap.v3.SocketEvent.Write",
+      "description": "Bytes Envoy wrote to the peer.",
+      "properties": {
+        "data": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"
+        },
+        "end_stream": {
+          "description": "Set when Envoy half-closed its side with this write.",
+          "type": ["boolean", "null"]
+        },
+        "endStream": {
+          "description": "Set when Envoy half-closed its side with this write.",
+          "type": ["boolean", "null"]
+        }
+      },
+      "additionalProperties": false,
+      "dependentSchemas": {
+        "end_stream": {
+          "not": {
+            "required": ["endStream"]
+          }
+        },
+        "endStream": {
+          "not": {
+            "required": ["end_stream"]
+          }
+        }
+      }
+    },
+    "envoy.data.tap.v3.SocketEvents": {
+      "title": "envoy.data.tap.v3.SocketEvents",
+      "description": "Several events in one streamed segment (Envoy 1.35 and later).",
+      "properties": {
+        "events": {
+          "type": ["array", "null"],
+          "items": {
+            "type": "object",
+            "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvent"
+          }
+        }
+      },
+      "additionalProperties": false
+    },
+    "envoy.data.tap.v3.SocketStreamedTraceSegment": {
+      "title": "envoy.data.tap.v3.SocketStreamedTraceSegment",
+      "description": "One piece of a streamed socket trace: first the connection, then events.",
+      "properties": {
+        "trace_id": {
+          "description": "Ties the segments of one connection together.",
+          "type": ["integer", "string", "null"],
+          "minimum": 0,
+          "exclusiveMaximum": 18446744073709551616,
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"
+        },
+        "traceId": {
+          "description": "Ties the segments of one connection together.",
+          "type": ["integer", "string", "null"],
+          "minimum": 0,
+          "exclusiveMaximum": 18446744073709551616,
+          "pattern": "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"
+        },
+        "connection": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"
+        },
+        "event": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvent"
+        },
+        "events": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvents"
+        }
+      },
+      "additionalProperties": false,
+      "dependentSchemas": {
+        "trace_id": {
+          "not": {
+            "required": ["traceId"]
+          }
+        },
+        "traceId": {
+          "not": {
+            "required": ["trace_id"]
+          }
+        },
+        "connection": {
+          "not": {
+            "anyOf": [
+              {
+                "required": ["event"]
+              },
+              {
+                "required": ["events"]
+              }
+            ]
+          }
+        },
+        "event": {
+          "not": {
+            "anyOf": [
+              {
+                "required": ["connection"]
+              },
+              {
+                "required": ["events"]
+              }
+            ]
+          }
+        },
+        "events": {
+          "not": {
+            "anyOf": [
+              {
+                "required": ["connection"]
+              },
+              {
+                "required": ["event"]
+              }
+            ]
+          }
+        }
+      }
+    },
+    "envoy.data.tap.v3.TraceWrapper": {
+      "title": "envoy.data.tap.v3.TraceWrapper",
+      "description": "Any of the four kinds of trace.",
+      "properties": {
+        "http_buffered_trace": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.HttpBufferedTrace"
+        },
+        "httpBufferedTrace": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.HttpBufferedTrace"
+        },
+        "http_streamed_trace_segment": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.HttpStreamedTraceSegment"
+        },
+        "httpStreamedTraceSegment": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.HttpStreamedTraceSegment"
+        },
+        "socket_buffered_trace": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketBufferedTrace"
+        },
+        "socketBufferedTrace": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketBufferedTrace"
+        },
+        "socket_streamed_trace_segment": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketStreamedTraceSegment"
+        },
+        "socketStreamedTraceSegment": {
+          "type": ["object", "null"],
+          "$ref": "urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketStreamedTraceSegment"
+        }
+      },
+      "additionalProperties": false,
+      "dependentSchemas": {
+        "http_buffered_trace": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["httpBufferedTrace"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["http_streamed_trace_segment"]
+                  },
+                  {
+                    "required": ["httpStreamedTraceSegment"]
+                  },
+                  {
+                    "required": ["socket_buffered_trace"]
+                  },
+                  {
+                    "required": ["socketBufferedTrace"]
+                  },
+                  {
+                    "required": ["socket_streamed_trace_segment"]
+                  },
+                  {
+                    "required": ["socketStreamedTraceSegment"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "httpBufferedTrace": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["http_buffered_trace"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["http_streamed_trace_segment"]
+                  },
+                  {
+                    "required": ["httpStreamedTraceSegment"]
+                  },
+                  {
+                    "required": ["socket_buffered_trace"]
+                  },
+                  {
+                    "required": ["socketBufferedTrace"]
+                  },
+                  {
+                    "required": ["socket_streamed_trace_segment"]
+                  },
+                  {
+                    "required": ["socketStreamedTraceSegment"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "http_streamed_trace_segment": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["httpStreamedTraceSegment"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["http_buffered_trace"]
+                  },
+                  {
+                    "required": ["httpBufferedTrace"]
+                  },
+                  {
+                    "required": ["socket_buffered_trace"]
+                  },
+                  {
+                    "required": ["socketBufferedTrace"]
+                  },
+                  {
+                    "required": ["socket_streamed_trace_segment"]
+                  },
+                  {
+                    "required": ["socketStreamedTraceSegment"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "httpStreamedTraceSegment": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["http_streamed_trace_segment"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["http_buffered_trace"]
+                  },
+                  {
+                    "required": ["httpBufferedTrace"]
+                  },
+                  {
+                    "required": ["socket_buffered_trace"]
+                  },
+                  {
+                    "required": ["socketBufferedTrace"]
+                  },
+                  {
+                    "required": ["socket_streamed_trace_segment"]
+                  },
+                  {
+                    "required": ["socketStreamedTraceSegment"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "socket_buffered_trace": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["socketBufferedTrace"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["http_buffered_trace"]
+                  },
+                  {
+                    "required": ["httpBufferedTrace"]
+                  },
+                  {
+                    "required": ["http_streamed_trace_segment"]
+                  },
+                  {
+                    "required": ["httpStreamedTraceSegment"]
+                  },
+                  {
+                    "required": ["socket_streamed_trace_segment"]
+                  },
+                  {
+                    "required": ["socketStreamedTraceSegment"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "socketBufferedTrace": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["socket_buffered_trace"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["http_buffered_trace"]
+                  },
+                  {
+                    "required": ["httpBufferedTrace"]
+                  },
+                  {
+                    "required": ["http_streamed_trace_segment"]
+                  },
+                  {
+                    "required": ["httpStreamedTraceSegment"]
+                  },
+                  {
+                    "required": ["socket_streamed_trace_segment"]
+                  },
+                  {
+                    "required": ["socketStreamedTraceSegment"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "socket_streamed_trace_segment": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["socketStreamedTraceSegment"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["http_buffered_trace"]
+                  },
+                  {
+                    "required": ["httpBufferedTrace"]
+                  },
+                  {
+                    "required": ["http_streamed_trace_segment"]
+                  },
+                  {
+                    "required": ["httpStreamedTraceSegment"]
+                  },
+                  {
+                    "required": ["socket_buffered_trace"]
+                  },
+                  {
+                    "required": ["socketBufferedTrace"]
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "socketStreamedTraceSegment": {
+          "allOf": [
+            {
+              "not": {
+                "required": ["socket_streamed_trace_segment"]
+              }
+            },
+            {
+              "not": {
+                "anyOf": [
+                  {
+                    "required": ["http_buffered_trace"]
+                  },
+                  {
+                    "required": ["httpBufferedTrace"]
+                  },
+                  {
+                    "required": ["http_streamed_trace_segment"]
+                  },
+                  {
+                    "required": ["httpStreamedTraceSegment"]
+                  },
+                  {
+                    "required": ["socket_buffered_trace"]
+                  },
+                  {
+                    "required": ["socketBufferedTrace"]
+                  }
+                ]
+              }
+            }
+          ]
+        }
+      },
+      "allOf": [
+        {
+          "anyOf": [
+            {
+              "required": ["http_buffered_trace"],
+              "properties": {
+                "http_buffered_trace": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
+            },
+            {
+              "required": ["httpBufferedTrace"],
+              "properties": {
+                "httpBufferedTrace": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
+            },
+            {
+              "required": ["http_streamed_trace_segment"],
+              "properties": {
+                "http_streamed_trace_segment": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
+            },
+            {
+              "required": ["httpStreamedTraceSegment"],
+              "properties": {
+                "httpStreamedTraceSegment": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
+            },
+            {
+              "required": ["socket_buffered_trace"],
+              "properties": {
+                "socket_buffered_trace": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
+            },
+            {
+              "required": ["socketBufferedTrace"],
+              "properties": {
+                "socketBufferedTrace": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
+            },
+            {
+              "required": ["socket_streamed_trace_segment"],
+              "properties": {
+                "socket_streamed_trace_segment": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
+            },
+            {
+              "required": ["socketStreamedTraceSegment"],
+              "properties": {
+                "socketStreamedTraceSegment": {
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
+            }
+          ]
+        }
+      ]
+    },
     "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig": {
       "title": "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig",
       "description": "The gRPC client that sends StreamReverseTunnelsRequest reports.",
@@ -2364,6 +4114,8 @@ export const jsonSchemaRootTypes: { readonly [typeName: string]: string | readon
   "envoy.config.core.v3.BuildVersion": "object",
   "envoy.config.core.v3.EnvoyInternalAddress": "object",
   "envoy.config.core.v3.Extension": "object",
+  "envoy.config.core.v3.HeaderMap": "object",
+  "envoy.config.core.v3.HeaderValue": "object",
   "envoy.config.core.v3.Locality": "object",
   "envoy.config.core.v3.Node": "object",
   "envoy.config.core.v3.Pipe": "object",
@@ -2373,6 +4125,19 @@ export const jsonSchemaRootTypes: { readonly [typeName: string]: string | readon
   "envoy.data.tap.v2alpha.Event.Read": "object",
   "envoy.data.tap.v2alpha.Event.Write": "object",
   "envoy.data.tap.v2alpha.Trace": "object",
+  "envoy.data.tap.v3.Body": "object",
+  "envoy.data.tap.v3.Connection": "object",
+  "envoy.data.tap.v3.HttpBufferedTrace": "object",
+  "envoy.data.tap.v3.HttpBufferedTrace.Message": "object",
+  "envoy.data.tap.v3.HttpStreamedTraceSegment": "object",
+  "envoy.data.tap.v3.SocketBufferedTrace": "object",
+  "envoy.data.tap.v3.SocketEvent": "object",
+  "envoy.data.tap.v3.SocketEvent.Closed": "object",
+  "envoy.data.tap.v3.SocketEvent.Read": "object",
+  "envoy.data.tap.v3.SocketEvent.Write": "object",
+  "envoy.data.tap.v3.SocketEvents": "object",
+  "envoy.data.tap.v3.SocketStreamedTraceSegment": "object",
+  "envoy.data.tap.v3.TraceWrapper": "object",
   "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig": "object",
   "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel": "object",
   "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest": "object",

@@ -6823,13 +6823,339 @@ return errors === 0;
 validate87.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const validateRoot7 = validate91;
-const schema39 = {"$ref":"#/$defs/envoy.config.core.v3.Locality","type":"object"};
-const schema40 = {"title":"envoy.config.core.v3.Locality","description":"Where an Envoy runs.","properties":{"region":{"type":["string","null"]},"zone":{"type":["string","null"]},"sub_zone":{"type":["string","null"]},"subZone":{"type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"sub_zone":{"not":{"required":["subZone"]}},"subZone":{"not":{"required":["sub_zone"]}}}};
+const schema39 = {"$ref":"#/$defs/envoy.config.core.v3.HeaderMap","type":"object"};
+const schema40 = {"title":"envoy.config.core.v3.HeaderMap","description":"A list of headers in wire order; a name may repeat.","properties":{"headers":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderValue"}}},"additionalProperties":false};
+const schema41 = {"title":"envoy.config.core.v3.HeaderValue","description":"One HTTP header. Envoy fills either `value` or `raw_value`, never both\n(the proto says so in prose, not as a oneof, so it is not a rule here).","properties":{"key":{"description":"The header name; a pseudo-header keeps its leading ':'.\n\nOnly `envoy-tap-tunnel validate` enforces (JSON Schema cannot state it exactly): string.max_bytes 16384; string.well_known_regex 1.","type":"string","minLength":1},"value":{"description":"The value as text.\n\nOnly `envoy-tap-tunnel validate` enforces (JSON Schema cannot state it exactly): string.max_bytes 16384; string.well_known_regex 2.","type":["string","null"]},"raw_value":{"description":"The value as bytes, for values that are not valid UTF-8.\n\nOnly `envoy-tap-tunnel validate` enforces (JSON Schema cannot state it exactly): bytes.max_len 16384.","type":["string","null"],"contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},"rawValue":{"description":"The value as bytes, for values that are not valid UTF-8.\n\nOnly `envoy-tap-tunnel validate` enforces (JSON Schema cannot state it exactly): bytes.max_len 16384.","type":["string","null"],"contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"}},"additionalProperties":false,"dependentSchemas":{"raw_value":{"not":{"required":["rawValue"]}},"rawValue":{"not":{"required":["raw_value"]}}}};
+const pattern14 = new RegExp("^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$", "u");
+
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate93.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "key") || (key0 === "value")) || (key0 === "raw_value")) || (key0 === "rawValue"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.key !== undefined){
+let data0 = data.key;
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err1 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.value !== undefined){
+let data1 = data.value;
+if((typeof data1 !== "string") && (data1 !== null)){
+const err3 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: schema41.properties.value.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.raw_value !== undefined){
+let data2 = data.raw_value;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/raw_value",schemaPath:"#/properties/raw_value/type",keyword:"type",params:{type: schema41.properties.raw_value.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(typeof data2 === "string"){
+if(!pattern14.test(data2)){
+const err5 = {instancePath:instancePath+"/raw_value",schemaPath:"#/properties/raw_value/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},message:"must match pattern \""+"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+if(data.rawValue !== undefined){
+let data3 = data.rawValue;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err6 = {instancePath:instancePath+"/rawValue",schemaPath:"#/properties/rawValue/type",keyword:"type",params:{type: schema41.properties.rawValue.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(typeof data3 === "string"){
+if(!pattern14.test(data3)){
+const err7 = {instancePath:instancePath+"/rawValue",schemaPath:"#/properties/rawValue/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},message:"must match pattern \""+"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"+"\""};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+if(data.raw_value !== undefined){
+const _errs10 = errors;
+const _errs11 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.rawValue === undefined) && (missing0 = "rawValue")){
+const err8 = {};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var valid2 = _errs11 === errors;
+if(valid2){
+const err9 = {instancePath,schemaPath:"#/dependentSchemas/raw_value/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.rawValue !== undefined){
+const _errs13 = errors;
+const _errs14 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.raw_value === undefined) && (missing1 = "raw_value")){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var valid3 = _errs14 === errors;
+if(valid3){
+const err11 = {instancePath,schemaPath:"#/dependentSchemas/rawValue/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate93.errors = vErrors;
+return errors === 0;
+}
+validate93.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate92.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "headers")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.headers !== undefined){
+let data0 = data.headers;
+if((!(Array.isArray(data0))) && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: schema40.properties.headers.type},message:"must be array,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+const err2 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(validate93(data1, {instancePath:instancePath+"/headers/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+validate92.errors = vErrors;
+return errors === 0;
+}
+validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate91.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate92(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+validate91.errors = vErrors;
+return errors === 0;
+}
+validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot8 = validate96;
+const schema42 = {"$ref":"#/$defs/envoy.config.core.v3.HeaderValue","type":"object"};
+
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate96.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate93(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+validate96.errors = vErrors;
+return errors === 0;
+}
+validate96.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot9 = validate98;
+const schema43 = {"$ref":"#/$defs/envoy.config.core.v3.Locality","type":"object"};
+const schema44 = {"title":"envoy.config.core.v3.Locality","description":"Where an Envoy runs.","properties":{"region":{"type":["string","null"]},"zone":{"type":["string","null"]},"sub_zone":{"type":["string","null"]},"subZone":{"type":["string","null"]}},"additionalProperties":false,"dependentSchemas":{"sub_zone":{"not":{"required":["subZone"]}},"subZone":{"not":{"required":["sub_zone"]}}}};
+
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate99.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6852,7 +7178,7 @@ errors++;
 if(data.region !== undefined){
 let data0 = data.region;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: schema40.properties.region.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: schema44.properties.region.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6865,7 +7191,7 @@ errors++;
 if(data.zone !== undefined){
 let data1 = data.zone;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/zone",schemaPath:"#/properties/zone/type",keyword:"type",params:{type: schema40.properties.zone.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/zone",schemaPath:"#/properties/zone/type",keyword:"type",params:{type: schema44.properties.zone.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6878,7 +7204,7 @@ errors++;
 if(data.sub_zone !== undefined){
 let data2 = data.sub_zone;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/sub_zone",schemaPath:"#/properties/sub_zone/type",keyword:"type",params:{type: schema40.properties.sub_zone.type},message:"must be string,null"};
+const err3 = {instancePath:instancePath+"/sub_zone",schemaPath:"#/properties/sub_zone/type",keyword:"type",params:{type: schema44.properties.sub_zone.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6891,7 +7217,7 @@ errors++;
 if(data.subZone !== undefined){
 let data3 = data.subZone;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err4 = {instancePath:instancePath+"/subZone",schemaPath:"#/properties/subZone/type",keyword:"type",params:{type: schema40.properties.subZone.type},message:"must be string,null"};
+const err4 = {instancePath:instancePath+"/subZone",schemaPath:"#/properties/subZone/type",keyword:"type",params:{type: schema44.properties.subZone.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6980,16 +7306,16 @@ vErrors = null;
 }
 }
 }
-validate92.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
-validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate99.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate91.evaluated;
+const evaluated0 = validate98.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7006,24 +7332,24 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate92(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate99(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
-validate91.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
-validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot8 = validate94;
-const schema41 = {"$ref":"#/$defs/envoy.config.core.v3.Node","type":"object"};
-const schema42 = {"title":"envoy.config.core.v3.Node","description":"Identifies an Envoy instance to the management server.","properties":{"id":{"description":"Unique name of this Envoy among those the server sees.","type":["string","null"]},"cluster":{"description":"The service cluster this Envoy belongs to.","type":["string","null"]},"metadata":{"description":"Opaque metadata for the server.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Struct"},"dynamic_parameters":{"description":"Parameters for xDS resource lookups, keyed by resource type URL.","type":["object","null"],"additionalProperties":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/xds.core.v3.ContextParams"}},"dynamicParameters":{"description":"Parameters for xDS resource lookups, keyed by resource type URL.","type":["object","null"],"additionalProperties":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/xds.core.v3.ContextParams"}},"locality":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Locality"},"user_agent_name":{"description":"Which client this is, for example \"envoy\".","type":["string","null"]},"userAgentName":{"description":"Which client this is, for example \"envoy\".","type":["string","null"]},"user_agent_version":{"type":["string","null"]},"userAgentVersion":{"type":["string","null"]},"user_agent_build_version":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.BuildVersion"},"userAgentBuildVersion":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.BuildVersion"},"extensions":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Extension"}},"client_features":{"description":"Capabilities the client announces to the server.","type":["array","null"],"items":{"type":"string"}},"clientFeatures":{"description":"Capabilities the client announces to the server.","type":["array","null"],"items":{"type":"string"}},"listening_addresses":{"description":"Superseded; kept for wire compatibility.","deprecated":true,"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"}},"listeningAddresses":{"description":"Superseded; kept for wire compatibility.","deprecated":true,"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"}}},"additionalProperties":false,"dependentSchemas":{"dynamic_parameters":{"not":{"required":["dynamicParameters"]}},"dynamicParameters":{"not":{"required":["dynamic_parameters"]}},"user_agent_name":{"not":{"required":["userAgentName"]}},"userAgentName":{"not":{"required":["user_agent_name"]}},"user_agent_version":{"allOf":[{"not":{"required":["userAgentVersion"]}},{"if":{"properties":{"user_agent_version":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["user_agent_build_version"]},{"required":["userAgentBuildVersion"]}]}}}]},"userAgentVersion":{"allOf":[{"not":{"required":["user_agent_version"]}},{"if":{"properties":{"userAgentVersion":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["user_agent_build_version"]},{"required":["userAgentBuildVersion"]}]}}}]},"user_agent_build_version":{"allOf":[{"not":{"required":["userAgentBuildVersion"]}},{"not":{"anyOf":[{"required":["user_agent_version"],"properties":{"user_agent_version":{"not":{"type":"null"}}}},{"required":["userAgentVersion"],"properties":{"userAgentVersion":{"not":{"type":"null"}}}}]}}]},"userAgentBuildVersion":{"allOf":[{"not":{"required":["user_agent_build_version"]}},{"not":{"anyOf":[{"required":["user_agent_version"],"properties":{"user_agent_version":{"not":{"type":"null"}}}},{"required":["userAgentVersion"],"properties":{"userAgentVersion":{"not":{"type":"null"}}}}]}}]},"client_features":{"not":{"required":["clientFeatures"]}},"clientFeatures":{"not":{"required":["client_features"]}},"listening_addresses":{"not":{"required":["listeningAddresses"]}},"listeningAddresses":{"not":{"required":["listening_addresses"]}}}};
-const schema43 = {"title":"xds.core.v3.ContextParams","description":"Free-form parameters; Envoy's Node carries one set per resource type URL.","properties":{"params":{"type":["object","null"],"additionalProperties":{"type":"string"}}},"additionalProperties":false};
+const validateRoot10 = validate101;
+const schema45 = {"$ref":"#/$defs/envoy.config.core.v3.Node","type":"object"};
+const schema46 = {"title":"envoy.config.core.v3.Node","description":"Identifies an Envoy instance to the management server.","properties":{"id":{"description":"Unique name of this Envoy among those the server sees.","type":["string","null"]},"cluster":{"description":"The service cluster this Envoy belongs to.","type":["string","null"]},"metadata":{"description":"Opaque metadata for the server.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Struct"},"dynamic_parameters":{"description":"Parameters for xDS resource lookups, keyed by resource type URL.","type":["object","null"],"additionalProperties":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/xds.core.v3.ContextParams"}},"dynamicParameters":{"description":"Parameters for xDS resource lookups, keyed by resource type URL.","type":["object","null"],"additionalProperties":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/xds.core.v3.ContextParams"}},"locality":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Locality"},"user_agent_name":{"description":"Which client this is, for example \"envoy\".","type":["string","null"]},"userAgentName":{"description":"Which client this is, for example \"envoy\".","type":["string","null"]},"user_agent_version":{"type":["string","null"]},"userAgentVersion":{"type":["string","null"]},"user_agent_build_version":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.BuildVersion"},"userAgentBuildVersion":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.BuildVersion"},"extensions":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Extension"}},"client_features":{"description":"Capabilities the client announces to the server.","type":["array","null"],"items":{"type":"string"}},"clientFeatures":{"description":"Capabilities the client announces to the server.","type":["array","null"],"items":{"type":"string"}},"listening_addresses":{"description":"Superseded; kept for wire compatibility.","deprecated":true,"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"}},"listeningAddresses":{"description":"Superseded; kept for wire compatibility.","deprecated":true,"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"}}},"additionalProperties":false,"dependentSchemas":{"dynamic_parameters":{"not":{"required":["dynamicParameters"]}},"dynamicParameters":{"not":{"required":["dynamic_parameters"]}},"user_agent_name":{"not":{"required":["userAgentName"]}},"userAgentName":{"not":{"required":["user_agent_name"]}},"user_agent_version":{"allOf":[{"not":{"required":["userAgentVersion"]}},{"if":{"properties":{"user_agent_version":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["user_agent_build_version"]},{"required":["userAgentBuildVersion"]}]}}}]},"userAgentVersion":{"allOf":[{"not":{"required":["user_agent_version"]}},{"if":{"properties":{"userAgentVersion":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["user_agent_build_version"]},{"required":["userAgentBuildVersion"]}]}}}]},"user_agent_build_version":{"allOf":[{"not":{"required":["userAgentBuildVersion"]}},{"not":{"anyOf":[{"required":["user_agent_version"],"properties":{"user_agent_version":{"not":{"type":"null"}}}},{"required":["userAgentVersion"],"properties":{"userAgentVersion":{"not":{"type":"null"}}}}]}}]},"userAgentBuildVersion":{"allOf":[{"not":{"required":["user_agent_build_version"]}},{"not":{"anyOf":[{"required":["user_agent_version"],"properties":{"user_agent_version":{"not":{"type":"null"}}}},{"required":["userAgentVersion"],"properties":{"userAgentVersion":{"not":{"type":"null"}}}}]}}]},"client_features":{"not":{"required":["clientFeatures"]}},"clientFeatures":{"not":{"required":["client_features"]}},"listening_addresses":{"not":{"required":["listeningAddresses"]}},"listeningAddresses":{"not":{"required":["listening_addresses"]}}}};
+const schema47 = {"title":"xds.core.v3.ContextParams","description":"Free-form parameters; Envoy's Node carries one set per resource type URL.","properties":{"params":{"type":["object","null"],"additionalProperties":{"type":"string"}}},"additionalProperties":false};
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate97.evaluated;
+const evaluated0 = validate104.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7046,7 +7372,7 @@ errors++;
 if(data.params !== undefined){
 let data0 = data.params;
 if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: schema43.properties.params.type},message:"must be object,null"};
+const err1 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: schema47.properties.params.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7071,16 +7397,16 @@ errors++;
 }
 }
 }
-validate97.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
-validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate104.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate95.evaluated;
+const evaluated0 = validate102.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7089,7 +7415,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func1.call(schema42.properties, key0))){
+if(!(func1.call(schema46.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -7103,7 +7429,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema42.properties.id.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema46.properties.id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7116,7 +7442,7 @@ errors++;
 if(data.cluster !== undefined){
 let data1 = data.cluster;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema42.properties.cluster.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema46.properties.cluster.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7129,7 +7455,7 @@ errors++;
 if(data.metadata !== undefined){
 let data2 = data.metadata;
 if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema42.properties.metadata.type},message:"must be object,null"};
+const err3 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema46.properties.metadata.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7146,7 +7472,7 @@ errors = vErrors.length;
 if(data.dynamic_parameters !== undefined){
 let data3 = data.dynamic_parameters;
 if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err4 = {instancePath:instancePath+"/dynamic_parameters",schemaPath:"#/properties/dynamic_parameters/type",keyword:"type",params:{type: schema42.properties.dynamic_parameters.type},message:"must be object,null"};
+const err4 = {instancePath:instancePath+"/dynamic_parameters",schemaPath:"#/properties/dynamic_parameters/type",keyword:"type",params:{type: schema46.properties.dynamic_parameters.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7168,8 +7494,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!(validate97(data4, {instancePath:instancePath+"/dynamic_parameters/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+if(!(validate104(data4, {instancePath:instancePath+"/dynamic_parameters/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 }
@@ -7178,7 +7504,7 @@ errors = vErrors.length;
 if(data.dynamicParameters !== undefined){
 let data5 = data.dynamicParameters;
 if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
-const err6 = {instancePath:instancePath+"/dynamicParameters",schemaPath:"#/properties/dynamicParameters/type",keyword:"type",params:{type: schema42.properties.dynamicParameters.type},message:"must be object,null"};
+const err6 = {instancePath:instancePath+"/dynamicParameters",schemaPath:"#/properties/dynamicParameters/type",keyword:"type",params:{type: schema46.properties.dynamicParameters.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7200,8 +7526,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(validate97(data6, {instancePath:instancePath+"/dynamicParameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data5,parentDataProperty:key2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+if(!(validate104(data6, {instancePath:instancePath+"/dynamicParameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data5,parentDataProperty:key2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 }
@@ -7210,7 +7536,7 @@ errors = vErrors.length;
 if(data.locality !== undefined){
 let data7 = data.locality;
 if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
-const err8 = {instancePath:instancePath+"/locality",schemaPath:"#/properties/locality/type",keyword:"type",params:{type: schema42.properties.locality.type},message:"must be object,null"};
+const err8 = {instancePath:instancePath+"/locality",schemaPath:"#/properties/locality/type",keyword:"type",params:{type: schema46.properties.locality.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7219,15 +7545,15 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!(validate92(data7, {instancePath:instancePath+"/locality",parentData:data,parentDataProperty:"locality",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate99(data7, {instancePath:instancePath+"/locality",parentData:data,parentDataProperty:"locality",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 }
 if(data.user_agent_name !== undefined){
 let data8 = data.user_agent_name;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err9 = {instancePath:instancePath+"/user_agent_name",schemaPath:"#/properties/user_agent_name/type",keyword:"type",params:{type: schema42.properties.user_agent_name.type},message:"must be string,null"};
+const err9 = {instancePath:instancePath+"/user_agent_name",schemaPath:"#/properties/user_agent_name/type",keyword:"type",params:{type: schema46.properties.user_agent_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7240,7 +7566,7 @@ errors++;
 if(data.userAgentName !== undefined){
 let data9 = data.userAgentName;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err10 = {instancePath:instancePath+"/userAgentName",schemaPath:"#/properties/userAgentName/type",keyword:"type",params:{type: schema42.properties.userAgentName.type},message:"must be string,null"};
+const err10 = {instancePath:instancePath+"/userAgentName",schemaPath:"#/properties/userAgentName/type",keyword:"type",params:{type: schema46.properties.userAgentName.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7253,7 +7579,7 @@ errors++;
 if(data.user_agent_version !== undefined){
 let data10 = data.user_agent_version;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err11 = {instancePath:instancePath+"/user_agent_version",schemaPath:"#/properties/user_agent_version/type",keyword:"type",params:{type: schema42.properties.user_agent_version.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/user_agent_version",schemaPath:"#/properties/user_agent_version/type",keyword:"type",params:{type: schema46.properties.user_agent_version.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7266,7 +7592,7 @@ errors++;
 if(data.userAgentVersion !== undefined){
 let data11 = data.userAgentVersion;
 if((typeof data11 !== "string") && (data11 !== null)){
-const err12 = {instancePath:instancePath+"/userAgentVersion",schemaPath:"#/properties/userAgentVersion/type",keyword:"type",params:{type: schema42.properties.userAgentVersion.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/userAgentVersion",schemaPath:"#/properties/userAgentVersion/type",keyword:"type",params:{type: schema46.properties.userAgentVersion.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7279,7 +7605,7 @@ errors++;
 if(data.user_agent_build_version !== undefined){
 let data12 = data.user_agent_build_version;
 if((!(data12 && typeof data12 == "object" && !Array.isArray(data12))) && (data12 !== null)){
-const err13 = {instancePath:instancePath+"/user_agent_build_version",schemaPath:"#/properties/user_agent_build_version/type",keyword:"type",params:{type: schema42.properties.user_agent_build_version.type},message:"must be object,null"};
+const err13 = {instancePath:instancePath+"/user_agent_build_version",schemaPath:"#/properties/user_agent_build_version/type",keyword:"type",params:{type: schema46.properties.user_agent_build_version.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7296,7 +7622,7 @@ errors = vErrors.length;
 if(data.userAgentBuildVersion !== undefined){
 let data13 = data.userAgentBuildVersion;
 if((!(data13 && typeof data13 == "object" && !Array.isArray(data13))) && (data13 !== null)){
-const err14 = {instancePath:instancePath+"/userAgentBuildVersion",schemaPath:"#/properties/userAgentBuildVersion/type",keyword:"type",params:{type: schema42.properties.userAgentBuildVersion.type},message:"must be object,null"};
+const err14 = {instancePath:instancePath+"/userAgentBuildVersion",schemaPath:"#/properties/userAgentBuildVersion/type",keyword:"type",params:{type: schema46.properties.userAgentBuildVersion.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7313,7 +7639,7 @@ errors = vErrors.length;
 if(data.extensions !== undefined){
 let data14 = data.extensions;
 if((!(Array.isArray(data14))) && (data14 !== null)){
-const err15 = {instancePath:instancePath+"/extensions",schemaPath:"#/properties/extensions/type",keyword:"type",params:{type: schema42.properties.extensions.type},message:"must be array,null"};
+const err15 = {instancePath:instancePath+"/extensions",schemaPath:"#/properties/extensions/type",keyword:"type",params:{type: schema46.properties.extensions.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7346,7 +7672,7 @@ errors = vErrors.length;
 if(data.client_features !== undefined){
 let data16 = data.client_features;
 if((!(Array.isArray(data16))) && (data16 !== null)){
-const err17 = {instancePath:instancePath+"/client_features",schemaPath:"#/properties/client_features/type",keyword:"type",params:{type: schema42.properties.client_features.type},message:"must be array,null"};
+const err17 = {instancePath:instancePath+"/client_features",schemaPath:"#/properties/client_features/type",keyword:"type",params:{type: schema46.properties.client_features.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7374,7 +7700,7 @@ errors++;
 if(data.clientFeatures !== undefined){
 let data18 = data.clientFeatures;
 if((!(Array.isArray(data18))) && (data18 !== null)){
-const err19 = {instancePath:instancePath+"/clientFeatures",schemaPath:"#/properties/clientFeatures/type",keyword:"type",params:{type: schema42.properties.clientFeatures.type},message:"must be array,null"};
+const err19 = {instancePath:instancePath+"/clientFeatures",schemaPath:"#/properties/clientFeatures/type",keyword:"type",params:{type: schema46.properties.clientFeatures.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7402,7 +7728,7 @@ errors++;
 if(data.listening_addresses !== undefined){
 let data20 = data.listening_addresses;
 if((!(Array.isArray(data20))) && (data20 !== null)){
-const err21 = {instancePath:instancePath+"/listening_addresses",schemaPath:"#/properties/listening_addresses/type",keyword:"type",params:{type: schema42.properties.listening_addresses.type},message:"must be array,null"};
+const err21 = {instancePath:instancePath+"/listening_addresses",schemaPath:"#/properties/listening_addresses/type",keyword:"type",params:{type: schema46.properties.listening_addresses.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7435,7 +7761,7 @@ errors = vErrors.length;
 if(data.listeningAddresses !== undefined){
 let data22 = data.listeningAddresses;
 if((!(Array.isArray(data22))) && (data22 !== null)){
-const err23 = {instancePath:instancePath+"/listeningAddresses",schemaPath:"#/properties/listeningAddresses/type",keyword:"type",params:{type: schema42.properties.listeningAddresses.type},message:"must be array,null"};
+const err23 = {instancePath:instancePath+"/listeningAddresses",schemaPath:"#/properties/listeningAddresses/type",keyword:"type",params:{type: schema46.properties.listeningAddresses.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -8554,16 +8880,16 @@ vErrors = null;
 }
 }
 }
-validate95.errors = vErrors;
+validate102.errors = vErrors;
 return errors === 0;
 }
-validate95.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate102.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate94.evaluated;
+const evaluated0 = validate101.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8580,22 +8906,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate95(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+if(!(validate102(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
 errors = vErrors.length;
 }
-validate94.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
-validate94.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate101.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot9 = validate107;
-const schema44 = {"$ref":"#/$defs/envoy.config.core.v3.Pipe","type":"object"};
+const validateRoot11 = validate114;
+const schema48 = {"$ref":"#/$defs/envoy.config.core.v3.Pipe","type":"object"};
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate107.evaluated;
+const evaluated0 = validate114.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8616,18 +8942,18 @@ if(!(validate70(data, {instancePath,parentData,parentDataProperty,rootData,dynam
 vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
-validate107.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
-validate107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate114.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot10 = validate109;
-const schema45 = {"$ref":"#/$defs/envoy.config.core.v3.SocketAddress","type":"object"};
+const validateRoot12 = validate116;
+const schema49 = {"$ref":"#/$defs/envoy.config.core.v3.SocketAddress","type":"object"};
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate109.evaluated;
+const evaluated0 = validate116.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8648,20 +8974,20 @@ if(!(validate67(data, {instancePath,parentData,parentDataProperty,rootData,dynam
 vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
-validate109.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
-validate109.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate116.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot11 = validate111;
-const schema46 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Connection","type":"object"};
-const schema47 = {"title":"envoy.data.tap.v2alpha.Connection","description":"The two endpoints of a tapped connection.","properties":{"id":{"description":"Envoy's own connection id, unique within one Envoy process.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":18446744073709552000,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},"local_address":{"description":"The address of Envoy's side of the socket.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"},"localAddress":{"description":"The address of Envoy's side of the socket.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"},"remote_address":{"description":"The address of the peer.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"},"remoteAddress":{"description":"The address of the peer.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"}},"additionalProperties":false,"dependentSchemas":{"local_address":{"not":{"required":["localAddress"]}},"localAddress":{"not":{"required":["local_address"]}},"remote_address":{"not":{"required":["remoteAddress"]}},"remoteAddress":{"not":{"required":["remote_address"]}}}};
-const pattern14 = new RegExp("^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$", "u");
+const validateRoot13 = validate118;
+const schema50 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Connection","type":"object"};
+const schema51 = {"title":"envoy.data.tap.v2alpha.Connection","description":"The two endpoints of a tapped connection.","properties":{"id":{"description":"Envoy's own connection id, unique within one Envoy process.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":18446744073709552000,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},"local_address":{"description":"The address of Envoy's side of the socket.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"},"localAddress":{"description":"The address of Envoy's side of the socket.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"},"remote_address":{"description":"The address of the peer.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"},"remoteAddress":{"description":"The address of the peer.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.api.v2.core.Address"}},"additionalProperties":false,"dependentSchemas":{"local_address":{"not":{"required":["localAddress"]}},"localAddress":{"not":{"required":["local_address"]}},"remote_address":{"not":{"required":["remoteAddress"]}},"remoteAddress":{"not":{"required":["remote_address"]}}}};
+const pattern16 = new RegExp("^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$", "u");
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate112.evaluated;
+const evaluated0 = validate119.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8684,7 +9010,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema47.properties.id.type},message:"must be integer,string,null"};
+const err1 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema51.properties.id.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8716,7 +9042,7 @@ errors++;
 }
 }
 if(typeof data0 === "string"){
-if(!pattern14.test(data0)){
+if(!pattern16.test(data0)){
 const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -8731,7 +9057,7 @@ errors++;
 if(data.local_address !== undefined){
 let data1 = data.local_address;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/local_address",schemaPath:"#/properties/local_address/type",keyword:"type",params:{type: schema47.properties.local_address.type},message:"must be object,null"};
+const err5 = {instancePath:instancePath+"/local_address",schemaPath:"#/properties/local_address/type",keyword:"type",params:{type: schema51.properties.local_address.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8748,7 +9074,7 @@ errors = vErrors.length;
 if(data.localAddress !== undefined){
 let data2 = data.localAddress;
 if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err6 = {instancePath:instancePath+"/localAddress",schemaPath:"#/properties/localAddress/type",keyword:"type",params:{type: schema47.properties.localAddress.type},message:"must be object,null"};
+const err6 = {instancePath:instancePath+"/localAddress",schemaPath:"#/properties/localAddress/type",keyword:"type",params:{type: schema51.properties.localAddress.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8765,7 +9091,7 @@ errors = vErrors.length;
 if(data.remote_address !== undefined){
 let data3 = data.remote_address;
 if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err7 = {instancePath:instancePath+"/remote_address",schemaPath:"#/properties/remote_address/type",keyword:"type",params:{type: schema47.properties.remote_address.type},message:"must be object,null"};
+const err7 = {instancePath:instancePath+"/remote_address",schemaPath:"#/properties/remote_address/type",keyword:"type",params:{type: schema51.properties.remote_address.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8782,7 +9108,7 @@ errors = vErrors.length;
 if(data.remoteAddress !== undefined){
 let data4 = data.remoteAddress;
 if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err8 = {instancePath:instancePath+"/remoteAddress",schemaPath:"#/properties/remoteAddress/type",keyword:"type",params:{type: schema47.properties.remoteAddress.type},message:"must be object,null"};
+const err8 = {instancePath:instancePath+"/remoteAddress",schemaPath:"#/properties/remoteAddress/type",keyword:"type",params:{type: schema51.properties.remoteAddress.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8953,16 +9279,16 @@ vErrors = null;
 }
 }
 }
-validate112.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
-validate112.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate111.evaluated;
+const evaluated0 = validate118.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8979,25 +9305,25 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate112(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate119(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
-validate111.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
-validate111.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot12 = validate118;
-const schema48 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Event","type":"object"};
-const schema49 = {"title":"envoy.data.tap.v2alpha.Event","description":"One socket operation.","properties":{"timestamp":{"description":"When the operation happened, by Envoy's clock.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"read":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Read"},"write":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Write"}},"additionalProperties":false,"dependentSchemas":{"read":{"not":{"required":["write"]}},"write":{"not":{"required":["read"]}}},"allOf":[{"anyOf":[{"required":["read"],"properties":{"read":{"not":{"type":"null"}}}},{"required":["write"],"properties":{"write":{"not":{"type":"null"}}}}]}]};
-const schema50 = {"title":"google.protobuf.Timestamp","description":"An RFC 3339 date-time, such as \"2026-11-21T10:00:00.125Z\".","pattern":"^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"};
-const pattern15 = new RegExp("^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$", "u");
+const validateRoot14 = validate125;
+const schema52 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Event","type":"object"};
+const schema53 = {"title":"envoy.data.tap.v2alpha.Event","description":"One socket operation.","properties":{"timestamp":{"description":"When the operation happened, by Envoy's clock.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"read":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Read"},"write":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event.Write"}},"additionalProperties":false,"dependentSchemas":{"read":{"not":{"required":["write"]}},"write":{"not":{"required":["read"]}}},"allOf":[{"anyOf":[{"required":["read"],"properties":{"read":{"not":{"type":"null"}}}},{"required":["write"],"properties":{"write":{"not":{"type":"null"}}}}]}]};
+const schema54 = {"title":"google.protobuf.Timestamp","description":"An RFC 3339 date-time, such as \"2026-11-21T10:00:00.125Z\".","pattern":"^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"};
+const pattern17 = new RegExp("^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$", "u");
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate120.evaluated;
+const evaluated0 = validate127.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9005,7 +9331,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data === "string"){
-if(!pattern15.test(data)){
+if(!pattern17.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"},message:"must match pattern \""+"^(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -9016,18 +9342,17 @@ vErrors.push(err0);
 errors++;
 }
 }
-validate120.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
-validate120.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate127.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema51 = {"title":"envoy.data.tap.v2alpha.Event.Read","description":"Bytes that Envoy read from the peer.","properties":{"data":{"type":["string","null"],"contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"}},"additionalProperties":false};
-const pattern16 = new RegExp("^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$", "u");
+const schema55 = {"title":"envoy.data.tap.v2alpha.Event.Read","description":"Bytes that Envoy read from the peer.","properties":{"data":{"type":["string","null"],"contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"}},"additionalProperties":false};
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate122.evaluated;
+const evaluated0 = validate129.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9050,7 +9375,7 @@ errors++;
 if(data.data !== undefined){
 let data0 = data.data;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema51.properties.data.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema55.properties.data.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9060,7 +9385,7 @@ vErrors.push(err1);
 errors++;
 }
 if(typeof data0 === "string"){
-if(!pattern16.test(data0)){
+if(!pattern14.test(data0)){
 const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},message:"must match pattern \""+"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -9073,17 +9398,17 @@ errors++;
 }
 }
 }
-validate122.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
-validate122.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema52 = {"title":"envoy.data.tap.v2alpha.Event.Write","description":"Bytes that Envoy wrote to the peer.","properties":{"data":{"type":["string","null"],"contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},"end_stream":{"description":"Set on the last write, when Envoy half-closed its side.","type":["boolean","null"]},"endStream":{"description":"Set on the last write, when Envoy half-closed its side.","type":["boolean","null"]}},"additionalProperties":false,"dependentSchemas":{"end_stream":{"not":{"required":["endStream"]}},"endStream":{"not":{"required":["end_stream"]}}}};
+const schema56 = {"title":"envoy.data.tap.v2alpha.Event.Write","description":"Bytes that Envoy wrote to the peer.","properties":{"data":{"type":["string","null"],"contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},"end_stream":{"description":"Set on the last write, when Envoy half-closed its side.","type":["boolean","null"]},"endStream":{"description":"Set on the last write, when Envoy half-closed its side.","type":["boolean","null"]}},"additionalProperties":false,"dependentSchemas":{"end_stream":{"not":{"required":["endStream"]}},"endStream":{"not":{"required":["end_stream"]}}}};
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate124.evaluated;
+const evaluated0 = validate131.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9106,7 +9431,7 @@ errors++;
 if(data.data !== undefined){
 let data0 = data.data;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema52.properties.data.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema56.properties.data.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9116,7 +9441,7 @@ vErrors.push(err1);
 errors++;
 }
 if(typeof data0 === "string"){
-if(!pattern16.test(data0)){
+if(!pattern14.test(data0)){
 const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},message:"must match pattern \""+"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -9131,7 +9456,7 @@ errors++;
 if(data.end_stream !== undefined){
 let data1 = data.end_stream;
 if((typeof data1 !== "boolean") && (data1 !== null)){
-const err3 = {instancePath:instancePath+"/end_stream",schemaPath:"#/properties/end_stream/type",keyword:"type",params:{type: schema52.properties.end_stream.type},message:"must be boolean,null"};
+const err3 = {instancePath:instancePath+"/end_stream",schemaPath:"#/properties/end_stream/type",keyword:"type",params:{type: schema56.properties.end_stream.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9144,7 +9469,7 @@ errors++;
 if(data.endStream !== undefined){
 let data2 = data.endStream;
 if((typeof data2 !== "boolean") && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/endStream",schemaPath:"#/properties/endStream/type",keyword:"type",params:{type: schema52.properties.endStream.type},message:"must be boolean,null"};
+const err4 = {instancePath:instancePath+"/endStream",schemaPath:"#/properties/endStream/type",keyword:"type",params:{type: schema56.properties.endStream.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9233,16 +9558,16 @@ vErrors = null;
 }
 }
 }
-validate124.errors = vErrors;
+validate131.errors = vErrors;
 return errors === 0;
 }
-validate124.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate119.evaluated;
+const evaluated0 = validate126.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9400,7 +9725,7 @@ errors++;
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err8 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema49.properties.timestamp.type},message:"must be string,null"};
+const err8 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema53.properties.timestamp.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9409,15 +9734,15 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!(validate120(data2, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate127(data2, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 }
 if(data.read !== undefined){
 let data3 = data.read;
 if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err9 = {instancePath:instancePath+"/read",schemaPath:"#/properties/read/type",keyword:"type",params:{type: schema49.properties.read.type},message:"must be object,null"};
+const err9 = {instancePath:instancePath+"/read",schemaPath:"#/properties/read/type",keyword:"type",params:{type: schema53.properties.read.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9426,15 +9751,15 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!(validate122(data3, {instancePath:instancePath+"/read",parentData:data,parentDataProperty:"read",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate129(data3, {instancePath:instancePath+"/read",parentData:data,parentDataProperty:"read",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 }
 if(data.write !== undefined){
 let data4 = data.write;
 if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err10 = {instancePath:instancePath+"/write",schemaPath:"#/properties/write/type",keyword:"type",params:{type: schema49.properties.write.type},message:"must be object,null"};
+const err10 = {instancePath:instancePath+"/write",schemaPath:"#/properties/write/type",keyword:"type",params:{type: schema53.properties.write.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -9443,8 +9768,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!(validate124(data4, {instancePath:instancePath+"/write",parentData:data,parentDataProperty:"write",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate131(data4, {instancePath:instancePath+"/write",parentData:data,parentDataProperty:"write",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
 }
 }
@@ -9527,16 +9852,16 @@ vErrors = null;
 }
 }
 }
-validate119.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
-validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate118.evaluated;
+const evaluated0 = validate125.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9553,22 +9878,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate119(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate126(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
-validate118.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
-validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate125.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot13 = validate127;
-const schema53 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Event.Read","type":"object"};
+const validateRoot15 = validate134;
+const schema57 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Event.Read","type":"object"};
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate127.evaluated;
+const evaluated0 = validate134.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9585,22 +9910,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate122(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate129(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
-validate127.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
-validate127.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate134.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot14 = validate129;
-const schema54 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Event.Write","type":"object"};
+const validateRoot16 = validate136;
+const schema58 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Event.Write","type":"object"};
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate129.evaluated;
+const evaluated0 = validate136.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9617,23 +9942,23 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate124(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate131(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
 }
-validate129.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
-validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot15 = validate131;
-const schema55 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Trace","type":"object"};
-const schema56 = {"title":"envoy.data.tap.v2alpha.Trace","description":"A whole connection's recording.","properties":{"connection":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Connection"},"events":{"description":"In socket order: timestamps are expected not to decrease.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event"}}},"additionalProperties":false};
+const validateRoot17 = validate138;
+const schema59 = {"$ref":"#/$defs/envoy.data.tap.v2alpha.Trace","type":"object"};
+const schema60 = {"title":"envoy.data.tap.v2alpha.Trace","description":"A whole connection's recording.","properties":{"connection":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Connection"},"events":{"description":"In socket order: timestamps are expected not to decrease.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v2alpha.Event"}}},"additionalProperties":false};
 
-function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate132.evaluated;
+const evaluated0 = validate139.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9656,7 +9981,7 @@ errors++;
 if(data.connection !== undefined){
 let data0 = data.connection;
 if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: schema56.properties.connection.type},message:"must be object,null"};
+const err1 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: schema60.properties.connection.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9665,15 +9990,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!(validate112(data0, {instancePath:instancePath+"/connection",parentData:data,parentDataProperty:"connection",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate119(data0, {instancePath:instancePath+"/connection",parentData:data,parentDataProperty:"connection",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
 if(data.events !== undefined){
 let data1 = data.events;
 if((!(Array.isArray(data1))) && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: schema56.properties.events.type},message:"must be array,null"};
+const err2 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: schema60.properties.events.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9696,24 +10021,24 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!(validate119(data2, {instancePath:instancePath+"/events/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate126(data2, {instancePath:instancePath+"/events/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 }
-validate132.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
-validate132.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate131.evaluated;
+const evaluated0 = validate138.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9730,25 +10055,9652 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate132(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+if(!(validate139(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
-validate131.errors = vErrors;
+validate138.errors = vErrors;
 return errors === 0;
 }
-validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot16 = validate136;
-const schema57 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig","type":"object"};
-const schema58 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig","description":"The gRPC client that sends StreamReverseTunnelsRequest reports.","properties":{"stat_prefix":{"description":"Prefix of the client's statistics.","type":["string","null"]},"statPrefix":{"description":"Prefix of the client's statistics.","type":["string","null"]},"cluster":{"description":"The cluster of the management server.","type":"string","minLength":1},"default_send_interval":{"description":"Reporting interval until the server asks for another.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"defaultSendInterval":{"description":"Reporting interval until the server asks for another.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"connect_retry_interval":{"description":"Wait between attempts to reconnect the stream.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"connectRetryInterval":{"description":"Wait between attempts to reconnect the stream.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"max_retries":{"description":"How often to retry a failed connection before giving up.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"maxRetries":{"description":"How often to retry a failed connection before giving up.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"max_buffer_count":{"description":"How many unsent reports to keep while disconnected.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"maxBufferCount":{"description":"How many unsent reports to keep while disconnected.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"}},"additionalProperties":false,"dependentSchemas":{"stat_prefix":{"not":{"required":["statPrefix"]}},"statPrefix":{"not":{"required":["stat_prefix"]}},"default_send_interval":{"not":{"required":["defaultSendInterval"]}},"defaultSendInterval":{"not":{"required":["default_send_interval"]}},"connect_retry_interval":{"not":{"required":["connectRetryInterval"]}},"connectRetryInterval":{"not":{"required":["connect_retry_interval"]}},"max_retries":{"not":{"required":["maxRetries"]}},"maxRetries":{"not":{"required":["max_retries"]}},"max_buffer_count":{"not":{"required":["maxBufferCount"]}},"maxBufferCount":{"not":{"required":["max_buffer_count"]}}}};
-const schema59 = {"title":"google.protobuf.Duration","description":"Seconds with an \"s\" suffix, such as \"1.5s\".","pattern":"^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$"};
-const pattern18 = new RegExp("^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$", "u");
+const validateRoot18 = validate143;
+const schema61 = {"$ref":"#/$defs/envoy.data.tap.v3.Body","type":"object"};
+const schema62 = {"title":"envoy.data.tap.v3.Body","description":"A chunk of payload, as bytes or (with the JSON_BODY_AS_STRING sink format)\nas text. Envoy cuts a body at the tap's byte limit and says so in\n`truncated`.","properties":{"as_bytes":{"description":"The payload as it was on the wire.","type":["string","null"],"contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},"asBytes":{"description":"The payload as it was on the wire.","type":["string","null"],"contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},"as_string":{"description":"The payload as text, when the sink was asked for strings.","type":["string","null"]},"asString":{"description":"The payload as text, when the sink was asked for strings.","type":["string","null"]},"truncated":{"description":"Whether Envoy dropped the rest of the body because of the tap's limit.","type":["boolean","null"]}},"additionalProperties":false,"dependentSchemas":{"as_bytes":{"allOf":[{"not":{"required":["asBytes"]}},{"if":{"properties":{"as_bytes":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["as_string"],"properties":{"as_string":{"not":{"type":"null"}}}},{"required":["asString"],"properties":{"asString":{"not":{"type":"null"}}}}]}}}]},"asBytes":{"allOf":[{"not":{"required":["as_bytes"]}},{"if":{"properties":{"asBytes":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["as_string"],"properties":{"as_string":{"not":{"type":"null"}}}},{"required":["asString"],"properties":{"asString":{"not":{"type":"null"}}}}]}}}]},"as_string":{"allOf":[{"not":{"required":["asString"]}},{"if":{"properties":{"as_string":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["as_bytes"],"properties":{"as_bytes":{"not":{"type":"null"}}}},{"required":["asBytes"],"properties":{"asBytes":{"not":{"type":"null"}}}}]}}}]},"asString":{"allOf":[{"not":{"required":["as_string"]}},{"if":{"properties":{"asString":{"not":{"type":"null"}}}},"then":{"not":{"anyOf":[{"required":["as_bytes"],"properties":{"as_bytes":{"not":{"type":"null"}}}},{"required":["asBytes"],"properties":{"asBytes":{"not":{"type":"null"}}}}]}}}]}}};
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate138.evaluated;
+const evaluated0 = validate144.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "as_bytes") || (key0 === "asBytes")) || (key0 === "as_string")) || (key0 === "asString")) || (key0 === "truncated"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.as_bytes !== undefined){
+let data0 = data.as_bytes;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/as_bytes",schemaPath:"#/properties/as_bytes/type",keyword:"type",params:{type: schema62.properties.as_bytes.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(typeof data0 === "string"){
+if(!pattern14.test(data0)){
+const err2 = {instancePath:instancePath+"/as_bytes",schemaPath:"#/properties/as_bytes/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},message:"must match pattern \""+"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+if(data.asBytes !== undefined){
+let data1 = data.asBytes;
+if((typeof data1 !== "string") && (data1 !== null)){
+const err3 = {instancePath:instancePath+"/asBytes",schemaPath:"#/properties/asBytes/type",keyword:"type",params:{type: schema62.properties.asBytes.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(typeof data1 === "string"){
+if(!pattern14.test(data1)){
+const err4 = {instancePath:instancePath+"/asBytes",schemaPath:"#/properties/asBytes/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"},message:"must match pattern \""+"^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.as_string !== undefined){
+let data2 = data.as_string;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err5 = {instancePath:instancePath+"/as_string",schemaPath:"#/properties/as_string/type",keyword:"type",params:{type: schema62.properties.as_string.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.asString !== undefined){
+let data3 = data.asString;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err6 = {instancePath:instancePath+"/asString",schemaPath:"#/properties/asString/type",keyword:"type",params:{type: schema62.properties.asString.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.truncated !== undefined){
+let data4 = data.truncated;
+if((typeof data4 !== "boolean") && (data4 !== null)){
+const err7 = {instancePath:instancePath+"/truncated",schemaPath:"#/properties/truncated/type",keyword:"type",params:{type: schema62.properties.truncated.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.as_bytes !== undefined){
+const _errs13 = errors;
+const _errs14 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.asBytes === undefined) && (missing0 = "asBytes")){
+const err8 = {};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var valid3 = _errs14 === errors;
+if(valid3){
+const err9 = {instancePath,schemaPath:"#/dependentSchemas/as_bytes/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs16 = errors;
+let valid4 = true;
+const _errs17 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.as_bytes !== undefined){
+const _errs19 = errors;
+const _errs20 = errors;
+if(data.as_bytes !== null){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid6 = _errs20 === errors;
+if(valid6){
+const err11 = {};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs17 === errors;
+errors = _errs16;
+if(vErrors !== null){
+if(_errs16){
+vErrors.length = _errs16;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs22 = errors;
+const _errs23 = errors;
+const _errs24 = errors;
+const _errs25 = errors;
+let valid8 = false;
+const _errs26 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.as_string === undefined) && (missing1 = "as_string")){
+const err12 = {};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+if(data.as_string !== undefined){
+const _errs28 = errors;
+const _errs29 = errors;
+if(data.as_string !== null){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid10 = _errs29 === errors;
+if(valid10){
+const err14 = {};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs28;
+if(vErrors !== null){
+if(_errs28){
+vErrors.length = _errs28;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid1 = _errs26 === errors;
+valid8 = valid8 || _valid1;
+if(_valid1){
+var props0 = {};
+props0.as_string = true;
+}
+const _errs31 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.asString === undefined) && (missing2 = "asString")){
+const err15 = {};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+else {
+if(data.asString !== undefined){
+const _errs33 = errors;
+const _errs34 = errors;
+if(data.asString !== null){
+const err16 = {};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var valid12 = _errs34 === errors;
+if(valid12){
+const err17 = {};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+errors = _errs33;
+if(vErrors !== null){
+if(_errs33){
+vErrors.length = _errs33;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid1 = _errs31 === errors;
+valid8 = valid8 || _valid1;
+if(_valid1){
+if(props0 !== true){
+props0 = props0 || {};
+props0.asString = true;
+}
+}
+if(!valid8){
+const err18 = {};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+else {
+errors = _errs25;
+if(vErrors !== null){
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid7 = _errs24 === errors;
+if(valid7){
+const err19 = {instancePath,schemaPath:"#/dependentSchemas/as_bytes/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs22 === errors;
+valid4 = _valid0;
+}
+if(!valid4){
+const err20 = {instancePath,schemaPath:"#/dependentSchemas/as_bytes/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.asBytes !== undefined){
+const _errs38 = errors;
+const _errs39 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.as_bytes === undefined) && (missing3 = "as_bytes")){
+const err21 = {};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+var valid14 = _errs39 === errors;
+if(valid14){
+const err22 = {instancePath,schemaPath:"#/dependentSchemas/asBytes/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+else {
+errors = _errs38;
+if(vErrors !== null){
+if(_errs38){
+vErrors.length = _errs38;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs41 = errors;
+let valid15 = true;
+const _errs42 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.asBytes !== undefined){
+const _errs44 = errors;
+const _errs45 = errors;
+if(data.asBytes !== null){
+const err23 = {};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var valid17 = _errs45 === errors;
+if(valid17){
+const err24 = {};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs44;
+if(vErrors !== null){
+if(_errs44){
+vErrors.length = _errs44;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid2 = _errs42 === errors;
+errors = _errs41;
+if(vErrors !== null){
+if(_errs41){
+vErrors.length = _errs41;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs47 = errors;
+const _errs48 = errors;
+const _errs49 = errors;
+const _errs50 = errors;
+let valid19 = false;
+const _errs51 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.as_string === undefined) && (missing4 = "as_string")){
+const err25 = {};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+else {
+if(data.as_string !== undefined){
+const _errs53 = errors;
+const _errs54 = errors;
+if(data.as_string !== null){
+const err26 = {};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+var valid21 = _errs54 === errors;
+if(valid21){
+const err27 = {};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+else {
+errors = _errs53;
+if(vErrors !== null){
+if(_errs53){
+vErrors.length = _errs53;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid3 = _errs51 === errors;
+valid19 = valid19 || _valid3;
+if(_valid3){
+var props1 = {};
+props1.as_string = true;
+}
+const _errs56 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.asString === undefined) && (missing5 = "asString")){
+const err28 = {};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+else {
+if(data.asString !== undefined){
+const _errs58 = errors;
+const _errs59 = errors;
+if(data.asString !== null){
+const err29 = {};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+var valid23 = _errs59 === errors;
+if(valid23){
+const err30 = {};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+else {
+errors = _errs58;
+if(vErrors !== null){
+if(_errs58){
+vErrors.length = _errs58;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid3 = _errs56 === errors;
+valid19 = valid19 || _valid3;
+if(_valid3){
+if(props1 !== true){
+props1 = props1 || {};
+props1.asString = true;
+}
+}
+if(!valid19){
+const err31 = {};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+else {
+errors = _errs50;
+if(vErrors !== null){
+if(_errs50){
+vErrors.length = _errs50;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid18 = _errs49 === errors;
+if(valid18){
+const err32 = {instancePath,schemaPath:"#/dependentSchemas/asBytes/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+else {
+errors = _errs48;
+if(vErrors !== null){
+if(_errs48){
+vErrors.length = _errs48;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid2 = _errs47 === errors;
+valid15 = _valid2;
+}
+if(!valid15){
+const err33 = {instancePath,schemaPath:"#/dependentSchemas/asBytes/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.as_string !== undefined){
+const _errs63 = errors;
+const _errs64 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if((data.asString === undefined) && (missing6 = "asString")){
+const err34 = {};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+var valid25 = _errs64 === errors;
+if(valid25){
+const err35 = {instancePath,schemaPath:"#/dependentSchemas/as_string/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+else {
+errors = _errs63;
+if(vErrors !== null){
+if(_errs63){
+vErrors.length = _errs63;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs66 = errors;
+let valid26 = true;
+const _errs67 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.as_string !== undefined){
+const _errs69 = errors;
+const _errs70 = errors;
+if(data.as_string !== null){
+const err36 = {};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+var valid28 = _errs70 === errors;
+if(valid28){
+const err37 = {};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+else {
+errors = _errs69;
+if(vErrors !== null){
+if(_errs69){
+vErrors.length = _errs69;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid4 = _errs67 === errors;
+errors = _errs66;
+if(vErrors !== null){
+if(_errs66){
+vErrors.length = _errs66;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid4){
+const _errs72 = errors;
+const _errs73 = errors;
+const _errs74 = errors;
+const _errs75 = errors;
+let valid30 = false;
+const _errs76 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if((data.as_bytes === undefined) && (missing7 = "as_bytes")){
+const err38 = {};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+else {
+if(data.as_bytes !== undefined){
+const _errs78 = errors;
+const _errs79 = errors;
+if(data.as_bytes !== null){
+const err39 = {};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+var valid32 = _errs79 === errors;
+if(valid32){
+const err40 = {};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+else {
+errors = _errs78;
+if(vErrors !== null){
+if(_errs78){
+vErrors.length = _errs78;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid5 = _errs76 === errors;
+valid30 = valid30 || _valid5;
+if(_valid5){
+var props2 = {};
+props2.as_bytes = true;
+}
+const _errs81 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if((data.asBytes === undefined) && (missing8 = "asBytes")){
+const err41 = {};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+else {
+if(data.asBytes !== undefined){
+const _errs83 = errors;
+const _errs84 = errors;
+if(data.asBytes !== null){
+const err42 = {};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+var valid34 = _errs84 === errors;
+if(valid34){
+const err43 = {};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+else {
+errors = _errs83;
+if(vErrors !== null){
+if(_errs83){
+vErrors.length = _errs83;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid5 = _errs81 === errors;
+valid30 = valid30 || _valid5;
+if(_valid5){
+if(props2 !== true){
+props2 = props2 || {};
+props2.asBytes = true;
+}
+}
+if(!valid30){
+const err44 = {};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+else {
+errors = _errs75;
+if(vErrors !== null){
+if(_errs75){
+vErrors.length = _errs75;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid29 = _errs74 === errors;
+if(valid29){
+const err45 = {instancePath,schemaPath:"#/dependentSchemas/as_string/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+else {
+errors = _errs73;
+if(vErrors !== null){
+if(_errs73){
+vErrors.length = _errs73;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid4 = _errs72 === errors;
+valid26 = _valid4;
+}
+if(!valid26){
+const err46 = {instancePath,schemaPath:"#/dependentSchemas/as_string/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data.asString !== undefined){
+const _errs88 = errors;
+const _errs89 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if((data.as_string === undefined) && (missing9 = "as_string")){
+const err47 = {};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+var valid36 = _errs89 === errors;
+if(valid36){
+const err48 = {instancePath,schemaPath:"#/dependentSchemas/asString/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+else {
+errors = _errs88;
+if(vErrors !== null){
+if(_errs88){
+vErrors.length = _errs88;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs91 = errors;
+let valid37 = true;
+const _errs92 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.asString !== undefined){
+const _errs94 = errors;
+const _errs95 = errors;
+if(data.asString !== null){
+const err49 = {};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+var valid39 = _errs95 === errors;
+if(valid39){
+const err50 = {};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+else {
+errors = _errs94;
+if(vErrors !== null){
+if(_errs94){
+vErrors.length = _errs94;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid6 = _errs92 === errors;
+errors = _errs91;
+if(vErrors !== null){
+if(_errs91){
+vErrors.length = _errs91;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid6){
+const _errs97 = errors;
+const _errs98 = errors;
+const _errs99 = errors;
+const _errs100 = errors;
+let valid41 = false;
+const _errs101 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.as_bytes === undefined) && (missing10 = "as_bytes")){
+const err51 = {};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+else {
+if(data.as_bytes !== undefined){
+const _errs103 = errors;
+const _errs104 = errors;
+if(data.as_bytes !== null){
+const err52 = {};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+var valid43 = _errs104 === errors;
+if(valid43){
+const err53 = {};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+else {
+errors = _errs103;
+if(vErrors !== null){
+if(_errs103){
+vErrors.length = _errs103;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid7 = _errs101 === errors;
+valid41 = valid41 || _valid7;
+if(_valid7){
+var props3 = {};
+props3.as_bytes = true;
+}
+const _errs106 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing11;
+if((data.asBytes === undefined) && (missing11 = "asBytes")){
+const err54 = {};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+else {
+if(data.asBytes !== undefined){
+const _errs108 = errors;
+const _errs109 = errors;
+if(data.asBytes !== null){
+const err55 = {};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+var valid45 = _errs109 === errors;
+if(valid45){
+const err56 = {};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+else {
+errors = _errs108;
+if(vErrors !== null){
+if(_errs108){
+vErrors.length = _errs108;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid7 = _errs106 === errors;
+valid41 = valid41 || _valid7;
+if(_valid7){
+if(props3 !== true){
+props3 = props3 || {};
+props3.asBytes = true;
+}
+}
+if(!valid41){
+const err57 = {};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+else {
+errors = _errs100;
+if(vErrors !== null){
+if(_errs100){
+vErrors.length = _errs100;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid40 = _errs99 === errors;
+if(valid40){
+const err58 = {instancePath,schemaPath:"#/dependentSchemas/asString/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+else {
+errors = _errs98;
+if(vErrors !== null){
+if(_errs98){
+vErrors.length = _errs98;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid6 = _errs97 === errors;
+valid37 = _valid6;
+}
+if(!valid37){
+const err59 = {instancePath,schemaPath:"#/dependentSchemas/asString/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+validate144.errors = vErrors;
+return errors === 0;
+}
+validate144.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate143.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+validate143.errors = vErrors;
+return errors === 0;
+}
+validate143.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot19 = validate146;
+const schema63 = {"$ref":"#/$defs/envoy.data.tap.v3.Connection","type":"object"};
+const schema64 = {"title":"envoy.data.tap.v3.Connection","description":"The two ends of a tapped connection.\n\nEnvoy 1.28 moved this message here from transport.proto and renumbered it\n(it used to be 2 local_address, 3 remote_address), without a reserved\nentry: readers of old traces must detect the layout, see src/tap.","properties":{"local_address":{"description":"Envoy's side of the socket.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"},"localAddress":{"description":"Envoy's side of the socket.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"},"remote_address":{"description":"The peer.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"},"remoteAddress":{"description":"The peer.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Address"}},"additionalProperties":false,"dependentSchemas":{"local_address":{"not":{"required":["localAddress"]}},"localAddress":{"not":{"required":["local_address"]}},"remote_address":{"not":{"required":["remoteAddress"]}},"remoteAddress":{"not":{"required":["remote_address"]}}}};
+
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate147.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "local_address") || (key0 === "localAddress")) || (key0 === "remote_address")) || (key0 === "remoteAddress"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.local_address !== undefined){
+let data0 = data.local_address;
+if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/local_address",schemaPath:"#/properties/local_address/type",keyword:"type",params:{type: schema64.properties.local_address.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!(validate66(data0, {instancePath:instancePath+"/local_address",parentData:data,parentDataProperty:"local_address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+}
+if(data.localAddress !== undefined){
+let data1 = data.localAddress;
+if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
+const err2 = {instancePath:instancePath+"/localAddress",schemaPath:"#/properties/localAddress/type",keyword:"type",params:{type: schema64.properties.localAddress.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(validate66(data1, {instancePath:instancePath+"/localAddress",parentData:data,parentDataProperty:"localAddress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+}
+if(data.remote_address !== undefined){
+let data2 = data.remote_address;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+const err3 = {instancePath:instancePath+"/remote_address",schemaPath:"#/properties/remote_address/type",keyword:"type",params:{type: schema64.properties.remote_address.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!(validate66(data2, {instancePath:instancePath+"/remote_address",parentData:data,parentDataProperty:"remote_address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+}
+if(data.remoteAddress !== undefined){
+let data3 = data.remoteAddress;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err4 = {instancePath:instancePath+"/remoteAddress",schemaPath:"#/properties/remoteAddress/type",keyword:"type",params:{type: schema64.properties.remoteAddress.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!(validate66(data3, {instancePath:instancePath+"/remoteAddress",parentData:data,parentDataProperty:"remoteAddress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+}
+if(data.local_address !== undefined){
+const _errs10 = errors;
+const _errs11 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.localAddress === undefined) && (missing0 = "localAddress")){
+const err5 = {};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid2 = _errs11 === errors;
+if(valid2){
+const err6 = {instancePath,schemaPath:"#/dependentSchemas/local_address/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.localAddress !== undefined){
+const _errs13 = errors;
+const _errs14 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.local_address === undefined) && (missing1 = "local_address")){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid3 = _errs14 === errors;
+if(valid3){
+const err8 = {instancePath,schemaPath:"#/dependentSchemas/localAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.remote_address !== undefined){
+const _errs16 = errors;
+const _errs17 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.remoteAddress === undefined) && (missing2 = "remoteAddress")){
+const err9 = {};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var valid4 = _errs17 === errors;
+if(valid4){
+const err10 = {instancePath,schemaPath:"#/dependentSchemas/remote_address/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+else {
+errors = _errs16;
+if(vErrors !== null){
+if(_errs16){
+vErrors.length = _errs16;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.remoteAddress !== undefined){
+const _errs19 = errors;
+const _errs20 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.remote_address === undefined) && (missing3 = "remote_address")){
+const err11 = {};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid5 = _errs20 === errors;
+if(valid5){
+const err12 = {instancePath,schemaPath:"#/dependentSchemas/remoteAddress/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate147.errors = vErrors;
+return errors === 0;
+}
+validate147.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate146.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate147(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+validate146.errors = vErrors;
+return errors === 0;
+}
+validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot20 = validate153;
+const schema65 = {"$ref":"#/$defs/envoy.data.tap.v3.HttpBufferedTrace","type":"object"};
+const schema66 = {"title":"envoy.data.tap.v3.HttpBufferedTrace","description":"A whole request and response, emitted when the stream ends.","properties":{"request":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.HttpBufferedTrace.Message"},"response":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.HttpBufferedTrace.Message"},"downstream_connection":{"description":"The connection between the client and Envoy.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"},"downstreamConnection":{"description":"The connection between the client and Envoy.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"},"upstream_connection":{"description":"The connection between Envoy and the upstream host.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"},"upstreamConnection":{"description":"The connection between Envoy and the upstream host.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"}},"additionalProperties":false,"dependentSchemas":{"downstream_connection":{"not":{"required":["downstreamConnection"]}},"downstreamConnection":{"not":{"required":["downstream_connection"]}},"upstream_connection":{"not":{"required":["upstreamConnection"]}},"upstreamConnection":{"not":{"required":["upstream_connection"]}}}};
+const schema67 = {"title":"envoy.data.tap.v3.HttpBufferedTrace.Message","description":"One HTTP message: a request or a response.","properties":{"headers":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderValue"}},"body":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"},"trailers":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderValue"}},"headers_received_time":{"description":"When Envoy had received the headers.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"headersReceivedTime":{"description":"When Envoy had received the headers.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"}},"additionalProperties":false,"dependentSchemas":{"headers_received_time":{"not":{"required":["headersReceivedTime"]}},"headersReceivedTime":{"not":{"required":["headers_received_time"]}}}};
+
+function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate155.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "headers") || (key0 === "body")) || (key0 === "trailers")) || (key0 === "headers_received_time")) || (key0 === "headersReceivedTime"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.headers !== undefined){
+let data0 = data.headers;
+if((!(Array.isArray(data0))) && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: schema67.properties.headers.type},message:"must be array,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+const err2 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(validate93(data1, {instancePath:instancePath+"/headers/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.body !== undefined){
+let data2 = data.body;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+const err3 = {instancePath:instancePath+"/body",schemaPath:"#/properties/body/type",keyword:"type",params:{type: schema67.properties.body.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!(validate144(data2, {instancePath:instancePath+"/body",parentData:data,parentDataProperty:"body",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+}
+if(data.trailers !== undefined){
+let data3 = data.trailers;
+if((!(Array.isArray(data3))) && (data3 !== null)){
+const err4 = {instancePath:instancePath+"/trailers",schemaPath:"#/properties/trailers/type",keyword:"type",params:{type: schema67.properties.trailers.type},message:"must be array,null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data3[i1];
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+const err5 = {instancePath:instancePath+"/trailers/" + i1,schemaPath:"#/properties/trailers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!(validate93(data4, {instancePath:instancePath+"/trailers/" + i1,parentData:data3,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.headers_received_time !== undefined){
+let data5 = data.headers_received_time;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err6 = {instancePath:instancePath+"/headers_received_time",schemaPath:"#/properties/headers_received_time/type",keyword:"type",params:{type: schema67.properties.headers_received_time.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!(validate127(data5, {instancePath:instancePath+"/headers_received_time",parentData:data,parentDataProperty:"headers_received_time",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+}
+if(data.headersReceivedTime !== undefined){
+let data6 = data.headersReceivedTime;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err7 = {instancePath:instancePath+"/headersReceivedTime",schemaPath:"#/properties/headersReceivedTime/type",keyword:"type",params:{type: schema67.properties.headersReceivedTime.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!(validate127(data6, {instancePath:instancePath+"/headersReceivedTime",parentData:data,parentDataProperty:"headersReceivedTime",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+}
+if(data.headers_received_time !== undefined){
+const _errs16 = errors;
+const _errs17 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.headersReceivedTime === undefined) && (missing0 = "headersReceivedTime")){
+const err8 = {};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var valid6 = _errs17 === errors;
+if(valid6){
+const err9 = {instancePath,schemaPath:"#/dependentSchemas/headers_received_time/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs16;
+if(vErrors !== null){
+if(_errs16){
+vErrors.length = _errs16;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.headersReceivedTime !== undefined){
+const _errs19 = errors;
+const _errs20 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.headers_received_time === undefined) && (missing1 = "headers_received_time")){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var valid7 = _errs20 === errors;
+if(valid7){
+const err11 = {instancePath,schemaPath:"#/dependentSchemas/headersReceivedTime/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate155.errors = vErrors;
+return errors === 0;
+}
+validate155.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate154.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((key0 === "request") || (key0 === "response")) || (key0 === "downstream_connection")) || (key0 === "downstreamConnection")) || (key0 === "upstream_connection")) || (key0 === "upstreamConnection"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.request !== undefined){
+let data0 = data.request;
+if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/request",schemaPath:"#/properties/request/type",keyword:"type",params:{type: schema66.properties.request.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!(validate155(data0, {instancePath:instancePath+"/request",parentData:data,parentDataProperty:"request",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+}
+if(data.response !== undefined){
+let data1 = data.response;
+if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
+const err2 = {instancePath:instancePath+"/response",schemaPath:"#/properties/response/type",keyword:"type",params:{type: schema66.properties.response.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(validate155(data1, {instancePath:instancePath+"/response",parentData:data,parentDataProperty:"response",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+}
+if(data.downstream_connection !== undefined){
+let data2 = data.downstream_connection;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+const err3 = {instancePath:instancePath+"/downstream_connection",schemaPath:"#/properties/downstream_connection/type",keyword:"type",params:{type: schema66.properties.downstream_connection.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!(validate147(data2, {instancePath:instancePath+"/downstream_connection",parentData:data,parentDataProperty:"downstream_connection",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+}
+if(data.downstreamConnection !== undefined){
+let data3 = data.downstreamConnection;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err4 = {instancePath:instancePath+"/downstreamConnection",schemaPath:"#/properties/downstreamConnection/type",keyword:"type",params:{type: schema66.properties.downstreamConnection.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!(validate147(data3, {instancePath:instancePath+"/downstreamConnection",parentData:data,parentDataProperty:"downstreamConnection",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+}
+if(data.upstream_connection !== undefined){
+let data4 = data.upstream_connection;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err5 = {instancePath:instancePath+"/upstream_connection",schemaPath:"#/properties/upstream_connection/type",keyword:"type",params:{type: schema66.properties.upstream_connection.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!(validate147(data4, {instancePath:instancePath+"/upstream_connection",parentData:data,parentDataProperty:"upstream_connection",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+}
+if(data.upstreamConnection !== undefined){
+let data5 = data.upstreamConnection;
+if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
+const err6 = {instancePath:instancePath+"/upstreamConnection",schemaPath:"#/properties/upstreamConnection/type",keyword:"type",params:{type: schema66.properties.upstreamConnection.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!(validate147(data5, {instancePath:instancePath+"/upstreamConnection",parentData:data,parentDataProperty:"upstreamConnection",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+}
+if(data.downstream_connection !== undefined){
+const _errs14 = errors;
+const _errs15 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.downstreamConnection === undefined) && (missing0 = "downstreamConnection")){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid2 = _errs15 === errors;
+if(valid2){
+const err8 = {instancePath,schemaPath:"#/dependentSchemas/downstream_connection/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.downstreamConnection !== undefined){
+const _errs17 = errors;
+const _errs18 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.downstream_connection === undefined) && (missing1 = "downstream_connection")){
+const err9 = {};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var valid3 = _errs18 === errors;
+if(valid3){
+const err10 = {instancePath,schemaPath:"#/dependentSchemas/downstreamConnection/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+else {
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.upstream_connection !== undefined){
+const _errs20 = errors;
+const _errs21 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.upstreamConnection === undefined) && (missing2 = "upstreamConnection")){
+const err11 = {};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid4 = _errs21 === errors;
+if(valid4){
+const err12 = {instancePath,schemaPath:"#/dependentSchemas/upstream_connection/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs20;
+if(vErrors !== null){
+if(_errs20){
+vErrors.length = _errs20;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.upstreamConnection !== undefined){
+const _errs23 = errors;
+const _errs24 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.upstream_connection === undefined) && (missing3 = "upstream_connection")){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var valid5 = _errs24 === errors;
+if(valid5){
+const err14 = {instancePath,schemaPath:"#/dependentSchemas/upstreamConnection/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate154.errors = vErrors;
+return errors === 0;
+}
+validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate153.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate154(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+errors = vErrors.length;
+}
+validate153.errors = vErrors;
+return errors === 0;
+}
+validate153.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot21 = validate168;
+const schema68 = {"$ref":"#/$defs/envoy.data.tap.v3.HttpBufferedTrace.Message","type":"object"};
+
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate168.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate155(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+validate168.errors = vErrors;
+return errors === 0;
+}
+validate168.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot22 = validate170;
+const schema69 = {"$ref":"#/$defs/envoy.data.tap.v3.HttpStreamedTraceSegment","type":"object"};
+const schema70 = {"title":"envoy.data.tap.v3.HttpStreamedTraceSegment","description":"One piece of a streamed HTTP trace.","properties":{"trace_id":{"description":"Ties the segments of one stream together.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":18446744073709552000,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},"traceId":{"description":"Ties the segments of one stream together.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":18446744073709552000,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},"request_headers":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"},"requestHeaders":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"},"request_body_chunk":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"},"requestBodyChunk":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"},"request_trailers":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"},"requestTrailers":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"},"response_headers":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"},"responseHeaders":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"},"response_body_chunk":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"},"responseBodyChunk":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"},"response_trailers":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"},"responseTrailers":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.HeaderMap"}},"additionalProperties":false,"dependentSchemas":{"trace_id":{"not":{"required":["traceId"]}},"traceId":{"not":{"required":["trace_id"]}},"request_headers":{"allOf":[{"not":{"required":["requestHeaders"]}},{"not":{"anyOf":[{"required":["request_body_chunk"]},{"required":["requestBodyChunk"]},{"required":["request_trailers"]},{"required":["requestTrailers"]},{"required":["response_headers"]},{"required":["responseHeaders"]},{"required":["response_body_chunk"]},{"required":["responseBodyChunk"]},{"required":["response_trailers"]},{"required":["responseTrailers"]}]}}]},"requestHeaders":{"allOf":[{"not":{"required":["request_headers"]}},{"not":{"anyOf":[{"required":["request_body_chunk"]},{"required":["requestBodyChunk"]},{"required":["request_trailers"]},{"required":["requestTrailers"]},{"required":["response_headers"]},{"required":["responseHeaders"]},{"required":["response_body_chunk"]},{"required":["responseBodyChunk"]},{"required":["response_trailers"]},{"required":["responseTrailers"]}]}}]},"request_body_chunk":{"allOf":[{"not":{"required":["requestBodyChunk"]}},{"not":{"anyOf":[{"required":["request_headers"]},{"required":["requestHeaders"]},{"required":["request_trailers"]},{"required":["requestTrailers"]},{"required":["response_headers"]},{"required":["responseHeaders"]},{"required":["response_body_chunk"]},{"required":["responseBodyChunk"]},{"required":["response_trailers"]},{"required":["responseTrailers"]}]}}]},"requestBodyChunk":{"allOf":[{"not":{"required":["request_body_chunk"]}},{"not":{"anyOf":[{"required":["request_headers"]},{"required":["requestHeaders"]},{"required":["request_trailers"]},{"required":["requestTrailers"]},{"required":["response_headers"]},{"required":["responseHeaders"]},{"required":["response_body_chunk"]},{"required":["responseBodyChunk"]},{"required":["response_trailers"]},{"required":["responseTrailers"]}]}}]},"request_trailers":{"allOf":[{"not":{"required":["requestTrailers"]}},{"not":{"anyOf":[{"required":["request_headers"]},{"required":["requestHeaders"]},{"required":["request_body_chunk"]},{"required":["requestBodyChunk"]},{"required":["response_headers"]},{"required":["responseHeaders"]},{"required":["response_body_chunk"]},{"required":["responseBodyChunk"]},{"required":["response_trailers"]},{"required":["responseTrailers"]}]}}]},"requestTrailers":{"allOf":[{"not":{"required":["request_trailers"]}},{"not":{"anyOf":[{"required":["request_headers"]},{"required":["requestHeaders"]},{"required":["request_body_chunk"]},{"required":["requestBodyChunk"]},{"required":["response_headers"]},{"required":["responseHeaders"]},{"required":["response_body_chunk"]},{"required":["responseBodyChunk"]},{"required":["response_trailers"]},{"required":["responseTrailers"]}]}}]},"response_headers":{"allOf":[{"not":{"required":["responseHeaders"]}},{"not":{"anyOf":[{"required":["request_headers"]},{"required":["requestHeaders"]},{"required":["request_body_chunk"]},{"required":["requestBodyChunk"]},{"required":["request_trailers"]},{"required":["requestTrailers"]},{"required":["response_body_chunk"]},{"required":["responseBodyChunk"]},{"required":["response_trailers"]},{"required":["responseTrailers"]}]}}]},"responseHeaders":{"allOf":[{"not":{"required":["response_headers"]}},{"not":{"anyOf":[{"required":["request_headers"]},{"required":["requestHeaders"]},{"required":["request_body_chunk"]},{"required":["requestBodyChunk"]},{"required":["request_trailers"]},{"required":["requestTrailers"]},{"required":["response_body_chunk"]},{"required":["responseBodyChunk"]},{"required":["response_trailers"]},{"required":["responseTrailers"]}]}}]},"response_body_chunk":{"allOf":[{"not":{"required":["responseBodyChunk"]}},{"not":{"anyOf":[{"required":["request_headers"]},{"required":["requestHeaders"]},{"required":["request_body_chunk"]},{"required":["requestBodyChunk"]},{"required":["request_trailers"]},{"required":["requestTrailers"]},{"required":["response_headers"]},{"required":["responseHeaders"]},{"required":["response_trailers"]},{"required":["responseTrailers"]}]}}]},"responseBodyChunk":{"allOf":[{"not":{"required":["response_body_chunk"]}},{"not":{"anyOf":[{"required":["request_headers"]},{"required":["requestHeaders"]},{"required":["request_body_chunk"]},{"required":["requestBodyChunk"]},{"required":["request_trailers"]},{"required":["requestTrailers"]},{"required":["response_headers"]},{"required":["responseHeaders"]},{"required":["response_trailers"]},{"required":["responseTrailers"]}]}}]},"response_trailers":{"allOf":[{"not":{"required":["responseTrailers"]}},{"not":{"anyOf":[{"required":["request_headers"]},{"required":["requestHeaders"]},{"required":["request_body_chunk"]},{"required":["requestBodyChunk"]},{"required":["request_trailers"]},{"required":["requestTrailers"]},{"required":["response_headers"]},{"required":["responseHeaders"]},{"required":["response_body_chunk"]},{"required":["responseBodyChunk"]}]}}]},"responseTrailers":{"allOf":[{"not":{"required":["response_trailers"]}},{"not":{"anyOf":[{"required":["request_headers"]},{"required":["requestHeaders"]},{"required":["request_body_chunk"]},{"required":["requestBodyChunk"]},{"required":["request_trailers"]},{"required":["requestTrailers"]},{"required":["response_headers"]},{"required":["responseHeaders"]},{"required":["response_body_chunk"]},{"required":["responseBodyChunk"]}]}}]}}};
+
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate171.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func1.call(schema70.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+let data0 = data.trace_id;
+if(((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")) && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: schema70.properties.trace_id.type},message:"must be integer,string,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 >= 18446744073709552000 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 18446744073709552000},message:"must be < 18446744073709552000"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(typeof data0 === "string"){
+if(!pattern16.test(data0)){
+const err4 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.traceId !== undefined){
+let data1 = data.traceId;
+if(((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (typeof data1 !== "string")) && (data1 !== null)){
+const err5 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/type",keyword:"type",params:{type: schema70.properties.traceId.type},message:"must be integer,string,null"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data1 >= 18446744073709552000 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 18446744073709552000},message:"must be < 18446744073709552000"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(typeof data1 === "string"){
+if(!pattern16.test(data1)){
+const err8 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+if(data.request_headers !== undefined){
+let data2 = data.request_headers;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+const err9 = {instancePath:instancePath+"/request_headers",schemaPath:"#/properties/request_headers/type",keyword:"type",params:{type: schema70.properties.request_headers.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!(validate92(data2, {instancePath:instancePath+"/request_headers",parentData:data,parentDataProperty:"request_headers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+}
+if(data.requestHeaders !== undefined){
+let data3 = data.requestHeaders;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err10 = {instancePath:instancePath+"/requestHeaders",schemaPath:"#/properties/requestHeaders/type",keyword:"type",params:{type: schema70.properties.requestHeaders.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!(validate92(data3, {instancePath:instancePath+"/requestHeaders",parentData:data,parentDataProperty:"requestHeaders",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+}
+if(data.request_body_chunk !== undefined){
+let data4 = data.request_body_chunk;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err11 = {instancePath:instancePath+"/request_body_chunk",schemaPath:"#/properties/request_body_chunk/type",keyword:"type",params:{type: schema70.properties.request_body_chunk.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!(validate144(data4, {instancePath:instancePath+"/request_body_chunk",parentData:data,parentDataProperty:"request_body_chunk",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+}
+if(data.requestBodyChunk !== undefined){
+let data5 = data.requestBodyChunk;
+if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
+const err12 = {instancePath:instancePath+"/requestBodyChunk",schemaPath:"#/properties/requestBodyChunk/type",keyword:"type",params:{type: schema70.properties.requestBodyChunk.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!(validate144(data5, {instancePath:instancePath+"/requestBodyChunk",parentData:data,parentDataProperty:"requestBodyChunk",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+}
+if(data.request_trailers !== undefined){
+let data6 = data.request_trailers;
+if((!(data6 && typeof data6 == "object" && !Array.isArray(data6))) && (data6 !== null)){
+const err13 = {instancePath:instancePath+"/request_trailers",schemaPath:"#/properties/request_trailers/type",keyword:"type",params:{type: schema70.properties.request_trailers.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!(validate92(data6, {instancePath:instancePath+"/request_trailers",parentData:data,parentDataProperty:"request_trailers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+}
+if(data.requestTrailers !== undefined){
+let data7 = data.requestTrailers;
+if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
+const err14 = {instancePath:instancePath+"/requestTrailers",schemaPath:"#/properties/requestTrailers/type",keyword:"type",params:{type: schema70.properties.requestTrailers.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(!(validate92(data7, {instancePath:instancePath+"/requestTrailers",parentData:data,parentDataProperty:"requestTrailers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+}
+if(data.response_headers !== undefined){
+let data8 = data.response_headers;
+if((!(data8 && typeof data8 == "object" && !Array.isArray(data8))) && (data8 !== null)){
+const err15 = {instancePath:instancePath+"/response_headers",schemaPath:"#/properties/response_headers/type",keyword:"type",params:{type: schema70.properties.response_headers.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(!(validate92(data8, {instancePath:instancePath+"/response_headers",parentData:data,parentDataProperty:"response_headers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+}
+if(data.responseHeaders !== undefined){
+let data9 = data.responseHeaders;
+if((!(data9 && typeof data9 == "object" && !Array.isArray(data9))) && (data9 !== null)){
+const err16 = {instancePath:instancePath+"/responseHeaders",schemaPath:"#/properties/responseHeaders/type",keyword:"type",params:{type: schema70.properties.responseHeaders.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(!(validate92(data9, {instancePath:instancePath+"/responseHeaders",parentData:data,parentDataProperty:"responseHeaders",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+}
+if(data.response_body_chunk !== undefined){
+let data10 = data.response_body_chunk;
+if((!(data10 && typeof data10 == "object" && !Array.isArray(data10))) && (data10 !== null)){
+const err17 = {instancePath:instancePath+"/response_body_chunk",schemaPath:"#/properties/response_body_chunk/type",keyword:"type",params:{type: schema70.properties.response_body_chunk.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(!(validate144(data10, {instancePath:instancePath+"/response_body_chunk",parentData:data,parentDataProperty:"response_body_chunk",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+}
+if(data.responseBodyChunk !== undefined){
+let data11 = data.responseBodyChunk;
+if((!(data11 && typeof data11 == "object" && !Array.isArray(data11))) && (data11 !== null)){
+const err18 = {instancePath:instancePath+"/responseBodyChunk",schemaPath:"#/properties/responseBodyChunk/type",keyword:"type",params:{type: schema70.properties.responseBodyChunk.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(!(validate144(data11, {instancePath:instancePath+"/responseBodyChunk",parentData:data,parentDataProperty:"responseBodyChunk",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+}
+if(data.response_trailers !== undefined){
+let data12 = data.response_trailers;
+if((!(data12 && typeof data12 == "object" && !Array.isArray(data12))) && (data12 !== null)){
+const err19 = {instancePath:instancePath+"/response_trailers",schemaPath:"#/properties/response_trailers/type",keyword:"type",params:{type: schema70.properties.response_trailers.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(!(validate92(data12, {instancePath:instancePath+"/response_trailers",parentData:data,parentDataProperty:"response_trailers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+}
+if(data.responseTrailers !== undefined){
+let data13 = data.responseTrailers;
+if((!(data13 && typeof data13 == "object" && !Array.isArray(data13))) && (data13 !== null)){
+const err20 = {instancePath:instancePath+"/responseTrailers",schemaPath:"#/properties/responseTrailers/type",keyword:"type",params:{type: schema70.properties.responseTrailers.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(!(validate92(data13, {instancePath:instancePath+"/responseTrailers",parentData:data,parentDataProperty:"responseTrailers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+}
+if(data.trace_id !== undefined){
+const _errs30 = errors;
+const _errs31 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.traceId === undefined) && (missing0 = "traceId")){
+const err21 = {};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+var valid2 = _errs31 === errors;
+if(valid2){
+const err22 = {instancePath,schemaPath:"#/dependentSchemas/trace_id/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+else {
+errors = _errs30;
+if(vErrors !== null){
+if(_errs30){
+vErrors.length = _errs30;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.traceId !== undefined){
+const _errs33 = errors;
+const _errs34 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.trace_id === undefined) && (missing1 = "trace_id")){
+const err23 = {};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+var valid3 = _errs34 === errors;
+if(valid3){
+const err24 = {instancePath,schemaPath:"#/dependentSchemas/traceId/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs33;
+if(vErrors !== null){
+if(_errs33){
+vErrors.length = _errs33;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.request_headers !== undefined){
+const _errs37 = errors;
+const _errs38 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.requestHeaders === undefined) && (missing2 = "requestHeaders")){
+const err25 = {};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+var valid5 = _errs38 === errors;
+if(valid5){
+const err26 = {instancePath,schemaPath:"#/dependentSchemas/request_headers/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+else {
+errors = _errs37;
+if(vErrors !== null){
+if(_errs37){
+vErrors.length = _errs37;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs40 = errors;
+const _errs41 = errors;
+const _errs42 = errors;
+let valid7 = false;
+const _errs43 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.request_body_chunk === undefined) && (missing3 = "request_body_chunk")){
+const err27 = {};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+var _valid0 = _errs43 === errors;
+valid7 = valid7 || _valid0;
+const _errs44 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.requestBodyChunk === undefined) && (missing4 = "requestBodyChunk")){
+const err28 = {};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+var _valid0 = _errs44 === errors;
+valid7 = valid7 || _valid0;
+const _errs45 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.request_trailers === undefined) && (missing5 = "request_trailers")){
+const err29 = {};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+var _valid0 = _errs45 === errors;
+valid7 = valid7 || _valid0;
+const _errs46 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if((data.requestTrailers === undefined) && (missing6 = "requestTrailers")){
+const err30 = {};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+var _valid0 = _errs46 === errors;
+valid7 = valid7 || _valid0;
+const _errs47 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if((data.response_headers === undefined) && (missing7 = "response_headers")){
+const err31 = {};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+var _valid0 = _errs47 === errors;
+valid7 = valid7 || _valid0;
+const _errs48 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if((data.responseHeaders === undefined) && (missing8 = "responseHeaders")){
+const err32 = {};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+var _valid0 = _errs48 === errors;
+valid7 = valid7 || _valid0;
+const _errs49 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if((data.response_body_chunk === undefined) && (missing9 = "response_body_chunk")){
+const err33 = {};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+var _valid0 = _errs49 === errors;
+valid7 = valid7 || _valid0;
+const _errs50 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.responseBodyChunk === undefined) && (missing10 = "responseBodyChunk")){
+const err34 = {};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+var _valid0 = _errs50 === errors;
+valid7 = valid7 || _valid0;
+const _errs51 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing11;
+if((data.response_trailers === undefined) && (missing11 = "response_trailers")){
+const err35 = {};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+var _valid0 = _errs51 === errors;
+valid7 = valid7 || _valid0;
+const _errs52 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing12;
+if((data.responseTrailers === undefined) && (missing12 = "responseTrailers")){
+const err36 = {};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+var _valid0 = _errs52 === errors;
+valid7 = valid7 || _valid0;
+if(!valid7){
+const err37 = {};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+else {
+errors = _errs42;
+if(vErrors !== null){
+if(_errs42){
+vErrors.length = _errs42;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid6 = _errs41 === errors;
+if(valid6){
+const err38 = {instancePath,schemaPath:"#/dependentSchemas/request_headers/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+else {
+errors = _errs40;
+if(vErrors !== null){
+if(_errs40){
+vErrors.length = _errs40;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.requestHeaders !== undefined){
+const _errs55 = errors;
+const _errs56 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if((data.request_headers === undefined) && (missing13 = "request_headers")){
+const err39 = {};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+var valid9 = _errs56 === errors;
+if(valid9){
+const err40 = {instancePath,schemaPath:"#/dependentSchemas/requestHeaders/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+else {
+errors = _errs55;
+if(vErrors !== null){
+if(_errs55){
+vErrors.length = _errs55;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs58 = errors;
+const _errs59 = errors;
+const _errs60 = errors;
+let valid11 = false;
+const _errs61 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.request_body_chunk === undefined) && (missing14 = "request_body_chunk")){
+const err41 = {};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+var _valid1 = _errs61 === errors;
+valid11 = valid11 || _valid1;
+const _errs62 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if((data.requestBodyChunk === undefined) && (missing15 = "requestBodyChunk")){
+const err42 = {};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+var _valid1 = _errs62 === errors;
+valid11 = valid11 || _valid1;
+const _errs63 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if((data.request_trailers === undefined) && (missing16 = "request_trailers")){
+const err43 = {};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+var _valid1 = _errs63 === errors;
+valid11 = valid11 || _valid1;
+const _errs64 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing17;
+if((data.requestTrailers === undefined) && (missing17 = "requestTrailers")){
+const err44 = {};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+var _valid1 = _errs64 === errors;
+valid11 = valid11 || _valid1;
+const _errs65 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing18;
+if((data.response_headers === undefined) && (missing18 = "response_headers")){
+const err45 = {};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+var _valid1 = _errs65 === errors;
+valid11 = valid11 || _valid1;
+const _errs66 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing19;
+if((data.responseHeaders === undefined) && (missing19 = "responseHeaders")){
+const err46 = {};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+var _valid1 = _errs66 === errors;
+valid11 = valid11 || _valid1;
+const _errs67 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing20;
+if((data.response_body_chunk === undefined) && (missing20 = "response_body_chunk")){
+const err47 = {};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+var _valid1 = _errs67 === errors;
+valid11 = valid11 || _valid1;
+const _errs68 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing21;
+if((data.responseBodyChunk === undefined) && (missing21 = "responseBodyChunk")){
+const err48 = {};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+var _valid1 = _errs68 === errors;
+valid11 = valid11 || _valid1;
+const _errs69 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing22;
+if((data.response_trailers === undefined) && (missing22 = "response_trailers")){
+const err49 = {};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+var _valid1 = _errs69 === errors;
+valid11 = valid11 || _valid1;
+const _errs70 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing23;
+if((data.responseTrailers === undefined) && (missing23 = "responseTrailers")){
+const err50 = {};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+var _valid1 = _errs70 === errors;
+valid11 = valid11 || _valid1;
+if(!valid11){
+const err51 = {};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+else {
+errors = _errs60;
+if(vErrors !== null){
+if(_errs60){
+vErrors.length = _errs60;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid10 = _errs59 === errors;
+if(valid10){
+const err52 = {instancePath,schemaPath:"#/dependentSchemas/requestHeaders/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+else {
+errors = _errs58;
+if(vErrors !== null){
+if(_errs58){
+vErrors.length = _errs58;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.request_body_chunk !== undefined){
+const _errs73 = errors;
+const _errs74 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing24;
+if((data.requestBodyChunk === undefined) && (missing24 = "requestBodyChunk")){
+const err53 = {};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+var valid13 = _errs74 === errors;
+if(valid13){
+const err54 = {instancePath,schemaPath:"#/dependentSchemas/request_body_chunk/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+else {
+errors = _errs73;
+if(vErrors !== null){
+if(_errs73){
+vErrors.length = _errs73;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs76 = errors;
+const _errs77 = errors;
+const _errs78 = errors;
+let valid15 = false;
+const _errs79 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing25;
+if((data.request_headers === undefined) && (missing25 = "request_headers")){
+const err55 = {};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+var _valid2 = _errs79 === errors;
+valid15 = valid15 || _valid2;
+const _errs80 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing26;
+if((data.requestHeaders === undefined) && (missing26 = "requestHeaders")){
+const err56 = {};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+var _valid2 = _errs80 === errors;
+valid15 = valid15 || _valid2;
+const _errs81 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing27;
+if((data.request_trailers === undefined) && (missing27 = "request_trailers")){
+const err57 = {};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+var _valid2 = _errs81 === errors;
+valid15 = valid15 || _valid2;
+const _errs82 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing28;
+if((data.requestTrailers === undefined) && (missing28 = "requestTrailers")){
+const err58 = {};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+var _valid2 = _errs82 === errors;
+valid15 = valid15 || _valid2;
+const _errs83 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing29;
+if((data.response_headers === undefined) && (missing29 = "response_headers")){
+const err59 = {};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+var _valid2 = _errs83 === errors;
+valid15 = valid15 || _valid2;
+const _errs84 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing30;
+if((data.responseHeaders === undefined) && (missing30 = "responseHeaders")){
+const err60 = {};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+var _valid2 = _errs84 === errors;
+valid15 = valid15 || _valid2;
+const _errs85 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing31;
+if((data.response_body_chunk === undefined) && (missing31 = "response_body_chunk")){
+const err61 = {};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+var _valid2 = _errs85 === errors;
+valid15 = valid15 || _valid2;
+const _errs86 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing32;
+if((data.responseBodyChunk === undefined) && (missing32 = "responseBodyChunk")){
+const err62 = {};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+var _valid2 = _errs86 === errors;
+valid15 = valid15 || _valid2;
+const _errs87 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing33;
+if((data.response_trailers === undefined) && (missing33 = "response_trailers")){
+const err63 = {};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+var _valid2 = _errs87 === errors;
+valid15 = valid15 || _valid2;
+const _errs88 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing34;
+if((data.responseTrailers === undefined) && (missing34 = "responseTrailers")){
+const err64 = {};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+var _valid2 = _errs88 === errors;
+valid15 = valid15 || _valid2;
+if(!valid15){
+const err65 = {};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+else {
+errors = _errs78;
+if(vErrors !== null){
+if(_errs78){
+vErrors.length = _errs78;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid14 = _errs77 === errors;
+if(valid14){
+const err66 = {instancePath,schemaPath:"#/dependentSchemas/request_body_chunk/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+else {
+errors = _errs76;
+if(vErrors !== null){
+if(_errs76){
+vErrors.length = _errs76;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.requestBodyChunk !== undefined){
+const _errs91 = errors;
+const _errs92 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing35;
+if((data.request_body_chunk === undefined) && (missing35 = "request_body_chunk")){
+const err67 = {};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+var valid17 = _errs92 === errors;
+if(valid17){
+const err68 = {instancePath,schemaPath:"#/dependentSchemas/requestBodyChunk/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+else {
+errors = _errs91;
+if(vErrors !== null){
+if(_errs91){
+vErrors.length = _errs91;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs94 = errors;
+const _errs95 = errors;
+const _errs96 = errors;
+let valid19 = false;
+const _errs97 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing36;
+if((data.request_headers === undefined) && (missing36 = "request_headers")){
+const err69 = {};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+var _valid3 = _errs97 === errors;
+valid19 = valid19 || _valid3;
+const _errs98 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing37;
+if((data.requestHeaders === undefined) && (missing37 = "requestHeaders")){
+const err70 = {};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+var _valid3 = _errs98 === errors;
+valid19 = valid19 || _valid3;
+const _errs99 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing38;
+if((data.request_trailers === undefined) && (missing38 = "request_trailers")){
+const err71 = {};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+var _valid3 = _errs99 === errors;
+valid19 = valid19 || _valid3;
+const _errs100 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing39;
+if((data.requestTrailers === undefined) && (missing39 = "requestTrailers")){
+const err72 = {};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+var _valid3 = _errs100 === errors;
+valid19 = valid19 || _valid3;
+const _errs101 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing40;
+if((data.response_headers === undefined) && (missing40 = "response_headers")){
+const err73 = {};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+var _valid3 = _errs101 === errors;
+valid19 = valid19 || _valid3;
+const _errs102 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing41;
+if((data.responseHeaders === undefined) && (missing41 = "responseHeaders")){
+const err74 = {};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+var _valid3 = _errs102 === errors;
+valid19 = valid19 || _valid3;
+const _errs103 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing42;
+if((data.response_body_chunk === undefined) && (missing42 = "response_body_chunk")){
+const err75 = {};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+var _valid3 = _errs103 === errors;
+valid19 = valid19 || _valid3;
+const _errs104 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing43;
+if((data.responseBodyChunk === undefined) && (missing43 = "responseBodyChunk")){
+const err76 = {};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+var _valid3 = _errs104 === errors;
+valid19 = valid19 || _valid3;
+const _errs105 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing44;
+if((data.response_trailers === undefined) && (missing44 = "response_trailers")){
+const err77 = {};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+var _valid3 = _errs105 === errors;
+valid19 = valid19 || _valid3;
+const _errs106 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing45;
+if((data.responseTrailers === undefined) && (missing45 = "responseTrailers")){
+const err78 = {};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+var _valid3 = _errs106 === errors;
+valid19 = valid19 || _valid3;
+if(!valid19){
+const err79 = {};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+else {
+errors = _errs96;
+if(vErrors !== null){
+if(_errs96){
+vErrors.length = _errs96;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid18 = _errs95 === errors;
+if(valid18){
+const err80 = {instancePath,schemaPath:"#/dependentSchemas/requestBodyChunk/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+else {
+errors = _errs94;
+if(vErrors !== null){
+if(_errs94){
+vErrors.length = _errs94;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.request_trailers !== undefined){
+const _errs109 = errors;
+const _errs110 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing46;
+if((data.requestTrailers === undefined) && (missing46 = "requestTrailers")){
+const err81 = {};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+var valid21 = _errs110 === errors;
+if(valid21){
+const err82 = {instancePath,schemaPath:"#/dependentSchemas/request_trailers/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+else {
+errors = _errs109;
+if(vErrors !== null){
+if(_errs109){
+vErrors.length = _errs109;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs112 = errors;
+const _errs113 = errors;
+const _errs114 = errors;
+let valid23 = false;
+const _errs115 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing47;
+if((data.request_headers === undefined) && (missing47 = "request_headers")){
+const err83 = {};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+var _valid4 = _errs115 === errors;
+valid23 = valid23 || _valid4;
+const _errs116 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing48;
+if((data.requestHeaders === undefined) && (missing48 = "requestHeaders")){
+const err84 = {};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+var _valid4 = _errs116 === errors;
+valid23 = valid23 || _valid4;
+const _errs117 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing49;
+if((data.request_body_chunk === undefined) && (missing49 = "request_body_chunk")){
+const err85 = {};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+var _valid4 = _errs117 === errors;
+valid23 = valid23 || _valid4;
+const _errs118 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing50;
+if((data.requestBodyChunk === undefined) && (missing50 = "requestBodyChunk")){
+const err86 = {};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+var _valid4 = _errs118 === errors;
+valid23 = valid23 || _valid4;
+const _errs119 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing51;
+if((data.response_headers === undefined) && (missing51 = "response_headers")){
+const err87 = {};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+var _valid4 = _errs119 === errors;
+valid23 = valid23 || _valid4;
+const _errs120 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing52;
+if((data.responseHeaders === undefined) && (missing52 = "responseHeaders")){
+const err88 = {};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+var _valid4 = _errs120 === errors;
+valid23 = valid23 || _valid4;
+const _errs121 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing53;
+if((data.response_body_chunk === undefined) && (missing53 = "response_body_chunk")){
+const err89 = {};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+var _valid4 = _errs121 === errors;
+valid23 = valid23 || _valid4;
+const _errs122 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing54;
+if((data.responseBodyChunk === undefined) && (missing54 = "responseBodyChunk")){
+const err90 = {};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+var _valid4 = _errs122 === errors;
+valid23 = valid23 || _valid4;
+const _errs123 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing55;
+if((data.response_trailers === undefined) && (missing55 = "response_trailers")){
+const err91 = {};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+var _valid4 = _errs123 === errors;
+valid23 = valid23 || _valid4;
+const _errs124 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing56;
+if((data.responseTrailers === undefined) && (missing56 = "responseTrailers")){
+const err92 = {};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+var _valid4 = _errs124 === errors;
+valid23 = valid23 || _valid4;
+if(!valid23){
+const err93 = {};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+else {
+errors = _errs114;
+if(vErrors !== null){
+if(_errs114){
+vErrors.length = _errs114;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid22 = _errs113 === errors;
+if(valid22){
+const err94 = {instancePath,schemaPath:"#/dependentSchemas/request_trailers/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+else {
+errors = _errs112;
+if(vErrors !== null){
+if(_errs112){
+vErrors.length = _errs112;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.requestTrailers !== undefined){
+const _errs127 = errors;
+const _errs128 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing57;
+if((data.request_trailers === undefined) && (missing57 = "request_trailers")){
+const err95 = {};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+var valid25 = _errs128 === errors;
+if(valid25){
+const err96 = {instancePath,schemaPath:"#/dependentSchemas/requestTrailers/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+else {
+errors = _errs127;
+if(vErrors !== null){
+if(_errs127){
+vErrors.length = _errs127;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs130 = errors;
+const _errs131 = errors;
+const _errs132 = errors;
+let valid27 = false;
+const _errs133 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing58;
+if((data.request_headers === undefined) && (missing58 = "request_headers")){
+const err97 = {};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+var _valid5 = _errs133 === errors;
+valid27 = valid27 || _valid5;
+const _errs134 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing59;
+if((data.requestHeaders === undefined) && (missing59 = "requestHeaders")){
+const err98 = {};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+var _valid5 = _errs134 === errors;
+valid27 = valid27 || _valid5;
+const _errs135 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing60;
+if((data.request_body_chunk === undefined) && (missing60 = "request_body_chunk")){
+const err99 = {};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+var _valid5 = _errs135 === errors;
+valid27 = valid27 || _valid5;
+const _errs136 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing61;
+if((data.requestBodyChunk === undefined) && (missing61 = "requestBodyChunk")){
+const err100 = {};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+var _valid5 = _errs136 === errors;
+valid27 = valid27 || _valid5;
+const _errs137 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing62;
+if((data.response_headers === undefined) && (missing62 = "response_headers")){
+const err101 = {};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+var _valid5 = _errs137 === errors;
+valid27 = valid27 || _valid5;
+const _errs138 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing63;
+if((data.responseHeaders === undefined) && (missing63 = "responseHeaders")){
+const err102 = {};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+var _valid5 = _errs138 === errors;
+valid27 = valid27 || _valid5;
+const _errs139 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing64;
+if((data.response_body_chunk === undefined) && (missing64 = "response_body_chunk")){
+const err103 = {};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+var _valid5 = _errs139 === errors;
+valid27 = valid27 || _valid5;
+const _errs140 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing65;
+if((data.responseBodyChunk === undefined) && (missing65 = "responseBodyChunk")){
+const err104 = {};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+var _valid5 = _errs140 === errors;
+valid27 = valid27 || _valid5;
+const _errs141 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing66;
+if((data.response_trailers === undefined) && (missing66 = "response_trailers")){
+const err105 = {};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+var _valid5 = _errs141 === errors;
+valid27 = valid27 || _valid5;
+const _errs142 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing67;
+if((data.responseTrailers === undefined) && (missing67 = "responseTrailers")){
+const err106 = {};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+var _valid5 = _errs142 === errors;
+valid27 = valid27 || _valid5;
+if(!valid27){
+const err107 = {};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+else {
+errors = _errs132;
+if(vErrors !== null){
+if(_errs132){
+vErrors.length = _errs132;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid26 = _errs131 === errors;
+if(valid26){
+const err108 = {instancePath,schemaPath:"#/dependentSchemas/requestTrailers/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+else {
+errors = _errs130;
+if(vErrors !== null){
+if(_errs130){
+vErrors.length = _errs130;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.response_headers !== undefined){
+const _errs145 = errors;
+const _errs146 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing68;
+if((data.responseHeaders === undefined) && (missing68 = "responseHeaders")){
+const err109 = {};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+var valid29 = _errs146 === errors;
+if(valid29){
+const err110 = {instancePath,schemaPath:"#/dependentSchemas/response_headers/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+else {
+errors = _errs145;
+if(vErrors !== null){
+if(_errs145){
+vErrors.length = _errs145;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs148 = errors;
+const _errs149 = errors;
+const _errs150 = errors;
+let valid31 = false;
+const _errs151 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing69;
+if((data.request_headers === undefined) && (missing69 = "request_headers")){
+const err111 = {};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+var _valid6 = _errs151 === errors;
+valid31 = valid31 || _valid6;
+const _errs152 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing70;
+if((data.requestHeaders === undefined) && (missing70 = "requestHeaders")){
+const err112 = {};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+var _valid6 = _errs152 === errors;
+valid31 = valid31 || _valid6;
+const _errs153 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing71;
+if((data.request_body_chunk === undefined) && (missing71 = "request_body_chunk")){
+const err113 = {};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+var _valid6 = _errs153 === errors;
+valid31 = valid31 || _valid6;
+const _errs154 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing72;
+if((data.requestBodyChunk === undefined) && (missing72 = "requestBodyChunk")){
+const err114 = {};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+var _valid6 = _errs154 === errors;
+valid31 = valid31 || _valid6;
+const _errs155 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing73;
+if((data.request_trailers === undefined) && (missing73 = "request_trailers")){
+const err115 = {};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+var _valid6 = _errs155 === errors;
+valid31 = valid31 || _valid6;
+const _errs156 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing74;
+if((data.requestTrailers === undefined) && (missing74 = "requestTrailers")){
+const err116 = {};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+var _valid6 = _errs156 === errors;
+valid31 = valid31 || _valid6;
+const _errs157 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing75;
+if((data.response_body_chunk === undefined) && (missing75 = "response_body_chunk")){
+const err117 = {};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+var _valid6 = _errs157 === errors;
+valid31 = valid31 || _valid6;
+const _errs158 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing76;
+if((data.responseBodyChunk === undefined) && (missing76 = "responseBodyChunk")){
+const err118 = {};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+var _valid6 = _errs158 === errors;
+valid31 = valid31 || _valid6;
+const _errs159 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing77;
+if((data.response_trailers === undefined) && (missing77 = "response_trailers")){
+const err119 = {};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+var _valid6 = _errs159 === errors;
+valid31 = valid31 || _valid6;
+const _errs160 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing78;
+if((data.responseTrailers === undefined) && (missing78 = "responseTrailers")){
+const err120 = {};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+}
+var _valid6 = _errs160 === errors;
+valid31 = valid31 || _valid6;
+if(!valid31){
+const err121 = {};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+else {
+errors = _errs150;
+if(vErrors !== null){
+if(_errs150){
+vErrors.length = _errs150;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid30 = _errs149 === errors;
+if(valid30){
+const err122 = {instancePath,schemaPath:"#/dependentSchemas/response_headers/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+else {
+errors = _errs148;
+if(vErrors !== null){
+if(_errs148){
+vErrors.length = _errs148;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.responseHeaders !== undefined){
+const _errs163 = errors;
+const _errs164 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing79;
+if((data.response_headers === undefined) && (missing79 = "response_headers")){
+const err123 = {};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+var valid33 = _errs164 === errors;
+if(valid33){
+const err124 = {instancePath,schemaPath:"#/dependentSchemas/responseHeaders/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+else {
+errors = _errs163;
+if(vErrors !== null){
+if(_errs163){
+vErrors.length = _errs163;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs166 = errors;
+const _errs167 = errors;
+const _errs168 = errors;
+let valid35 = false;
+const _errs169 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing80;
+if((data.request_headers === undefined) && (missing80 = "request_headers")){
+const err125 = {};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+var _valid7 = _errs169 === errors;
+valid35 = valid35 || _valid7;
+const _errs170 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing81;
+if((data.requestHeaders === undefined) && (missing81 = "requestHeaders")){
+const err126 = {};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+var _valid7 = _errs170 === errors;
+valid35 = valid35 || _valid7;
+const _errs171 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing82;
+if((data.request_body_chunk === undefined) && (missing82 = "request_body_chunk")){
+const err127 = {};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+var _valid7 = _errs171 === errors;
+valid35 = valid35 || _valid7;
+const _errs172 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing83;
+if((data.requestBodyChunk === undefined) && (missing83 = "requestBodyChunk")){
+const err128 = {};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+var _valid7 = _errs172 === errors;
+valid35 = valid35 || _valid7;
+const _errs173 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing84;
+if((data.request_trailers === undefined) && (missing84 = "request_trailers")){
+const err129 = {};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+var _valid7 = _errs173 === errors;
+valid35 = valid35 || _valid7;
+const _errs174 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing85;
+if((data.requestTrailers === undefined) && (missing85 = "requestTrailers")){
+const err130 = {};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+var _valid7 = _errs174 === errors;
+valid35 = valid35 || _valid7;
+const _errs175 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing86;
+if((data.response_body_chunk === undefined) && (missing86 = "response_body_chunk")){
+const err131 = {};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+var _valid7 = _errs175 === errors;
+valid35 = valid35 || _valid7;
+const _errs176 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing87;
+if((data.responseBodyChunk === undefined) && (missing87 = "responseBodyChunk")){
+const err132 = {};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+var _valid7 = _errs176 === errors;
+valid35 = valid35 || _valid7;
+const _errs177 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing88;
+if((data.response_trailers === undefined) && (missing88 = "response_trailers")){
+const err133 = {};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+var _valid7 = _errs177 === errors;
+valid35 = valid35 || _valid7;
+const _errs178 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing89;
+if((data.responseTrailers === undefined) && (missing89 = "responseTrailers")){
+const err134 = {};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+var _valid7 = _errs178 === errors;
+valid35 = valid35 || _valid7;
+if(!valid35){
+const err135 = {};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+else {
+errors = _errs168;
+if(vErrors !== null){
+if(_errs168){
+vErrors.length = _errs168;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid34 = _errs167 === errors;
+if(valid34){
+const err136 = {instancePath,schemaPath:"#/dependentSchemas/responseHeaders/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+else {
+errors = _errs166;
+if(vErrors !== null){
+if(_errs166){
+vErrors.length = _errs166;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.response_body_chunk !== undefined){
+const _errs181 = errors;
+const _errs182 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing90;
+if((data.responseBodyChunk === undefined) && (missing90 = "responseBodyChunk")){
+const err137 = {};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+var valid37 = _errs182 === errors;
+if(valid37){
+const err138 = {instancePath,schemaPath:"#/dependentSchemas/response_body_chunk/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+else {
+errors = _errs181;
+if(vErrors !== null){
+if(_errs181){
+vErrors.length = _errs181;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs184 = errors;
+const _errs185 = errors;
+const _errs186 = errors;
+let valid39 = false;
+const _errs187 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing91;
+if((data.request_headers === undefined) && (missing91 = "request_headers")){
+const err139 = {};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+var _valid8 = _errs187 === errors;
+valid39 = valid39 || _valid8;
+const _errs188 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing92;
+if((data.requestHeaders === undefined) && (missing92 = "requestHeaders")){
+const err140 = {};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+var _valid8 = _errs188 === errors;
+valid39 = valid39 || _valid8;
+const _errs189 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing93;
+if((data.request_body_chunk === undefined) && (missing93 = "request_body_chunk")){
+const err141 = {};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+var _valid8 = _errs189 === errors;
+valid39 = valid39 || _valid8;
+const _errs190 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing94;
+if((data.requestBodyChunk === undefined) && (missing94 = "requestBodyChunk")){
+const err142 = {};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+var _valid8 = _errs190 === errors;
+valid39 = valid39 || _valid8;
+const _errs191 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing95;
+if((data.request_trailers === undefined) && (missing95 = "request_trailers")){
+const err143 = {};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+var _valid8 = _errs191 === errors;
+valid39 = valid39 || _valid8;
+const _errs192 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing96;
+if((data.requestTrailers === undefined) && (missing96 = "requestTrailers")){
+const err144 = {};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+var _valid8 = _errs192 === errors;
+valid39 = valid39 || _valid8;
+const _errs193 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing97;
+if((data.response_headers === undefined) && (missing97 = "response_headers")){
+const err145 = {};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+var _valid8 = _errs193 === errors;
+valid39 = valid39 || _valid8;
+const _errs194 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing98;
+if((data.responseHeaders === undefined) && (missing98 = "responseHeaders")){
+const err146 = {};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+var _valid8 = _errs194 === errors;
+valid39 = valid39 || _valid8;
+const _errs195 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing99;
+if((data.response_trailers === undefined) && (missing99 = "response_trailers")){
+const err147 = {};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+var _valid8 = _errs195 === errors;
+valid39 = valid39 || _valid8;
+const _errs196 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing100;
+if((data.responseTrailers === undefined) && (missing100 = "responseTrailers")){
+const err148 = {};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+var _valid8 = _errs196 === errors;
+valid39 = valid39 || _valid8;
+if(!valid39){
+const err149 = {};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+else {
+errors = _errs186;
+if(vErrors !== null){
+if(_errs186){
+vErrors.length = _errs186;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid38 = _errs185 === errors;
+if(valid38){
+const err150 = {instancePath,schemaPath:"#/dependentSchemas/response_body_chunk/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+else {
+errors = _errs184;
+if(vErrors !== null){
+if(_errs184){
+vErrors.length = _errs184;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.responseBodyChunk !== undefined){
+const _errs199 = errors;
+const _errs200 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing101;
+if((data.response_body_chunk === undefined) && (missing101 = "response_body_chunk")){
+const err151 = {};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+var valid41 = _errs200 === errors;
+if(valid41){
+const err152 = {instancePath,schemaPath:"#/dependentSchemas/responseBodyChunk/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+else {
+errors = _errs199;
+if(vErrors !== null){
+if(_errs199){
+vErrors.length = _errs199;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs202 = errors;
+const _errs203 = errors;
+const _errs204 = errors;
+let valid43 = false;
+const _errs205 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing102;
+if((data.request_headers === undefined) && (missing102 = "request_headers")){
+const err153 = {};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+var _valid9 = _errs205 === errors;
+valid43 = valid43 || _valid9;
+const _errs206 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing103;
+if((data.requestHeaders === undefined) && (missing103 = "requestHeaders")){
+const err154 = {};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+var _valid9 = _errs206 === errors;
+valid43 = valid43 || _valid9;
+const _errs207 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing104;
+if((data.request_body_chunk === undefined) && (missing104 = "request_body_chunk")){
+const err155 = {};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+var _valid9 = _errs207 === errors;
+valid43 = valid43 || _valid9;
+const _errs208 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing105;
+if((data.requestBodyChunk === undefined) && (missing105 = "requestBodyChunk")){
+const err156 = {};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+var _valid9 = _errs208 === errors;
+valid43 = valid43 || _valid9;
+const _errs209 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing106;
+if((data.request_trailers === undefined) && (missing106 = "request_trailers")){
+const err157 = {};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+var _valid9 = _errs209 === errors;
+valid43 = valid43 || _valid9;
+const _errs210 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing107;
+if((data.requestTrailers === undefined) && (missing107 = "requestTrailers")){
+const err158 = {};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+var _valid9 = _errs210 === errors;
+valid43 = valid43 || _valid9;
+const _errs211 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing108;
+if((data.response_headers === undefined) && (missing108 = "response_headers")){
+const err159 = {};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+var _valid9 = _errs211 === errors;
+valid43 = valid43 || _valid9;
+const _errs212 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing109;
+if((data.responseHeaders === undefined) && (missing109 = "responseHeaders")){
+const err160 = {};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+var _valid9 = _errs212 === errors;
+valid43 = valid43 || _valid9;
+const _errs213 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing110;
+if((data.response_trailers === undefined) && (missing110 = "response_trailers")){
+const err161 = {};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+var _valid9 = _errs213 === errors;
+valid43 = valid43 || _valid9;
+const _errs214 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing111;
+if((data.responseTrailers === undefined) && (missing111 = "responseTrailers")){
+const err162 = {};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+var _valid9 = _errs214 === errors;
+valid43 = valid43 || _valid9;
+if(!valid43){
+const err163 = {};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+else {
+errors = _errs204;
+if(vErrors !== null){
+if(_errs204){
+vErrors.length = _errs204;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid42 = _errs203 === errors;
+if(valid42){
+const err164 = {instancePath,schemaPath:"#/dependentSchemas/responseBodyChunk/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+else {
+errors = _errs202;
+if(vErrors !== null){
+if(_errs202){
+vErrors.length = _errs202;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.response_trailers !== undefined){
+const _errs217 = errors;
+const _errs218 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing112;
+if((data.responseTrailers === undefined) && (missing112 = "responseTrailers")){
+const err165 = {};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+var valid45 = _errs218 === errors;
+if(valid45){
+const err166 = {instancePath,schemaPath:"#/dependentSchemas/response_trailers/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+else {
+errors = _errs217;
+if(vErrors !== null){
+if(_errs217){
+vErrors.length = _errs217;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs220 = errors;
+const _errs221 = errors;
+const _errs222 = errors;
+let valid47 = false;
+const _errs223 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing113;
+if((data.request_headers === undefined) && (missing113 = "request_headers")){
+const err167 = {};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+var _valid10 = _errs223 === errors;
+valid47 = valid47 || _valid10;
+const _errs224 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing114;
+if((data.requestHeaders === undefined) && (missing114 = "requestHeaders")){
+const err168 = {};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+var _valid10 = _errs224 === errors;
+valid47 = valid47 || _valid10;
+const _errs225 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing115;
+if((data.request_body_chunk === undefined) && (missing115 = "request_body_chunk")){
+const err169 = {};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+var _valid10 = _errs225 === errors;
+valid47 = valid47 || _valid10;
+const _errs226 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing116;
+if((data.requestBodyChunk === undefined) && (missing116 = "requestBodyChunk")){
+const err170 = {};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+var _valid10 = _errs226 === errors;
+valid47 = valid47 || _valid10;
+const _errs227 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing117;
+if((data.request_trailers === undefined) && (missing117 = "request_trailers")){
+const err171 = {};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+var _valid10 = _errs227 === errors;
+valid47 = valid47 || _valid10;
+const _errs228 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing118;
+if((data.requestTrailers === undefined) && (missing118 = "requestTrailers")){
+const err172 = {};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+var _valid10 = _errs228 === errors;
+valid47 = valid47 || _valid10;
+const _errs229 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing119;
+if((data.response_headers === undefined) && (missing119 = "response_headers")){
+const err173 = {};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+var _valid10 = _errs229 === errors;
+valid47 = valid47 || _valid10;
+const _errs230 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing120;
+if((data.responseHeaders === undefined) && (missing120 = "responseHeaders")){
+const err174 = {};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+var _valid10 = _errs230 === errors;
+valid47 = valid47 || _valid10;
+const _errs231 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing121;
+if((data.response_body_chunk === undefined) && (missing121 = "response_body_chunk")){
+const err175 = {};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+var _valid10 = _errs231 === errors;
+valid47 = valid47 || _valid10;
+const _errs232 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing122;
+if((data.responseBodyChunk === undefined) && (missing122 = "responseBodyChunk")){
+const err176 = {};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+var _valid10 = _errs232 === errors;
+valid47 = valid47 || _valid10;
+if(!valid47){
+const err177 = {};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+else {
+errors = _errs222;
+if(vErrors !== null){
+if(_errs222){
+vErrors.length = _errs222;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid46 = _errs221 === errors;
+if(valid46){
+const err178 = {instancePath,schemaPath:"#/dependentSchemas/response_trailers/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+else {
+errors = _errs220;
+if(vErrors !== null){
+if(_errs220){
+vErrors.length = _errs220;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.responseTrailers !== undefined){
+const _errs235 = errors;
+const _errs236 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing123;
+if((data.response_trailers === undefined) && (missing123 = "response_trailers")){
+const err179 = {};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+var valid49 = _errs236 === errors;
+if(valid49){
+const err180 = {instancePath,schemaPath:"#/dependentSchemas/responseTrailers/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+else {
+errors = _errs235;
+if(vErrors !== null){
+if(_errs235){
+vErrors.length = _errs235;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs238 = errors;
+const _errs239 = errors;
+const _errs240 = errors;
+let valid51 = false;
+const _errs241 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing124;
+if((data.request_headers === undefined) && (missing124 = "request_headers")){
+const err181 = {};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+var _valid11 = _errs241 === errors;
+valid51 = valid51 || _valid11;
+const _errs242 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing125;
+if((data.requestHeaders === undefined) && (missing125 = "requestHeaders")){
+const err182 = {};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+var _valid11 = _errs242 === errors;
+valid51 = valid51 || _valid11;
+const _errs243 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing126;
+if((data.request_body_chunk === undefined) && (missing126 = "request_body_chunk")){
+const err183 = {};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+var _valid11 = _errs243 === errors;
+valid51 = valid51 || _valid11;
+const _errs244 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing127;
+if((data.requestBodyChunk === undefined) && (missing127 = "requestBodyChunk")){
+const err184 = {};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+var _valid11 = _errs244 === errors;
+valid51 = valid51 || _valid11;
+const _errs245 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing128;
+if((data.request_trailers === undefined) && (missing128 = "request_trailers")){
+const err185 = {};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+var _valid11 = _errs245 === errors;
+valid51 = valid51 || _valid11;
+const _errs246 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing129;
+if((data.requestTrailers === undefined) && (missing129 = "requestTrailers")){
+const err186 = {};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+var _valid11 = _errs246 === errors;
+valid51 = valid51 || _valid11;
+const _errs247 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing130;
+if((data.response_headers === undefined) && (missing130 = "response_headers")){
+const err187 = {};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+var _valid11 = _errs247 === errors;
+valid51 = valid51 || _valid11;
+const _errs248 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing131;
+if((data.responseHeaders === undefined) && (missing131 = "responseHeaders")){
+const err188 = {};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+var _valid11 = _errs248 === errors;
+valid51 = valid51 || _valid11;
+const _errs249 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing132;
+if((data.response_body_chunk === undefined) && (missing132 = "response_body_chunk")){
+const err189 = {};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+var _valid11 = _errs249 === errors;
+valid51 = valid51 || _valid11;
+const _errs250 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing133;
+if((data.responseBodyChunk === undefined) && (missing133 = "responseBodyChunk")){
+const err190 = {};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+var _valid11 = _errs250 === errors;
+valid51 = valid51 || _valid11;
+if(!valid51){
+const err191 = {};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+else {
+errors = _errs240;
+if(vErrors !== null){
+if(_errs240){
+vErrors.length = _errs240;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid50 = _errs239 === errors;
+if(valid50){
+const err192 = {instancePath,schemaPath:"#/dependentSchemas/responseTrailers/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+else {
+errors = _errs238;
+if(vErrors !== null){
+if(_errs238){
+vErrors.length = _errs238;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate171.errors = vErrors;
+return errors === 0;
+}
+validate171.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate170.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate171(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+validate170.errors = vErrors;
+return errors === 0;
+}
+validate170.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot23 = validate185;
+const schema71 = {"$ref":"#/$defs/envoy.data.tap.v3.SocketBufferedTrace","type":"object"};
+const schema72 = {"title":"envoy.data.tap.v3.SocketBufferedTrace","description":"A whole connection's events, emitted when the connection closes or the\ntap's limits are reached.","properties":{"trace_id":{"description":"Envoy's id of the trace; the file sink puts it in the file name.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":18446744073709552000,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},"traceId":{"description":"Envoy's id of the trace; the file sink puts it in the file name.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":18446744073709552000,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},"connection":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"},"events":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvent"}},"read_truncated":{"description":"Whether reads past the tap's byte limit were dropped.","type":["boolean","null"]},"readTruncated":{"description":"Whether reads past the tap's byte limit were dropped.","type":["boolean","null"]},"write_truncated":{"description":"Whether writes past the tap's byte limit were dropped.","type":["boolean","null"]},"writeTruncated":{"description":"Whether writes past the tap's byte limit were dropped.","type":["boolean","null"]}},"additionalProperties":false,"dependentSchemas":{"trace_id":{"not":{"required":["traceId"]}},"traceId":{"not":{"required":["trace_id"]}},"read_truncated":{"not":{"required":["readTruncated"]}},"readTruncated":{"not":{"required":["read_truncated"]}},"write_truncated":{"not":{"required":["writeTruncated"]}},"writeTruncated":{"not":{"required":["write_truncated"]}}}};
+const schema73 = {"title":"envoy.data.tap.v3.SocketEvent","description":"One socket operation.","properties":{"timestamp":{"description":"When the operation happened, by Envoy's clock.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"read":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvent.Read"},"write":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvent.Write"},"closed":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvent.Closed"},"connection":{"description":"The connection the event belongs to (Envoy 1.34 and later).","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"},"seq_num":{"description":"Position of the event in its connection, from 1 (Envoy 1.37 and later).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":18446744073709552000,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},"seqNum":{"description":"Position of the event in its connection, from 1 (Envoy 1.37 and later).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":18446744073709552000,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"}},"additionalProperties":false,"dependentSchemas":{"read":{"not":{"anyOf":[{"required":["write"]},{"required":["closed"]}]}},"write":{"not":{"anyOf":[{"required":["read"]},{"required":["closed"]}]}},"closed":{"not":{"anyOf":[{"required":["read"]},{"required":["write"]}]}},"seq_num":{"not":{"required":["seqNum"]}},"seqNum":{"not":{"required":["seq_num"]}}}};
+const schema74 = {"title":"envoy.data.tap.v3.SocketEvent.Read","description":"Bytes Envoy read from the peer.","properties":{"data":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"}},"additionalProperties":false};
+
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate190.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "data")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.data !== undefined){
+let data0 = data.data;
+if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema74.properties.data.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!(validate144(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+}
+}
+validate190.errors = vErrors;
+return errors === 0;
+}
+validate190.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema75 = {"title":"envoy.data.tap.v3.SocketEvent.Write","description":"Bytes Envoy wrote to the peer.","properties":{"data":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Body"},"end_stream":{"description":"Set when Envoy half-closed its side with this write.","type":["boolean","null"]},"endStream":{"description":"Set when Envoy half-closed its side with this write.","type":["boolean","null"]}},"additionalProperties":false,"dependentSchemas":{"end_stream":{"not":{"required":["endStream"]}},"endStream":{"not":{"required":["end_stream"]}}}};
+
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate193.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((key0 === "data") || (key0 === "end_stream")) || (key0 === "endStream"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.data !== undefined){
+let data0 = data.data;
+if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema75.properties.data.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!(validate144(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+}
+if(data.end_stream !== undefined){
+let data1 = data.end_stream;
+if((typeof data1 !== "boolean") && (data1 !== null)){
+const err2 = {instancePath:instancePath+"/end_stream",schemaPath:"#/properties/end_stream/type",keyword:"type",params:{type: schema75.properties.end_stream.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.endStream !== undefined){
+let data2 = data.endStream;
+if((typeof data2 !== "boolean") && (data2 !== null)){
+const err3 = {instancePath:instancePath+"/endStream",schemaPath:"#/properties/endStream/type",keyword:"type",params:{type: schema75.properties.endStream.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.end_stream !== undefined){
+const _errs8 = errors;
+const _errs9 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.endStream === undefined) && (missing0 = "endStream")){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid2 = _errs9 === errors;
+if(valid2){
+const err5 = {instancePath,schemaPath:"#/dependentSchemas/end_stream/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.endStream !== undefined){
+const _errs11 = errors;
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.end_stream === undefined) && (missing1 = "end_stream")){
+const err6 = {};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var valid3 = _errs12 === errors;
+if(valid3){
+const err7 = {instancePath,schemaPath:"#/dependentSchemas/endStream/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate193.errors = vErrors;
+return errors === 0;
+}
+validate193.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema76 = {"title":"envoy.data.tap.v3.SocketEvent.Closed","description":"The connection closed.","properties":{},"additionalProperties":false};
+
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate196.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+validate196.errors = vErrors;
+return errors === 0;
+}
+validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate188.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((((key0 === "timestamp") || (key0 === "read")) || (key0 === "write")) || (key0 === "closed")) || (key0 === "connection")) || (key0 === "seq_num")) || (key0 === "seqNum"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema73.properties.timestamp.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!(validate127(data0, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+}
+if(data.read !== undefined){
+let data1 = data.read;
+if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
+const err2 = {instancePath:instancePath+"/read",schemaPath:"#/properties/read/type",keyword:"type",params:{type: schema73.properties.read.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(validate190(data1, {instancePath:instancePath+"/read",parentData:data,parentDataProperty:"read",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+}
+if(data.write !== undefined){
+let data2 = data.write;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+const err3 = {instancePath:instancePath+"/write",schemaPath:"#/properties/write/type",keyword:"type",params:{type: schema73.properties.write.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!(validate193(data2, {instancePath:instancePath+"/write",parentData:data,parentDataProperty:"write",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+if(data.closed !== undefined){
+let data3 = data.closed;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err4 = {instancePath:instancePath+"/closed",schemaPath:"#/properties/closed/type",keyword:"type",params:{type: schema73.properties.closed.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!(validate196(data3, {instancePath:instancePath+"/closed",parentData:data,parentDataProperty:"closed",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+}
+if(data.connection !== undefined){
+let data4 = data.connection;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err5 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: schema73.properties.connection.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!(validate147(data4, {instancePath:instancePath+"/connection",parentData:data,parentDataProperty:"connection",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+}
+if(data.seq_num !== undefined){
+let data5 = data.seq_num;
+if(((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (typeof data5 !== "string")) && (data5 !== null)){
+const err6 = {instancePath:instancePath+"/seq_num",schemaPath:"#/properties/seq_num/type",keyword:"type",params:{type: schema73.properties.seq_num.type},message:"must be integer,string,null"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err7 = {instancePath:instancePath+"/seq_num",schemaPath:"#/properties/seq_num/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data5 >= 18446744073709552000 || isNaN(data5)){
+const err8 = {instancePath:instancePath+"/seq_num",schemaPath:"#/properties/seq_num/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 18446744073709552000},message:"must be < 18446744073709552000"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(typeof data5 === "string"){
+if(!pattern16.test(data5)){
+const err9 = {instancePath:instancePath+"/seq_num",schemaPath:"#/properties/seq_num/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+if(data.seqNum !== undefined){
+let data6 = data.seqNum;
+if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
+const err10 = {instancePath:instancePath+"/seqNum",schemaPath:"#/properties/seqNum/type",keyword:"type",params:{type: schema73.properties.seqNum.type},message:"must be integer,string,null"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err11 = {instancePath:instancePath+"/seqNum",schemaPath:"#/properties/seqNum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data6 >= 18446744073709552000 || isNaN(data6)){
+const err12 = {instancePath:instancePath+"/seqNum",schemaPath:"#/properties/seqNum/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 18446744073709552000},message:"must be < 18446744073709552000"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(typeof data6 === "string"){
+if(!pattern16.test(data6)){
+const err13 = {instancePath:instancePath+"/seqNum",schemaPath:"#/properties/seqNum/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"+"\""};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+if(data.read !== undefined){
+const _errs16 = errors;
+const _errs17 = errors;
+const _errs18 = errors;
+let valid3 = false;
+const _errs19 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.write === undefined) && (missing0 = "write")){
+const err14 = {};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+var _valid0 = _errs19 === errors;
+valid3 = valid3 || _valid0;
+const _errs20 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.closed === undefined) && (missing1 = "closed")){
+const err15 = {};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var _valid0 = _errs20 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err16 = {};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs17 === errors;
+if(valid2){
+const err17 = {instancePath,schemaPath:"#/dependentSchemas/read/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+errors = _errs16;
+if(vErrors !== null){
+if(_errs16){
+vErrors.length = _errs16;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.write !== undefined){
+const _errs22 = errors;
+const _errs23 = errors;
+const _errs24 = errors;
+let valid5 = false;
+const _errs25 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.read === undefined) && (missing2 = "read")){
+const err18 = {};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var _valid1 = _errs25 === errors;
+valid5 = valid5 || _valid1;
+const _errs26 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.closed === undefined) && (missing3 = "closed")){
+const err19 = {};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+var _valid1 = _errs26 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const err20 = {};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+else {
+errors = _errs24;
+if(vErrors !== null){
+if(_errs24){
+vErrors.length = _errs24;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid4 = _errs23 === errors;
+if(valid4){
+const err21 = {instancePath,schemaPath:"#/dependentSchemas/write/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+else {
+errors = _errs22;
+if(vErrors !== null){
+if(_errs22){
+vErrors.length = _errs22;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.closed !== undefined){
+const _errs28 = errors;
+const _errs29 = errors;
+const _errs30 = errors;
+let valid7 = false;
+const _errs31 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.read === undefined) && (missing4 = "read")){
+const err22 = {};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var _valid2 = _errs31 === errors;
+valid7 = valid7 || _valid2;
+const _errs32 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.write === undefined) && (missing5 = "write")){
+const err23 = {};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+var _valid2 = _errs32 === errors;
+valid7 = valid7 || _valid2;
+if(!valid7){
+const err24 = {};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs30;
+if(vErrors !== null){
+if(_errs30){
+vErrors.length = _errs30;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid6 = _errs29 === errors;
+if(valid6){
+const err25 = {instancePath,schemaPath:"#/dependentSchemas/closed/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+else {
+errors = _errs28;
+if(vErrors !== null){
+if(_errs28){
+vErrors.length = _errs28;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.seq_num !== undefined){
+const _errs34 = errors;
+const _errs35 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if((data.seqNum === undefined) && (missing6 = "seqNum")){
+const err26 = {};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var valid8 = _errs35 === errors;
+if(valid8){
+const err27 = {instancePath,schemaPath:"#/dependentSchemas/seq_num/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+else {
+errors = _errs34;
+if(vErrors !== null){
+if(_errs34){
+vErrors.length = _errs34;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.seqNum !== undefined){
+const _errs37 = errors;
+const _errs38 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if((data.seq_num === undefined) && (missing7 = "seq_num")){
+const err28 = {};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+var valid9 = _errs38 === errors;
+if(valid9){
+const err29 = {instancePath,schemaPath:"#/dependentSchemas/seqNum/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+else {
+errors = _errs37;
+if(vErrors !== null){
+if(_errs37){
+vErrors.length = _errs37;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate188.errors = vErrors;
+return errors === 0;
+}
+validate188.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate186.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((((key0 === "trace_id") || (key0 === "traceId")) || (key0 === "connection")) || (key0 === "events")) || (key0 === "read_truncated")) || (key0 === "readTruncated")) || (key0 === "write_truncated")) || (key0 === "writeTruncated"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+let data0 = data.trace_id;
+if(((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")) && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: schema72.properties.trace_id.type},message:"must be integer,string,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 >= 18446744073709552000 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 18446744073709552000},message:"must be < 18446744073709552000"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(typeof data0 === "string"){
+if(!pattern16.test(data0)){
+const err4 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.traceId !== undefined){
+let data1 = data.traceId;
+if(((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (typeof data1 !== "string")) && (data1 !== null)){
+const err5 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/type",keyword:"type",params:{type: schema72.properties.traceId.type},message:"must be integer,string,null"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data1 >= 18446744073709552000 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 18446744073709552000},message:"must be < 18446744073709552000"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(typeof data1 === "string"){
+if(!pattern16.test(data1)){
+const err8 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+if(data.connection !== undefined){
+let data2 = data.connection;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+const err9 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: schema72.properties.connection.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!(validate147(data2, {instancePath:instancePath+"/connection",parentData:data,parentDataProperty:"connection",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+}
+if(data.events !== undefined){
+let data3 = data.events;
+if((!(Array.isArray(data3))) && (data3 !== null)){
+const err10 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: schema72.properties.events.type},message:"must be array,null"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(Array.isArray(data3)){
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+const err11 = {instancePath:instancePath+"/events/" + i0,schemaPath:"#/properties/events/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!(validate188(data4, {instancePath:instancePath+"/events/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.read_truncated !== undefined){
+let data5 = data.read_truncated;
+if((typeof data5 !== "boolean") && (data5 !== null)){
+const err12 = {instancePath:instancePath+"/read_truncated",schemaPath:"#/properties/read_truncated/type",keyword:"type",params:{type: schema72.properties.read_truncated.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.readTruncated !== undefined){
+let data6 = data.readTruncated;
+if((typeof data6 !== "boolean") && (data6 !== null)){
+const err13 = {instancePath:instancePath+"/readTruncated",schemaPath:"#/properties/readTruncated/type",keyword:"type",params:{type: schema72.properties.readTruncated.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.write_truncated !== undefined){
+let data7 = data.write_truncated;
+if((typeof data7 !== "boolean") && (data7 !== null)){
+const err14 = {instancePath:instancePath+"/write_truncated",schemaPath:"#/properties/write_truncated/type",keyword:"type",params:{type: schema72.properties.write_truncated.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.writeTruncated !== undefined){
+let data8 = data.writeTruncated;
+if((typeof data8 !== "boolean") && (data8 !== null)){
+const err15 = {instancePath:instancePath+"/writeTruncated",schemaPath:"#/properties/writeTruncated/type",keyword:"type",params:{type: schema72.properties.writeTruncated.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+const _errs20 = errors;
+const _errs21 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.traceId === undefined) && (missing0 = "traceId")){
+const err16 = {};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var valid4 = _errs21 === errors;
+if(valid4){
+const err17 = {instancePath,schemaPath:"#/dependentSchemas/trace_id/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+errors = _errs20;
+if(vErrors !== null){
+if(_errs20){
+vErrors.length = _errs20;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.traceId !== undefined){
+const _errs23 = errors;
+const _errs24 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.trace_id === undefined) && (missing1 = "trace_id")){
+const err18 = {};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var valid5 = _errs24 === errors;
+if(valid5){
+const err19 = {instancePath,schemaPath:"#/dependentSchemas/traceId/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.read_truncated !== undefined){
+const _errs26 = errors;
+const _errs27 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.readTruncated === undefined) && (missing2 = "readTruncated")){
+const err20 = {};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var valid6 = _errs27 === errors;
+if(valid6){
+const err21 = {instancePath,schemaPath:"#/dependentSchemas/read_truncated/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+else {
+errors = _errs26;
+if(vErrors !== null){
+if(_errs26){
+vErrors.length = _errs26;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.readTruncated !== undefined){
+const _errs29 = errors;
+const _errs30 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.read_truncated === undefined) && (missing3 = "read_truncated")){
+const err22 = {};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var valid7 = _errs30 === errors;
+if(valid7){
+const err23 = {instancePath,schemaPath:"#/dependentSchemas/readTruncated/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+else {
+errors = _errs29;
+if(vErrors !== null){
+if(_errs29){
+vErrors.length = _errs29;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.write_truncated !== undefined){
+const _errs32 = errors;
+const _errs33 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.writeTruncated === undefined) && (missing4 = "writeTruncated")){
+const err24 = {};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+var valid8 = _errs33 === errors;
+if(valid8){
+const err25 = {instancePath,schemaPath:"#/dependentSchemas/write_truncated/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+else {
+errors = _errs32;
+if(vErrors !== null){
+if(_errs32){
+vErrors.length = _errs32;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.writeTruncated !== undefined){
+const _errs35 = errors;
+const _errs36 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.write_truncated === undefined) && (missing5 = "write_truncated")){
+const err26 = {};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var valid9 = _errs36 === errors;
+if(valid9){
+const err27 = {instancePath,schemaPath:"#/dependentSchemas/writeTruncated/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+else {
+errors = _errs35;
+if(vErrors !== null){
+if(_errs35){
+vErrors.length = _errs35;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate186.errors = vErrors;
+return errors === 0;
+}
+validate186.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate185.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate186(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
+errors = vErrors.length;
+}
+validate185.errors = vErrors;
+return errors === 0;
+}
+validate185.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot24 = validate201;
+const schema77 = {"$ref":"#/$defs/envoy.data.tap.v3.SocketEvent","type":"object"};
+
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate201.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate188(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+errors = vErrors.length;
+}
+validate201.errors = vErrors;
+return errors === 0;
+}
+validate201.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot25 = validate203;
+const schema78 = {"$ref":"#/$defs/envoy.data.tap.v3.SocketEvent.Closed","type":"object"};
+
+function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate203.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate196(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+validate203.errors = vErrors;
+return errors === 0;
+}
+validate203.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot26 = validate205;
+const schema79 = {"$ref":"#/$defs/envoy.data.tap.v3.SocketEvent.Read","type":"object"};
+
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate205.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate190(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+validate205.errors = vErrors;
+return errors === 0;
+}
+validate205.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot27 = validate207;
+const schema80 = {"$ref":"#/$defs/envoy.data.tap.v3.SocketEvent.Write","type":"object"};
+
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate207.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate193(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+validate207.errors = vErrors;
+return errors === 0;
+}
+validate207.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot28 = validate209;
+const schema81 = {"$ref":"#/$defs/envoy.data.tap.v3.SocketEvents","type":"object"};
+const schema82 = {"title":"envoy.data.tap.v3.SocketEvents","description":"Several events in one streamed segment (Envoy 1.35 and later).","properties":{"events":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvent"}}},"additionalProperties":false};
+
+function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate210.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "events")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.events !== undefined){
+let data0 = data.events;
+if((!(Array.isArray(data0))) && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: schema82.properties.events.type},message:"must be array,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+const err2 = {instancePath:instancePath+"/events/" + i0,schemaPath:"#/properties/events/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(validate188(data1, {instancePath:instancePath+"/events/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+validate210.errors = vErrors;
+return errors === 0;
+}
+validate210.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate209.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate210(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
+errors = vErrors.length;
+}
+validate209.errors = vErrors;
+return errors === 0;
+}
+validate209.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot29 = validate213;
+const schema83 = {"$ref":"#/$defs/envoy.data.tap.v3.SocketStreamedTraceSegment","type":"object"};
+const schema84 = {"title":"envoy.data.tap.v3.SocketStreamedTraceSegment","description":"One piece of a streamed socket trace: first the connection, then events.","properties":{"trace_id":{"description":"Ties the segments of one connection together.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":18446744073709552000,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},"traceId":{"description":"Ties the segments of one connection together.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":18446744073709552000,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},"connection":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.Connection"},"event":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvent"},"events":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketEvents"}},"additionalProperties":false,"dependentSchemas":{"trace_id":{"not":{"required":["traceId"]}},"traceId":{"not":{"required":["trace_id"]}},"connection":{"not":{"anyOf":[{"required":["event"]},{"required":["events"]}]}},"event":{"not":{"anyOf":[{"required":["connection"]},{"required":["events"]}]}},"events":{"not":{"anyOf":[{"required":["connection"]},{"required":["event"]}]}}}};
+
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate214.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "trace_id") || (key0 === "traceId")) || (key0 === "connection")) || (key0 === "event")) || (key0 === "events"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+let data0 = data.trace_id;
+if(((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")) && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: schema84.properties.trace_id.type},message:"must be integer,string,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 >= 18446744073709552000 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 18446744073709552000},message:"must be < 18446744073709552000"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(typeof data0 === "string"){
+if(!pattern16.test(data0)){
+const err4 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.traceId !== undefined){
+let data1 = data.traceId;
+if(((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (typeof data1 !== "string")) && (data1 !== null)){
+const err5 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/type",keyword:"type",params:{type: schema84.properties.traceId.type},message:"must be integer,string,null"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data1 >= 18446744073709552000 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 18446744073709552000},message:"must be < 18446744073709552000"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(typeof data1 === "string"){
+if(!pattern16.test(data1)){
+const err8 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"},message:"must match pattern \""+"^0*(?:[0-9]|[1-9][0-9]{1,18}|1[0-7][0-9]{18}|18[0-3][0-9]{17}|184[0-3][0-9]{16}|1844[0-5][0-9]{15}|18446[0-6][0-9]{14}|184467[0-3][0-9]{13}|1844674[0-3][0-9]{12}|184467440[0-6][0-9]{10}|1844674407[0-2][0-9]{9}|18446744073[0-6][0-9]{8}|1844674407370[0-8][0-9]{6}|18446744073709[0-4][0-9]{5}|184467440737095[0-4][0-9]{4}|18446744073709550[0-9]{3}|18446744073709551[0-5][0-9]{2}|1844674407370955160[0-9]|1844674407370955161[0-4]|18446744073709551615)$"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+if(data.connection !== undefined){
+let data2 = data.connection;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+const err9 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: schema84.properties.connection.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!(validate147(data2, {instancePath:instancePath+"/connection",parentData:data,parentDataProperty:"connection",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+}
+if(data.event !== undefined){
+let data3 = data.event;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err10 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/type",keyword:"type",params:{type: schema84.properties.event.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!(validate188(data3, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+errors = vErrors.length;
+}
+}
+if(data.events !== undefined){
+let data4 = data.events;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err11 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: schema84.properties.events.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!(validate210(data4, {instancePath:instancePath+"/events",parentData:data,parentDataProperty:"events",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
+errors = vErrors.length;
+}
+}
+if(data.trace_id !== undefined){
+const _errs12 = errors;
+const _errs13 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.traceId === undefined) && (missing0 = "traceId")){
+const err12 = {};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var valid2 = _errs13 === errors;
+if(valid2){
+const err13 = {instancePath,schemaPath:"#/dependentSchemas/trace_id/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.traceId !== undefined){
+const _errs15 = errors;
+const _errs16 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.trace_id === undefined) && (missing1 = "trace_id")){
+const err14 = {};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+var valid3 = _errs16 === errors;
+if(valid3){
+const err15 = {instancePath,schemaPath:"#/dependentSchemas/traceId/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.connection !== undefined){
+const _errs18 = errors;
+const _errs19 = errors;
+const _errs20 = errors;
+let valid5 = false;
+const _errs21 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.event === undefined) && (missing2 = "event")){
+const err16 = {};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var _valid0 = _errs21 === errors;
+valid5 = valid5 || _valid0;
+const _errs22 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.events === undefined) && (missing3 = "events")){
+const err17 = {};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+var _valid0 = _errs22 === errors;
+valid5 = valid5 || _valid0;
+if(!valid5){
+const err18 = {};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+else {
+errors = _errs20;
+if(vErrors !== null){
+if(_errs20){
+vErrors.length = _errs20;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid4 = _errs19 === errors;
+if(valid4){
+const err19 = {instancePath,schemaPath:"#/dependentSchemas/connection/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.event !== undefined){
+const _errs24 = errors;
+const _errs25 = errors;
+const _errs26 = errors;
+let valid7 = false;
+const _errs27 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.connection === undefined) && (missing4 = "connection")){
+const err20 = {};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var _valid1 = _errs27 === errors;
+valid7 = valid7 || _valid1;
+const _errs28 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.events === undefined) && (missing5 = "events")){
+const err21 = {};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+var _valid1 = _errs28 === errors;
+valid7 = valid7 || _valid1;
+if(!valid7){
+const err22 = {};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+else {
+errors = _errs26;
+if(vErrors !== null){
+if(_errs26){
+vErrors.length = _errs26;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid6 = _errs25 === errors;
+if(valid6){
+const err23 = {instancePath,schemaPath:"#/dependentSchemas/event/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+else {
+errors = _errs24;
+if(vErrors !== null){
+if(_errs24){
+vErrors.length = _errs24;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.events !== undefined){
+const _errs30 = errors;
+const _errs31 = errors;
+const _errs32 = errors;
+let valid9 = false;
+const _errs33 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if((data.connection === undefined) && (missing6 = "connection")){
+const err24 = {};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+var _valid2 = _errs33 === errors;
+valid9 = valid9 || _valid2;
+const _errs34 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if((data.event === undefined) && (missing7 = "event")){
+const err25 = {};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+var _valid2 = _errs34 === errors;
+valid9 = valid9 || _valid2;
+if(!valid9){
+const err26 = {};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+else {
+errors = _errs32;
+if(vErrors !== null){
+if(_errs32){
+vErrors.length = _errs32;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid8 = _errs31 === errors;
+if(valid8){
+const err27 = {instancePath,schemaPath:"#/dependentSchemas/events/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+else {
+errors = _errs30;
+if(vErrors !== null){
+if(_errs30){
+vErrors.length = _errs30;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate214.errors = vErrors;
+return errors === 0;
+}
+validate214.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate213.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate214(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+validate213.errors = vErrors;
+return errors === 0;
+}
+validate213.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot30 = validate219;
+const schema85 = {"$ref":"#/$defs/envoy.data.tap.v3.TraceWrapper","type":"object"};
+const schema86 = {"title":"envoy.data.tap.v3.TraceWrapper","description":"Any of the four kinds of trace.","properties":{"http_buffered_trace":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.HttpBufferedTrace"},"httpBufferedTrace":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.HttpBufferedTrace"},"http_streamed_trace_segment":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.HttpStreamedTraceSegment"},"httpStreamedTraceSegment":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.HttpStreamedTraceSegment"},"socket_buffered_trace":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketBufferedTrace"},"socketBufferedTrace":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketBufferedTrace"},"socket_streamed_trace_segment":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketStreamedTraceSegment"},"socketStreamedTraceSegment":{"type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.data.tap.v3.SocketStreamedTraceSegment"}},"additionalProperties":false,"dependentSchemas":{"http_buffered_trace":{"allOf":[{"not":{"required":["httpBufferedTrace"]}},{"not":{"anyOf":[{"required":["http_streamed_trace_segment"]},{"required":["httpStreamedTraceSegment"]},{"required":["socket_buffered_trace"]},{"required":["socketBufferedTrace"]},{"required":["socket_streamed_trace_segment"]},{"required":["socketStreamedTraceSegment"]}]}}]},"httpBufferedTrace":{"allOf":[{"not":{"required":["http_buffered_trace"]}},{"not":{"anyOf":[{"required":["http_streamed_trace_segment"]},{"required":["httpStreamedTraceSegment"]},{"required":["socket_buffered_trace"]},{"required":["socketBufferedTrace"]},{"required":["socket_streamed_trace_segment"]},{"required":["socketStreamedTraceSegment"]}]}}]},"http_streamed_trace_segment":{"allOf":[{"not":{"required":["httpStreamedTraceSegment"]}},{"not":{"anyOf":[{"required":["http_buffered_trace"]},{"required":["httpBufferedTrace"]},{"required":["socket_buffered_trace"]},{"required":["socketBufferedTrace"]},{"required":["socket_streamed_trace_segment"]},{"required":["socketStreamedTraceSegment"]}]}}]},"httpStreamedTraceSegment":{"allOf":[{"not":{"required":["http_streamed_trace_segment"]}},{"not":{"anyOf":[{"required":["http_buffered_trace"]},{"required":["httpBufferedTrace"]},{"required":["socket_buffered_trace"]},{"required":["socketBufferedTrace"]},{"required":["socket_streamed_trace_segment"]},{"required":["socketStreamedTraceSegment"]}]}}]},"socket_buffered_trace":{"allOf":[{"not":{"required":["socketBufferedTrace"]}},{"not":{"anyOf":[{"required":["http_buffered_trace"]},{"required":["httpBufferedTrace"]},{"required":["http_streamed_trace_segment"]},{"required":["httpStreamedTraceSegment"]},{"required":["socket_streamed_trace_segment"]},{"required":["socketStreamedTraceSegment"]}]}}]},"socketBufferedTrace":{"allOf":[{"not":{"required":["socket_buffered_trace"]}},{"not":{"anyOf":[{"required":["http_buffered_trace"]},{"required":["httpBufferedTrace"]},{"required":["http_streamed_trace_segment"]},{"required":["httpStreamedTraceSegment"]},{"required":["socket_streamed_trace_segment"]},{"required":["socketStreamedTraceSegment"]}]}}]},"socket_streamed_trace_segment":{"allOf":[{"not":{"required":["socketStreamedTraceSegment"]}},{"not":{"anyOf":[{"required":["http_buffered_trace"]},{"required":["httpBufferedTrace"]},{"required":["http_streamed_trace_segment"]},{"required":["httpStreamedTraceSegment"]},{"required":["socket_buffered_trace"]},{"required":["socketBufferedTrace"]}]}}]},"socketStreamedTraceSegment":{"allOf":[{"not":{"required":["socket_streamed_trace_segment"]}},{"not":{"anyOf":[{"required":["http_buffered_trace"]},{"required":["httpBufferedTrace"]},{"required":["http_streamed_trace_segment"]},{"required":["httpStreamedTraceSegment"]},{"required":["socket_buffered_trace"]},{"required":["socketBufferedTrace"]}]}}]}},"allOf":[{"anyOf":[{"required":["http_buffered_trace"],"properties":{"http_buffered_trace":{"not":{"type":"null"}}}},{"required":["httpBufferedTrace"],"properties":{"httpBufferedTrace":{"not":{"type":"null"}}}},{"required":["http_streamed_trace_segment"],"properties":{"http_streamed_trace_segment":{"not":{"type":"null"}}}},{"required":["httpStreamedTraceSegment"],"properties":{"httpStreamedTraceSegment":{"not":{"type":"null"}}}},{"required":["socket_buffered_trace"],"properties":{"socket_buffered_trace":{"not":{"type":"null"}}}},{"required":["socketBufferedTrace"],"properties":{"socketBufferedTrace":{"not":{"type":"null"}}}},{"required":["socket_streamed_trace_segment"],"properties":{"socket_streamed_trace_segment":{"not":{"type":"null"}}}},{"required":["socketStreamedTraceSegment"],"properties":{"socketStreamedTraceSegment":{"not":{"type":"null"}}}}]}]};
+
+function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate220.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs1 = errors;
+let valid1 = false;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.http_buffered_trace === undefined){
+const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/required",keyword:"required",params:{missingProperty: "http_buffered_trace"},message:"must have required property '"+"http_buffered_trace"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.http_buffered_trace !== undefined){
+const _errs4 = errors;
+const _errs5 = errors;
+if(data.http_buffered_trace !== null){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid3 = _errs5 === errors;
+if(valid3){
+const err2 = {instancePath:instancePath+"/http_buffered_trace",schemaPath:"#/allOf/0/anyOf/0/properties/http_buffered_trace/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+var props0 = {};
+props0.http_buffered_trace = true;
+}
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.httpBufferedTrace === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: "httpBufferedTrace"},message:"must have required property '"+"httpBufferedTrace"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.httpBufferedTrace !== undefined){
+const _errs9 = errors;
+const _errs10 = errors;
+if(data.httpBufferedTrace !== null){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/httpBufferedTrace",schemaPath:"#/allOf/0/anyOf/1/properties/httpBufferedTrace/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.httpBufferedTrace = true;
+}
+}
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.http_streamed_trace_segment === undefined){
+const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: "http_streamed_trace_segment"},message:"must have required property '"+"http_streamed_trace_segment"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.http_streamed_trace_segment !== undefined){
+const _errs14 = errors;
+const _errs15 = errors;
+if(data.http_streamed_trace_segment !== null){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid7 = _errs15 === errors;
+if(valid7){
+const err8 = {instancePath:instancePath+"/http_streamed_trace_segment",schemaPath:"#/allOf/0/anyOf/2/properties/http_streamed_trace_segment/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs12 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.http_streamed_trace_segment = true;
+}
+}
+const _errs17 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.httpStreamedTraceSegment === undefined){
+const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf/3/required",keyword:"required",params:{missingProperty: "httpStreamedTraceSegment"},message:"must have required property '"+"httpStreamedTraceSegment"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.httpStreamedTraceSegment !== undefined){
+const _errs19 = errors;
+const _errs20 = errors;
+if(data.httpStreamedTraceSegment !== null){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid9 = _errs20 === errors;
+if(valid9){
+const err11 = {instancePath:instancePath+"/httpStreamedTraceSegment",schemaPath:"#/allOf/0/anyOf/3/properties/httpStreamedTraceSegment/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs17 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.httpStreamedTraceSegment = true;
+}
+}
+const _errs22 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.socket_buffered_trace === undefined){
+const err12 = {instancePath,schemaPath:"#/allOf/0/anyOf/4/required",keyword:"required",params:{missingProperty: "socket_buffered_trace"},message:"must have required property '"+"socket_buffered_trace"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data.socket_buffered_trace !== undefined){
+const _errs24 = errors;
+const _errs25 = errors;
+if(data.socket_buffered_trace !== null){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid11 = _errs25 === errors;
+if(valid11){
+const err14 = {instancePath:instancePath+"/socket_buffered_trace",schemaPath:"#/allOf/0/anyOf/4/properties/socket_buffered_trace/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs24;
+if(vErrors !== null){
+if(_errs24){
+vErrors.length = _errs24;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs22 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.socket_buffered_trace = true;
+}
+}
+const _errs27 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.socketBufferedTrace === undefined){
+const err15 = {instancePath,schemaPath:"#/allOf/0/anyOf/5/required",keyword:"required",params:{missingProperty: "socketBufferedTrace"},message:"must have required property '"+"socketBufferedTrace"+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data.socketBufferedTrace !== undefined){
+const _errs29 = errors;
+const _errs30 = errors;
+if(data.socketBufferedTrace !== null){
+const err16 = {};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var valid13 = _errs30 === errors;
+if(valid13){
+const err17 = {instancePath:instancePath+"/socketBufferedTrace",schemaPath:"#/allOf/0/anyOf/5/properties/socketBufferedTrace/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+errors = _errs29;
+if(vErrors !== null){
+if(_errs29){
+vErrors.length = _errs29;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs27 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.socketBufferedTrace = true;
+}
+}
+const _errs32 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.socket_streamed_trace_segment === undefined){
+const err18 = {instancePath,schemaPath:"#/allOf/0/anyOf/6/required",keyword:"required",params:{missingProperty: "socket_streamed_trace_segment"},message:"must have required property '"+"socket_streamed_trace_segment"+"'"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data.socket_streamed_trace_segment !== undefined){
+const _errs34 = errors;
+const _errs35 = errors;
+if(data.socket_streamed_trace_segment !== null){
+const err19 = {};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var valid15 = _errs35 === errors;
+if(valid15){
+const err20 = {instancePath:instancePath+"/socket_streamed_trace_segment",schemaPath:"#/allOf/0/anyOf/6/properties/socket_streamed_trace_segment/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+else {
+errors = _errs34;
+if(vErrors !== null){
+if(_errs34){
+vErrors.length = _errs34;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs32 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.socket_streamed_trace_segment = true;
+}
+}
+const _errs37 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.socketStreamedTraceSegment === undefined){
+const err21 = {instancePath,schemaPath:"#/allOf/0/anyOf/7/required",keyword:"required",params:{missingProperty: "socketStreamedTraceSegment"},message:"must have required property '"+"socketStreamedTraceSegment"+"'"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data.socketStreamedTraceSegment !== undefined){
+const _errs39 = errors;
+const _errs40 = errors;
+if(data.socketStreamedTraceSegment !== null){
+const err22 = {};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var valid17 = _errs40 === errors;
+if(valid17){
+const err23 = {instancePath:instancePath+"/socketStreamedTraceSegment",schemaPath:"#/allOf/0/anyOf/7/properties/socketStreamedTraceSegment/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+else {
+errors = _errs39;
+if(vErrors !== null){
+if(_errs39){
+vErrors.length = _errs39;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs37 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.socketStreamedTraceSegment = true;
+}
+}
+if(!valid1){
+const err24 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((((key0 === "http_buffered_trace") || (key0 === "httpBufferedTrace")) || (key0 === "http_streamed_trace_segment")) || (key0 === "httpStreamedTraceSegment")) || (key0 === "socket_buffered_trace")) || (key0 === "socketBufferedTrace")) || (key0 === "socket_streamed_trace_segment")) || (key0 === "socketStreamedTraceSegment"))){
+const err25 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.http_buffered_trace !== undefined){
+let data8 = data.http_buffered_trace;
+if((!(data8 && typeof data8 == "object" && !Array.isArray(data8))) && (data8 !== null)){
+const err26 = {instancePath:instancePath+"/http_buffered_trace",schemaPath:"#/properties/http_buffered_trace/type",keyword:"type",params:{type: schema86.properties.http_buffered_trace.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(!(validate154(data8, {instancePath:instancePath+"/http_buffered_trace",parentData:data,parentDataProperty:"http_buffered_trace",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+errors = vErrors.length;
+}
+}
+if(data.httpBufferedTrace !== undefined){
+let data9 = data.httpBufferedTrace;
+if((!(data9 && typeof data9 == "object" && !Array.isArray(data9))) && (data9 !== null)){
+const err27 = {instancePath:instancePath+"/httpBufferedTrace",schemaPath:"#/properties/httpBufferedTrace/type",keyword:"type",params:{type: schema86.properties.httpBufferedTrace.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(!(validate154(data9, {instancePath:instancePath+"/httpBufferedTrace",parentData:data,parentDataProperty:"httpBufferedTrace",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+errors = vErrors.length;
+}
+}
+if(data.http_streamed_trace_segment !== undefined){
+let data10 = data.http_streamed_trace_segment;
+if((!(data10 && typeof data10 == "object" && !Array.isArray(data10))) && (data10 !== null)){
+const err28 = {instancePath:instancePath+"/http_streamed_trace_segment",schemaPath:"#/properties/http_streamed_trace_segment/type",keyword:"type",params:{type: schema86.properties.http_streamed_trace_segment.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(!(validate171(data10, {instancePath:instancePath+"/http_streamed_trace_segment",parentData:data,parentDataProperty:"http_streamed_trace_segment",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+}
+if(data.httpStreamedTraceSegment !== undefined){
+let data11 = data.httpStreamedTraceSegment;
+if((!(data11 && typeof data11 == "object" && !Array.isArray(data11))) && (data11 !== null)){
+const err29 = {instancePath:instancePath+"/httpStreamedTraceSegment",schemaPath:"#/properties/httpStreamedTraceSegment/type",keyword:"type",params:{type: schema86.properties.httpStreamedTraceSegment.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(!(validate171(data11, {instancePath:instancePath+"/httpStreamedTraceSegment",parentData:data,parentDataProperty:"httpStreamedTraceSegment",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+}
+if(data.socket_buffered_trace !== undefined){
+let data12 = data.socket_buffered_trace;
+if((!(data12 && typeof data12 == "object" && !Array.isArray(data12))) && (data12 !== null)){
+const err30 = {instancePath:instancePath+"/socket_buffered_trace",schemaPath:"#/properties/socket_buffered_trace/type",keyword:"type",params:{type: schema86.properties.socket_buffered_trace.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(!(validate186(data12, {instancePath:instancePath+"/socket_buffered_trace",parentData:data,parentDataProperty:"socket_buffered_trace",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
+errors = vErrors.length;
+}
+}
+if(data.socketBufferedTrace !== undefined){
+let data13 = data.socketBufferedTrace;
+if((!(data13 && typeof data13 == "object" && !Array.isArray(data13))) && (data13 !== null)){
+const err31 = {instancePath:instancePath+"/socketBufferedTrace",schemaPath:"#/properties/socketBufferedTrace/type",keyword:"type",params:{type: schema86.properties.socketBufferedTrace.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(!(validate186(data13, {instancePath:instancePath+"/socketBufferedTrace",parentData:data,parentDataProperty:"socketBufferedTrace",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
+errors = vErrors.length;
+}
+}
+if(data.socket_streamed_trace_segment !== undefined){
+let data14 = data.socket_streamed_trace_segment;
+if((!(data14 && typeof data14 == "object" && !Array.isArray(data14))) && (data14 !== null)){
+const err32 = {instancePath:instancePath+"/socket_streamed_trace_segment",schemaPath:"#/properties/socket_streamed_trace_segment/type",keyword:"type",params:{type: schema86.properties.socket_streamed_trace_segment.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(!(validate214(data14, {instancePath:instancePath+"/socket_streamed_trace_segment",parentData:data,parentDataProperty:"socket_streamed_trace_segment",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+}
+if(data.socketStreamedTraceSegment !== undefined){
+let data15 = data.socketStreamedTraceSegment;
+if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
+const err33 = {instancePath:instancePath+"/socketStreamedTraceSegment",schemaPath:"#/properties/socketStreamedTraceSegment/type",keyword:"type",params:{type: schema86.properties.socketStreamedTraceSegment.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(!(validate214(data15, {instancePath:instancePath+"/socketStreamedTraceSegment",parentData:data,parentDataProperty:"socketStreamedTraceSegment",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+}
+if(data.http_buffered_trace !== undefined){
+const _errs61 = errors;
+const _errs62 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.httpBufferedTrace === undefined) && (missing0 = "httpBufferedTrace")){
+const err34 = {};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+var valid21 = _errs62 === errors;
+if(valid21){
+const err35 = {instancePath,schemaPath:"#/dependentSchemas/http_buffered_trace/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+else {
+errors = _errs61;
+if(vErrors !== null){
+if(_errs61){
+vErrors.length = _errs61;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs64 = errors;
+const _errs65 = errors;
+const _errs66 = errors;
+let valid23 = false;
+const _errs67 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.http_streamed_trace_segment === undefined) && (missing1 = "http_streamed_trace_segment")){
+const err36 = {};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+var _valid1 = _errs67 === errors;
+valid23 = valid23 || _valid1;
+const _errs68 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.httpStreamedTraceSegment === undefined) && (missing2 = "httpStreamedTraceSegment")){
+const err37 = {};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+var _valid1 = _errs68 === errors;
+valid23 = valid23 || _valid1;
+const _errs69 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.socket_buffered_trace === undefined) && (missing3 = "socket_buffered_trace")){
+const err38 = {};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+var _valid1 = _errs69 === errors;
+valid23 = valid23 || _valid1;
+const _errs70 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.socketBufferedTrace === undefined) && (missing4 = "socketBufferedTrace")){
+const err39 = {};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+var _valid1 = _errs70 === errors;
+valid23 = valid23 || _valid1;
+const _errs71 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.socket_streamed_trace_segment === undefined) && (missing5 = "socket_streamed_trace_segment")){
+const err40 = {};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+var _valid1 = _errs71 === errors;
+valid23 = valid23 || _valid1;
+const _errs72 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if((data.socketStreamedTraceSegment === undefined) && (missing6 = "socketStreamedTraceSegment")){
+const err41 = {};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+var _valid1 = _errs72 === errors;
+valid23 = valid23 || _valid1;
+if(!valid23){
+const err42 = {};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+else {
+errors = _errs66;
+if(vErrors !== null){
+if(_errs66){
+vErrors.length = _errs66;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid22 = _errs65 === errors;
+if(valid22){
+const err43 = {instancePath,schemaPath:"#/dependentSchemas/http_buffered_trace/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+else {
+errors = _errs64;
+if(vErrors !== null){
+if(_errs64){
+vErrors.length = _errs64;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.httpBufferedTrace !== undefined){
+const _errs75 = errors;
+const _errs76 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if((data.http_buffered_trace === undefined) && (missing7 = "http_buffered_trace")){
+const err44 = {};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+var valid25 = _errs76 === errors;
+if(valid25){
+const err45 = {instancePath,schemaPath:"#/dependentSchemas/httpBufferedTrace/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+else {
+errors = _errs75;
+if(vErrors !== null){
+if(_errs75){
+vErrors.length = _errs75;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs78 = errors;
+const _errs79 = errors;
+const _errs80 = errors;
+let valid27 = false;
+const _errs81 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if((data.http_streamed_trace_segment === undefined) && (missing8 = "http_streamed_trace_segment")){
+const err46 = {};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+var _valid2 = _errs81 === errors;
+valid27 = valid27 || _valid2;
+const _errs82 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if((data.httpStreamedTraceSegment === undefined) && (missing9 = "httpStreamedTraceSegment")){
+const err47 = {};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+var _valid2 = _errs82 === errors;
+valid27 = valid27 || _valid2;
+const _errs83 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.socket_buffered_trace === undefined) && (missing10 = "socket_buffered_trace")){
+const err48 = {};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+var _valid2 = _errs83 === errors;
+valid27 = valid27 || _valid2;
+const _errs84 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing11;
+if((data.socketBufferedTrace === undefined) && (missing11 = "socketBufferedTrace")){
+const err49 = {};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+var _valid2 = _errs84 === errors;
+valid27 = valid27 || _valid2;
+const _errs85 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing12;
+if((data.socket_streamed_trace_segment === undefined) && (missing12 = "socket_streamed_trace_segment")){
+const err50 = {};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+var _valid2 = _errs85 === errors;
+valid27 = valid27 || _valid2;
+const _errs86 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if((data.socketStreamedTraceSegment === undefined) && (missing13 = "socketStreamedTraceSegment")){
+const err51 = {};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+var _valid2 = _errs86 === errors;
+valid27 = valid27 || _valid2;
+if(!valid27){
+const err52 = {};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+else {
+errors = _errs80;
+if(vErrors !== null){
+if(_errs80){
+vErrors.length = _errs80;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid26 = _errs79 === errors;
+if(valid26){
+const err53 = {instancePath,schemaPath:"#/dependentSchemas/httpBufferedTrace/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+else {
+errors = _errs78;
+if(vErrors !== null){
+if(_errs78){
+vErrors.length = _errs78;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.http_streamed_trace_segment !== undefined){
+const _errs89 = errors;
+const _errs90 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.httpStreamedTraceSegment === undefined) && (missing14 = "httpStreamedTraceSegment")){
+const err54 = {};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+var valid29 = _errs90 === errors;
+if(valid29){
+const err55 = {instancePath,schemaPath:"#/dependentSchemas/http_streamed_trace_segment/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+else {
+errors = _errs89;
+if(vErrors !== null){
+if(_errs89){
+vErrors.length = _errs89;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs92 = errors;
+const _errs93 = errors;
+const _errs94 = errors;
+let valid31 = false;
+const _errs95 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if((data.http_buffered_trace === undefined) && (missing15 = "http_buffered_trace")){
+const err56 = {};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+var _valid3 = _errs95 === errors;
+valid31 = valid31 || _valid3;
+const _errs96 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if((data.httpBufferedTrace === undefined) && (missing16 = "httpBufferedTrace")){
+const err57 = {};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+var _valid3 = _errs96 === errors;
+valid31 = valid31 || _valid3;
+const _errs97 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing17;
+if((data.socket_buffered_trace === undefined) && (missing17 = "socket_buffered_trace")){
+const err58 = {};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+var _valid3 = _errs97 === errors;
+valid31 = valid31 || _valid3;
+const _errs98 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing18;
+if((data.socketBufferedTrace === undefined) && (missing18 = "socketBufferedTrace")){
+const err59 = {};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+var _valid3 = _errs98 === errors;
+valid31 = valid31 || _valid3;
+const _errs99 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing19;
+if((data.socket_streamed_trace_segment === undefined) && (missing19 = "socket_streamed_trace_segment")){
+const err60 = {};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+var _valid3 = _errs99 === errors;
+valid31 = valid31 || _valid3;
+const _errs100 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing20;
+if((data.socketStreamedTraceSegment === undefined) && (missing20 = "socketStreamedTraceSegment")){
+const err61 = {};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+var _valid3 = _errs100 === errors;
+valid31 = valid31 || _valid3;
+if(!valid31){
+const err62 = {};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+else {
+errors = _errs94;
+if(vErrors !== null){
+if(_errs94){
+vErrors.length = _errs94;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid30 = _errs93 === errors;
+if(valid30){
+const err63 = {instancePath,schemaPath:"#/dependentSchemas/http_streamed_trace_segment/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+else {
+errors = _errs92;
+if(vErrors !== null){
+if(_errs92){
+vErrors.length = _errs92;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.httpStreamedTraceSegment !== undefined){
+const _errs103 = errors;
+const _errs104 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing21;
+if((data.http_streamed_trace_segment === undefined) && (missing21 = "http_streamed_trace_segment")){
+const err64 = {};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+var valid33 = _errs104 === errors;
+if(valid33){
+const err65 = {instancePath,schemaPath:"#/dependentSchemas/httpStreamedTraceSegment/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+else {
+errors = _errs103;
+if(vErrors !== null){
+if(_errs103){
+vErrors.length = _errs103;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs106 = errors;
+const _errs107 = errors;
+const _errs108 = errors;
+let valid35 = false;
+const _errs109 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing22;
+if((data.http_buffered_trace === undefined) && (missing22 = "http_buffered_trace")){
+const err66 = {};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+var _valid4 = _errs109 === errors;
+valid35 = valid35 || _valid4;
+const _errs110 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing23;
+if((data.httpBufferedTrace === undefined) && (missing23 = "httpBufferedTrace")){
+const err67 = {};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+var _valid4 = _errs110 === errors;
+valid35 = valid35 || _valid4;
+const _errs111 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing24;
+if((data.socket_buffered_trace === undefined) && (missing24 = "socket_buffered_trace")){
+const err68 = {};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+var _valid4 = _errs111 === errors;
+valid35 = valid35 || _valid4;
+const _errs112 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing25;
+if((data.socketBufferedTrace === undefined) && (missing25 = "socketBufferedTrace")){
+const err69 = {};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+var _valid4 = _errs112 === errors;
+valid35 = valid35 || _valid4;
+const _errs113 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing26;
+if((data.socket_streamed_trace_segment === undefined) && (missing26 = "socket_streamed_trace_segment")){
+const err70 = {};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+var _valid4 = _errs113 === errors;
+valid35 = valid35 || _valid4;
+const _errs114 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing27;
+if((data.socketStreamedTraceSegment === undefined) && (missing27 = "socketStreamedTraceSegment")){
+const err71 = {};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+var _valid4 = _errs114 === errors;
+valid35 = valid35 || _valid4;
+if(!valid35){
+const err72 = {};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+else {
+errors = _errs108;
+if(vErrors !== null){
+if(_errs108){
+vErrors.length = _errs108;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid34 = _errs107 === errors;
+if(valid34){
+const err73 = {instancePath,schemaPath:"#/dependentSchemas/httpStreamedTraceSegment/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+else {
+errors = _errs106;
+if(vErrors !== null){
+if(_errs106){
+vErrors.length = _errs106;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.socket_buffered_trace !== undefined){
+const _errs117 = errors;
+const _errs118 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing28;
+if((data.socketBufferedTrace === undefined) && (missing28 = "socketBufferedTrace")){
+const err74 = {};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+var valid37 = _errs118 === errors;
+if(valid37){
+const err75 = {instancePath,schemaPath:"#/dependentSchemas/socket_buffered_trace/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+else {
+errors = _errs117;
+if(vErrors !== null){
+if(_errs117){
+vErrors.length = _errs117;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs120 = errors;
+const _errs121 = errors;
+const _errs122 = errors;
+let valid39 = false;
+const _errs123 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing29;
+if((data.http_buffered_trace === undefined) && (missing29 = "http_buffered_trace")){
+const err76 = {};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+var _valid5 = _errs123 === errors;
+valid39 = valid39 || _valid5;
+const _errs124 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing30;
+if((data.httpBufferedTrace === undefined) && (missing30 = "httpBufferedTrace")){
+const err77 = {};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+var _valid5 = _errs124 === errors;
+valid39 = valid39 || _valid5;
+const _errs125 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing31;
+if((data.http_streamed_trace_segment === undefined) && (missing31 = "http_streamed_trace_segment")){
+const err78 = {};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+var _valid5 = _errs125 === errors;
+valid39 = valid39 || _valid5;
+const _errs126 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing32;
+if((data.httpStreamedTraceSegment === undefined) && (missing32 = "httpStreamedTraceSegment")){
+const err79 = {};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+var _valid5 = _errs126 === errors;
+valid39 = valid39 || _valid5;
+const _errs127 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing33;
+if((data.socket_streamed_trace_segment === undefined) && (missing33 = "socket_streamed_trace_segment")){
+const err80 = {};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+var _valid5 = _errs127 === errors;
+valid39 = valid39 || _valid5;
+const _errs128 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing34;
+if((data.socketStreamedTraceSegment === undefined) && (missing34 = "socketStreamedTraceSegment")){
+const err81 = {};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+var _valid5 = _errs128 === errors;
+valid39 = valid39 || _valid5;
+if(!valid39){
+const err82 = {};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+else {
+errors = _errs122;
+if(vErrors !== null){
+if(_errs122){
+vErrors.length = _errs122;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid38 = _errs121 === errors;
+if(valid38){
+const err83 = {instancePath,schemaPath:"#/dependentSchemas/socket_buffered_trace/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+else {
+errors = _errs120;
+if(vErrors !== null){
+if(_errs120){
+vErrors.length = _errs120;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.socketBufferedTrace !== undefined){
+const _errs131 = errors;
+const _errs132 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing35;
+if((data.socket_buffered_trace === undefined) && (missing35 = "socket_buffered_trace")){
+const err84 = {};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+var valid41 = _errs132 === errors;
+if(valid41){
+const err85 = {instancePath,schemaPath:"#/dependentSchemas/socketBufferedTrace/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+else {
+errors = _errs131;
+if(vErrors !== null){
+if(_errs131){
+vErrors.length = _errs131;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs134 = errors;
+const _errs135 = errors;
+const _errs136 = errors;
+let valid43 = false;
+const _errs137 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing36;
+if((data.http_buffered_trace === undefined) && (missing36 = "http_buffered_trace")){
+const err86 = {};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+var _valid6 = _errs137 === errors;
+valid43 = valid43 || _valid6;
+const _errs138 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing37;
+if((data.httpBufferedTrace === undefined) && (missing37 = "httpBufferedTrace")){
+const err87 = {};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+var _valid6 = _errs138 === errors;
+valid43 = valid43 || _valid6;
+const _errs139 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing38;
+if((data.http_streamed_trace_segment === undefined) && (missing38 = "http_streamed_trace_segment")){
+const err88 = {};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+var _valid6 = _errs139 === errors;
+valid43 = valid43 || _valid6;
+const _errs140 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing39;
+if((data.httpStreamedTraceSegment === undefined) && (missing39 = "httpStreamedTraceSegment")){
+const err89 = {};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+var _valid6 = _errs140 === errors;
+valid43 = valid43 || _valid6;
+const _errs141 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing40;
+if((data.socket_streamed_trace_segment === undefined) && (missing40 = "socket_streamed_trace_segment")){
+const err90 = {};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+var _valid6 = _errs141 === errors;
+valid43 = valid43 || _valid6;
+const _errs142 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing41;
+if((data.socketStreamedTraceSegment === undefined) && (missing41 = "socketStreamedTraceSegment")){
+const err91 = {};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+var _valid6 = _errs142 === errors;
+valid43 = valid43 || _valid6;
+if(!valid43){
+const err92 = {};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+else {
+errors = _errs136;
+if(vErrors !== null){
+if(_errs136){
+vErrors.length = _errs136;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid42 = _errs135 === errors;
+if(valid42){
+const err93 = {instancePath,schemaPath:"#/dependentSchemas/socketBufferedTrace/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+else {
+errors = _errs134;
+if(vErrors !== null){
+if(_errs134){
+vErrors.length = _errs134;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.socket_streamed_trace_segment !== undefined){
+const _errs145 = errors;
+const _errs146 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing42;
+if((data.socketStreamedTraceSegment === undefined) && (missing42 = "socketStreamedTraceSegment")){
+const err94 = {};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+var valid45 = _errs146 === errors;
+if(valid45){
+const err95 = {instancePath,schemaPath:"#/dependentSchemas/socket_streamed_trace_segment/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+else {
+errors = _errs145;
+if(vErrors !== null){
+if(_errs145){
+vErrors.length = _errs145;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs148 = errors;
+const _errs149 = errors;
+const _errs150 = errors;
+let valid47 = false;
+const _errs151 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing43;
+if((data.http_buffered_trace === undefined) && (missing43 = "http_buffered_trace")){
+const err96 = {};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+var _valid7 = _errs151 === errors;
+valid47 = valid47 || _valid7;
+const _errs152 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing44;
+if((data.httpBufferedTrace === undefined) && (missing44 = "httpBufferedTrace")){
+const err97 = {};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+var _valid7 = _errs152 === errors;
+valid47 = valid47 || _valid7;
+const _errs153 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing45;
+if((data.http_streamed_trace_segment === undefined) && (missing45 = "http_streamed_trace_segment")){
+const err98 = {};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+var _valid7 = _errs153 === errors;
+valid47 = valid47 || _valid7;
+const _errs154 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing46;
+if((data.httpStreamedTraceSegment === undefined) && (missing46 = "httpStreamedTraceSegment")){
+const err99 = {};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+var _valid7 = _errs154 === errors;
+valid47 = valid47 || _valid7;
+const _errs155 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing47;
+if((data.socket_buffered_trace === undefined) && (missing47 = "socket_buffered_trace")){
+const err100 = {};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+var _valid7 = _errs155 === errors;
+valid47 = valid47 || _valid7;
+const _errs156 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing48;
+if((data.socketBufferedTrace === undefined) && (missing48 = "socketBufferedTrace")){
+const err101 = {};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+var _valid7 = _errs156 === errors;
+valid47 = valid47 || _valid7;
+if(!valid47){
+const err102 = {};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+else {
+errors = _errs150;
+if(vErrors !== null){
+if(_errs150){
+vErrors.length = _errs150;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid46 = _errs149 === errors;
+if(valid46){
+const err103 = {instancePath,schemaPath:"#/dependentSchemas/socket_streamed_trace_segment/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+else {
+errors = _errs148;
+if(vErrors !== null){
+if(_errs148){
+vErrors.length = _errs148;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.socketStreamedTraceSegment !== undefined){
+const _errs159 = errors;
+const _errs160 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing49;
+if((data.socket_streamed_trace_segment === undefined) && (missing49 = "socket_streamed_trace_segment")){
+const err104 = {};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+var valid49 = _errs160 === errors;
+if(valid49){
+const err105 = {instancePath,schemaPath:"#/dependentSchemas/socketStreamedTraceSegment/allOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+else {
+errors = _errs159;
+if(vErrors !== null){
+if(_errs159){
+vErrors.length = _errs159;
+}
+else {
+vErrors = null;
+}
+}
+}
+const _errs162 = errors;
+const _errs163 = errors;
+const _errs164 = errors;
+let valid51 = false;
+const _errs165 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing50;
+if((data.http_buffered_trace === undefined) && (missing50 = "http_buffered_trace")){
+const err106 = {};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+var _valid8 = _errs165 === errors;
+valid51 = valid51 || _valid8;
+const _errs166 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing51;
+if((data.httpBufferedTrace === undefined) && (missing51 = "httpBufferedTrace")){
+const err107 = {};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+var _valid8 = _errs166 === errors;
+valid51 = valid51 || _valid8;
+const _errs167 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing52;
+if((data.http_streamed_trace_segment === undefined) && (missing52 = "http_streamed_trace_segment")){
+const err108 = {};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+var _valid8 = _errs167 === errors;
+valid51 = valid51 || _valid8;
+const _errs168 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing53;
+if((data.httpStreamedTraceSegment === undefined) && (missing53 = "httpStreamedTraceSegment")){
+const err109 = {};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+var _valid8 = _errs168 === errors;
+valid51 = valid51 || _valid8;
+const _errs169 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing54;
+if((data.socket_buffered_trace === undefined) && (missing54 = "socket_buffered_trace")){
+const err110 = {};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+var _valid8 = _errs169 === errors;
+valid51 = valid51 || _valid8;
+const _errs170 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing55;
+if((data.socketBufferedTrace === undefined) && (missing55 = "socketBufferedTrace")){
+const err111 = {};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+var _valid8 = _errs170 === errors;
+valid51 = valid51 || _valid8;
+if(!valid51){
+const err112 = {};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+else {
+errors = _errs164;
+if(vErrors !== null){
+if(_errs164){
+vErrors.length = _errs164;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid50 = _errs163 === errors;
+if(valid50){
+const err113 = {instancePath,schemaPath:"#/dependentSchemas/socketStreamedTraceSegment/allOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+else {
+errors = _errs162;
+if(vErrors !== null){
+if(_errs162){
+vErrors.length = _errs162;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+validate220.errors = vErrors;
+return errors === 0;
+}
+validate220.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate219.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate220(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+errors = vErrors.length;
+}
+validate219.errors = vErrors;
+return errors === 0;
+}
+validate219.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const validateRoot31 = validate230;
+const schema87 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig","type":"object"};
+const schema88 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig","description":"The gRPC client that sends StreamReverseTunnelsRequest reports.","properties":{"stat_prefix":{"description":"Prefix of the client's statistics.","type":["string","null"]},"statPrefix":{"description":"Prefix of the client's statistics.","type":["string","null"]},"cluster":{"description":"The cluster of the management server.","type":"string","minLength":1},"default_send_interval":{"description":"Reporting interval until the server asks for another.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"defaultSendInterval":{"description":"Reporting interval until the server asks for another.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"connect_retry_interval":{"description":"Wait between attempts to reconnect the stream.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"connectRetryInterval":{"description":"Wait between attempts to reconnect the stream.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"max_retries":{"description":"How often to retry a failed connection before giving up.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"maxRetries":{"description":"How often to retry a failed connection before giving up.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"max_buffer_count":{"description":"How many unsent reports to keep while disconnected.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"},"maxBufferCount":{"description":"How many unsent reports to keep while disconnected.","type":["integer","string","null"],"minimum":0,"maximum":4294967295,"pattern":"^0*(?:[0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-4]|4294967295)$"}},"additionalProperties":false,"dependentSchemas":{"stat_prefix":{"not":{"required":["statPrefix"]}},"statPrefix":{"not":{"required":["stat_prefix"]}},"default_send_interval":{"not":{"required":["defaultSendInterval"]}},"defaultSendInterval":{"not":{"required":["default_send_interval"]}},"connect_retry_interval":{"not":{"required":["connectRetryInterval"]}},"connectRetryInterval":{"not":{"required":["connect_retry_interval"]}},"max_retries":{"not":{"required":["maxRetries"]}},"maxRetries":{"not":{"required":["max_retries"]}},"max_buffer_count":{"not":{"required":["maxBufferCount"]}},"maxBufferCount":{"not":{"required":["max_buffer_count"]}}}};
+const schema89 = {"title":"google.protobuf.Duration","description":"Seconds with an \"s\" suffix, such as \"1.5s\".","pattern":"^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$"};
+const pattern30 = new RegExp("^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$", "u");
+
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate232.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9756,7 +19708,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data === "string"){
-if(!pattern18.test(data)){
+if(!pattern30.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$"},message:"must match pattern \""+"^-?0*(?:[0-9]|[1-9][0-9]{1,10}|[1-2][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(?:\\.[0-9]{1,9})?s$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -9767,17 +19719,17 @@ vErrors.push(err0);
 errors++;
 }
 }
-validate138.errors = vErrors;
+validate232.errors = vErrors;
 return errors === 0;
 }
-validate138.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate232.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const pattern19 = new RegExp("^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$", "u");
+const pattern31 = new RegExp("^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$", "u");
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate137.evaluated;
+const evaluated0 = validate231.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9786,7 +19738,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func1.call(schema58.properties, key0))){
+if(!(func1.call(schema88.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9800,7 +19752,7 @@ errors++;
 if(data.stat_prefix !== undefined){
 let data0 = data.stat_prefix;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/stat_prefix",schemaPath:"#/properties/stat_prefix/type",keyword:"type",params:{type: schema58.properties.stat_prefix.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/stat_prefix",schemaPath:"#/properties/stat_prefix/type",keyword:"type",params:{type: schema88.properties.stat_prefix.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9813,7 +19765,7 @@ errors++;
 if(data.statPrefix !== undefined){
 let data1 = data.statPrefix;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/statPrefix",schemaPath:"#/properties/statPrefix/type",keyword:"type",params:{type: schema58.properties.statPrefix.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/statPrefix",schemaPath:"#/properties/statPrefix/type",keyword:"type",params:{type: schema88.properties.statPrefix.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9851,7 +19803,7 @@ errors++;
 if(data.default_send_interval !== undefined){
 let data3 = data.default_send_interval;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/default_send_interval",schemaPath:"#/properties/default_send_interval/type",keyword:"type",params:{type: schema58.properties.default_send_interval.type},message:"must be string,null"};
+const err5 = {instancePath:instancePath+"/default_send_interval",schemaPath:"#/properties/default_send_interval/type",keyword:"type",params:{type: schema88.properties.default_send_interval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9860,12 +19812,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!(validate138(data3, {instancePath:instancePath+"/default_send_interval",parentData:data,parentDataProperty:"default_send_interval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate232(data3, {instancePath:instancePath+"/default_send_interval",parentData:data,parentDataProperty:"default_send_interval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
 errors = vErrors.length;
 }
 if(typeof data3 === "string"){
-if(!pattern19.test(data3)){
+if(!pattern31.test(data3)){
 const err6 = {instancePath:instancePath+"/default_send_interval",schemaPath:"#/properties/default_send_interval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -9880,7 +19832,7 @@ errors++;
 if(data.defaultSendInterval !== undefined){
 let data4 = data.defaultSendInterval;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err7 = {instancePath:instancePath+"/defaultSendInterval",schemaPath:"#/properties/defaultSendInterval/type",keyword:"type",params:{type: schema58.properties.defaultSendInterval.type},message:"must be string,null"};
+const err7 = {instancePath:instancePath+"/defaultSendInterval",schemaPath:"#/properties/defaultSendInterval/type",keyword:"type",params:{type: schema88.properties.defaultSendInterval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9889,12 +19841,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(validate138(data4, {instancePath:instancePath+"/defaultSendInterval",parentData:data,parentDataProperty:"defaultSendInterval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate232(data4, {instancePath:instancePath+"/defaultSendInterval",parentData:data,parentDataProperty:"defaultSendInterval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
 errors = vErrors.length;
 }
 if(typeof data4 === "string"){
-if(!pattern19.test(data4)){
+if(!pattern31.test(data4)){
 const err8 = {instancePath:instancePath+"/defaultSendInterval",schemaPath:"#/properties/defaultSendInterval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -9909,7 +19861,7 @@ errors++;
 if(data.connect_retry_interval !== undefined){
 let data5 = data.connect_retry_interval;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err9 = {instancePath:instancePath+"/connect_retry_interval",schemaPath:"#/properties/connect_retry_interval/type",keyword:"type",params:{type: schema58.properties.connect_retry_interval.type},message:"must be string,null"};
+const err9 = {instancePath:instancePath+"/connect_retry_interval",schemaPath:"#/properties/connect_retry_interval/type",keyword:"type",params:{type: schema88.properties.connect_retry_interval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9918,12 +19870,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!(validate138(data5, {instancePath:instancePath+"/connect_retry_interval",parentData:data,parentDataProperty:"connect_retry_interval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate232(data5, {instancePath:instancePath+"/connect_retry_interval",parentData:data,parentDataProperty:"connect_retry_interval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
 errors = vErrors.length;
 }
 if(typeof data5 === "string"){
-if(!pattern19.test(data5)){
+if(!pattern31.test(data5)){
 const err10 = {instancePath:instancePath+"/connect_retry_interval",schemaPath:"#/properties/connect_retry_interval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -9938,7 +19890,7 @@ errors++;
 if(data.connectRetryInterval !== undefined){
 let data6 = data.connectRetryInterval;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err11 = {instancePath:instancePath+"/connectRetryInterval",schemaPath:"#/properties/connectRetryInterval/type",keyword:"type",params:{type: schema58.properties.connectRetryInterval.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/connectRetryInterval",schemaPath:"#/properties/connectRetryInterval/type",keyword:"type",params:{type: schema88.properties.connectRetryInterval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -9947,12 +19899,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!(validate138(data6, {instancePath:instancePath+"/connectRetryInterval",parentData:data,parentDataProperty:"connectRetryInterval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate232(data6, {instancePath:instancePath+"/connectRetryInterval",parentData:data,parentDataProperty:"connectRetryInterval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
 errors = vErrors.length;
 }
 if(typeof data6 === "string"){
-if(!pattern19.test(data6)){
+if(!pattern31.test(data6)){
 const err12 = {instancePath:instancePath+"/connectRetryInterval",schemaPath:"#/properties/connectRetryInterval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -9967,7 +19919,7 @@ errors++;
 if(data.max_retries !== undefined){
 let data7 = data.max_retries;
 if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
-const err13 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/type",keyword:"type",params:{type: schema58.properties.max_retries.type},message:"must be integer,string,null"};
+const err13 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/type",keyword:"type",params:{type: schema88.properties.max_retries.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -10014,7 +19966,7 @@ errors++;
 if(data.maxRetries !== undefined){
 let data8 = data.maxRetries;
 if(((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")) && (data8 !== null)){
-const err17 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: schema58.properties.maxRetries.type},message:"must be integer,string,null"};
+const err17 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: schema88.properties.maxRetries.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -10061,7 +20013,7 @@ errors++;
 if(data.max_buffer_count !== undefined){
 let data9 = data.max_buffer_count;
 if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
-const err21 = {instancePath:instancePath+"/max_buffer_count",schemaPath:"#/properties/max_buffer_count/type",keyword:"type",params:{type: schema58.properties.max_buffer_count.type},message:"must be integer,string,null"};
+const err21 = {instancePath:instancePath+"/max_buffer_count",schemaPath:"#/properties/max_buffer_count/type",keyword:"type",params:{type: schema88.properties.max_buffer_count.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -10108,7 +20060,7 @@ errors++;
 if(data.maxBufferCount !== undefined){
 let data10 = data.maxBufferCount;
 if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
-const err25 = {instancePath:instancePath+"/maxBufferCount",schemaPath:"#/properties/maxBufferCount/type",keyword:"type",params:{type: schema58.properties.maxBufferCount.type},message:"must be integer,string,null"};
+const err25 = {instancePath:instancePath+"/maxBufferCount",schemaPath:"#/properties/maxBufferCount/type",keyword:"type",params:{type: schema88.properties.maxBufferCount.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -10543,16 +20495,16 @@ vErrors = null;
 }
 }
 }
-validate137.errors = vErrors;
+validate231.errors = vErrors;
 return errors === 0;
 }
-validate137.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate231.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate136.evaluated;
+const evaluated0 = validate230.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10569,24 +20521,24 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate137(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate231(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
 errors = vErrors.length;
 }
-validate136.errors = vErrors;
+validate230.errors = vErrors;
 return errors === 0;
 }
-validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate230.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot17 = validate144;
-const schema60 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel","type":"object"};
-const schema61 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel","description":"One established reverse tunnel.","properties":{"name":{"description":"Unique name of the tunnel on the reporting node.","type":"string","minLength":1},"identity":{"description":"Who initiated the tunnel.","type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity"},"created_at":{"description":"When the tunnel was established.","type":"string","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"createdAt":{"description":"When the tunnel was established.","type":"string","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"}},"additionalProperties":false,"required":["identity"],"dependentSchemas":{"created_at":{"not":{"required":["createdAt"]}},"createdAt":{"not":{"required":["created_at"]}}},"allOf":[{"anyOf":[{"required":["created_at"]},{"required":["createdAt"]}]}]};
-const schema62 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity","description":"The tenant, cluster and node that initiated a tunnel.","properties":{"tenant_id":{"type":"string","minLength":1,"maxLength":128},"tenantId":{"type":"string","minLength":1,"maxLength":128},"cluster_id":{"type":"string","minLength":1,"maxLength":128},"clusterId":{"type":"string","minLength":1,"maxLength":128},"node_id":{"type":"string","minLength":1,"maxLength":128},"nodeId":{"type":"string","minLength":1,"maxLength":128}},"additionalProperties":false,"dependentSchemas":{"tenant_id":{"not":{"required":["tenantId"]}},"tenantId":{"not":{"required":["tenant_id"]}},"cluster_id":{"not":{"required":["clusterId"]}},"clusterId":{"not":{"required":["cluster_id"]}},"node_id":{"not":{"required":["nodeId"]}},"nodeId":{"not":{"required":["node_id"]}}}};
+const validateRoot32 = validate238;
+const schema90 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel","type":"object"};
+const schema91 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel","description":"One established reverse tunnel.","properties":{"name":{"description":"Unique name of the tunnel on the reporting node.","type":"string","minLength":1},"identity":{"description":"Who initiated the tunnel.","type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity"},"created_at":{"description":"When the tunnel was established.","type":"string","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"},"createdAt":{"description":"When the tunnel was established.","type":"string","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Timestamp"}},"additionalProperties":false,"required":["identity"],"dependentSchemas":{"created_at":{"not":{"required":["createdAt"]}},"createdAt":{"not":{"required":["created_at"]}}},"allOf":[{"anyOf":[{"required":["created_at"]},{"required":["createdAt"]}]}]};
+const schema92 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity","description":"The tenant, cluster and node that initiated a tunnel.","properties":{"tenant_id":{"type":"string","minLength":1,"maxLength":128},"tenantId":{"type":"string","minLength":1,"maxLength":128},"cluster_id":{"type":"string","minLength":1,"maxLength":128},"clusterId":{"type":"string","minLength":1,"maxLength":128},"node_id":{"type":"string","minLength":1,"maxLength":128},"nodeId":{"type":"string","minLength":1,"maxLength":128}},"additionalProperties":false,"dependentSchemas":{"tenant_id":{"not":{"required":["tenantId"]}},"tenantId":{"not":{"required":["tenant_id"]}},"cluster_id":{"not":{"required":["clusterId"]}},"clusterId":{"not":{"required":["cluster_id"]}},"node_id":{"not":{"required":["nodeId"]}},"nodeId":{"not":{"required":["node_id"]}}}};
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate146.evaluated;
+const evaluated0 = validate240.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11051,16 +21003,16 @@ vErrors = null;
 }
 }
 }
-validate146.errors = vErrors;
+validate240.errors = vErrors;
 return errors === 0;
 }
-validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate240.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate145.evaluated;
+const evaluated0 = validate239.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11180,8 +21132,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(validate146(data1, {instancePath:instancePath+"/identity",parentData:data,parentDataProperty:"identity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+if(!(validate240(data1, {instancePath:instancePath+"/identity",parentData:data,parentDataProperty:"identity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 }
@@ -11197,8 +21149,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!(validate120(data2, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate127(data2, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 }
@@ -11214,8 +21166,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!(validate120(data3, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate127(data3, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 }
@@ -11298,16 +21250,16 @@ vErrors = null;
 }
 }
 }
-validate145.errors = vErrors;
+validate239.errors = vErrors;
 return errors === 0;
 }
-validate145.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate239.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate144.evaluated;
+const evaluated0 = validate238.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11324,24 +21276,24 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate145(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate239(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
 errors = vErrors.length;
 }
-validate144.errors = vErrors;
+validate238.errors = vErrors;
 return errors === 0;
 }
-validate144.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate238.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot18 = validate151;
-const schema63 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest","type":"object"};
-const schema64 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest","description":"One report from the tunnel-initiating Envoy.","properties":{"node":{"description":"The reporting Envoy; required so the server knows whose tunnels these are.","type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Node"},"added_tunnels":{"description":"Tunnels established since the previous report.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel"}},"addedTunnels":{"description":"Tunnels established since the previous report.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel"}},"removed_tunnel_names":{"description":"Names of tunnels closed since the previous report.","type":["array","null"],"items":{"type":"string","minLength":1}},"removedTunnelNames":{"description":"Names of tunnels closed since the previous report.","type":["array","null"],"items":{"type":"string","minLength":1}},"full_push":{"description":"When true, added_tunnels is the complete set and replaces whatever the\nserver held for this node.","type":["boolean","null"]},"fullPush":{"description":"When true, added_tunnels is the complete set and replaces whatever the\nserver held for this node.","type":["boolean","null"]},"nonce":{"description":"Identifies this report; the server echoes it in request_nonce.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"}},"additionalProperties":false,"required":["node"],"dependentSchemas":{"added_tunnels":{"not":{"required":["addedTunnels"]}},"addedTunnels":{"not":{"required":["added_tunnels"]}},"removed_tunnel_names":{"not":{"required":["removedTunnelNames"]}},"removedTunnelNames":{"not":{"required":["removed_tunnel_names"]}},"full_push":{"not":{"required":["fullPush"]}},"fullPush":{"not":{"required":["full_push"]}}}};
-const pattern27 = new RegExp("^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$", "u");
+const validateRoot33 = validate245;
+const schema93 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest","type":"object"};
+const schema94 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest","description":"One report from the tunnel-initiating Envoy.","properties":{"node":{"description":"The reporting Envoy; required so the server knows whose tunnels these are.","type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.config.core.v3.Node"},"added_tunnels":{"description":"Tunnels established since the previous report.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel"}},"addedTunnels":{"description":"Tunnels established since the previous report.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel"}},"removed_tunnel_names":{"description":"Names of tunnels closed since the previous report.","type":["array","null"],"items":{"type":"string","minLength":1}},"removedTunnelNames":{"description":"Names of tunnels closed since the previous report.","type":["array","null"],"items":{"type":"string","minLength":1}},"full_push":{"description":"When true, added_tunnels is the complete set and replaces whatever the\nserver held for this node.","type":["boolean","null"]},"fullPush":{"description":"When true, added_tunnels is the complete set and replaces whatever the\nserver held for this node.","type":["boolean","null"]},"nonce":{"description":"Identifies this report; the server echoes it in request_nonce.","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"}},"additionalProperties":false,"required":["node"],"dependentSchemas":{"added_tunnels":{"not":{"required":["addedTunnels"]}},"addedTunnels":{"not":{"required":["added_tunnels"]}},"removed_tunnel_names":{"not":{"required":["removedTunnelNames"]}},"removedTunnelNames":{"not":{"required":["removed_tunnel_names"]}},"full_push":{"not":{"required":["fullPush"]}},"fullPush":{"not":{"required":["full_push"]}}}};
+const pattern39 = new RegExp("^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$", "u");
 
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate152.evaluated;
+const evaluated0 = validate246.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11383,15 +21335,15 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!(validate95(data0, {instancePath:instancePath+"/node",parentData:data,parentDataProperty:"node",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+if(!(validate102(data0, {instancePath:instancePath+"/node",parentData:data,parentDataProperty:"node",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
 errors = vErrors.length;
 }
 }
 if(data.added_tunnels !== undefined){
 let data1 = data.added_tunnels;
 if((!(Array.isArray(data1))) && (data1 !== null)){
-const err3 = {instancePath:instancePath+"/added_tunnels",schemaPath:"#/properties/added_tunnels/type",keyword:"type",params:{type: schema64.properties.added_tunnels.type},message:"must be array,null"};
+const err3 = {instancePath:instancePath+"/added_tunnels",schemaPath:"#/properties/added_tunnels/type",keyword:"type",params:{type: schema94.properties.added_tunnels.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11414,8 +21366,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!(validate145(data2, {instancePath:instancePath+"/added_tunnels/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate239(data2, {instancePath:instancePath+"/added_tunnels/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
 errors = vErrors.length;
 }
 }
@@ -11424,7 +21376,7 @@ errors = vErrors.length;
 if(data.addedTunnels !== undefined){
 let data3 = data.addedTunnels;
 if((!(Array.isArray(data3))) && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/addedTunnels",schemaPath:"#/properties/addedTunnels/type",keyword:"type",params:{type: schema64.properties.addedTunnels.type},message:"must be array,null"};
+const err5 = {instancePath:instancePath+"/addedTunnels",schemaPath:"#/properties/addedTunnels/type",keyword:"type",params:{type: schema94.properties.addedTunnels.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -11447,8 +21399,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!(validate145(data4, {instancePath:instancePath+"/addedTunnels/" + i1,parentData:data3,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate239(data4, {instancePath:instancePath+"/addedTunnels/" + i1,parentData:data3,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
 errors = vErrors.length;
 }
 }
@@ -11457,7 +21409,7 @@ errors = vErrors.length;
 if(data.removed_tunnel_names !== undefined){
 let data5 = data.removed_tunnel_names;
 if((!(Array.isArray(data5))) && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/removed_tunnel_names",schemaPath:"#/properties/removed_tunnel_names/type",keyword:"type",params:{type: schema64.properties.removed_tunnel_names.type},message:"must be array,null"};
+const err7 = {instancePath:instancePath+"/removed_tunnel_names",schemaPath:"#/properties/removed_tunnel_names/type",keyword:"type",params:{type: schema94.properties.removed_tunnel_names.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -11498,7 +21450,7 @@ errors++;
 if(data.removedTunnelNames !== undefined){
 let data7 = data.removedTunnelNames;
 if((!(Array.isArray(data7))) && (data7 !== null)){
-const err10 = {instancePath:instancePath+"/removedTunnelNames",schemaPath:"#/properties/removedTunnelNames/type",keyword:"type",params:{type: schema64.properties.removedTunnelNames.type},message:"must be array,null"};
+const err10 = {instancePath:instancePath+"/removedTunnelNames",schemaPath:"#/properties/removedTunnelNames/type",keyword:"type",params:{type: schema94.properties.removedTunnelNames.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11539,7 +21491,7 @@ errors++;
 if(data.full_push !== undefined){
 let data9 = data.full_push;
 if((typeof data9 !== "boolean") && (data9 !== null)){
-const err13 = {instancePath:instancePath+"/full_push",schemaPath:"#/properties/full_push/type",keyword:"type",params:{type: schema64.properties.full_push.type},message:"must be boolean,null"};
+const err13 = {instancePath:instancePath+"/full_push",schemaPath:"#/properties/full_push/type",keyword:"type",params:{type: schema94.properties.full_push.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -11552,7 +21504,7 @@ errors++;
 if(data.fullPush !== undefined){
 let data10 = data.fullPush;
 if((typeof data10 !== "boolean") && (data10 !== null)){
-const err14 = {instancePath:instancePath+"/fullPush",schemaPath:"#/properties/fullPush/type",keyword:"type",params:{type: schema64.properties.fullPush.type},message:"must be boolean,null"};
+const err14 = {instancePath:instancePath+"/fullPush",schemaPath:"#/properties/fullPush/type",keyword:"type",params:{type: schema94.properties.fullPush.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -11565,7 +21517,7 @@ errors++;
 if(data.nonce !== undefined){
 let data11 = data.nonce;
 if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-const err15 = {instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/type",keyword:"type",params:{type: schema64.properties.nonce.type},message:"must be integer,string,null"};
+const err15 = {instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/type",keyword:"type",params:{type: schema94.properties.nonce.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -11597,7 +21549,7 @@ errors++;
 }
 }
 if(typeof data11 === "string"){
-if(!pattern27.test(data11)){
+if(!pattern39.test(data11)){
 const err18 = {instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/pattern",keyword:"pattern",params:{pattern: "^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},message:"must match pattern \""+"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -11844,16 +21796,16 @@ vErrors = null;
 }
 }
 }
-validate152.errors = vErrors;
+validate246.errors = vErrors;
 return errors === 0;
 }
-validate152.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate246.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate151.evaluated;
+const evaluated0 = validate245.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11870,26 +21822,26 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate152(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate246(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
 errors = vErrors.length;
 }
-validate151.errors = vErrors;
+validate245.errors = vErrors;
 return errors === 0;
 }
-validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate245.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot19 = validate157;
-const schema65 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse","type":"object"};
-const schema66 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse","description":"The server's answer to one report.","properties":{"node_id":{"description":"The node the answer is for.","type":["string","null"]},"nodeId":{"description":"The node the answer is for.","type":["string","null"]},"report_interval":{"description":"How often the client should report from now on.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"reportInterval":{"description":"How often the client should report from now on.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"request_nonce":{"description":"The nonce of the report being acknowledged (or rejected).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},"requestNonce":{"description":"The nonce of the report being acknowledged (or rejected).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},"error_detail":{"description":"Set when the report was rejected; the client should resend a full push.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.Status"},"errorDetail":{"description":"Set when the report was rejected; the client should resend a full push.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.Status"}},"additionalProperties":false,"dependentSchemas":{"node_id":{"not":{"required":["nodeId"]}},"nodeId":{"not":{"required":["node_id"]}},"report_interval":{"not":{"required":["reportInterval"]}},"reportInterval":{"not":{"required":["report_interval"]}},"request_nonce":{"not":{"required":["requestNonce"]}},"requestNonce":{"not":{"required":["request_nonce"]}},"error_detail":{"not":{"required":["errorDetail"]}},"errorDetail":{"not":{"required":["error_detail"]}}}};
-const schema67 = {"title":"google.rpc.Status","description":"An error outcome that a response can carry.","properties":{"code":{"description":"A google.rpc.Code value.","type":["integer","string","null"],"minimum":-2147483648,"maximum":2147483647,"pattern":"^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"},"message":{"description":"A developer-facing description, in English.","type":["string","null"]},"details":{"description":"Machine-readable detail messages, for example BadRequest.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"}}},"additionalProperties":false};
-const pattern32 = new RegExp("^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$", "u");
-const schema68 = {"title":"google.protobuf.Any","description":"A packed message: \"@type\" names its type URL; the other keys are its fields, or \"value\" for a type with a special JSON form. An empty object is an empty Any.","properties":{"@type":{"type":"string","minLength":1}},"if":{"minProperties":1},"then":{"required":["@type"]}};
+const validateRoot34 = validate251;
+const schema95 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse","type":"object"};
+const schema96 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse","description":"The server's answer to one report.","properties":{"node_id":{"description":"The node the answer is for.","type":["string","null"]},"nodeId":{"description":"The node the answer is for.","type":["string","null"]},"report_interval":{"description":"How often the client should report from now on.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"reportInterval":{"description":"How often the client should report from now on.","type":["string","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Duration","pattern":"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},"request_nonce":{"description":"The nonce of the report being acknowledged (or rejected).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},"requestNonce":{"description":"The nonce of the report being acknowledged (or rejected).","type":["integer","string","null"],"minimum":0,"exclusiveMaximum":9223372036854776000,"pattern":"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},"error_detail":{"description":"Set when the report was rejected; the client should resend a full push.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.Status"},"errorDetail":{"description":"Set when the report was rejected; the client should resend a full push.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.Status"}},"additionalProperties":false,"dependentSchemas":{"node_id":{"not":{"required":["nodeId"]}},"nodeId":{"not":{"required":["node_id"]}},"report_interval":{"not":{"required":["reportInterval"]}},"reportInterval":{"not":{"required":["report_interval"]}},"request_nonce":{"not":{"required":["requestNonce"]}},"requestNonce":{"not":{"required":["request_nonce"]}},"error_detail":{"not":{"required":["errorDetail"]}},"errorDetail":{"not":{"required":["error_detail"]}}}};
+const schema97 = {"title":"google.rpc.Status","description":"An error outcome that a response can carry.","properties":{"code":{"description":"A google.rpc.Code value.","type":["integer","string","null"],"minimum":-2147483648,"maximum":2147483647,"pattern":"^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"},"message":{"description":"A developer-facing description, in English.","type":["string","null"]},"details":{"description":"Machine-readable detail messages, for example BadRequest.","type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"}}},"additionalProperties":false};
+const pattern44 = new RegExp("^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$", "u");
+const schema98 = {"title":"google.protobuf.Any","description":"A packed message: \"@type\" names its type URL; the other keys are its fields, or \"value\" for a type with a special JSON form. An empty object is an empty Any.","properties":{"@type":{"type":"string","minLength":1}},"if":{"minProperties":1},"then":{"required":["@type"]}};
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate162.evaluated;
+const evaluated0 = validate256.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11975,16 +21927,16 @@ errors++;
 }
 }
 }
-validate162.errors = vErrors;
+validate256.errors = vErrors;
 return errors === 0;
 }
-validate162.evaluated = {"props":{"@type":true},"dynamicProps":false,"dynamicItems":false};
+validate256.evaluated = {"props":{"@type":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate161.evaluated;
+const evaluated0 = validate255.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12007,7 +21959,7 @@ errors++;
 if(data.code !== undefined){
 let data0 = data.code;
 if(((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema67.properties.code.type},message:"must be integer,string,null"};
+const err1 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema97.properties.code.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12039,7 +21991,7 @@ errors++;
 }
 }
 if(typeof data0 === "string"){
-if(!pattern32.test(data0)){
+if(!pattern44.test(data0)){
 const err4 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/pattern",keyword:"pattern",params:{pattern: "^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"},message:"must match pattern \""+"^(?:-0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648)|0*(?:[0-9]|[1-9][0-9]{1,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647))$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -12054,7 +22006,7 @@ errors++;
 if(data.message !== undefined){
 let data1 = data.message;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: schema67.properties.message.type},message:"must be string,null"};
+const err5 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: schema97.properties.message.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12067,7 +22019,7 @@ errors++;
 if(data.details !== undefined){
 let data2 = data.details;
 if((!(Array.isArray(data2))) && (data2 !== null)){
-const err6 = {instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: schema67.properties.details.type},message:"must be array,null"};
+const err6 = {instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: schema97.properties.details.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -12090,24 +22042,24 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(validate162(data3, {instancePath:instancePath+"/details/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate256(data3, {instancePath:instancePath+"/details/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 }
-validate161.errors = vErrors;
+validate255.errors = vErrors;
 return errors === 0;
 }
-validate161.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate255.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate158.evaluated;
+const evaluated0 = validate252.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12130,7 +22082,7 @@ errors++;
 if(data.node_id !== undefined){
 let data0 = data.node_id;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: schema66.properties.node_id.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: schema96.properties.node_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12143,7 +22095,7 @@ errors++;
 if(data.nodeId !== undefined){
 let data1 = data.nodeId;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: schema66.properties.nodeId.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: schema96.properties.nodeId.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12156,7 +22108,7 @@ errors++;
 if(data.report_interval !== undefined){
 let data2 = data.report_interval;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/report_interval",schemaPath:"#/properties/report_interval/type",keyword:"type",params:{type: schema66.properties.report_interval.type},message:"must be string,null"};
+const err3 = {instancePath:instancePath+"/report_interval",schemaPath:"#/properties/report_interval/type",keyword:"type",params:{type: schema96.properties.report_interval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12165,12 +22117,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!(validate138(data2, {instancePath:instancePath+"/report_interval",parentData:data,parentDataProperty:"report_interval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate232(data2, {instancePath:instancePath+"/report_interval",parentData:data,parentDataProperty:"report_interval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
 errors = vErrors.length;
 }
 if(typeof data2 === "string"){
-if(!pattern19.test(data2)){
+if(!pattern31.test(data2)){
 const err4 = {instancePath:instancePath+"/report_interval",schemaPath:"#/properties/report_interval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -12185,7 +22137,7 @@ errors++;
 if(data.reportInterval !== undefined){
 let data3 = data.reportInterval;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/reportInterval",schemaPath:"#/properties/reportInterval/type",keyword:"type",params:{type: schema66.properties.reportInterval.type},message:"must be string,null"};
+const err5 = {instancePath:instancePath+"/reportInterval",schemaPath:"#/properties/reportInterval/type",keyword:"type",params:{type: schema96.properties.reportInterval.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12194,12 +22146,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!(validate138(data3, {instancePath:instancePath+"/reportInterval",parentData:data,parentDataProperty:"reportInterval",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate232(data3, {instancePath:instancePath+"/reportInterval",parentData:data,parentDataProperty:"reportInterval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
 errors = vErrors.length;
 }
 if(typeof data3 === "string"){
-if(!pattern19.test(data3)){
+if(!pattern31.test(data3)){
 const err6 = {instancePath:instancePath+"/reportInterval",schemaPath:"#/properties/reportInterval/pattern",keyword:"pattern",params:{pattern: "^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"},message:"must match pattern \""+"^(?:(?:0*0\\.(?:025[0-9]{0,6}|[1-9][0-9]{0,8}|0[3-9][0-9]{0,7}|02[6-9][0-9]{0,6})|0*(?!0(?![0-9]))(?:[0-9]|[1-9][0-9]{1,2}|[1-2][0-9]{3}|3[0-4][0-9]{2}|35[0-8][0-9]|359[0-8]|3599)(?:\\.[0-9]{1,9})?|0*3600(?:\\.(?:000000000|00000000|0000000|000000|00000|0000|000|00|0))?))s$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -12214,7 +22166,7 @@ errors++;
 if(data.request_nonce !== undefined){
 let data4 = data.request_nonce;
 if(((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (typeof data4 !== "string")) && (data4 !== null)){
-const err7 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/type",keyword:"type",params:{type: schema66.properties.request_nonce.type},message:"must be integer,string,null"};
+const err7 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/type",keyword:"type",params:{type: schema96.properties.request_nonce.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -12246,7 +22198,7 @@ errors++;
 }
 }
 if(typeof data4 === "string"){
-if(!pattern27.test(data4)){
+if(!pattern39.test(data4)){
 const err10 = {instancePath:instancePath+"/request_nonce",schemaPath:"#/properties/request_nonce/pattern",keyword:"pattern",params:{pattern: "^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},message:"must match pattern \""+"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -12261,7 +22213,7 @@ errors++;
 if(data.requestNonce !== undefined){
 let data5 = data.requestNonce;
 if(((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (typeof data5 !== "string")) && (data5 !== null)){
-const err11 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/type",keyword:"type",params:{type: schema66.properties.requestNonce.type},message:"must be integer,string,null"};
+const err11 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/type",keyword:"type",params:{type: schema96.properties.requestNonce.type},message:"must be integer,string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -12293,7 +22245,7 @@ errors++;
 }
 }
 if(typeof data5 === "string"){
-if(!pattern27.test(data5)){
+if(!pattern39.test(data5)){
 const err14 = {instancePath:instancePath+"/requestNonce",schemaPath:"#/properties/requestNonce/pattern",keyword:"pattern",params:{pattern: "^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"},message:"must match pattern \""+"^(?:-0*0|0*(?:[0-9]|[1-9][0-9]{1,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807))$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -12308,7 +22260,7 @@ errors++;
 if(data.error_detail !== undefined){
 let data6 = data.error_detail;
 if((!(data6 && typeof data6 == "object" && !Array.isArray(data6))) && (data6 !== null)){
-const err15 = {instancePath:instancePath+"/error_detail",schemaPath:"#/properties/error_detail/type",keyword:"type",params:{type: schema66.properties.error_detail.type},message:"must be object,null"};
+const err15 = {instancePath:instancePath+"/error_detail",schemaPath:"#/properties/error_detail/type",keyword:"type",params:{type: schema96.properties.error_detail.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -12317,15 +22269,15 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!(validate161(data6, {instancePath:instancePath+"/error_detail",parentData:data,parentDataProperty:"error_detail",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate255(data6, {instancePath:instancePath+"/error_detail",parentData:data,parentDataProperty:"error_detail",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
 errors = vErrors.length;
 }
 }
 if(data.errorDetail !== undefined){
 let data7 = data.errorDetail;
 if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
-const err16 = {instancePath:instancePath+"/errorDetail",schemaPath:"#/properties/errorDetail/type",keyword:"type",params:{type: schema66.properties.errorDetail.type},message:"must be object,null"};
+const err16 = {instancePath:instancePath+"/errorDetail",schemaPath:"#/properties/errorDetail/type",keyword:"type",params:{type: schema96.properties.errorDetail.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -12334,8 +22286,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(!(validate161(data7, {instancePath:instancePath+"/errorDetail",parentData:data,parentDataProperty:"errorDetail",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate255(data7, {instancePath:instancePath+"/errorDetail",parentData:data,parentDataProperty:"errorDetail",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
 errors = vErrors.length;
 }
 }
@@ -12652,16 +22604,16 @@ vErrors = null;
 }
 }
 }
-validate158.errors = vErrors;
+validate252.errors = vErrors;
 return errors === 0;
 }
-validate158.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate252.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate157.evaluated;
+const evaluated0 = validate251.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12678,22 +22630,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate158(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate252(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
 errors = vErrors.length;
 }
-validate157.errors = vErrors;
+validate251.errors = vErrors;
 return errors === 0;
 }
-validate157.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate251.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot20 = validate167;
-const schema69 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity","type":"object"};
+const validateRoot35 = validate261;
+const schema99 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity","type":"object"};
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate261(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate167.evaluated;
+const evaluated0 = validate261.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12710,24 +22662,24 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate146(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+if(!(validate240(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
-validate167.errors = vErrors;
+validate261.errors = vErrors;
 return errors === 0;
 }
-validate167.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate261.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot21 = validate169;
-const schema70 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig","type":"object"};
-const schema71 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig","description":"The reporter's configuration.","properties":{"stat_prefix":{"type":["string","null"]},"statPrefix":{"type":["string","null"]},"clients":{"description":"At least one client must receive the events.","type":"array","items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient"},"minItems":1}},"additionalProperties":false,"dependentSchemas":{"stat_prefix":{"not":{"required":["statPrefix"]}},"statPrefix":{"not":{"required":["stat_prefix"]}}}};
-const schema72 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient","description":"One client that receives tunnel events, configured by its own typed config\n(for example a GrpcClientConfig).","properties":{"name":{"type":"string","minLength":1},"typed_config":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"},"typedConfig":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"}},"additionalProperties":false,"dependentSchemas":{"typed_config":{"not":{"required":["typedConfig"]}},"typedConfig":{"not":{"required":["typed_config"]}}},"allOf":[{"anyOf":[{"required":["typed_config"]},{"required":["typedConfig"]}]}]};
+const validateRoot36 = validate263;
+const schema100 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig","type":"object"};
+const schema101 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig","description":"The reporter's configuration.","properties":{"stat_prefix":{"type":["string","null"]},"statPrefix":{"type":["string","null"]},"clients":{"description":"At least one client must receive the events.","type":"array","items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient"},"minItems":1}},"additionalProperties":false,"dependentSchemas":{"stat_prefix":{"not":{"required":["statPrefix"]}},"statPrefix":{"not":{"required":["stat_prefix"]}}}};
+const schema102 = {"title":"envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient","description":"One client that receives tunnel events, configured by its own typed config\n(for example a GrpcClientConfig).","properties":{"name":{"type":"string","minLength":1},"typed_config":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"},"typedConfig":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Any"}},"additionalProperties":false,"dependentSchemas":{"typed_config":{"not":{"required":["typedConfig"]}},"typedConfig":{"not":{"required":["typed_config"]}}},"allOf":[{"anyOf":[{"required":["typed_config"]},{"required":["typedConfig"]}]}]};
 
-function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate171.evaluated;
+const evaluated0 = validate265.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12837,8 +22789,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!(validate162(data1, {instancePath:instancePath+"/typed_config",parentData:data,parentDataProperty:"typed_config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate256(data1, {instancePath:instancePath+"/typed_config",parentData:data,parentDataProperty:"typed_config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
 errors = vErrors.length;
 }
 }
@@ -12854,8 +22806,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(validate162(data2, {instancePath:instancePath+"/typedConfig",parentData:data,parentDataProperty:"typedConfig",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate256(data2, {instancePath:instancePath+"/typedConfig",parentData:data,parentDataProperty:"typedConfig",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
 errors = vErrors.length;
 }
 }
@@ -12938,16 +22890,16 @@ vErrors = null;
 }
 }
 }
-validate171.errors = vErrors;
+validate265.errors = vErrors;
 return errors === 0;
 }
-validate171.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate265.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate170.evaluated;
+const evaluated0 = validate264.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12970,7 +22922,7 @@ errors++;
 if(data.stat_prefix !== undefined){
 let data0 = data.stat_prefix;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/stat_prefix",schemaPath:"#/properties/stat_prefix/type",keyword:"type",params:{type: schema71.properties.stat_prefix.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/stat_prefix",schemaPath:"#/properties/stat_prefix/type",keyword:"type",params:{type: schema101.properties.stat_prefix.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12983,7 +22935,7 @@ errors++;
 if(data.statPrefix !== undefined){
 let data1 = data.statPrefix;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/statPrefix",schemaPath:"#/properties/statPrefix/type",keyword:"type",params:{type: schema71.properties.statPrefix.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/statPrefix",schemaPath:"#/properties/statPrefix/type",keyword:"type",params:{type: schema101.properties.statPrefix.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -13019,8 +22971,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!(validate171(data3, {instancePath:instancePath+"/clients/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+if(!(validate265(data3, {instancePath:instancePath+"/clients/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 }
@@ -13115,16 +23067,16 @@ vErrors = null;
 }
 }
 }
-validate170.errors = vErrors;
+validate264.errors = vErrors;
 return errors === 0;
 }
-validate170.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate264.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate169.evaluated;
+const evaluated0 = validate263.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13141,22 +23093,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate170(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate264(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate264.errors : vErrors.concat(validate264.errors);
 errors = vErrors.length;
 }
-validate169.errors = vErrors;
+validate263.errors = vErrors;
 return errors === 0;
 }
-validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate263.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot22 = validate176;
-const schema73 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient","type":"object"};
+const validateRoot37 = validate270;
+const schema103 = {"$ref":"#/$defs/envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient","type":"object"};
 
-function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate176.evaluated;
+const evaluated0 = validate270.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13173,22 +23125,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate171(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+if(!(validate265(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
-validate176.errors = vErrors;
+validate270.errors = vErrors;
 return errors === 0;
 }
-validate176.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate270.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot23 = validate178;
-const schema74 = {"$ref":"#/$defs/envoy.type.v3.SemanticVersion","type":"object"};
+const validateRoot38 = validate272;
+const schema104 = {"$ref":"#/$defs/envoy.type.v3.SemanticVersion","type":"object"};
 
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate178.evaluated;
+const evaluated0 = validate272.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13209,18 +23161,18 @@ if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData,dynam
 vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
-validate178.errors = vErrors;
+validate272.errors = vErrors;
 return errors === 0;
 }
-validate178.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate272.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot24 = validate180;
-const schema75 = {"$ref":"#/$defs/google.protobuf.Any","type":"object"};
+const validateRoot39 = validate274;
+const schema105 = {"$ref":"#/$defs/google.protobuf.Any","type":"object"};
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate180.evaluated;
+const evaluated0 = validate274.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13237,22 +23189,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate162(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate256(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
 errors = vErrors.length;
 }
-validate180.errors = vErrors;
+validate274.errors = vErrors;
 return errors === 0;
 }
-validate180.evaluated = {"props":{"@type":true},"dynamicProps":false,"dynamicItems":false};
+validate274.evaluated = {"props":{"@type":true},"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot25 = validate182;
-const schema76 = {"$ref":"#/$defs/google.protobuf.Duration","type":"string"};
+const validateRoot40 = validate276;
+const schema106 = {"$ref":"#/$defs/google.protobuf.Duration","type":"string"};
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate182.evaluated;
+const evaluated0 = validate276.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13269,23 +23221,23 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate138(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate232(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
 errors = vErrors.length;
 }
-validate182.errors = vErrors;
+validate276.errors = vErrors;
 return errors === 0;
 }
-validate182.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate276.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot26 = validate184;
-const schema77 = {"$ref":"#/$defs/google.protobuf.ListValue","type":"array"};
-const schema78 = {"title":"google.protobuf.ListValue","description":"A JSON array.","items":{"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Value"}};
+const validateRoot41 = validate278;
+const schema107 = {"$ref":"#/$defs/google.protobuf.ListValue","type":"array"};
+const schema108 = {"title":"google.protobuf.ListValue","description":"A JSON array.","items":{"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.protobuf.Value"}};
 
-function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate185.evaluated;
+const evaluated0 = validate279.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13301,16 +23253,16 @@ errors = vErrors.length;
 }
 }
 }
-validate185.errors = vErrors;
+validate279.errors = vErrors;
 return errors === 0;
 }
-validate185.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate279.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate184.evaluated;
+const evaluated0 = validate278.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13327,22 +23279,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate185(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate279(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
 errors = vErrors.length;
 }
-validate184.errors = vErrors;
+validate278.errors = vErrors;
 return errors === 0;
 }
-validate184.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate278.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot27 = validate188;
-const schema79 = {"$ref":"#/$defs/google.protobuf.Struct","type":"object"};
+const validateRoot42 = validate282;
+const schema109 = {"$ref":"#/$defs/google.protobuf.Struct","type":"object"};
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate188.evaluated;
+const evaluated0 = validate282.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13363,18 +23315,18 @@ if(!(validate80(data, {instancePath,parentData,parentDataProperty,rootData,dynam
 vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
-validate188.errors = vErrors;
+validate282.errors = vErrors;
 return errors === 0;
 }
-validate188.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate282.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot28 = validate190;
-const schema80 = {"$ref":"#/$defs/google.protobuf.Timestamp","type":"string"};
+const validateRoot43 = validate284;
+const schema110 = {"$ref":"#/$defs/google.protobuf.Timestamp","type":"string"};
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate190.evaluated;
+const evaluated0 = validate284.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13391,33 +23343,33 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate120(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate127(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
-validate190.errors = vErrors;
+validate284.errors = vErrors;
 return errors === 0;
 }
-validate190.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate284.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot29 = validate192;
+const validateRoot44 = validate286;
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-validate192.errors = null;
+function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+validate286.errors = null;
 return true;
 }
-validate192.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate286.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot30 = validate193;
-const schema82 = {"$ref":"#/$defs/google.rpc.BadRequest","type":"object"};
-const schema83 = {"title":"google.rpc.BadRequest","description":"Lists what was wrong with a request, field by field.","properties":{"field_violations":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.BadRequest.FieldViolation"}},"fieldViolations":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.BadRequest.FieldViolation"}}},"additionalProperties":false,"dependentSchemas":{"field_violations":{"not":{"required":["fieldViolations"]}},"fieldViolations":{"not":{"required":["field_violations"]}}}};
-const schema84 = {"title":"google.rpc.BadRequest.FieldViolation","description":"One defect of the request.","properties":{"field":{"description":"Path of the offending field, such as \"added_tunnels[0].name\".","type":["string","null"]},"description":{"description":"Why the field is wrong, for a developer.","type":["string","null"]},"reason":{"description":"A short machine-readable reason, such as a rule id.","type":["string","null"]},"localized_message":{"description":"The description translated for an end user.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.LocalizedMessage"},"localizedMessage":{"description":"The description translated for an end user.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.LocalizedMessage"}},"additionalProperties":false,"dependentSchemas":{"localized_message":{"not":{"required":["localizedMessage"]}},"localizedMessage":{"not":{"required":["localized_message"]}}}};
-const schema85 = {"title":"google.rpc.LocalizedMessage","description":"Text in a specific language.","properties":{"locale":{"description":"A BCP 47 language tag, such as \"en-US\".","type":["string","null"]},"message":{"type":["string","null"]}},"additionalProperties":false};
+const validateRoot45 = validate287;
+const schema112 = {"$ref":"#/$defs/google.rpc.BadRequest","type":"object"};
+const schema113 = {"title":"google.rpc.BadRequest","description":"Lists what was wrong with a request, field by field.","properties":{"field_violations":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.BadRequest.FieldViolation"}},"fieldViolations":{"type":["array","null"],"items":{"type":"object","$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.BadRequest.FieldViolation"}}},"additionalProperties":false,"dependentSchemas":{"field_violations":{"not":{"required":["fieldViolations"]}},"fieldViolations":{"not":{"required":["field_violations"]}}}};
+const schema114 = {"title":"google.rpc.BadRequest.FieldViolation","description":"One defect of the request.","properties":{"field":{"description":"Path of the offending field, such as \"added_tunnels[0].name\".","type":["string","null"]},"description":{"description":"Why the field is wrong, for a developer.","type":["string","null"]},"reason":{"description":"A short machine-readable reason, such as a rule id.","type":["string","null"]},"localized_message":{"description":"The description translated for an end user.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.LocalizedMessage"},"localizedMessage":{"description":"The description translated for an end user.","type":["object","null"],"$ref":"urn:envoy-tap-tunnel:jsonschema#/$defs/google.rpc.LocalizedMessage"}},"additionalProperties":false,"dependentSchemas":{"localized_message":{"not":{"required":["localizedMessage"]}},"localizedMessage":{"not":{"required":["localized_message"]}}}};
+const schema115 = {"title":"google.rpc.LocalizedMessage","description":"Text in a specific language.","properties":{"locale":{"description":"A BCP 47 language tag, such as \"en-US\".","type":["string","null"]},"message":{"type":["string","null"]}},"additionalProperties":false};
 
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate196.evaluated;
+const evaluated0 = validate290.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13440,7 +23392,7 @@ errors++;
 if(data.locale !== undefined){
 let data0 = data.locale;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/type",keyword:"type",params:{type: schema85.properties.locale.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/type",keyword:"type",params:{type: schema115.properties.locale.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13453,7 +23405,7 @@ errors++;
 if(data.message !== undefined){
 let data1 = data.message;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: schema85.properties.message.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: schema115.properties.message.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -13464,16 +23416,16 @@ errors++;
 }
 }
 }
-validate196.errors = vErrors;
+validate290.errors = vErrors;
 return errors === 0;
 }
-validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate290.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate195.evaluated;
+const evaluated0 = validate289.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13496,7 +23448,7 @@ errors++;
 if(data.field !== undefined){
 let data0 = data.field;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/field",schemaPath:"#/properties/field/type",keyword:"type",params:{type: schema84.properties.field.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/field",schemaPath:"#/properties/field/type",keyword:"type",params:{type: schema114.properties.field.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13509,7 +23461,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err2 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema84.properties.description.type},message:"must be string,null"};
+const err2 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema114.properties.description.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -13522,7 +23474,7 @@ errors++;
 if(data.reason !== undefined){
 let data2 = data.reason;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: schema84.properties.reason.type},message:"must be string,null"};
+const err3 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: schema114.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -13535,7 +23487,7 @@ errors++;
 if(data.localized_message !== undefined){
 let data3 = data.localized_message;
 if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err4 = {instancePath:instancePath+"/localized_message",schemaPath:"#/properties/localized_message/type",keyword:"type",params:{type: schema84.properties.localized_message.type},message:"must be object,null"};
+const err4 = {instancePath:instancePath+"/localized_message",schemaPath:"#/properties/localized_message/type",keyword:"type",params:{type: schema114.properties.localized_message.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -13544,15 +23496,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!(validate196(data3, {instancePath:instancePath+"/localized_message",parentData:data,parentDataProperty:"localized_message",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate290(data3, {instancePath:instancePath+"/localized_message",parentData:data,parentDataProperty:"localized_message",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate290.errors : vErrors.concat(validate290.errors);
 errors = vErrors.length;
 }
 }
 if(data.localizedMessage !== undefined){
 let data4 = data.localizedMessage;
 if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err5 = {instancePath:instancePath+"/localizedMessage",schemaPath:"#/properties/localizedMessage/type",keyword:"type",params:{type: schema84.properties.localizedMessage.type},message:"must be object,null"};
+const err5 = {instancePath:instancePath+"/localizedMessage",schemaPath:"#/properties/localizedMessage/type",keyword:"type",params:{type: schema114.properties.localizedMessage.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -13561,8 +23513,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!(validate196(data4, {instancePath:instancePath+"/localizedMessage",parentData:data,parentDataProperty:"localizedMessage",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate290(data4, {instancePath:instancePath+"/localizedMessage",parentData:data,parentDataProperty:"localizedMessage",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate290.errors : vErrors.concat(validate290.errors);
 errors = vErrors.length;
 }
 }
@@ -13645,16 +23597,16 @@ vErrors = null;
 }
 }
 }
-validate195.errors = vErrors;
+validate289.errors = vErrors;
 return errors === 0;
 }
-validate195.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate289.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate194.evaluated;
+const evaluated0 = validate288.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13677,7 +23629,7 @@ errors++;
 if(data.field_violations !== undefined){
 let data0 = data.field_violations;
 if((!(Array.isArray(data0))) && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/field_violations",schemaPath:"#/properties/field_violations/type",keyword:"type",params:{type: schema83.properties.field_violations.type},message:"must be array,null"};
+const err1 = {instancePath:instancePath+"/field_violations",schemaPath:"#/properties/field_violations/type",keyword:"type",params:{type: schema113.properties.field_violations.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13700,8 +23652,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!(validate195(data1, {instancePath:instancePath+"/field_violations/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+if(!(validate289(data1, {instancePath:instancePath+"/field_violations/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 }
@@ -13710,7 +23662,7 @@ errors = vErrors.length;
 if(data.fieldViolations !== undefined){
 let data2 = data.fieldViolations;
 if((!(Array.isArray(data2))) && (data2 !== null)){
-const err3 = {instancePath:instancePath+"/fieldViolations",schemaPath:"#/properties/fieldViolations/type",keyword:"type",params:{type: schema83.properties.fieldViolations.type},message:"must be array,null"};
+const err3 = {instancePath:instancePath+"/fieldViolations",schemaPath:"#/properties/fieldViolations/type",keyword:"type",params:{type: schema113.properties.fieldViolations.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -13733,8 +23685,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!(validate195(data3, {instancePath:instancePath+"/fieldViolations/" + i1,parentData:data2,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+if(!(validate289(data3, {instancePath:instancePath+"/fieldViolations/" + i1,parentData:data2,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 }
@@ -13819,16 +23771,16 @@ vErrors = null;
 }
 }
 }
-validate194.errors = vErrors;
+validate288.errors = vErrors;
 return errors === 0;
 }
-validate194.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate288.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate193.evaluated;
+const evaluated0 = validate287.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13845,22 +23797,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate194(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate288(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate288.errors : vErrors.concat(validate288.errors);
 errors = vErrors.length;
 }
-validate193.errors = vErrors;
+validate287.errors = vErrors;
 return errors === 0;
 }
-validate193.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate287.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot31 = validate202;
-const schema86 = {"$ref":"#/$defs/google.rpc.BadRequest.FieldViolation","type":"object"};
+const validateRoot46 = validate296;
+const schema116 = {"$ref":"#/$defs/google.rpc.BadRequest.FieldViolation","type":"object"};
 
-function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate202.evaluated;
+const evaluated0 = validate296.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13877,22 +23829,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate195(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+if(!(validate289(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
-validate202.errors = vErrors;
+validate296.errors = vErrors;
 return errors === 0;
 }
-validate202.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate296.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot32 = validate204;
-const schema87 = {"$ref":"#/$defs/google.rpc.LocalizedMessage","type":"object"};
+const validateRoot47 = validate298;
+const schema117 = {"$ref":"#/$defs/google.rpc.LocalizedMessage","type":"object"};
 
-function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate204.evaluated;
+const evaluated0 = validate298.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13909,22 +23861,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate196(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate290(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate290.errors : vErrors.concat(validate290.errors);
 errors = vErrors.length;
 }
-validate204.errors = vErrors;
+validate298.errors = vErrors;
 return errors === 0;
 }
-validate204.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate298.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot33 = validate206;
-const schema88 = {"$ref":"#/$defs/google.rpc.Status","type":"object"};
+const validateRoot48 = validate300;
+const schema118 = {"$ref":"#/$defs/google.rpc.Status","type":"object"};
 
-function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate300(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate206.evaluated;
+const evaluated0 = validate300.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13941,22 +23893,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate161(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate255(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
 errors = vErrors.length;
 }
-validate206.errors = vErrors;
+validate300.errors = vErrors;
 return errors === 0;
 }
-validate206.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate300.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const validateRoot34 = validate208;
-const schema89 = {"$ref":"#/$defs/xds.core.v3.ContextParams","type":"object"};
+const validateRoot49 = validate302;
+const schema119 = {"$ref":"#/$defs/xds.core.v3.ContextParams","type":"object"};
 
-function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate302(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate208.evaluated;
+const evaluated0 = validate302.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13973,14 +23925,14 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(validate97(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+if(!(validate104(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
-validate208.errors = vErrors;
+validate302.errors = vErrors;
 return errors === 0;
 }
-validate208.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate302.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 /** The validator of each message type's proto3 JSON document, by full type name. */
@@ -13992,32 +23944,47 @@ export const jsonSchemaValidators: { readonly [typeName: string]: JsonSchemaVali
   "envoy.config.core.v3.BuildVersion": validateRoot4,
   "envoy.config.core.v3.EnvoyInternalAddress": validateRoot5,
   "envoy.config.core.v3.Extension": validateRoot6,
-  "envoy.config.core.v3.Locality": validateRoot7,
-  "envoy.config.core.v3.Node": validateRoot8,
-  "envoy.config.core.v3.Pipe": validateRoot9,
-  "envoy.config.core.v3.SocketAddress": validateRoot10,
-  "envoy.data.tap.v2alpha.Connection": validateRoot11,
-  "envoy.data.tap.v2alpha.Event": validateRoot12,
-  "envoy.data.tap.v2alpha.Event.Read": validateRoot13,
-  "envoy.data.tap.v2alpha.Event.Write": validateRoot14,
-  "envoy.data.tap.v2alpha.Trace": validateRoot15,
-  "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig": validateRoot16,
-  "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel": validateRoot17,
-  "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest": validateRoot18,
-  "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse": validateRoot19,
-  "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity": validateRoot20,
-  "envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig": validateRoot21,
-  "envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient": validateRoot22,
-  "envoy.type.v3.SemanticVersion": validateRoot23,
-  "google.protobuf.Any": validateRoot24,
-  "google.protobuf.Duration": validateRoot25,
-  "google.protobuf.ListValue": validateRoot26,
-  "google.protobuf.Struct": validateRoot27,
-  "google.protobuf.Timestamp": validateRoot28,
-  "google.protobuf.Value": validateRoot29,
-  "google.rpc.BadRequest": validateRoot30,
-  "google.rpc.BadRequest.FieldViolation": validateRoot31,
-  "google.rpc.LocalizedMessage": validateRoot32,
-  "google.rpc.Status": validateRoot33,
-  "xds.core.v3.ContextParams": validateRoot34,
+  "envoy.config.core.v3.HeaderMap": validateRoot7,
+  "envoy.config.core.v3.HeaderValue": validateRoot8,
+  "envoy.config.core.v3.Locality": validateRoot9,
+  "envoy.config.core.v3.Node": validateRoot10,
+  "envoy.config.core.v3.Pipe": validateRoot11,
+  "envoy.config.core.v3.SocketAddress": validateRoot12,
+  "envoy.data.tap.v2alpha.Connection": validateRoot13,
+  "envoy.data.tap.v2alpha.Event": validateRoot14,
+  "envoy.data.tap.v2alpha.Event.Read": validateRoot15,
+  "envoy.data.tap.v2alpha.Event.Write": validateRoot16,
+  "envoy.data.tap.v2alpha.Trace": validateRoot17,
+  "envoy.data.tap.v3.Body": validateRoot18,
+  "envoy.data.tap.v3.Connection": validateRoot19,
+  "envoy.data.tap.v3.HttpBufferedTrace": validateRoot20,
+  "envoy.data.tap.v3.HttpBufferedTrace.Message": validateRoot21,
+  "envoy.data.tap.v3.HttpStreamedTraceSegment": validateRoot22,
+  "envoy.data.tap.v3.SocketBufferedTrace": validateRoot23,
+  "envoy.data.tap.v3.SocketEvent": validateRoot24,
+  "envoy.data.tap.v3.SocketEvent.Closed": validateRoot25,
+  "envoy.data.tap.v3.SocketEvent.Read": validateRoot26,
+  "envoy.data.tap.v3.SocketEvent.Write": validateRoot27,
+  "envoy.data.tap.v3.SocketEvents": validateRoot28,
+  "envoy.data.tap.v3.SocketStreamedTraceSegment": validateRoot29,
+  "envoy.data.tap.v3.TraceWrapper": validateRoot30,
+  "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig": validateRoot31,
+  "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.ReverseTunnel": validateRoot32,
+  "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest": validateRoot33,
+  "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsResponse": validateRoot34,
+  "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.TunnelInitiatorIdentity": validateRoot35,
+  "envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.EventReporterConfig": validateRoot36,
+  "envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient": validateRoot37,
+  "envoy.type.v3.SemanticVersion": validateRoot38,
+  "google.protobuf.Any": validateRoot39,
+  "google.protobuf.Duration": validateRoot40,
+  "google.protobuf.ListValue": validateRoot41,
+  "google.protobuf.Struct": validateRoot42,
+  "google.protobuf.Timestamp": validateRoot43,
+  "google.protobuf.Value": validateRoot44,
+  "google.rpc.BadRequest": validateRoot45,
+  "google.rpc.BadRequest.FieldViolation": validateRoot46,
+  "google.rpc.LocalizedMessage": validateRoot47,
+  "google.rpc.Status": validateRoot48,
+  "xds.core.v3.ContextParams": validateRoot49,
 };

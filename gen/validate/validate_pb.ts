@@ -12,8 +12,8 @@
 // @generated from file validate/validate.proto (package validate, syntax proto2)
 /* eslint-disable */
 
-import type { GenExtension, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { extDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenExtension, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, extDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Duration, FieldOptions, MessageOptions, OneofOptions, Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_descriptor, file_google_protobuf_duration, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -22,7 +22,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file validate/validate.proto.
  */
 export const file_validate_validate: GenFile = /*@__PURE__*/
-  fileDesc("Chd2YWxpZGF0ZS92YWxpZGF0ZS5wcm90bxIIdmFsaWRhdGUihwMKCkZpZWxkUnVsZXMSJwoHbWVzc2FnZRgRIAEoCzIWLnZhbGlkYXRlLk1lc3NhZ2VSdWxlcxIlCgVpbnQ2NBgEIAEoCzIULnZhbGlkYXRlLkludDY0UnVsZXNIABInCgZ1aW50MzIYBSABKAsyFS52YWxpZGF0ZS5VSW50MzJSdWxlc0gAEicKBnN0cmluZxgOIAEoCzIVLnZhbGlkYXRlLlN0cmluZ1J1bGVzSAASIwoEZW51bRgQIAEoCzITLnZhbGlkYXRlLkVudW1SdWxlc0gAEisKCHJlcGVhdGVkGBIgASgLMhcudmFsaWRhdGUuUmVwZWF0ZWRSdWxlc0gAEiEKA2FueRgUIAEoCzISLnZhbGlkYXRlLkFueVJ1bGVzSAASKwoIZHVyYXRpb24YFSABKAsyFy52YWxpZGF0ZS5EdXJhdGlvblJ1bGVzSAASLQoJdGltZXN0YW1wGBYgASgLMhgudmFsaWRhdGUuVGltZXN0YW1wUnVsZXNIAEIGCgR0eXBlIn8KCkludDY0UnVsZXMSDQoFY29uc3QYASABKAMSCgoCbHQYAiABKAMSCwoDbHRlGAMgASgDEgoKAmd0GAQgASgDEgsKA2d0ZRgFIAEoAxIKCgJpbhgGIAMoAxIOCgZub3RfaW4YByADKAMSFAoMaWdub3JlX2VtcHR5GAggASgIIoABCgtVSW50MzJSdWxlcxINCgVjb25zdBgBIAEoDRIKCgJsdBgCIAEoDRILCgNsdGUYAyABKA0SCgoCZ3QYBCABKA0SCwoDZ3RlGAUgASgNEgoKAmluGAYgAygNEg4KBm5vdF9pbhgHIAMoDRIUCgxpZ25vcmVfZW1wdHkYCCABKAgijwIKC1N0cmluZ1J1bGVzEg0KBWNvbnN0GAEgASgJEgsKA2xlbhgTIAEoBBIPCgdtaW5fbGVuGAIgASgEEg8KB21heF9sZW4YAyABKAQSEQoJbGVuX2J5dGVzGBQgASgEEhEKCW1pbl9ieXRlcxgEIAEoBBIRCgltYXhfYnl0ZXMYBSABKAQSDwoHcGF0dGVybhgGIAEoCRIOCgZwcmVmaXgYByABKAkSDgoGc3VmZml4GAggASgJEhAKCGNvbnRhaW5zGAkgASgJEhQKDG5vdF9jb250YWlucxgXIAEoCRIKCgJpbhgKIAMoCRIOCgZub3RfaW4YCyADKAkSFAoMaWdub3JlX2VtcHR5GBogASgIIkwKCUVudW1SdWxlcxINCgVjb25zdBgBIAEoBRIUCgxkZWZpbmVkX29ubHkYAiABKAgSCgoCaW4YAyADKAUSDgoGbm90X2luGAQgAygFIi4KDE1lc3NhZ2VSdWxlcxIMCgRza2lwGAEgASgIEhAKCHJlcXVpcmVkGAIgASgIIoABCg1SZXBlYXRlZFJ1bGVzEhEKCW1pbl9pdGVtcxgBIAEoBBIRCgltYXhfaXRlbXMYAiABKAQSDgoGdW5pcXVlGAMgASgIEiMKBWl0ZW1zGAQgASgLMhQudmFsaWRhdGUuRmllbGRSdWxlcxIUCgxpZ25vcmVfZW1wdHkYBSABKAgiOAoIQW55UnVsZXMSEAoIcmVxdWlyZWQYASABKAgSCgoCaW4YAiADKAkSDgoGbm90X2luGAMgAygJIukBCg1EdXJhdGlvblJ1bGVzEhAKCHJlcXVpcmVkGAEgASgIEigKBWNvbnN0GAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEiUKAmx0GAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEiYKA2x0ZRgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIlCgJndBgFIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhImCgNndGUYBiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24iugIKDlRpbWVzdGFtcFJ1bGVzEhAKCHJlcXVpcmVkGAEgASgIEikKBWNvbnN0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgJsdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoDbHRlGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgJndBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoDZ3RlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZsdF9ub3cYByABKAgSDgoGZ3Rfbm93GAggASgIEikKBndpdGhpbhgJIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbjo8CghkaXNhYmxlZBIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxivCCABKAhSCGRpc2FibGVkOjoKB2lnbm9yZWQSHy5nb29nbGUucHJvdG9idWYuTWVzc2FnZU9wdGlvbnMYsAggASgIUgdpZ25vcmVkOjoKCHJlcXVpcmVkEh0uZ29vZ2xlLnByb3RvYnVmLk9uZW9mT3B0aW9ucxivCCABKAhSCHJlcXVpcmVkOkoKBXJ1bGVzEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxivCCABKAsyFC52YWxpZGF0ZS5GaWVsZFJ1bGVzUgVydWxlcw", [file_google_protobuf_descriptor, file_google_protobuf_duration, file_google_protobuf_timestamp]);
+  fileDesc("Chd2YWxpZGF0ZS92YWxpZGF0ZS5wcm90bxIIdmFsaWRhdGUirgMKCkZpZWxkUnVsZXMSJwoHbWVzc2FnZRgRIAEoCzIWLnZhbGlkYXRlLk1lc3NhZ2VSdWxlcxIlCgVpbnQ2NBgEIAEoCzIULnZhbGlkYXRlLkludDY0UnVsZXNIABInCgZ1aW50MzIYBSABKAsyFS52YWxpZGF0ZS5VSW50MzJSdWxlc0gAEicKBnN0cmluZxgOIAEoCzIVLnZhbGlkYXRlLlN0cmluZ1J1bGVzSAASJQoFYnl0ZXMYDyABKAsyFC52YWxpZGF0ZS5CeXRlc1J1bGVzSAASIwoEZW51bRgQIAEoCzITLnZhbGlkYXRlLkVudW1SdWxlc0gAEisKCHJlcGVhdGVkGBIgASgLMhcudmFsaWRhdGUuUmVwZWF0ZWRSdWxlc0gAEiEKA2FueRgUIAEoCzISLnZhbGlkYXRlLkFueVJ1bGVzSAASKwoIZHVyYXRpb24YFSABKAsyFy52YWxpZGF0ZS5EdXJhdGlvblJ1bGVzSAASLQoJdGltZXN0YW1wGBYgASgLMhgudmFsaWRhdGUuVGltZXN0YW1wUnVsZXNIAEIGCgR0eXBlIn8KCkludDY0UnVsZXMSDQoFY29uc3QYASABKAMSCgoCbHQYAiABKAMSCwoDbHRlGAMgASgDEgoKAmd0GAQgASgDEgsKA2d0ZRgFIAEoAxIKCgJpbhgGIAMoAxIOCgZub3RfaW4YByADKAMSFAoMaWdub3JlX2VtcHR5GAggASgIIoABCgtVSW50MzJSdWxlcxINCgVjb25zdBgBIAEoDRIKCgJsdBgCIAEoDRILCgNsdGUYAyABKA0SCgoCZ3QYBCABKA0SCwoDZ3RlGAUgASgNEgoKAmluGAYgAygNEg4KBm5vdF9pbhgHIAMoDRIUCgxpZ25vcmVfZW1wdHkYCCABKAgi5QIKC1N0cmluZ1J1bGVzEg0KBWNvbnN0GAEgASgJEgsKA2xlbhgTIAEoBBIPCgdtaW5fbGVuGAIgASgEEg8KB21heF9sZW4YAyABKAQSEQoJbGVuX2J5dGVzGBQgASgEEhEKCW1pbl9ieXRlcxgEIAEoBBIRCgltYXhfYnl0ZXMYBSABKAQSDwoHcGF0dGVybhgGIAEoCRIOCgZwcmVmaXgYByABKAkSDgoGc3VmZml4GAggASgJEhAKCGNvbnRhaW5zGAkgASgJEhQKDG5vdF9jb250YWlucxgXIAEoCRIKCgJpbhgKIAMoCRIOCgZub3RfaW4YCyADKAkSMAoQd2VsbF9rbm93bl9yZWdleBgYIAEoDjIULnZhbGlkYXRlLktub3duUmVnZXhIABIUCgZzdHJpY3QYGSABKAg6BHRydWUSFAoMaWdub3JlX2VtcHR5GBogASgIQgwKCndlbGxfa25vd24ikgEKCkJ5dGVzUnVsZXMSDQoFY29uc3QYASABKAwSCwoDbGVuGA0gASgEEg8KB21pbl9sZW4YAiABKAQSDwoHbWF4X2xlbhgDIAEoBBIOCgZwcmVmaXgYBSABKAwSDgoGc3VmZml4GAYgASgMEhAKCGNvbnRhaW5zGAcgASgMEhQKDGlnbm9yZV9lbXB0eRgOIAEoCCJMCglFbnVtUnVsZXMSDQoFY29uc3QYASABKAUSFAoMZGVmaW5lZF9vbmx5GAIgASgIEgoKAmluGAMgAygFEg4KBm5vdF9pbhgEIAMoBSIuCgxNZXNzYWdlUnVsZXMSDAoEc2tpcBgBIAEoCBIQCghyZXF1aXJlZBgCIAEoCCKAAQoNUmVwZWF0ZWRSdWxlcxIRCgltaW5faXRlbXMYASABKAQSEQoJbWF4X2l0ZW1zGAIgASgEEg4KBnVuaXF1ZRgDIAEoCBIjCgVpdGVtcxgEIAEoCzIULnZhbGlkYXRlLkZpZWxkUnVsZXMSFAoMaWdub3JlX2VtcHR5GAUgASgIIjgKCEFueVJ1bGVzEhAKCHJlcXVpcmVkGAEgASgIEgoKAmluGAIgAygJEg4KBm5vdF9pbhgDIAMoCSLpAQoNRHVyYXRpb25SdWxlcxIQCghyZXF1aXJlZBgBIAEoCBIoCgVjb25zdBgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIlCgJsdBgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhImCgNsdGUYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SJQoCZ3QYBSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SJgoDZ3RlGAYgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIroCCg5UaW1lc3RhbXBSdWxlcxIQCghyZXF1aXJlZBgBIAEoCBIpCgVjb25zdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoCbHQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2x0ZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoCZ3QYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2d0ZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGbHRfbm93GAcgASgIEg4KBmd0X25vdxgIIAEoCBIpCgZ3aXRoaW4YCSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24qRgoKS25vd25SZWdleBILCgdVTktOT1dOEAASFAoQSFRUUF9IRUFERVJfTkFNRRABEhUKEUhUVFBfSEVBREVSX1ZBTFVFEAI6PAoIZGlzYWJsZWQSHy5nb29nbGUucHJvdG9idWYuTWVzc2FnZU9wdGlvbnMYrwggASgIUghkaXNhYmxlZDo6CgdpZ25vcmVkEh8uZ29vZ2xlLnByb3RvYnVmLk1lc3NhZ2VPcHRpb25zGLAIIAEoCFIHaWdub3JlZDo6CghyZXF1aXJlZBIdLmdvb2dsZS5wcm90b2J1Zi5PbmVvZk9wdGlvbnMYrwggASgIUghyZXF1aXJlZDpKCgVydWxlcxIdLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE9wdGlvbnMYrwggASgLMhQudmFsaWRhdGUuRmllbGRSdWxlc1IFcnVsZXM", [file_google_protobuf_descriptor, file_google_protobuf_duration, file_google_protobuf_timestamp]);
 
 /**
  * The constraints of one field. At most one member of `type` applies, chosen
@@ -57,6 +57,12 @@ export type FieldRules = Message<"validate.FieldRules"> & {
      */
     value: StringRules;
     case: "string";
+  } | {
+    /**
+     * @generated from field: validate.BytesRules bytes = 15;
+     */
+    value: BytesRules;
+    case: "bytes";
   } | {
     /**
      * @generated from field: validate.EnumRules enum = 16;
@@ -288,6 +294,30 @@ export type StringRules = Message<"validate.StringRules"> & {
   notIn: string[];
 
   /**
+   * Upstream's well_known oneof also holds email, hostname, ip and others;
+   * only the member Envoy's protos use is declared.
+   *
+   * @generated from oneof validate.StringRules.well_known
+   */
+  wellKnown: {
+    /**
+     * One of the patterns named by KnownRegex.
+     *
+     * @generated from field: validate.KnownRegex well_known_regex = 24;
+     */
+    value: KnownRegex;
+    case: "wellKnownRegex";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * With well_known_regex: false relaxes the pattern to "no NUL, CR or LF",
+   * which is what Envoy's header protos ask for. By default, true.
+   *
+   * @generated from field: optional bool strict = 25 [default = true];
+   */
+  strict: boolean;
+
+  /**
    * @generated from field: optional bool ignore_empty = 26;
    */
   ignoreEmpty: boolean;
@@ -299,6 +329,60 @@ export type StringRules = Message<"validate.StringRules"> & {
  */
 export const StringRulesSchema: GenMessage<StringRules> = /*@__PURE__*/
   messageDesc(file_validate_validate, 3);
+
+/**
+ * Constraints on bytes fields. Lengths count bytes.
+ *
+ * @generated from message validate.BytesRules
+ */
+export type BytesRules = Message<"validate.BytesRules"> & {
+  /**
+   * @generated from field: optional bytes const = 1;
+   */
+  const: Uint8Array;
+
+  /**
+   * @generated from field: optional uint64 len = 13;
+   */
+  len: bigint;
+
+  /**
+   * @generated from field: optional uint64 min_len = 2;
+   */
+  minLen: bigint;
+
+  /**
+   * @generated from field: optional uint64 max_len = 3;
+   */
+  maxLen: bigint;
+
+  /**
+   * @generated from field: optional bytes prefix = 5;
+   */
+  prefix: Uint8Array;
+
+  /**
+   * @generated from field: optional bytes suffix = 6;
+   */
+  suffix: Uint8Array;
+
+  /**
+   * @generated from field: optional bytes contains = 7;
+   */
+  contains: Uint8Array;
+
+  /**
+   * @generated from field: optional bool ignore_empty = 14;
+   */
+  ignoreEmpty: boolean;
+};
+
+/**
+ * Describes the message validate.BytesRules.
+ * Use `create(BytesRulesSchema)` to create a new message.
+ */
+export const BytesRulesSchema: GenMessage<BytesRules> = /*@__PURE__*/
+  messageDesc(file_validate_validate, 4);
 
 /**
  * Constraints on enum fields, by number.
@@ -334,7 +418,7 @@ export type EnumRules = Message<"validate.EnumRules"> & {
  * Use `create(EnumRulesSchema)` to create a new message.
  */
 export const EnumRulesSchema: GenMessage<EnumRules> = /*@__PURE__*/
-  messageDesc(file_validate_validate, 4);
+  messageDesc(file_validate_validate, 5);
 
 /**
  * Constraints on message-typed fields.
@@ -362,7 +446,7 @@ export type MessageRules = Message<"validate.MessageRules"> & {
  * Use `create(MessageRulesSchema)` to create a new message.
  */
 export const MessageRulesSchema: GenMessage<MessageRules> = /*@__PURE__*/
-  messageDesc(file_validate_validate, 5);
+  messageDesc(file_validate_validate, 6);
 
 /**
  * Constraints on repeated fields.
@@ -405,7 +489,7 @@ export type RepeatedRules = Message<"validate.RepeatedRules"> & {
  * Use `create(RepeatedRulesSchema)` to create a new message.
  */
 export const RepeatedRulesSchema: GenMessage<RepeatedRules> = /*@__PURE__*/
-  messageDesc(file_validate_validate, 6);
+  messageDesc(file_validate_validate, 7);
 
 /**
  * Constraints on google.protobuf.Any fields, by type URL.
@@ -434,7 +518,7 @@ export type AnyRules = Message<"validate.AnyRules"> & {
  * Use `create(AnyRulesSchema)` to create a new message.
  */
 export const AnyRulesSchema: GenMessage<AnyRules> = /*@__PURE__*/
-  messageDesc(file_validate_validate, 7);
+  messageDesc(file_validate_validate, 8);
 
 /**
  * Constraints on google.protobuf.Duration fields.
@@ -478,7 +562,7 @@ export type DurationRules = Message<"validate.DurationRules"> & {
  * Use `create(DurationRulesSchema)` to create a new message.
  */
 export const DurationRulesSchema: GenMessage<DurationRules> = /*@__PURE__*/
-  messageDesc(file_validate_validate, 8);
+  messageDesc(file_validate_validate, 9);
 
 /**
  * Constraints on google.protobuf.Timestamp fields.
@@ -541,7 +625,39 @@ export type TimestampRules = Message<"validate.TimestampRules"> & {
  * Use `create(TimestampRulesSchema)` to create a new message.
  */
 export const TimestampRulesSchema: GenMessage<TimestampRules> = /*@__PURE__*/
-  messageDesc(file_validate_validate, 9);
+  messageDesc(file_validate_validate, 10);
+
+/**
+ * Patterns protoc-gen-validate knows by name.
+ *
+ * @generated from enum validate.KnownRegex
+ */
+export enum KnownRegex {
+  /**
+   * @generated from enum value: UNKNOWN = 0;
+   */
+  UNKNOWN = 0,
+
+  /**
+   * An HTTP header name (RFC 7230 token, optionally a leading ':').
+   *
+   * @generated from enum value: HTTP_HEADER_NAME = 1;
+   */
+  HTTP_HEADER_NAME = 1,
+
+  /**
+   * An HTTP header value (RFC 7230 field-value).
+   *
+   * @generated from enum value: HTTP_HEADER_VALUE = 2;
+   */
+  HTTP_HEADER_VALUE = 2,
+}
+
+/**
+ * Describes the enum validate.KnownRegex.
+ */
+export const KnownRegexSchema: GenEnum<KnownRegex> = /*@__PURE__*/
+  enumDesc(file_validate_validate, 0);
 
 /**
  * Skips every rule of the message, including those of nested messages.

@@ -14,6 +14,7 @@ Commands:
   convert [options] [IN] [-o OUT]  convert between binary, delimited, JSON, NDJSON and text
   schema TYPE                      print the JSON Schema of a message type
   types                            list the message types and their short names
+  tap pcap|summary|follow IN...    tap traces as a capture, a summary or byte streams
   serve [options]                  run the reverse tunnel reporting server (gRPC + HTTP views)
   report --target HOST:PORT        report tunnels to a server as Envoy does, print ACK latencies
 
@@ -179,4 +180,50 @@ tunnel types first. Either name works for --type and schema.
 Options:
   --json      print [{ "shortName", "typeName", "primary" }] instead
   -h, --help  show this help
+`;
+
+/** `envoy-tap-tunnel tap --help`. */
+export const TAP_HELP = `Usage: envoy-tap-tunnel tap pcap IN... -o OUT [--pcapng] [--mss N] [options]
+       envoy-tap-tunnel tap summary IN... [--json] [options]
+       envoy-tap-tunnel tap follow IN... [--connection ID] [--hex] [options]
+
+Reads tap traces (v2alpha Trace or v3 TraceWrapper, told apart by content)
+in any format Envoy writes: binary (one or concatenated messages),
+delimited, text, JSON (bodies as bytes or strings), NDJSON and the admin
+stream of JSON objects. Pieces of one connection are joined across files:
+by connection id (v2alpha, or the id in <prefix>_<id>.<ext>) or trace id (v3).
+
+  pcap      write a capture Wireshark opens: one TCP connection per traced
+            connection (synthesized handshake, exact seq/ack, FIN at
+            end_stream and close), Ethernet + IPv4/IPv6 from the addresses.
+            Pipes and Envoy internal addresses become 198.18.0.1:10000
+            (Envoy) and 198.19.H.L:40000+N (peer), with a warning. HTTP
+            traces become HTTP/1.1 messages, marked as synthesized.
+  summary   per connection: addresses, first/last timestamp, duration,
+            events, bytes read and written, half-closes, truncation, findings
+  follow    each event's bytes with direction markers, as text or --hex
+
+Options:
+  -o, --output OUT             the capture file (pcap)
+  --pcapng                     write pcapng (nanoseconds, per-connection comments,
+                               direction flags) instead of classic pcap (microseconds)
+  --mss N                      largest TCP payload per segment, 1..65495 (default 1460)
+  --json                       summary as JSON
+  --connection ID              follow one connection (v2alpha:7, v3:12 or just 7)
+  --hex                        follow as a hex dump
+  -t, --type T                 read every input as v2alpha (Trace) or v3 (TraceWrapper)
+  --connection-layout L        read v3 Connections as current (Envoy >= 1.28: 1 local,
+                               2 remote) or pre-1.28 (2 local, 3 remote); by default
+                               detected per connection (field 3 present = pre-1.28)
+  -f, --format F               binary, delimited, json, ndjson or text (default:
+                               from the extension, else from the content)
+
+Findings print on stderr as FILE[@BYTE|:LINE:COL]: SEVERITY: MESSAGE [RULE].
+Exit codes: 0 done, 1 an error finding (undecodable input, fragments that
+disagree), 2 usage or I/O error.
+
+Examples:
+  envoy-tap-tunnel tap pcap trace_*.pb -o trace.pcap
+  envoy-tap-tunnel tap summary --json tap_42.json
+  envoy-tap-tunnel tap follow --connection 42 tap_42.pb_text
 `;

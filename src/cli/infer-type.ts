@@ -13,8 +13,12 @@ export type Inference =
  * proto name (`local_address`) or, for JSON, its JSON name (`localAddress`);
  * the unique highest score wins. A name no type declares (a typo) does not
  * disqualify a type, so that decoding can then report the unknown field
- * precisely instead of the inference failing vaguely. A tie, or no match at
- * all, is not a guess: the caller asks for `--type`.
+ * precisely instead of the inference failing vaguely. In a tie between
+ * v2alpha tap types and v3 ones (`connection` and `events` fit both `Trace`
+ * and `SocketBufferedTrace`), v2alpha wins, as it did before the v3 types
+ * existed; a v3 payload is a `TraceWrapper`, whose names are its own. A
+ * remaining tie, or no match at all, is not a guess: the caller asks for
+ * `--type`.
  */
 export function inferType(names: ReadonlySet<string>, spelling: "json" | "text"): Inference {
   let best: TypeEntry[] = [];
@@ -29,6 +33,8 @@ export function inferType(names: ReadonlySet<string>, spelling: "json" | "text")
       best.push(entry);
     }
   }
+  const v2alpha = best.filter((entry) => entry.typeName.startsWith("envoy.data.tap.v2alpha."));
+  if (v2alpha.length > 0 && v2alpha.length < best.length) best = v2alpha;
   if (best.length === 1) return { ok: true, schema: best[0]!.schema };
   return { ok: false, candidates: best.map((e) => e.shortName).sort() };
 }

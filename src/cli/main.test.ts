@@ -45,7 +45,7 @@ suite("main(): help, version and usage errors", () => {
       assert.deepEqual(await run([name]), {
         code: 2,
         stdout: "",
-        stderr: `envoy-tap-tunnel: unknown command "${name}"; the commands are validate, convert, schema, types, serve, report (see envoy-tap-tunnel --help)\n`,
+        stderr: `envoy-tap-tunnel: unknown command "${name}"; the commands are validate, convert, schema, types, tap, serve, report (see envoy-tap-tunnel --help)\n`,
       });
     }
   });
@@ -82,7 +82,7 @@ suite("main(): help, version and usage errors", () => {
     assert.deepEqual(await run(["validate", "--type", "Trac", "x.json"]), {
       code: 2,
       stdout: "",
-      stderr: 'envoy-tap-tunnel: unknown type "Trac"; did you mean "Trace"?\n',
+      stderr: 'envoy-tap-tunnel: unknown type "Trac"; did you mean "Trace" or "HttpBufferedTrace" or "HttpBufferedTrace.Message"?\n',
     });
   });
 

@@ -2,6 +2,7 @@ import { closeMatches } from "../close-matches.js";
 import { parseConvertArgs } from "./args/convert-args.js";
 import { didYouMean, type ArgsResult } from "./args/parse-options.js";
 import { parseSchemaArgs } from "./args/schema-args.js";
+import { parseTapArgs } from "./args/tap-args.js";
 import { parseTypesArgs } from "./args/types-args.js";
 import { parseValidateArgs } from "./args/validate-args.js";
 import { parseReportArgs } from "./args/report-args.js";
@@ -9,11 +10,12 @@ import { parseServeArgs } from "./args/serve-args.js";
 import { ExitCode, isCliError, oneLine } from "./cli-error.js";
 import { convertCommand } from "./commands/convert.js";
 import { schemaCommand } from "./commands/schema.js";
+import { tapCommand } from "./commands/tap.js";
 import { typesCommand } from "./commands/types.js";
 import { validateCommand } from "./commands/validate.js";
 import { reportCommand } from "./commands/report.js";
 import { serveCommand } from "./commands/serve.js";
-import { CONVERT_HELP, MAIN_HELP, SCHEMA_HELP, TYPES_HELP, VALIDATE_HELP } from "./help.js";
+import { CONVERT_HELP, MAIN_HELP, SCHEMA_HELP, TAP_HELP, TYPES_HELP, VALIDATE_HELP } from "./help.js";
 import { REPORT_HELP, SERVE_HELP } from "./tunnel-help.js";
 import type { CliIO } from "./io.js";
 import { nodeIO } from "./node-io.js";
@@ -51,6 +53,7 @@ const commands: Readonly<Record<string, Command>> = {
   convert: command(parseConvertArgs, convertCommand, CONVERT_HELP),
   schema: command(parseSchemaArgs, schemaCommand, SCHEMA_HELP),
   types: command(parseTypesArgs, typesCommand, TYPES_HELP),
+  tap: command(parseTapArgs, tapCommand, TAP_HELP),
   serve: command(parseServeArgs, (options, io) => serveCommand(options, io), SERVE_HELP),
   report: command(parseReportArgs, (options, io) => reportCommand(options, io), REPORT_HELP),
 };

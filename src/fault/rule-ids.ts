@@ -100,3 +100,29 @@ export type EncodingRuleId =
   | (typeof OneofRule)[keyof typeof OneofRule]
   | (typeof JsonRule)[keyof typeof JsonRule]
   | (typeof InputRule)[keyof typeof InputRule];
+
+/** Findings of the tap trace reader and reassembly (`src/tap`). */
+export const TapRule = {
+  /** The input's content fits both tap APIs (or neither); the reader chose one. */
+  typeAmbiguous: "trace.type_ambiguous",
+  /** A v3 Connection whose field numbering (pre-1.28 or current) could not be told for sure. */
+  connectionLayout: "trace.connection_layout",
+  /** Fragments of one connection disagree about its id or addresses. */
+  connectionConflict: "trace.connection_conflict",
+  /** A fragment or trace with events and no connection. */
+  noConnection: "trace.no_connection",
+  /** Events read before their connection. */
+  eventBeforeConnection: "trace.event_before_connection",
+  /** A gap in the seq_num sequence of a connection. */
+  seqGap: "trace.seq_gap",
+  /** Two events of a connection with the same seq_num. */
+  seqDuplicate: "trace.seq_duplicate",
+  /** A body cut at the tap's limit, or reads or writes dropped (read_truncated, write_truncated). */
+  truncated: "trace.truncated",
+  /** An event without a timestamp. */
+  missingTimestamp: "trace.missing_timestamp",
+  /** An address a capture cannot carry (pipe, Envoy internal, named port), replaced by a placeholder. */
+  placeholderAddress: "trace.placeholder_address",
+  /** A field the tap messages do not declare, at the top level of a binary trace. */
+  unknownField: "trace.unknown_field",
+} as const;

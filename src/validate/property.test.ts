@@ -4,7 +4,10 @@ import { fromJson, toBinary, toJson } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { listTypes, registry } from "../registry.js";
 import { validate, validateBinary, type ValidationResult } from "./index.js";
-import { broken, validCases } from "./property.testdata.js";
+import { tapV3Cases } from "./property-tap-v3.testdata.js";
+import { broken, validCases as seedCases } from "./property.testdata.js";
+
+const validCases = [...seedCases, ...tapV3Cases];
 
 suite("validate() properties", () => {
   test("has an arbitrary for every primary type", () => {

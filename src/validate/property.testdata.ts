@@ -18,16 +18,18 @@ import {
 import { EventReporterConfigSchema, ReverseConnectionReporterClientSchema } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/reporters/event_reporter_pb.js";
 import { BadRequestSchema } from "../../gen/google/rpc/error_details_pb.js";
 
-const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+/** An optional member. */
+export const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 /** Any text, astral code points included. */
-const text = (minLength = 0, maxLength = 12) => fc.string({ unit: "binary", minLength, maxLength });
+export const text = (minLength = 0, maxLength = 12) => fc.string({ unit: "binary", minLength, maxLength });
 const uint32 = fc.integer({ min: 0, max: 0xffffffff });
 const port = fc.integer({ min: 0, max: 65535 });
 const mode = fc.integer({ min: 0, max: 511 });
-const bytes = fc.uint8Array({ maxLength: 64 });
+/** Small byte strings. */
+export const bytes = fc.uint8Array({ maxLength: 64 });
 const nonce = fc.bigInt({ min: 0n, max: 2n ** 63n - 1n });
 /** Timestamps in the proto3 JSON range, years 0001 to 9999. */
-const timestamp = fc.record({ seconds: fc.bigInt({ min: -62135596800n, max: 253402300799n }), nanos: fc.integer({ min: 0, max: 999_999_999 }) });
+export const timestamp = fc.record({ seconds: fc.bigInt({ min: -62135596800n, max: 253402300799n }), nanos: fc.integer({ min: 0, max: 999_999_999 }) });
 /** Durations within Envoy's reporting bounds [25ms, 3600s]. */
 const interval = fc.bigInt({ min: 25_000_000n, max: 3_600_000_000_000n }).map((n) => ({ seconds: n / 1_000_000_000n, nanos: Number(n % 1_000_000_000n) }));
 
@@ -45,7 +47,8 @@ const addressV2 = fc.oneof(
   fc.record({ case: fc.constant("pipe" as const), value: fc.record({ path: text(1), mode }) }),
 ).map((address) => create(AddressV2Schema, { address }));
 
-const addressV3 = fc.oneof(
+/** Any valid v3 address. */
+export const addressV3 = fc.oneof(
   fc.record({
     case: fc.constant("socketAddress" as const),
     value: fc.record({
@@ -104,7 +107,8 @@ export interface ValidCase<Desc extends DescMessage = DescMessage> {
   readonly breaks: readonly { readonly ruleId: string; readonly apply: (message: MessageShape<Desc>) => void }[];
 }
 
-function valid<Desc extends DescMessage>(schema: Desc, init: fc.Arbitrary<object>, breaks: ValidCase<Desc>["breaks"]): ValidCase {
+/** A case of `schema` from an arbitrary of its init objects. */
+export function valid<Desc extends DescMessage>(schema: Desc, init: fc.Arbitrary<object>, breaks: ValidCase<Desc>["breaks"]): ValidCase {
   return { schema, valid: init.map((i) => create(schema, i as never)), breaks } as unknown as ValidCase;
 }
 

@@ -1,6 +1,7 @@
 import { ScalarType, type DescEnum, type DescMessage } from "@bufbuild/protobuf";
 import {
   AnyRulesSchema,
+  BytesRulesSchema,
   DurationRulesSchema,
   EnumRulesSchema,
   Int64RulesSchema,
@@ -11,6 +12,7 @@ import {
   type FieldRules,
 } from "../../gen/validate/validate_pb.js";
 import { planAnyRules } from "./rules/any.js";
+import { planBytesRules } from "./rules/bytes.js";
 import { planDurationRules } from "./rules/duration.js";
 import { planEnumRules } from "./rules/enum.js";
 import { planInt64Rules, planUInt32Rules } from "./rules/int.js";
@@ -30,6 +32,7 @@ export const FAMILY_SCHEMAS: Record<NonNullable<FieldRules["type"]["case"]>, Des
   int64: Int64RulesSchema,
   uint32: UInt32RulesSchema,
   string: StringRulesSchema,
+  bytes: BytesRulesSchema,
   enum: EnumRulesSchema,
   repeated: RepeatedRulesSchema,
   any: AnyRulesSchema,
@@ -64,6 +67,9 @@ export function planTypeRules(type: FieldRules["type"] | undefined, target: Valu
     case "string":
       if (target.kind !== "scalar" || target.scalar !== ScalarType.STRING) throw mismatch();
       return { required: undefined, check: planStringRules(type.value, site), lengths: stringLengthRules(type.value, site) };
+    case "bytes":
+      if (target.kind !== "scalar" || target.scalar !== ScalarType.BYTES) throw mismatch();
+      return { required: undefined, check: planBytesRules(type.value, site) };
     case "enum":
       if (target.kind !== "enum") throw mismatch();
       return { required: undefined, check: planEnumRules(type.value, target.enum, site) };

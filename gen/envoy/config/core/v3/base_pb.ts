@@ -13,6 +13,7 @@ import { file_envoy_config_core_v3_address } from "./address_pb.js";
 import type { SemanticVersion } from "../../../type/v3/semantic_version_pb.js";
 import { file_envoy_type_v3_semantic_version } from "../../../type/v3/semantic_version_pb.js";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
+import { file_validate_validate } from "../../../../validate/validate_pb.js";
 import type { ContextParams } from "../../../../xds/core/v3/context_params_pb.js";
 import { file_xds_core_v3_context_params } from "../../../../xds/core/v3/context_params_pb.js";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
@@ -21,7 +22,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file envoy/config/core/v3/base.proto.
  */
 export const file_envoy_config_core_v3_base: GenFile = /*@__PURE__*/
-  fileDesc("Ch9lbnZveS9jb25maWcvY29yZS92My9iYXNlLnByb3RvEhRlbnZveS5jb25maWcuY29yZS52MyI6CghMb2NhbGl0eRIOCgZyZWdpb24YASABKAkSDAoEem9uZRgCIAEoCRIQCghzdWJfem9uZRgDIAEoCSJqCgxCdWlsZFZlcnNpb24SLwoHdmVyc2lvbhgBIAEoCzIeLmVudm95LnR5cGUudjMuU2VtYW50aWNWZXJzaW9uEikKCG1ldGFkYXRhGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCKiAQoJRXh0ZW5zaW9uEgwKBG5hbWUYASABKAkSEAoIY2F0ZWdvcnkYAiABKAkSGwoPdHlwZV9kZXNjcmlwdG9yGAMgASgJQgIYARIzCgd2ZXJzaW9uGAQgASgLMiIuZW52b3kuY29uZmlnLmNvcmUudjMuQnVpbGRWZXJzaW9uEhAKCGRpc2FibGVkGAUgASgIEhEKCXR5cGVfdXJscxgGIAMoCSLiBAoETm9kZRIKCgJpZBgBIAEoCRIPCgdjbHVzdGVyGAIgASgJEikKCG1ldGFkYXRhGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBJNChJkeW5hbWljX3BhcmFtZXRlcnMYDCADKAsyMS5lbnZveS5jb25maWcuY29yZS52My5Ob2RlLkR5bmFtaWNQYXJhbWV0ZXJzRW50cnkSMAoIbG9jYWxpdHkYBCABKAsyHi5lbnZveS5jb25maWcuY29yZS52My5Mb2NhbGl0eRIXCg91c2VyX2FnZW50X25hbWUYBiABKAkSHAoSdXNlcl9hZ2VudF92ZXJzaW9uGAcgASgJSAASRgoYdXNlcl9hZ2VudF9idWlsZF92ZXJzaW9uGAggASgLMiIuZW52b3kuY29uZmlnLmNvcmUudjMuQnVpbGRWZXJzaW9uSAASMwoKZXh0ZW5zaW9ucxgJIAMoCzIfLmVudm95LmNvbmZpZy5jb3JlLnYzLkV4dGVuc2lvbhIXCg9jbGllbnRfZmVhdHVyZXMYCiADKAkSPgoTbGlzdGVuaW5nX2FkZHJlc3NlcxgLIAMoCzIdLmVudm95LmNvbmZpZy5jb3JlLnYzLkFkZHJlc3NCAhgBGlQKFkR5bmFtaWNQYXJhbWV0ZXJzRW50cnkSCwoDa2V5GAEgASgJEikKBXZhbHVlGAIgASgLMhoueGRzLmNvcmUudjMuQ29udGV4dFBhcmFtczoCOAFCGQoXdXNlcl9hZ2VudF92ZXJzaW9uX3R5cGVKBAgFEAZSDWJ1aWxkX3ZlcnNpb25iBnByb3RvMw", [file_envoy_config_core_v3_address, file_envoy_type_v3_semantic_version, file_google_protobuf_struct, file_xds_core_v3_context_params]);
+  fileDesc("Ch9lbnZveS9jb25maWcvY29yZS92My9iYXNlLnByb3RvEhRlbnZveS5jb25maWcuY29yZS52MyI6CghMb2NhbGl0eRIOCgZyZWdpb24YASABKAkSDAoEem9uZRgCIAEoCRIQCghzdWJfem9uZRgDIAEoCSJqCgxCdWlsZFZlcnNpb24SLwoHdmVyc2lvbhgBIAEoCzIeLmVudm95LnR5cGUudjMuU2VtYW50aWNWZXJzaW9uEikKCG1ldGFkYXRhGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCKiAQoJRXh0ZW5zaW9uEgwKBG5hbWUYASABKAkSEAoIY2F0ZWdvcnkYAiABKAkSGwoPdHlwZV9kZXNjcmlwdG9yGAMgASgJQgIYARIzCgd2ZXJzaW9uGAQgASgLMiIuZW52b3kuY29uZmlnLmNvcmUudjMuQnVpbGRWZXJzaW9uEhAKCGRpc2FibGVkGAUgASgIEhEKCXR5cGVfdXJscxgGIAMoCSLiBAoETm9kZRIKCgJpZBgBIAEoCRIPCgdjbHVzdGVyGAIgASgJEikKCG1ldGFkYXRhGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBJNChJkeW5hbWljX3BhcmFtZXRlcnMYDCADKAsyMS5lbnZveS5jb25maWcuY29yZS52My5Ob2RlLkR5bmFtaWNQYXJhbWV0ZXJzRW50cnkSMAoIbG9jYWxpdHkYBCABKAsyHi5lbnZveS5jb25maWcuY29yZS52My5Mb2NhbGl0eRIXCg91c2VyX2FnZW50X25hbWUYBiABKAkSHAoSdXNlcl9hZ2VudF92ZXJzaW9uGAcgASgJSAASRgoYdXNlcl9hZ2VudF9idWlsZF92ZXJzaW9uGAggASgLMiIuZW52b3kuY29uZmlnLmNvcmUudjMuQnVpbGRWZXJzaW9uSAASMwoKZXh0ZW5zaW9ucxgJIAMoCzIfLmVudm95LmNvbmZpZy5jb3JlLnYzLkV4dGVuc2lvbhIXCg9jbGllbnRfZmVhdHVyZXMYCiADKAkSPgoTbGlzdGVuaW5nX2FkZHJlc3NlcxgLIAMoCzIdLmVudm95LmNvbmZpZy5jb3JlLnYzLkFkZHJlc3NCAhgBGlQKFkR5bmFtaWNQYXJhbWV0ZXJzRW50cnkSCwoDa2V5GAEgASgJEikKBXZhbHVlGAIgASgLMhoueGRzLmNvcmUudjMuQ29udGV4dFBhcmFtczoCOAFCGQoXdXNlcl9hZ2VudF92ZXJzaW9uX3R5cGVKBAgFEAZSDWJ1aWxkX3ZlcnNpb24iawoLSGVhZGVyVmFsdWUSHgoDa2V5GAEgASgJQhH6Qg5yDBABKICAAcgBAMABARIeCgV2YWx1ZRgCIAEoCUIP+kIMcgoogIAByAEAwAECEhwKCXJhd192YWx1ZRgDIAEoDEIJ+kIGegQYgIABIj8KCUhlYWRlck1hcBIyCgdoZWFkZXJzGAEgAygLMiEuZW52b3kuY29uZmlnLmNvcmUudjMuSGVhZGVyVmFsdWViBnByb3RvMw", [file_envoy_config_core_v3_address, file_envoy_type_v3_semantic_version, file_google_protobuf_struct, file_validate_validate, file_xds_core_v3_context_params]);
 
 /**
  * Where an Envoy runs.
@@ -223,4 +224,59 @@ export type Node = Message<"envoy.config.core.v3.Node"> & {
  */
 export const NodeSchema: GenMessage<Node> = /*@__PURE__*/
   messageDesc(file_envoy_config_core_v3_base, 3);
+
+/**
+ * One HTTP header. Envoy fills either `value` or `raw_value`, never both
+ * (the proto says so in prose, not as a oneof, so it is not a rule here).
+ *
+ * @generated from message envoy.config.core.v3.HeaderValue
+ */
+export type HeaderValue = Message<"envoy.config.core.v3.HeaderValue"> & {
+  /**
+   * The header name; a pseudo-header keeps its leading ':'.
+   *
+   * @generated from field: string key = 1;
+   */
+  key: string;
+
+  /**
+   * The value as text.
+   *
+   * @generated from field: string value = 2;
+   */
+  value: string;
+
+  /**
+   * The value as bytes, for values that are not valid UTF-8.
+   *
+   * @generated from field: bytes raw_value = 3;
+   */
+  rawValue: Uint8Array;
+};
+
+/**
+ * Describes the message envoy.config.core.v3.HeaderValue.
+ * Use `create(HeaderValueSchema)` to create a new message.
+ */
+export const HeaderValueSchema: GenMessage<HeaderValue> = /*@__PURE__*/
+  messageDesc(file_envoy_config_core_v3_base, 4);
+
+/**
+ * A list of headers in wire order; a name may repeat.
+ *
+ * @generated from message envoy.config.core.v3.HeaderMap
+ */
+export type HeaderMap = Message<"envoy.config.core.v3.HeaderMap"> & {
+  /**
+   * @generated from field: repeated envoy.config.core.v3.HeaderValue headers = 1;
+   */
+  headers: HeaderValue[];
+};
+
+/**
+ * Describes the message envoy.config.core.v3.HeaderMap.
+ * Use `create(HeaderMapSchema)` to create a new message.
+ */
+export const HeaderMapSchema: GenMessage<HeaderMap> = /*@__PURE__*/
+  messageDesc(file_envoy_config_core_v3_base, 5);
 

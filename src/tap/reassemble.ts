@@ -1,0 +1,224 @@
+import type { HttpBufferedTrace, HttpStreamedTraceSegment } from "../../gen/envoy/data/tap/v3/http_pb.js";
+import { TapRule, TraceRule } from "../fault/rule-ids.js";
+import { readConnection } from "./connection-layout.js";
+import { formatEndpoint } from "./endpoint.js";
+import type { ConnectionLayout, Endpoint, TapConnection, TapEvent, TraceApi, TraceFinding, TraceItem } from "./model.js";
+import { synthesizeHttp } from "./http-synthesis.js";
+
+/** One connection put back together from every fragment and segment that named it. */
+export interface ReassembledConnection {
+  /** `v2alpha:<connection id>`, `v3:<trace id>`, or `file:<source>#<n>` for a fragment that names no connection. */
+  readonly key: string;
+  readonly api: TraceApi;
+  readonly connection: TapConnection;
+  /** The v3 Connection layout it was read with, when it had a v3 Connection. */
+  readonly layout: ConnectionLayout | undefined;
+  /** The inputs it came from, in the order first seen. */
+  readonly sources: readonly string[];
+  /** Its events in order: by `seq_num` when every event has one, else by timestamp (stable). */
+  readonly events: readonly TapEvent[];
+  /** Whether the events were made up from an HTTP trace rather than recorded socket bytes. */
+  readonly synthesized: boolean;
+  readonly readTruncated: boolean;
+  readonly writeTruncated: boolean;
+  /** What reassembly found wrong with this connection (reading findings about it included). */
+  readonly findings: readonly TraceFinding[];
+}
+
+/** What {@link reassemble} returns: connections ordered by their first event, and findings about no single connection. */
+export interface Reassembly {
+  readonly connections: readonly ReassembledConnection[];
+  readonly findings: readonly TraceFinding[];
+}
+
+interface Group {
+  key: string;
+  api: TraceApi;
+  connection: { id?: bigint; local?: Endpoint; remote?: Endpoint };
+  hasConnection: boolean;
+  layout: ConnectionLayout | undefined;
+  sources: string[];
+  events: TapEvent[];
+  http: (HttpBufferedTrace | HttpStreamedTraceSegment)[];
+  readTruncated: boolean;
+  writeTruncated: boolean;
+  findings: TraceFinding[];
+}
+
+/**
+ * Groups trace items by connection (v2alpha: connection id, or the id in a
+ * `<prefix>_<id>.<ext>` file name; v3: trace id), across inputs and formats;
+ * merges what the pieces say about the connection (a disagreement is an
+ * error finding, and the first value stays); orders events; and reports
+ * what it can see is wrong: events before the connection, a fragment with
+ * no connection, truncated bodies and traces, writes after `end_stream`,
+ * gaps and duplicates in `seq_num`, events out of timestamp order.
+ */
+export async function reassemble(items: Iterable<TraceItem> | AsyncIterable<TraceItem>): Promise<Reassembly> {
+  const collected: TraceItem[] = [];
+  const fragmentKey = new Map<string, string>();
+  for await (const item of items) {
+    collected.push(item);
+    if (item.kind === "connection" && item.api === "v2alpha") fragmentKey.set(`${item.source}#${item.fragment}`, item.trace);
+  }
+  const groups = new Map<string, Group>();
+  const loose: TraceFinding[] = [];
+  for (const item of collected) {
+    if (item.kind === "finding") {
+      const trace = item.finding.trace;
+      if (trace !== undefined) groupOf(groups, resolveKey(fragmentKey, item, trace), "v3").findings.push(item.finding);
+      else loose.push(item.finding);
+      continue;
+    }
+    const key = resolveKey(fragmentKey, item, item.trace);
+    const group = groupOf(groups, key, item.api);
+    if (!group.sources.includes(item.source)) group.sources.push(item.source);
+    switch (item.kind) {
+      case "connection":
+        mergeConnection(group, item.connection, item.source);
+        if (item.layout !== undefined) group.layout ??= item.layout;
+        break;
+      case "event":
+        group.events.push(item.event);
+        break;
+      case "truncation":
+        group.readTruncated ||= item.readTruncated;
+        group.writeTruncated ||= item.writeTruncated;
+        break;
+      case "http":
+        group.http.push(item.message);
+        break;
+    }
+  }
+  const connections = [...groups.values()].filter((g) => g.events.length > 0 || g.http.length > 0 || g.hasConnection).map(finish);
+  connections.sort((a, b) => compareTime(a.events[0]?.timestamp, b.events[0]?.timestamp));
+  const orphanFindings = [...groups.values()].filter((g) => g.events.length === 0 && g.http.length === 0 && !g.hasConnection).flatMap((g) => g.findings);
+  return { connections, findings: [...loose, ...orphanFindings] };
+}
+
+function resolveKey(fragmentKey: Map<string, string>, item: TraceItem, trace: string): string {
+  return trace.startsWith("file:") || item.kind === "event" || item.kind === "finding" ? (fragmentKey.get(`${item.source}#${item.fragment}`) ?? trace) : trace;
+}
+
+function groupOf(groups: Map<string, Group>, key: string, api: TraceApi): Group {
+  let group = groups.get(key);
+  if (group === undefined) {
+    group = { key, api: key.startsWith("v3:") ? "v3" : api, connection: {}, hasConnection: false, layout: undefined, sources: [], events: [], http: [], readTruncated: false, writeTruncated: false, findings: [] };
+    groups.set(key, group);
+  }
+  return group;
+}
+
+function mergeConnection(group: Group, connection: TapConnection, source: string): void {
+  group.hasConnection = true;
+  for (const member of ["id", "local", "remote"] as const) {
+    const incoming = connection[member];
+    if (incoming === undefined) continue;
+    const existing = group.connection[member];
+    if (existing === undefined) {
+      (group.connection as Record<string, unknown>)[member] = incoming;
+    } else if (describe(existing) !== describe(incoming)) {
+      group.findings.push({
+        ruleId: TapRule.connectionConflict,
+        severity: "error",
+        message: `connection ${group.key}: ${member} is ${describe(existing)} in one fragment and ${describe(incoming)} in ${source}; kept the first`,
+        source,
+        trace: group.key,
+      });
+    }
+  }
+}
+
+function describe(value: bigint | Endpoint): string {
+  return typeof value === "bigint" ? String(value) : formatEndpoint(value);
+}
+
+function finish(group: Group): ReassembledConnection {
+  const findings = [...group.findings];
+  const report = (ruleId: string, severity: "error" | "warning", message: string) => findings.push({ ruleId, severity, message, trace: group.key, ...(group.sources[0] !== undefined ? { source: group.sources[0] } : {}) });
+  const label = group.key;
+  let events = group.events;
+  const synthesized = group.http.length > 0;
+  if (synthesized) {
+    events = [...events, ...synthesizeHttp(group.http, 0n)];
+    const downstream = group.http.find((m) => m.$typeName === "envoy.data.tap.v3.HttpBufferedTrace")?.downstreamConnection;
+    if (downstream !== undefined && !group.hasConnection) mergeConnection(group, readConnection(downstream).connection, group.sources[0] ?? "");
+  }
+  if (!group.hasConnection && events.length > 0) report(TapRule.noConnection, "warning", `${label} has ${events.length} events and no connection; placeholder addresses are used`);
+  events = orderEvents(events, label, report);
+  let ended = -1;
+  let truncatedBodies = 0;
+  let untimed = 0;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    if (event.truncated) truncatedBodies++;
+    if (event.timestamp === undefined) untimed++;
+    if (event.type === "write" && ended >= 0) {
+      report(TraceRule.writeAfterEndStream, "warning", `${label}: event ${i} writes after event ${ended} ended the stream (end_stream: true)`);
+      ended = -1;
+    }
+    if (event.type === "write" && event.endStream) ended = i;
+  }
+  if (truncatedBodies > 0) report(TapRule.truncated, "warning", `${label}: ${truncatedBodies} event bodies were cut at the tap's limit (Body.truncated)`);
+  if (group.readTruncated || group.writeTruncated) {
+    const which = [group.readTruncated ? "reads" : "", group.writeTruncated ? "writes" : ""].filter(Boolean).join(" and ");
+    report(TapRule.truncated, "warning", `${label}: ${which} past the tap's limit were dropped (${group.readTruncated ? "read_truncated" : "write_truncated"})`);
+  }
+  if (untimed > 0 && !synthesized) report(TapRule.missingTimestamp, "warning", `${label}: ${untimed} events have no timestamp; they keep their place after the event before them`);
+  return {
+    key: group.key,
+    api: group.api,
+    connection: group.connection,
+    layout: group.layout,
+    sources: group.sources,
+    events,
+    synthesized,
+    readTruncated: group.readTruncated,
+    writeTruncated: group.writeTruncated,
+    findings,
+  };
+}
+
+/** Orders by seq_num when every event has one (reporting gaps and duplicates), else by timestamp, stably. */
+function orderEvents(events: TapEvent[], label: string, report: (ruleId: string, severity: "error" | "warning", message: string) => void): TapEvent[] {
+  if (events.length > 0 && events.every((e) => e.seqNum !== undefined)) {
+    const sorted = events.map((event, index) => ({ event, index })).sort((a, b) => (a.event.seqNum! < b.event.seqNum! ? -1 : a.event.seqNum! > b.event.seqNum! ? 1 : a.index - b.index));
+    const kept: TapEvent[] = [];
+    for (const { event } of sorted) {
+      const previous = kept[kept.length - 1];
+      if (previous !== undefined && previous.seqNum === event.seqNum) {
+        const same = previous.type === event.type && sameBytes(previous.data, event.data);
+        report(TapRule.seqDuplicate, same ? "warning" : "error", `${label}: seq_num ${event.seqNum} appears twice${same ? " with the same content; kept once" : " with different content; kept the first"}`);
+        continue;
+      }
+      if (previous !== undefined && event.seqNum! > previous.seqNum! + 1n) {
+        report(TapRule.seqGap, "warning", `${label}: seq_num jumps from ${previous.seqNum} to ${event.seqNum}; ${event.seqNum! - previous.seqNum! - 1n} events are missing`);
+      }
+      kept.push(event);
+    }
+    if (kept[0] !== undefined && kept[0].seqNum! > 1n) report(TapRule.seqGap, "warning", `${label}: seq_num starts at ${kept[0].seqNum}, not 1`);
+    return kept;
+  }
+  // Events without a timestamp take the time of the event before them.
+  let last: bigint | undefined;
+  const keyed = events.map((event, index) => {
+    if (event.timestamp !== undefined) last = event.timestamp;
+    return { event, index, time: event.timestamp ?? last };
+  });
+  let outOfOrder = 0;
+  for (let i = 1; i < keyed.length; i++) if (compareTime(keyed[i]!.time, keyed[i - 1]!.time) < 0) outOfOrder++;
+  if (outOfOrder > 0) report(TraceRule.timestampOrder, "warning", `${label}: ${outOfOrder} events are earlier than the event before them; ordered by timestamp`);
+  keyed.sort((a, b) => compareTime(a.time, b.time) || a.index - b.index);
+  return keyed.map((k) => k.event);
+}
+
+function compareTime(a: bigint | undefined, b: bigint | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

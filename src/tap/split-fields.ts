@@ -1,0 +1,153 @@
+import { peekVarint, WireCursor, WireFault } from "../wire/cursor.js";
+import { WireRule } from "../fault/rule-ids.js";
+
+/** One item of {@link splitFields}: a field read whole, or the start or end of a field it descended into. */
+export type SplitItem =
+  | {
+      readonly kind: "field";
+      /** Field numbers of the containers the field is inside, outermost first. */
+      readonly path: readonly number[];
+      readonly number: number;
+      readonly wireType: number;
+      /** Byte offset of the field's tag in the whole input. */
+      readonly offset: number;
+      /**
+       * The value's bytes: a length-delimited field's content without its
+       * prefix, a varint's own bytes (read them with {@link WireCursor}),
+       * or the 4 or 8 bytes of a fixed-size value.
+       */
+      readonly value: Uint8Array;
+    }
+  | { readonly kind: "open"; readonly path: readonly number[]; readonly number: number; readonly offset: number; readonly length: number }
+  | { readonly kind: "close"; readonly path: readonly number[]; readonly number: number };
+
+/** Decides whether a length-delimited field at `path` is read field by field instead of whole. */
+export type DescendPredicate = (path: readonly number[], number: number) => boolean;
+
+/** Lengths at or above 2^31 are refused, as Google's C++ runtime refuses them. */
+const MAX_LENGTH = 2 ** 31;
+
+/**
+ * Reads protobuf binary from a stream of chunks as a sequence of fields,
+ * without ever holding more than one field's value (plus one chunk): the
+ * top-level fields of concatenated messages are exactly the fields of the
+ * message they merge into, and a field the `descend` predicate names is
+ * opened and read field by field, so a multi-gigabyte buffered trace passes
+ * through a few kilobytes of memory per event.
+ *
+ * Tags, lengths and varints are read by `src/wire`'s cursor. A fault throws
+ * {@link WireFault} with the byte offset in the whole input; groups (which
+ * no tap message uses) are refused as `wire.invalid_group`.
+ */
+export async function* splitFields(source: AsyncIterable<Uint8Array>, descend: DescendPredicate): AsyncGenerator<SplitItem, void, undefined> {
+  const chunks = source[Symbol.asyncIterator]();
+  let buffer: Uint8Array = new Uint8Array(0);
+  /** Offset in the whole input of `buffer[0]`. */
+  let base = 0;
+  let pos = 0;
+  let ended = false;
+  const stack: { readonly end: number; readonly number: number }[] = [];
+  const path: number[] = [];
+
+  /** Makes `buffer` hold the input from `pos` up to at least `need` (or all of it); returns whether it does. */
+  async function fill(need: number): Promise<boolean> {
+    let have = base + buffer.length;
+    if (have >= need) return true;
+    if (ended) return false;
+    const parts = [buffer.subarray(pos - base)];
+    let size = parts[0]!.length;
+    while (have < need) {
+      const next = await chunks.next();
+      if (next.done === true) {
+        ended = true;
+        break;
+      }
+      if (!(next.value instanceof Uint8Array)) throw new TypeError(`splitFields() needs chunks of bytes (Uint8Array), got ${typeof next.value}`);
+      parts.push(next.value);
+      size += next.value.length;
+      have += next.value.length;
+    }
+    if (parts.length > 1) {
+      const joined = new Uint8Array(size);
+      let at = 0;
+      for (const part of parts) {
+        joined.set(part, at);
+        at += part.length;
+      }
+      buffer = joined;
+      base = pos;
+    }
+    return have >= need;
+  }
+
+  /** Reads a varint of at most `maxBytes` at `pos`, fetching chunks as needed; returns its byte count. */
+  async function varintLength(maxBytes: number): Promise<number> {
+    for (;;) {
+      const peeked = peekVarint(buffer, pos - base, maxBytes);
+      if (peeked instanceof WireFault) throw new WireFault(peeked.ruleId, peeked.message, pos);
+      if (peeked !== undefined) return peeked.length;
+      if (!(await fill(base + buffer.length + 1))) throw new WireFault(WireRule.truncated, "the data ends inside a varint", pos);
+    }
+  }
+
+  for (;;) {
+    while (stack.length > 0 && stack[stack.length - 1]!.end === pos) {
+      const closed = stack.pop()!;
+      path.pop();
+      yield { kind: "close", path: [...path], number: closed.number };
+    }
+    const limit = stack.length > 0 ? stack[stack.length - 1]!.end : Infinity;
+    if (!(await fill(pos + 1))) {
+      if (stack.length === 0) return;
+      throw new WireFault(WireRule.truncated, `the data ends inside field ${stack[stack.length - 1]!.number}`, pos);
+    }
+    const tagOffset = pos;
+    const tagBytes = await varintLength(5);
+    if (pos + tagBytes > limit) throw new WireFault(WireRule.invalidLength, "a tag runs past the end of its enclosing message", tagOffset);
+    const cursor = new WireCursor(buffer, pos - base);
+    const tag = cursor.checkedTag(cursor.pos + tagBytes);
+    pos += tagBytes;
+    const number = tag >>> 3;
+    const wireType = tag & 7;
+    let valueStart = pos;
+    let valueEnd: number;
+    switch (wireType) {
+      case 0:
+        valueEnd = pos + (await varintLength(10));
+        break;
+      case 1:
+        valueEnd = pos + 8;
+        break;
+      case 5:
+        valueEnd = pos + 4;
+        break;
+      case 2: {
+        const prefixBytes = await varintLength(5);
+        const lengthCursor = new WireCursor(buffer, pos - base);
+        lengthCursor.varint64(lengthCursor.pos + prefixBytes);
+        const length = lengthCursor.hi === 0 ? lengthCursor.lo : Infinity;
+        if (length >= MAX_LENGTH) throw new WireFault(WireRule.invalidLength, "length prefix is not below 2^31", pos);
+        valueStart = pos + prefixBytes;
+        valueEnd = valueStart + length;
+        if (valueEnd > limit) throw new WireFault(WireRule.invalidLength, `length-delimited value of ${length} bytes runs past the end of its enclosing message`, pos);
+        if (descend(path, number)) {
+          yield { kind: "open", path: [...path], number, offset: tagOffset, length };
+          stack.push({ end: valueEnd, number });
+          path.push(number);
+          pos = valueStart;
+          continue;
+        }
+        break;
+      }
+      default:
+        throw new WireFault(WireRule.invalidGroup, `field ${number} is a group (wire type ${wireType}), which no tap message has`, tagOffset);
+    }
+    if (valueEnd > limit) throw new WireFault(WireRule.invalidLength, "a value runs past the end of its enclosing message", tagOffset);
+    if (!(await fill(valueEnd))) {
+      throw new WireFault(WireRule.truncated, `field ${number} runs past the end of the data (${base + buffer.length - valueStart} of ${valueEnd - valueStart} bytes)`, tagOffset);
+    }
+    const value = buffer.subarray(valueStart - base, valueEnd - base);
+    pos = valueEnd;
+    yield { kind: "field", path: [...path], number, wireType, offset: tagOffset, value };
+  }
+}
