@@ -1,5 +1,6 @@
-import { fromBinary, ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
+import { fromBinary, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { WireCursor } from "../wire/cursor.js";
+import { scalarWireType } from "../wire/plan.js";
 import { ConnectionSchema, EventSchema } from "../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { HttpBufferedTraceSchema, HttpStreamedTraceSegmentSchema } from "../../gen/envoy/data/tap/v3/http_pb.js";
 import type { Format } from "../fault/decode-error.js";
@@ -56,21 +57,7 @@ function misfit(schema: DescMessage, bytes: Uint8Array): number {
 function expectedWireType(field: DescField): number {
   if (field.fieldKind === "message" || field.fieldKind === "list" || field.fieldKind === "map") return 2;
   if (field.fieldKind === "enum") return 0;
-  switch (field.scalar) {
-    case ScalarType.STRING:
-    case ScalarType.BYTES:
-      return 2;
-    case ScalarType.DOUBLE:
-    case ScalarType.FIXED64:
-    case ScalarType.SFIXED64:
-      return 1;
-    case ScalarType.FLOAT:
-    case ScalarType.FIXED32:
-    case ScalarType.SFIXED32:
-      return 5;
-    default:
-      return 0;
-  }
+  return scalarWireType(field.scalar);
 }
 
 function countUnknown(value: unknown): number {

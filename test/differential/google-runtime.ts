@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { registry } from "../../src/registry.js";
-import { protocMissingReason, protoRoot } from "../support/protoc.js";
+import { protocMissingReason, protoFiles, protoRoot } from "../support/protoc.js";
 
 /** Debian's interpreter, which has python3-protobuf (the `python3` on PATH may not). */
 export const PYTHON = "/usr/bin/python3";
@@ -45,16 +45,6 @@ export function requireGoogleRuntime(): string | undefined {
   if (process.env["CI"] !== undefined && process.env["CI"] !== "false") throw new Error(`${reason}; CI must install it`);
   process.stderr.write(`skipping: ${reason}\n`);
   return reason;
-}
-
-function protoFiles(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) found.push(...protoFiles(path));
-    else if (entry.endsWith(".proto")) found.push(relative(protoRoot, path));
-  }
-  return found.sort();
 }
 
 /**

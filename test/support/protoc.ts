@@ -15,7 +15,8 @@ const wellKnownIncludes = ["/usr/include", "/usr/local/include"].filter((dir) =>
   existsSync(join(dir, "google/protobuf/timestamp.proto")),
 );
 
-function protoFiles(dir: string): string[] {
+/** Every .proto file under `dir`, relative to the proto root, sorted. */
+export function protoFiles(dir: string): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
