@@ -8,13 +8,6 @@ import { parseValidateArgs } from "./args/validate-args.js";
 import { parseReportArgs } from "./args/report-args.js";
 import { parseServeArgs } from "./args/serve-args.js";
 import { ExitCode, isCliError, oneLine } from "./cli-error.js";
-import { convertCommand } from "./commands/convert.js";
-import { schemaCommand } from "./commands/schema.js";
-import { tapCommand } from "./commands/tap.js";
-import { typesCommand } from "./commands/types.js";
-import { validateCommand } from "./commands/validate.js";
-import { reportCommand } from "./commands/report.js";
-import { serveCommand } from "./commands/serve.js";
 import { CONVERT_HELP, MAIN_HELP, SCHEMA_HELP, TAP_HELP, TYPES_HELP, VALIDATE_HELP } from "./help.js";
 import { REPORT_HELP, SERVE_HELP } from "./tunnel-help.js";
 import type { CliIO } from "./io.js";
@@ -28,10 +21,18 @@ interface Command {
   readonly execute: (argv: readonly string[], io: CliIO) => Promise<number>;
 }
 
-/** Binds a command's parser to its run function: parse, then print help, fail, or run. */
+/** What runs a command once its arguments parsed. */
+type RunCommand<T> = (options: T, io: CliIO) => Promise<number>;
+
+/**
+ * Binds a command's parser to its run function: parse, then print help, fail,
+ * or load and run. The run function is imported only when its command runs,
+ * so `validate` never loads the server's HTTP/2, metrics and Redis modules,
+ * and `--version` or `--help` load no command at all (start-up time).
+ */
 function command<T>(
   parse: (argv: readonly string[]) => ArgsResult<T>,
-  run: (options: T, io: CliIO) => Promise<number>,
+  load: () => Promise<RunCommand<T>>,
   help: string,
 ): Command {
   return {
@@ -43,19 +44,20 @@ function command<T>(
         await io.stdout.write(help);
         return ExitCode.ok;
       }
+      const run = await load();
       return run(parsed.options, io);
     },
   };
 }
 
 const commands: Readonly<Record<string, Command>> = {
-  validate: command(parseValidateArgs, validateCommand, VALIDATE_HELP),
-  convert: command(parseConvertArgs, convertCommand, CONVERT_HELP),
-  schema: command(parseSchemaArgs, schemaCommand, SCHEMA_HELP),
-  types: command(parseTypesArgs, typesCommand, TYPES_HELP),
-  tap: command(parseTapArgs, tapCommand, TAP_HELP),
-  serve: command(parseServeArgs, (options, io) => serveCommand(options, io), SERVE_HELP),
-  report: command(parseReportArgs, (options, io) => reportCommand(options, io), REPORT_HELP),
+  validate: command(parseValidateArgs, async () => (await import("./commands/validate.js")).validateCommand, VALIDATE_HELP),
+  convert: command(parseConvertArgs, async () => (await import("./commands/convert.js")).convertCommand, CONVERT_HELP),
+  schema: command(parseSchemaArgs, async () => (await import("./commands/schema.js")).schemaCommand, SCHEMA_HELP),
+  types: command(parseTypesArgs, async () => (await import("./commands/types.js")).typesCommand, TYPES_HELP),
+  tap: command(parseTapArgs, async () => (await import("./commands/tap.js")).tapCommand, TAP_HELP),
+  serve: command(parseServeArgs, async () => (await import("./commands/serve.js")).serveCommand, SERVE_HELP),
+  report: command(parseReportArgs, async () => (await import("./commands/report.js")).reportCommand, REPORT_HELP),
 };
 
 /**

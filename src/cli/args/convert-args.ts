@@ -1,5 +1,5 @@
 import type { Format } from "../../codec/index.js";
-import { DEFAULT_MAX_MESSAGE_BYTES } from "../../codec/index.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../../codec/decode-options.js";
 import { parseByteSize, parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
 
 /** Options of `envoy-tap-tunnel convert`. */

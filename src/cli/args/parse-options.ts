@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { formats, isFormat, type Format } from "../../codec/index.js";
+import type { Format } from "../../fault/decode-error.js";
+import { formats, isFormat } from "../../codec/formats.js";
 import { closeMatches } from "../../close-matches.js";
 
 /**
