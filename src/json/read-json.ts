@@ -232,18 +232,7 @@ class Reader {
         const keyNode: JsonNode = { type: "string", offset: keyAt, length: keyLength, value: key };
         properties.push({ type: "property", offset: keyAt, length: this.i - keyAt, children: [keyNode, this.node!] });
       }
-      this.skipSpace();
-      const c = text.charCodeAt(this.i);
-      if (c === 0x2c /* , */) {
-        this.i++;
-        this.skipSpace();
-        continue;
-      }
-      if (c === 0x7d) {
-        this.i++;
-        break;
-      }
-      this.fail(this.i >= text.length ? "unexpected end of input" : `expected ',' or '}', got ${this.describe()}`);
+      if (this.closesAfterMember(0x7d, "}")) break;
     }
     if (properties !== undefined) this.node = { type: "object", offset: open, length: this.i - open, children: properties };
     return object;
@@ -268,21 +257,30 @@ class Reader {
       array.push(this.value(depth));
       this.pathLength = level;
       if (items !== undefined) items.push(this.node!);
-      this.skipSpace();
-      const c = text.charCodeAt(this.i);
-      if (c === 0x2c /* , */) {
-        this.i++;
-        this.skipSpace();
-        continue;
-      }
-      if (c === 0x5d) {
-        this.i++;
-        break;
-      }
-      this.fail(this.i >= text.length ? "unexpected end of input" : `expected ',' or ']', got ${this.describe()}`);
+      if (this.closesAfterMember(0x5d, "]")) break;
     }
     if (items !== undefined) this.node = { type: "array", offset: open, length: this.i - open, children: items };
     return array;
+  }
+
+  /**
+   * After an object member or array element: consumes `,` (and the space
+   * after it) and answers false, or consumes the container's closer and
+   * answers true; anything else is a syntax error.
+   */
+  private closesAfterMember(closer: number, closerText: string): boolean {
+    this.skipSpace();
+    const c = this.text.charCodeAt(this.i);
+    if (c === 0x2c /* , */) {
+      this.i++;
+      this.skipSpace();
+      return false;
+    }
+    if (c === closer) {
+      this.i++;
+      return true;
+    }
+    return this.fail(this.i >= this.text.length ? "unexpected end of input" : `expected ',' or '${closerText}', got ${this.describe()}`);
   }
 
   private number(): number {
