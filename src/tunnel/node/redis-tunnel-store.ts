@@ -39,6 +39,12 @@ type Client = RedisClientType;
 
 /** The most events in one pub/sub message: a burst of full pushes goes out as several messages of bounded size. */
 const MAX_EVENTS_PER_MESSAGE = 2_000;
+/**
+ * The most events kept for the other replicas while Redis is unreachable
+ * (replayed when it returns); beyond it the oldest go (counted in
+ * `counters.eventsDropped`). At 1,000 reports a second, about a minute.
+ */
+const MAX_QUEUED_EVENTS = 100_000;
 /** How long the receiver may apply other replicas' events before it yields to its event loop (ACKs, I/O). */
 const RECEIVE_SLICE_MS = 4;
 
@@ -86,8 +92,12 @@ export class RedisTunnelStore implements TunnelStore {
   #recovering: Promise<void> | undefined;
   #leaseTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
-  /** Counts for `/metrics`: events not published while degraded, and re-publications. */
-  readonly counters = { eventsDropped: 0, republished: 0, outages: 0 };
+  /**
+   * Counts: events that never reached the other replicas (the outage queue
+   * overflowed, or the connection broke while they were sent), events sent
+   * late because Redis was unreachable, nodes re-published, outages.
+   */
+  readonly counters = { eventsDropped: 0, eventsReplayed: 0, republished: 0, outages: 0 };
 
   private constructor(client: Client, subscriber: Client, options: RedisTunnelStoreOptions, replicaId: string) {
     this.#client = client;
@@ -297,15 +307,22 @@ export class RedisTunnelStore implements TunnelStore {
    * Queues `events` for the other replicas. They go out at the end of this
    * event-loop turn, together with every other report's events of the turn,
    * in as few messages as fit (one PUBLISH for many reports), after the ACKs
-   * of the turn; their order is kept.
+   * of the turn; their order is kept. While Redis is unreachable they wait
+   * (up to MAX_QUEUED_EVENTS) and go out, in order, once this replica's nodes
+   * are re-published.
    */
   publish(events: readonly RegistryEvent[]): void {
-    if (events.length === 0) return;
-    if (this.#degradedReason !== undefined) {
-      this.counters.eventsDropped += events.length;
-      return;
-    }
+    if (events.length === 0 || this.#closed) return;
     for (const event of events) this.#outbox.push(event);
+    if (this.#outbox.length > MAX_QUEUED_EVENTS * 1.1) {
+      const excess = this.#outbox.length - MAX_QUEUED_EVENTS;
+      this.#outbox.splice(0, excess);
+      this.counters.eventsDropped += excess;
+    }
+    if (this.#degradedReason === undefined) this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     setImmediate(() => this.#flush());
@@ -313,14 +330,11 @@ export class RedisTunnelStore implements TunnelStore {
 
   #flush(): void {
     this.#flushScheduled = false;
+    if (this.#degradedReason !== undefined || this.#closed) return;
     const events = this.#outbox;
     this.#outbox = [];
     this.#tunnelJsonBefore = this.#tunnelJson;
     this.#tunnelJson = new Map();
-    if (this.#degradedReason !== undefined || this.#closed) {
-      this.counters.eventsDropped += events.length;
-      return;
-    }
     for (let from = 0; from < events.length; from += MAX_EVENTS_PER_MESSAGE) {
       const batch = events.slice(from, from + MAX_EVENTS_PER_MESSAGE);
       const message = encodeEventBatch(this.replicaId, batch, (tunnel) => this.#jsonOf(tunnel));
@@ -338,6 +352,7 @@ export class RedisTunnelStore implements TunnelStore {
   /** Stops renewing the lease, gives it up (so nothing waits for it to lapse) and disconnects. Call it after the server closed. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#flush(); // the last events go out before the connection closes
     this.#closed = true;
     clearInterval(this.#leaseTimer);
     await this.#client.sendCommand(["DEL", `${this.#prefix}lease:${this.replicaId}`]).catch(() => undefined);
@@ -461,8 +476,11 @@ export class RedisTunnelStore implements TunnelStore {
         this.#dirty.clear();
       }
       this.#degradedReason = undefined;
-      this.#log({ level: "info", event: "store-recovered", message: "Redis is back; this replica's nodes are re-published" });
+      const late = this.#outbox.length;
+      this.counters.eventsReplayed += late;
+      this.#log({ level: "info", event: "store-recovered", message: `Redis is back; this replica's nodes are re-published and ${late} events of the outage are sent` });
       this.#notify({ kind: "deadlines" });
+      this.#scheduleFlush();
     } catch (error) {
       // Lost again mid-way: the next "ready" starts over (nothing was forgotten).
       for (const key of this.#mine.keys()) this.#dirty.add(key);
