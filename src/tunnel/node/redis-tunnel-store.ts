@@ -527,10 +527,12 @@ export class RedisTunnelStore implements TunnelStore {
       if (replica === this.replicaId) continue;
       if ((await this.#client.sendCommand<number>(["EXISTS", `${this.#prefix}lease:${replica}`])) === 1) continue;
       const keys = await this.#client.sendCommand<string[]>(["SMEMBERS", `${this.#prefix}r:${replica}`]);
-      for (const key of keys) {
-        const [writer, owner, meta] = await this.#client.sendCommand<(string | null)[]>(["HMGET", this.#nodeKeys(key)[0]!, "r", "o", "m"]);
+      // Issued in one tick, the reads go out as one pipeline, not one round trip per node.
+      const fields = await Promise.all(keys.map((key) => this.#client.sendCommand<(string | null)[]>(["HMGET", this.#nodeKeys(key)[0]!, "r", "o", "m"])));
+      keys.forEach((key, i) => {
+        const [writer, owner, meta] = fields[i]!;
         if (writer === replica && owner !== null && owner !== undefined && meta?.includes('"state":"connected"') === true) orphans.push({ key, owner });
-      }
+      });
       await this.#client.sendCommand(["SREM", `${this.#prefix}replicas`, replica]);
     }
     return orphans;
