@@ -4,7 +4,7 @@ import { formatNodeKey, type RegistryEvent, type TunnelRecord } from "../index.j
 import { decodeEventBatchBody, decodeEventBatchHeader, encodeEventBatch } from "./redis-event-codec.js";
 
 const node = { id: 'up"1\n', cluster: "core" };
-const other = { id: "up-2", cluster: "edge" };
+const other = { id: "up-2-ä-😀", cluster: "edge" };
 const tunnel: TunnelRecord = {
   name: "t1:x",
   identity: { tenantId: "t1", clusterId: "c", nodeId: "x" },
@@ -30,17 +30,17 @@ test("an event batch decodes to what JSON would give, with a header naming the s
     return JSON.stringify(t);
   });
   assert.equal(asked, 3, "the tunnel JSON comes from the caller, once per tunnel event");
-  const decoded = decodeEventBatchHeader(message);
+  const decoded = decodeEventBatchHeader(Buffer.from(message));
   assert.ok(decoded !== undefined);
   assert.equal(decoded.header.from, "replica-1");
   assert.deepEqual([...decoded.header.keys].sort(), [formatNodeKey(node), formatNodeKey(other)].sort());
-  assert.deepEqual(decodeEventBatchBody(decoded.body), JSON.parse(JSON.stringify(events)));
+  assert.deepEqual(decodeEventBatchBody(decoded.body.toString("utf8")), JSON.parse(JSON.stringify(events)));
 });
 
 test("a message that is not an event batch is ignored, not thrown", () => {
-  assert.equal(decodeEventBatchHeader("no line break"), undefined);
-  assert.equal(decodeEventBatchHeader("{bad json\n[]"), undefined);
-  assert.equal(decodeEventBatchHeader('{"from":1,"keys":[]}\n[]'), undefined);
+  assert.equal(decodeEventBatchHeader(Buffer.from("no line break")), undefined);
+  assert.equal(decodeEventBatchHeader(Buffer.from("{bad json\n[]")), undefined);
+  assert.equal(decodeEventBatchHeader(Buffer.from('{"from":1,"keys":[]}\n[]')), undefined);
   assert.deepEqual(decodeEventBatchBody("[1,"), []);
   assert.deepEqual(decodeEventBatchBody("{}"), []);
 });

@@ -50,14 +50,18 @@ export function encodeEventBatch(from: string, events: readonly RegistryEvent[],
   return `${JSON.stringify({ from, keys: [...keys] })}\n[${body}]`;
 }
 
-/** The header of a message, and the undecoded events text; `undefined` for a message that is not one of ours. */
-export function decodeEventBatchHeader(message: string): { header: EventBatchHeader; body: string } | undefined {
-  const end = message.indexOf("\n");
+/**
+ * The header of a message (its UTF-8 bytes, as pub/sub delivers them), and
+ * the events' bytes, not decoded; `undefined` for a message that is not one of ours.
+ */
+export function decodeEventBatchHeader(message: Uint8Array): { header: EventBatchHeader; body: Buffer } | undefined {
+  const bytes = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  const end = bytes.indexOf(0x0a);
   if (end < 0) return undefined;
   try {
-    const header = JSON.parse(message.slice(0, end)) as EventBatchHeader;
+    const header = JSON.parse(bytes.toString("utf8", 0, end)) as EventBatchHeader;
     if (typeof header?.from !== "string" || !Array.isArray(header.keys)) return undefined;
-    return { header, body: message.slice(end + 1) };
+    return { header, body: bytes.subarray(end + 1) };
   } catch {
     return undefined;
   }
