@@ -23,9 +23,9 @@ function script(source: string): RedisScript {
  *   P lease:<replica>  the replica's lease (a key with a TTL)
  *   P replicas         set of replica ids that held a lease
  * A script is one atomic step: a reader never sees half of a write. A write
- * costs a fixed number of Redis commands (the tunnels go in bulk: one HSET,
- * one ZADD, one HDEL, one ZREM, in chunks of CHUNK), and a diff touches only
- * the tunnels it changes.
+ * costs a handful of Redis commands whatever its size (the tunnels go in bulk:
+ * HSET, ZADD, HDEL, ZREM of up to CHUNK arguments each), and a diff touches
+ * only the tunnels it changes.
  */
 
 const helpers = `
