@@ -6,6 +6,7 @@ import { intRange } from "./int-range.js";
 import { rules as rulesOption, StringRulesSchema, type FieldRules } from "../../gen/validate/validate_pb.js";
 import { enterMessage, fieldForJsonKey, keySegment, parseJsonPointer, resolveJsonPlace, type JsonPlace } from "./json-path.js";
 import { formatPath, MapKeySegment, type PathSegment } from "./path.js";
+import { oneofMessage } from "./rules/oneof.js";
 import type { Violation } from "./violation.js";
 
 /**
@@ -150,8 +151,7 @@ function mapRequired(place: JsonPlace, key: string, out: Findings, registry: Reg
     return;
   }
   if (field.oneof !== undefined) {
-    const names = field.oneof.fields.map((f) => f.name);
-    out.add(at(place, field.oneof.name), "oneof.required", `exactly one of ${names.join(", ")} must be set`);
+    out.add(at(place, field.oneof.name), "oneof.required", oneofMessage("oneof.required", field.oneof));
     return;
   }
   out.add(at(place, field.name), requiredRuleId(field), "value is required");
@@ -223,7 +223,7 @@ function mapConflicts(place: JsonPlace, out: Findings, registry: Registry): stri
     });
     const members = new Set(present.map((key) => fieldForJsonKey(desc, key)));
     if (members.size < 2) continue;
-    out.add(at(place, oneof.name), "oneof.multiple", `at most one of ${oneof.fields.map((f) => f.name).join(", ")} may be set`, undefined, [
+    out.add(at(place, oneof.name), "oneof.multiple", oneofMessage("oneof.multiple", oneof), undefined, [
       ...out.tokens,
       present[present.length - 1]!,
     ]);

@@ -12,7 +12,7 @@ import type { FieldRules as WireFieldRules, RuleSource, StringLengths, TypeRules
 import { relationsOf, type MessageRelation } from "./rules/trace.js";
 import { MapKeySegment } from "./path.js";
 import { planMessageRules, type MessageFamilyPlan, type MessageRulesPlan, type RequiredRule } from "./rules/message.js";
-import { oneofMemberNames, oneofMessages } from "./rules/oneof.js";
+import { oneofMessage } from "./rules/oneof.js";
 import { planRepeatedRules } from "./rules/repeated.js";
 import { fieldFullName, notApplicable, setRuleNames, type RuleSite } from "./rules/rule-fields.js";
 import { accessor, describeElement, describeField, targetOf, type Fields } from "./field-kinds.js";
@@ -204,7 +204,7 @@ function planOneof(oneof: DescOneof): PlannedStep | undefined {
   if (!hasOption(oneof, oneofRequiredOption) || !getOption(oneof, oneofRequiredOption)) return undefined;
   const localName = oneof.localName;
   const name = oneof.name;
-  const message = oneofMessages.required(oneofMemberNames(oneof));
+  const message = oneofMessage("oneof.required", oneof);
   return {
     ownRule: true,
     subject: oneof,

@@ -6,13 +6,6 @@ import { planMembership } from "./membership.js";
 import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
 import type { MessageFamilyPlan } from "./message.js";
 
-/** Messages of the any family, in protoc-gen-validate's words. */
-export const anyMessages = {
-  required: () => "value is required",
-  in: (list: readonly string[]) => `type URL must be in list ${formatList(list)}`,
-  notIn: (list: readonly string[]) => `type URL must not be in list ${formatList(list)}`,
-};
-
 /**
  * Plans `(validate.rules).any` on a google.protobuf.Any field: `required`
  * (the field must be set) and `in` / `not_in` on the type URL. As in
@@ -30,7 +23,7 @@ export function planAnyRules(rules: AnyRules, site: RuleSite): MessageFamilyPlan
       case "in":
       case "not_in": {
         const list = name === "in" ? rules.in : rules.notIn;
-        const message = name === "in" ? anyMessages.in(list) : anyMessages.notIn(list);
+        const message = `type URL must ${name === "in" ? "" : "not "}be in list ${formatList(list)}`;
         checks.push(planMembership("any", name, list, message, (value: unknown) => (value as Any).typeUrl));
         break;
       }
@@ -38,5 +31,5 @@ export function planAnyRules(rules: AnyRules, site: RuleSite): MessageFamilyPlan
         throw unsupportedRule(site, ruleId);
     }
   }
-  return { required: required ? { ruleId: "any.required", message: anyMessages.required() } : undefined, check: combineChecks(checks) };
+  return { required: required ? { ruleId: "any.required", message: "value is required" } : undefined, check: combineChecks(checks) };
 }
