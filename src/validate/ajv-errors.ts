@@ -7,6 +7,7 @@ import { rules as rulesOption, StringRulesSchema, type FieldRules } from "../../
 import { enterMessage, fieldForJsonKey, keySegment, parseJsonPointer, resolveJsonPlace, type JsonPlace } from "./json-path.js";
 import { formatPath, MapKeySegment, type PathSegment } from "./path.js";
 import { oneofMessage } from "./rules/oneof.js";
+import { BOUND_PHRASES } from "./rules/range.js";
 import type { Violation } from "./violation.js";
 
 /**
@@ -314,12 +315,6 @@ function mapLength(place: JsonPlace, keyword: "minLength" | "maxLength", limit: 
 }
 
 const boundKeys = { minimum: "gte", maximum: "lte", exclusiveMinimum: "gt", exclusiveMaximum: "lt" } as const;
-const boundPhrases = {
-  gte: "greater than or equal to",
-  lte: "less than or equal to",
-  gt: "greater than",
-  lt: "less than",
-} as const;
 
 /**
  * A numeric bound. Outside the type's own range it is an encoding fault
@@ -330,7 +325,7 @@ function mapBound(place: JsonPlace, keyword: keyof typeof boundKeys, limit: unkn
   const data = place.data;
   const slot = place.slot;
   if (slot.kind !== "value" || typeof data !== "number") {
-    out.add(path, "json.type", `value must be ${boundPhrases[boundKeys[keyword]]} ${String(limit)}`, scalarValue(data));
+    out.add(path, "json.type", `value must be ${BOUND_PHRASES[boundKeys[keyword]]} ${String(limit)}`, scalarValue(data));
     return;
   }
   if (slot.field.enum !== undefined) {
@@ -346,11 +341,11 @@ function mapBound(place: JsonPlace, keyword: keyof typeof boundKeys, limit: unkn
   const rules = elementRules(slot.field, slot.element);
   const family = rules?.type.case;
   if (family === undefined || range === undefined) {
-    out.add(path, "json.type", `value must be ${boundPhrases[boundKeys[keyword]]} ${String(limit)}`, data);
+    out.add(path, "json.type", `value must be ${BOUND_PHRASES[boundKeys[keyword]]} ${String(limit)}`, data);
     return;
   }
   const key = boundKeys[keyword];
-  out.add(path, `${family}.${key}`, `value must be ${boundPhrases[key]} ${String(limit)}`, data);
+  out.add(path, `${family}.${key}`, `value must be ${BOUND_PHRASES[key]} ${String(limit)}`, data);
 }
 
 /** The field's `(validate.rules)`, if any. */

@@ -1,6 +1,7 @@
 import { getOption, hasOption, isFieldSet, type DescField } from "@bufbuild/protobuf";
 import { DurationRulesSchema, Int64RulesSchema, rules as rulesOption, UInt32RulesSchema } from "../../gen/validate/validate_pb.js";
 import { formatDuration, jsonSafeInteger, totalNanos } from "./format.js";
+import { BOUND_PHRASES } from "./rules/range.js";
 
 /** A bound rule a value breaks, in the rule engine's words. */
 export interface BrokenBound {
@@ -9,13 +10,6 @@ export interface BrokenBound {
   /** The value as the rule engine reports it. */
   readonly value: unknown;
 }
-
-const phrases = {
-  gte: "greater than or equal to",
-  gt: "greater than",
-  lte: "less than or equal to",
-  lt: "less than",
-} as const;
 
 /**
  * Which of the field's integer or duration bounds (`int64.gte`,
@@ -44,7 +38,7 @@ export function brokenBound(field: DescField, element: boolean, value: bigint): 
   }
 }
 
-type BoundKey = keyof typeof phrases;
+type BoundKey = keyof typeof BOUND_PHRASES;
 
 /** The set bounds of a rules message, as bigints. */
 function boundsOf<T>(
@@ -69,7 +63,7 @@ function check(
 ): BrokenBound | undefined {
   const broken = (key: BoundKey, limit: bigint): BrokenBound => ({
     ruleId: `${family}.${key}`,
-    message: `value must be ${phrases[key]} ${show(limit)}`,
+    message: `value must be ${BOUND_PHRASES[key]} ${show(limit)}`,
     value: json(value),
   });
   if (bounds.gte !== undefined && !(value >= bounds.gte)) return broken("gte", bounds.gte);

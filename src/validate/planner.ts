@@ -16,7 +16,7 @@ import { oneofMessage } from "./rules/oneof.js";
 import { planRepeatedRules } from "./rules/repeated.js";
 import { fieldFullName, notApplicable, setRuleNames, type RuleSite } from "./rules/rule-fields.js";
 import { accessor, describeElement, describeField, targetOf, type Fields } from "./field-kinds.js";
-import { FAMILY_SCHEMAS, planTypeRules } from "./type-rules.js";
+import { FAMILIES, planTypeRules } from "./type-rules.js";
 
 /**
  * The planned validator of one message type: built once from the type's
@@ -178,26 +178,13 @@ function planMessage(schema: DescMessage, created: PlannedMessage[]): PlannedMes
   // `disabled` skips every rule of the message and of what it contains;
   // `ignored` tells generators to emit no validator at all, which has the
   // same effect when the message is reached from a parent.
-  if (isTrue(schema, disabledOption) || isTrue(schema, ignoredOption)) return plan;
+  if ([disabledOption, ignoredOption].some((option) => hasOption(schema, option) && getOption(schema, option))) return plan;
   plan.relations = relationsOf(schema);
   for (const member of schema.members) {
-    if (member.kind === "oneof") {
-      const step = planOneof(member);
-      if (step !== undefined) plan.steps.push(step);
-      for (const field of member.fields) pushStep(plan, planField(field, created));
-    } else {
-      pushStep(plan, planField(member, created));
-    }
+    const steps = member.kind === "oneof" ? [planOneof(member), ...member.fields.map((f) => planField(f, created))] : [planField(member, created)];
+    for (const step of steps) if (step !== undefined) plan.steps.push(step);
   }
   return plan;
-}
-
-function isTrue(schema: DescMessage, option: typeof disabledOption): boolean {
-  return hasOption(schema, option) && getOption(schema, option);
-}
-
-function pushStep(plan: PlannedMessage, step: PlannedStep | undefined): void {
-  if (step !== undefined) plan.steps.push(step);
 }
 
 function planOneof(oneof: DescOneof): PlannedStep | undefined {
@@ -227,10 +214,13 @@ function planField(field: DescField, created: PlannedMessage[]): PlannedStep | u
     setRuleNames(rules, FieldRulesSchema, "field", site);
   }
   const messageRules = rules?.message !== undefined ? planMessageRules(rules.message, site) : undefined;
+  if (field.fieldKind !== "message") {
+    if (messageRules?.required !== undefined) throw notApplicable(site, "message.required");
+    if (messageRules?.skip === true && field.message === undefined) throw notApplicable(site, "message.skip");
+  }
   switch (field.fieldKind) {
     case "scalar":
     case "enum":
-      rejectMessageRules(messageRules, site);
       return planSingularValue(field, planTypeRules(rules?.type, targetOf(field), site));
     case "message":
       return planMessageField(field, rules, messageRules, site, created);
@@ -239,12 +229,6 @@ function planField(field: DescField, created: PlannedMessage[]): PlannedStep | u
     case "map":
       return planMapField(field, rules, messageRules, site, created);
   }
-}
-
-function rejectMessageRules(plan: MessageRulesPlan | undefined, site: RuleSite): void {
-  if (plan === undefined) return;
-  if (plan.required !== undefined) throw notApplicable(site, "message.required");
-  if (plan.skip) throw notApplicable(site, "message.skip");
 }
 
 function planSingularValue(field: DescField, { check, lengths }: MessageFamilyPlan): PlannedStep | undefined {
@@ -315,8 +299,6 @@ function planListField(
   created: PlannedMessage[],
 ): PlannedStep | undefined {
   const isMessageList = field.listKind === "message";
-  if (messageRules?.required !== undefined) throw notApplicable(site, "message.required");
-  if (messageRules?.skip === true && !isMessageList) throw notApplicable(site, "message.skip");
   const type = rules?.type;
   if (type !== undefined && type.case !== undefined && type.case !== "repeated") {
     throw notApplicable(site, familyRuleId(type));
@@ -397,8 +379,6 @@ function planMapField(
   site: RuleSite,
   created: PlannedMessage[],
 ): PlannedStep | undefined {
-  if (messageRules?.required !== undefined) throw notApplicable(site, "message.required");
-  if (messageRules?.skip === true && field.mapKind !== "message") throw notApplicable(site, "message.skip");
   // This package's validate.proto declares no MapRules; any type rule on a map is unsupported.
   const type = rules?.type;
   if (type !== undefined && type.case !== undefined) throw notApplicable(site, familyRuleId(type));
@@ -432,7 +412,7 @@ function planMapField(
 /** The rule id to name when a whole family is misplaced: its first set member (`string.min_len`), or the family. */
 function familyRuleId(type: NonNullable<FieldRules["type"]>): string {
   if (type.case === undefined) return "field";
-  const schema = FAMILY_SCHEMAS[type.case];
+  const schema = FAMILIES[type.case].schema;
   const first = schema.fields.find((f) => isFieldSet(type.value as never, f));
   return first === undefined ? type.case : `${type.case}.${first.name}`;
 }
