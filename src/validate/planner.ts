@@ -18,23 +18,6 @@ import { fieldFullName, notApplicable, setRuleNames, type RuleSite } from "./rul
 import { accessor, describeElement, describeField, targetOf, type Fields } from "./field-kinds.js";
 import { FAMILIES, planTypeRules } from "./type-rules.js";
 
-/**
- * The planned validator of one message type: built once from the type's
- * descriptors and cached, then run on any number of messages.
- */
-export interface MessageValidator {
-  /** The message type. */
-  readonly schema: DescMessage;
-  /**
-   * Whether this type or any type it contains carries a rule. Validating a
-   * message of an inactive type does nothing, so parents do not recurse into
-   * it (a Timestamp, the bytes of a tap event).
-   */
-  readonly active: boolean;
-  /** Validates `message`, reporting into `ctx` at `ctx.path`. */
-  evaluate(message: object, ctx: EvalContext): void;
-}
-
 type FieldEvaluator = (message: Fields, ctx: EvalContext) => void;
 
 /** One planned step of a message: a field's rules, a oneof rule, or a recursion into contained messages. */
@@ -62,7 +45,16 @@ interface StepFacts {
   readonly countOnly?: boolean;
 }
 
-class PlannedMessage implements MessageValidator {
+/**
+ * The planned validator of one message type: built once from the type's
+ * descriptors and cached, then run on any number of messages.
+ */
+class PlannedMessage {
+  /**
+   * Whether this type or any type it contains carries a rule. Validating a
+   * message of an inactive type does nothing, so parents do not recurse into
+   * it (a Timestamp, the bytes of a tap event).
+   */
   active = false;
   steps: PlannedStep[] = [];
   relations: readonly MessageRelation[] = [];
@@ -76,6 +68,7 @@ class PlannedMessage implements MessageValidator {
     for (const relation of this.relations) this.evaluators.push((m, ctx) => relation.evaluate(m, ctx));
   }
 
+  /** Validates `message`, reporting into `ctx` at `ctx.path`. */
   evaluate(message: object, ctx: EvalContext): void {
     const evaluators = this.evaluators;
     for (let i = 0; i < evaluators.length; i++) {
@@ -93,7 +86,7 @@ const cache = new WeakMap<DescMessage, PlannedMessage>();
  * cannot be honoured; a failed plan is not cached, so every later call throws
  * the same error.
  */
-export function planValidator(schema: DescMessage): MessageValidator {
+export function planValidator(schema: DescMessage): PlannedMessage {
   const cached = cache.get(schema);
   if (cached !== undefined) return cached;
   const created: PlannedMessage[] = [];
@@ -128,7 +121,7 @@ export function planValidator(schema: DescMessage): MessageValidator {
  */
 export const wireRules: RuleSource = {
   rulesOf(schema: DescMessage): TypeRules | undefined {
-    const plan = planValidator(schema) as PlannedMessage;
+    const plan = planValidator(schema);
     if (!plan.active) return undefined;
     const fields = new Map<number, WireFieldRules>();
     const requiredOneofs: number[][] = [];
