@@ -1,11 +1,12 @@
-import { getOption, hasOption, isFieldSet, ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
+import { isFieldSet, ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
 import { isWrapperDesc } from "@bufbuild/protobuf/wkt";
 import type { JsonSchemaError } from "../../gen/jsonschema/validators.js";
-import { brokenBound, durationNanos } from "./broken-bound.js";
+import { brokenBound, durationNanos, elementRules, fieldRules } from "./broken-bound.js";
 import { intRange } from "./int-range.js";
-import { rules as rulesOption, StringRulesSchema, type FieldRules } from "../../gen/validate/validate_pb.js";
+import { StringRulesSchema } from "../../gen/validate/validate_pb.js";
 import { enterMessage, fieldForJsonKey, keySegment, parseJsonPointer, resolveJsonPlace, type JsonPlace } from "./json-path.js";
 import { formatPath, MapKeySegment, type PathSegment } from "./path.js";
+import { lengthMessage } from "./rules/length.js";
 import { oneofMessage } from "./rules/oneof.js";
 import { BOUND_PHRASES } from "./rules/range.js";
 import type { Violation } from "./violation.js";
@@ -296,22 +297,9 @@ function mapLength(place: JsonPlace, keyword: "minLength" | "maxLength", limit: 
   }
   const rules = elementRules(slot.field, slot.element);
   const stringRules = rules?.type.case === "string" ? rules.type.value : undefined;
-  let ruleId: string;
-  let message: string;
-  if (stringRules !== undefined && isFieldSet(stringRules, StringRulesSchema.field.len)) {
-    ruleId = "string.len";
-    message = `value length must be ${limit} characters`;
-  } else if (keyword === "maxLength") {
-    ruleId = "string.max_len";
-    message = `value length must be at most ${limit} characters`;
-  } else if (stringRules !== undefined && isFieldSet(stringRules, StringRulesSchema.field.minLen)) {
-    ruleId = "string.min_len";
-    message = `value length must be at least ${limit} characters`;
-  } else {
-    ruleId = "string.min_bytes";
-    message = `value length must be at least ${limit} bytes`;
-  }
-  out.add(path, ruleId, message, scalarValue(place.data));
+  const isSet = (field: keyof typeof StringRulesSchema.field) => stringRules !== undefined && isFieldSet(stringRules, StringRulesSchema.field[field]);
+  const name = isSet("len") ? "len" : keyword === "maxLength" ? "max_len" : isSet("minLen") ? "min_len" : "min_bytes";
+  out.add(path, `string.${name}`, lengthMessage(name, limit, name === "min_bytes" ? "bytes" : "characters"), scalarValue(place.data));
 }
 
 const boundKeys = { minimum: "gte", maximum: "lte", exclusiveMinimum: "gt", exclusiveMaximum: "lt" } as const;
@@ -346,18 +334,6 @@ function mapBound(place: JsonPlace, keyword: keyof typeof boundKeys, limit: unkn
   }
   const key = boundKeys[keyword];
   out.add(path, `${family}.${key}`, `value must be ${BOUND_PHRASES[key]} ${String(limit)}`, data);
-}
-
-/** The field's `(validate.rules)`, if any. */
-function fieldRules(field: DescField): FieldRules | undefined {
-  return hasOption(field, rulesOption) ? getOption(field, rulesOption) : undefined;
-}
-
-/** The rules that apply to one value of the field: its own, or `repeated.items` for an element. */
-function elementRules(field: DescField, element: boolean): FieldRules | undefined {
-  const rules = fieldRules(field);
-  if (!element) return rules;
-  return rules?.type.case === "repeated" ? rules.type.value.items : undefined;
 }
 
 /** The value to attach to a violation: scalars only (objects would repeat the document). */

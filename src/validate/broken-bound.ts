@@ -1,5 +1,5 @@
 import { getOption, hasOption, isFieldSet, type DescField } from "@bufbuild/protobuf";
-import { DurationRulesSchema, Int64RulesSchema, rules as rulesOption, UInt32RulesSchema } from "../../gen/validate/validate_pb.js";
+import { DurationRulesSchema, Int64RulesSchema, rules as rulesOption, UInt32RulesSchema, type FieldRules } from "../../gen/validate/validate_pb.js";
 import { formatDuration, jsonSafeInteger, totalNanos } from "./format.js";
 import { BOUND_PHRASES } from "./rules/range.js";
 
@@ -20,13 +20,8 @@ export interface BrokenBound {
  * gives. Undefined when the value meets every bound (or the field has none).
  */
 export function brokenBound(field: DescField, element: boolean, value: bigint): BrokenBound | undefined {
-  if (!hasOption(field, rulesOption)) return undefined;
-  let type = getOption(field, rulesOption).type;
-  if (element) {
-    if (type.case !== "repeated") return undefined;
-    type = type.value.items?.type ?? { case: undefined };
-  }
-  switch (type.case) {
+  const type = elementRules(field, element)?.type;
+  switch (type?.case) {
     case "int64":
       return check(type.case, value, boundsOf<bigint>(type.value, Int64RulesSchema.field, (b) => b), String, jsonSafeInteger);
     case "uint32":
@@ -36,6 +31,18 @@ export function brokenBound(field: DescField, element: boolean, value: bigint): 
     default:
       return undefined;
   }
+}
+
+/** The field's `(validate.rules)`, if any. */
+export function fieldRules(field: DescField): FieldRules | undefined {
+  return hasOption(field, rulesOption) ? getOption(field, rulesOption) : undefined;
+}
+
+/** The rules that apply to one value of the field: its own, or `repeated.items` for an element. */
+export function elementRules(field: DescField, element: boolean): FieldRules | undefined {
+  const rules = fieldRules(field);
+  if (!element) return rules;
+  return rules?.type.case === "repeated" ? rules.type.value.items : undefined;
 }
 
 type BoundKey = keyof typeof BOUND_PHRASES;

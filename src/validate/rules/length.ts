@@ -7,6 +7,12 @@ export interface LengthEstimate<V> {
   upper(value: V): number;
 }
 
+/** protoc-gen-validate's words for a length rule (`min_len`, `max_bytes`, `len`): `value length must be at least 2 characters`. */
+export function lengthMessage(name: string, limit: number | string, unit: "characters" | "bytes"): string {
+  const bound = name.startsWith("min") ? "at least " : name.startsWith("max") ? "at most " : "";
+  return `value length must be ${bound}${limit} ${unit}`;
+}
+
 /**
  * Plans one length rule of the string and bytes families (`len`, `min_len`,
  * `max_bytes`, ...; the prefix of `name` says which side it bounds), in
@@ -29,12 +35,9 @@ export function planLengthRule<V>(
   const params = { [name]: shown };
   const { lower, upper } = estimate;
   let fails: (value: V) => boolean;
-  let bound = "";
   if (name.startsWith("min")) {
-    bound = "at least ";
     fails = (v) => upper(v) < limit || (lower(v) < limit && count(v) < limit);
   } else if (name.startsWith("max")) {
-    bound = "at most ";
     fails = (v) => lower(v) > limit || (upper(v) > limit && count(v) > limit);
   } else {
     fails = (v) => {
@@ -43,7 +46,7 @@ export function planLengthRule<V>(
       return low > limit || high < limit || (low !== high && count(v) !== limit);
     };
   }
-  const message = `value length must be ${bound}${shown} ${unit}`;
+  const message = lengthMessage(name, shown, unit);
   return (value, ctx) => {
     if (fails(value)) ctx.report(ruleId, message, shownValue(value), params);
   };

@@ -1,5 +1,6 @@
 import { fromBinary, ScalarType, type DescField, type DescMessage, type Message, type Registry } from "@bufbuild/protobuf";
 import { reachTest } from "../../codec/type-reach.js";
+import { accessor } from "../field-kinds.js";
 import { withLeadingByteOrderMarks } from "../../wire/read-scalar.js";
 import { formatPath, MapKeySegment, type PathSegment } from "../path.js";
 import type { Violation } from "../violation.js";
@@ -68,16 +69,10 @@ function walkMessage(desc: DescMessage, message: Message, path: PathSegment[], o
   }
   for (const field of desc.fields) {
     if (field.message === undefined || !reachesSpecial(field.message)) continue;
-    const value = fieldValue(field, record);
+    const value = accessor(field)(record);
     if (value === undefined || value === null) continue;
     walkField(field, field.message, value, [...path, field.name], out, registry, depth);
   }
-}
-
-function fieldValue(field: DescField, record: Record<string, unknown>): unknown {
-  if (field.oneof === undefined) return record[field.localName];
-  const held = record[field.oneof.localName] as { case?: string; value?: unknown };
-  return held.case === field.localName ? held.value : undefined;
 }
 
 function walkField(field: DescField, desc: DescMessage, value: unknown, path: PathSegment[], out: Violation[], registry: Registry, depth: number): void {
