@@ -214,9 +214,15 @@ function planField(field: DescField, created: PlannedMessage[]): PlannedStep | u
   switch (field.fieldKind) {
     case "scalar":
     case "enum":
-      return planSingularValue(field, planTypeRules(rules?.type, targetOf(field), site));
-    case "message":
-      return planMessageField(field, rules, messageRules, site, created);
+      return planSingular(field, [], planTypeRules(rules?.type, targetOf(field), site), undefined);
+    case "message": {
+      const typed = planTypeRules(rules?.type, targetOf(field), site);
+      // protoc-gen-validate checks a oneof's members only inside the case of the
+      // member that is set, so a presence rule on a member never fires: an unset
+      // member is not missing, it is simply not the one chosen.
+      const required = field.oneof !== undefined ? [] : [messageRules?.required, typed.required].filter((r): r is RequiredRule => r !== undefined);
+      return planSingular(field, required, typed, messageRules?.skip === true ? undefined : planMessage(field.message, created));
+    }
     case "list":
       return planListField(field, rules, messageRules, site, created);
     case "map":
@@ -224,39 +230,8 @@ function planField(field: DescField, created: PlannedMessage[]): PlannedStep | u
   }
 }
 
-function planSingularValue(field: DescField, { check, lengths }: MessageFamilyPlan): PlannedStep | undefined {
-  if (check === undefined) return undefined;
-  const get = accessor(field);
-  const name = field.name;
-  return {
-    ownRule: true,
-    subject: field,
-    child: undefined,
-    facts: { required: false, check, lengths },
-    run: (m, ctx) => {
-      const value = get(m);
-      if (value === undefined) return;
-      ctx.path.push(name);
-      check(value, ctx);
-      ctx.path.pop();
-    },
-  };
-}
-
-function planMessageField(
-  field: DescField & { fieldKind: "message" },
-  rules: FieldRules | undefined,
-  messageRules: MessageRulesPlan | undefined,
-  site: RuleSite,
-  created: PlannedMessage[],
-): PlannedStep | undefined {
-  const typed = planTypeRules(rules?.type, targetOf(field), site);
-  // protoc-gen-validate checks a oneof's members only inside the case of the
-  // member that is set, so a presence rule on a member never fires: an unset
-  // member is not missing, it is simply not the one chosen.
-  const required = field.oneof !== undefined ? [] : [messageRules?.required, typed.required].filter((r): r is RequiredRule => r !== undefined);
-  const check = typed.check;
-  const child = messageRules?.skip === true ? undefined : planMessage(field.message, created);
+/** A field with one value (scalar, enum or message): its presence rules, the check of a set value, and the recursion into a message. */
+function planSingular(field: DescField, required: readonly RequiredRule[], { check, lengths }: MessageFamilyPlan, child: PlannedMessage | undefined): PlannedStep | undefined {
   const ownRule = required.length > 0 || check !== undefined;
   if (!ownRule && child === undefined) return undefined;
   const get = accessor(field);
@@ -265,7 +240,7 @@ function planMessageField(
     ownRule,
     subject: field,
     child,
-    facts: { required: required.length > 0, check },
+    facts: { required: required.length > 0, check, lengths },
     run: (m, ctx) => {
       const value = get(m);
       if (value === undefined) {
