@@ -1,7 +1,6 @@
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { AnyRulesSchema, type AnyRules } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
-import { formatList } from "../format.js";
 import { planMembership } from "./membership.js";
 import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
 import type { MessageFamilyPlan } from "./message.js";
@@ -21,12 +20,9 @@ export function planAnyRules(rules: AnyRules, site: RuleSite): MessageFamilyPlan
         required = rules.required;
         break;
       case "in":
-      case "not_in": {
-        const list = name === "in" ? rules.in : rules.notIn;
-        const message = `type URL must ${name === "in" ? "" : "not "}be in list ${formatList(list)}`;
-        checks.push(planMembership("any", name, list, message, (value: unknown) => (value as Any).typeUrl));
+      case "not_in":
+        checks.push(planMembership("any", name, rules, (value: unknown) => (value as Any).typeUrl, undefined, "type URL"));
         break;
-      }
       default:
         throw unsupportedRule(site, ruleId);
     }

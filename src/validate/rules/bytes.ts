@@ -56,9 +56,5 @@ export function planBytesRules(rules: BytesRules, site: RuleSite): ValueCheck | 
         throw unsupportedRule(site, `bytes.${name}`);
     }
   }
-  const combined = combineChecks(checks as ValueCheck[]);
-  if (combined === undefined || !ignoreEmpty) return combined;
-  return (value, ctx) => {
-    if ((value as Uint8Array).length !== 0) combined(value, ctx);
-  };
+  return combineChecks(checks as ValueCheck[], ignoreEmpty ? (value) => (value as Uint8Array).length === 0 : undefined);
 }

@@ -1,7 +1,6 @@
 import type { DescEnum } from "@bufbuild/protobuf";
 import { EnumRulesSchema, type EnumRules } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
-import { formatList } from "../format.js";
 import { planMembership } from "./membership.js";
 import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
 
@@ -31,12 +30,9 @@ export function planEnumRules(rules: EnumRules, enumDesc: DescEnum, site: RuleSi
         break;
       }
       case "in":
-      case "not_in": {
-        const list = name === "in" ? rules.in : rules.notIn;
-        const message = `value must ${name === "in" ? "" : "not "}be in list ${formatList(list)}`;
-        checks.push(planMembership("enum", name, list, message, (value: number) => value));
+      case "not_in":
+        checks.push(planMembership("enum", name, rules, (value: number) => value));
         break;
-      }
       default:
         throw unsupportedRule(site, ruleId);
     }

@@ -1,6 +1,5 @@
 import { KnownRegex, StringRulesSchema, type StringRules } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
-import { formatList } from "../format.js";
 import { PlanError } from "../plan-error.js";
 import { translateRe2 } from "../re2.js";
 import { planLengthRule, type LengthEstimate } from "./length.js";
@@ -136,12 +135,9 @@ export function planStringRules(rules: StringRules, site: RuleSite): ValueCheck 
         break;
       }
       case "in":
-      case "not_in": {
-        const list = name === "in" ? rules.in : rules.notIn;
-        const message = `value must ${name === "in" ? "" : "not "}be in list ${formatList(list)}`;
-        checks.push(planMembership("string", name, list, message, (value: string) => value));
+      case "not_in":
+        checks.push(planMembership("string", name, rules, (value: string) => value));
         break;
-      }
       case "well_known_regex": {
         // `strict` is proto2 with default true: unset means strict.
         const strict = rules.strict;
@@ -167,9 +163,5 @@ export function planStringRules(rules: StringRules, site: RuleSite): ValueCheck 
         throw unsupportedRule(site, ruleId);
     }
   }
-  const combined = combineChecks(checks as ValueCheck[]);
-  if (combined === undefined || !ignoreEmpty) return combined;
-  return (value, ctx) => {
-    if (value !== "") combined(value, ctx);
-  };
+  return combineChecks(checks as ValueCheck[], ignoreEmpty ? (value) => value === "" : undefined);
 }
