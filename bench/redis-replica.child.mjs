@@ -3,9 +3,13 @@
  * its own: `memory` uses the default store, `redis URL` a RedisTunnelStore.
  * Plain JavaScript on the built package (dist/, which `npm run bench` builds).
  *
- * Prints `ready grpcPort=N` when listening; on SIGTERM prints
- * `cpu-seconds=X` (user + system since ready), closes and exits.
+ * Prints `ready grpcPort=N httpPort=M` when listening; on SIGTERM prints
+ * `cpu-seconds=X` (user + system since ready) and the event loop's delay
+ * (`loop-delay-p99-ms=`, `loop-delay-max-ms=`), closes and exits. With
+ * `REPLICA_TRACE=1` it also prints, every second, `trace t=S loop-max-ms=X`
+ * (the worst event-loop delay of that second), to find stalls.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { RedisTunnelStore, startReportingServer } from "../dist/src/tunnel/node/index.js";
 
 const [mode, url] = process.argv.slice(2);
@@ -16,10 +20,22 @@ if (mode !== "memory" && !(mode === "redis" && url !== undefined)) {
 const store = mode === "redis" ? await RedisTunnelStore.connect({ url, keyPrefix: "bench:" }) : undefined;
 const server = await startReportingServer({ host: "127.0.0.1", maxStreams: 100_000, ...(store === undefined ? {} : { store }) });
 const cpuAtReady = process.cpuUsage();
-process.stdout.write(`ready grpcPort=${server.grpcPort}\n`);
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+if (process.env["REPLICA_TRACE"] === "1") {
+  const second = monitorEventLoopDelay({ resolution: 10 });
+  second.enable();
+  const started = Date.now();
+  setInterval(() => {
+    process.stdout.write(`trace t=${((Date.now() - started) / 1000).toFixed(0)} loop-max-ms=${(second.max / 1e6).toFixed(0)}\n`);
+    second.reset();
+  }, 1000).unref();
+}
+process.stdout.write(`ready grpcPort=${server.grpcPort} httpPort=${server.httpPort}\n`);
 process.on("SIGTERM", () => {
   const cpu = process.cpuUsage(cpuAtReady);
   process.stdout.write(`cpu-seconds=${(cpu.user + cpu.system) / 1e6}\n`);
+  process.stdout.write(`loop-delay-p99-ms=${(loopDelay.percentile(99) / 1e6).toFixed(1)} loop-delay-max-ms=${(loopDelay.max / 1e6).toFixed(1)}\n`);
   if (store !== undefined) process.stdout.write(`store-outages=${store.counters.outages}\n`);
   void server
     .close()

@@ -9,19 +9,76 @@ const { streams, tunnelsPerStream, intervalMs, durationMs, warmupMs } = fleet;
 interface RunResult extends FleetResult {
   readonly label: string;
   readonly cpuSeconds: number;
+  /** The worst replica's event-loop delay, p99 and max (ms), over the whole run. */
+  readonly loopDelayP99: number;
+  readonly loopDelayMax: number;
+  /** Server-side apply time (report received to response ready, Redis included), p99 over replicas, from /metrics, measured window only. */
+  readonly applyP99: string;
+}
+
+interface StoppedReplica {
+  readonly cpuSeconds: number;
+  readonly loopDelayP99: number;
+  readonly loopDelayMax: number;
+}
+
+/** `le` bound -> cumulative count of the apply-duration histogram of one replica's /metrics. */
+type ApplyBuckets = Map<string, number>;
+
+async function applyBuckets(replica: ReadyChild): Promise<ApplyBuckets> {
+  const httpPort = Number(/httpPort=(\d+)/.exec(replica.output())?.[1]);
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const buckets: ApplyBuckets = new Map();
+  for (const match of text.matchAll(/^envoy_tap_tunnel_apply_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) buckets.set(match[1]!, Number(match[2]));
+  return buckets;
+}
+
+/** The smallest bucket bound holding 99% of the requests applied between two snapshots, summed over replicas. */
+function applyP99(before: readonly ApplyBuckets[], after: readonly ApplyBuckets[]): string {
+  const counts = new Map<string, number>();
+  after.forEach((buckets, i) => {
+    for (const [le, count] of buckets) counts.set(le, (counts.get(le) ?? 0) + count - (before[i]?.get(le) ?? 0));
+  });
+  const total = counts.get("+Inf") ?? 0;
+  for (const [le, count] of counts) if (count >= 0.99 * total) return le === "+Inf" ? "> 1 s" : `≤ ${Number(le) * 1000} ms`;
+  return "n/a";
+}
+
+/** Snapshots of every replica's apply histogram when the fleet's measured window starts and ends. */
+async function measureApply(replicas: readonly ReadyChild[], run: (beforeStop: () => Promise<void>) => Promise<FleetResult>): Promise<FleetResult & { applyP99: string }> {
+  let before: ApplyBuckets[] = [];
+  const started = setTimeout(() => {
+    void Promise.all(replicas.map(applyBuckets)).then((snapshots) => (before = snapshots));
+  }, warmupMs);
+  let p99 = "n/a";
+  const result = await run(async () => {
+    p99 = applyP99(before, await Promise.all(replicas.map(applyBuckets)));
+  });
+  clearTimeout(started);
+  return { ...result, applyP99: p99 };
 }
 
 async function startReplica(args: string[]): Promise<ReadyChild> {
   return await startReadyChild([join(import.meta.dirname, "redis-replica.child.mjs"), ...args], "the replica");
 }
 
-async function stopReplica(replica: ReadyChild): Promise<number> {
+async function stopReplica(replica: ReadyChild): Promise<StoppedReplica> {
   const exited = once(replica.child, "close");
   replica.child.kill("SIGTERM");
   await exited;
   const cpu = /cpu-seconds=([\d.]+)/.exec(replica.output());
-  if (!cpu) throw new Error(`the replica did not report its CPU time: ${replica.output()}`);
-  return Number(cpu[1]);
+  const loop = /loop-delay-p99-ms=([\d.]+) loop-delay-max-ms=([\d.]+)/.exec(replica.output());
+  if (!cpu || !loop) throw new Error(`the replica did not report its CPU time and event-loop delay: ${replica.output()}`);
+  return { cpuSeconds: Number(cpu[1]), loopDelayP99: Number(loop[1]), loopDelayMax: Number(loop[2]) };
+}
+
+async function stopReplicas(replicas: readonly ReadyChild[]): Promise<StoppedReplica> {
+  const stopped = await Promise.all(replicas.map(stopReplica));
+  return {
+    cpuSeconds: stopped.reduce((sum, r) => sum + r.cpuSeconds, 0),
+    loopDelayP99: Math.max(...stopped.map((r) => r.loopDelayP99)),
+    loopDelayMax: Math.max(...stopped.map((r) => r.loopDelayMax)),
+  };
 }
 
 async function usedMemory(url: string): Promise<number> {
@@ -38,32 +95,36 @@ async function usedMemory(url: string): Promise<number> {
  */
 export async function runRedisBench(): Promise<string> {
   const memoryReplica = await startReplica(["memory"]);
-  const memoryLoad = await runReporterFleet([memoryReplica.port]);
-  const memory: RunResult = { ...memoryLoad, label: "one replica, memory store", cpuSeconds: await stopReplica(memoryReplica) };
+  const memoryLoad = await measureApply([memoryReplica], (beforeStop) => runReporterFleet([memoryReplica.port], beforeStop));
+  const memory: RunResult = { ...memoryLoad, label: "one replica, memory store", ...(await stopReplicas([memoryReplica])) };
 
   const redis = await startRedisServer();
   try {
     const baseline = await usedMemory(redis.url);
     const replicas = [await startReplica(["redis", redis.url]), await startReplica(["redis", redis.url])];
     let bytesPerTunnel = NaN;
-    const redisLoad = await runReporterFleet(replicas.map((r) => r.port), async () => {
-      bytesPerTunnel = ((await usedMemory(redis.url)) - baseline) / (streams * tunnelsPerStream);
-    });
-    let cpuSeconds = 0;
-    for (const replica of replicas) cpuSeconds += await stopReplica(replica);
-    const shared: RunResult = { ...redisLoad, label: "two replicas, one Redis", cpuSeconds };
+    const redisLoad = await measureApply(replicas, (beforeStop) =>
+      runReporterFleet(
+        replicas.map((r) => r.port),
+        async () => {
+          await beforeStop();
+          bytesPerTunnel = ((await usedMemory(redis.url)) - baseline) / (streams * tunnelsPerStream);
+        },
+      ),
+    );
+    const shared: RunResult = { ...redisLoad, label: "two replicas, one Redis", ...(await stopReplicas(replicas)) };
     const fmt = (value: number, digits = 1) => value.toFixed(digits);
     const row = (r: RunResult) =>
-      `| ${r.label} | ${fmt(r.reportsPerSecond, 0)} | ${fmt(r.p50, 2)} ms | ${fmt(r.p99, 2)} ms | ${fmt(r.cpuSeconds, 2)} s | ${r.nacks} | ${r.disconnects} |`;
+      `| ${r.label} | ${fmt(r.reportsPerSecond, 0)} | ${fmt(r.p50, 2)} ms | ${fmt(r.p99, 2)} ms | ${fmt(r.max, 0)} ms | ${r.applyP99} | ${fmt(r.loopDelayP99, 0)} ms / ${fmt(r.loopDelayMax, 0)} ms | ${fmt(r.cpuSeconds, 2)} s | ${r.nacks} | ${r.disconnects} |`;
     const ratio = shared.reportsPerSecond / memory.reportsPerSecond;
     const met = (ok: boolean) => (ok ? "met" : "**not met**");
     return [
       "## Reporting server replicas on Redis",
       "",
-      `${streams} reporter streams × ${tunnelsPerStream} tunnels, 1% churn per ${intervalMs / 1000} s interval, measured for ${durationMs / 1000} s after a ${warmupMs / 1000} s warm-up: spread over two \`serve\` replicas (child processes) sharing one \`redis-server\` (\`--save '' --appendonly no\`, loopback), and the same load on one replica with the memory store, in the same run. Replica CPU is the sum over replicas.`,
+      `${streams} reporter streams × ${tunnelsPerStream} tunnels, 1% churn per ${intervalMs / 1000} s interval, measured for ${durationMs / 1000} s after a ${warmupMs / 1000} s warm-up: spread over two \`serve\` replicas (child processes) sharing one \`redis-server\` (\`--save '' --appendonly no\`, loopback), and the same load on one replica with the memory store, in the same run. Replica CPU is the sum over replicas. Server apply p99 is the bucket bound of the replicas' \`envoy_tap_tunnel_apply_duration_seconds\` histogram (report decoded to response ready, Redis round trip included) that holds 99% of the measured window's requests; the event-loop delay (\`monitorEventLoopDelay\`, whole run, worst replica) shows stalls inside a replica. ACK latency is measured by the reporters, in the benchmark's own process, so it also holds that process's own delays.`,
       "",
-      "| setup | reports/s (ACKed) | ACK p50 | ACK p99 | replica CPU | NACKs | disconnects |",
-      "| --- | --- | --- | --- | --- | --- | --- |",
+      "| setup | reports/s (ACKed) | ACK p50 | ACK p99 | ACK max | server apply p99 | replica event-loop delay p99 / max | replica CPU | NACKs | disconnects |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
       row(memory),
       row(shared),
       "",

@@ -1,3 +1,4 @@
+import { tunnelJsonOfValue } from "./redis-index-member.js";
 import type { NodeKey, NodeRecord, NodeState, TunnelRecord } from "../index.js";
 
 /** The part of a {@link NodeRecord} kept as one JSON field (`m`) of the node's hash. */
@@ -30,7 +31,7 @@ export function decodeNodeHash(reply: readonly string[]): NodeRecord | undefined
   for (let i = 0; i + 1 < reply.length; i += 2) {
     const field = reply[i]!;
     const value = reply[i + 1]!;
-    if (field.startsWith("t:")) tunnels.set(field.slice(2), JSON.parse(value) as TunnelRecord);
+    if (field.startsWith("t:")) tunnels.set(field.slice(2), JSON.parse(tunnelJsonOfValue(value)) as TunnelRecord);
     else fields.set(field, value);
   }
   const metaText = fields.get("m");

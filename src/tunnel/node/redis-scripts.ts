@@ -13,41 +13,56 @@ function script(source: string): RedisScript {
 /*
  * Layout (every key starts with the store's prefix P):
  *   P n:<node key>     hash: v version, e epoch, o owner stream, c connectedAt, r replica that wrote it,
- *                      m JSON {node, state, lastReportAt, graceUntil}, and t:<name> JSON of each tunnel
+ *                      m JSON {node, state, lastReportAt, graceUntil}, and t:<name> per tunnel: its index
+ *                      member, a line break, its JSON (see redis-index-member.ts)
  *   P nodes            set of node keys
  *   P grace            sorted set: node key -> grace deadline (ms), nodes in their grace period only
- *   P i:<initiator>    hash: node key -> number of that node's tunnels from the initiator (the routing index)
+ *   P idx              sorted set (all scores 0, ordered by member): one member per tunnel,
+ *                      JSON [initiator, node key, name]; the routing index, read by lexicographic range
  *   P r:<replica>      set of node keys last written by the replica (what to release when its lease expires)
  *   P lease:<replica>  the replica's lease (a key with a TTL)
  *   P replicas         set of replica ids that held a lease
- * A script is one atomic step: a reader never sees half of a write.
+ * A script is one atomic step: a reader never sees half of a write. A write
+ * costs a handful of Redis commands whatever its size (the tunnels go in bulk:
+ * HSET, ZADD, HDEL, ZREM of up to CHUNK arguments each), and a diff touches
+ * only the tunnels it changes.
  */
 
-const indexFunction = `
-local function index(initiator, delta)
-  local ik = ARGV[1] .. 'i:' .. initiator
-  if redis.call('HINCRBY', ik, ARGV[2], delta) <= 0 then redis.call('HDEL', ik, ARGV[2]) end
+const helpers = `
+local CHUNK = 400
+local function bulk(command, key, items)
+  for i = 1, #items, CHUNK do redis.call(command, key, unpack(items, i, math.min(i + CHUNK - 1, #items))) end
+end
+local function bulkArgs(command, key, from, to)
+  for i = from, to, CHUNK do redis.call(command, key, unpack(ARGV, i, math.min(i + CHUNK - 1, to))) end
+end
+local function memberOf(value)
+  return string.sub(value, 1, string.find(value, '\\n', 1, true) - 1)
 end
 local function unindexAll()
   local all = redis.call('HGETALL', KEYS[1])
+  local members = {}
   for i = 1, #all, 2 do
-    if string.sub(all[i], 1, 2) == 't:' then index(cjson.decode(all[i + 1]).identity.nodeId, -1) end
+    if string.sub(all[i], 1, 2) == 't:' then members[#members + 1] = memberOf(all[i + 1]) end
   end
+  bulk('ZREM', ARGV[1] .. 'idx', members)
 end
 `;
 
 /**
  * Writes a node. KEYS: node hash, nodes set, grace zset. ARGV: prefix, node key,
  * mode, expected version ('' for none), expected owner (diff), version, epoch,
- * owner, connectedAt, replica, state, graceUntil, meta JSON, removed count,
- * then (name, initiator) per removed tunnel, then (name, initiator, JSON) per
- * added one. Modes: `diff` (compare-and-set; applies the listed changes to the
+ * owner, connectedAt, replica, state, graceUntil, meta JSON, the number R of
+ * removed tunnels, the number A of added ones, then the arguments of the bulk
+ * commands as they go to Redis (no string work in Lua): R hash fields
+ * (`t:<name>`), R index members, A (field, stored value) pairs, A (0, index
+ * member) pairs. Modes: `diff` (compare-and-set; applies the listed changes to the
  * stored tunnels), `replace` (compare-and-set; replaces them), `republish`
  * (after an outage: replaces the node unless another replica's newer stream
  * took it over, with the next version). Returns {version, epoch}, or {0, 0}
  * when it changed nothing.
  */
-export const putNodeScript = script(`${indexFunction}
+export const putNodeScript = script(`${helpers}
 local mode = ARGV[3]
 local cur = redis.call('HMGET', KEYS[1], 'v', 'o', 'r', 'c', 'e')
 local version, epoch = ARGV[6], ARGV[7]
@@ -66,17 +81,13 @@ if mode ~= 'diff' and cur[1] then
   unindexAll()
   redis.call('DEL', KEYS[1])
 end
-local at = 15
-for i = 1, tonumber(ARGV[14]) do
-  redis.call('HDEL', KEYS[1], 't:' .. ARGV[at])
-  index(ARGV[at + 1], -1)
-  at = at + 2
-end
-while at <= #ARGV do
-  redis.call('HSET', KEYS[1], 't:' .. ARGV[at], ARGV[at + 2])
-  index(ARGV[at + 1], 1)
-  at = at + 3
-end
+local removed, added = tonumber(ARGV[14]), tonumber(ARGV[15])
+local at = 16
+bulkArgs('HDEL', KEYS[1], at, at + removed - 1)
+bulkArgs('ZREM', ARGV[1] .. 'idx', at + removed, at + 2 * removed - 1)
+at = at + 2 * removed
+bulkArgs('HSET', KEYS[1], at, at + 2 * added - 1)
+bulkArgs('ZADD', ARGV[1] .. 'idx', at + 2 * added, at + 4 * added - 1)
 redis.call('HSET', KEYS[1], 'v', version, 'e', epoch, 'o', ARGV[8], 'c', ARGV[9], 'r', ARGV[10], 'm', ARGV[13])
 redis.call('SADD', KEYS[2], ARGV[2])
 if ARGV[11] == 'grace' then redis.call('ZADD', KEYS[3], ARGV[12], ARGV[2]) else redis.call('ZREM', KEYS[3], ARGV[2]) end
@@ -91,7 +102,7 @@ return {tonumber(version), tonumber(epoch)}
  * must have or the replica that must have written it last. Returns 1 when it
  * deleted, 0 when the condition failed.
  */
-export const deleteNodeScript = script(`${indexFunction}
+export const deleteNodeScript = script(`${helpers}
 local cur = redis.call('HMGET', KEYS[1], 'v', 'r')
 if not cur[1] then return 0 end
 if ARGV[3] == 'version' and cur[1] ~= ARGV[4] then return 0 end

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, suite, test } from "node:test";
+import { formatNodeKey } from "../index.js";
 import { RedisTunnelStore, RedisUnavailableError } from "./redis-tunnel-store.js";
 import { freePort, redisMissingReason, startRedisServer, type RedisServerProcess } from "./redis-server.testdata.js";
 import { initiatorTunnel, testReporter } from "./reporter.testdata.js";
@@ -186,13 +187,17 @@ suite("RedisTunnelStore: faults", { skip }, () => {
     }
   });
 
-  test("Redis killed and restarted empty while reporters run: ACKs go on from memory, /healthz and /metrics say degraded, and the state converges", async () => {
+  test("Redis killed and restarted empty while reporters run: ACKs go on from memory, /healthz and /metrics say degraded, the state converges, and the outage's events reach the other replica", async () => {
     const redis = await startRedisServer();
     const p = "fault:";
     const replicas = [await startReplica(redis.url, p, 10_000), await startReplica(redis.url, p, 10_000)];
     const [a, b] = replicas as [Replica, Replica];
     const ra = testReporter(a.server.grpcPort, "upstream-a");
     const rb = testReporter(b.server.grpcPort, "upstream-b");
+    const seenOnB: string[] = [];
+    const unsubscribe = b.server.registry.subscribe((event) => {
+      if (event.type === "tunnel-added" || event.type === "tunnel-removed") seenOnB.push(`${event.type} ${formatNodeKey(event.node)}/${event.tunnel.name}`);
+    });
     try {
       ra.reporter.addTunnel(initiatorTunnel("1"));
       rb.reporter.addTunnel(initiatorTunnel("2"));
@@ -209,21 +214,31 @@ suite("RedisTunnelStore: faults", { skip }, () => {
       await waitFor("ACKs during the outage", () => ra.reporter.stats().counters.acks_received >= acksBefore + 3);
       assert.equal(ra.reporter.stats().counters.disconnects.nack_received, 0);
       assert.deepEqual(await tunnelNames(a.server), ["upstream-a/t1:1", "upstream-a/t1:3"]);
+      ra.reporter.removeTunnel("t1:1");
+      await waitFor("the removal ACKed during the outage", async () => JSON.stringify(await tunnelNames(a.server)) === JSON.stringify(["upstream-a/t1:3"]));
+      assert.ok(!seenOnB.some((e) => e.includes("t1:3")), "B cannot hear of it while Redis is down");
       await redis.restart(); // empty: nothing was persisted
       await waitFor(
         "both replicas re-published into the new Redis",
-        () => allShow(replicas, ["upstream-a/t1:1", "upstream-a/t1:3", "upstream-b/t1:2"]),
+        () => allShow(replicas, ["upstream-a/t1:3", "upstream-b/t1:2"]),
         10_000,
       );
+      // The events of the outage reach B afterwards, in their order.
+      await waitFor("the outage's events on B", () => seenOnB.includes("tunnel-removed core/upstream-a/t1:1"));
+      const outage = seenOnB.filter((e) => e.includes("t1:3") || e === "tunnel-removed core/upstream-a/t1:1");
+      assert.deepEqual(outage, ["tunnel-added core/upstream-a/t1:3", "tunnel-removed core/upstream-a/t1:1"]);
+      assert.equal(a.store.counters.eventsDropped, 0);
+      assert.ok(a.store.counters.eventsReplayed >= 2);
       for (const replica of replicas) {
         assert.deepEqual(JSON.parse((await httpGet(replica.server.httpPort, "/healthz")).text), { status: "ok" });
         assert.match((await httpGet(replica.server.httpPort, "/metrics")).text, /^envoy_tap_tunnel_store_degraded 0$/m);
       }
       // And it keeps working: a diff after the outage reaches the other replica.
       rb.reporter.addTunnel(initiatorTunnel("4"));
-      await waitFor("a diff after recovery", () => allShow(replicas, ["upstream-a/t1:1", "upstream-a/t1:3", "upstream-b/t1:2", "upstream-b/t1:4"]));
+      await waitFor("a diff after recovery", () => allShow(replicas, ["upstream-a/t1:3", "upstream-b/t1:2", "upstream-b/t1:4"]));
       assert.deepEqual(await tunnelNames(b.server, "?initiator=3"), ["upstream-a/t1:3"]);
     } finally {
+      unsubscribe();
       await Promise.all([ra.reporter.stop(), rb.reporter.stop()]);
       for (const replica of replicas) await replica.close();
       await redis.kill();

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { createClient, type RedisClientType } from "@redis/client";
-import type { NodeRecord, RegistryEvent, StoreHealth, StoreNotice, TunnelStore } from "../index.js";
-import { formatNodeKey } from "../index.js";
+import type { NodeRecord, RegistryEvent, StoreHealth, StoreNotice, TunnelRecord, TunnelStore } from "../index.js";
+import { decodeEventBatchBody, decodeEventBatchHeader, encodeEventBatch } from "./redis-event-codec.js";
+import { indexMember, indexRange, nodeKeyOfMember, tunnelValue } from "./redis-index-member.js";
 import { decodeNodeHash, encodeNodeMeta } from "./redis-node-codec.js";
 import { deleteNodeScript, putNodeScript, type RedisScript } from "./redis-scripts.js";
 
@@ -36,6 +37,18 @@ export class RedisUnavailableError extends Error {
 
 type Client = RedisClientType;
 
+/** The most events in one pub/sub message: a burst of full pushes goes out as several messages of bounded size. */
+const MAX_EVENTS_PER_MESSAGE = 2_000;
+/**
+ * The most events kept for the other replicas while Redis is unreachable
+ * (replayed when it returns); beyond it the oldest go (counted in
+ * `counters.eventsDropped`). At 1,000 reports a second, about a minute.
+ */
+const MAX_QUEUED_EVENTS = 100_000;
+/** How long the receiver may apply other replicas' events before it yields to its event loop (ACKs, I/O). */
+const RECEIVE_SLICE_MS = 4;
+const noBytes = Buffer.alloc(0);
+
 /**
  * A {@link TunnelStore} in Redis, shared by every replica of a reporting
  * server: each write is one Lua script (atomic, compare-and-set on the node's
@@ -61,12 +74,31 @@ export class RedisTunnelStore implements TunnelStore {
   /** Keys written (or deleted) while degraded: to re-publish. */
   readonly #dirty = new Set<string>();
   readonly #listeners = new Set<(notice: StoreNotice) => void>();
+  /**
+   * The JSON text of each tunnel this replica wrote lately, reused when its
+   * events are published. Two generations, swapped at each publish, so an
+   * entry lives until its report's events went out (plain maps: a WeakMap of
+   * every tunnel would slow the garbage collector down).
+   */
+  #tunnelJson = new Map<TunnelRecord, string>();
+  #tunnelJsonBefore = new Map<TunnelRecord, string>();
+  /** Events waiting for the next publish (one PUBLISH per event-loop turn, not one per report). */
+  #outbox: RegistryEvent[] = [];
+  #flushScheduled = false;
+  /** Other replicas' event batches (undecoded), applied in time slices. */
+  #inbox: Buffer[] = [];
+  #inboxNext = 0;
+  #draining = false;
   #degradedReason: string | undefined;
   #recovering: Promise<void> | undefined;
   #leaseTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
-  /** Counts for `/metrics`: events not published while degraded, and re-publications. */
-  readonly counters = { eventsDropped: 0, republished: 0, outages: 0 };
+  /**
+   * Counts: events that never reached the other replicas (the outage queue
+   * overflowed, or the connection broke while they were sent), events sent
+   * late because Redis was unreachable, nodes re-published, outages.
+   */
+  readonly counters = { eventsDropped: 0, eventsReplayed: 0, republished: 0, outages: 0 };
 
   private constructor(client: Client, subscriber: Client, options: RedisTunnelStoreOptions, replicaId: string) {
     this.#client = client;
@@ -113,7 +145,8 @@ export class RedisTunnelStore implements TunnelStore {
     try {
       await client.connect();
       await subscriber.connect();
-      await subscriber.subscribe(store.#channel, (message: string) => store.#received(message));
+      // As bytes: our own messages (half of what arrives) are recognised without decoding their events.
+      await subscriber.subscribe(store.#channel, (message: Buffer) => store.#received(message), true);
     } catch (error) {
       for (const c of [client, subscriber]) if (c.isOpen) c.destroy();
       const cause = firstError ?? error;
@@ -121,6 +154,7 @@ export class RedisTunnelStore implements TunnelStore {
     }
     connected = true;
     client.on("ready", () => store.#reconnected());
+    await store.#loadScripts().catch(() => undefined);
     await store.#renewLease();
     store.#leaseTimer = setInterval(() => void store.#tick(), Math.max(50, Math.floor(store.#leaseMs / 3)));
     store.#leaseTimer.unref();
@@ -166,15 +200,15 @@ export class RedisTunnelStore implements TunnelStore {
   async #put(key: string, record: NodeRecord, expectedVersion: number | undefined): Promise<boolean> {
     const before = this.#mine.get(key);
     const diff = before !== undefined && expectedVersion !== undefined && before.version === expectedVersion;
-    const removed: string[] = [];
-    const added: string[] = [];
+    const removed: TunnelRecord[] = [];
+    const added: TunnelRecord[] = [];
     if (diff && before.tunnels !== record.tunnels) {
       // The registry shares unchanged tunnel objects between records, so identity says what changed.
-      for (const [name, tunnel] of before.tunnels) if (record.tunnels.get(name) !== tunnel) removed.push(name, tunnel.identity.nodeId);
+      for (const [name, tunnel] of before.tunnels) if (record.tunnels.get(name) !== tunnel) removed.push(tunnel);
     }
     if (!diff || before.tunnels !== record.tunnels) {
       for (const [name, tunnel] of record.tunnels) {
-        if (!diff || before.tunnels.get(name) !== tunnel) added.push(name, tunnel.identity.nodeId, JSON.stringify(tunnel));
+        if (!diff || before.tunnels.get(name) !== tunnel) added.push(tunnel);
       }
     }
     const args = this.#putArgs(key, record, diff ? "diff" : "replace", expectedVersion, diff ? before.owner : "", removed, added);
@@ -182,7 +216,30 @@ export class RedisTunnelStore implements TunnelStore {
     return version !== 0;
   }
 
-  #putArgs(key: string, record: NodeRecord, mode: string, expectedVersion: number | undefined, expectedOwner: string, removed: string[], added: string[]): string[] {
+  #jsonOf(tunnel: TunnelRecord): string {
+    let json = this.#tunnelJson.get(tunnel) ?? this.#tunnelJsonBefore.get(tunnel);
+    if (json === undefined) {
+      json = JSON.stringify(tunnel);
+      this.#tunnelJson.set(tunnel, json);
+    }
+    return json;
+  }
+
+  /** The put script's arguments (see putNodeScript): the header, then each bulk command's arguments, ready to pass on. */
+  #putArgs(key: string, record: NodeRecord, mode: string, expectedVersion: number | undefined, expectedOwner: string, removed: readonly TunnelRecord[], added: readonly TunnelRecord[]): string[] {
+    const removedFields: string[] = [];
+    const removedMembers: string[] = [];
+    for (const tunnel of removed) {
+      removedFields.push(`t:${tunnel.name}`);
+      removedMembers.push(indexMember(key, tunnel));
+    }
+    const hashPairs: string[] = [];
+    const indexPairs: string[] = [];
+    for (const tunnel of added) {
+      const member = indexMember(key, tunnel);
+      hashPairs.push(`t:${tunnel.name}`, tunnelValue(member, this.#jsonOf(tunnel)));
+      indexPairs.push("0", member);
+    }
     return [
       this.#prefix,
       key,
@@ -197,9 +254,12 @@ export class RedisTunnelStore implements TunnelStore {
       record.state,
       record.graceUntil === undefined ? "" : String(record.graceUntil),
       encodeNodeMeta(record),
-      String(removed.length / 2),
-      ...removed,
-      ...added,
+      String(removed.length),
+      String(added.length),
+      ...removedFields,
+      ...removedMembers,
+      ...hashPairs,
+      ...indexPairs,
     ];
   }
 
@@ -229,8 +289,8 @@ export class RedisTunnelStore implements TunnelStore {
   }
 
   async nodeKeysByInitiator(initiatorNodeId: string): Promise<string[]> {
-    const keys = await this.#redis(() => this.#client.sendCommand<string[]>(["HKEYS", `${this.#prefix}i:${initiatorNodeId}`]), undefined);
-    if (keys !== undefined) return keys;
+    const members = await this.#redis(() => this.#client.sendCommand<string[]>(["ZRANGEBYLEX", `${this.#prefix}idx`, ...indexRange(initiatorNodeId)]), undefined);
+    if (members !== undefined) return [...new Set(members.map(nodeKeyOfMember).filter((k): k is string => k !== undefined))];
     return [...this.#mine].filter(([, r]) => [...r.tunnels.values()].some((t) => t.identity.nodeId === initiatorNodeId)).map(([key]) => key);
   }
 
@@ -245,16 +305,45 @@ export class RedisTunnelStore implements TunnelStore {
     return deadlines;
   }
 
+  /**
+   * Queues `events` for the other replicas. They go out at the end of this
+   * event-loop turn, together with every other report's events of the turn,
+   * in as few messages as fit (one PUBLISH for many reports), after the ACKs
+   * of the turn; their order is kept. While Redis is unreachable they wait
+   * (up to MAX_QUEUED_EVENTS) and go out, in order, once this replica's nodes
+   * are re-published.
+   */
   publish(events: readonly RegistryEvent[]): void {
-    if (events.length === 0) return;
-    if (this.#degradedReason !== undefined) {
-      this.counters.eventsDropped += events.length;
-      return;
+    if (events.length === 0 || this.#closed) return;
+    for (const event of events) this.#outbox.push(event);
+    if (this.#outbox.length > MAX_QUEUED_EVENTS * 1.1) {
+      const excess = this.#outbox.length - MAX_QUEUED_EVENTS;
+      this.#outbox.splice(0, excess);
+      this.counters.eventsDropped += excess;
     }
-    const message = JSON.stringify({ from: this.replicaId, events });
-    this.#client.sendCommand(["PUBLISH", this.#channel, message]).catch(() => {
-      this.counters.eventsDropped += events.length;
-    });
+    if (this.#degradedReason === undefined) this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#degradedReason !== undefined || this.#closed) return;
+    const events = this.#outbox;
+    this.#outbox = [];
+    this.#tunnelJsonBefore = this.#tunnelJson;
+    this.#tunnelJson = new Map();
+    for (let from = 0; from < events.length; from += MAX_EVENTS_PER_MESSAGE) {
+      const batch = events.slice(from, from + MAX_EVENTS_PER_MESSAGE);
+      const message = encodeEventBatch(this.replicaId, batch, (tunnel) => this.#jsonOf(tunnel));
+      this.#client.sendCommand(["PUBLISH", this.#channel, message]).catch(() => {
+        this.counters.eventsDropped += batch.length;
+      });
+    }
   }
 
   subscribe(listener: (notice: StoreNotice) => void): () => void {
@@ -265,6 +354,7 @@ export class RedisTunnelStore implements TunnelStore {
   /** Stops renewing the lease, gives it up (so nothing waits for it to lapse) and disconnects. Call it after the server closed. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#flush(); // the last events go out before the connection closes
     this.#closed = true;
     clearInterval(this.#leaseTimer);
     await this.#client.sendCommand(["DEL", `${this.#prefix}lease:${this.replicaId}`]).catch(() => undefined);
@@ -283,17 +373,38 @@ export class RedisTunnelStore implements TunnelStore {
     }
   }
 
-  /** Another replica's events: our copy of a node it wrote is stale, then it reaches the registry. */
-  #received(message: string): void {
-    let parsed: { from: string; events: RegistryEvent[] };
-    try {
-      parsed = JSON.parse(message) as typeof parsed;
-    } catch {
+  /**
+   * Another replica's events: at once, our copies of the nodes it wrote are
+   * stale (the header names them); then the events reach the registry, decoded
+   * in time slices so a burst (a fleet's full pushes) never stalls this
+   * replica's ACKs. Our own messages are recognised by the header alone.
+   */
+  #received(message: Buffer): void {
+    const decoded = decodeEventBatchHeader(message);
+    if (decoded === undefined || decoded.header.from === this.replicaId) return;
+    for (const key of decoded.header.keys) this.#mine.delete(key);
+    this.#inbox.push(decoded.body);
+    if (this.#draining) return;
+    this.#draining = true;
+    setImmediate(() => this.#drainInbox());
+  }
+
+  #drainInbox(): void {
+    const until = performance.now() + RECEIVE_SLICE_MS;
+    while (this.#inboxNext < this.#inbox.length && !this.#closed) {
+      const body = this.#inbox[this.#inboxNext]!;
+      this.#inbox[this.#inboxNext++] = noBytes;
+      const events = decodeEventBatchBody(body.toString("utf8"));
+      if (events.length > 0) this.#notify({ kind: "events", events });
+      if (performance.now() >= until) break;
+    }
+    if (this.#inboxNext < this.#inbox.length && !this.#closed) {
+      setImmediate(() => this.#drainInbox());
       return;
     }
-    if (parsed.from === this.replicaId || !Array.isArray(parsed.events)) return;
-    for (const event of parsed.events) this.#mine.delete(formatNodeKey(event.node));
-    this.#notify({ kind: "events", events: parsed.events });
+    this.#inbox = [];
+    this.#inboxNext = 0;
+    this.#draining = false;
   }
 
   /** Runs a Redis operation; on a lost connection, marks the store degraded and returns `fallback`. */
@@ -341,6 +452,7 @@ export class RedisTunnelStore implements TunnelStore {
   async #republish(): Promise<void> {
     try {
       await this.#renewLeaseOnce();
+      await this.#loadScripts();
       const pending = new Set([...this.#mine.keys(), ...this.#dirty]);
       this.#dirty.clear();
       while (pending.size > 0) {
@@ -351,9 +463,7 @@ export class RedisTunnelStore implements TunnelStore {
             await this.#runScript(deleteNodeScript, this.#nodeKeys(key), [this.#prefix, key, "replica", this.replicaId]);
             continue;
           }
-          const added: string[] = [];
-          for (const [name, tunnel] of record.tunnels) added.push(name, tunnel.identity.nodeId, JSON.stringify(tunnel));
-          const args = this.#putArgs(key, record, "republish", undefined, "", [], added);
+          const args = this.#putArgs(key, record, "republish", undefined, "", [], [...record.tunnels.values()]);
           const [version, epoch] = await this.#runScript<[number, number]>(putNodeScript, this.#nodeKeys(key), args);
           if (this.#mine.get(key) !== record) {
             pending.add(key); // the registry changed it meanwhile: write the newer one
@@ -368,13 +478,21 @@ export class RedisTunnelStore implements TunnelStore {
         this.#dirty.clear();
       }
       this.#degradedReason = undefined;
-      this.#log({ level: "info", event: "store-recovered", message: "Redis is back; this replica's nodes are re-published" });
+      const late = this.#outbox.length;
+      this.counters.eventsReplayed += late;
+      this.#log({ level: "info", event: "store-recovered", message: `Redis is back; this replica's nodes are re-published and ${late} events of the outage are sent` });
       this.#notify({ kind: "deadlines" });
+      this.#scheduleFlush();
     } catch (error) {
       // Lost again mid-way: the next "ready" starts over (nothing was forgotten).
       for (const key of this.#mine.keys()) this.#dirty.add(key);
       this.#log({ level: "warn", event: "store-degraded", message: `re-publishing failed: ${describe(error)}` });
     }
+  }
+
+  /** Loads the scripts into Redis's cache, so the first writes of a burst do not all miss it (NOSCRIPT) and resend them. */
+  async #loadScripts(): Promise<void> {
+    for (const script of [putNodeScript, deleteNodeScript]) await this.#client.sendCommand(["SCRIPT", "LOAD", script.source]);
   }
 
   async #renewLeaseOnce(): Promise<void> {
@@ -411,10 +529,12 @@ export class RedisTunnelStore implements TunnelStore {
       if (replica === this.replicaId) continue;
       if ((await this.#client.sendCommand<number>(["EXISTS", `${this.#prefix}lease:${replica}`])) === 1) continue;
       const keys = await this.#client.sendCommand<string[]>(["SMEMBERS", `${this.#prefix}r:${replica}`]);
-      for (const key of keys) {
-        const [writer, owner, meta] = await this.#client.sendCommand<(string | null)[]>(["HMGET", this.#nodeKeys(key)[0]!, "r", "o", "m"]);
+      // Issued in one tick, the reads go out as one pipeline, not one round trip per node.
+      const fields = await Promise.all(keys.map((key) => this.#client.sendCommand<(string | null)[]>(["HMGET", this.#nodeKeys(key)[0]!, "r", "o", "m"])));
+      keys.forEach((key, i) => {
+        const [writer, owner, meta] = fields[i]!;
         if (writer === replica && owner !== null && owner !== undefined && meta?.includes('"state":"connected"') === true) orphans.push({ key, owner });
-      }
+      });
       await this.#client.sendCommand(["SREM", `${this.#prefix}replicas`, replica]);
     }
     return orphans;
