@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createClient, type RedisClientType } from "@redis/client";
+import type { RedisClientType } from "@redis/client";
 import type { NodeRecord, RegistryEvent, StoreHealth, StoreNotice, TunnelRecord, TunnelStore } from "../index.js";
 import { decodeEventBatchBody, decodeEventBatchHeader, encodeEventBatch } from "./redis-event-codec.js";
 import { indexMember, indexRange, nodeKeyOfMember, tunnelValue } from "./redis-index-member.js";
@@ -134,6 +134,10 @@ export class RedisTunnelStore implements TunnelStore {
         ...(options.tls?.ca === undefined ? {} : { ca: typeof options.tls.ca === "string" ? options.tls.ca : Buffer.from(options.tls.ca) }),
       },
     };
+    // Loaded here, not at the top: @redis/client declares `class VerbatimString extends String`, which turns
+    // V8's String.prototype into a dictionary and makes every string method call of the process several
+    // times slower, so a server on the memory store (or a library user of this module) must not load it.
+    const { createClient } = await import("@redis/client");
     const client = createClient(clientOptions) as unknown as Client;
     const subscriber = client.duplicate();
     const store = new RedisTunnelStore(client, subscriber, options, replicaId);
