@@ -31,7 +31,8 @@ export interface Reassembly {
   readonly findings: readonly TraceFinding[];
 }
 
-interface Group {
+/** What reassembly gathers about one connection while reading. */
+export interface Group {
   key: string;
   api: TraceApi;
   connection: { id?: bigint; local?: Endpoint; remote?: Endpoint };
@@ -96,11 +97,13 @@ export async function reassemble(items: Iterable<TraceItem> | AsyncIterable<Trac
   return { connections, findings: [...loose, ...orphanFindings] };
 }
 
-function resolveKey(fragmentKey: Map<string, string>, item: TraceItem, trace: string): string {
+/** The connection key of an item: a v2alpha fragment's events and findings join the connection that fragment names. */
+export function resolveKey(fragmentKey: Map<string, string>, item: TraceItem, trace: string): string {
   return trace.startsWith("file:") || item.kind === "event" || item.kind === "finding" ? (fragmentKey.get(`${item.source}#${item.fragment}`) ?? trace) : trace;
 }
 
-function groupOf(groups: Map<string, Group>, key: string, api: TraceApi): Group {
+/** The group of `key`, made when first seen. */
+export function groupOf(groups: Map<string, Group>, key: string, api: TraceApi): Group {
   let group = groups.get(key);
   if (group === undefined) {
     group = { key, api: key.startsWith("v3:") ? "v3" : api, connection: {}, hasConnection: false, layout: undefined, sources: [], events: [], http: [], readTruncated: false, writeTruncated: false, findings: [] };
@@ -109,7 +112,8 @@ function groupOf(groups: Map<string, Group>, key: string, api: TraceApi): Group 
   return group;
 }
 
-function mergeConnection(group: Group, connection: TapConnection, source: string): void {
+/** Merges what one piece says about the connection; a disagreement is an error finding, and the first value stays. */
+export function mergeConnection(group: Group, connection: TapConnection, source: string): void {
   group.hasConnection = true;
   for (const member of ["id", "local", "remote"] as const) {
     const incoming = connection[member];
@@ -212,7 +216,8 @@ function orderEvents(events: TapEvent[], label: string, report: (ruleId: string,
   return keyed.map((k) => k.event);
 }
 
-function compareTime(a: bigint | undefined, b: bigint | undefined): number {
+/** Orders timestamps, an absent one first. */
+export function compareTime(a: bigint | undefined, b: bigint | undefined): number {
   if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -24,6 +24,12 @@ export type SplitItem =
 /** Decides whether a length-delimited field at `path` is read field by field instead of whole. */
 export type DescendPredicate = (path: readonly number[], number: number) => boolean;
 
+/** Bytes copied past a value that spans chunks, so the next few tags need no copy of their own. */
+const JOIN_SLACK = 64 * 1024;
+
+/** The least size of a `reuse` buffer. */
+const OWN_BUFFER_BYTES = 256 * 1024;
+
 /** Lengths at or above 2^31 are refused, as Google's C++ runtime refuses them. */
 const MAX_LENGTH = 2 ** 31;
 
@@ -35,11 +41,16 @@ const MAX_LENGTH = 2 ** 31;
  * opened and read field by field, so a multi-gigabyte buffered trace passes
  * through a few kilobytes of memory per event.
  *
+ * With `reuse`, chunks are copied into two buffers of its own that take
+ * turns, so no chunk outlives its read (a long-lived chunk costs a full
+ * garbage collection to free): a value is then valid only until the next
+ * item is asked for.
+ *
  * Tags, lengths and varints are read by `src/wire`'s cursor. A fault throws
  * {@link WireFault} with the byte offset in the whole input; groups (which
  * no tap message uses) are refused as `wire.invalid_group`.
  */
-export async function* splitFields(source: AsyncIterable<Uint8Array>, descend: DescendPredicate): AsyncGenerator<SplitItem, void, undefined> {
+export async function* splitFields(source: AsyncIterable<Uint8Array>, descend: DescendPredicate, reuse = false): AsyncGenerator<SplitItem, void, undefined> {
   const chunks = source[Symbol.asyncIterator]();
   let buffer: Uint8Array = new Uint8Array(0);
   /** Offset in the whole input of `buffer[0]`. */
@@ -49,35 +60,83 @@ export async function* splitFields(source: AsyncIterable<Uint8Array>, descend: D
   const stack: { readonly end: number; readonly number: number }[] = [];
   const path: number[] = [];
 
-  /** Makes `buffer` hold the input from `pos` up to at least `need` (or all of it); returns whether it does. */
+  /** Chunks (or a chunk's tail) read past the end of `buffer`, in order. */
+  const queued: Uint8Array[] = [];
+
+  /**
+   * Makes `buffer` hold the input from `pos` up to at least `need` (or all
+   * of it); returns whether it does. A value that spans chunks is copied
+   * alone (with at most JOIN_SLACK bytes after it); the rest of the last
+   * chunk waits in `queued` and becomes the buffer itself, uncopied.
+   */
   async function fill(need: number): Promise<boolean> {
     let have = base + buffer.length;
     if (have >= need) return true;
-    if (ended) return false;
+    if (reuse) return fillOwn(need);
     const parts = [buffer.subarray(pos - base)];
-    let size = parts[0]!.length;
     while (have < need) {
-      const next = await chunks.next();
-      if (next.done === true) {
-        ended = true;
-        break;
+      let next = queued.shift();
+      if (next === undefined && !ended) {
+        const read = await chunks.next();
+        if (read.done === true) ended = true;
+        else if (!(read.value instanceof Uint8Array)) throw new TypeError(`splitFields() needs chunks of bytes (Uint8Array), got ${typeof read.value}`);
+        else next = read.value;
       }
-      if (!(next.value instanceof Uint8Array)) throw new TypeError(`splitFields() needs chunks of bytes (Uint8Array), got ${typeof next.value}`);
-      parts.push(next.value);
-      size += next.value.length;
-      have += next.value.length;
+      if (next === undefined) break;
+      parts.push(next);
+      have += next.length;
     }
-    if (parts.length > 1) {
-      const joined = new Uint8Array(size);
+    if (parts.length === 1) return false;
+    if (parts[0]!.length === 0 && parts.length === 2) {
+      buffer = parts[1]!;
+    } else {
+      const keep = Math.min(have, Math.max(need, pos + JOIN_SLACK));
+      const last = parts[parts.length - 1]!;
+      const tail = have - keep;
+      if (tail > 0) {
+        queued.unshift(last.subarray(last.length - tail));
+        parts[parts.length - 1] = last.subarray(0, last.length - tail);
+      }
+      const joined = new Uint8Array(keep - pos);
       let at = 0;
       for (const part of parts) {
         joined.set(part, at);
         at += part.length;
       }
       buffer = joined;
-      base = pos;
     }
+    base = pos;
     return have >= need;
+  }
+
+  /** The buffers `reuse` copies chunks into: the one `buffer` is in, and the other. */
+  let own = [new Uint8Array(0), new Uint8Array(0)];
+
+  /** {@link fill} with `reuse`: the rest of `buffer` and new chunks go into the other own buffer. */
+  async function fillOwn(need: number): Promise<boolean> {
+    let target = own[1]!;
+    const rest = buffer.subarray(pos - base);
+    let at = 0;
+    const append = (bytes: Uint8Array) => {
+      if (at + bytes.length > target.length) {
+        const bigger = new Uint8Array(Math.max(at + bytes.length, 2 * target.length, OWN_BUFFER_BYTES));
+        bigger.set(target.subarray(0, at));
+        target = bigger;
+      }
+      target.set(bytes, at);
+      at += bytes.length;
+    };
+    append(rest);
+    while (pos + at < need && !ended) {
+      const read = await chunks.next();
+      if (read.done === true) ended = true;
+      else if (!(read.value instanceof Uint8Array)) throw new TypeError(`splitFields() needs chunks of bytes (Uint8Array), got ${typeof read.value}`);
+      else append(read.value);
+    }
+    own = [target, own[0]!];
+    buffer = target.subarray(0, at);
+    base = pos;
+    return pos + at >= need;
   }
 
   /** Reads a varint of at most `maxBytes` at `pos`, fetching chunks as needed; returns its byte count. */
