@@ -1,8 +1,8 @@
-import { TapRule, TraceRule } from "../../fault/rule-ids.js";
+import { TapRule } from "../../fault/rule-ids.js";
 import { formatEndpoint } from "../endpoint.js";
 import type { TapConnection, TapEvent, TraceFinding, TraceItem } from "../model.js";
 import { readTraces, type ReadTracesOptions } from "../read-traces.js";
-import { compareTime, groupOf, mergeConnection, reassemble, resolveKey, type Group, type ReassembledConnection } from "../reassemble.js";
+import { compareTime, countEvent, groupOf, mergeConnection, newTally, reassemble, reportTally, resolveKey, type EventTally, type Group, type ReassembledConnection } from "../reassemble.js";
 
 /** An input of a capture export: read twice (once to plan, once to write), so it can be opened again. */
 export interface CaptureSource {
@@ -47,27 +47,6 @@ export interface CapturePlan {
   readonly sourceStarts: readonly (bigint | null | undefined)[];
 }
 
-/** Event checks that `reassemble` makes on ordered events, made here in arrival order, in constant memory per connection. */
-interface Tally {
-  events: number;
-  firstEvent: bigint | undefined;
-  firstTime: bigint | undefined;
-  lastKey: bigint | undefined;
-  outOfTimeOrder: boolean;
-  allSeq: boolean;
-  lastSeq: bigint | undefined;
-  outOfSeqOrder: boolean;
-  firstSeq: bigint | undefined;
-  seqGaps: string[];
-  endedAt: number;
-  afterEnd: string[];
-  truncatedBodies: number;
-  untimed: number;
-  lastWrite: number;
-  /** Per source: the earliest time one of its events may have (null: an event with no time yet). */
-  sourceFirst: Map<number, bigint | null>;
-}
-
 /**
  * The first pass of an export: reads every input once, keeping per
  * connection only what it is (addresses, sources, findings) and counts
@@ -76,7 +55,7 @@ interface Tally {
  */
 export async function planCapture(sources: readonly CaptureSource[], options: ReadTracesOptions): Promise<CapturePlan> {
   const groups = new Map<string, Group>();
-  const tallies = new Map<string, Tally>();
+  const tallies = new Map<string, EventTally>();
   const loose: TraceFinding[] = [];
   const fragmentKey = new Map<string, string>();
   const eventKeyOf = new Map<string, string>();
@@ -107,7 +86,7 @@ export async function planCapture(sources: readonly CaptureSource[], options: Re
         break;
       case "event":
         if (item.api === "v2alpha") eventKeyOf.set(fragment, key);
-        count(tallyOf(tallies, key), item.event, sourceIndex.get(item.source)!);
+        countEvent(tallyOf(tallies, key), item.event, sourceIndex.get(item.source)!);
         break;
       case "truncation":
         group.readTruncated ||= item.readTruncated;
@@ -135,10 +114,9 @@ export async function planCapture(sources: readonly CaptureSource[], options: Re
       const whole = wholes.get(group.key);
       if (whole === undefined) continue;
       const events = whole.events;
-      const start = events.find((e) => e.timestamp !== undefined)?.timestamp ?? 0n;
-      let lastWrite = -1;
-      events.forEach((e, i) => (lastWrite = e.type === "write" ? i : lastWrite));
-      connections.push({ key: whole.key, connection: whole.connection, findings: whole.findings, comment: comment(whole), firstEvent: events[0]?.timestamp, start, eventCount: events.length, lastWrite, events, order: order++ });
+      const tally = newTally();
+      for (const event of events) countEvent(tally, event, 0);
+      connections.push({ key: whole.key, connection: whole.connection, findings: whole.findings, comment: comment(whole), firstEvent: events[0]?.timestamp, start: tally.firstTime ?? 0n, eventCount: events.length, lastWrite: tally.lastWrite, events, order: order++ });
       continue;
     }
     const findings = tallyFindings(group, tally);
@@ -153,65 +131,19 @@ export async function planCapture(sources: readonly CaptureSource[], options: Re
   return { connections, findings: loose, fragmentKey, sourceStarts };
 }
 
-function tallyOf(tallies: Map<string, Tally>, key: string): Tally {
+function tallyOf(tallies: Map<string, EventTally>, key: string): EventTally {
   let tally = tallies.get(key);
-  if (tally === undefined) {
-    tally = { events: 0, firstEvent: undefined, firstTime: undefined, lastKey: undefined, outOfTimeOrder: false, allSeq: true, lastSeq: undefined, outOfSeqOrder: false, firstSeq: undefined, seqGaps: [], endedAt: -1, afterEnd: [], truncatedBodies: 0, untimed: 0, lastWrite: -1, sourceFirst: new Map() };
-    tallies.set(key, tally);
-  }
+  if (tally === undefined) tallies.set(key, (tally = newTally()));
   return tally;
 }
 
-/** Counts one event, in arrival order (the order it is written in, unless the connection turns out to be out of order). */
-function count(tally: Tally, event: TapEvent, source: number): void {
-  const i = tally.events++;
-  const time = event.timestamp;
-  if (i === 0) tally.firstEvent = time;
-  if (time === undefined) tally.untimed++;
-  else tally.firstTime ??= time;
-  // As `reassemble` orders: an event without a timestamp takes the time of the one before it.
-  const key = time ?? tally.lastKey;
-  if (compareTime(key, tally.lastKey) < 0) tally.outOfTimeOrder = true;
-  tally.lastKey = key;
-  if (!tally.sourceFirst.has(source)) tally.sourceFirst.set(source, key ?? null);
-  const seq = event.seqNum;
-  if (seq === undefined) tally.allSeq = false;
-  else if (tally.allSeq) {
-    const previous = tally.lastSeq;
-    if (previous !== undefined && seq <= previous) tally.outOfSeqOrder = true;
-    else if (previous !== undefined && seq > previous + 1n) tally.seqGaps.push(`seq_num jumps from ${previous} to ${seq}; ${seq - previous - 1n} events are missing`);
-    tally.firstSeq ??= seq;
-    tally.lastSeq = seq;
-  }
-  if (event.truncated) tally.truncatedBodies++;
-  if (event.type === "write") {
-    if (tally.endedAt >= 0) {
-      tally.afterEnd.push(`event ${i} writes after event ${tally.endedAt} ended the stream (end_stream: true)`);
-      tally.endedAt = -1;
-    }
-    if (event.endStream) tally.endedAt = i;
-    tally.lastWrite = i;
-  }
-}
-
-/** The findings `reassemble` gives a connection whose events are in order, from its counts. */
-function tallyFindings(group: Group, tally: Tally | undefined): TraceFinding[] {
+/** The findings `reassemble` gives a connection whose events are in order. */
+function tallyFindings(group: Group, tally: EventTally | undefined): TraceFinding[] {
   const findings = [...group.findings];
-  const label = group.key;
-  const report = (ruleId: string, severity: "error" | "warning", message: string) => findings.push({ ruleId, severity, message, trace: label, ...(group.sources[0] !== undefined ? { source: group.sources[0] } : {}) });
+  const report = (ruleId: string, severity: "error" | "warning", message: string) => findings.push({ ruleId, severity, message, trace: group.key, ...(group.sources[0] !== undefined ? { source: group.sources[0] } : {}) });
   if (tally === undefined) return findings;
-  if (!group.hasConnection) report(TapRule.noConnection, "warning", `${label} has ${tally.events} events and no connection; placeholder addresses are used`);
-  if (tally.allSeq) {
-    for (const message of tally.seqGaps) report(TapRule.seqGap, "warning", `${label}: ${message}`);
-    if (tally.firstSeq! > 1n) report(TapRule.seqGap, "warning", `${label}: seq_num starts at ${tally.firstSeq}, not 1`);
-  }
-  for (const message of tally.afterEnd) report(TraceRule.writeAfterEndStream, "warning", `${label}: ${message}`);
-  if (tally.truncatedBodies > 0) report(TapRule.truncated, "warning", `${label}: ${tally.truncatedBodies} event bodies were cut at the tap's limit (Body.truncated)`);
-  if (group.readTruncated || group.writeTruncated) {
-    const which = [group.readTruncated ? "reads" : "", group.writeTruncated ? "writes" : ""].filter(Boolean).join(" and ");
-    report(TapRule.truncated, "warning", `${label}: ${which} past the tap's limit were dropped (${group.readTruncated ? "read_truncated" : "write_truncated"})`);
-  }
-  if (tally.untimed > 0) report(TapRule.missingTimestamp, "warning", `${label}: ${tally.untimed} events have no timestamp; they keep their place after the event before them`);
+  if (!group.hasConnection) report(TapRule.noConnection, "warning", `${group.key} has ${tally.events} events and no connection; placeholder addresses are used`);
+  reportTally(group, tally, false, report);
   return findings;
 }
 
