@@ -24,10 +24,7 @@ export type SplitItem =
 /** Decides whether a length-delimited field at `path` is read field by field instead of whole. */
 export type DescendPredicate = (path: readonly number[], number: number) => boolean;
 
-/** Bytes copied past a value that spans chunks, so the next few tags need no copy of their own. */
-const JOIN_SLACK = 64 * 1024;
-
-/** The least size of a `reuse` buffer. */
+/** The least size of an own buffer. */
 const OWN_BUFFER_BYTES = 256 * 1024;
 
 /** Lengths at or above 2^31 are refused, as Google's C++ runtime refuses them. */
@@ -41,10 +38,10 @@ const MAX_LENGTH = 2 ** 31;
  * opened and read field by field, so a multi-gigabyte buffered trace passes
  * through a few kilobytes of memory per event.
  *
- * With `reuse`, chunks are copied into two buffers of its own that take
- * turns, so no chunk outlives its read (a long-lived chunk costs a full
- * garbage collection to free): a value is then valid only until the next
- * item is asked for.
+ * Chunks are copied into two buffers of its own that take turns, so no
+ * chunk outlives its read (a long-lived chunk costs a full garbage
+ * collection to free). Values are copies, or with `reuse` views into those
+ * buffers, valid only until the next item is asked for.
  *
  * Tags, lengths and varints are read by `src/wire`'s cursor. A fault throws
  * {@link WireFault} with the byte offset in the whole input; groups (which
@@ -60,60 +57,16 @@ export async function* splitFields(source: AsyncIterable<Uint8Array>, descend: D
   const stack: { readonly end: number; readonly number: number }[] = [];
   const path: number[] = [];
 
-  /** Chunks (or a chunk's tail) read past the end of `buffer`, in order. */
-  const queued: Uint8Array[] = [];
+  /** The two buffers chunks are copied into: the one `buffer` is in, and the other. */
+  let own = [new Uint8Array(0), new Uint8Array(0)];
 
   /**
    * Makes `buffer` hold the input from `pos` up to at least `need` (or all
-   * of it); returns whether it does. A value that spans chunks is copied
-   * alone (with at most JOIN_SLACK bytes after it); the rest of the last
-   * chunk waits in `queued` and becomes the buffer itself, uncopied.
+   * of it); returns whether it does. The rest of `buffer` and new chunks go
+   * into the other own buffer, which then becomes `buffer`.
    */
   async function fill(need: number): Promise<boolean> {
-    let have = base + buffer.length;
-    if (have >= need) return true;
-    if (reuse) return fillOwn(need);
-    const parts = [buffer.subarray(pos - base)];
-    while (have < need) {
-      let next = queued.shift();
-      if (next === undefined && !ended) {
-        const read = await chunks.next();
-        if (read.done === true) ended = true;
-        else if (!(read.value instanceof Uint8Array)) throw new TypeError(`splitFields() needs chunks of bytes (Uint8Array), got ${typeof read.value}`);
-        else next = read.value;
-      }
-      if (next === undefined) break;
-      parts.push(next);
-      have += next.length;
-    }
-    if (parts.length === 1) return false;
-    if (parts[0]!.length === 0 && parts.length === 2) {
-      buffer = parts[1]!;
-    } else {
-      const keep = Math.min(have, Math.max(need, pos + JOIN_SLACK));
-      const last = parts[parts.length - 1]!;
-      const tail = have - keep;
-      if (tail > 0) {
-        queued.unshift(last.subarray(last.length - tail));
-        parts[parts.length - 1] = last.subarray(0, last.length - tail);
-      }
-      const joined = new Uint8Array(keep - pos);
-      let at = 0;
-      for (const part of parts) {
-        joined.set(part, at);
-        at += part.length;
-      }
-      buffer = joined;
-    }
-    base = pos;
-    return have >= need;
-  }
-
-  /** The buffers `reuse` copies chunks into: the one `buffer` is in, and the other. */
-  let own = [new Uint8Array(0), new Uint8Array(0)];
-
-  /** {@link fill} with `reuse`: the rest of `buffer` and new chunks go into the other own buffer. */
-  async function fillOwn(need: number): Promise<boolean> {
+    if (base + buffer.length >= need) return true;
     let target = own[1]!;
     const rest = buffer.subarray(pos - base);
     let at = 0;
@@ -207,6 +160,6 @@ export async function* splitFields(source: AsyncIterable<Uint8Array>, descend: D
     }
     const value = buffer.subarray(valueStart - base, valueEnd - base);
     pos = valueEnd;
-    yield { kind: "field", path: [...path], number, wireType, offset: tagOffset, value };
+    yield { kind: "field", path: [...path], number, wireType, offset: tagOffset, value: reuse ? value : value.slice() };
   }
 }
