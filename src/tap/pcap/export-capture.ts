@@ -84,6 +84,8 @@ export async function exportCapture(sources: readonly CaptureSource[], sink: (by
     if (await lane.step()) heap.push(lane);
     await writer.drain();
   }
+  // Only an input that changed between the passes leaves a flow open.
+  for (const { flow } of flows.values()) flow.close();
   await writer.finish();
   return findings;
 }
