@@ -238,9 +238,10 @@ async function peekHead(chunks: AsyncIterable<Uint8Array>, size: number): Promis
     taken.push(next.value);
     have += next.value.length;
   }
-  const head = new Uint8Array(have);
+  // One chunk (the usual case: chunks of 1 MiB) is its own head, uncopied.
+  const head = taken.length === 1 ? taken[0]! : new Uint8Array(have);
   let at = 0;
-  for (const part of taken) {
+  for (const part of taken.length === 1 ? [] : taken) {
     head.set(part, at);
     at += part.length;
   }
