@@ -36,7 +36,7 @@ export async function tapCommand(options: TapOptions, io: CliIO): Promise<number
     ...(options.format !== undefined ? { format: options.format } : {}),
   };
   if (options.subcommand === "pcap") {
-    const findings = await writeCapture(io, options.output, (sink) => exportCapture(sources, sink, { read: readOptions, pcapng: options.pcapng, mss: options.mss }));
+    const findings = await writeToFile(io, options.output, (sink) => exportCapture(sources, sink, { read: readOptions, pcapng: options.pcapng, mss: options.mss }));
     await printFindings(io, findings);
     return findings.some((f) => f.severity === "error") ? ExitCode.invalid : ExitCode.ok;
   }
@@ -100,7 +100,7 @@ async function* readErrorsAsIo(chunks: AsyncIterable<Uint8Array>, name: string):
 }
 
 /** Creates `path` and lets `write` fill it through a sink; I/O failures become one-line errors (exit 2). */
-async function writeCapture<T>(io: CliIO, path: string, write: (sink: (bytes: Uint8Array) => Promise<void>) => Promise<T>): Promise<T> {
+async function writeToFile<T>(io: CliIO, path: string, write: (sink: (bytes: Uint8Array) => Promise<void>) => Promise<T>): Promise<T> {
   let file;
   try {
     file = await io.fs.createFile(path);
