@@ -1,14 +1,15 @@
 /**
  * Tap trace tools: reading v2alpha and v3 traces in every format Envoy
  * writes (`readTraces`), putting connections back together
- * (`reassemble`), captures for Wireshark (`writeCapture`, pcap and pcapng),
+ * (`reassemble`), captures for Wireshark (`exportCapture`, pcap and pcapng, streamed),
  * summaries and Follow-Stream views, and the relational checks the CLI's
  * `--strict` applies to traces. Nothing here imports a Node-only module.
  */
 export { traceWarnings } from "./trace-warnings.js";
 export { readTraces, type ReadTracesOptions, type TraceSource } from "./read-traces.js";
 export { reassemble, type ReassembledConnection, type Reassembly } from "./reassemble.js";
-export { writeCapture, MAX_MSS, type Capture, type WriteCaptureOptions } from "./pcap/write-capture.js";
+export { exportCapture, MAX_MSS, type ExportCaptureOptions } from "./pcap/export-capture.js";
+export type { CaptureSource } from "./pcap/plan-capture.js";
 export { summarize, type ConnectionSummary } from "./summarize.js";
 export { followConnection, type FollowOptions } from "./follow.js";
 export { formatEndpoint } from "./endpoint.js";

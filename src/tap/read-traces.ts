@@ -35,6 +35,13 @@ export interface ReadTracesOptions {
    * field and has no such limit.
    */
   readonly maxMessageBytes?: number;
+  /**
+   * Binary input only: read through two reused buffers, so an event's
+   * bytes are valid only until the next item is asked for. For callers that
+   * are done with each event before reading on; it spares the garbage
+   * collector every chunk.
+   */
+  readonly transient?: boolean;
 }
 
 /** See {@link ReadTracesOptions.maxMessageBytes}. */
@@ -67,7 +74,7 @@ async function* readOne(source: TraceSource, options: ReadTracesOptions): AsyncG
     const { head, rest } = await peekHead(source.chunks, HEAD_BYTES);
     const format = options.format ?? detectFormat(head, source.name).format;
     if (format === "binary") {
-      yield* readBinary(source.name, rest, options.type, maker);
+      yield* readBinary(source.name, rest, options.type, maker, options.transient === true);
       return;
     }
     const guess: ApiGuess = options.type !== undefined ? { api: options.type } : format === "delimited" ? apiOfDelimited(head) : apiOfText(head, format);
@@ -108,7 +115,7 @@ function apiOfDelimited(head: Uint8Array): ApiGuess {
 }
 
 /** Reads binary (possibly concatenated) messages field by field. */
-async function* readBinary(name: string, chunks: AsyncIterable<Uint8Array>, forced: TraceApi | undefined, maker: TraceItemMaker): AsyncGenerator<TraceItem> {
+async function* readBinary(name: string, chunks: AsyncIterable<Uint8Array>, forced: TraceApi | undefined, maker: TraceItemMaker, transient: boolean): AsyncGenerator<TraceItem> {
   let api = forced;
   let fragment = -1;
   let v2Key: string | undefined;
@@ -122,7 +129,7 @@ async function* readBinary(name: string, chunks: AsyncIterable<Uint8Array>, forc
     if (api === undefined && (number === 3 || number === 4)) api = "v3";
     return api === "v3" && number === 3;
   };
-  for await (const item of splitFields(chunks, descend)) {
+  for await (const item of splitFields(chunks, descend, transient)) {
     const origin: ItemOrigin = { source: name, fragment: Math.max(fragment, 0), position: item.kind === "close" ? undefined : { offset: item.offset } };
     if (item.kind === "open") {
       fragment++;
@@ -231,9 +238,10 @@ async function peekHead(chunks: AsyncIterable<Uint8Array>, size: number): Promis
     taken.push(next.value);
     have += next.value.length;
   }
-  const head = new Uint8Array(have);
+  // One chunk (the usual case: chunks of 1 MiB) is its own head, uncopied.
+  const head = taken.length === 1 ? taken[0]! : new Uint8Array(have);
   let at = 0;
-  for (const part of taken) {
+  for (const part of taken.length === 1 ? [] : taken) {
     head.set(part, at);
     at += part.length;
   }

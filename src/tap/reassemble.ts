@@ -31,7 +31,8 @@ export interface Reassembly {
   readonly findings: readonly TraceFinding[];
 }
 
-interface Group {
+/** What reassembly gathers about one connection while reading. */
+export interface Group {
   key: string;
   api: TraceApi;
   connection: { id?: bigint; local?: Endpoint; remote?: Endpoint };
@@ -96,11 +97,13 @@ export async function reassemble(items: Iterable<TraceItem> | AsyncIterable<Trac
   return { connections, findings: [...loose, ...orphanFindings] };
 }
 
-function resolveKey(fragmentKey: Map<string, string>, item: TraceItem, trace: string): string {
+/** The connection key of an item: a v2alpha fragment's events and findings join the connection that fragment names. */
+export function resolveKey(fragmentKey: Map<string, string>, item: TraceItem, trace: string): string {
   return trace.startsWith("file:") || item.kind === "event" || item.kind === "finding" ? (fragmentKey.get(`${item.source}#${item.fragment}`) ?? trace) : trace;
 }
 
-function groupOf(groups: Map<string, Group>, key: string, api: TraceApi): Group {
+/** The group of `key`, made when first seen. */
+export function groupOf(groups: Map<string, Group>, key: string, api: TraceApi): Group {
   let group = groups.get(key);
   if (group === undefined) {
     group = { key, api: key.startsWith("v3:") ? "v3" : api, connection: {}, hasConnection: false, layout: undefined, sources: [], events: [], http: [], readTruncated: false, writeTruncated: false, findings: [] };
@@ -109,7 +112,8 @@ function groupOf(groups: Map<string, Group>, key: string, api: TraceApi): Group 
   return group;
 }
 
-function mergeConnection(group: Group, connection: TapConnection, source: string): void {
+/** Merges what one piece says about the connection; a disagreement is an error finding, and the first value stays. */
+export function mergeConnection(group: Group, connection: TapConnection, source: string): void {
   group.hasConnection = true;
   for (const member of ["id", "local", "remote"] as const) {
     const incoming = connection[member];
@@ -146,25 +150,9 @@ function finish(group: Group): ReassembledConnection {
   }
   if (!group.hasConnection && events.length > 0) report(TapRule.noConnection, "warning", `${label} has ${events.length} events and no connection; placeholder addresses are used`);
   events = orderEvents(events, label, report);
-  let ended = -1;
-  let truncatedBodies = 0;
-  let untimed = 0;
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!;
-    if (event.truncated) truncatedBodies++;
-    if (event.timestamp === undefined) untimed++;
-    if (event.type === "write" && ended >= 0) {
-      report(TraceRule.writeAfterEndStream, "warning", `${label}: event ${i} writes after event ${ended} ended the stream (end_stream: true)`);
-      ended = -1;
-    }
-    if (event.type === "write" && event.endStream) ended = i;
-  }
-  if (truncatedBodies > 0) report(TapRule.truncated, "warning", `${label}: ${truncatedBodies} event bodies were cut at the tap's limit (Body.truncated)`);
-  if (group.readTruncated || group.writeTruncated) {
-    const which = [group.readTruncated ? "reads" : "", group.writeTruncated ? "writes" : ""].filter(Boolean).join(" and ");
-    report(TapRule.truncated, "warning", `${label}: ${which} past the tap's limit were dropped (${group.readTruncated ? "read_truncated" : "write_truncated"})`);
-  }
-  if (untimed > 0 && !synthesized) report(TapRule.missingTimestamp, "warning", `${label}: ${untimed} events have no timestamp; they keep their place after the event before them`);
+  const tally = newTally();
+  for (const event of events) countEvent(tally, event, 0);
+  reportTally(group, tally, synthesized, report);
   return {
     key: group.key,
     api: group.api,
@@ -179,7 +167,7 @@ function finish(group: Group): ReassembledConnection {
   };
 }
 
-/** Orders by seq_num when every event has one (reporting gaps and duplicates), else by timestamp, stably. */
+/** Orders by seq_num when every event has one (reporting duplicates), else by timestamp, stably (reporting events out of order). */
 function orderEvents(events: TapEvent[], label: string, report: (ruleId: string, severity: "error" | "warning", message: string) => void): TapEvent[] {
   if (events.length > 0 && events.every((e) => e.seqNum !== undefined)) {
     const sorted = events.map((event, index) => ({ event, index })).sort((a, b) => (a.event.seqNum! < b.event.seqNum! ? -1 : a.event.seqNum! > b.event.seqNum! ? 1 : a.index - b.index));
@@ -191,12 +179,8 @@ function orderEvents(events: TapEvent[], label: string, report: (ruleId: string,
         report(TapRule.seqDuplicate, same ? "warning" : "error", `${label}: seq_num ${event.seqNum} appears twice${same ? " with the same content; kept once" : " with different content; kept the first"}`);
         continue;
       }
-      if (previous !== undefined && event.seqNum! > previous.seqNum! + 1n) {
-        report(TapRule.seqGap, "warning", `${label}: seq_num jumps from ${previous.seqNum} to ${event.seqNum}; ${event.seqNum! - previous.seqNum! - 1n} events are missing`);
-      }
       kept.push(event);
     }
-    if (kept[0] !== undefined && kept[0].seqNum! > 1n) report(TapRule.seqGap, "warning", `${label}: seq_num starts at ${kept[0].seqNum}, not 1`);
     return kept;
   }
   // Events without a timestamp take the time of the event before them.
@@ -212,7 +196,82 @@ function orderEvents(events: TapEvent[], label: string, report: (ruleId: string,
   return keyed.map((k) => k.event);
 }
 
-function compareTime(a: bigint | undefined, b: bigint | undefined): number {
+/** Counts over a connection's events in order, in constant memory: what {@link reportTally} reports, and whether the order needs sorting. */
+export interface EventTally {
+  events: number;
+  firstEvent: bigint | undefined;
+  firstTime: bigint | undefined;
+  lastKey: bigint | undefined;
+  outOfTimeOrder: boolean;
+  allSeq: boolean;
+  firstSeq: bigint | undefined;
+  lastSeq: bigint | undefined;
+  outOfSeqOrder: boolean;
+  seqGaps: string[];
+  endedAt: number;
+  afterEnd: string[];
+  truncatedBodies: number;
+  untimed: number;
+  lastWrite: number;
+  /** Per input number: the earliest time one of its events may have (null: an event with no time yet). */
+  sourceFirst: Map<number, bigint | null>;
+}
+
+/** An empty {@link EventTally}. */
+export function newTally(): EventTally {
+  return { events: 0, firstEvent: undefined, firstTime: undefined, lastKey: undefined, outOfTimeOrder: false, allSeq: true, firstSeq: undefined, lastSeq: undefined, outOfSeqOrder: false, seqGaps: [], endedAt: -1, afterEnd: [], truncatedBodies: 0, untimed: 0, lastWrite: -1, sourceFirst: new Map() };
+}
+
+/** Counts the next event of a connection, read from input number `source`. */
+export function countEvent(tally: EventTally, event: TapEvent, source: number): void {
+  const i = tally.events++;
+  const time = event.timestamp;
+  if (i === 0) tally.firstEvent = time;
+  if (time === undefined) tally.untimed++;
+  else tally.firstTime ??= time;
+  // An event without a timestamp takes the time of the one before it.
+  const key = time ?? tally.lastKey;
+  if (compareTime(key, tally.lastKey) < 0) tally.outOfTimeOrder = true;
+  tally.lastKey = key;
+  if (!tally.sourceFirst.has(source)) tally.sourceFirst.set(source, key ?? null);
+  const seq = event.seqNum;
+  if (seq === undefined) tally.allSeq = false;
+  else if (tally.allSeq) {
+    const previous = tally.lastSeq;
+    if (previous !== undefined && seq <= previous) tally.outOfSeqOrder = true;
+    else if (previous !== undefined && seq > previous + 1n) tally.seqGaps.push(`seq_num jumps from ${previous} to ${seq}; ${seq - previous - 1n} events are missing`);
+    tally.firstSeq ??= seq;
+    tally.lastSeq = seq;
+  }
+  if (event.truncated) tally.truncatedBodies++;
+  if (event.type === "write") {
+    if (tally.endedAt >= 0) {
+      tally.afterEnd.push(`event ${i} writes after event ${tally.endedAt} ended the stream (end_stream: true)`);
+      tally.endedAt = -1;
+    }
+    if (event.endStream) tally.endedAt = i;
+    tally.lastWrite = i;
+  }
+}
+
+/** Reports what a tally of ordered events shows: seq_num gaps, writes after end_stream, truncation, missing timestamps. */
+export function reportTally(group: Group, tally: EventTally, synthesized: boolean, report: (ruleId: string, severity: "error" | "warning", message: string) => void): void {
+  const label = group.key;
+  if (tally.allSeq && tally.events > 0) {
+    for (const message of tally.seqGaps) report(TapRule.seqGap, "warning", `${label}: ${message}`);
+    if (tally.firstSeq! > 1n) report(TapRule.seqGap, "warning", `${label}: seq_num starts at ${tally.firstSeq}, not 1`);
+  }
+  for (const message of tally.afterEnd) report(TraceRule.writeAfterEndStream, "warning", `${label}: ${message}`);
+  if (tally.truncatedBodies > 0) report(TapRule.truncated, "warning", `${label}: ${tally.truncatedBodies} event bodies were cut at the tap's limit (Body.truncated)`);
+  if (group.readTruncated || group.writeTruncated) {
+    const which = [group.readTruncated ? "reads" : "", group.writeTruncated ? "writes" : ""].filter(Boolean).join(" and ");
+    report(TapRule.truncated, "warning", `${label}: ${which} past the tap's limit were dropped (${group.readTruncated ? "read_truncated" : "write_truncated"})`);
+  }
+  if (tally.untimed > 0 && !synthesized) report(TapRule.missingTimestamp, "warning", `${label}: ${tally.untimed} events have no timestamp; they keep their place after the event before them`);
+}
+
+/** Orders timestamps, an absent one first. */
+export function compareTime(a: bigint | undefined, b: bigint | undefined): number {
   if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -24,6 +24,15 @@ export type SplitItem =
 /** Decides whether a length-delimited field at `path` is read field by field instead of whole. */
 export type DescendPredicate = (path: readonly number[], number: number) => boolean;
 
+/** The least size of an own buffer: a 1 MiB chunk and what is left of the one before. */
+const OWN_BUFFER_BYTES = 1024 * 1024 + 64 * 1024;
+/**
+ * Own buffers of readers that finished, for the next reader: inputs read
+ * one after another reuse two buffers instead of leaving two each for a
+ * full garbage collection to free.
+ */
+const finishedBuffers: Uint8Array[] = [];
+
 /** Lengths at or above 2^31 are refused, as Google's C++ runtime refuses them. */
 const MAX_LENGTH = 2 ** 31;
 
@@ -35,11 +44,16 @@ const MAX_LENGTH = 2 ** 31;
  * opened and read field by field, so a multi-gigabyte buffered trace passes
  * through a few kilobytes of memory per event.
  *
+ * Chunks are copied into two buffers of its own that take turns, so no
+ * chunk outlives its read (a long-lived chunk costs a full garbage
+ * collection to free). Values are copies, or with `reuse` views into those
+ * buffers, valid only until the next item is asked for.
+ *
  * Tags, lengths and varints are read by `src/wire`'s cursor. A fault throws
  * {@link WireFault} with the byte offset in the whole input; groups (which
  * no tap message uses) are refused as `wire.invalid_group`.
  */
-export async function* splitFields(source: AsyncIterable<Uint8Array>, descend: DescendPredicate): AsyncGenerator<SplitItem, void, undefined> {
+export async function* splitFields(source: AsyncIterable<Uint8Array>, descend: DescendPredicate, reuse = false): AsyncGenerator<SplitItem, void, undefined> {
   const chunks = source[Symbol.asyncIterator]();
   let buffer: Uint8Array = new Uint8Array(0);
   /** Offset in the whole input of `buffer[0]`. */
@@ -49,35 +63,39 @@ export async function* splitFields(source: AsyncIterable<Uint8Array>, descend: D
   const stack: { readonly end: number; readonly number: number }[] = [];
   const path: number[] = [];
 
-  /** Makes `buffer` hold the input from `pos` up to at least `need` (or all of it); returns whether it does. */
+  /** The two buffers chunks are copied into: the one `buffer` is in, and the other. */
+  let own = [finishedBuffers.pop() ?? new Uint8Array(0), finishedBuffers.pop() ?? new Uint8Array(0)];
+
+  /**
+   * Makes `buffer` hold the input from `pos` up to at least `need` (or all
+   * of it); returns whether it does. The rest of `buffer` and new chunks go
+   * into the other own buffer, which then becomes `buffer`.
+   */
   async function fill(need: number): Promise<boolean> {
-    let have = base + buffer.length;
-    if (have >= need) return true;
-    if (ended) return false;
-    const parts = [buffer.subarray(pos - base)];
-    let size = parts[0]!.length;
-    while (have < need) {
-      const next = await chunks.next();
-      if (next.done === true) {
-        ended = true;
-        break;
+    if (base + buffer.length >= need) return true;
+    let target = own[1]!;
+    const rest = buffer.subarray(pos - base);
+    let at = 0;
+    const append = (bytes: Uint8Array) => {
+      if (at + bytes.length > target.length) {
+        const bigger = new Uint8Array(Math.max(at + bytes.length, 2 * target.length, OWN_BUFFER_BYTES));
+        bigger.set(target.subarray(0, at));
+        target = bigger;
       }
-      if (!(next.value instanceof Uint8Array)) throw new TypeError(`splitFields() needs chunks of bytes (Uint8Array), got ${typeof next.value}`);
-      parts.push(next.value);
-      size += next.value.length;
-      have += next.value.length;
+      target.set(bytes, at);
+      at += bytes.length;
+    };
+    append(rest);
+    while (pos + at < need && !ended) {
+      const read = await chunks.next();
+      if (read.done === true) ended = true;
+      else if (!(read.value instanceof Uint8Array)) throw new TypeError(`splitFields() needs chunks of bytes (Uint8Array), got ${typeof read.value}`);
+      else append(read.value);
     }
-    if (parts.length > 1) {
-      const joined = new Uint8Array(size);
-      let at = 0;
-      for (const part of parts) {
-        joined.set(part, at);
-        at += part.length;
-      }
-      buffer = joined;
-      base = pos;
-    }
-    return have >= need;
+    own = [target, own[0]!];
+    buffer = target.subarray(0, at);
+    base = pos;
+    return pos + at >= need;
   }
 
   /** Reads a varint of at most `maxBytes` at `pos`, fetching chunks as needed; returns its byte count. */
@@ -90,64 +108,68 @@ export async function* splitFields(source: AsyncIterable<Uint8Array>, descend: D
     }
   }
 
-  for (;;) {
-    while (stack.length > 0 && stack[stack.length - 1]!.end === pos) {
-      const closed = stack.pop()!;
-      path.pop();
-      yield { kind: "close", path: [...path], number: closed.number };
-    }
-    const limit = stack.length > 0 ? stack[stack.length - 1]!.end : Infinity;
-    if (!(await fill(pos + 1))) {
-      if (stack.length === 0) return;
-      throw new WireFault(WireRule.truncated, `the data ends inside field ${stack[stack.length - 1]!.number}`, pos);
-    }
-    const tagOffset = pos;
-    const tagBytes = await varintLength(5);
-    if (pos + tagBytes > limit) throw new WireFault(WireRule.invalidLength, "a tag runs past the end of its enclosing message", tagOffset);
-    const cursor = new WireCursor(buffer, pos - base);
-    const tag = cursor.checkedTag(cursor.pos + tagBytes);
-    pos += tagBytes;
-    const number = tag >>> 3;
-    const wireType = tag & 7;
-    let valueStart = pos;
-    let valueEnd: number;
-    switch (wireType) {
-      case 0:
-        valueEnd = pos + (await varintLength(10));
-        break;
-      case 1:
-        valueEnd = pos + 8;
-        break;
-      case 5:
-        valueEnd = pos + 4;
-        break;
-      case 2: {
-        const prefixBytes = await varintLength(5);
-        const lengthCursor = new WireCursor(buffer, pos - base);
-        lengthCursor.varint64(lengthCursor.pos + prefixBytes);
-        const length = lengthCursor.hi === 0 ? lengthCursor.lo : Infinity;
-        if (length >= MAX_LENGTH) throw new WireFault(WireRule.invalidLength, "length prefix is not below 2^31", pos);
-        valueStart = pos + prefixBytes;
-        valueEnd = valueStart + length;
-        if (valueEnd > limit) throw new WireFault(WireRule.invalidLength, `length-delimited value of ${length} bytes runs past the end of its enclosing message`, pos);
-        if (descend(path, number)) {
-          yield { kind: "open", path: [...path], number, offset: tagOffset, length };
-          stack.push({ end: valueEnd, number });
-          path.push(number);
-          pos = valueStart;
-          continue;
-        }
-        break;
+  try {
+    for (;;) {
+      while (stack.length > 0 && stack[stack.length - 1]!.end === pos) {
+        const closed = stack.pop()!;
+        path.pop();
+        yield { kind: "close", path: [...path], number: closed.number };
       }
-      default:
-        throw new WireFault(WireRule.invalidGroup, `field ${number} is a group (wire type ${wireType}), which no tap message has`, tagOffset);
+      const limit = stack.length > 0 ? stack[stack.length - 1]!.end : Infinity;
+      if (!(await fill(pos + 1))) {
+        if (stack.length === 0) return;
+        throw new WireFault(WireRule.truncated, `the data ends inside field ${stack[stack.length - 1]!.number}`, pos);
+      }
+      const tagOffset = pos;
+      const tagBytes = await varintLength(5);
+      if (pos + tagBytes > limit) throw new WireFault(WireRule.invalidLength, "a tag runs past the end of its enclosing message", tagOffset);
+      const cursor = new WireCursor(buffer, pos - base);
+      const tag = cursor.checkedTag(cursor.pos + tagBytes);
+      pos += tagBytes;
+      const number = tag >>> 3;
+      const wireType = tag & 7;
+      let valueStart = pos;
+      let valueEnd: number;
+      switch (wireType) {
+        case 0:
+          valueEnd = pos + (await varintLength(10));
+          break;
+        case 1:
+          valueEnd = pos + 8;
+          break;
+        case 5:
+          valueEnd = pos + 4;
+          break;
+        case 2: {
+          const prefixBytes = await varintLength(5);
+          const lengthCursor = new WireCursor(buffer, pos - base);
+          lengthCursor.varint64(lengthCursor.pos + prefixBytes);
+          const length = lengthCursor.hi === 0 ? lengthCursor.lo : Infinity;
+          if (length >= MAX_LENGTH) throw new WireFault(WireRule.invalidLength, "length prefix is not below 2^31", pos);
+          valueStart = pos + prefixBytes;
+          valueEnd = valueStart + length;
+          if (valueEnd > limit) throw new WireFault(WireRule.invalidLength, `length-delimited value of ${length} bytes runs past the end of its enclosing message`, pos);
+          if (descend(path, number)) {
+            yield { kind: "open", path: [...path], number, offset: tagOffset, length };
+            stack.push({ end: valueEnd, number });
+            path.push(number);
+            pos = valueStart;
+            continue;
+          }
+          break;
+        }
+        default:
+          throw new WireFault(WireRule.invalidGroup, `field ${number} is a group (wire type ${wireType}), which no tap message has`, tagOffset);
+      }
+      if (valueEnd > limit) throw new WireFault(WireRule.invalidLength, "a value runs past the end of its enclosing message", tagOffset);
+      if (!(await fill(valueEnd))) {
+        throw new WireFault(WireRule.truncated, `field ${number} runs past the end of the data (${base + buffer.length - valueStart} of ${valueEnd - valueStart} bytes)`, tagOffset);
+      }
+      const value = buffer.subarray(valueStart - base, valueEnd - base);
+      pos = valueEnd;
+      yield { kind: "field", path: [...path], number, wireType, offset: tagOffset, value: reuse ? value : value.slice() };
     }
-    if (valueEnd > limit) throw new WireFault(WireRule.invalidLength, "a value runs past the end of its enclosing message", tagOffset);
-    if (!(await fill(valueEnd))) {
-      throw new WireFault(WireRule.truncated, `field ${number} runs past the end of the data (${base + buffer.length - valueStart} of ${valueEnd - valueStart} bytes)`, tagOffset);
-    }
-    const value = buffer.subarray(valueStart - base, valueEnd - base);
-    pos = valueEnd;
-    yield { kind: "field", path: [...path], number, wireType, offset: tagOffset, value };
+  } finally {
+    if (finishedBuffers.length < 4) finishedBuffers.push(...own.filter((b) => b.length > 0));
   }
 }

@@ -1,4 +1,4 @@
-import { followConnection, readTraces, reassemble, summarize, writeCapture, type TraceFinding, type TraceSource } from "../../tap/index.js";
+import { exportCapture, followConnection, readTraces, reassemble, summarize, type CaptureSource, type TraceFinding } from "../../tap/index.js";
 import type { TapOptions } from "../args/tap-args.js";
 import { CliError, describeIoError, ExitCode } from "../cli-error.js";
 import { discoverInputs, inputName } from "../discover-inputs.js";
@@ -14,29 +14,35 @@ import { withProgress } from "../progress.js";
  * I/O errors, else 0.
  */
 export async function tapCommand(options: TapOptions, io: CliIO): Promise<number> {
-  const sources: TraceSource[] = [];
+  const sources: CaptureSource[] = [];
   for await (const input of discoverInputs(options.inputs, io.fs)) {
     if (input.kind === "error") throw input.error;
     const name = inputName(input);
-    const chunks = input.kind === "stdin" ? io.stdin : io.fs.readChunks(input.path);
-    const progressed = withProgress(chunks, { name, ...(input.kind === "file" ? { size: input.size } : {}), stderr: io.stderr, thresholdBytes: io.progressThresholdBytes ?? 100 * 1024 * 1024 });
-    sources.push({ name, chunks: readErrorsAsIo(progressed, name) });
+    // `tap pcap` reads every input twice; standard input can be read once, so its bytes are kept.
+    const open = input.kind === "stdin" ? replayable(io.stdin) : () => io.fs.readChunks(input.path);
+    let reads = 0;
+    sources.push({
+      name,
+      open: () => {
+        // Progress shows on the first read only (a second read of the same input would count it twice).
+        const chunks = reads++ === 0 ? withProgress(open(), { name, ...(input.kind === "file" ? { size: input.size } : {}), stderr: io.stderr, thresholdBytes: io.progressThresholdBytes ?? 100 * 1024 * 1024 }) : open();
+        return readErrorsAsIo(chunks, name);
+      },
+    });
   }
   const readOptions = {
     ...(options.type !== undefined ? { type: options.type } : {}),
     ...(options.connectionLayout !== undefined ? { connectionLayout: options.connectionLayout } : {}),
     ...(options.format !== undefined ? { format: options.format } : {}),
   };
-  const reassembly = await reassemble(readTraces(sources, readOptions));
+  if (options.subcommand === "pcap") {
+    const findings = await writeToFile(io, options.output, (sink) => exportCapture(sources, sink, { read: readOptions, pcapng: options.pcapng, mss: options.mss }));
+    await printFindings(io, findings);
+    return findings.some((f) => f.severity === "error") ? ExitCode.invalid : ExitCode.ok;
+  }
+  const reassembly = await reassemble(readTraces(sources.map((s) => ({ name: s.name, chunks: s.open() })), readOptions));
   const findings: TraceFinding[] = [...reassembly.findings, ...reassembly.connections.flatMap((c) => c.findings)];
   switch (options.subcommand) {
-    case "pcap": {
-      const capture = writeCapture(reassembly, { format: options.pcapng ? "pcapng" : "pcap", mss: options.mss });
-      findings.push(...capture.warnings);
-      await writeChunks(io, options.output, capture.chunks);
-      await printFindings(io, findings);
-      break;
-    }
     case "summary": {
       const rows = summarize(reassembly);
       if (options.json) {
@@ -66,6 +72,24 @@ export async function tapCommand(options: TapOptions, io: CliIO): Promise<number
   return findings.some((f) => f.severity === "error") ? ExitCode.invalid : ExitCode.ok;
 }
 
+/** Standard input as an input that can be read more than once: its chunks are kept as they are first read. */
+function replayable(chunks: AsyncIterable<Uint8Array>): () => AsyncIterable<Uint8Array> {
+  const kept: Uint8Array[] = [];
+  let done = false;
+  return () =>
+    done
+      ? (async function* () {
+          yield* kept;
+        })()
+      : (async function* () {
+          for await (const chunk of chunks) {
+            kept.push(chunk);
+            yield chunk;
+          }
+          done = true;
+        })();
+}
+
 /** Turns a read failure while streaming into a one-line I/O error (exit 2). */
 async function* readErrorsAsIo(chunks: AsyncIterable<Uint8Array>, name: string): AsyncGenerator<Uint8Array> {
   try {
@@ -75,39 +99,27 @@ async function* readErrorsAsIo(chunks: AsyncIterable<Uint8Array>, name: string):
   }
 }
 
-/** Writes the capture in writes of about 1 MiB. */
-async function writeChunks(io: CliIO, path: string, chunks: Iterable<Uint8Array>): Promise<void> {
+/** Creates `path` and lets `write` fill it through a sink; I/O failures become one-line errors (exit 2). */
+async function writeToFile<T>(io: CliIO, path: string, write: (sink: (bytes: Uint8Array) => Promise<void>) => Promise<T>): Promise<T> {
   let file;
   try {
     file = await io.fs.createFile(path);
   } catch (error) {
     throw describeIoError("write", path, error);
   }
+  let writing = true;
+  const sink = (bytes: Uint8Array) =>
+    file.write(bytes).catch((error: unknown) => {
+      writing = false;
+      throw describeIoError("write", path, error);
+    });
+  const result = await write(sink);
   try {
-    let batch: Uint8Array[] = [];
-    let size = 0;
-    const flush = async () => {
-      if (size === 0) return;
-      const joined = new Uint8Array(size);
-      let at = 0;
-      for (const part of batch) {
-        joined.set(part, at);
-        at += part.length;
-      }
-      await file.write(joined);
-      batch = [];
-      size = 0;
-    };
-    for (const chunk of chunks) {
-      batch.push(chunk);
-      size += chunk.length;
-      if (size >= 1 << 20) await flush();
-    }
-    await flush();
     await file.close();
   } catch (error) {
-    throw describeIoError("write", path, error);
+    if (writing) throw describeIoError("write", path, error);
   }
+  return result;
 }
 
 async function printFindings(io: CliIO, findings: readonly TraceFinding[]): Promise<void> {
