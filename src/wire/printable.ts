@@ -24,6 +24,11 @@ export function isPrintableTime(bytes: Uint8Array, start: number, end: number, t
     if (tag >>> 3 === 1) seconds = (cursor.hi | 0) * 2 ** 32 + cursor.lo;
     else nanos = cursor.lo | 0;
   }
+  return isPrintableTimeValue(seconds, nanos, timestamp);
+}
+
+/** Whether seconds and nanos make a Timestamp (`timestamp`) or Duration that JSON can print (see {@link isPrintableTime}). */
+export function isPrintableTimeValue(seconds: number, nanos: number, timestamp: boolean): boolean {
   if (timestamp) return seconds >= -62_135_596_800 && seconds <= 253_402_300_799 && nanos >= 0 && nanos <= 999_999_999;
   if (seconds < -315_576_000_000 || seconds > 315_576_000_000 || nanos < -999_999_999 || nanos > 999_999_999) return false;
   return !((seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0));
