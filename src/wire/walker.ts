@@ -4,7 +4,7 @@ import { WireRule } from "../fault/rule-ids.js";
 import type { Violation } from "../fault/violation.js";
 import { WIRE_TYPE_NAMES, WireCursor, WireFault } from "./cursor.js";
 import type { FieldPlan, MessagePlan, StringLengths } from "./plan.js";
-import { isFiniteDouble, isPrintableTime, isPrintableTimeValue } from "./printable.js";
+import { isFiniteDouble, isPrintableTime } from "./printable.js";
 import { STOP } from "./stop.js";
 import { stringLengthsHold } from "./string-lengths.js";
 import { decodeString, readScalar, withLeadingByteOrderMarks } from "./read-scalar.js";
@@ -45,7 +45,7 @@ export class Walker {
   message(plan: MessagePlan, end: number, depth: number, groupNumber: number): void {
     const cursor = this.cursor;
     if (depth > this.depthLimit) throw new WireFault(WireRule.depthLimit, `message nesting exceeds the decoder's limit of ${this.depthLimit}`, cursor.pos);
-    if (this.verdict && plan.time !== 0 && plan.rules === undefined && groupNumber === -1 && this.plainTime(plan.time === 1, end)) return;
+    if (this.verdict && plan.time !== 0) return this.timeVerdict(plan, end, groupNumber);
     const bytes = this.bytes;
     const start = cursor.pos;
     const dense = plan.dense;
@@ -123,41 +123,36 @@ export class Walker {
       throw new WireFault(WireRule.structUnrepresentable, "a google.protobuf.Value with no kind inside a google.protobuf.Struct field, which is held as a JSON object", start);
     }
     // What no JSON printer can show is invalid to the validator (value.valid, timestamp.valid, duration.valid).
-    if (this.verdict && ((plan.isValue && seen === 0) || (plan.time !== 0 && !isPrintableTime(bytes, start, cursor.pos, plan.time === 1)))) throw STOP;
+    if (this.verdict && plan.isValue && seen === 0) throw STOP;
     if (plan.isAny && this.options.registry !== undefined && groupNumber === -1) walkPackedAny(this, start, end, depth);
     if (this.verdict && plan.rules !== undefined) this.checkRules(plan, seen, counts, start, end);
   }
 
   /**
-   * The verdict on a Timestamp or Duration in its usual shape (seconds and
-   * nanos as varints, each at most once, nothing else), in one pass instead
-   * of a general walk and a second read for the range: a trace has one per
-   * event. Any other shape returns false, with the cursor back at the start,
-   * for the general walk.
+   * The verdict on a Timestamp or Duration (one per event of a trace), in
+   * one pass: seconds and nanos as varints with one-byte tags, each at most
+   * once, nothing else, and a value JSON can print (`timestamp.valid`,
+   * `duration.valid`). Any other shape (a field twice or unknown, a group,
+   * rules of its own) is rare enough to be left to the full path.
    */
-  private plainTime(timestamp: boolean, end: number): boolean {
+  private timeVerdict(plan: MessagePlan, end: number, groupNumber: number): void {
+    if (plan.rules !== undefined || groupNumber !== -1) throw STOP;
     const cursor = this.cursor;
     const bytes = this.bytes;
-    const start = cursor.pos;
     let seconds = 0;
     let nanos = 0;
     let seen = 0;
     while (cursor.pos < end) {
-      const tag = bytes[cursor.pos]!;
+      const tag = bytes[cursor.pos++]!;
       const field = tag === 0x08 ? 1 : tag === 0x10 ? 2 : 0;
-      if (field === 0 || (seen & field) !== 0) {
-        cursor.pos = start;
-        return false;
-      }
+      if (field === 0 || (seen & field) !== 0) throw STOP;
       seen |= field;
-      cursor.pos++;
       cursor.varint64(end);
       // Seconds as a signed 64-bit number, exact within the printable range.
       if (field === 1) seconds = (cursor.hi | 0) * 2 ** 32 + cursor.lo;
       else nanos = cursor.lo | 0;
     }
-    if (!isPrintableTimeValue(seconds, nanos, timestamp)) throw STOP;
-    return true;
+    if (!isPrintableTime(seconds, nanos, plan.time === 1)) throw STOP;
   }
 
   /** The rules of a message read from the wire: presence, oneofs, list counts, relations. */
