@@ -120,7 +120,8 @@ export function listTypes(): readonly TypeEntry[] {
         primary: PRIMARY_PACKAGES.includes(schema.file.proto.package),
       };
     })
-    .sort((a, b) => Number(b.primary) - Number(a.primary) || a.typeName.localeCompare(b.typeName));
+    // By code unit, not localeCompare: its collator costs ~10 ms of CLI start-up.
+    .sort((a, b) => Number(b.primary) - Number(a.primary) || (a.typeName < b.typeName ? -1 : a.typeName > b.typeName ? 1 : 0));
   return cachedEntries;
 }
 

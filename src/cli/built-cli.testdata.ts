@@ -94,8 +94,8 @@ export function ensureBuilt(): void {
       const build = spawnSync("npm", ["run", "-s", "build"], { cwd: repoRoot, encoding: "utf8" });
       // A type error elsewhere in the tree still emits JavaScript; only a
       // missing CLI makes these tests meaningless.
-      if (statSync(join(repoRoot, "dist", "src", "cli", "main.js"), { throwIfNoEntry: false }) === undefined) {
-        throw new Error(`npm run build did not produce dist/src/cli/main.js:\n${build.stdout}\n${build.stderr}`);
+      if (statSync(join(repoRoot, "dist", "cli", "main.js"), { throwIfNoEntry: false }) === undefined) {
+        throw new Error(`npm run build did not produce dist/cli/main.js:\n${build.stdout}\n${build.stderr}`);
       }
     }
     snapshotBin = snapshot();
@@ -122,7 +122,7 @@ function snapshot(): string {
 }
 
 function isStale(): boolean {
-  const built = statSync(join(repoRoot, "dist", "src", "cli", "main.js"), { throwIfNoEntry: false });
+  const built = statSync(join(repoRoot, "dist", "cli", "main.js"), { throwIfNoEntry: false });
   if (built === undefined) return true;
   return newestSource(join(repoRoot, "src")) > built.mtimeMs || newestSource(join(repoRoot, "gen")) > built.mtimeMs;
 }

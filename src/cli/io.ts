@@ -32,6 +32,12 @@ export interface FileWriter extends Writer {
   close(): Promise<void>;
 }
 
+/** How a caller of {@link CliFileSystem.readChunks} uses the chunks; it may change while reading. */
+export interface ChunkReading {
+  /** Whether the caller is done with each chunk when it asks for the next. */
+  inPlace: boolean;
+}
+
 /** What the CLI needs to know about a path. */
 export interface PathInfo {
   readonly isDirectory: boolean;
@@ -54,8 +60,14 @@ export interface DirectoryEntry {
 export interface CliFileSystem {
   stat(path: string): Promise<PathInfo>;
   readDirectory(path: string): Promise<readonly DirectoryEntry[]>;
-  /** The file's bytes in chunks, read lazily so memory stays bounded. */
-  readChunks(path: string): AsyncIterable<Uint8Array>;
+  /**
+   * The file's bytes in chunks, read lazily so memory stays bounded. Once
+   * `reading.inPlace` is true, the chunks handed out from then on may share
+   * buffers: a chunk's bytes hold only until the caller asks for the next
+   * chunk (no allocation per chunk on large files). Until then every chunk
+   * is a buffer of its own.
+   */
+  readChunks(path: string, reading?: ChunkReading): AsyncIterable<Uint8Array>;
   readFile(path: string): Promise<Uint8Array>;
   /** Creates or truncates a file for writing. */
   createFile(path: string): Promise<FileWriter>;

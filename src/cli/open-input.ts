@@ -16,6 +16,11 @@ export interface OpenedInput {
   readonly headIsWholeInput: boolean;
   /** Every chunk of the input from its first byte, the head included. */
   readonly chunks: AsyncIterable<Uint8Array>;
+  /**
+   * Lets the chunks still to come share buffers (see `CliFileSystem.readChunks`),
+   * for a caller done with each chunk when it asks for the next. The head stays.
+   */
+  readInPlace(): void;
 }
 
 /**
@@ -27,7 +32,8 @@ export interface OpenedInput {
  */
 export async function openInput(input: Input, io: CliIO): Promise<OpenedInput> {
   const name = inputName(input);
-  const source = input.kind === "stdin" ? io.stdin : io.fs.readChunks(input.path);
+  const reading = { inPlace: false };
+  const source = input.kind === "stdin" ? io.stdin : io.fs.readChunks(input.path, reading);
   const progressed = withProgress(source, {
     name,
     ...(input.kind === "file" ? { size: input.size } : {}),
@@ -55,6 +61,9 @@ export async function openInput(input: Input, io: CliIO): Promise<OpenedInput> {
     head: concatChunks(ahead, aheadBytes),
     headIsWholeInput: done,
     chunks: replay(ahead, done ? undefined : iterator, name),
+    readInPlace: () => {
+      reading.inPlace = true;
+    },
   };
 }
 

@@ -14,7 +14,7 @@ let cached: PackageInfo | undefined;
 /**
  * Finds the package's own root by walking up from this module until a
  * package.json named `envoy-tap-tunnel`. The depth differs between the built
- * CLI (`dist/src/cli/`), a run from sources with tsx (`src/cli/`) and an
+ * CLI (`dist/cli/`, bundled), a run from sources with tsx (`src/cli/`) and an
  * installed copy under `node_modules/envoy-tap-tunnel/`, so no fixed number
  * of `..` fits all three.
  */

@@ -1,6 +1,6 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import type { Format } from "../codec/index.js";
-import { isUnknownTypeError, resolveType } from "../registry.js";
+import { isUnknownTypeError, listTypes, resolveType } from "../registry.js";
 import { CliError } from "./cli-error.js";
 import { inferType } from "./infer-type.js";
 import { scanJsonKeys, scanTextFieldNames } from "./scan-field-names.js";
@@ -67,10 +67,13 @@ export function typeFromFileName(baseName: string): DescMessage | undefined {
   const dot = baseName.lastIndexOf(".");
   const stem = dot > 0 ? baseName.slice(0, dot) : baseName;
   const parts = stem.split(".");
+  // Only names of the registry are resolved: resolveType's error for any
+  // other (`trace` of trace.json) ranks close matches, ~10 ms of start-up.
+  const names = new Set(listTypes().flatMap((entry) => [entry.typeName, entry.shortName]));
   // Longest suffix first, so `x.envoy.data.tap.v2alpha.Trace` finds the full name.
   for (let start = 0; start < parts.length; start++) {
     const candidate = parts.slice(start).join(".");
-    if (candidate === "") continue;
+    if (!names.has(candidate)) continue;
     try {
       return resolveType(candidate);
     } catch {

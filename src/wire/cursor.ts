@@ -103,6 +103,18 @@ export class WireCursor {
   lengthEnd(end: number): number {
     const bytes = this.bytes;
     const start = this.pos;
+    // Lengths below 16 KiB (one or two bytes), the usual ones, without the loop.
+    if (start + 1 < end) {
+      const low = bytes[start]!;
+      const short = low < 0x80 ? start + 1 : bytes[start + 1]! < 0x80 ? start + 2 : -1;
+      if (short > 0) {
+        const valueEnd = short + (low < 0x80 ? low : (low & 0x7f) | (bytes[start + 1]! << 7));
+        if (valueEnd <= end) {
+          this.pos = short;
+          return valueEnd;
+        }
+      }
+    }
     let pos = start;
     let length = 0;
     for (let i = 0; ; i++) {

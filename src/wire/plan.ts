@@ -111,6 +111,8 @@ export interface MessagePlan {
   readonly rules: TypeRules | undefined;
   /** Set when a rule cannot be read from the wire (presence beyond 31 slots): the walk cannot prove the message valid. */
   readonly undecidable: boolean;
+  /** Whether the walk checks anything once the fields are read (an Any, a Value, a time, rules): most types need one test. */
+  readonly checksAtEnd: boolean;
 }
 
 const DENSE_LIMIT = 64;
@@ -140,11 +142,14 @@ export function messagePlan(schema: DescMessage, source?: RuleSource): MessagePl
   const requiredNumbers = [...(rules?.fields ?? [])].filter(([, r]) => r.required).map(([n]) => n);
   const presence = [...requiredNumbers, ...(rules?.requiredOneofs.flat() ?? [])];
   const countedLists: FieldPlan[] = [];
+  const isAny = schema.typeName === "google.protobuf.Any";
+  const isValue = schema.typeName === "google.protobuf.Value";
+  const time = schema.typeName === "google.protobuf.Timestamp" ? 1 : schema.typeName === "google.protobuf.Duration" ? 2 : 0;
   const plan: MessagePlan = {
     schema,
-    isAny: schema.typeName === "google.protobuf.Any",
-    isValue: schema.typeName === "google.protobuf.Value",
-    time: schema.typeName === "google.protobuf.Timestamp" ? 1 : schema.typeName === "google.protobuf.Duration" ? 2 : 0,
+    isAny,
+    isValue,
+    time,
     dense,
     sparse,
     oneofs: schema.oneofs.map((o) => ({ name: o.name, members: o.fields.map((f) => f.name) })),
@@ -153,6 +158,7 @@ export function messagePlan(schema: DescMessage, source?: RuleSource): MessagePl
     countedLists,
     rules,
     undecidable: presence.some((n) => slotOf(n) < 0 || slotOf(n) >= 31),
+    checksAtEnd: isAny || isValue || time !== 0 || rules !== undefined,
   };
   cache.set(schema, plan);
   for (const field of schema.fields) {

@@ -107,6 +107,8 @@ async function checkInput(
     switch (format) {
       case "binary":
       case "delimited":
+        // Each frame is checked before the next chunk is read, and the framers copy what spans chunks.
+        opened.readInPlace();
         for await (const frame of readFrames(schema, opened.chunks, format, decodeOptions)) {
           await report(frame.index, checkBinaryFrame(schema, frame));
         }

@@ -1,0 +1,83 @@
+import { formatPath } from "../fault/path.js";
+import { OneofRule, WireRule } from "../fault/rule-ids.js";
+import { WIRE_TYPE_NAMES, WireFault } from "./cursor.js";
+import type { FieldPlan, MessagePlan } from "./plan.js";
+import { STOP } from "./stop.js";
+import type { Walker } from "./walker.js";
+
+// What a walk does at a finding: a verdict walk stops, a report walk records
+// it with its path and offset, a locate walk stops only at what a decoder
+// refuses. And the path bookkeeping of report walks.
+
+/** A string map key `__proto__` (`wire.forbidden_key`), which a decoded map cannot hold. */
+export function forbiddenKey(walker: Walker, offset: number): void {
+  if (!walker.track) throw walker.verdict ? STOP : new WireFault(WireRule.forbiddenKey, 'the map key "__proto__" is not accepted (it cannot be stored safely)', offset);
+  walker.violations.push({
+    path: formatPath(walker.path),
+    ruleId: WireRule.forbiddenKey,
+    message: 'the map key "__proto__" is not accepted (it cannot be stored safely)',
+    position: { offset },
+  });
+}
+
+/** A second member of a oneof on the wire (`oneof.multiple`), reported at the oneof's path. */
+export function oneofMultiple(walker: Walker, plan: MessagePlan, field: FieldPlan, offset: number): void {
+  if (walker.verdict) throw STOP;
+  if (!walker.track) return;
+  const oneof = plan.oneofs[field.oneofIndex]!;
+  walker.path[walker.path.length - 1] = oneof.name;
+  walker.violations.push({ path: formatPath(walker.path), ruleId: OneofRule.multiple, message: `at most one of ${oneof.members.join(", ")} may be set`, position: { offset } });
+  walker.path[walker.path.length - 1] = field.name;
+}
+
+/**
+ * A field `plan`'s type does not declare (warning `wire.unknown_field`),
+ * once per number and message, at the message's path: the decoder keeps it
+ * for binary output, but JSON and text cannot hold it. Not reported inside
+ * `Any` payloads, which are kept as bytes.
+ */
+export function unknownField(walker: Walker, plan: MessagePlan, number: number, wireType: number, offset: number): void {
+  if (walker.anyDepth > 0) return;
+  if (walker.verdict) throw STOP;
+  walker.warnings.push({
+    path: formatPath(walker.path),
+    ruleId: WireRule.unknownField,
+    message: `unknown field ${number} (${WIRE_TYPE_NAMES[wireType]}) of ${plan.schema.typeName}`,
+    params: { number },
+    position: { offset },
+  });
+}
+
+/** A singular field seen again (warning `wire.duplicate_field`). */
+export function duplicate(walker: Walker, field: FieldPlan, offset: number): void {
+  if (walker.verdict) throw STOP;
+  if (!walker.track) return;
+  const consequence = field.merges ? "the decoder merges the occurrences" : "the decoder keeps the last value";
+  walker.warnings.push({ path: formatPath(walker.path), ruleId: WireRule.duplicateField, message: `singular field appears more than once; ${consequence}`, position: { offset } });
+}
+
+/** Counts the element of a list field; in `report` mode also pushes the path segments (name, and index for elements). */
+export function pushField(walker: Walker, field: FieldPlan, counts: Map<number, number> | undefined): Map<number, number> | undefined {
+  if (walker.track) walker.path.push(field.name);
+  if (field.list) {
+    counts ??= new Map();
+    const index = counts.get(field.number) ?? 0;
+    counts.set(field.number, index + 1);
+    if (walker.track) walker.path.push(index);
+  }
+  return counts;
+}
+
+/** Pops what {@link pushField} pushed onto the path. */
+export function popField(walker: Walker, field: FieldPlan): void {
+  walker.path.pop();
+  if (field.list) walker.path.pop();
+}
+
+/** Records the offset of the field at the current path when the caller asked for that path (`wanted`). */
+export function record(walker: Walker, offset: number): void {
+  const wanted = walker.options.wanted;
+  if (wanted === undefined) return;
+  const path = formatPath(walker.path);
+  if (wanted.has(path) && !walker.options.offsets!.has(path)) walker.options.offsets!.set(path, offset);
+}
