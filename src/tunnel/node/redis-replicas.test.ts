@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, suite, test } from "node:test";
+import { createClient } from "@redis/client";
 import { redisMissingReason, startRedisServer, type RedisServerProcess } from "./redis-server.testdata.js";
 import { initiatorTunnel, testReporter } from "./reporter.testdata.js";
 import { startServeProcess, type ServeProcess } from "./serve-process.testdata.js";
@@ -16,8 +17,24 @@ async function names(replica: ServeProcess): Promise<string[]> {
 // Long enough that a busy machine (the whole suite on two cores) never stalls a live replica past its lease.
 const leaseMs = 2_000;
 const graceMs = 1_000;
-/** The lease is renewed every third of it, so at a kill at least two thirds of it are left. */
-const earliestLossMs = leaseMs - leaseMs / 3 + graceMs;
+
+/**
+ * Every replica's lease key and the time of its last renewal (the key's value,
+ * in ms since the epoch). Read after a kill, the killed replica's value is its
+ * last renewal, which a busy machine may have delayed: its nodes may go no
+ * earlier than that renewal + lease + grace.
+ */
+async function leaseRenewals(url: string): Promise<Map<string, number>> {
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    const keys = await client.sendCommand<string[]>(["KEYS", "envoy-tap-tunnel:lease:*"]);
+    const values = keys.length === 0 ? [] : await client.sendCommand<(string | null)[]>(["MGET", ...keys]);
+    return new Map(keys.flatMap((key, i) => (values[i] == null ? [] : [[key, Number(values[i])] as const])));
+  } finally {
+    client.destroy();
+  }
+}
 
 suite("serve --store redis: replicas as processes, one killed with SIGKILL", { skip, timeout: 60_000 }, () => {
   let redis: RedisServerProcess;
@@ -50,9 +67,10 @@ suite("serve --store redis: replicas as processes, one killed with SIGKILL", { s
       // The reporter keeps trying the dead address (as an Envoy would until its cluster says otherwise).
       await doomed.kill("SIGKILL");
       const killedAt = Date.now();
+      const renewalsAtKill = await leaseRenewals(redis.url);
       let lostAt: number | undefined;
       let sawGrace = false;
-      while (lostAt === undefined && Date.now() - killedAt < earliestLossMs + leaseMs + graceMs + 10_000) {
+      while (lostAt === undefined && Date.now() - killedAt < 2 * (leaseMs + graceMs) + 10_000) {
         const seen = await names(survivor);
         const { body } = await getJson<{ nodes: { id: string; state: string }[] }>(survivor.httpPort, "/nodes");
         if (body.nodes.some((n) => n.id === "upstream-k" && n.state === "grace")) sawGrace = true;
@@ -61,8 +79,14 @@ suite("serve --store redis: replicas as processes, one killed with SIGKILL", { s
         await sleep(25);
       }
       assert.notEqual(lostAt, undefined, "the killed replica's tunnels went");
+      // The killed replica's lease is the one that lapsed; the survivor keeps renewing its own.
+      const stillHeld = await leaseRenewals(redis.url);
+      const lapsed = [...renewalsAtKill].filter(([key]) => !stillHeld.has(key));
+      assert.equal(lapsed.length, 1, `exactly the killed replica's lease lapsed (at the kill: ${[...renewalsAtKill.keys()].join(", ")})`);
+      const earliestLossAt = lapsed[0]![1] + leaseMs + graceMs;
       const after = lostAt! - killedAt;
-      assert.ok(after >= earliestLossMs - 50, `lost after ${after}ms, before lease + grace (${earliestLossMs}ms at the earliest)`);
+      // 50 ms of slack: the lease's expiry and Date.now() in the replica and here are read at millisecond granularity.
+      assert.ok(lostAt! >= earliestLossAt - 50, `lost ${earliestLossAt - lostAt!}ms before the last lease renewal + lease + grace`);
       t.diagnostic(`the killed replica's tunnels went ${after}ms after the kill (lease ${leaseMs}ms, grace ${graceMs}ms)`);
       assert.ok(sawGrace, "the node was in its grace period before it went");
       assert.deepEqual(await names(survivor), ["upstream-s/t1:c"]);
