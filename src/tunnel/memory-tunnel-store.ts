@@ -1,3 +1,4 @@
+import { LayeredMap } from "./layered-map.js";
 import type { NodeRecord } from "./tunnel-record.js";
 import type { TunnelStore } from "./tunnel-store.js";
 
@@ -48,6 +49,18 @@ export class MemoryTunnelStore implements TunnelStore {
    */
   #reindex(key: string, before: NodeRecord | undefined, after: NodeRecord | undefined): void {
     if (before?.tunnels === after?.tunnels) return;
+    // Two versions of one node's tunnels usually share their entries: then
+    // only the keys their layers touched can differ.
+    const changed = before !== undefined && after !== undefined ? LayeredMap.changedKeys(before.tunnels, after.tunnels) : undefined;
+    if (changed !== undefined) {
+      for (const name of changed) {
+        const had = before!.tunnels.get(name);
+        const has = after!.tunnels.get(name);
+        if (had !== undefined && had.identity.nodeId !== has?.identity.nodeId) this.#count(had.identity.nodeId, key, -1);
+        if (has !== undefined && has.identity.nodeId !== had?.identity.nodeId) this.#count(has.identity.nodeId, key, +1);
+      }
+      return;
+    }
     if (before !== undefined) {
       for (const [name, tunnel] of before.tunnels) {
         const kept = after?.tunnels.get(name);
