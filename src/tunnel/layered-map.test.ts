@@ -55,7 +55,7 @@ test("iteration keeps a replaced key in its place and appends added keys", () =>
 });
 
 test("changedKeys names the keys two versions of one base may differ in, and gives up across bases", () => {
-  const start = LayeredMap.over(new Map(Array.from({ length: 100 }, (_, i) => [`t${i}`, i] as const)));
+  const start = LayeredMap.over(new Map<string, number>(Array.from({ length: 100 }, (_, i) => [`t${i}`, i] as const)));
   const first = start.edit();
   first.delete("t1");
   const v1 = first.done();
