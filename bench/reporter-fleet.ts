@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessByStdio } from "node:child_process";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Readable } from "node:stream";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -48,15 +49,24 @@ export interface FleetResult {
   readonly p99: number;
   readonly max: number;
   readonly disconnects: number;
+  /** `disconnects` by the reporter's reason (Envoy's stat names). */
+  readonly disconnectsByReason: Readonly<Record<string, number>>;
+  /**
+   * Event-loop delay of this process (the load generator) during the measured
+   * window, in ms: how late it ran its callbacks, which an ACK's measured
+   * latency includes however fast the server answered.
+   */
+  readonly loadGeneratorDelay: { readonly p50: number; readonly p99: number; readonly max: number };
 }
 
 /**
  * `fleet.streams` reporters × `fleet.tunnelsPerStream` tunnels spread
  * round-robin over `ports`, one tunnel replaced per stream per interval (1%
  * churn). `beforeStop` runs after the measured window and the disconnect
- * count, while the reporters are still connected.
+ * count, while the reporters are still connected; `onMeasuring` when the
+ * measured window starts (after the warm-up).
  */
-export async function runReporterFleet(ports: readonly number[], beforeStop?: () => Promise<void>): Promise<FleetResult> {
+export async function runReporterFleet(ports: readonly number[], beforeStop?: () => Promise<void>, onMeasuring?: () => void): Promise<FleetResult> {
   const { streams, tunnelsPerStream, intervalMs, durationMs, warmupMs } = fleet;
   const latencies: number[] = [];
   let acks = 0;
@@ -103,16 +113,28 @@ export async function runReporterFleet(ports: readonly number[], beforeStop?: ()
   }
   await new Promise((resolve) => setTimeout(resolve, warmupMs));
   measuring = true;
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  onMeasuring?.();
   const measuredFrom = performance.now();
   await new Promise((resolve) => setTimeout(resolve, durationMs));
   measuring = false;
+  delay.disable();
+  const delayMs = (nanoseconds: number) => nanoseconds / 1e6;
+  const loadGeneratorDelay = { p50: delayMs(delay.percentile(50)), p99: delayMs(delay.percentile(99)), max: delayMs(delay.max) };
   const measuredSeconds = (performance.now() - measuredFrom) / 1000;
   for (const timer of churn) clearInterval(timer);
   let disconnects = 0;
-  for (const reporter of reporters) disconnects += Object.values(reporter.stats().counters.disconnects).reduce((a, b) => a + b, 0);
+  const disconnectsByReason: Record<string, number> = {};
+  for (const reporter of reporters) {
+    for (const [reason, count] of Object.entries(reporter.stats().counters.disconnects)) {
+      disconnects += count;
+      if (count > 0) disconnectsByReason[reason] = (disconnectsByReason[reason] ?? 0) + count;
+    }
+  }
   await beforeStop?.();
   await Promise.all(reporters.map((reporter) => reporter.stop()));
   const sorted = latencies.sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
-  return { acks, nacks, reportsPerSecond: acks / measuredSeconds, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN, disconnects };
+  return { acks, nacks, reportsPerSecond: acks / measuredSeconds, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN, disconnects, disconnectsByReason, loadGeneratorDelay };
 }

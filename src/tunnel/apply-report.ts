@@ -1,6 +1,7 @@
 import type { ReverseTunnel } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { formatTimestamp, totalNanos } from "../validate/format.js";
 import { timestampMessages } from "../validate/rules/timestamp.js";
+import { LayeredMap } from "./layered-map.js";
 import type { ReportAnomalyKind, TunnelRemovalReason } from "./registry-event.js";
 import type { ReportViolation } from "./report-response.js";
 import type { TunnelRecord } from "./tunnel-record.js";
@@ -93,7 +94,9 @@ export function applyReport(
   const before = previous ?? new Map<string, TunnelRecord>();
   // A heartbeat (an empty diff) keeps the very same map: nothing to copy or reindex.
   if (!fullPush && added.length === 0 && removedNames.length === 0) return { tunnels: before, removed: [], added: [], anomalies };
-  const tunnels = fullPush ? new Map<string, TunnelRecord>() : new Map(before);
+  // A diff derives the next version from `before` (sharing its entries: see
+  // LayeredMap); a full push builds the node's set afresh.
+  const tunnels = (fullPush ? LayeredMap.over(new Map<string, TunnelRecord>()) : LayeredMap.over(before)).edit();
   const removedOut: { tunnel: TunnelRecord; reason: TunnelRemovalReason }[] = [];
   const addedOut: TunnelRecord[] = [];
 
@@ -113,7 +116,7 @@ export function applyReport(
       if (!addedByName.has(name)) removedOut.push({ tunnel: held, reason: "full-push" });
     }
     for (const tunnel of addedByName.values()) put(tunnel);
-    return { tunnels, removed: removedOut, added: addedOut, anomalies };
+    return { tunnels: tunnels.done(), removed: removedOut, added: addedOut, anomalies };
   }
 
   const removedSet = new Set(removedNames);
@@ -140,5 +143,5 @@ export function applyReport(
     if (before.has(tunnel.name)) anomalies.push({ kind: "added-held", name: tunnel.name });
     put(tunnel);
   }
-  return { tunnels, removed: removedOut, added: addedOut, anomalies };
+  return { tunnels: tunnels.done(), removed: removedOut, added: addedOut, anomalies };
 }

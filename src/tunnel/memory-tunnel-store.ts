@@ -1,3 +1,4 @@
+import { LayeredMap } from "./layered-map.js";
 import type { NodeRecord } from "./tunnel-record.js";
 import type { TunnelStore } from "./tunnel-store.js";
 
@@ -10,8 +11,13 @@ import type { TunnelStore } from "./tunnel-store.js";
  */
 export class MemoryTunnelStore implements TunnelStore {
   readonly #nodes = new Map<string, NodeRecord>();
-  /** initiator node id → reporting node key → number of that node's tunnels from the initiator. */
-  readonly #byInitiator = new Map<string, Map<string, number>>();
+  /**
+   * initiator node id → the reporting nodes holding tunnels from it: usually
+   * one node with one tunnel, kept as that node's key alone (no map per
+   * initiator: with one initiator per tunnel, a map each cost about as much
+   * as the tunnel record itself); else node key → number of its tunnels from the initiator.
+   */
+  readonly #byInitiator = new Map<string, string | Map<string, number>>();
 
   getNode(key: string): Promise<NodeRecord | undefined> {
     return Promise.resolve(this.#nodes.get(key));
@@ -39,7 +45,7 @@ export class MemoryTunnelStore implements TunnelStore {
 
   nodeKeysByInitiator(initiatorNodeId: string): Promise<string[]> {
     const holders = this.#byInitiator.get(initiatorNodeId);
-    return Promise.resolve(holders === undefined ? [] : [...holders.keys()]);
+    return Promise.resolve(holders === undefined ? [] : typeof holders === "string" ? [holders] : [...holders.keys()]);
   }
 
   /**
@@ -48,6 +54,18 @@ export class MemoryTunnelStore implements TunnelStore {
    */
   #reindex(key: string, before: NodeRecord | undefined, after: NodeRecord | undefined): void {
     if (before?.tunnels === after?.tunnels) return;
+    // Two versions of one node's tunnels usually share their entries: then
+    // only the keys their layers touched can differ.
+    const changed = before !== undefined && after !== undefined ? LayeredMap.changedKeys(before.tunnels, after.tunnels) : undefined;
+    if (changed !== undefined) {
+      for (const name of changed) {
+        const had = before!.tunnels.get(name);
+        const has = after!.tunnels.get(name);
+        if (had !== undefined && had.identity.nodeId !== has?.identity.nodeId) this.#count(had.identity.nodeId, key, -1);
+        if (has !== undefined && has.identity.nodeId !== had?.identity.nodeId) this.#count(has.identity.nodeId, key, +1);
+      }
+      return;
+    }
     if (before !== undefined) {
       for (const [name, tunnel] of before.tunnels) {
         const kept = after?.tunnels.get(name);
@@ -63,14 +81,28 @@ export class MemoryTunnelStore implements TunnelStore {
   }
 
   #count(initiator: string, key: string, delta: 1 | -1): void {
-    let holders = this.#byInitiator.get(initiator);
+    const holders = this.#byInitiator.get(initiator);
     if (holders === undefined) {
-      holders = new Map();
-      this.#byInitiator.set(initiator, holders);
+      if (delta > 0) this.#byInitiator.set(initiator, key);
+      return;
+    }
+    if (typeof holders === "string") {
+      if (delta < 0) {
+        if (holders === key) this.#byInitiator.delete(initiator);
+        return;
+      }
+      const counts = new Map([[holders, 1]]);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      this.#byInitiator.set(initiator, counts);
+      return;
     }
     const count = (holders.get(key) ?? 0) + delta;
     if (count > 0) holders.set(key, count);
     else holders.delete(key);
     if (holders.size === 0) this.#byInitiator.delete(initiator);
+    else if (holders.size === 1) {
+      const [[only, onlyCount]] = holders;
+      if (onlyCount === 1) this.#byInitiator.set(initiator, only);
+    }
   }
 }

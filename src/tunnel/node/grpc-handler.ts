@@ -88,30 +88,22 @@ export function createGrpcHandler(options: GrpcHandlerOptions): GrpcHandler {
  */
 async function* untilShutdown(body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncGenerator<Uint8Array> {
   const iterator = body[Symbol.asyncIterator]();
+  // One abort listener per stream, failing whichever read is pending: a
+  // listener added and removed per read cost an EventTarget entry per
+  // message, and racing each read against one promise that settles only at
+  // shutdown would collect a reaction per message on it.
+  let failPendingRead: ((reason: unknown) => void) | undefined;
+  const onAbort = () => failPendingRead?.(ConnectError.from(signal.reason));
+  signal.addEventListener("abort", onAbort, { once: true });
   let finished = false;
   try {
     for (;;) {
-      // One listener per read, removed when the read settles: a long-lived
-      // stream must not collect a reaction per message on a promise that
-      // only settles at shutdown (as Promise.race against one would).
+      if (signal.aborted) throw ConnectError.from(signal.reason);
       const next = await new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
-        if (signal.aborted) {
-          reject(ConnectError.from(signal.reason));
-          return;
-        }
-        const onAbort = () => reject(ConnectError.from(signal.reason));
-        signal.addEventListener("abort", onAbort, { once: true });
-        iterator.next().then(
-          (result) => {
-            signal.removeEventListener("abort", onAbort);
-            resolve(result);
-          },
-          (error: unknown) => {
-            signal.removeEventListener("abort", onAbort);
-            reject(error);
-          },
-        );
+        failPendingRead = reject;
+        iterator.next().then(resolve, reject);
       });
+      failPendingRead = undefined;
       if (next.done === true) {
         finished = true;
         return;
@@ -119,6 +111,7 @@ async function* untilShutdown(body: AsyncIterable<Uint8Array>, signal: AbortSign
       yield next.value;
     }
   } finally {
+    signal.removeEventListener("abort", onAbort);
     // Not awaited: a body iterator with a read pending would finish returning only after that read.
     if (!finished) Promise.resolve(iterator.return?.()).catch(() => undefined);
   }

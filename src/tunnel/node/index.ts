@@ -7,6 +7,14 @@
  * type check does not need Node's types to use it.
  */
 export { startReportingServer } from "./start-reporting-server.js";
-export type { ReportingServer, ReportingServerOptions, ReportingServerTls, ReportingServerLogEntry } from "./reporting-server-options.js";
+export { defaultHttp2Settings } from "./reporting-server-options.js";
+export type {
+  ReportingServer,
+  ReportingServerOptions,
+  ReportingServerTls,
+  ReportingServerLogEntry,
+  ReportingServerHttp2Options,
+  ReportingServerHttp2Settings,
+} from "./reporting-server-options.js";
 export type { TunnelJson, NodeJson } from "./view-json.js";
 export { RedisTunnelStore, RedisUnavailableError, type RedisTunnelStoreOptions } from "./redis-tunnel-store.js";

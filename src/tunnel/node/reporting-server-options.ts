@@ -16,6 +16,58 @@ export interface ReportingServerTls {
   readonly clientCa?: string | Uint8Array;
 }
 
+/**
+ * The HTTP/2 SETTINGS the gRPC port sends by default, chosen for a server that
+ * holds thousands of long-lived, low-traffic connections (one per Envoy, one
+ * stream each, a small report every few seconds):
+ *
+ * - `maxConcurrentStreams: 100`: Envoy opens one reporting stream per
+ *   connection; 100 (the least RFC 9113 recommends) bounds what one
+ *   connection can open, where Node's default is unlimited.
+ * - `initialWindowSize: 65535` (HTTP/2's default, stated): what one stream may
+ *   send before the server reads it, so the memory a stream can make the
+ *   server buffer stays at 64 KiB per stream however large its message.
+ * - `maxHeaderListSize: 16384`: Envoy's request headers are well under 1 KiB;
+ *   Node's default lets each connection send 64 KiB of them.
+ * - `headerTableSize: 4096` (the default, stated): the HPACK table each
+ *   connection keeps per direction; a larger one would cost every connection.
+ *
+ * Measured (bench/reporting-server.child.mjs, BENCHMARKS.md): nghttp2 keeps
+ * about 22 KiB per idle connection with these settings; the JavaScript side of
+ * a reporting stream (Connect's pipeline) costs more, see README.md.
+ */
+export const defaultHttp2Settings: Readonly<ReportingServerHttp2Settings> = Object.freeze({
+  maxConcurrentStreams: 100,
+  initialWindowSize: 65_535,
+  maxHeaderListSize: 16_384,
+  headerTableSize: 4_096,
+});
+
+/**
+ * HTTP/2 SETTINGS the gRPC port sends (RFC 9113 section 6.5.2), named as
+ * Node's `http2.Settings` names them (declared here so that using the server
+ * needs no Node types).
+ */
+export interface ReportingServerHttp2Settings {
+  readonly headerTableSize?: number;
+  readonly initialWindowSize?: number;
+  readonly maxFrameSize?: number;
+  readonly maxConcurrentStreams?: number;
+  readonly maxHeaderListSize?: number;
+}
+
+/** HTTP/2 tuning of the gRPC port. */
+export interface ReportingServerHttp2Options {
+  /** SETTINGS to send, each one replacing the same one of {@link defaultHttp2Settings}. */
+  readonly settings?: ReportingServerHttp2Settings;
+  /**
+   * Node's limit (in MB) on the memory nghttp2 may hold for one connection
+   * (queued frames, header tables) before the connection is refused further
+   * streams. By default, Node's (10).
+   */
+  readonly maxSessionMemory?: number;
+}
+
 /** One line of the server's log: a stream event, a refused request, a failure. */
 export interface ReportingServerLogEntry {
   readonly level: "info" | "warn" | "error";
@@ -32,6 +84,8 @@ export interface ReportingServerOptions {
   readonly grpcPort?: number;
   /** The port of the plain HTTP views (`/healthz`, `/tunnels`, `/nodes`, `/metrics`, `/events`, `/`). By default, 0. */
   readonly httpPort?: number;
+  /** HTTP/2 settings of the gRPC port. By default, {@link defaultHttp2Settings}. */
+  readonly http2?: ReportingServerHttp2Options;
   /** TLS for the gRPC port (h2). By default, none: cleartext HTTP/2 (h2c), as Envoy speaks to a cluster without a transport socket. */
   readonly tls?: ReportingServerTls;
   /**

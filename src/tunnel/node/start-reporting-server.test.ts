@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { suite, test } from "node:test";
 import { Code } from "@connectrpc/connect";
 import { fullPush, tunnel } from "../registry.testdata.js";
@@ -10,6 +11,24 @@ import { getJson, httpGet, waitFor } from "./server.testdata.js";
 const node = (id: string) => ({ id, cluster: "core" });
 
 suite("startReportingServer()", () => {
+  test("sends its default HTTP/2 SETTINGS, each replaceable by the http2 option", async () => {
+    for (const [options, expected] of [
+      [{}, { maxConcurrentStreams: 100, initialWindowSize: 65_535, maxHeaderListSize: 16_384, headerTableSize: 4_096 }],
+      [{ http2: { settings: { maxConcurrentStreams: 7 } } }, { maxConcurrentStreams: 7, initialWindowSize: 65_535, maxHeaderListSize: 16_384, headerTableSize: 4_096 }],
+    ] as const) {
+      const server = await startReportingServer(options);
+      const session = connectRaw(server.grpcPort);
+      try {
+        await once(session, "remoteSettings");
+        const { maxConcurrentStreams, initialWindowSize, maxHeaderListSize, headerTableSize } = session.remoteSettings;
+        assert.deepEqual({ maxConcurrentStreams, initialWindowSize, maxHeaderListSize, headerTableSize }, expected);
+      } finally {
+        session.destroy();
+        await server.close();
+      }
+    }
+  });
+
   test("refuses a stream past maxStreams with RESOURCE_EXHAUSTED, and accepts again when one ends", async () => {
     const log: ReportingServerLogEntry[] = [];
     const server = await startReportingServer({ maxStreams: 2, log: (entry) => log.push(entry) });

@@ -7,7 +7,7 @@ import { createReportingService, formatNodeKey, startExpiryTimer, TunnelRegistry
 import { createEventStreams } from "./event-stream.js";
 import { createGrpcHandler } from "./grpc-handler.js";
 import { createHttpViews } from "./http-views.js";
-import type { ReportingServer, ReportingServerLogEntry, ReportingServerOptions } from "./reporting-server-options.js";
+import { defaultHttp2Settings, type ReportingServer, type ReportingServerLogEntry, type ReportingServerOptions } from "./reporting-server-options.js";
 import { createServerMetrics } from "./server-metrics.js";
 
 const defaultMaxMessageBytes = 4 * 2 ** 20;
@@ -55,11 +55,16 @@ export async function startReportingServer(options: ReportingServerOptions = {})
     metrics,
     log,
   });
+  const http2Options = {
+    settings: { ...defaultHttp2Settings, ...options.http2?.settings },
+    ...(options.http2?.maxSessionMemory === undefined ? {} : { maxSessionMemory: options.http2.maxSessionMemory }),
+  };
   const grpcServer: Http2Server | Http2SecureServer =
     options.tls === undefined
-      ? createH2cServer({}, grpc.handle)
+      ? createH2cServer(http2Options, grpc.handle)
       : createSecureServer(
           {
+            ...http2Options,
             key: toBuffer(options.tls.key),
             cert: toBuffer(options.tls.cert),
             ...(options.tls.clientCa === undefined ? {} : { ca: toBuffer(options.tls.clientCa), requestCert: true, rejectUnauthorized: true }),
