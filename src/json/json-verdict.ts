@@ -210,8 +210,11 @@ class VerdictWalk {
     const n = keys.length;
     for (let tried = 0, k = hint < n ? hint : 0; tried < n; tried++, k = k + 1 < n ? k + 1 : 0) {
       const key = keys[k]!;
-      if (text.startsWith(key, start) && text.charCodeAt(start + key.length) === 0x22) {
-        this.i = start + key.length + 1;
+      const length = key.length;
+      let j = 0;
+      while (j < length && key.charCodeAt(j) === text.charCodeAt(start + j)) j++;
+      if (j === length && text.charCodeAt(start + length) === 0x22) {
+        this.i = start + length + 1;
         return k;
       }
     }
@@ -539,10 +542,12 @@ class VerdictWalk {
   private timestamp(keep: boolean): void {
     const text = this.text;
     if (text.charCodeAt(this.i) !== 0x22) throw UNSURE;
-    this.string();
-    const s = this.strStart;
-    const length = this.strEnd - s;
-    if (this.escaped || length < 20 || length > 30) throw UNSURE;
+    // Every character of a timestamp is ASCII and none is escaped: the first quote ends it.
+    const s = this.i + 1;
+    const end = text.indexOf('"', s);
+    const length = end - s;
+    if (length < 20 || length > 30) throw UNSURE;
+    this.i = end + 1;
     const year = digitsAt(text, s, 4);
     const month = digitsAt(text, s + 5, 2);
     const day = digitsAt(text, s + 8, 2);
