@@ -31,7 +31,8 @@ export function validJsonResult<Desc extends DescMessage>(
   maxDepth = 100,
   options: ValidateOptions = {},
 ): (ValidationResult & { readonly message?: MessageShape<Desc> }) | undefined {
-  const context = new EvalContext({ ...options, failFast: true });
+  // A rule's test makes its own context when given none; one is needed here only to carry `now`.
+  const context = options.now === undefined ? undefined : new EvalContext({ ...options, failFast: true });
   const verdict = jsonVerdict(text, messagePlan(schema, wireRules), maxDepth, context);
   if (verdict === JsonVerdict.Valid) {
     let message: MessageShape<Desc> | undefined;
