@@ -1,5 +1,11 @@
-import { ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import type { FieldPlan, MessagePlan } from "../wire/plan.js";
+
+/*
+ * The JSON plan of a message type, as the verdict walk (json-verdict.ts)
+ * reads it: which keys name which fields, how each value is written. The
+ * validator builds it from the descriptors (validate/plan-json.ts), so this
+ * folder needs no protobuf runtime.
+ */
 
 /** How the JSON of a message type is read by the verdict walk. */
 export enum MessageForm {
@@ -32,7 +38,7 @@ export enum ValueForm {
   Bytes,
   Enum,
   Message,
-  /** A 64-bit integer held as a string (`jstype = JS_STRING`), and other forms left to the full path. */
+  /** A 64-bit integer held as a string (`jstype = JS_STRING`), bytes with a rule that reads them, and other forms left to the full path. */
   Undecided,
 }
 
@@ -50,8 +56,8 @@ export interface JsonFieldPlan {
   readonly struct: boolean;
   /** Index into the message plan's counted fields, or -1. */
   readonly countIndex: number;
-  /** The child's JSON plan, filled on first use (recursive types). */
-  child: JsonMessagePlan | undefined;
+  /** The JSON plan of the field's message type (of its elements, of its map values). */
+  readonly child: JsonMessagePlan | undefined;
 }
 
 /** The JSON plan of one message type: its keys (JSON and proto names) to field plans. */
@@ -63,91 +69,4 @@ export interface JsonMessagePlan {
   readonly fieldOfKey: readonly JsonFieldPlan[];
   /** Fields whose element count has a rule (`wire.countedLists`), in that order. */
   readonly counted: readonly JsonFieldPlan[];
-}
-
-const plans = new WeakMap<MessagePlan, JsonMessagePlan>();
-
-const FORMS: Readonly<Record<string, MessageForm>> = {
-  "google.protobuf.Timestamp": MessageForm.Timestamp,
-  "google.protobuf.Duration": MessageForm.Duration,
-  "google.protobuf.Struct": MessageForm.Struct,
-  "google.protobuf.Value": MessageForm.Value,
-  "google.protobuf.ListValue": MessageForm.ListValue,
-  "google.protobuf.Empty": MessageForm.Empty,
-};
-
-/** The JSON plan of a wire plan's type, cached per wire plan (so per descriptor and rule source). */
-export function jsonPlan(wire: MessagePlan): JsonMessagePlan {
-  const cached = plans.get(wire);
-  if (cached !== undefined) return cached;
-  const schema: DescMessage = wire.schema;
-  const form = FORMS[schema.typeName] ?? (schema.file.proto.package === "google.protobuf" ? MessageForm.Undecided : MessageForm.Fields);
-  const counted: JsonFieldPlan[] = [];
-  const fields = schema.fields.map((field, index): JsonFieldPlan => {
-    const planned = field.number < wire.dense.length ? wire.dense[field.number]! : wire.sparse.get(field.number)!;
-    const countIndex = wire.countedLists.indexOf(planned);
-    const enumType = field.enum;
-    const plan: JsonFieldPlan = {
-      wire: planned,
-      index,
-      form: valueForm(field),
-      enumNames: enumType?.values.map((v) => v.name) ?? [],
-      enumNumbers: enumType?.values.map((v) => v.number) ?? [],
-      struct: field.fieldKind === "message" && field.message.typeName === "google.protobuf.Struct",
-      countIndex,
-      child: undefined,
-    };
-    if (countIndex >= 0) counted[countIndex] = plan;
-    return plan;
-  });
-  const keys: string[] = [];
-  const fieldOfKey: JsonFieldPlan[] = [];
-  for (const plan of fields) {
-    keys.push(schema.fields[plan.index]!.jsonName);
-    fieldOfKey.push(plan);
-  }
-  for (const plan of fields) {
-    const field = schema.fields[plan.index]!;
-    if (field.name !== field.jsonName) {
-      keys.push(field.name);
-      fieldOfKey.push(plan);
-    }
-  }
-  const plan: JsonMessagePlan = { wire, form, keys, fieldOfKey, counted };
-  plans.set(wire, plan);
-  return plan;
-}
-
-function valueForm(field: DescField): ValueForm {
-  if (field.message !== undefined) return ValueForm.Message;
-  if (field.enum !== undefined) return ValueForm.Enum;
-  if ("longAsString" in field && field.longAsString) return ValueForm.Undecided;
-  switch (field.scalar) {
-    case ScalarType.STRING:
-      return ValueForm.String;
-    case ScalarType.BOOL:
-      return ValueForm.Bool;
-    case ScalarType.INT32:
-    case ScalarType.SINT32:
-    case ScalarType.SFIXED32:
-      return ValueForm.Int32;
-    case ScalarType.UINT32:
-    case ScalarType.FIXED32:
-      return ValueForm.Uint32;
-    case ScalarType.INT64:
-    case ScalarType.SINT64:
-    case ScalarType.SFIXED64:
-      return ValueForm.Int64;
-    case ScalarType.UINT64:
-    case ScalarType.FIXED64:
-      return ValueForm.Uint64;
-    case ScalarType.FLOAT:
-      return ValueForm.Float;
-    case ScalarType.DOUBLE:
-      return ValueForm.Double;
-    case ScalarType.BYTES:
-      return ValueForm.Bytes;
-    default:
-      return ValueForm.Undecided;
-  }
 }

@@ -2,6 +2,7 @@ import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@
 import { jsonVerdict, JsonVerdict } from "../json/json-verdict.js";
 import { registry } from "../registry.js";
 import { messagePlan } from "../wire/plan.js";
+import { planJson } from "./plan-json.js";
 import { EvalContext, type ValidateOptions } from "./context.js";
 import { wireRules } from "./planner.js";
 import { validate } from "./validate.js";
@@ -33,7 +34,7 @@ export function validJsonResult<Desc extends DescMessage>(
 ): (ValidationResult & { readonly message?: MessageShape<Desc> }) | undefined {
   // A rule's test makes its own context when given none; one is needed here only to carry `now`.
   const context = options.now === undefined ? undefined : new EvalContext({ ...options, failFast: true });
-  const verdict = jsonVerdict(text, messagePlan(schema, wireRules), maxDepth, context);
+  const verdict = jsonVerdict(text, planJson(messagePlan(schema, wireRules)), maxDepth, context);
   if (verdict === JsonVerdict.Valid) {
     let message: MessageShape<Desc> | undefined;
     return Object.defineProperty({ kind: "valid", violations: [], warnings: [] } as ValidationResult, "message", {
