@@ -26,8 +26,12 @@ const EXTENSIONS: readonly (readonly [string, Format])[] = [
  * `.ndjson`, `.jsonl` → ndjson. Returns undefined for any other name.
  */
 export function formatFromFileName(name: string): Format | undefined {
+  return extensionOf(name)?.[1];
+}
+
+function extensionOf(name: string): readonly [string, Format] | undefined {
   const lower = name.toLowerCase();
-  return EXTENSIONS.find(([ending]) => lower.endsWith(ending))?.[1];
+  return EXTENSIONS.find(([ending]) => lower.endsWith(ending));
 }
 
 /** What {@link detectFormat} decided, and why, so a CLI can explain itself. */
@@ -71,14 +75,9 @@ export interface DetectFormatOptions {
  * override this.
  */
 export function detectFormat(head: Uint8Array, fileName?: string, options: DetectFormatOptions = {}): FormatDetection {
-  if (fileName !== undefined) {
-    const byName = formatFromFileName(fileName);
-    if (byName !== undefined) {
-      const ending = EXTENSIONS.find(([e]) => fileName.toLowerCase().endsWith(e))![0];
-      return { format: byName, basis: "file-name", confidence: "high", reason: `the file name ends in ${ending}` };
-    }
-  }
-  return detectFromContent(head, options);
+  const extension = fileName === undefined ? undefined : extensionOf(fileName);
+  if (extension === undefined) return detectFromContent(head, options);
+  return { format: extension[1], basis: "file-name", confidence: "high", reason: `the file name ends in ${extension[0]}` };
 }
 
 function content(format: Format, confidence: FormatDetection["confidence"], reason: string): FormatDetection {

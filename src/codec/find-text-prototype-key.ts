@@ -1,5 +1,5 @@
 import { clone, create, createFileRegistry, type DescFile, type DescMessage, type Registry } from "@bufbuild/protobuf";
-import { isReflectMessage, reflect, type ReflectMessage } from "@bufbuild/protobuf/reflect";
+import { reflect, type ReflectMessage } from "@bufbuild/protobuf/reflect";
 import { fromText } from "@bufbuild/protobuf/txtpb";
 import {
   anyUnpack,
@@ -11,6 +11,7 @@ import {
   type DescriptorProto,
   type FileDescriptorProto,
 } from "@bufbuild/protobuf/wkt";
+import { childMessages } from "./child-messages.js";
 import { hasAny, hasStringKeyedMap } from "./type-reach.js";
 
 /**
@@ -139,20 +140,9 @@ function walk(message: ReflectMessage, path: string, shadow: Shadow): string | u
     }
     return packed === undefined ? undefined : walk(reflect(shadow.registry.getMessage(packed.$typeName)!, packed), path, shadow);
   }
-  for (const field of message.fields) {
-    if (field.message === undefined || !message.isSet(field)) continue;
-    const fieldPath = path === "" ? field.name : `${path}.${field.name}`;
-    let found: string | undefined;
-    if (field.fieldKind === "message") {
-      found = walk(message.get(field), fieldPath, shadow);
-    } else if (field.fieldKind === "list") {
-      const isEntry = shadow.entryTypes.has(field.message.typeName);
-      for (const [index, item] of message.get(field).entries()) {
-        if (!isReflectMessage(item)) continue;
-        found = isEntry ? walkEntry(item, fieldPath, shadow) : walk(item, `${fieldPath}[${index}]`, shadow);
-        if (found !== undefined) break;
-      }
-    }
+  // Only the real Struct's `fields` is still a map, where no key is looked for (see findTextPrototypeKey).
+  for (const child of childMessages(message, path, (field) => field.fieldKind !== "map")) {
+    const found = shadow.entryTypes.has(child.field.message!.typeName) ? walkEntry(child.message, child.fieldPath, shadow) : walk(child.message, child.path, shadow);
     if (found !== undefined) return found;
   }
   return undefined;

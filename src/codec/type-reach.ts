@@ -1,46 +1,37 @@
 import { ScalarType, type DescMessage } from "@bufbuild/protobuf";
 import { AnySchema } from "@bufbuild/protobuf/wkt";
 
-interface Reach {
-  /** A map with string keys (the only keys that can spell `__proto__`). */
-  readonly stringKeyedMap: boolean;
-  /** A `google.protobuf.Any`, which may pack any type, maps included. */
-  readonly any: boolean;
-}
-
-const cache = new WeakMap<DescMessage, Reach>();
-
-/** Whether a message type has a map with string keys anywhere below it; computed once per type. */
-export function hasStringKeyedMap(schema: DescMessage): boolean {
-  return reach(schema).stringKeyedMap;
-}
-
-/** Whether a message type has a `google.protobuf.Any` anywhere below it (or is one). */
-export function hasAny(schema: DescMessage): boolean {
-  return reach(schema).any;
-}
-
-function reach(schema: DescMessage): Reach {
-  let result = cache.get(schema);
-  if (result === undefined) {
-    // Breadth-first over every reachable type, so recursive types need no special case.
-    const seen = new Set<DescMessage>([schema]);
-    const queue = [schema];
-    let stringKeyedMap = false;
-    let any = false;
-    while (queue.length > 0 && !(stringKeyedMap && any)) {
-      const next = queue.shift()!;
-      if (next.typeName === AnySchema.typeName) any = true;
-      for (const field of next.fields) {
-        if (field.fieldKind === "map" && field.mapKey === ScalarType.STRING) stringKeyedMap = true;
-        if (field.message !== undefined && !seen.has(field.message)) {
-          seen.add(field.message);
-          queue.push(field.message);
+/**
+ * A test of whether a message type, or any type reachable from it through
+ * its fields, has `trait`; computed once per type. Breadth-first over every
+ * reachable type, so recursive types need no special case.
+ */
+export function reachTest(trait: (schema: DescMessage) => boolean): (schema: DescMessage) => boolean {
+  const cache = new WeakMap<DescMessage, boolean>();
+  return (schema) => {
+    let found = cache.get(schema);
+    if (found === undefined) {
+      const seen = new Set<DescMessage>([schema]);
+      const queue = [schema];
+      found = false;
+      while (queue.length > 0 && !found) {
+        const next = queue.shift()!;
+        found = trait(next);
+        for (const field of next.fields) {
+          if (field.message !== undefined && !seen.has(field.message)) {
+            seen.add(field.message);
+            queue.push(field.message);
+          }
         }
       }
+      cache.set(schema, found);
     }
-    result = { stringKeyedMap, any };
-    cache.set(schema, result);
-  }
-  return result;
+    return found;
+  };
 }
+
+/** Whether a message type has a map with string keys (the only keys that can spell `__proto__`) anywhere below it. */
+export const hasStringKeyedMap = reachTest((schema) => schema.fields.some((f) => f.fieldKind === "map" && f.mapKey === ScalarType.STRING));
+
+/** Whether a message type has a `google.protobuf.Any`, which may pack any type, anywhere below it (or is one). */
+export const hasAny = reachTest((schema) => schema.typeName === AnySchema.typeName);

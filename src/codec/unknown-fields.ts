@@ -1,7 +1,8 @@
 import { type DescMessage, type MessageShape, type Registry } from "@bufbuild/protobuf";
-import { isReflectMessage, reflect, type ReflectMessage } from "@bufbuild/protobuf/reflect";
+import { reflect, type ReflectMessage } from "@bufbuild/protobuf/reflect";
 import { anyUnpack, AnySchema, type Any } from "@bufbuild/protobuf/wkt";
 import { registry as packageRegistry } from "../registry.js";
+import { childMessages } from "./child-messages.js";
 
 /** One message that holds unknown binary fields (see {@link findUnknownFields}). */
 export interface UnknownFields {
@@ -74,27 +75,5 @@ function collect(message: ReflectMessage, path: string, packed: boolean, registr
     if (unpacked !== undefined) collect(reflect(registry.getMessage(unpacked.$typeName)!, unpacked), path, true, registry, found);
     return;
   }
-  for (const field of message.fields) {
-    if (!message.isSet(field)) continue;
-    const fieldPath = path === "" ? field.name : `${path}.${field.name}`;
-    switch (field.fieldKind) {
-      case "message":
-        collect(message.get(field), fieldPath, packed, registry, found);
-        break;
-      case "list":
-        if (field.listKind !== "message") break;
-        for (const [index, item] of message.get(field).entries()) {
-          if (isReflectMessage(item)) collect(item, `${fieldPath}[${index}]`, packed, registry, found);
-        }
-        break;
-      case "map":
-        if (field.mapKind !== "message") break;
-        for (const [key, value] of message.get(field)) {
-          if (isReflectMessage(value)) collect(value, `${fieldPath}[${JSON.stringify(String(key))}]`, packed, registry, found);
-        }
-        break;
-      default:
-        break;
-    }
-  }
+  for (const child of childMessages(message, path)) collect(child.message, child.path, packed, registry, found);
 }

@@ -1,7 +1,8 @@
 import { type DescMessage, type MessageShape, type Registry } from "@bufbuild/protobuf";
-import { isReflectMessage, reflect, type ReflectMessage } from "@bufbuild/protobuf/reflect";
+import { reflect, type ReflectMessage } from "@bufbuild/protobuf/reflect";
 import { anyUnpack, AnySchema, type Any } from "@bufbuild/protobuf/wkt";
 import { registry as packageRegistry } from "../registry.js";
+import { childMessages } from "./child-messages.js";
 import { hasAny } from "./type-reach.js";
 
 /** A `google.protobuf.Any` that the JSON format cannot write as it is (see {@link findUnwritableAny}). */
@@ -45,47 +46,15 @@ export function findUnwritableAny<Desc extends DescMessage>(
 }
 
 function collect(message: ReflectMessage, path: string, registry: Registry, found: UnwritableAny[]): void {
-  for (const field of message.fields) {
-    if (field.message === undefined || !hasAny(field.message) || !message.isSet(field)) continue;
-    const fieldPath = path === "" ? field.name : `${path}.${field.name}`;
-    switch (field.fieldKind) {
-      case "message":
-        visit(message.get(field), fieldPath, registry, found, () => message.clear(field));
-        break;
-      case "list": {
-        const list = message.get(field);
-        for (const [index, item] of list.entries()) {
-          if (!isReflectMessage(item)) continue;
-          visit(item, `${fieldPath}[${index}]`, registry, found, () => {
-            // Lists have no removal: rebuild without this element (found by identity, as earlier drops shift indexes).
-            const kept = [...list.values()].filter((other) => isReflectMessage(other) && other.message !== item.message);
-            list.clear();
-            for (const other of kept) list.add(other);
-          });
-        }
-        break;
-      }
-      case "map": {
-        const map = message.get(field);
-        for (const [key, value] of map) {
-          if (isReflectMessage(value)) visit(value, `${fieldPath}[${JSON.stringify(String(key))}]`, registry, found, () => map.delete(key));
-        }
-        break;
-      }
-      default:
-        break;
+  for (const child of childMessages(message, path, (field) => hasAny(field.message!))) {
+    if (child.message.desc.typeName !== AnySchema.typeName) {
+      collect(child.message, child.path, registry, found);
+      continue;
     }
+    const any = child.message.message as Any;
+    const reason = unwritableReason(any, registry);
+    if (reason !== undefined) found.push({ path: child.path, typeUrl: any.typeUrl, reason: reason.text, textKeeps: reason.textKeeps, drop: child.remove });
   }
-}
-
-function visit(message: ReflectMessage, path: string, registry: Registry, found: UnwritableAny[], drop: () => void): void {
-  if (message.desc.typeName !== AnySchema.typeName) {
-    collect(message, path, registry, found);
-    return;
-  }
-  const any = message.message as Any;
-  const reason = unwritableReason(any, registry);
-  if (reason !== undefined) found.push({ path, typeUrl: any.typeUrl, reason: reason.text, textKeeps: reason.textKeeps, drop });
 }
 
 function unwritableReason(any: Any, registry: Registry): { text: string; textKeeps: boolean } | undefined {

@@ -93,14 +93,6 @@ export const InputRule = {
   empty: "input.empty",
 } as const;
 
-/** One of the encoding-level and relational ids above. */
-export type EncodingRuleId =
-  | (typeof WireRule)[keyof typeof WireRule]
-  | (typeof TraceRule)[keyof typeof TraceRule]
-  | (typeof OneofRule)[keyof typeof OneofRule]
-  | (typeof JsonRule)[keyof typeof JsonRule]
-  | (typeof InputRule)[keyof typeof InputRule];
-
 /** Findings of the tap trace reader and reassembly (`src/tap`). */
 export const TapRule = {
   /** The input's content fits both tap APIs (or neither); the reader chose one. */

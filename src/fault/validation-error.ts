@@ -23,15 +23,10 @@ export function isValidationError(error: unknown): error is ValidationError {
   return error instanceof Error && error.name === "ValidationError";
 }
 
-/** One line for a violation: `path: message [rule.id]`, or without the path for the message itself. */
-export function describeViolation(violation: Violation): string {
-  const where = violation.path === "" ? "" : `${violation.path}: `;
-  return `${where}${violation.message} [${violation.ruleId}]`;
-}
-
+/** `invalid TYPE: path: message [rule.id] (and N more)`, without the path for the message itself. */
 function describeViolations(typeName: string, violations: readonly Violation[]): string {
   const first = violations[0];
   if (first === undefined) return `invalid ${typeName}`;
   const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : "";
-  return `invalid ${typeName}: ${describeViolation(first)}${more}`;
+  return `invalid ${typeName}: ${first.path === "" ? "" : `${first.path}: `}${first.message} [${first.ruleId}]${more}`;
 }

@@ -1,11 +1,14 @@
-import { getOption, hasOption, isFieldSet, ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
+import { isFieldSet, ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
 import { isWrapperDesc } from "@bufbuild/protobuf/wkt";
 import type { JsonSchemaError } from "../../gen/jsonschema/validators.js";
-import { brokenBound, durationNanos } from "./broken-bound.js";
+import { brokenBound, durationNanos, elementRules, fieldRules } from "./broken-bound.js";
 import { intRange } from "./int-range.js";
-import { rules as rulesOption, StringRulesSchema, type FieldRules } from "../../gen/validate/validate_pb.js";
+import { StringRulesSchema } from "../../gen/validate/validate_pb.js";
 import { enterMessage, fieldForJsonKey, keySegment, parseJsonPointer, resolveJsonPlace, type JsonPlace } from "./json-path.js";
 import { formatPath, MapKeySegment, type PathSegment } from "./path.js";
+import { lengthMessage } from "./rules/length.js";
+import { oneofMessage } from "./rules/oneof.js";
+import { BOUND_PHRASES } from "./rules/range.js";
 import type { Violation } from "./violation.js";
 
 /**
@@ -150,8 +153,7 @@ function mapRequired(place: JsonPlace, key: string, out: Findings, registry: Reg
     return;
   }
   if (field.oneof !== undefined) {
-    const names = field.oneof.fields.map((f) => f.name);
-    out.add(at(place, field.oneof.name), "oneof.required", `exactly one of ${names.join(", ")} must be set`);
+    out.add(at(place, field.oneof.name), "oneof.required", oneofMessage("oneof.required", field.oneof));
     return;
   }
   out.add(at(place, field.name), requiredRuleId(field), "value is required");
@@ -223,7 +225,7 @@ function mapConflicts(place: JsonPlace, out: Findings, registry: Registry): stri
     });
     const members = new Set(present.map((key) => fieldForJsonKey(desc, key)));
     if (members.size < 2) continue;
-    out.add(at(place, oneof.name), "oneof.multiple", `at most one of ${oneof.fields.map((f) => f.name).join(", ")} may be set`, undefined, [
+    out.add(at(place, oneof.name), "oneof.multiple", oneofMessage("oneof.multiple", oneof), undefined, [
       ...out.tokens,
       present[present.length - 1]!,
     ]);
@@ -295,31 +297,12 @@ function mapLength(place: JsonPlace, keyword: "minLength" | "maxLength", limit: 
   }
   const rules = elementRules(slot.field, slot.element);
   const stringRules = rules?.type.case === "string" ? rules.type.value : undefined;
-  let ruleId: string;
-  let message: string;
-  if (stringRules !== undefined && isFieldSet(stringRules, StringRulesSchema.field.len)) {
-    ruleId = "string.len";
-    message = `value length must be ${limit} characters`;
-  } else if (keyword === "maxLength") {
-    ruleId = "string.max_len";
-    message = `value length must be at most ${limit} characters`;
-  } else if (stringRules !== undefined && isFieldSet(stringRules, StringRulesSchema.field.minLen)) {
-    ruleId = "string.min_len";
-    message = `value length must be at least ${limit} characters`;
-  } else {
-    ruleId = "string.min_bytes";
-    message = `value length must be at least ${limit} bytes`;
-  }
-  out.add(path, ruleId, message, scalarValue(place.data));
+  const isSet = (field: keyof typeof StringRulesSchema.field) => stringRules !== undefined && isFieldSet(stringRules, StringRulesSchema.field[field]);
+  const name = isSet("len") ? "len" : keyword === "maxLength" ? "max_len" : isSet("minLen") ? "min_len" : "min_bytes";
+  out.add(path, `string.${name}`, lengthMessage(name, limit, name === "min_bytes" ? "bytes" : "characters"), scalarValue(place.data));
 }
 
 const boundKeys = { minimum: "gte", maximum: "lte", exclusiveMinimum: "gt", exclusiveMaximum: "lt" } as const;
-const boundPhrases = {
-  gte: "greater than or equal to",
-  lte: "less than or equal to",
-  gt: "greater than",
-  lt: "less than",
-} as const;
 
 /**
  * A numeric bound. Outside the type's own range it is an encoding fault
@@ -330,7 +313,7 @@ function mapBound(place: JsonPlace, keyword: keyof typeof boundKeys, limit: unkn
   const data = place.data;
   const slot = place.slot;
   if (slot.kind !== "value" || typeof data !== "number") {
-    out.add(path, "json.type", `value must be ${boundPhrases[boundKeys[keyword]]} ${String(limit)}`, scalarValue(data));
+    out.add(path, "json.type", `value must be ${BOUND_PHRASES[boundKeys[keyword]]} ${String(limit)}`, scalarValue(data));
     return;
   }
   if (slot.field.enum !== undefined) {
@@ -346,23 +329,11 @@ function mapBound(place: JsonPlace, keyword: keyof typeof boundKeys, limit: unkn
   const rules = elementRules(slot.field, slot.element);
   const family = rules?.type.case;
   if (family === undefined || range === undefined) {
-    out.add(path, "json.type", `value must be ${boundPhrases[boundKeys[keyword]]} ${String(limit)}`, data);
+    out.add(path, "json.type", `value must be ${BOUND_PHRASES[boundKeys[keyword]]} ${String(limit)}`, data);
     return;
   }
   const key = boundKeys[keyword];
-  out.add(path, `${family}.${key}`, `value must be ${boundPhrases[key]} ${String(limit)}`, data);
-}
-
-/** The field's `(validate.rules)`, if any. */
-function fieldRules(field: DescField): FieldRules | undefined {
-  return hasOption(field, rulesOption) ? getOption(field, rulesOption) : undefined;
-}
-
-/** The rules that apply to one value of the field: its own, or `repeated.items` for an element. */
-function elementRules(field: DescField, element: boolean): FieldRules | undefined {
-  const rules = fieldRules(field);
-  if (!element) return rules;
-  return rules?.type.case === "repeated" ? rules.type.value.items : undefined;
+  out.add(path, `${family}.${key}`, `value must be ${BOUND_PHRASES[key]} ${String(limit)}`, data);
 }
 
 /** The value to attach to a violation: scalars only (objects would repeat the document). */

@@ -1,6 +1,7 @@
 import { getOption, hasOption, isFieldSet, type DescField } from "@bufbuild/protobuf";
-import { DurationRulesSchema, Int64RulesSchema, rules as rulesOption, UInt32RulesSchema } from "../../gen/validate/validate_pb.js";
+import { DurationRulesSchema, Int64RulesSchema, rules as rulesOption, UInt32RulesSchema, type FieldRules } from "../../gen/validate/validate_pb.js";
 import { formatDuration, jsonSafeInteger, totalNanos } from "./format.js";
+import { BOUND_PHRASES } from "./rules/range.js";
 
 /** A bound rule a value breaks, in the rule engine's words. */
 export interface BrokenBound {
@@ -9,13 +10,6 @@ export interface BrokenBound {
   /** The value as the rule engine reports it. */
   readonly value: unknown;
 }
-
-const phrases = {
-  gte: "greater than or equal to",
-  gt: "greater than",
-  lte: "less than or equal to",
-  lt: "less than",
-} as const;
 
 /**
  * Which of the field's integer or duration bounds (`int64.gte`,
@@ -26,13 +20,8 @@ const phrases = {
  * gives. Undefined when the value meets every bound (or the field has none).
  */
 export function brokenBound(field: DescField, element: boolean, value: bigint): BrokenBound | undefined {
-  if (!hasOption(field, rulesOption)) return undefined;
-  let type = getOption(field, rulesOption).type;
-  if (element) {
-    if (type.case !== "repeated") return undefined;
-    type = type.value.items?.type ?? { case: undefined };
-  }
-  switch (type.case) {
+  const type = elementRules(field, element)?.type;
+  switch (type?.case) {
     case "int64":
       return check(type.case, value, boundsOf<bigint>(type.value, Int64RulesSchema.field, (b) => b), String, jsonSafeInteger);
     case "uint32":
@@ -44,7 +33,19 @@ export function brokenBound(field: DescField, element: boolean, value: bigint): 
   }
 }
 
-type BoundKey = keyof typeof phrases;
+/** The field's `(validate.rules)`, if any. */
+export function fieldRules(field: DescField): FieldRules | undefined {
+  return hasOption(field, rulesOption) ? getOption(field, rulesOption) : undefined;
+}
+
+/** The rules that apply to one value of the field: its own, or `repeated.items` for an element. */
+export function elementRules(field: DescField, element: boolean): FieldRules | undefined {
+  const rules = fieldRules(field);
+  if (!element) return rules;
+  return rules?.type.case === "repeated" ? rules.type.value.items : undefined;
+}
+
+type BoundKey = keyof typeof BOUND_PHRASES;
 
 /** The set bounds of a rules message, as bigints. */
 function boundsOf<T>(
@@ -69,7 +70,7 @@ function check(
 ): BrokenBound | undefined {
   const broken = (key: BoundKey, limit: bigint): BrokenBound => ({
     ruleId: `${family}.${key}`,
-    message: `value must be ${phrases[key]} ${show(limit)}`,
+    message: `value must be ${BOUND_PHRASES[key]} ${show(limit)}`,
     value: json(value),
   });
   if (bounds.gte !== undefined && !(value >= bounds.gte)) return broken("gte", bounds.gte);

@@ -75,14 +75,20 @@ export class EvalContext {
  */
 export type ValueCheck = (value: unknown, ctx: EvalContext) => void;
 
-/** Runs several checks as one, stopping early under `failFast`. */
-export function combineChecks(checks: readonly ValueCheck[]): ValueCheck | undefined {
+/** Runs several checks as one, stopping early under `failFast`; none runs on a value `exempt` accepts (`ignore_empty`). */
+export function combineChecks(checks: readonly ValueCheck[], exempt?: (value: unknown) => boolean): ValueCheck | undefined {
   if (checks.length === 0) return undefined;
-  if (checks.length === 1) return checks[0];
+  const all: ValueCheck =
+    checks.length === 1
+      ? checks[0]!
+      : (value, ctx) => {
+          for (const check of checks) {
+            check(value, ctx);
+            if (ctx.stopped) return;
+          }
+        };
+  if (exempt === undefined) return all;
   return (value, ctx) => {
-    for (const check of checks) {
-      check(value, ctx);
-      if (ctx.stopped) return;
-    }
+    if (!exempt(value)) all(value, ctx);
   };
 }

@@ -38,26 +38,9 @@ export function describeField(field: DescField): string {
 
 /** What a field's type rules apply to: its value, or the elements or values of a list or map. */
 export function targetOf(field: DescField): ValueTarget {
-  switch (field.fieldKind) {
-    case "scalar":
-      return { kind: "scalar", scalar: field.scalar };
-    case "enum":
-      return { kind: "enum", enum: field.enum };
-    case "message":
-      return { kind: "message", message: field.message };
-    case "list":
-      return field.listKind === "scalar"
-        ? { kind: "scalar", scalar: field.scalar }
-        : field.listKind === "enum"
-          ? { kind: "enum", enum: field.enum }
-          : { kind: "message", message: field.message };
-    case "map":
-      return field.mapKind === "scalar"
-        ? { kind: "scalar", scalar: field.scalar }
-        : field.mapKind === "enum"
-          ? { kind: "enum", enum: field.enum }
-          : { kind: "message", message: field.message };
-  }
+  if (field.message !== undefined) return { kind: "message", message: field.message };
+  if (field.enum !== undefined) return { kind: "enum", enum: field.enum };
+  return { kind: "scalar", scalar: field.scalar! };
 }
 
 /** The element type of a list, for planning errors: `string`, `fixture.v1.Child`. */

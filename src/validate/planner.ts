@@ -12,28 +12,11 @@ import type { FieldRules as WireFieldRules, RuleSource, StringLengths, TypeRules
 import { relationsOf, type MessageRelation } from "./rules/trace.js";
 import { MapKeySegment } from "./path.js";
 import { planMessageRules, type MessageFamilyPlan, type MessageRulesPlan, type RequiredRule } from "./rules/message.js";
-import { oneofMemberNames, oneofMessages } from "./rules/oneof.js";
+import { oneofMessage } from "./rules/oneof.js";
 import { planRepeatedRules } from "./rules/repeated.js";
 import { fieldFullName, notApplicable, setRuleNames, type RuleSite } from "./rules/rule-fields.js";
 import { accessor, describeElement, describeField, targetOf, type Fields } from "./field-kinds.js";
-import { FAMILY_SCHEMAS, planTypeRules } from "./type-rules.js";
-
-/**
- * The planned validator of one message type: built once from the type's
- * descriptors and cached, then run on any number of messages.
- */
-export interface MessageValidator {
-  /** The message type. */
-  readonly schema: DescMessage;
-  /**
-   * Whether this type or any type it contains carries a rule. Validating a
-   * message of an inactive type does nothing, so parents do not recurse into
-   * it (a Timestamp, the bytes of a tap event).
-   */
-  readonly active: boolean;
-  /** Validates `message`, reporting into `ctx` at `ctx.path`. */
-  evaluate(message: object, ctx: EvalContext): void;
-}
+import { FAMILIES, planTypeRules } from "./type-rules.js";
 
 type FieldEvaluator = (message: Fields, ctx: EvalContext) => void;
 
@@ -62,7 +45,16 @@ interface StepFacts {
   readonly countOnly?: boolean;
 }
 
-class PlannedMessage implements MessageValidator {
+/**
+ * The planned validator of one message type: built once from the type's
+ * descriptors and cached, then run on any number of messages.
+ */
+class PlannedMessage {
+  /**
+   * Whether this type or any type it contains carries a rule. Validating a
+   * message of an inactive type does nothing, so parents do not recurse into
+   * it (a Timestamp, the bytes of a tap event).
+   */
   active = false;
   steps: PlannedStep[] = [];
   relations: readonly MessageRelation[] = [];
@@ -76,6 +68,7 @@ class PlannedMessage implements MessageValidator {
     for (const relation of this.relations) this.evaluators.push((m, ctx) => relation.evaluate(m, ctx));
   }
 
+  /** Validates `message`, reporting into `ctx` at `ctx.path`. */
   evaluate(message: object, ctx: EvalContext): void {
     const evaluators = this.evaluators;
     for (let i = 0; i < evaluators.length; i++) {
@@ -93,7 +86,7 @@ const cache = new WeakMap<DescMessage, PlannedMessage>();
  * cannot be honoured; a failed plan is not cached, so every later call throws
  * the same error.
  */
-export function planValidator(schema: DescMessage): MessageValidator {
+export function planValidator(schema: DescMessage): PlannedMessage {
   const cached = cache.get(schema);
   if (cached !== undefined) return cached;
   const created: PlannedMessage[] = [];
@@ -128,7 +121,7 @@ export function planValidator(schema: DescMessage): MessageValidator {
  */
 export const wireRules: RuleSource = {
   rulesOf(schema: DescMessage): TypeRules | undefined {
-    const plan = planValidator(schema) as PlannedMessage;
+    const plan = planValidator(schema);
     if (!plan.active) return undefined;
     const fields = new Map<number, WireFieldRules>();
     const requiredOneofs: number[][] = [];
@@ -178,33 +171,20 @@ function planMessage(schema: DescMessage, created: PlannedMessage[]): PlannedMes
   // `disabled` skips every rule of the message and of what it contains;
   // `ignored` tells generators to emit no validator at all, which has the
   // same effect when the message is reached from a parent.
-  if (isTrue(schema, disabledOption) || isTrue(schema, ignoredOption)) return plan;
+  if ([disabledOption, ignoredOption].some((option) => hasOption(schema, option) && getOption(schema, option))) return plan;
   plan.relations = relationsOf(schema);
   for (const member of schema.members) {
-    if (member.kind === "oneof") {
-      const step = planOneof(member);
-      if (step !== undefined) plan.steps.push(step);
-      for (const field of member.fields) pushStep(plan, planField(field, created));
-    } else {
-      pushStep(plan, planField(member, created));
-    }
+    const steps = member.kind === "oneof" ? [planOneof(member), ...member.fields.map((f) => planField(f, created))] : [planField(member, created)];
+    for (const step of steps) if (step !== undefined) plan.steps.push(step);
   }
   return plan;
-}
-
-function isTrue(schema: DescMessage, option: typeof disabledOption): boolean {
-  return hasOption(schema, option) && getOption(schema, option);
-}
-
-function pushStep(plan: PlannedMessage, step: PlannedStep | undefined): void {
-  if (step !== undefined) plan.steps.push(step);
 }
 
 function planOneof(oneof: DescOneof): PlannedStep | undefined {
   if (!hasOption(oneof, oneofRequiredOption) || !getOption(oneof, oneofRequiredOption)) return undefined;
   const localName = oneof.localName;
   const name = oneof.name;
-  const message = oneofMessages.required(oneofMemberNames(oneof));
+  const message = oneofMessage("oneof.required", oneof);
   return {
     ownRule: true,
     subject: oneof,
@@ -227,13 +207,22 @@ function planField(field: DescField, created: PlannedMessage[]): PlannedStep | u
     setRuleNames(rules, FieldRulesSchema, "field", site);
   }
   const messageRules = rules?.message !== undefined ? planMessageRules(rules.message, site) : undefined;
+  if (field.fieldKind !== "message") {
+    if (messageRules?.required !== undefined) throw notApplicable(site, "message.required");
+    if (messageRules?.skip === true && field.message === undefined) throw notApplicable(site, "message.skip");
+  }
   switch (field.fieldKind) {
     case "scalar":
     case "enum":
-      rejectMessageRules(messageRules, site);
-      return planSingularValue(field, planTypeRules(rules?.type, targetOf(field), site));
-    case "message":
-      return planMessageField(field, rules, messageRules, site, created);
+      return planSingular(field, [], planTypeRules(rules?.type, targetOf(field), site), undefined);
+    case "message": {
+      const typed = planTypeRules(rules?.type, targetOf(field), site);
+      // protoc-gen-validate checks a oneof's members only inside the case of the
+      // member that is set, so a presence rule on a member never fires: an unset
+      // member is not missing, it is simply not the one chosen.
+      const required = field.oneof !== undefined ? [] : [messageRules?.required, typed.required].filter((r): r is RequiredRule => r !== undefined);
+      return planSingular(field, required, typed, messageRules?.skip === true ? undefined : planMessage(field.message, created));
+    }
     case "list":
       return planListField(field, rules, messageRules, site, created);
     case "map":
@@ -241,45 +230,8 @@ function planField(field: DescField, created: PlannedMessage[]): PlannedStep | u
   }
 }
 
-function rejectMessageRules(plan: MessageRulesPlan | undefined, site: RuleSite): void {
-  if (plan === undefined) return;
-  if (plan.required !== undefined) throw notApplicable(site, "message.required");
-  if (plan.skip) throw notApplicable(site, "message.skip");
-}
-
-function planSingularValue(field: DescField, { check, lengths }: MessageFamilyPlan): PlannedStep | undefined {
-  if (check === undefined) return undefined;
-  const get = accessor(field);
-  const name = field.name;
-  return {
-    ownRule: true,
-    subject: field,
-    child: undefined,
-    facts: { required: false, check, lengths },
-    run: (m, ctx) => {
-      const value = get(m);
-      if (value === undefined) return;
-      ctx.path.push(name);
-      check(value, ctx);
-      ctx.path.pop();
-    },
-  };
-}
-
-function planMessageField(
-  field: DescField & { fieldKind: "message" },
-  rules: FieldRules | undefined,
-  messageRules: MessageRulesPlan | undefined,
-  site: RuleSite,
-  created: PlannedMessage[],
-): PlannedStep | undefined {
-  const typed = planTypeRules(rules?.type, targetOf(field), site);
-  // protoc-gen-validate checks a oneof's members only inside the case of the
-  // member that is set, so a presence rule on a member never fires: an unset
-  // member is not missing, it is simply not the one chosen.
-  const required = field.oneof !== undefined ? [] : [messageRules?.required, typed.required].filter((r): r is RequiredRule => r !== undefined);
-  const check = typed.check;
-  const child = messageRules?.skip === true ? undefined : planMessage(field.message, created);
+/** A field with one value (scalar, enum or message): its presence rules, the check of a set value, and the recursion into a message. */
+function planSingular(field: DescField, required: readonly RequiredRule[], { check, lengths }: MessageFamilyPlan, child: PlannedMessage | undefined): PlannedStep | undefined {
   const ownRule = required.length > 0 || check !== undefined;
   if (!ownRule && child === undefined) return undefined;
   const get = accessor(field);
@@ -288,7 +240,7 @@ function planMessageField(
     ownRule,
     subject: field,
     child,
-    facts: { required: required.length > 0, check },
+    facts: { required: required.length > 0, check, lengths },
     run: (m, ctx) => {
       const value = get(m);
       if (value === undefined) {
@@ -315,8 +267,6 @@ function planListField(
   created: PlannedMessage[],
 ): PlannedStep | undefined {
   const isMessageList = field.listKind === "message";
-  if (messageRules?.required !== undefined) throw notApplicable(site, "message.required");
-  if (messageRules?.skip === true && !isMessageList) throw notApplicable(site, "message.skip");
   const type = rules?.type;
   if (type !== undefined && type.case !== undefined && type.case !== "repeated") {
     throw notApplicable(site, familyRuleId(type));
@@ -397,8 +347,6 @@ function planMapField(
   site: RuleSite,
   created: PlannedMessage[],
 ): PlannedStep | undefined {
-  if (messageRules?.required !== undefined) throw notApplicable(site, "message.required");
-  if (messageRules?.skip === true && field.mapKind !== "message") throw notApplicable(site, "message.skip");
   // This package's validate.proto declares no MapRules; any type rule on a map is unsupported.
   const type = rules?.type;
   if (type !== undefined && type.case !== undefined) throw notApplicable(site, familyRuleId(type));
@@ -432,7 +380,7 @@ function planMapField(
 /** The rule id to name when a whole family is misplaced: its first set member (`string.min_len`), or the family. */
 function familyRuleId(type: NonNullable<FieldRules["type"]>): string {
   if (type.case === undefined) return "field";
-  const schema = FAMILY_SCHEMAS[type.case];
+  const schema = FAMILIES[type.case].schema;
   const first = schema.fields.find((f) => isFieldSet(type.value as never, f));
   return first === undefined ? type.case : `${type.case}.${first.name}`;
 }

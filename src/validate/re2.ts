@@ -41,6 +41,9 @@ const POSIX_CLASSES: Record<string, Range[]> = {
   xdigit: [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]],
 };
 
+/** RE2's escapes of control characters. */
+const CONTROL_ESCAPES = { a: 0x07, f: 0x0c, t: 0x09, n: 0x0a, r: 0x0d, v: 0x0b };
+
 /** Characters JavaScript's `u` mode lets (and sometimes makes) you escape with a backslash. */
 const JS_SYNTAX = new Set("^$\\.*+?()[]{}|/");
 
@@ -101,17 +104,12 @@ export function translateRe2(pattern: string): RegExp {
       case "S":
         return { text: "", ranges: complement(RE2_SPACE) };
       case "a":
-        return { cp: 0x07 };
       case "f":
-        return { cp: 0x0c };
       case "t":
-        return { cp: 0x09 };
       case "n":
-        return { cp: 0x0a };
       case "r":
-        return { cp: 0x0d };
       case "v":
-        return { cp: 0x0b };
+        return { cp: CONTROL_ESCAPES[c] };
       case "x": {
         if (chars[i] === "{") {
           const close = chars.indexOf("}", i);

@@ -11,7 +11,7 @@ import { required as oneofRequired, rules as rulesOption, type FieldRules } from
 import { ajvOptions } from "../../plugins/jsonschema/standalone-validators.js";
 import { formatDuration, totalNanos } from "./format.js";
 import { setRuleNames } from "./rules/rule-fields.js";
-import { FAMILY_SCHEMAS } from "./type-rules.js";
+import { FAMILIES } from "./type-rules.js";
 
 /** One rule id the planner can report for a field, and what a check needs to know about it. */
 export interface PlannedRule {
@@ -43,7 +43,7 @@ export function plannedRuleIds(field: DescField): PlannedRule[] {
 function addFamily(type: FieldRules["type"], presence: boolean, element: boolean, out: PlannedRule[]): void {
   if (type.case === undefined) return;
   const family = type.case;
-  const schema = FAMILY_SCHEMAS[family];
+  const schema = FAMILIES[family].schema;
   const names = setRuleNames(type.value as Message, schema, family, { field: "honesty check", target: "a field" });
   const valueOf = (name: string): unknown => (type.value as unknown as Record<string, unknown>)[schema.fields.find((f) => f.name === name)!.localName];
   const asNumber = (value: unknown): unknown =>

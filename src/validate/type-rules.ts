@@ -27,62 +27,53 @@ export type ValueTarget =
   | { readonly kind: "enum"; readonly enum: DescEnum }
   | { readonly kind: "message"; readonly message: DescMessage };
 
-/** The rules message schema of each member of `FieldRules.type`. */
-export const FAMILY_SCHEMAS: Record<NonNullable<FieldRules["type"]["case"]>, DescMessage> = {
-  int64: Int64RulesSchema,
-  uint32: UInt32RulesSchema,
-  string: StringRulesSchema,
-  bytes: BytesRulesSchema,
-  enum: EnumRulesSchema,
-  repeated: RepeatedRulesSchema,
-  any: AnyRulesSchema,
-  duration: DurationRulesSchema,
-  timestamp: TimestampRulesSchema,
-};
+type Family = NonNullable<FieldRules["type"]["case"]>;
 
 const NONE: MessageFamilyPlan = { required: undefined, check: undefined };
+const scalar = (type: ScalarType) => (t: ValueTarget) => t.kind === "scalar" && t.scalar === type;
+const message = (typeName: string) => (t: ValueTarget) => t.kind === "message" && t.message.typeName === typeName;
+
+/** Each member of `FieldRules.type`: its rules message, the values it applies to, and its planner. */
+export const FAMILIES: {
+  readonly [F in Family]: {
+    readonly schema: DescMessage;
+    readonly appliesTo: (target: ValueTarget) => boolean;
+    readonly plan: (rules: never, target: ValueTarget, site: RuleSite) => MessageFamilyPlan;
+  };
+} = {
+  int64: { schema: Int64RulesSchema, appliesTo: scalar(ScalarType.INT64), plan: (r, _, site) => ({ ...NONE, check: planInt64Rules(r, site) }) },
+  uint32: { schema: UInt32RulesSchema, appliesTo: scalar(ScalarType.UINT32), plan: (r, _, site) => ({ ...NONE, check: planUInt32Rules(r, site) }) },
+  string: {
+    schema: StringRulesSchema,
+    appliesTo: scalar(ScalarType.STRING),
+    plan: (r, _, site) => ({ ...NONE, check: planStringRules(r, site), lengths: stringLengthRules(r, site) }),
+  },
+  bytes: { schema: BytesRulesSchema, appliesTo: scalar(ScalarType.BYTES), plan: (r, _, site) => ({ ...NONE, check: planBytesRules(r, site) }) },
+  enum: {
+    schema: EnumRulesSchema,
+    appliesTo: (t) => t.kind === "enum",
+    plan: (r, t, site) => ({ ...NONE, check: planEnumRules(r, (t as { enum: DescEnum }).enum, site) }),
+  },
+  // Planned by the list field planner; here only on a singular value or as items of items, where it never applies.
+  repeated: { schema: RepeatedRulesSchema, appliesTo: () => false, plan: () => NONE },
+  any: { schema: AnyRulesSchema, appliesTo: message("google.protobuf.Any"), plan: (r, _, site) => planAnyRules(r, site) },
+  duration: { schema: DurationRulesSchema, appliesTo: message("google.protobuf.Duration"), plan: (r, _, site) => planDurationRules(r, site) },
+  timestamp: { schema: TimestampRulesSchema, appliesTo: message("google.protobuf.Timestamp"), plan: (r, _, site) => planTimestampRules(r, site) },
+};
 
 /**
  * Plans the member of `FieldRules.type` set on a value of kind `target`.
  * Each family applies to one kind of value only (int64 rules to int64
  * fields, timestamp rules to google.protobuf.Timestamp fields); any other
  * pairing throws a `PlanError` naming the field and the rule, so a rule is
- * never silently skipped. `repeated` is planned by the list field planner and
- * is rejected here (it reaches here only on a singular value or as items of
- * items).
+ * never silently skipped.
  */
 export function planTypeRules(type: FieldRules["type"] | undefined, target: ValueTarget, site: RuleSite): MessageFamilyPlan {
   if (type === undefined || type.case === undefined) return NONE;
-  const mismatch = () => {
-    const names = setRuleNames(type.value, FAMILY_SCHEMAS[type.case], type.case, site);
-    return notApplicable(site, names.length > 0 ? `${type.case}.${names[0]}` : type.case);
-  };
-  switch (type.case) {
-    case "int64":
-      if (target.kind !== "scalar" || target.scalar !== ScalarType.INT64) throw mismatch();
-      return { required: undefined, check: planInt64Rules(type.value, site) };
-    case "uint32":
-      if (target.kind !== "scalar" || target.scalar !== ScalarType.UINT32) throw mismatch();
-      return { required: undefined, check: planUInt32Rules(type.value, site) };
-    case "string":
-      if (target.kind !== "scalar" || target.scalar !== ScalarType.STRING) throw mismatch();
-      return { required: undefined, check: planStringRules(type.value, site), lengths: stringLengthRules(type.value, site) };
-    case "bytes":
-      if (target.kind !== "scalar" || target.scalar !== ScalarType.BYTES) throw mismatch();
-      return { required: undefined, check: planBytesRules(type.value, site) };
-    case "enum":
-      if (target.kind !== "enum") throw mismatch();
-      return { required: undefined, check: planEnumRules(type.value, target.enum, site) };
-    case "any":
-      if (target.kind !== "message" || target.message.typeName !== "google.protobuf.Any") throw mismatch();
-      return planAnyRules(type.value, site);
-    case "duration":
-      if (target.kind !== "message" || target.message.typeName !== "google.protobuf.Duration") throw mismatch();
-      return planDurationRules(type.value, site);
-    case "timestamp":
-      if (target.kind !== "message" || target.message.typeName !== "google.protobuf.Timestamp") throw mismatch();
-      return planTimestampRules(type.value, site);
-    case "repeated":
-      throw mismatch();
+  const family = FAMILIES[type.case];
+  if (!family.appliesTo(target)) {
+    const names = setRuleNames(type.value, family.schema, type.case, site);
+    throw notApplicable(site, names.length > 0 ? `${type.case}.${names[0]}` : type.case);
   }
+  return family.plan(type.value as never, target, site);
 }

@@ -24,35 +24,19 @@ export type BinaryValidationResult<Desc extends DescMessage> = ValidationResult 
  * relations, and what decoding silently forgives, found by a walk of the
  * wire format (`src/wire/`).
  *
- * The walk first tries to prove the payload valid from the bytes alone:
- * presence, oneofs, string lengths and UTF-8, integer, enum, duration and
- * timestamp rules, list counts and the trace relations. A payload it proves
- * valid is not decoded: `message` is then decoded when first read. Any other
- * payload is walked again for the full report, decoded and validated, and
- * every finding gets its path and byte offset:
- *
- * - two members of one oneof on the wire: violation `oneof.multiple` at the
- *   oneof's path (`events[3].event_selector`), as JSON input reports it;
- * - a singular field present more than once: warning `wire.duplicate_field`;
- * - a field number the type does not declare: warning `wire.unknown_field`
- *   at the enclosing message's path, with the number in `params.number`,
- *   once per number and message (binary output keeps it; JSON and text
- *   cannot hold it);
- * - malformed data: one `wire.*` violation with the byte offset and the
- *   field path reached, instead of an exception; no `message` is returned
- *   then. The ids are declared in `src/fault/rule-ids.ts` (`wire.truncated`,
- *   `wire.invalid_length` (also a length prefix of more than 5 bytes, as
- *   Google's runtime refuses it), `wire.invalid_varint`, `wire.invalid_tag`,
- *   `wire.invalid_wire_type`, `wire.wire_type_mismatch`,
- *   `wire.invalid_group`, `wire.invalid_utf8`, `wire.depth_limit`,
- *   `wire.map_entry_field`, and `wire.malformed` for a decoder error the
- *   walk could not name). Messages packed in an `Any` of a type the package
- *   knows are walked too;
- * - a string map key `__proto__` (`wire.forbidden_key`): the decoder's
- *   plain-object maps cannot hold it, so no message is returned.
- *
- * Violations of the rules carry the byte offset of their field (or of the
- * nearest enclosing field on the wire) in `position`.
+ * The walk first tries to prove the payload valid from the bytes alone
+ * (presence, oneofs, string lengths and UTF-8, integer, enum, duration and
+ * timestamp rules, list counts, the trace relations); such a payload is not
+ * decoded until `message` is first read. Any other payload is walked again
+ * for the full report, decoded and validated, and every finding gets its
+ * path and byte offset (of its field, or of the nearest enclosing field on
+ * the wire). Besides the rules, the walk reports two oneof members on the
+ * wire (`oneof.multiple`, as JSON input reports it), the warnings
+ * `wire.duplicate_field` and `wire.unknown_field` (with the number in
+ * `params.number`), and malformed data or a string map key `__proto__` as
+ * one `wire.*` violation (ids in `src/fault/rule-ids.ts`), with no `message`
+ * then. Messages packed in an `Any` of a type the package knows are walked
+ * too.
  */
 export function validateBinary<Desc extends DescMessage>(
   schema: Desc,
@@ -89,7 +73,7 @@ export function validateBinaryInFull<Desc extends DescMessage>(
   const report = wireClean ? CLEAN_WIRE : (walk(bytes, messagePlan(schema), { mode: "report", depthLimit, registry }) as WalkReport);
   // Malformed, or a map key the decoded message could not hold as given: no message to decode.
   if (report.malformed || report.violations.some((v) => v.ruleId === WireRule.forbiddenKey)) {
-    return toResult(firstIfFailFast(report.violations, options), report.warnings);
+    return toResult(options.failFast === true ? report.violations.slice(0, 1) : report.violations, report.warnings);
   }
   let message: MessageShape<Desc>;
   try {
@@ -114,10 +98,6 @@ const VALID_BINARY = { kind: "valid", violations: Object.freeze([]) as readonly 
 
 function decodeBinary<Desc extends DescMessage>(schema: Desc, bytes: Uint8Array, recursionLimit: number): MessageShape<Desc> {
   return withLeadingByteOrderMarks(() => fromBinary(schema, bytes, { readUnknownFields: true, recursionLimit }));
-}
-
-function firstIfFailFast(violations: readonly Violation[], options: ValidateOptions): readonly Violation[] {
-  return options.failFast === true ? violations.slice(0, 1) : violations;
 }
 
 function withMessage<Desc extends DescMessage>(result: ValidationResult, message: MessageShape<Desc>): BinaryValidationResult<Desc> {

@@ -1,17 +1,9 @@
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { AnyRulesSchema, type AnyRules } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
-import { formatList } from "../format.js";
 import { planMembership } from "./membership.js";
 import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
 import type { MessageFamilyPlan } from "./message.js";
-
-/** Messages of the any family, in protoc-gen-validate's words. */
-export const anyMessages = {
-  required: () => "value is required",
-  in: (list: readonly string[]) => `type URL must be in list ${formatList(list)}`,
-  notIn: (list: readonly string[]) => `type URL must not be in list ${formatList(list)}`,
-};
 
 /**
  * Plans `(validate.rules).any` on a google.protobuf.Any field: `required`
@@ -28,15 +20,12 @@ export function planAnyRules(rules: AnyRules, site: RuleSite): MessageFamilyPlan
         required = rules.required;
         break;
       case "in":
-      case "not_in": {
-        const list = name === "in" ? rules.in : rules.notIn;
-        const message = name === "in" ? anyMessages.in(list) : anyMessages.notIn(list);
-        checks.push(planMembership("any", name, list, message, (value: unknown) => (value as Any).typeUrl));
+      case "not_in":
+        checks.push(planMembership("any", name, rules, (value: unknown) => (value as Any).typeUrl, undefined, "type URL"));
         break;
-      }
       default:
         throw unsupportedRule(site, ruleId);
     }
   }
-  return { required: required ? { ruleId: "any.required", message: anyMessages.required() } : undefined, check: combineChecks(checks) };
+  return { required: required ? { ruleId: "any.required", message: "value is required" } : undefined, check: combineChecks(checks) };
 }

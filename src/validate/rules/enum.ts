@@ -1,17 +1,8 @@
 import type { DescEnum } from "@bufbuild/protobuf";
 import { EnumRulesSchema, type EnumRules } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
-import { formatList } from "../format.js";
 import { planMembership } from "./membership.js";
 import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
-
-/** Messages of the enum family, in protoc-gen-validate's words. */
-export const enumMessages = {
-  const: (expected: number) => `value must equal ${expected}`,
-  definedOnly: () => "value must be one of the defined enum values",
-  in: (list: readonly number[]) => `value must be in list ${formatList(list)}`,
-  notIn: (list: readonly number[]) => `value must not be in list ${formatList(list)}`,
-};
 
 /**
  * Plans `(validate.rules).enum` on an enum field of type `enumDesc`:
@@ -25,28 +16,23 @@ export function planEnumRules(rules: EnumRules, enumDesc: DescEnum, site: RuleSi
     switch (name) {
       case "const": {
         const expected = rules.const;
-        const message = enumMessages.const(expected);
         checks.push((value, ctx) => {
-          if (value !== expected) ctx.report(ruleId, message, value, { const: expected });
+          if (value !== expected) ctx.report(ruleId, `value must equal ${expected}`, value, { const: expected });
         });
         break;
       }
       case "defined_only": {
         if (!rules.definedOnly) break;
         const defined = new Set(enumDesc.values.map((v) => v.number));
-        const message = enumMessages.definedOnly();
         checks.push((value, ctx) => {
-          if (!defined.has(value)) ctx.report(ruleId, message, value, { defined_only: true });
+          if (!defined.has(value)) ctx.report(ruleId, "value must be one of the defined enum values", value, { defined_only: true });
         });
         break;
       }
       case "in":
-      case "not_in": {
-        const list = name === "in" ? rules.in : rules.notIn;
-        const message = name === "in" ? enumMessages.in(list) : enumMessages.notIn(list);
-        checks.push(planMembership("enum", name, list, message, (value: number) => value));
+      case "not_in":
+        checks.push(planMembership("enum", name, rules, (value: number) => value));
         break;
-      }
       default:
         throw unsupportedRule(site, ruleId);
     }

@@ -3,11 +3,6 @@ import type { StringLengths } from "../../wire/plan.js";
 import type { ValueCheck } from "../context.js";
 import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
 
-/** Messages of the message family, in protoc-gen-validate's words. */
-export const messageMessages = {
-  required: () => "value is required",
-};
-
 /** A presence rule of a message-typed field: `message.required`, `timestamp.required`, ... */
 export interface RequiredRule {
   readonly ruleId: string;
@@ -39,7 +34,7 @@ export function planMessageRules(rules: MessageRules, site: RuleSite): MessageRu
   for (const name of setRuleNames(rules, MessageRulesSchema, "message", site)) {
     switch (name) {
       case "required":
-        if (rules.required) required = { ruleId: "message.required", message: messageMessages.required() };
+        if (rules.required) required = { ruleId: "message.required", message: "value is required" };
         break;
       case "skip":
         skip = rules.skip;

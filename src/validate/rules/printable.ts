@@ -1,16 +1,10 @@
 import { fromBinary, ScalarType, type DescField, type DescMessage, type Message, type Registry } from "@bufbuild/protobuf";
+import { reachTest } from "../../codec/type-reach.js";
+import { accessor } from "../field-kinds.js";
 import { withLeadingByteOrderMarks } from "../../wire/read-scalar.js";
 import { formatPath, MapKeySegment, type PathSegment } from "../path.js";
 import type { Violation } from "../violation.js";
-import { durationMessages } from "./duration.js";
-
-/** Messages of the well-known values that have no proto3 JSON form, in protoc-gen-validate's words where it has some. */
-export const printableMessages = {
-  timestamp: () => "value is not a valid timestamp",
-  duration: durationMessages.valid,
-  valueKind: () => "value has no kind (none of null, number, string, bool, struct or list is set)",
-  valueNumber: () => "number is NaN or infinite, which JSON cannot hold",
-};
+import { isValidDuration, isValidTimestamp, type SecondsNanos } from "./time.js";
 
 const TIMESTAMP = "google.protobuf.Timestamp";
 const DURATION = "google.protobuf.Duration";
@@ -18,29 +12,11 @@ const VALUE = "google.protobuf.Value";
 const ANY = "google.protobuf.Any";
 const SPECIAL = new Set([TIMESTAMP, DURATION, VALUE, ANY]);
 
-const reachCache = new WeakMap<DescMessage, boolean>();
-
 /** Whether a Timestamp, Duration, Value or Any can occur anywhere in a message of this type. */
-function reachesSpecial(schema: DescMessage): boolean {
-  let found = reachCache.get(schema);
-  if (found === undefined) {
-    const seen = new Set<DescMessage>([schema]);
-    const queue = [schema];
-    found = false;
-    while (queue.length > 0 && !found) {
-      const next = queue.shift()!;
-      if (SPECIAL.has(next.typeName)) found = true;
-      for (const field of next.fields) {
-        if (field.message !== undefined && !seen.has(field.message)) {
-          seen.add(field.message);
-          queue.push(field.message);
-        }
-      }
-    }
-    reachCache.set(schema, found);
-  }
-  return found;
-}
+const reachesSpecial = reachTest((schema) => SPECIAL.has(schema.typeName));
+
+/** `value.valid` of a number JSON cannot hold. */
+const NOT_FINITE = "number is NaN or infinite, which JSON cannot hold";
 
 /**
  * The values of a decoded message that Google's runtime decodes but that
@@ -63,15 +39,17 @@ function walkMessage(desc: DescMessage, message: Message, path: PathSegment[], o
   const record = message as unknown as Record<string, unknown>;
   switch (desc.typeName) {
     case TIMESTAMP:
-      if (!isValidTimestamp(record as { seconds: bigint; nanos: number })) out.push({ path: formatPath(path), ruleId: "timestamp.valid", message: printableMessages.timestamp() });
+    case DURATION: {
+      const timestamp = desc.typeName === TIMESTAMP;
+      if (!(timestamp ? isValidTimestamp : isValidDuration)(record as unknown as SecondsNanos)) {
+        out.push({ path: formatPath(path), ruleId: timestamp ? "timestamp.valid" : "duration.valid", message: `value is not a valid ${timestamp ? "timestamp" : "duration"}` });
+      }
       return;
-    case DURATION:
-      if (!isValidDuration(record as { seconds: bigint; nanos: number })) out.push({ path: formatPath(path), ruleId: "duration.valid", message: printableMessages.duration() });
-      return;
+    }
     case VALUE: {
       const kind = record["kind"] as { case: string | undefined; value?: unknown };
-      if (kind.case === undefined) out.push({ path: formatPath(path), ruleId: "value.valid", message: printableMessages.valueKind() });
-      else if (kind.case === "numberValue" && !Number.isFinite(kind.value)) out.push({ path: formatPath(path), ruleId: "value.valid", message: printableMessages.valueNumber() });
+      if (kind.case === undefined) out.push({ path: formatPath(path), ruleId: "value.valid", message: "value has no kind (none of null, number, string, bool, struct or list is set)" });
+      else if (kind.case === "numberValue" && !Number.isFinite(kind.value)) out.push({ path: formatPath(path), ruleId: "value.valid", message: NOT_FINITE });
       break;
     }
     case ANY: {
@@ -91,16 +69,10 @@ function walkMessage(desc: DescMessage, message: Message, path: PathSegment[], o
   }
   for (const field of desc.fields) {
     if (field.message === undefined || !reachesSpecial(field.message)) continue;
-    const value = fieldValue(field, record);
+    const value = accessor(field)(record);
     if (value === undefined || value === null) continue;
     walkField(field, field.message, value, [...path, field.name], out, registry, depth);
   }
-}
-
-function fieldValue(field: DescField, record: Record<string, unknown>): unknown {
-  if (field.oneof === undefined) return record[field.localName];
-  const held = record[field.oneof.localName] as { case?: string; value?: unknown };
-  return held.case === field.localName ? held.value : undefined;
 }
 
 function walkField(field: DescField, desc: DescMessage, value: unknown, path: PathSegment[], out: Violation[], registry: Registry, depth: number): void {
@@ -121,20 +93,10 @@ function walkOne(desc: DescMessage, value: unknown, path: PathSegment[], out: Vi
 /** A Struct that protobuf-es holds as a plain JSON value: only non-finite numbers can hide there. */
 function walkJson(value: unknown, path: PathSegment[], out: Violation[]): void {
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) out.push({ path: formatPath(path), ruleId: "value.valid", message: printableMessages.valueNumber() });
+    if (!Number.isFinite(value)) out.push({ path: formatPath(path), ruleId: "value.valid", message: NOT_FINITE });
   } else if (Array.isArray(value)) {
     value.forEach((element, i) => walkJson(element, [...path, i], out));
   } else if (typeof value === "object" && value !== null) {
     for (const [key, element] of Object.entries(value)) walkJson(element, [...path, new MapKeySegment(key, true)], out);
   }
-}
-
-function isValidTimestamp({ seconds, nanos }: { readonly seconds: bigint; readonly nanos: number }): boolean {
-  return seconds >= -62_135_596_800n && seconds <= 253_402_300_799n && nanos >= 0 && nanos <= 999_999_999;
-}
-
-function isValidDuration({ seconds, nanos }: { readonly seconds: bigint; readonly nanos: number }): boolean {
-  if (seconds < -315_576_000_000n || seconds > 315_576_000_000n) return false;
-  if (nanos < -999_999_999 || nanos > 999_999_999) return false;
-  return !((seconds > 0n && nanos < 0) || (seconds < 0n && nanos > 0));
 }

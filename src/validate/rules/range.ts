@@ -41,7 +41,8 @@ function satisfies<T extends number | bigint>(bound: Bound<T>, value: T): boolea
   }
 }
 
-const PHRASE = {
+/** How each bound rule reads in protoc-gen-validate's messages: `value must be greater than 5`. */
+export const BOUND_PHRASES = {
   lt: "less than",
   lte: "less than or equal to",
   gt: "greater than",
@@ -99,7 +100,7 @@ export function planRange<T extends number | bigint>(
 
 function planBound<T extends number | bigint>(bound: Bound<T>, display: RangeDisplay<T>): RangeCheck<T> {
   const ruleId = `${display.family}.${bound.key}`;
-  const message = `value must be ${PHRASE[bound.key]} ${display.show(bound.limit)}`;
+  const message = `value must be ${BOUND_PHRASES[bound.key]} ${display.show(bound.limit)}`;
   const params = { [bound.key]: display.json(bound.limit) };
   const limit = bound.limit;
   // One closure per comparison keeps the hot path to a single compare.

@@ -4,13 +4,6 @@ import type { EvalContext } from "../context.js";
 import { jsonSafeInteger } from "../format.js";
 import { notApplicable, setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
 
-/** Messages of the repeated family, in protoc-gen-validate's words. */
-export const repeatedMessages = {
-  minItems: (n: number | string) => `value must contain at least ${n} item(s)`,
-  maxItems: (n: number | string) => `value must contain no more than ${n} item(s)`,
-  unique: () => "repeated value must contain unique items",
-};
-
 /** A check of a whole list (not of its elements). */
 export type ListCheck = (list: readonly unknown[], ctx: EvalContext) => void;
 
@@ -47,7 +40,7 @@ export function planRepeatedRules(rules: RepeatedRules, element: ElementKind, sc
         const shown = jsonSafeInteger(BigInt(limit));
         const params = { [name]: shown };
         const tooShort = name === "min_items";
-        const message = tooShort ? repeatedMessages.minItems(shown) : repeatedMessages.maxItems(shown);
+        const message = `value must contain ${tooShort ? "at least" : "no more than"} ${shown} item(s)`;
         checks.push((list, ctx) => {
           if (tooShort ? list.length < limit : list.length > limit) ctx.report(ruleId, message, list.length, params);
         });
@@ -57,7 +50,6 @@ export function planRepeatedRules(rules: RepeatedRules, element: ElementKind, sc
         if (!rules.unique) break;
         if (element === "message") throw notApplicable(site, ruleId);
         const key = scalar === ScalarType.BYTES ? bytesKey : (v: unknown) => v;
-        const message = repeatedMessages.unique();
         checks.push((list, ctx) => {
           const seen = new Set<unknown>();
           for (let i = 0; i < list.length; i++) {
@@ -67,7 +59,7 @@ export function planRepeatedRules(rules: RepeatedRules, element: ElementKind, sc
               continue;
             }
             ctx.path.push(i);
-            ctx.report(ruleId, message, typeof k === "bigint" ? jsonSafeInteger(k) : scalar === ScalarType.BYTES ? undefined : k, { unique: true });
+            ctx.report(ruleId, "repeated value must contain unique items", typeof k === "bigint" ? jsonSafeInteger(k) : scalar === ScalarType.BYTES ? undefined : k, { unique: true });
             ctx.path.pop();
             if (ctx.stopped) return;
           }

@@ -1,35 +1,11 @@
 import { KnownRegex, StringRulesSchema, type StringRules } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
-import { formatList, jsonSafeInteger } from "../format.js";
 import { PlanError } from "../plan-error.js";
 import { translateRe2 } from "../re2.js";
+import { planLengthRule, type LengthEstimate } from "./length.js";
 import { planMembership } from "./membership.js";
 import type { StringLengths } from "../../wire/plan.js";
 import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
-
-/**
- * Messages of the string family, in protoc-gen-validate's grammar ("value
- * length must be at least 1 runes"), saying characters for runes. Exported so
- * that the JSON validator words the same defects the same way.
- */
-export const stringMessages = {
-  const: (expected: string) => `value must equal ${JSON.stringify(expected)}`,
-  len: (n: number | string) => `value length must be ${n} characters`,
-  minLen: (n: number | string) => `value length must be at least ${n} characters`,
-  maxLen: (n: number | string) => `value length must be at most ${n} characters`,
-  lenBytes: (n: number | string) => `value length must be ${n} bytes`,
-  minBytes: (n: number | string) => `value length must be at least ${n} bytes`,
-  maxBytes: (n: number | string) => `value length must be at most ${n} bytes`,
-  pattern: (pattern: string) => `value does not match regex pattern ${JSON.stringify(pattern)}`,
-  prefix: (prefix: string) => `value does not have prefix ${JSON.stringify(prefix)}`,
-  suffix: (suffix: string) => `value does not have suffix ${JSON.stringify(suffix)}`,
-  contains: (part: string) => `value does not contain substring ${JSON.stringify(part)}`,
-  notContains: (part: string) => `value contains substring ${JSON.stringify(part)}`,
-  in: (list: readonly string[]) => `value must be in list ${formatList(list)}`,
-  notIn: (list: readonly string[]) => `value must not be in list ${formatList(list)}`,
-  headerName: (strict: boolean) => (strict ? "value must be a valid HTTP header name" : "value must not contain NUL, CR or LF"),
-  headerValue: (strict: boolean) => (strict ? "value must be a valid HTTP header value" : "value must not contain NUL, CR or LF"),
-};
 
 /**
  * protoc-gen-validate's `well_known_regex` patterns. `strict: false` (what
@@ -43,11 +19,19 @@ const KNOWN_PATTERNS = {
   headerLoose: /^[^\u0000\u000A\u000D]*$/,
 };
 
+/** The substring rules: how each tests a value, and protoc-gen-validate's words when it fails. */
+const SUBSTRING_RULES = {
+  prefix: { holds: (v: string, part: string) => v.startsWith(part), words: "does not have prefix" },
+  suffix: { holds: (v: string, part: string) => v.endsWith(part), words: "does not have suffix" },
+  contains: { holds: (v: string, part: string) => v.includes(part), words: "does not contain substring" },
+  not_contains: { holds: (v: string, part: string) => !v.includes(part), words: "contains substring" },
+};
+
 /**
  * The number of Unicode code points in `s`: what the `*_len` rules count.
  * A surrogate pair is one code point; JavaScript's `length` counts two.
  */
-export function codePointCount(s: string): number {
+function codePointCount(s: string): number {
   let count = s.length;
   for (let i = 0; i < s.length - 1; i++) {
     const unit = s.charCodeAt(i);
@@ -66,7 +50,7 @@ export function codePointCount(s: string): number {
  * The number of bytes of `s` in UTF-8: what the `*_bytes` rules count. A lone
  * surrogate counts as the three bytes of the U+FFFD it is encoded as.
  */
-export function utf8ByteCount(s: string): number {
+function utf8ByteCount(s: string): number {
   let bytes = 0;
   for (let i = 0; i < s.length; i++) {
     const unit = s.charCodeAt(i);
@@ -82,6 +66,10 @@ export function utf8ByteCount(s: string): number {
   }
   return bytes;
 }
+
+/** A string of n UTF-16 units has n/2 to n code points, and n to 3n UTF-8 bytes. */
+const CHARS_OF_UNITS: LengthEstimate<string> = { lower: (s) => Math.ceil(s.length / 2), upper: (s) => s.length };
+const BYTES_OF_UNITS: LengthEstimate<string> = { lower: (s) => s.length, upper: (s) => 3 * s.length };
 
 /**
  * The bounds of `rules` when its only members are lengths (`len`,
@@ -101,81 +89,32 @@ export function stringLengthRules(rules: StringRules, site: RuleSite): StringLen
   return lengths;
 }
 
-type StringCheck = (value: string, ctx: Parameters<ValueCheck>[1]) => void;
-
-/**
- * Plans `(validate.rules).string` on a string field. Length bounds compare
- * without counting when the UTF-16 length already decides (a string of
- * `length` units has between `length / 2` and `length` code points, and
- * between `length` and `3 * length` UTF-8 bytes), so short ASCII values cost
- * one comparison.
- */
+/** Plans `(validate.rules).string` on a string field, in protoc-gen-validate's words (saying characters for runes). */
 export function planStringRules(rules: StringRules, site: RuleSite): ValueCheck | undefined {
-  const checks: StringCheck[] = [];
+  const checks: ((value: string, ctx: Parameters<ValueCheck>[1]) => void)[] = [];
   let ignoreEmpty = false;
+  const check = (ruleId: string, holds: (value: string) => boolean, message: string, params: Readonly<Record<string, unknown>>) =>
+    checks.push((value, ctx) => {
+      if (!holds(value)) ctx.report(ruleId, message, value, params);
+    });
   for (const name of setRuleNames(rules, StringRulesSchema, "string", site)) {
     const ruleId = `string.${name}`;
     switch (name) {
       case "const": {
         const expected = rules.const;
-        const message = stringMessages.const(expected);
-        checks.push((value, ctx) => {
-          if (value !== expected) ctx.report(ruleId, message, value, { const: expected });
-        });
+        check(ruleId, (value) => value === expected, `value must equal ${JSON.stringify(expected)}`, { const: expected });
         break;
       }
       case "len":
       case "min_len":
-      case "max_len": {
-        const limit = Number(rules[name === "len" ? "len" : name === "min_len" ? "minLen" : "maxLen"]);
-        const shown = jsonSafeInteger(BigInt(limit));
-        const params = { [name]: shown };
-        if (name === "len") {
-          const message = stringMessages.len(shown);
-          checks.push((value, ctx) => {
-            if (value.length < limit || codePointCount(value) !== limit) ctx.report(ruleId, message, value, params);
-          });
-        } else if (name === "min_len") {
-          const message = stringMessages.minLen(shown);
-          checks.push((value, ctx) => {
-            if (value.length >= 2 * limit) return;
-            if (value.length < limit || codePointCount(value) < limit) ctx.report(ruleId, message, value, params);
-          });
-        } else {
-          const message = stringMessages.maxLen(shown);
-          checks.push((value, ctx) => {
-            if (value.length <= limit) return;
-            if (value.length > 2 * limit || codePointCount(value) > limit) ctx.report(ruleId, message, value, params);
-          });
-        }
+      case "max_len":
+        checks.push(planLengthRule("string", name, rules[name === "len" ? "len" : name === "min_len" ? "minLen" : "maxLen"], "characters", codePointCount, String, CHARS_OF_UNITS));
         break;
-      }
       case "len_bytes":
       case "min_bytes":
-      case "max_bytes": {
-        const limit = Number(rules[name === "len_bytes" ? "lenBytes" : name === "min_bytes" ? "minBytes" : "maxBytes"]);
-        const shown = jsonSafeInteger(BigInt(limit));
-        const params = { [name]: shown };
-        if (name === "len_bytes") {
-          const message = stringMessages.lenBytes(shown);
-          checks.push((value, ctx) => {
-            if (utf8ByteCount(value) !== limit) ctx.report(ruleId, message, value, params);
-          });
-        } else if (name === "min_bytes") {
-          const message = stringMessages.minBytes(shown);
-          checks.push((value, ctx) => {
-            if (value.length >= limit) return;
-            if (utf8ByteCount(value) < limit) ctx.report(ruleId, message, value, params);
-          });
-        } else {
-          const message = stringMessages.maxBytes(shown);
-          checks.push((value, ctx) => {
-            if (value.length * 3 <= limit) return;
-            if (value.length > limit || utf8ByteCount(value) > limit) ctx.report(ruleId, message, value, params);
-          });
-        }
+      case "max_bytes":
+        checks.push(planLengthRule("string", name, rules[name === "len_bytes" ? "lenBytes" : name === "min_bytes" ? "minBytes" : "maxBytes"], "bytes", utf8ByteCount, String, BYTES_OF_UNITS));
         break;
-      }
       case "pattern": {
         let regexp: RegExp;
         try {
@@ -183,11 +122,7 @@ export function planStringRules(rules: StringRules, site: RuleSite): ValueCheck 
         } catch (cause) {
           throw new PlanError(site.field, ruleId, `${JSON.stringify(rules.pattern)} cannot be used: ${(cause as Error).message}`, { cause });
         }
-        const message = stringMessages.pattern(rules.pattern);
-        const params = { pattern: rules.pattern };
-        checks.push((value, ctx) => {
-          if (!regexp.test(value)) ctx.report(ruleId, message, value, params);
-        });
+        check(ruleId, (value) => regexp.test(value), `value does not match regex pattern ${JSON.stringify(rules.pattern)}`, { pattern: rules.pattern });
         break;
       }
       case "prefix":
@@ -195,35 +130,14 @@ export function planStringRules(rules: StringRules, site: RuleSite): ValueCheck 
       case "contains":
       case "not_contains": {
         const part = name === "not_contains" ? rules.notContains : rules[name];
-        const params = { [name]: part };
-        const message =
-          name === "prefix"
-            ? stringMessages.prefix(part)
-            : name === "suffix"
-              ? stringMessages.suffix(part)
-              : name === "contains"
-                ? stringMessages.contains(part)
-                : stringMessages.notContains(part);
-        const test: (value: string) => boolean =
-          name === "prefix"
-            ? (v) => v.startsWith(part)
-            : name === "suffix"
-              ? (v) => v.endsWith(part)
-              : name === "contains"
-                ? (v) => v.includes(part)
-                : (v) => !v.includes(part);
-        checks.push((value, ctx) => {
-          if (!test(value)) ctx.report(ruleId, message, value, params);
-        });
+        const { holds, words } = SUBSTRING_RULES[name];
+        check(ruleId, (value) => holds(value, part), `value ${words} ${JSON.stringify(part)}`, { [name]: part });
         break;
       }
       case "in":
-      case "not_in": {
-        const list = name === "in" ? rules.in : rules.notIn;
-        const message = name === "in" ? stringMessages.in(list) : stringMessages.notIn(list);
-        checks.push(planMembership("string", name, list, message, (value: string) => value));
+      case "not_in":
+        checks.push(planMembership("string", name, rules, (value: string) => value));
         break;
-      }
       case "well_known_regex": {
         // `strict` is proto2 with default true: unset means strict.
         const strict = rules.strict;
@@ -233,11 +147,9 @@ export function planStringRules(rules: StringRules, site: RuleSite): ValueCheck 
         }
         const isName = known === KnownRegex.HTTP_HEADER_NAME;
         const regexp = !strict ? KNOWN_PATTERNS.headerLoose : isName ? KNOWN_PATTERNS.headerName : KNOWN_PATTERNS.headerValue;
-        const message = isName ? stringMessages.headerName(strict) : stringMessages.headerValue(strict);
+        const message = strict ? `value must be a valid HTTP header ${isName ? "name" : "value"}` : "value must not contain NUL, CR or LF";
         const params = { well_known_regex: isName ? "HTTP_HEADER_NAME" : "HTTP_HEADER_VALUE", strict };
-        checks.push((value, ctx) => {
-          if (!regexp.test(value)) ctx.report(ruleId, message, value, params);
-        });
+        check(ruleId, (value) => regexp.test(value), message, params);
         break;
       }
       case "strict":
@@ -251,10 +163,5 @@ export function planStringRules(rules: StringRules, site: RuleSite): ValueCheck 
         throw unsupportedRule(site, ruleId);
     }
   }
-  const combined = combineChecks(checks as ValueCheck[]);
-  if (combined === undefined) return undefined;
-  if (!ignoreEmpty) return combined;
-  return (value, ctx) => {
-    if (value !== "") combined(value, ctx);
-  };
+  return combineChecks(checks as ValueCheck[], ignoreEmpty ? (value) => value === "" : undefined);
 }

@@ -1,11 +1,11 @@
 import { combineChecks, type EvalContext, type ValueCheck } from "../context.js";
-import { jsonSafeInteger, totalNanos } from "../format.js";
+import { formatDuration, formatTimestamp, jsonSafeInteger, totalNanos } from "../format.js";
 import type { MessageFamilyPlan } from "./message.js";
 import { planRange, type RangeDisplay } from "./range.js";
 import { unsupportedRule, type RuleSite } from "./rule-fields.js";
 
 /** A seconds-and-nanos message: google.protobuf.Duration or Timestamp. */
-interface SecondsNanos {
+export interface SecondsNanos {
   readonly seconds: bigint;
   readonly nanos: number;
 }
@@ -23,27 +23,41 @@ interface TimeRules {
 /** A planned check of a duration or timestamp, on its total nanoseconds. */
 export type NanosCheck = (nanos: bigint, ctx: EvalContext) => void;
 
-/** What {@link planTimeRules} planned: the presence rule, and the checks of a set value so far. */
-export interface TimeRulesPlan {
-  readonly required: boolean;
-  readonly checks: NanosCheck[];
+/** google.protobuf.Duration's own range: ±10,000 years, nanos below a second and of the seconds' sign. */
+export function isValidDuration({ seconds, nanos }: SecondsNanos): boolean {
+  if (seconds < -315_576_000_000n || seconds > 315_576_000_000n) return false;
+  if (nanos < -999_999_999 || nanos > 999_999_999) return false;
+  return !((seconds > 0n && nanos < 0) || (seconds < 0n && nanos > 0));
+}
+
+/** google.protobuf.Timestamp's own range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z. */
+export function isValidTimestamp({ seconds, nanos }: SecondsNanos): boolean {
+  return seconds >= -62_135_596_800n && seconds <= 253_402_300_799n && nanos >= 0 && nanos <= 999_999_999;
+}
+
+/** Members of one family only (timestamp's `lt_now`, `gt_now`, `within`): `accepts` takes each, `checks` plans them once all are seen. */
+export interface OwnTimeRules {
+  accepts(name: string): boolean;
+  checks(): NanosCheck[];
 }
 
 /**
- * Plans the members the duration and timestamp families share: `required`,
- * `const` and the bounds (see `planRange`), compared exactly in nanoseconds.
- * Every other member of `names` goes to `other`, which returns false for one
- * it does not know either; planning then throws.
+ * Plans the duration and timestamp families: `required`, `const` and the
+ * bounds (see `planRange`), compared exactly in nanoseconds (durations shown
+ * as `0.025s`, timestamps in RFC 3339), then the family's `own` members.
+ * As in protoc-gen-validate, a value the comparisons would run on must first
+ * be a valid duration or timestamp (a binary payload can carry any seconds
+ * and nanos): otherwise it is reported as `<family>.valid` and not compared.
  */
-export function planTimeRules(
+export function planTimeFamily(
+  family: "duration" | "timestamp",
   rules: TimeRules,
   names: readonly string[],
-  display: RangeDisplay<bigint>,
-  constMessage: (shown: string) => string,
   site: RuleSite,
-  other: (name: string) => boolean = () => false,
-): TimeRulesPlan {
-  const family = display.family;
+  own: OwnTimeRules = { accepts: () => false, checks: () => [] },
+): MessageFamilyPlan {
+  const show = family === "duration" ? formatDuration : formatTimestamp;
+  const display: RangeDisplay<bigint> = { family, show, json: show };
   let required = false;
   const checks: NanosCheck[] = [];
   const bounds: { lt?: bigint; lte?: bigint; gt?: bigint; gte?: bigint } = {};
@@ -54,10 +68,9 @@ export function planTimeRules(
         break;
       case "const": {
         const expected = totalNanos(rules.const!);
-        const shown = display.show(expected);
-        const message = constMessage(shown);
+        const shown = show(expected);
         checks.push((nanos, ctx) => {
-          if (nanos !== expected) ctx.report(`${family}.const`, message, display.json(nanos), { const: shown });
+          if (nanos !== expected) ctx.report(`${family}.const`, `value must equal ${shown}`, show(nanos), { const: shown });
         });
         break;
       }
@@ -68,39 +81,24 @@ export function planTimeRules(
         bounds[name] = totalNanos(rules[name]!);
         break;
       default:
-        if (!other(name)) throw unsupportedRule(site, `${family}.${name}`);
+        if (!own.accepts(name)) throw unsupportedRule(site, `${family}.${name}`);
     }
   }
   const range = planRange(bounds, display, site);
   if (range !== undefined) checks.push(range);
-  return { required, checks };
-}
-
-/** What makes a Duration or Timestamp message a value at all, and protoc-gen-validate's words when it is not. */
-export interface TimeValidity {
-  readonly isValid: (value: SecondsNanos) => boolean;
-  readonly message: string;
-}
-
-/**
- * The family plan of a duration or timestamp field: the presence rule, and
- * the checks run on a set value's nanoseconds. As in protoc-gen-validate,
- * a value the comparisons would run on must first be a valid duration or
- * timestamp (seconds and nanos in range; a binary payload can carry any
- * pair): otherwise it is reported as `<family>.valid` and not compared.
- */
-export function timeFamilyPlan(family: string, plan: TimeRulesPlan, requiredMessage: string, validity: TimeValidity): MessageFamilyPlan {
-  const combined = combineChecks(plan.checks as unknown as ValueCheck[]);
-  const ruleId = `${family}.valid`;
+  checks.push(...own.checks());
+  const combined = combineChecks(checks as unknown as ValueCheck[]);
+  const isValid = family === "duration" ? isValidDuration : isValidTimestamp;
+  const invalid = `value is not a valid ${family}`;
   return {
-    required: plan.required ? { ruleId: `${family}.required`, message: requiredMessage } : undefined,
+    required: required ? { ruleId: `${family}.required`, message: "value is required" } : undefined,
     check:
       combined === undefined
         ? undefined
         : (value, ctx) => {
             const time = value as SecondsNanos;
-            if (validity.isValid(time)) combined(totalNanos(time), ctx);
-            else ctx.report(ruleId, validity.message, { seconds: jsonSafeInteger(time.seconds), nanos: time.nanos });
+            if (isValid(time)) combined(totalNanos(time), ctx);
+            else ctx.report(`${family}.valid`, invalid, { seconds: jsonSafeInteger(time.seconds), nanos: time.nanos });
           },
   };
 }
