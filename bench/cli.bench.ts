@@ -199,6 +199,8 @@ export async function runCliBench(): Promise<string> {
           { name: "fromBinary", target: true, what: "the file's messages, as binary", encoded: reportBinaries, decode: (b: Uint8Array) => fromBinary(StreamReverseTunnelsRequestSchema, b) },
           // The JSON decoder over the same lines: what reading JSON costs before any checking.
           { name: "fromJsonString", target: false, what: "the file's lines", encoded: reportJsonLines, decode: fromJsonLine },
+          // Issue 10's NDJSON target: JSON.parse of the same lines, in memory (each line's UTF-8 decoded, as the CLI must).
+          { name: "JSON.parse", target: true, what: "the same lines, in memory (target ≥ 0.4)", encoded: reportJsonLines, decode: (b: Uint8Array) => JSON.parse(textDecoder.decode(b)) as unknown },
         ],
       },
     ];

@@ -158,7 +158,7 @@ export async function runValidateBench(): Promise<string> {
     "|---|---:|---:|---:|---:|---:|---:|",
     `| StreamReverseTunnelsRequest, 1,000 tunnels + node, as proto3 JSON text | ${(json.chars / 1024).toFixed(0)} KiB | ${ms(json.parse)} ms | ${ms(json.valid)} ms | **${ratio(json.valid, json.parse)}** | ${ms(json.invalid)} ms | ${ratio(json.invalid, json.parse)} |`,
     "",
-    "A valid document is proven valid by one pass of the JSON reader (`src/json/read-json.ts`) and the rule walk over what it read; a document with one defect (an empty `tenant_id`) takes the full path: ajv, `fromJson`, the rules and the line:column of each finding. Same rounds as above.",
+    "A valid document is proven valid by one pass of the verdict walk (`src/json/json-verdict.ts`: the tokenizer driven by the type's plan and rules, no parsed value, no message); a document with one defect (an empty `tenant_id`) takes the full path: ajv, `fromJson`, the rules and the line:column of each finding. Same rounds as above.",
   ];
   return lines.join("\n");
 }

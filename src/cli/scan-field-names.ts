@@ -1,61 +1,14 @@
 /**
- * Field names at the top level of each message in the first bytes of a JSON,
- * NDJSON or text-format input, for guessing the message type. These scanners
- * only tokenize (strings, comments, nesting): they never parse values, so a
- * head cut in the middle of a value, invalid input or a hostile key such as
- * `__proto__` cannot make them fail; at worst they find fewer names.
+ * Field names at the top level of each message in the first bytes of a
+ * text-format input (JSON heads are scanned by `src/json/`), for guessing
+ * the message type. The scanner only tokenizes (strings, comments,
+ * nesting): it never parses values, so a head cut in the middle of a value,
+ * invalid input or a hostile key cannot make it fail; at worst it finds
+ * fewer names.
  */
 
-/**
- * The keys of every top-level object in `text` (a JSON document, NDJSON
- * lines or concatenated objects), or of every element of a top-level array.
- */
-export function scanJsonKeys(text: string): Set<string> {
-  const keys = new Set<string>();
-  // Depth counts both objects and arrays. Messages sit at depth 1, or at
-  // depth 2 inside a top-level array.
-  let depth = 0;
-  let messageDepth = 1;
-  let seenFirst = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      const end = endOfJsonString(text, i);
-      if (end === undefined) break;
-      if (depth === messageDepth && /^\s*:/.test(text.slice(end + 1, end + 64))) {
-        keys.add(decodeJsonString(text.slice(i, end + 1)));
-      }
-      i = end;
-    } else if (c === "{" || c === "[") {
-      if (!seenFirst) {
-        seenFirst = true;
-        if (c === "[") messageDepth = 2;
-      }
-      depth++;
-    } else if (c === "}" || c === "]") {
-      depth--;
-    }
-  }
-  return keys;
-}
-
-/** The index of the closing quote of the JSON string starting at `start`. */
-function endOfJsonString(text: string, start: number): number | undefined {
-  for (let i = start + 1; i < text.length; i++) {
-    if (text[i] === "\\") i++;
-    else if (text[i] === '"') return i;
-  }
-  return undefined;
-}
-
-function decodeJsonString(literal: string): string {
-  try {
-    const value: unknown = JSON.parse(literal);
-    return typeof value === "string" ? value : literal;
-  } catch {
-    return literal.slice(1, -1);
-  }
-}
+/** The keys of every top-level object of a JSON or NDJSON head: read by `src/json/`, the package's one JSON tokenizer. */
+export { scanJsonKeys } from "../json/scan-json-keys.js";
 
 /**
  * The field names at the top level of a protobuf text-format message: an

@@ -49,9 +49,9 @@ export function keepExactIntegers(schema: DescMessage, read: ReadValue, registry
       continue;
     }
     let parent: unknown = root;
-    for (const token of found.tokens.slice(0, -1)) parent = child(parent, token);
+    for (const token of found.tokens.slice(0, -1)) parent = childOf(parent, token);
     const last = found.tokens[found.tokens.length - 1]!;
-    if (typeof parent === "object" && parent !== null && child(parent, last) === rounded) {
+    if (typeof parent === "object" && parent !== null && childOf(parent, last) === rounded) {
       (parent as Record<string, unknown>)[last] = found.text;
     }
   }
@@ -82,7 +82,7 @@ function isSixtyFourBitValue(schema: DescMessage, root: unknown, tokens: readonl
   for (const token of tokens) {
     slot = step(slot, data, token, registry);
     if (slot === undefined) return false;
-    data = child(data, token);
+    data = childOf(data, token);
   }
   const scalar = slot.kind === "scalar" ? slot.scalar : slot.kind === "message" && isWrapperDesc(slot.desc) ? slot.desc.fields[0]!.scalar : undefined;
   return scalar !== undefined && SIXTY_FOUR_BIT.has(scalar);
@@ -139,16 +139,16 @@ function extensionOf(desc: DescMessage, key: string, registry: Registry): DescEx
   return extension?.extendee.typeName === desc.typeName ? extension : undefined;
 }
 
-/** The message type an Any's `@type` names, when the registry knows it. */
-function packedType(data: unknown, registry: Registry): DescMessage | undefined {
+/** The message type an Any's `@type` names, when the registry knows it (validate/json-path.ts reads Any JSON with it too). */
+export function packedType(data: unknown, registry: Registry): DescMessage | undefined {
   if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
   const typeUrl = (data as Record<string, unknown>)["@type"];
   if (typeof typeUrl !== "string") return undefined;
   return registry.getMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1));
 }
 
-/** An own member of an object or an element of an array, else undefined. */
-function child(data: unknown, token: string): unknown {
+/** An own member of an object or an element of an array (by its JSON pointer token), else undefined. */
+export function childOf(data: unknown, token: string): unknown {
   if (Array.isArray(data)) return data[Number(token)];
   if (typeof data === "object" && data !== null && Object.prototype.hasOwnProperty.call(data, token)) {
     return (data as Record<string, unknown>)[token];

@@ -224,6 +224,13 @@ export class JsonFramer implements Framer {
     let at = from;
     for (; at < chunk.length; at++) {
       const byte = chunk[at]!;
+      // Most bytes only move the column: one table lookup decides (see BYTE_CLASS).
+      const kind = BYTE_CLASS[byte]!;
+      if (kind === PLAIN || (inString && kind === STRUCTURAL)) {
+        column++;
+        continue;
+      }
+      if (kind === CONTINUATION) continue;
       if (byte === Byte.LineFeed) {
         if (stopAtLineFeed) break;
         line++;
@@ -315,6 +322,22 @@ export class JsonFramer implements Framer {
     return { line: this.line, column: this.column };
   }
 }
+
+const PLAIN = 0;
+const CONTINUATION = 1;
+/** A bracket or brace: structure outside strings, a plain character inside them. */
+const STRUCTURAL = 2;
+/** A quote, a backslash or a line feed. */
+const SPECIAL = 3;
+
+/** What each byte means to {@link JsonFramer.runThroughContainer}'s loop. */
+const BYTE_CLASS: Uint8Array = (() => {
+  const table = new Uint8Array(256);
+  for (let byte = 0x80; byte < 0xc0; byte++) table[byte] = CONTINUATION;
+  for (const byte of [Byte.OpenBrace, Byte.OpenBracket, Byte.CloseBrace, Byte.CloseBracket]) table[byte] = STRUCTURAL;
+  for (const byte of [Byte.Quote, Byte.Backslash, Byte.LineFeed]) table[byte] = SPECIAL;
+  return table;
+})();
 
 /** Whether a byte inside a string needs no attention: not a quote, a backslash or a line feed. */
 function isPlainStringByte(byte: number): boolean {

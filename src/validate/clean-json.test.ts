@@ -2,78 +2,44 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { suite, test } from "node:test";
-import { toJson, toJsonString, type DescField, type DescMessage, type JsonValue } from "@bufbuild/protobuf";
+import { equals, toJson, toJsonString, type DescMessage, type JsonValue, type Message } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { loadInvalidCorpus, loadValidCorpus } from "../../conformance/invalid/load-corpus.js";
 import { loadCases } from "../../conformance/load-cases.js";
 import { registry, resolveType } from "../registry.js";
-import { daysSinceEpoch, isCertainlyCleanJson, readCleanJson } from "./clean-json.js";
+import { daysSinceEpoch } from "../json/json-verdict.js";
+import { isCertainlyCleanJson, validJsonResult } from "./clean-json.js";
 import { validCases, broken } from "./property.testdata.js";
-import { validateJson } from "./validate-json.js";
+import { validateJson, validateJsonInFull } from "./validate-json.js";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
 const schemaOf = (typeName: string): DescMessage => resolveType(typeName);
 
+/** Whether the fast path certifies the document (and so validateJson takes it). */
+function readCleanJson(schema: DescMessage, text: string): true | undefined {
+  return validJsonResult(schema, text) !== undefined ? true : undefined;
+}
+
 /**
- * The promise of readCleanJson: whenever it certifies a document, validateJson
- * reports nothing for it, and the message it returns holds the values
- * fromJson reads. Returns whether the document was certified.
+ * The promise of the fast path: whenever it certifies a document, the full
+ * path of validateJson reports nothing for it, and the message it gives is
+ * the full path's. Returns whether the document was certified.
  */
 function assertSound(schema: DescMessage, text: string, what: string): boolean {
-  const certified = readCleanJson(schema, text);
+  const certified = validJsonResult(schema, text);
   if (certified === undefined) return false;
-  const full = validateJson(schema, text);
+  const full = validateJsonInFull(schema, text);
   assert.deepEqual(full.violations, [], `${what}: certified clean, but validateJson reports violations`);
   assert.deepEqual(full.warnings, [], `${what}: certified clean, but validateJson reports warnings`);
-  assertSameValues(schema, certified, full.message as Record<string, unknown>, what);
+  assert.ok(equals(schema, certified.message as Message, full.message as Message), `${what}: the certified message differs from the full path's`);
   return true;
-}
-
-/** Compares every field of the certified message with protobuf-es's (Struct, Value and ListValue by presence only). */
-function assertSameValues(schema: DescMessage, actual: Record<string, unknown>, expected: Record<string, unknown>, at: string): void {
-  assert.equal(actual["$typeName"], expected["$typeName"], `${at}: type`);
-  if (["google.protobuf.Struct", "google.protobuf.Value", "google.protobuf.ListValue"].includes(schema.typeName)) return;
-  for (const oneof of schema.oneofs) {
-    const a = actual[oneof.localName] as { case?: string; value?: unknown };
-    const e = expected[oneof.localName] as { case?: string; value?: unknown };
-    assert.equal(a.case, e.case, `${at}.${oneof.name}: member`);
-    const member = oneof.fields.find((f) => f.localName === a.case);
-    if (member !== undefined) assertSameValue(member, a.value, e.value, `${at}.${member.name}`);
-  }
-  for (const field of schema.fields) {
-    if (field.oneof === undefined) assertSameValue(field, actual[field.localName], expected[field.localName], `${at}.${field.name}`);
-  }
-}
-
-function assertSameValue(field: DescField, actual: unknown, expected: unknown, at: string): void {
-  const element = (a: unknown, e: unknown, where: string) => {
-    if (field.message?.typeName === "google.protobuf.Struct") {
-      // A Struct field is a plain JSON object in protobuf-es.
-      assert.deepEqual(a, e, where);
-    } else if (field.message !== undefined && a !== undefined && e !== undefined) {
-      assertSameValues(field.message, a as Record<string, unknown>, e as Record<string, unknown>, where);
-    } else {
-      assert.deepEqual(a, e, where);
-    }
-  };
-  if (field.fieldKind === "list") {
-    assert.equal((actual as unknown[]).length, (expected as unknown[]).length, `${at}: length`);
-    (actual as unknown[]).forEach((a, i) => element(a, (expected as unknown[])[i], `${at}[${i}]`));
-  } else if (field.fieldKind === "map") {
-    const a = actual as Record<string, unknown>;
-    const e = expected as Record<string, unknown>;
-    assert.deepEqual(Object.keys(a).sort(), Object.keys(e).sort(), `${at}: keys`);
-    for (const key of Object.keys(a)) element(a[key], e[key], `${at}["${key}"]`);
-  } else {
-    element(actual, expected, at);
-  }
 }
 
 const reportType = "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest";
 const traceType = "envoy.data.tap.v2alpha.Trace";
 const report = (body: string) => `{"node":{"id":"edge-1"},${body}}`;
 
-suite("readCleanJson()", () => {
+suite("validJsonResult()", () => {
   test("certifies the valid example reports and traces, line by line", () => {
     for (const [file, typeName] of [
       ["reports.ndjson", reportType],

@@ -1,6 +1,9 @@
 import { ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
 import { hasCustomJsonRepresentation } from "@bufbuild/protobuf/wkt";
+import { childOf, packedType } from "../codec/json-exact-integers.js";
 import { MapKeySegment, type PathSegment } from "./path.js";
+
+export { packedType };
 
 /**
  * What a value inside a proto3 JSON document stands for, found by walking the
@@ -57,7 +60,7 @@ export function resolveJsonPlace(schema: DescMessage, root: unknown, tokens: rea
   let data: unknown = root;
   for (const token of tokens) {
     slot = enterMessage(slot, data, registry);
-    const next = child(data, token);
+    const next = childOf(data, token);
     switch (slot.kind) {
       case "message": {
         const field = slot.desc.typeName === "google.protobuf.Any" ? undefined : fieldForJsonKey(slot.desc, token);
@@ -120,26 +123,10 @@ export function messageSlot(desc: DescMessage, data: unknown, registry: Registry
   }
 }
 
-/** The message type an Any's `@type` names, when the registry knows it. */
-export function packedType(data: unknown, registry: Registry): DescMessage | undefined {
-  if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
-  const typeUrl = (data as Record<string, unknown>)["@type"];
-  if (typeof typeUrl !== "string") return undefined;
-  return registry.getMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1));
-}
-
 /**
  * A key that is not a field: a plain name when it looks like one (so an
  * unknown key prints as `node.bogus`), else JSON-quoted in brackets.
  */
 export function keySegment(key: string): PathSegment {
   return /^[A-Za-z_][A-Za-z0-9_@]*$/.test(key) ? key : new MapKeySegment(key, true);
-}
-
-function child(data: unknown, token: string): unknown {
-  if (Array.isArray(data)) return data[Number(token)];
-  if (typeof data === "object" && data !== null && Object.prototype.hasOwnProperty.call(data, token)) {
-    return (data as Record<string, unknown>)[token];
-  }
-  return undefined;
 }

@@ -13,7 +13,7 @@ import { parseFailureViolation } from "./json-parse-failure.js";
 import { resolveJsonPlace } from "./json-path.js";
 import { LineIndex, locateJsonPointer, locateProtoPath } from "./json-position.js";
 import { formatPath } from "./path.js";
-import { cleanMessage, isPlainRead } from "./clean-json.js";
+import { validJsonResult } from "./clean-json.js";
 import { validate } from "./validate.js";
 import { toResult, type ValidationResult, type Violation } from "./violation.js";
 
@@ -77,6 +77,20 @@ export function validateJson<Desc extends DescMessage>(
   json: string | JsonValue,
   options: ValidateJsonOptions = {},
 ): JsonValidationResult<Desc> {
+  if (typeof json === "string") {
+    // The fast path: one pass of the verdict walk proves a valid document valid.
+    const valid = validJsonResult(schema, json, options.maxDepth ?? 100, options);
+    if (valid !== undefined) return valid as JsonValidationResult<Desc>;
+  }
+  return validateJsonInFull(schema, json, options);
+}
+
+/** The full path of {@link validateJson}: every finding, placed, whatever the verdict walk would say. */
+export function validateJsonInFull<Desc extends DescMessage>(
+  schema: Desc,
+  json: string | JsonValue,
+  options: ValidateJsonOptions = {},
+): JsonValidationResult<Desc> {
   const maxDepth = options.maxDepth ?? 100;
   const text = typeof json === "string" ? json : undefined;
   let value: unknown;
@@ -90,11 +104,6 @@ export function validateJson<Desc extends DescMessage>(
       if (!(error instanceof JsonReadError)) throw error;
       const ruleId = error.kind === "depth" ? "json.depth" : "json.syntax";
       return finish([{ violation: { path: "", ruleId, message: error.reason }, offset: error.index }]);
-    }
-    if (isPlainRead(read) && cleanMessage(schema, read.value, maxDepth, options) !== undefined) {
-      // The fast path: one pass of the reader and the rule walk proved the
-      // document valid; protobuf-es builds the message only when asked for.
-      return validWithLazyMessage(schema, read.value);
     }
     // An integer beyond 2^53 in a 64-bit field becomes its exact decimal
     // string, so ajv, the int64 rules and the message see what was written.
@@ -223,20 +232,6 @@ function repair(value: unknown, repairs: readonly JsonRepair[]): unknown {
     }
   }
   return copy;
-}
-
-/**
- * A valid result whose `message` is read by protobuf-es on first access
- * (from a value the narrow reader accepted, so `fromJson` accepts it too:
- * no Any, whose type URL would need keeping).
- */
-function validWithLazyMessage<Desc extends DescMessage>(schema: Desc, value: unknown): JsonValidationResult<Desc> {
-  let message: MessageShape<Desc> | undefined;
-  const result = { kind: "valid", violations: [], warnings: [] } as const;
-  return Object.defineProperty(result, "message", {
-    enumerable: true,
-    get: () => (message ??= fromJson(schema, value as JsonValue, { registry })),
-  }) as JsonValidationResult<Desc>;
 }
 
 /** A string or key with a lone surrogate: Google's runtime refuses it wherever it is; protobuf-es would write U+FFFD. */

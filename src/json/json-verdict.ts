@@ -1,0 +1,661 @@
+import type { StringLengths } from "../wire/plan.js";
+import { MessageForm, ValueForm, type JsonFieldPlan, type JsonMessagePlan } from "./json-plan.js";
+
+/**
+ * The verdict walk over JSON text: one pass of a tokenizer driven by the
+ * type's plan, that answers whether `validateJson` would certainly find
+ * nothing, without building the parsed value or the message.
+ *
+ * It reads the JSON grammar as `JSON.parse` does, and at once the proto3
+ * JSON mapping as protoc and protobuf-es agree on it, in a narrow,
+ * unambiguous subset: each field under one name and never `null` (but a
+ * `Value`), strings, booleans and 32-bit integers as JSON natives, 64-bit
+ * integers as decimal strings or integers of at most 15 digits, enum values
+ * by name, bytes as padded base64, timestamps in UTC with `Z`, durations in
+ * canonical form, `Struct`, `Value` and `ListValue` as plain JSON. Keys are
+ * compared with the plan's names in the text; numbers, string lengths (in
+ * code points and UTF-8 bytes) and lone surrogates are checked in place.
+ * Then the rules of the wire plan (presence, oneofs, lengths, value tests,
+ * list counts) run on what was read; a value is built only for a rule that
+ * tests one. Anything else (a syntax error, a repeated or `__proto__` key,
+ * an escape in a key, an `Any`, a wrapper, nesting near the limit, an
+ * integer beyond 2^53, a lone surrogate, a broken rule) ends the walk with
+ * {@link JsonVerdict.Undecided}: the full path then finds and places it.
+ */
+export enum JsonVerdict {
+  /** Not certain: the full path decides. */
+  Undecided,
+  /** Certainly valid: encoding and rules. */
+  Valid,
+  /** The encoding is certainly clean and every field rule holds, but a type met has relations between fields (the trace checks), which need the message. */
+  ValidEncoding,
+}
+
+/** Walks `text` as a JSON document of `plan`'s type; `context` is passed to the rules' value tests. */
+export function jsonVerdict(text: string, plan: JsonMessagePlan, maxDepth: number, context: unknown): JsonVerdict {
+  const walk = new VerdictWalk(text, maxDepth, context);
+  try {
+    walk.space();
+    walk.message(plan, 1);
+    walk.space();
+    if (walk.i !== text.length) return JsonVerdict.Undecided;
+  } catch (error) {
+    if (error === UNSURE) return JsonVerdict.Undecided;
+    throw error;
+  }
+  return walk.relations ? JsonVerdict.ValidEncoding : JsonVerdict.Valid;
+}
+
+class Unsure {}
+const UNSURE = new Unsure();
+
+const FLOAT_MAX = 3.4028234663852886e38;
+const MAX_DURATION_SECONDS = 315_576_000_000;
+/** Keys of one free-form object compared pairwise (no Set): beyond this, the full path decides. */
+const MAX_FREE_KEYS = 256;
+
+class VerdictWalk {
+  i = 0;
+  /** Whether a message with relations between its fields was read. */
+  relations = false;
+  /** The last string read: its content `[strStart, strEnd)`, length in code points and UTF-8 bytes, whether it had escapes. */
+  private strStart = 0;
+  private strEnd = 0;
+  private chars = 0;
+  private bytes = 0;
+  private escaped = false;
+  /** The last number read: whether it is an integer, its integer digits, its value when they are at most 15. */
+  private integral = true;
+  private digits = 0;
+  private num = 0;
+  /** The last Timestamp or Duration read. */
+  private seconds = 0;
+  private nanos = 0;
+  /** Element counts of list fields with a count rule, one frame per open message. */
+  private readonly counts: number[] = [];
+  private countTop = 0;
+  /** The keys of the open free-form objects and maps, as text spans, for finding a repeated key. */
+  private readonly keyStarts: number[] = [];
+  private readonly keyEnds: number[] = [];
+  private keyTop = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+    private readonly context: unknown,
+  ) {}
+
+  space(): void {
+    const text = this.text;
+    let i = this.i;
+    let c = text.charCodeAt(i);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+    this.i = i;
+  }
+
+  /** After a member or element: `,` (false) or the closer (true). */
+  private closes(closer: number): boolean {
+    this.space();
+    const c = this.text.charCodeAt(this.i++);
+    if (c === 0x2c) {
+      this.space();
+      return false;
+    }
+    if (c === closer) return true;
+    throw UNSURE;
+  }
+
+  /** Opens an object or array (`opener`) after whitespace; true when it is empty (and closed). */
+  private opens(opener: number, closer: number): boolean {
+    if (this.text.charCodeAt(this.i) !== opener) throw UNSURE;
+    this.i++;
+    this.space();
+    if (this.text.charCodeAt(this.i) !== closer) return false;
+    this.i++;
+    return true;
+  }
+
+  /** A message value of any form; `depth` counts the messages open, this one included. */
+  message(plan: JsonMessagePlan, depth: number, keep = false): void {
+    if (depth >= this.maxDepth) throw UNSURE;
+    switch (plan.form) {
+      case MessageForm.Fields:
+        return this.fields(plan, depth);
+      case MessageForm.Timestamp:
+        return this.timestamp(keep);
+      case MessageForm.Duration:
+        return this.duration();
+      case MessageForm.Struct:
+        if (this.text.charCodeAt(this.i) !== 0x7b) throw UNSURE;
+        return this.free(depth);
+      case MessageForm.ListValue:
+        if (this.text.charCodeAt(this.i) !== 0x5b) throw UNSURE;
+        return this.free(depth);
+      case MessageForm.Value:
+        return this.free(depth);
+      case MessageForm.Empty:
+        if (!this.opens(0x7b, 0x7d)) throw UNSURE;
+        return;
+      default:
+        throw UNSURE;
+    }
+  }
+
+  /** An object of fields, then the message's rules. */
+  private fields(plan: JsonMessagePlan, depth: number): void {
+    const wire = plan.wire;
+    if (wire.undecidable) throw UNSURE;
+    const rules = wire.rules;
+    if (rules !== undefined && rules.relations.length > 0) this.relations = true;
+    const countBase = this.countTop;
+    const counted = plan.counted;
+    for (let k = 0; k < counted.length; k++) this.counts[countBase + k] = 0;
+    this.countTop = countBase + counted.length;
+    let given = 0;
+    let givenHigh = 0;
+    let seen = 0;
+    if (!this.opens(0x7b, 0x7d)) {
+      const text = this.text;
+      let hint = 0;
+      for (;;) {
+        const k = this.key(plan, hint);
+        hint = k + 1;
+        const field = plan.fieldOfKey[k]!;
+        const index = field.index;
+        if (index < 31) {
+          if ((given & (1 << index)) !== 0) throw UNSURE;
+          given |= 1 << index;
+        } else {
+          if (index >= 62 || (givenHigh & (1 << (index - 31))) !== 0) throw UNSURE;
+          givenHigh |= 1 << (index - 31);
+        }
+        this.space();
+        if (text.charCodeAt(this.i++) !== 0x3a) throw UNSURE;
+        this.space();
+        const slot = field.wire.slot;
+        if (slot >= 0) {
+          if (slot >= 31) {
+            if (field.wire.oneofIndex >= 0) throw UNSURE;
+          } else {
+            // Two members of one oneof: oneof.multiple, for the full path to report.
+            if ((seen & field.wire.oneofSiblings) !== 0) throw UNSURE;
+            seen |= 1 << slot;
+          }
+        }
+        this.field(field, depth, countBase);
+        if (this.closes(0x7d)) break;
+      }
+    }
+    if (rules !== undefined) {
+      if ((seen & wire.requiredSlots) !== wire.requiredSlots) throw UNSURE;
+      for (const mask of wire.requiredOneofs) if ((seen & mask) === 0) throw UNSURE;
+      for (let k = 0; k < counted.length; k++) if (!counted[k]!.wire.rules!.count!(this.counts[countBase + k]!)) throw UNSURE;
+    }
+    this.countTop = countBase;
+  }
+
+  /**
+   * The key at `i` of an object of fields, as an index into the plan's keys:
+   * compared in the text with each name (names hold no quote or backslash,
+   * so a name followed by the closing quote is the whole key), starting
+   * with `hint`, the key after the previous one. An escaped or unknown key
+   * is left to the full path.
+   */
+  private key(plan: JsonMessagePlan, hint: number): number {
+    const text = this.text;
+    const start = this.i + 1;
+    if (text.charCodeAt(this.i) !== 0x22) throw UNSURE;
+    const keys = plan.keys;
+    const n = keys.length;
+    for (let tried = 0, k = hint < n ? hint : 0; tried < n; tried++, k = k + 1 < n ? k + 1 : 0) {
+      const key = keys[k]!;
+      const length = key.length;
+      let j = 0;
+      while (j < length && key.charCodeAt(j) === text.charCodeAt(start + j)) j++;
+      if (j === length && text.charCodeAt(start + length) === 0x22) {
+        this.i = start + length + 1;
+        return k;
+      }
+    }
+    throw UNSURE;
+  }
+
+  /** The value of a field (never null, but for a `Value`). */
+  private field(field: JsonFieldPlan, depth: number, countBase: number): void {
+    const wire = field.wire;
+    if (wire.map !== undefined) return this.map(field, depth);
+    if (!wire.list) return this.value(field, depth + 1);
+    if (depth + 1 >= this.maxDepth) throw UNSURE;
+    if (this.opens(0x5b, 0x5d)) return;
+    let count = 0;
+    for (;;) {
+      this.value(field, depth + 2);
+      count++;
+      if (this.closes(0x5d)) break;
+    }
+    if (field.countIndex >= 0) this.counts[countBase + field.countIndex] = count;
+  }
+
+  /** A map with string keys (other key types have a text form of their own, left to the full path). */
+  private map(field: JsonFieldPlan, depth: number): void {
+    const wire = field.wire;
+    if (wire.map!.keyScalar !== 9 /* ScalarType.STRING */ || wire.rules?.value !== undefined || field.countIndex >= 0 || depth + 1 >= this.maxDepth) throw UNSURE;
+    if (this.opens(0x7b, 0x7d)) return;
+    const keyBase = this.keyTop;
+    for (;;) {
+      this.freeKey(keyBase);
+      this.value(field, depth + 2);
+      if (this.closes(0x7d)) break;
+    }
+    this.keyTop = keyBase;
+  }
+
+  /** One value of a field (singular, an element or a map value), with its value rule. */
+  private value(field: JsonFieldPlan, depth: number): void {
+    const text = this.text;
+    const start = this.i;
+    const c = text.charCodeAt(start);
+    const rule = field.wire.rules?.value;
+    switch (field.form) {
+      case ValueForm.Message: {
+        const child = field.child!;
+        const singular = !field.wire.list && field.wire.map === undefined;
+        // A list or map of Struct is held differently by protobuf-es; a null is a Value's only.
+        if (!singular && child.form === MessageForm.Struct) throw UNSURE;
+        if (c === 0x6e /* n */) {
+          if (!singular || child.form !== MessageForm.Value || depth >= this.maxDepth) throw UNSURE;
+          this.literal("null");
+        } else {
+          this.message(child, depth, rule?.test !== undefined);
+        }
+        if (rule?.test !== undefined) {
+          const form = child.form;
+          if (form !== MessageForm.Timestamp && form !== MessageForm.Duration) throw UNSURE;
+          const typeName = form === MessageForm.Timestamp ? "google.protobuf.Timestamp" : "google.protobuf.Duration";
+          if (!rule.test({ $typeName: typeName, seconds: BigInt(this.seconds), nanos: this.nanos }, this.context)) throw UNSURE;
+        }
+        return;
+      }
+      case ValueForm.String:
+        if (c !== 0x22) throw UNSURE;
+        this.string();
+        if (rule !== undefined) {
+          if (rule.lengths !== undefined) {
+            if (!this.lengthsHold(rule.lengths)) throw UNSURE;
+          } else if (rule.test !== undefined && !rule.test(this.escaped ? (JSON.parse(text.slice(start, this.i)) as string) : text.slice(this.strStart, this.strEnd), this.context)) {
+            throw UNSURE;
+          }
+        }
+        return;
+      case ValueForm.Bool:
+        this.literal(c === 0x74 ? "true" : "false");
+        if (rule?.test !== undefined && !rule.test(c === 0x74, this.context)) throw UNSURE;
+        return;
+      case ValueForm.Int32:
+      case ValueForm.Uint32: {
+        this.number();
+        const n = this.num;
+        const signed = field.form === ValueForm.Int32;
+        if (!this.integral || this.digits > 10 || (signed ? n < -2147483648 || n > 2147483647 : text.charCodeAt(start) === 0x2d || n > 4294967295)) throw UNSURE;
+        if (rule?.test !== undefined && !rule.test(n, this.context)) throw UNSURE;
+        return;
+      }
+      case ValueForm.Int64:
+      case ValueForm.Uint64: {
+        const signed = field.form === ValueForm.Int64;
+        let digitsStart = start;
+        if (c === 0x22) {
+          // A decimal string: 0, or up to 18 digits (always within 64 bits), without a sign for unsigned.
+          this.string();
+          digitsStart = this.strStart;
+          const from = signed && text.charCodeAt(digitsStart) === 0x2d ? digitsStart + 1 : digitsStart;
+          const count = this.strEnd - from;
+          if (this.escaped || count < 1 || count > 18 || (text.charCodeAt(from) === 0x30 && (count > 1 || from > digitsStart))) throw UNSURE;
+          for (let j = from; j < this.strEnd; j++) if (!isDigit(text.charCodeAt(j))) throw UNSURE;
+          if (rule?.test !== undefined && !rule.test(BigInt(text.slice(digitsStart, this.strEnd)), this.context)) throw UNSURE;
+          return;
+        }
+        this.number();
+        if (!this.integral || this.digits > 15 || (!signed && c === 0x2d)) throw UNSURE;
+        if (rule?.test !== undefined && !rule.test(BigInt(this.num), this.context)) throw UNSURE;
+        return;
+      }
+      case ValueForm.Float:
+      case ValueForm.Double: {
+        this.number();
+        let n = this.num;
+        if (!this.integral || this.digits > 15) {
+          n = Number(text.slice(start, this.i));
+          if (!Number.isFinite(n) || (field.form === ValueForm.Float && Math.abs(n) > FLOAT_MAX)) throw UNSURE;
+        }
+        if (rule?.test !== undefined && !rule.test(n, this.context)) throw UNSURE;
+        return;
+      }
+      case ValueForm.Bytes:
+        if (c !== 0x22) throw UNSURE;
+        this.string();
+        // (A bytes field with a rule that reads its value is planned as undecided.)
+        if (this.escaped || !isPaddedBase64(text, this.strStart, this.strEnd)) throw UNSURE;
+        return;
+      case ValueForm.Enum: {
+        if (c !== 0x22) throw UNSURE;
+        this.string();
+        const names = field.enumNames;
+        const length = this.strEnd - this.strStart;
+        let k = 0;
+        while (k < names.length && !(names[k]!.length === length && text.startsWith(names[k]!, this.strStart))) k++;
+        if (this.escaped || k === names.length) throw UNSURE;
+        if (rule?.test !== undefined && !rule.test(field.enumNumbers[k], this.context)) throw UNSURE;
+        return;
+      }
+      default:
+        throw UNSURE;
+    }
+  }
+
+  private lengthsHold(lengths: StringLengths): boolean {
+    const bytes = this.bytes;
+    if (bytes === 0 && lengths.ignoreEmpty) return true;
+    return bytes >= lengths.minBytes && bytes <= lengths.maxBytes && this.chars >= lengths.minChars && this.chars <= lengths.maxChars;
+  }
+
+  /** Free-form JSON (Struct, Value, ListValue): no repeated or `__proto__` key, no lone surrogate, finite numbers, no integer beyond 2^53. */
+  private free(depth: number): void {
+    if (depth >= this.maxDepth) throw UNSURE;
+    const text = this.text;
+    const c = text.charCodeAt(this.i);
+    if (c === 0x7b) {
+      if (this.opens(0x7b, 0x7d)) return;
+      const keyBase = this.keyTop;
+      for (;;) {
+        this.freeKey(keyBase);
+        this.free(depth + 1);
+        if (this.closes(0x7d)) break;
+      }
+      this.keyTop = keyBase;
+    } else if (c === 0x5b) {
+      if (this.opens(0x5b, 0x5d)) return;
+      for (;;) {
+        this.free(depth + 1);
+        if (this.closes(0x5d)) break;
+      }
+    } else if (c === 0x22) {
+      this.string();
+    } else if (c === 0x74) {
+      this.literal("true");
+    } else if (c === 0x66) {
+      this.literal("false");
+    } else if (c === 0x6e) {
+      this.literal("null");
+    } else {
+      const start = this.i;
+      this.number();
+      if (this.digits > 15 || !this.integral) {
+        const n = Number(text.slice(start, this.i));
+        if (!Number.isFinite(n) || (this.integral && !Number.isSafeInteger(n))) throw UNSURE;
+      }
+    }
+  }
+
+  /** A key of a map or a free-form object, then its `:`: not escaped, not `__proto__`, not repeated. */
+  private freeKey(keyBase: number): void {
+    const text = this.text;
+    if (text.charCodeAt(this.i) !== 0x22) throw UNSURE;
+    this.string();
+    const start = this.strStart;
+    const length = this.strEnd - start;
+    if (this.escaped || (length === 9 && text.startsWith("__proto__", start)) || this.keyTop - keyBase >= MAX_FREE_KEYS) throw UNSURE;
+    const starts = this.keyStarts;
+    const ends = this.keyEnds;
+    for (let k = keyBase; k < this.keyTop; k++) {
+      const other = starts[k]!;
+      if (ends[k]! - other !== length) continue;
+      let j = 0;
+      while (j < length && text.charCodeAt(other + j) === text.charCodeAt(start + j)) j++;
+      if (j === length) throw UNSURE;
+    }
+    starts[this.keyTop] = start;
+    ends[this.keyTop] = this.strEnd;
+    this.keyTop++;
+    this.space();
+    if (text.charCodeAt(this.i++) !== 0x3a) throw UNSURE;
+    this.space();
+  }
+
+  private literal(word: string): void {
+    if (!this.text.startsWith(word, this.i)) throw UNSURE;
+    this.i += word.length;
+  }
+
+  /** A JSON number token, checked against the grammar; its value is computed when it has at most 15 integer digits and no fraction or exponent. */
+  private number(): void {
+    const text = this.text;
+    let i = this.i;
+    let c = text.charCodeAt(i);
+    const negative = c === 0x2d;
+    if (negative) c = text.charCodeAt(++i);
+    const digitsStart = i;
+    let value = 0;
+    if (c === 0x30) {
+      c = text.charCodeAt(++i);
+    } else if (c >= 0x31 && c <= 0x39) {
+      do {
+        value = value * 10 + (c - 0x30);
+        c = text.charCodeAt(++i);
+      } while (c >= 0x30 && c <= 0x39);
+    } else {
+      throw UNSURE;
+    }
+    this.digits = i - digitsStart;
+    this.integral = true;
+    if (c === 0x2e) {
+      this.integral = false;
+      i = this.digitRun(i + 1);
+      c = text.charCodeAt(i);
+    }
+    if (c === 0x65 || c === 0x45) {
+      this.integral = false;
+      c = text.charCodeAt(++i);
+      if (c === 0x2b || c === 0x2d) i++;
+      i = this.digitRun(i);
+    }
+    this.num = negative ? -value : value;
+    this.i = i;
+  }
+
+  /** The end of a run of at least one digit starting at `i`. */
+  private digitRun(i: number): number {
+    const text = this.text;
+    if (!isDigit(text.charCodeAt(i))) throw UNSURE;
+    while (isDigit(text.charCodeAt(++i)));
+    return i;
+  }
+
+  /**
+   * A string whose opening quote is at `i`: checks escapes and control
+   * characters, refuses lone surrogates (raw or escaped; a pair split
+   * between a raw and an escaped half is left to the full path), and counts
+   * code points and UTF-8 bytes.
+   */
+  private string(): void {
+    const text = this.text;
+    const start = this.i + 1;
+    let i = start;
+    let ascii = 0;
+    let chars = 0;
+    let bytes = 0;
+    let escaped = false;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x20 && c < 0x80 && c !== 0x22 && c !== 0x5c) {
+        i++;
+        ascii++;
+        continue;
+      }
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        escaped = true;
+        const e = text.charCodeAt(i + 1);
+        if (e !== 0x75 /* u */) {
+          if (!(e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74)) throw UNSURE;
+          i += 2;
+          ascii++;
+          continue;
+        }
+        const unit = hex4(text, i + 2);
+        i += 6;
+        chars++;
+        if (unit >= 0xd800 && unit <= 0xdfff) {
+          if (unit >= 0xdc00 || text.charCodeAt(i) !== 0x5c || text.charCodeAt(i + 1) !== 0x75) throw UNSURE;
+          const low = hex4(text, i + 2);
+          if (low < 0xdc00 || low > 0xdfff) throw UNSURE;
+          i += 6;
+          bytes += 4;
+        } else {
+          bytes += unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3;
+        }
+        continue;
+      }
+      // A control character, the end of the text (NaN), or a non-ASCII unit.
+      if (!(c >= 0x80)) throw UNSURE;
+      chars++;
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const low = text.charCodeAt(i + 1);
+        if (c >= 0xdc00 || !(low >= 0xdc00 && low <= 0xdfff)) throw UNSURE;
+        i += 2;
+        bytes += 4;
+      } else {
+        i++;
+        bytes += c < 0x800 ? 2 : 3;
+      }
+    }
+    this.strStart = start;
+    this.strEnd = i;
+    this.i = i + 1;
+    this.chars = ascii + chars;
+    this.bytes = ascii + bytes;
+    this.escaped = escaped;
+  }
+
+  /** A Timestamp: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of 1 to 9 digits, then `Z`; a real date from year 1 to 9999. `keep`: its seconds and nanos are kept for a rule. */
+  private timestamp(keep: boolean): void {
+    const text = this.text;
+    if (text.charCodeAt(this.i) !== 0x22) throw UNSURE;
+    // Every character of a timestamp is ASCII and none is escaped: the first quote ends it.
+    const s = this.i + 1;
+    const end = text.indexOf('"', s);
+    const length = end - s;
+    if (length < 20 || length > 30) throw UNSURE;
+    this.i = end + 1;
+    const year = digitsAt(text, s, 4);
+    const month = digitsAt(text, s + 5, 2);
+    const day = digitsAt(text, s + 8, 2);
+    const hour = digitsAt(text, s + 11, 2);
+    const minute = digitsAt(text, s + 14, 2);
+    const second = digitsAt(text, s + 17, 2);
+    if (text.charCodeAt(s + 4) !== 0x2d || text.charCodeAt(s + 7) !== 0x2d || text.charCodeAt(s + 10) !== 0x54) throw UNSURE;
+    if (text.charCodeAt(s + 13) !== 0x3a || text.charCodeAt(s + 16) !== 0x3a || text.charCodeAt(s + length - 1) !== 0x5a) throw UNSURE;
+    if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw UNSURE;
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) throw UNSURE;
+    let nanos = 0;
+    if (length > 20) {
+      const fractionDigits = length - 21;
+      if (text.charCodeAt(s + 19) !== 0x2e || fractionDigits < 1) throw UNSURE;
+      const fraction = digitsAt(text, s + 20, fractionDigits);
+      if (fraction < 0) throw UNSURE;
+      if (keep) nanos = fraction * 10 ** (9 - fractionDigits);
+    }
+    if (keep) {
+      this.seconds = daysSinceEpoch(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second;
+      this.nanos = nanos;
+    }
+  }
+
+  /** A Duration in canonical form: `-?(0|[1-9][0-9]{0,11})(\.[0-9]{1,9})?s`, within ±315,576,000,000 s. */
+  private duration(): void {
+    const text = this.text;
+    if (text.charCodeAt(this.i) !== 0x22) throw UNSURE;
+    this.string();
+    const end = this.strEnd - 1;
+    let j = this.strStart;
+    const negative = text.charCodeAt(j) === 0x2d;
+    if (negative) j++;
+    const from = j;
+    let seconds = 0;
+    while (j < end && isDigit(text.charCodeAt(j))) seconds = seconds * 10 + text.charCodeAt(j++) - 0x30;
+    const count = j - from;
+    if (this.escaped || text.charCodeAt(end) !== 0x73 /* s */ || count < 1 || count > 12 || (count > 1 && text.charCodeAt(from) === 0x30)) throw UNSURE;
+    let nanos = 0;
+    if (j < end) {
+      const fractionDigits = end - j - 1;
+      if (text.charCodeAt(j) !== 0x2e || fractionDigits < 1 || fractionDigits > 9) throw UNSURE;
+      const fraction = digitsAt(text, j + 1, fractionDigits);
+      if (fraction < 0) throw UNSURE;
+      nanos = fraction * 10 ** (9 - fractionDigits);
+    }
+    if (seconds > MAX_DURATION_SECONDS) throw UNSURE;
+    // "-0.5s" is zero seconds and minus half a second.
+    this.seconds = negative ? -seconds : seconds;
+    this.nanos = negative && nanos !== 0 ? -nanos : nanos;
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** The four hex digits at `i` as a UTF-16 unit; a bad digit is left to the full path. */
+function hex4(text: string, i: number): number {
+  let unit = 0;
+  for (let k = i; k < i + 4; k++) {
+    const c = text.charCodeAt(k);
+    const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+    if (d < 0) throw UNSURE;
+    unit = unit * 16 + d;
+  }
+  return unit;
+}
+
+/** Base64 of the standard alphabet, padded to a multiple of four. */
+function isPaddedBase64(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length % 4 !== 0) return false;
+  for (let j = start; j < end; j++) {
+    const c = text.charCodeAt(j);
+    if (isBase64(c)) continue;
+    // Padding: "x=" at the end, or "==" as the last two.
+    if (c !== 0x3d || j < end - 2 || (j === end - 2 && text.charCodeAt(end - 1) !== 0x3d)) return false;
+  }
+  return true;
+}
+
+function isBase64(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+}
+
+/** The decimal number of `count` ASCII digits at `from`, or -1 when one is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (negative before). */
+export function daysSinceEpoch(year: number, month: number, day: number): number {
+  // Counted from 1 March of year 0, so that the leap day is the last of a year.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
