@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 const srcDir = join(import.meta.dirname, "..", "src");
 
 /** DESIGN.md's layers, highest first: a layer may import only those after it. */
-const layers = ["cli", "tunnel", "tap", "validate", "codec", "wire", "fault"] as const;
+const layers = ["cli", "tunnel", "tap", "validate", "codec", "json", "wire", "fault"] as const;
 
 /** Every production .ts file under `dir`, tests and their data aside. */
 function productionFiles(dir: string): string[] {
@@ -30,4 +30,15 @@ suite("layers", () => {
       }
     });
   }
+
+  // One reader per encoding: a varint's 7-bit groups are taken apart in src/wire only
+  // (everything else reads tags and lengths through its cursor).
+  test("no file outside src/wire decodes varints by hand", () => {
+    const outside = productionFiles(srcDir).filter((file) => !relative(srcDir, file).startsWith("wire/"));
+    for (const file of outside) {
+      const source = readFileSync(file, "utf8");
+      const match = /&\s*(0x7f|127)\b/i.exec(source);
+      assert.equal(match, null, `${relative(srcDir, file)} masks 7-bit varint groups (${match?.[0]}); read through src/wire's cursor`);
+    }
+  });
 });

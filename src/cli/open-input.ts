@@ -1,5 +1,5 @@
 // The codec's own chunk joiner (not exported from its index; see read-frames.ts).
-import { concatChunks } from "../codec/framer.js";
+import { concatChunks } from "../fault/framing.js";
 import { describeIoError } from "./cli-error.js";
 import { inputName, type Input } from "./discover-inputs.js";
 import type { CliIO } from "./io.js";

@@ -4,7 +4,7 @@ import { messagePlan } from "../wire/plan.js";
 import { withLeadingByteOrderMarks } from "../wire/read-scalar.js";
 import { walk, type WalkReport } from "../wire/walk.js";
 import { decodeError, messageOf, type DecodeContext } from "./decode-context.js";
-import type { Frame } from "./framer.js";
+import type { Frame } from "../fault/framing.js";
 
 const PROTO_KEY_SEGMENT = '["__proto__"]';
 

@@ -1,5 +1,5 @@
 import { INPUT_TOO_LARGE } from "./decode-options.js";
-import { FramingError, type Frame, type Framer } from "./framer.js";
+import { FramingError, type Frame, type Framer } from "../fault/framing.js";
 import { WireRule } from "../fault/rule-ids.js";
 import { peekVarint, WireFault } from "../wire/cursor.js";
 

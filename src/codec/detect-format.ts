@@ -1,6 +1,8 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import type { Format } from "./decode-error.js";
-import { peekVarint, WireFault } from "../wire/cursor.js";
+import { WireRule } from "../fault/rule-ids.js";
+import { peekVarint, WireCursor, WireFault } from "../wire/cursor.js";
+import { endOfFirstObject } from "../json/end-of-first-object.js";
 
 /** File name endings and the format each one means. Longest endings first. */
 const EXTENSIONS: readonly (readonly [string, Format])[] = [
@@ -126,22 +128,6 @@ function jsonOrNdjson(body: string): FormatDetection {
   return content("json", "medium", "the input starts with a JSON object not followed by one object per line (JSON)");
 }
 
-/** The index just past the first top-level object of `text`, or undefined when it does not close. */
-function endOfFirstObject(text: string): number | undefined {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "{" || c === "[") depth++;
-    else if ((c === "}" || c === "]") && --depth === 0) return i + 1;
-  }
-  return undefined;
-}
-
 /**
  * `head` as a string if it is UTF-8 text without control characters other
  * than tab, CR and LF (a character cut at the end of the head is allowed).
@@ -209,43 +195,23 @@ function delimitedFit(head: Uint8Array, whole: boolean, schema: DescMessage | un
  * (or running past a head that is not the whole input).
  */
 function binaryFit(head: Uint8Array, start: number, end: number, exactEnd: boolean, schema: DescMessage | undefined): WireFit {
-  let offset = start;
+  // The cursor sees the bytes up to `end` as the whole data, so a field cut there is `wire.truncated`.
+  const cursor = new WireCursor(head.subarray(0, end), start);
   let count = 0;
-  while (offset < end) {
-    const tag = peekVarint(head.subarray(0, end), offset, 5);
-    if (tag === undefined || tag instanceof WireFault) return { fits: tag === undefined && !exactEnd, count };
-    const fieldNumber = Math.floor(tag.value / 8);
-    const wireType = tag.value % 8;
-    if (fieldNumber < 1 || fieldNumber > 536870911) return { fits: false, count };
-    if (schema !== undefined && schema.fields.every((f) => f.number !== fieldNumber)) return { fits: false, count };
-    offset += tag.length;
-    let next: number;
-    switch (wireType) {
-      case 0: {
-        const value = peekVarint(head.subarray(0, end), offset);
-        if (value === undefined || value instanceof WireFault) return { fits: value === undefined && !exactEnd, count };
-        next = offset + value.length;
-        break;
-      }
-      case 1:
-        next = offset + 8;
-        break;
-      case 5:
-        next = offset + 4;
-        break;
-      case 2: {
-        const length = peekVarint(head.subarray(0, end), offset, 5);
-        if (length === undefined || length instanceof WireFault) return { fits: length === undefined && !exactEnd, count };
-        next = offset + length.length + length.value;
-        break;
-      }
-      default:
-        // Groups (3, 4) are absent from proto3 messages; 6 and 7 do not exist.
-        return { fits: false, count };
+  try {
+    while (cursor.pos < end) {
+      const tagOffset = cursor.pos;
+      const tag = cursor.checkedTag(end);
+      if (schema !== undefined && schema.fields.every((f) => f.number !== tag >>> 3)) return { fits: false, count };
+      // Groups (3, 4) are absent from proto3 messages.
+      if ((tag & 7) === 3 || (tag & 7) === 4) return { fits: false, count };
+      cursor.skip(tag & 7, tag >>> 3, end, 0, tagOffset);
+      count++;
     }
-    if (next > end) return { fits: !exactEnd, count };
-    count++;
-    offset = next;
+  } catch (fault) {
+    if (!(fault instanceof WireFault)) throw fault;
+    // Cut by the end of a head that is not the whole input: it may still fit.
+    return { fits: fault.ruleId === WireRule.truncated && !exactEnd, count };
   }
   return { fits: count > 0, count };
 }

@@ -2,7 +2,7 @@ import type { DescMessage } from "@bufbuild/protobuf";
 import { decodeBinaryFrame } from "./binary-frame.js";
 import { decodeError, type DecodeContext } from "./decode-context.js";
 import { DelimitedFramer } from "./delimited-framer.js";
-import { FramingError, type Frame, type Framer } from "./framer.js";
+import { FramingError, type Frame, type Framer } from "../fault/framing.js";
 import { decodeJsonFrame } from "./json-frame.js";
 import { JsonFramer } from "../json/json-framer.js";
 import type { ReadMessage } from "./read-messages.js";

@@ -1,7 +1,7 @@
 import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
 import { isFieldError } from "@bufbuild/protobuf/reflect";
 import { decodeError, messageOf, type DecodeContext } from "./decode-context.js";
-import type { Frame } from "./framer.js";
+import type { Frame } from "../fault/framing.js";
 import { JsonRule } from "../fault/rule-ids.js";
 import { findKeys } from "../json/find-keys.js";
 import { JsonReadError, readJson, type JsonNode, type JsonRead } from "../json/read-json.js";

@@ -2,7 +2,7 @@ import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { fromText } from "@bufbuild/protobuf/txtpb";
 import { decodeError, messageOf, prototypeKeyError, type DecodeContext } from "./decode-context.js";
 import { findTextPrototypeKey } from "./find-text-prototype-key.js";
-import type { Frame } from "./framer.js";
+import type { Frame } from "../fault/framing.js";
 import { locateTextFault } from "./text-fault.js";
 import { advanceLineColumn, decodeUtf8 } from "./utf8.js";
 

@@ -1,5 +1,5 @@
 import { INPUT_TOO_LARGE } from "./decode-options.js";
-import { concatChunks, FramingError, type Frame, type Framer } from "./framer.js";
+import { concatChunks, FramingError, type Frame, type Framer } from "../fault/framing.js";
 
 /**
  * The framer of `binary` and `text` inputs: the whole input is one message,

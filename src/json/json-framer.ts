@@ -1,5 +1,5 @@
-import { INPUT_TOO_LARGE } from "../codec/decode-options.js";
-import { concatChunks, FramingError, type Frame, type Framer } from "../codec/framer.js";
+import { InputRule } from "../fault/rule-ids.js";
+import { concatChunks, FramingError, type Frame, type Framer } from "../fault/framing.js";
 
 /**
  * The deepest nesting of JSON objects and arrays accepted inside one
@@ -306,7 +306,7 @@ export class JsonFramer implements Framer {
 
   private checkSize(value: OpenValue, length: number): void {
     if (length > this.maxMessageBytes) {
-      throw new FramingError(`message exceeds the limit of ${this.maxMessageBytes} bytes`, { line: value.line, column: value.column }, this.index, INPUT_TOO_LARGE);
+      throw new FramingError(`message exceeds the limit of ${this.maxMessageBytes} bytes`, { line: value.line, column: value.column }, this.index, InputRule.tooLarge);
     }
   }
 

@@ -8,7 +8,8 @@
 export { traceWarnings } from "./trace-warnings.js";
 export { readTraces, type ReadTracesOptions, type TraceSource } from "./read-traces.js";
 export { reassemble, type ReassembledConnection, type Reassembly } from "./reassemble.js";
-export { exportCapture, MAX_MSS, type ExportCaptureOptions } from "./pcap/export-capture.js";
+export { exportCapture, type ExportCaptureOptions } from "./pcap/export-capture.js";
+export { MAX_MSS } from "./pcap/max-mss.js";
 export type { CaptureSource } from "./pcap/plan-capture.js";
 export { summarize, type ConnectionSummary } from "./summarize.js";
 export { followConnection, type FollowOptions } from "./follow.js";

@@ -1,6 +1,6 @@
 import type { Format } from "../../codec/index.js";
 import type { ConnectionLayout, TraceApi } from "../../tap/index.js";
-import { MAX_MSS } from "../../tap/pcap/export-capture.js";
+import { MAX_MSS } from "../../tap/pcap/max-mss.js";
 import { parseFormat, parseOptions, type ArgsResult } from "./parse-options.js";
 
 /** Options every `tap` subcommand shares. */

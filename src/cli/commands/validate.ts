@@ -1,5 +1,5 @@
 import type { DescMessage } from "@bufbuild/protobuf";
-import { concatChunks } from "../../codec/framer.js";
+import { concatChunks } from "../../fault/framing.js";
 import { detectFormat, isDecodeError, readFrames, readMessages, type DecodeError, type InputPosition } from "../../codec/index.js";
 import type { Violation } from "../../validate/index.js";
 import type { ValidateOptions } from "../args/validate-args.js";

@@ -6,6 +6,7 @@ import { captureEndpoint, sameFamily } from "./capture-address.js";
 import { CaptureWriter } from "./capture-writer.js";
 import { planCapture, type CaptureSource, type PlannedConnection } from "./plan-capture.js";
 import { HANDSHAKE_STEP, TcpFlow } from "./tcp-flow.js";
+import { MAX_MSS } from "./max-mss.js";
 
 /** Options of {@link exportCapture}. */
 export interface ExportCaptureOptions {
@@ -17,8 +18,6 @@ export interface ExportCaptureOptions {
   readonly read?: ReadTracesOptions;
 }
 
-/** The largest MSS: an IPv4 packet is at most 65535 bytes, 40 of them headers. */
-export const MAX_MSS = 65495;
 
 /** A connection's flow, plan and number in the capture. */
 interface Target {

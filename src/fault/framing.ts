@@ -1,4 +1,4 @@
-import type { InputPosition } from "./input-position.js";
+import type { InputPosition } from "./position.js";
 
 /**
  * The bytes of one message cut out of an input, before decoding, and where
