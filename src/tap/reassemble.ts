@@ -65,36 +65,42 @@ export async function reassemble(items: Iterable<TraceItem> | AsyncIterable<Trac
   const groups = new Map<string, Group>();
   const loose: TraceFinding[] = [];
   for (const item of collected) {
-    if (item.kind === "finding") {
-      const trace = item.finding.trace;
-      if (trace !== undefined) groupOf(groups, resolveKey(fragmentKey, item, trace), "v3").findings.push(item.finding);
-      else loose.push(item.finding);
-      continue;
-    }
-    const key = resolveKey(fragmentKey, item, item.trace);
-    const group = groupOf(groups, key, item.api);
-    if (!group.sources.includes(item.source)) group.sources.push(item.source);
-    switch (item.kind) {
-      case "connection":
-        mergeConnection(group, item.connection, item.source);
-        if (item.layout !== undefined) group.layout ??= item.layout;
-        break;
-      case "event":
-        group.events.push(item.event);
-        break;
-      case "truncation":
-        group.readTruncated ||= item.readTruncated;
-        group.writeTruncated ||= item.writeTruncated;
-        break;
-      case "http":
-        group.http.push(item.message);
-        break;
-    }
+    const filed = fileItem(groups, loose, fragmentKey, item);
+    if (filed !== undefined && item.kind === "event") filed.group.events.push(item.event);
   }
   const connections = [...groups.values()].filter((g) => g.events.length > 0 || g.http.length > 0 || g.hasConnection).map(finish);
   connections.sort((a, b) => compareTime(a.events[0]?.timestamp, b.events[0]?.timestamp));
   const orphanFindings = [...groups.values()].filter((g) => g.events.length === 0 && g.http.length === 0 && !g.hasConnection).flatMap((g) => g.findings);
   return { connections, findings: [...loose, ...orphanFindings] };
+}
+
+/**
+ * Files `item` under its connection's group, as `reassemble` and the
+ * export's plan pass both do: a finding joins its trace's group (or `loose`),
+ * a connection merges its properties, a truncation marks the group, an HTTP
+ * message is kept. Returns the key and group of every item but a finding, so
+ * the caller can keep or count an event its own way.
+ */
+export function fileItem(groups: Map<string, Group>, loose: TraceFinding[], fragmentKey: Map<string, string>, item: TraceItem): { key: string; group: Group } | undefined {
+  if (item.kind === "finding") {
+    const trace = item.finding.trace;
+    if (trace !== undefined) groupOf(groups, resolveKey(fragmentKey, item, trace), "v3").findings.push(item.finding);
+    else loose.push(item.finding);
+    return undefined;
+  }
+  const key = resolveKey(fragmentKey, item, item.trace);
+  const group = groupOf(groups, key, item.api);
+  if (!group.sources.includes(item.source)) group.sources.push(item.source);
+  if (item.kind === "connection") {
+    mergeConnection(group, item.connection, item.source);
+    if (item.layout !== undefined) group.layout ??= item.layout;
+  } else if (item.kind === "truncation") {
+    group.readTruncated ||= item.readTruncated;
+    group.writeTruncated ||= item.writeTruncated;
+  } else if (item.kind === "http") {
+    group.http.push(item.message);
+  }
+  return { key, group };
 }
 
 /** The connection key of an item: a v2alpha fragment's events and findings join the connection that fragment names. */
@@ -103,7 +109,7 @@ export function resolveKey(fragmentKey: Map<string, string>, item: TraceItem, tr
 }
 
 /** The group of `key`, made when first seen. */
-export function groupOf(groups: Map<string, Group>, key: string, api: TraceApi): Group {
+function groupOf(groups: Map<string, Group>, key: string, api: TraceApi): Group {
   let group = groups.get(key);
   if (group === undefined) {
     group = { key, api: key.startsWith("v3:") ? "v3" : api, connection: {}, hasConnection: false, layout: undefined, sources: [], events: [], http: [], readTruncated: false, writeTruncated: false, findings: [] };
@@ -113,7 +119,7 @@ export function groupOf(groups: Map<string, Group>, key: string, api: TraceApi):
 }
 
 /** Merges what one piece says about the connection; a disagreement is an error finding, and the first value stays. */
-export function mergeConnection(group: Group, connection: TapConnection, source: string): void {
+function mergeConnection(group: Group, connection: TapConnection, source: string): void {
   group.hasConnection = true;
   for (const member of ["id", "local", "remote"] as const) {
     const incoming = connection[member];

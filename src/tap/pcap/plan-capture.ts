@@ -2,7 +2,7 @@ import { TapRule } from "../../fault/rule-ids.js";
 import { formatEndpoint } from "../endpoint.js";
 import type { TapConnection, TapEvent, TraceFinding, TraceItem } from "../model.js";
 import { readTraces, type ReadTracesOptions } from "../read-traces.js";
-import { compareTime, countEvent, groupOf, mergeConnection, newTally, reassemble, reportTally, resolveKey, type EventTally, type Group, type ReassembledConnection } from "../reassemble.js";
+import { compareTime, countEvent, fileItem, newTally, reassemble, reportTally, resolveKey, type EventTally, type Group, type ReassembledConnection } from "../reassemble.js";
 
 /** An input of a capture export: read twice (once to plan, once to write), so it can be opened again. */
 export interface CaptureSource {
@@ -70,32 +70,14 @@ export async function planCapture(sources: readonly CaptureSource[], options: Re
       if (before !== undefined && before !== item.trace) held.add(before).add(item.trace);
       fragmentKey.set(fragment, item.trace);
     }
-    if (item.kind === "finding") {
-      const trace = item.finding.trace;
-      if (trace !== undefined) groupOf(groups, resolveKey(fragmentKey, item, trace), "v3").findings.push(item.finding);
-      else loose.push(item.finding);
-      continue;
-    }
-    const key = resolveKey(fragmentKey, item, item.trace);
-    const group = groupOf(groups, key, item.api);
-    if (!group.sources.includes(item.source)) group.sources.push(item.source);
-    switch (item.kind) {
-      case "connection":
-        mergeConnection(group, item.connection, item.source);
-        if (item.layout !== undefined) group.layout ??= item.layout;
-        break;
-      case "event":
-        if (item.api === "v2alpha") eventKeyOf.set(fragment, key);
-        countEvent(tallyOf(tallies, key), item.event, sourceIndex.get(item.source)!);
-        break;
-      case "truncation":
-        group.readTruncated ||= item.readTruncated;
-        group.writeTruncated ||= item.writeTruncated;
-        break;
-      case "http":
-        group.http.push(item.message);
-        held.add(key);
-        break;
+    const filed = fileItem(groups, loose, fragmentKey, item);
+    if (filed === undefined) continue;
+    if (item.kind === "event") {
+      if (item.api === "v2alpha") eventKeyOf.set(fragment, filed.key);
+      countEvent(tallyOf(tallies, filed.key), item.event, sourceIndex.get(item.source)!);
+    } else if (item.kind === "http") {
+      // HTTP messages become a synthesized exchange, ordered whole.
+      held.add(filed.key);
     }
   }
   for (const [key, tally] of tallies) if (tally.outOfTimeOrder || (tally.allSeq && tally.outOfSeqOrder)) held.add(key);
