@@ -161,6 +161,29 @@ suite("the verdict walk of validateBinary() against its full path", () => {
     assert.deepEqual([...outcomes].sort(), [false, true]);
   });
 
+  test("agrees on Durations and Timestamps of unusual shapes, inside an Any's payload and outside", () => {
+    // Found by the damaged-encoding property (seed 462422720): a Duration inside an Any's payload holding
+    // only an unknown fixed32 field; the full path skips unknown fields there, so the verdict must too.
+    const reporter = resolveType("envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters.ReverseConnectionReporterClient")!;
+    const typeUrl = Buffer.from("type.googleapis.com/envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.GrpcClientConfig");
+    const packed = (durationBody: number[]) => {
+      const config = [0x0a, 0x01, 0x63, 0x12, 0x01, 0x63, 0x1a, durationBody.length, ...durationBody];
+      const any = [0x0a, typeUrl.length, ...typeUrl, 0x12, config.length, ...config];
+      return Uint8Array.from([0x0a, 0x01, 0x6e, 0x12, any.length, ...any]);
+    };
+    const shapes: [string, number[], boolean][] = [
+      ["only an unknown fixed32 field", [0x75, 0xc9, 0xf0, 0xf5, 0x0b], true],
+      ["an unknown field after seconds", [0x08, 0x05, 0x18, 0x01], true],
+      ["an unknown group", [0x08, 0x05, 0x1b, 0x08, 0x01, 0x1c], true],
+      ["seconds with a two-byte tag", [0x88, 0x00, 0x05], true],
+      ["seconds as fixed64 (wrong wire type)", [0x09, 1, 0, 0, 0, 0, 0, 0, 0], false],
+      ["nanos out of range", [0x10, 0x80, 0xa8, 0xd6, 0xb9, 0x07], false],
+    ];
+    for (const [label, body, clean] of shapes) {
+      assert.equal(assertAgrees(reporter, packed(body), label), clean, label);
+    }
+  });
+
   test("agrees on damaged encodings of the examples", () => {
     const messages = exampleMessages();
     const damagedExample = fc.constantFrom(...messages).chain(({ schema, bytes, label }) => damaged(bytes).map((d) => ({ schema, bytes: d, label })));

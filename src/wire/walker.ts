@@ -45,7 +45,7 @@ export class Walker {
   message(plan: MessagePlan, end: number, depth: number, groupNumber: number): void {
     const cursor = this.cursor;
     if (depth > this.depthLimit) throw new WireFault(WireRule.depthLimit, `message nesting exceeds the decoder's limit of ${this.depthLimit}`, cursor.pos);
-    if (this.verdict && plan.time !== 0) return this.timeVerdict(plan, end, groupNumber);
+    if (this.verdict && plan.time !== 0) return this.timeVerdict(plan, end, depth, groupNumber);
     const bytes = this.bytes;
     const start = cursor.pos;
     const dense = plan.dense;
@@ -130,12 +130,13 @@ export class Walker {
 
   /**
    * The verdict on a Timestamp or Duration (one per event of a trace), in
-   * one pass: seconds and nanos as varints with one-byte tags, each at most
-   * once, nothing else, and a value JSON can print (`timestamp.valid`,
-   * `duration.valid`). Any other shape (a field twice or unknown, a group,
-   * rules of its own) is rare enough to be left to the full path.
+   * one pass: seconds and nanos as varints, each at most once, and a value
+   * JSON can print (`timestamp.valid`, `duration.valid`). An unknown field is
+   * skipped inside an Any's payload, where the full path skips it too; any
+   * other shape (a field twice, a wrong wire type, rules of its own, an
+   * unknown field the full path would warn about) is left to the full path.
    */
-  private timeVerdict(plan: MessagePlan, end: number, groupNumber: number): void {
+  private timeVerdict(plan: MessagePlan, end: number, depth: number, groupNumber: number): void {
     if (plan.rules !== undefined || groupNumber !== -1) throw STOP;
     const cursor = this.cursor;
     const bytes = this.bytes;
@@ -143,13 +144,22 @@ export class Walker {
     let nanos = 0;
     let seen = 0;
     while (cursor.pos < end) {
-      const tag = bytes[cursor.pos++]!;
-      const field = tag === 0x08 ? 1 : tag === 0x10 ? 2 : 0;
-      if (field === 0 || (seen & field) !== 0) throw STOP;
-      seen |= field;
+      const tagOffset = cursor.pos;
+      // The usual tags, 0x08 (seconds) and 0x10 (nanos), without the tag reader.
+      const first = bytes[tagOffset]!;
+      const tag = first === 0x08 || first === 0x10 ? (cursor.pos++, first) : cursor.checkedTag(end);
+      const number = tag >>> 3;
+      const wireType = tag & 7;
+      if (number !== 1 && number !== 2) {
+        if (this.anyDepth === 0 || wireType === 4) throw STOP;
+        cursor.skip(wireType, number, end, this.depthLimit - depth, tagOffset);
+        continue;
+      }
+      if (wireType !== 0 || (seen & number) !== 0) throw STOP;
+      seen |= number;
       cursor.varint64(end);
       // Seconds as a signed 64-bit number, exact within the printable range.
-      if (field === 1) seconds = (cursor.hi | 0) * 2 ** 32 + cursor.lo;
+      if (number === 1) seconds = (cursor.hi | 0) * 2 ** 32 + cursor.lo;
       else nanos = cursor.lo | 0;
     }
     if (!isPrintableTime(seconds, nanos, plan.time === 1)) throw STOP;
