@@ -453,6 +453,8 @@ export class TunnelRegistry {
 
   /** How many nodes (connected, in grace) and tunnels the registry holds. */
   async counts(): Promise<RegistryCounts> {
+    const stored = await this.#store.counts?.();
+    if (stored !== undefined) return { nodes: stored.nodes, connectedNodes: stored.nodes - stored.graceNodes, graceNodes: stored.graceNodes, tunnels: stored.tunnels };
     let connectedNodes = 0;
     let graceNodes = 0;
     let tunnels = 0;

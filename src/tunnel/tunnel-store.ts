@@ -60,4 +60,11 @@ export interface TunnelStore {
   graceDeadlines?(): Promise<ReadonlyMap<string, number>>;
   /** Optional: whether the store reaches its backend (`/healthz`, `/metrics`). Absent: always healthy. */
   health?(): StoreHealth;
+  /**
+   * Optional: how many nodes (and of them in their grace period) and tunnels
+   * the store holds, from counters it keeps, without reading every node.
+   * `/metrics` asks for them at every scrape; absent, the registry counts
+   * over {@link listNodes}, which for a shared store reads every tunnel.
+   */
+  counts?(): Promise<{ readonly nodes: number; readonly graceNodes: number; readonly tunnels: number }>;
 }

@@ -129,6 +129,42 @@ suite("RedisTunnelStore: replicas sharing one real redis-server", { skip }, () =
     }
   });
 
+  test("counts() (what /metrics asks at every scrape) equals a count over every node, through pushes, diffs and a grace period, on every replica", async () => {
+    const p = prefix();
+    const replicas = [await startReplica(redis.url, p, 60_000), await startReplica(redis.url, p, 60_000)];
+    const [a, b] = replicas as [Replica, Replica];
+    const onA = testReporter(a.server.grpcPort, "upstream-c1").reporter;
+    const onB = testReporter(b.server.grpcPort, "upstream-c2").reporter;
+    const counted = async (store: RedisTunnelStore) => {
+      const nodes = await store.listNodes();
+      return { nodes: nodes.length, graceNodes: nodes.filter((n) => n.state !== "connected").length, tunnels: nodes.reduce((sum, n) => sum + n.tunnels.size, 0) };
+    };
+    const agree = async (want: { nodes: number; graceNodes: number; tunnels: number }) => {
+      for (const replica of replicas) {
+        if (JSON.stringify(await replica.store.counts()) !== JSON.stringify(want)) return false;
+        assert.deepEqual(await counted(replica.store), want);
+      }
+      return true;
+    };
+    try {
+      for (const name of ["x", "y"]) onA.addTunnel(initiatorTunnel(name));
+      for (const name of ["x", "y", "z"]) onB.addTunnel(initiatorTunnel(name));
+      onA.start();
+      onB.start();
+      await waitFor("both pushes counted", () => agree({ nodes: 2, graceNodes: 0, tunnels: 5 }));
+      onB.removeTunnel("t1:z");
+      await waitFor("the diff counted", () => agree({ nodes: 2, graceNodes: 0, tunnels: 4 }));
+      await onA.stop();
+      await waitFor("the node in grace counted", () => agree({ nodes: 2, graceNodes: 1, tunnels: 4 }));
+      const metrics = await httpGet(b.server.httpPort, "/metrics");
+      assert.match(metrics.text, /^envoy_tap_tunnel_tunnels 4$/m);
+      assert.match(metrics.text, /^envoy_tap_tunnel_nodes\{state="grace"\} 1$/m);
+    } finally {
+      await Promise.all([onA.stop(), onB.stop()]);
+      for (const replica of replicas) await replica.close();
+    }
+  });
+
   test("a stream that ends is dropped one grace period later on every replica, by whichever replica gets there first", async () => {
     const p = prefix();
     const replicas = [await startReplica(redis.url, p, 300), await startReplica(redis.url, p, 300)];
