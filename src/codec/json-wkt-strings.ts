@@ -1,4 +1,5 @@
 import { ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
+import { daysInMonth } from "../json/calendar.js";
 
 /** A Timestamp or Duration string protobuf-es accepted but the proto3 JSON mapping does not allow. */
 export interface LaxWktString {
@@ -19,8 +20,6 @@ export const OWN_JSON_FORM: ReadonlySet<string> = new Set(
     (name) => `google.protobuf.${name}`,
   ),
 );
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
  * protobuf-es reads a Timestamp with `Date.parse`, which rolls an impossible
@@ -139,8 +138,7 @@ function laxReason(desc: DescMessage, value: unknown): string | undefined {
   const match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2})/.exec(value);
   if (match === null) return undefined;
   const [year, month, day, hour] = match.slice(1).map(Number) as [number, number, number, number];
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month >= 1 && month <= 12 ? DAYS_IN_MONTH[month - 1]! + (month === 2 && leap ? 1 : 0) : 0;
+  const days = month >= 1 && month <= 12 ? daysInMonth(year, month) : 0;
   if (day < 1 || day > days) return `invalid timestamp ${JSON.stringify(value)}: there is no such date`;
   if (hour > 23) return `invalid timestamp ${JSON.stringify(value)}: hours run from 00 to 23`;
   return undefined;

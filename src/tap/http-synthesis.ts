@@ -1,6 +1,7 @@
 import type { HeaderValue } from "../../gen/envoy/config/core/v3/base_pb.js";
 import type { Body } from "../../gen/envoy/data/tap/v3/common_pb.js";
 import type { HttpBufferedTrace, HttpStreamedTraceSegment } from "../../gen/envoy/data/tap/v3/http_pb.js";
+import { concatChunks } from "../fault/framing.js";
 import { nanos } from "./trace-items.js";
 import type { TapEvent } from "./model.js";
 
@@ -118,12 +119,5 @@ function serialize(part: HttpPart, kind: "request" | "response"): Uint8Array {
     const trailerLines = part.trailers!.map((h) => `${h.key}: ${headerText(h)}\r\n`).join("");
     parts.push(encoder.encode(`0\r\n${trailerLines}\r\n`));
   } else parts.push(...part.body);
-  const size = parts.reduce((sum, p) => sum + p.length, 0);
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatChunks(parts, parts.reduce((sum, p) => sum + p.length, 0));
 }

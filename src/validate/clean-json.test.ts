@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { loadInvalidCorpus, loadValidCorpus } from "../../conformance/invalid/load-corpus.js";
 import { loadCases } from "../../conformance/load-cases.js";
 import { registry, resolveType } from "../registry.js";
-import { daysSinceEpoch } from "../json/json-verdict.js";
+import { daysSinceEpoch } from "../json/calendar.js";
 import { isCertainlyCleanJson, validJsonResult } from "./clean-json.js";
 import { validCases, broken } from "./property.testdata.js";
 import { validateJson, validateJsonInFull } from "./validate-json.js";

@@ -57,12 +57,15 @@ export function createServerMetrics(tunnels: TunnelRegistry): ServerMetrics {
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
+  // Both gauges are collected in the same scrape: they share one read of the counts.
+  let countsInFlight: ReturnType<TunnelRegistry["counts"]> | undefined;
+  const readCounts = () => (countsInFlight ??= tunnels.counts().finally(() => (countsInFlight = undefined)));
   new Gauge({
     name: `${prefix}tunnels`,
     help: "Tunnels in the registry (connected nodes and nodes in their grace period).",
     registers: [registry],
     async collect() {
-      this.set((await tunnels.counts()).tunnels);
+      this.set((await readCounts()).tunnels);
     },
   });
   new Gauge({
@@ -71,7 +74,7 @@ export function createServerMetrics(tunnels: TunnelRegistry): ServerMetrics {
     labelNames: ["state"],
     registers: [registry],
     async collect() {
-      const counts = await tunnels.counts();
+      const counts = await readCounts();
       this.set({ state: "connected" }, counts.connectedNodes);
       this.set({ state: "grace" }, counts.graceNodes);
     },
