@@ -1,8 +1,8 @@
 import { once } from "node:events";
 import { join } from "node:path";
-import { fleet, runReporterFleet, startReadyChild, type FleetResult } from "./reporter-fleet.js";
+import { fleet, fleetMethod, runReporterFleet, startReadyChild, type FleetResult } from "./reporter-fleet.js";
 
-const { streams, tunnelsPerStream, intervalMs, durationMs, warmupMs } = fleet;
+const { streams, tunnelsPerStream, intervalMs, durationMs } = fleet;
 
 /**
  * The V8 heap limit (MB) both server children run with, as README.md advises
@@ -15,7 +15,15 @@ const { streams, tunnelsPerStream, intervalMs, durationMs, warmupMs } = fleet;
  * here) and a CPU-starved server thrashes (192 MB did on the shared machine).
  */
 const serverHeapMiB = Number(process.env["BENCH_SERVER_HEAP_MB"] ?? "256");
-const serverNodeFlags = serverHeapMiB > 0 ? [`--max-old-space-size=${serverHeapMiB}`] : [];
+/**
+ * The young generation's semi-space size (MB) both server children run with
+ * (`BENCH_SERVER_SEMI_SPACE_MB`, 0 = V8's default).
+ */
+const serverSemiSpaceMiB = Number(process.env["BENCH_SERVER_SEMI_SPACE_MB"] ?? "0");
+const serverNodeFlags = [
+  ...(serverHeapMiB > 0 ? [`--max-old-space-size=${serverHeapMiB}`] : []),
+  ...(serverSemiSpaceMiB > 0 ? [`--max-semi-space-size=${serverSemiSpaceMiB}`] : []),
+];
 
 interface RunResult extends FleetResult {
   readonly mode: "full" | "bare";
@@ -70,7 +78,7 @@ export async function runTunnelBench(): Promise<string> {
   return [
     "## Reverse tunnel reporting server",
     "",
-    `${streams} concurrent reporter streams (\`ReporterClient\`, one HTTP/2 connection each) × ${tunnelsPerStream} tunnels, one tunnel replaced per stream every ${intervalMs / 1000} s interval (1% churn), measured for ${durationMs / 1000} s after a ${warmupMs / 1000} s warm-up, on loopback. The server runs in a child process started with \`node ${serverNodeFlags.join(" ") || "(no flags)"}\` (both servers; see README.md, "HTTP/2 and memory"), with the package's default HTTP/2 settings (both servers); the reporters run in the benchmark's process. ACK latency is what the reporter measures from send to ACK, so it includes both processes' event-loop delays (last two columns, ms, measured in the window): on a 2-core machine the load generator competes with the server for the CPU.`,
+    `${streams} concurrent reporter streams (one HTTP/2 connection each) × ${tunnelsPerStream} tunnels, one tunnel replaced per stream every ${intervalMs / 1000} s interval (1% churn), measured for ${durationMs / 1000} s, on loopback. The server runs in a child process started with \`node ${serverNodeFlags.join(" ") || "(no flags)"}\` (both servers; see README.md, "HTTP/2 and memory"), with the package's default HTTP/2 settings (both servers). ${fleetMethod} Warm-up: ${fmt(full.warmedUpAfterMs / 1000, 1)} s (full), ${fmt(bare.warmedUpAfterMs / 1000, 1)} s (bare); streams not yet ACKed when the window started: ${full.unwarmedStreams} (full), ${bare.unwarmedStreams} (bare). ACK latency is what the reporter measures from send to ACK, so it includes both sides' event-loop delays (last two columns, ms, measured in the window): on a 2-core machine the load generator competes with the server for the CPU.`,
     "",
     "| server | reports/s (ACKed) | ACK p50 | ACK p99 | ACK max | server CPU | server peak RSS | NACKs | disconnects | server event-loop delay | load generator event-loop delay |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
