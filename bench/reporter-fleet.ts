@@ -13,10 +13,12 @@ export const fleet = {
   intervalMs: 1000,
   durationMs: Math.max(8000, Math.round(60_000 * scale)),
   /**
-   * The longest warm-up: the measured window starts once every stream's first
-   * full push is ACKed, or after this long if some are not by then.
+   * The shortest warm-up: the measured window starts once this long has passed
+   * and every stream's first full push is ACKed (see `warmupLimitMs`).
    */
   warmupMs: 5000,
+  /** The longest warm-up: the window starts then even if some first full pushes are not ACKed (`FleetResult.unwarmedStreams`). */
+  warmupLimitMs: 30_000,
 } as const;
 
 /**
@@ -66,7 +68,7 @@ export interface FleetResult {
    * the server answered.
    */
   readonly loadGeneratorDelay: { readonly p50: number; readonly p99: number; readonly max: number };
-  /** How long the warm-up took (ms): until every stream's first full push was ACKed, or `fleet.warmupMs`. */
+  /** How long the warm-up took (ms): `fleet.warmupMs`, or longer until every stream's first full push was ACKed (at most `fleet.warmupLimitMs`). */
   readonly warmedUpAfterMs: number;
   /** Streams whose first full push was not yet ACKed when the window started (0 unless the warm-up timed out). */
   readonly unwarmedStreams: number;
@@ -84,20 +86,20 @@ interface WorkerResult {
 }
 
 /** How the load generator runs, for a benchmark's printed method. */
-export const fleetMethod = `The load generator runs in ${fleetProcesses} process${fleetProcesses === 1 ? "" : "es"} of its own (\`bench/reporter-fleet.child.mjs\`): one HTTP/2 connection per reporter on \`node:http2\`, gRPC length-prefixed messages encoded and decoded with the package's schemas, Envoy's client behaviour (full push with nonce 1 on each connect, a diff every interval, reconnect after a NACK, a close or more than 5 unacknowledged requests, \`report_interval\` obeyed) without Connect's per-message pipeline, so the latency measures the server more than the client. The measured window starts once every stream's first full push is ACKed (at most ${fleet.warmupMs / 1000} s after the start).`;
+export const fleetMethod = `The load generator runs in ${fleetProcesses} process${fleetProcesses === 1 ? "" : "es"} of its own (\`bench/reporter-fleet.child.mjs\`): one HTTP/2 connection per reporter on \`node:http2\`, gRPC length-prefixed messages encoded and decoded with the package's schemas, Envoy's client behaviour (full push with nonce 1 on each connect, a diff every interval, reconnect after a NACK, a close or more than 5 unacknowledged requests, \`report_interval\` obeyed) without Connect's per-message pipeline, so the latency measures the server more than the client. The measured window starts once every stream's first full push is ACKed and at least ${fleet.warmupMs / 1000} s have passed (for both servers alike; at most ${fleet.warmupLimitMs / 1000} s).`;
 
 /**
  * `fleet.streams` reporters × `fleet.tunnelsPerStream` tunnels spread
  * round-robin over `ports`, one tunnel replaced per stream per interval (1%
  * churn), run by `fleetProcesses` child processes (bench/reporter-fleet.child.mjs)
  * so the generator's event loop is not the one measured. The measured window
- * starts once every stream's first full push is ACKed (or after
- * `fleet.warmupMs`, whichever comes first), then `onMeasuring` runs.
+ * starts once `fleet.warmupMs` has passed and every stream's first full push
+ * is ACKed (or at `fleet.warmupLimitMs`), then `onMeasuring` runs.
  * `beforeStop` runs after the measured window and the disconnect count, while
  * the reporters are still connected.
  */
 export async function runReporterFleet(ports: readonly number[], beforeStop?: () => Promise<void>, onMeasuring?: () => void): Promise<FleetResult> {
-  const { streams, tunnelsPerStream, intervalMs, durationMs, warmupMs } = fleet;
+  const { streams, tunnelsPerStream, intervalMs, durationMs, warmupMs, warmupLimitMs } = fleet;
   const started = performance.now();
   const workers: ChildProcess[] = [];
   let warmWorkers = 0;
@@ -117,7 +119,7 @@ export async function runReporterFleet(ports: readonly number[], beforeStop?: ()
       connectRetryIntervalMs: 1000,
       maxRetries: 5,
     };
-    const worker = fork(join(import.meta.dirname, "reporter-fleet.child.mjs"), [JSON.stringify(config)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const worker = fork(join(import.meta.dirname, "reporter-fleet.child.mjs"), [JSON.stringify(config)], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     workers.push(worker);
     results.push(
       new Promise((resolve, reject) => {
@@ -129,8 +131,9 @@ export async function runReporterFleet(ports: readonly number[], beforeStop?: ()
       }),
     );
   }
+  // The connection storm of the start (every stream's TCP and HTTP/2 set-up and full push within one interval) is not the steady state measured.
   let warmupTimer: NodeJS.Timeout | undefined;
-  await Promise.race([warm, new Promise((resolve) => (warmupTimer = setTimeout(resolve, warmupMs)))]);
+  await Promise.race([Promise.all([warm, new Promise((resolve) => setTimeout(resolve, warmupMs))]), new Promise((resolve) => (warmupTimer = setTimeout(resolve, warmupLimitMs)))]);
   clearTimeout(warmupTimer);
   const warmedUpAfterMs = performance.now() - started;
   for (const worker of workers) worker.send("measure");
