@@ -48,6 +48,14 @@ export function createGrpcHandler(options: GrpcHandlerOptions): GrpcHandler {
   router.service(ReverseTunnelReportingService, options.service);
   const handlers = new Map(router.handlers.map((handler) => [handler.requestPath, handler]));
   const streams = new Set<ServerHttp2Stream>();
+  const shutdownCallbacks = new Set<(reason: unknown) => void>();
+  options.shutdownSignal.addEventListener(
+    "abort",
+    () => {
+      for (const shutDown of shutdownCallbacks) shutDown(options.shutdownSignal.reason);
+    },
+    { once: true },
+  );
   const handle = (request: Http2ServerRequest, response: Http2ServerResponse) => {
     const path = (request.url ?? "").split("?", 1)[0] ?? "";
     const handler = handlers.get(path);
@@ -71,7 +79,7 @@ export function createGrpcHandler(options: GrpcHandlerOptions): GrpcHandler {
     stream.once("close", () => streams.delete(stream));
     const contextValues = createContextValues().set(peerIdentityKey, peerIdentityOf(stream.session?.socket));
     if (servesDirectly(request)) {
-      void serveReportingStream(request, response, { service: options.service, maxMessageBytes: options.maxMessageBytes, shutdownSignal: options.shutdownSignal, contextValues });
+      void serveReportingStream(request, response, { service: options.service, maxMessageBytes: options.maxMessageBytes, shutdownSignal: options.shutdownSignal, shutdownCallbacks, contextValues });
       return;
     }
     const universalRequest = universalRequestFromNodeRequest(request, response, undefined, contextValues);

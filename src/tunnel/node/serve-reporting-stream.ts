@@ -37,7 +37,15 @@ export function servesDirectly(request: Http2ServerRequest): boolean {
 export interface ReportingStreamOptions {
   readonly service: ServiceImpl<typeof ReverseTunnelReportingService>;
   readonly maxMessageBytes: number;
+  /** Aborted when the server shuts down (checked when the call starts). */
   readonly shutdownSignal: AbortSignal;
+  /**
+   * The shutdown callbacks of the calls in flight: the call adds its own while
+   * it runs, and the server calls them all at shutdown. One listener on the
+   * signal for all calls: an EventTarget checks every listener it holds when
+   * one is added, so a listener per call made each connect cost O(calls).
+   */
+  readonly shutdownCallbacks: Set<(reason: unknown) => void>;
   readonly contextValues: ContextValues;
 }
 
@@ -62,14 +70,20 @@ export async function serveReportingStream(request: Http2ServerRequest, response
     protocolName: "grpc",
     requestMethod: "POST",
     url: `http://${request.authority}${request.url}`,
-    shutdownSignal: options.shutdownSignal,
     requestSignal: requestAbort.signal,
     requestHeader: headersOf(request.headers),
     responseHeader: { "content-type": "application/grpc+proto" },
     responseTrailer: { "grpc-status": grpcStatusOk },
     contextValues: options.contextValues,
   });
-  const requests = new RequestQueue(request, options.maxMessageBytes, options.shutdownSignal);
+  const requests = new RequestQueue(request, options.maxMessageBytes);
+  const shutDown = (reason: unknown) => {
+    // As Connect's handler does: the context's signal follows the shutdown, and a pending read fails with its reason (UNAVAILABLE).
+    context.abort(reason);
+    requests.fail(ConnectError.from(reason));
+  };
+  if (options.shutdownSignal.aborted) shutDown(options.shutdownSignal.reason);
+  else options.shutdownCallbacks.add(shutDown);
   request.once("close", () => requestAbort.abort(new ConnectError("the client closed the stream", Code.Canceled)));
   const responses = options.service.streamReverseTunnels(requests, context)[Symbol.asyncIterator]();
   const stream = response.stream;
@@ -89,6 +103,7 @@ export async function serveReportingStream(request: Http2ServerRequest, response
     context.abort(error);
     setTrailerStatus(context.responseTrailer, error);
   } finally {
+    options.shutdownCallbacks.delete(shutDown);
     requests.stop();
   }
   if (stream.destroyed) return;
@@ -106,12 +121,11 @@ export async function serveReportingStream(request: Http2ServerRequest, response
  * request's data events as they arrive, decoded, queued. Reading pauses while
  * `maxQueuedRequests` wait; the iteration ends when the client half-closes or
  * resets the stream, and fails with Connect's error for a bad message, or with
- * `UNAVAILABLE` once the server shuts down.
+ * `UNAVAILABLE` once the server shuts down (see `fail`).
  */
 class RequestQueue implements AsyncIterable<StreamReverseTunnelsRequest> {
   readonly #request: Http2ServerRequest;
   readonly #maxMessageBytes: number;
-  readonly #signal: AbortSignal;
   readonly #items: StreamReverseTunnelsRequest[] = [];
   /** Bytes received and not yet split into messages. */
   #pending: Buffer | undefined;
@@ -120,18 +134,14 @@ class RequestQueue implements AsyncIterable<StreamReverseTunnelsRequest> {
   #waiting: { resolve: (result: IteratorResult<StreamReverseTunnelsRequest>) => void; reject: (error: unknown) => void } | undefined;
   readonly #onData = (chunk: Buffer) => this.#receive(chunk);
   readonly #onEnd = () => this.#end();
-  readonly #onAbort = () => this.#fail(ConnectError.from(this.#signal.reason));
 
-  constructor(request: Http2ServerRequest, maxMessageBytes: number, signal: AbortSignal) {
+  constructor(request: Http2ServerRequest, maxMessageBytes: number) {
     this.#request = request;
     this.#maxMessageBytes = maxMessageBytes;
-    this.#signal = signal;
     request.on("data", this.#onData);
     // Over HTTP/2 a reset ends the request just as a half-close does (see StreamEndReason).
     request.once("end", this.#onEnd);
     request.once("close", this.#onEnd);
-    if (signal.aborted) this.#onAbort();
-    else signal.addEventListener("abort", this.#onAbort, { once: true });
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StreamReverseTunnelsRequest> {
@@ -149,7 +159,6 @@ class RequestQueue implements AsyncIterable<StreamReverseTunnelsRequest> {
     this.#ended = true;
     this.#items.length = 0;
     this.#request.off("data", this.#onData);
-    this.#signal.removeEventListener("abort", this.#onAbort);
     this.#settle();
   }
 
@@ -172,19 +181,19 @@ class RequestQueue implements AsyncIterable<StreamReverseTunnelsRequest> {
     while (buffer.length >= 5) {
       const length = buffer.readUInt32BE(1);
       if (length > this.#maxMessageBytes) {
-        this.#fail(new ConnectError(`message size ${length} is larger than configured readMaxBytes ${this.#maxMessageBytes}`, Code.ResourceExhausted));
+        this.fail(new ConnectError(`message size ${length} is larger than configured readMaxBytes ${this.#maxMessageBytes}`, Code.ResourceExhausted));
         return;
       }
       if (buffer.length < 5 + length) break;
       if ((buffer[0]! & compressedFlag) === compressedFlag) {
-        this.#fail(new ConnectError("received compressed envelope, but do not know how to decompress", Code.Internal));
+        this.fail(new ConnectError("received compressed envelope, but do not know how to decompress", Code.Internal));
         return;
       }
       let message: StreamReverseTunnelsRequest;
       try {
         message = fromBinary(StreamReverseTunnelsRequestSchema, buffer.subarray(5, 5 + length));
       } catch (error) {
-        this.#fail(new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.Internal));
+        this.fail(new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.Internal));
         return;
       }
       buffer = buffer.subarray(5 + length);
@@ -198,14 +207,15 @@ class RequestQueue implements AsyncIterable<StreamReverseTunnelsRequest> {
   #end(): void {
     if (this.#ended) return;
     if (this.#pending !== undefined) {
-      this.#fail(new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument));
+      this.fail(new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument));
       return;
     }
     this.#ended = true;
     this.#settle();
   }
 
-  #fail(error: ConnectError): void {
+  /** Fails the iteration with `error` once the queued requests are read (a bad message, the server's shutdown). */
+  fail(error: ConnectError): void {
     if (this.#error !== undefined || this.#ended) return;
     this.#error = error;
     this.#request.off("data", this.#onData);
