@@ -27,8 +27,8 @@ const EXPECTED: Record<string, string> = {
   "envoy trace, MSS 100, pcapng": "f8db7843d80421a09fe00087da84e2aed84846293c9db142feb083d27da14c0e",
   "envoy trace, MSS 7, pcap": "c7a3244bdfde21ae1840a773ead38b40305f82a97145a4ec0f82e5b7c92c7592",
   "envoy trace, MSS 7, pcapng": "58e860f320ed42e9915eaad8a3de8f32154fbeb27be570bd2cece8b934ad8ba6",
-  "pipe and internal addresses, pcap": "f29ad1347435c7eaa72413fc0d69a32062fc60d43c20cffcffcbec842fc1f2c5",
-  "pipe and internal addresses, pcapng": "88bd8ec000c25247cfec296c3b1cfdbeb619a60d07a25a81fe9bf8b3aa539eb5",
+  "pipe addresses, pcap": "f29ad1347435c7eaa72413fc0d69a32062fc60d43c20cffcffcbec842fc1f2c5",
+  "pipe addresses, pcapng": "8f62cfb9e0ef0a676500a40bf7077a7a6f2bbcff413eb9bcdabe533e483925c1",
   "HTTP buffered and streamed traces, pcap": "808077ebe6e9b8f26d36ec14b027d20074690e90cda999facc957f5551e94f55",
   "HTTP buffered and streamed traces, pcapng": "03cfbaa4a0390c5c5950618b146abc0900fd617d28593ba7a317061b0aea5cd7",
   "v2alpha fragments (binary, JSON, text), IPv4, pcap": "6da6e24b494c8fd8236ec339c1275a519e3f0bd43f7c5c4d0c65207b903abf48",
@@ -110,7 +110,7 @@ function inputSets(): [string, string[], number | undefined][] {
     ["envoy trace, MSS 1460", [envoy], undefined],
     ["envoy trace, MSS 100", [envoy], 100],
     ["envoy trace, MSS 7", [envoy], 7],
-    ["pipe and internal addresses", [v2Trace("pipe_3.pb", { connection: { id: 3n, localAddress: { address: { case: "pipe", value: { path: "/run/envoy.sock" } } }, remoteAddress: { address: { case: "envoyInternalAddress", value: { addressNameSpecifier: { case: "serverListenerName", value: "inner" } } } } }, events: [v2Event("read", T0, bytes(10, 3)), v2Event("write", T0 + 5n, bytes(20, 4), true)] })], undefined],
+    ["pipe addresses", [v2Trace("pipe_3.pb", { connection: { id: 3n, localAddress: { address: { case: "pipe", value: { path: "/run/envoy.sock" } } }, remoteAddress: { address: { case: "pipe", value: { path: "@abstract" } } } }, events: [v2Event("read", T0, bytes(10, 3)), v2Event("write", T0 + 5n, bytes(20, 4), true)] })], undefined],
     ["HTTP buffered and streamed traces", [
       write("http_1.json", JSON.stringify({ http_buffered_trace: { request: { headers: [{ key: ":method", value: "POST" }, { key: ":path", value: "/api" }], body: { as_string: "hello" }, headers_received_time: "2024-05-01T10:00:00Z" }, response: { headers: [{ key: ":status", value: "201" }], body: { as_bytes: "b2s=" }, trailers: [{ key: "grpc-status", value: "0" }] }, downstream_connection: { local_address: { socket_address: { address: "10.0.0.1", port_value: 8080 } }, remote_address: { socket_address: { address: "10.0.0.2", port_value: 50000 } } } } })),
       write("http_11.ndjson", [{ trace_id: "11", request_headers: { headers: [{ key: ":path", value: "/s" }] } }, { trace_id: "11", response_headers: { headers: [{ key: ":status", value: "200" }] } }, { trace_id: "11", response_body_chunk: { as_string: "part" } }].map((s) => JSON.stringify({ http_streamed_trace_segment: s })).join("\n") + "\n"),
@@ -124,7 +124,7 @@ function inputSets(): [string, string[], number | undefined][] {
     ["seq duplicates and gaps", [write("seq_5.pb_length_delimited", encode(TraceWrapperSchema, [4, 2, 2, 7].map((seq, i) => create(TraceWrapperSchema, { trace: { case: "socketStreamedTraceSegment", value: { traceId: 5n, messagePiece: { case: "event", value: { timestamp: timestamp(T0 + BigInt(i)), seqNum: BigInt(seq), eventSelector: { case: i === 2 ? "write" : "read", value: { data: { bodyType: { case: "asBytes", value: bytes(300 + i, 7 + i) } } } } } } } } })), "delimited"))], undefined],
     ["events out of time order", [v2Trace("ooo_8.pb", { connection: conn(8n, "10.0.0.1", "10.0.0.3", 6000), events: [v2Event("read", T0 + 3000n, bytes(2000, 8)), v2Event("write", T0 + 1000n, bytes(3000, 9)), v2Event("read", T0 + 2000n, bytes(5, 10))] })], undefined],
     ["three traces interleaved by time, events over 64 segments", interleaved, undefined],
-    ["v3 buffered trace, IPv6, read truncated", [write("buf_9.pb", toBinary(TraceWrapperSchema, create(TraceWrapperSchema, { trace: { case: "socketBufferedTrace", value: { traceId: 9n, connection: { localAddress: socket("2001:db8::1", 443), remoteAddress: socket("2001:db8::2", 60000) }, readTruncated: true, events: [0, 1, 2].map((i) => ({ timestamp: timestamp(T0 + BigInt(i) * 1000n), eventSelector: { case: i === 1 ? "write" : "read", value: { data: { bodyType: { case: "asBytes", value: bytes(4000 * (i + 1), 20 + i) } } } } })) } } })) as Uint8Array)], undefined],
+    ["v3 buffered trace, IPv6, read truncated", [write("buf_9.pb", toBinary(TraceWrapperSchema, create(TraceWrapperSchema, { trace: { case: "socketBufferedTrace", value: { traceId: 9n, connection: { localAddress: socket("2001:db8::1", 443), remoteAddress: socket("2001:db8::2", 60000) }, readTruncated: true, events: [0, 1, 2].map((i) => ({ timestamp: timestamp(T0 + BigInt(i) * 1000n), eventSelector: { case: i === 1 ? ("write" as const) : ("read" as const), value: { data: { bodyType: { case: "asBytes" as const, value: bytes(4000 * (i + 1), 20 + i) } } } } })) } } })) as Uint8Array)], undefined],
     ["missing timestamps, a fragment with no connection", [v2Trace("nots_4.pb", { connection: conn(4n, "10.0.0.1", "10.0.0.4", 7000), events: [v2Event("read", undefined, bytes(50, 11)), v2Event("write", T0, bytes(60, 12))] }), v2Trace("anon.pb", { events: [v2Event("read", T0 + 1n, bytes(70, 13))] })], undefined],
   ];
 }
