@@ -161,7 +161,7 @@ async function* readBinary(name: string, chunks: AsyncIterable<Uint8Array>, forc
     }
     const { number, value, wireType } = item;
     if (api === "v2alpha") {
-      const at: ItemOrigin = { ...origin, fragment: 0 };
+      const at: ItemOrigin = { source: name, fragment: 0, position: origin.position };
       v2Key ??= maker.v2alphaKey(undefined, 0);
       if (number === 1 && wireType === 2) {
         const connection = decodeAt(ConnectionV2Schema, value, item.offset);
@@ -179,7 +179,7 @@ async function* readBinary(name: string, chunks: AsyncIterable<Uint8Array>, forc
     }
     if (item.path.length === 0) {
       fragment++;
-      const at: ItemOrigin = { ...origin, fragment };
+      const at: ItemOrigin = { source: name, fragment, position: origin.position };
       const wrapper = wrapperOf(number, wireType, value, item.offset);
       if (wrapper === undefined) yield* unknownField(maker, at, reportedUnknown, number, wireType, "TraceWrapper");
       else yield* maker.v3Wrapper(wrapper, at);

@@ -138,7 +138,7 @@ function inputLane(source: CaptureSource, input: number, start: bigint | null, o
       if (item.kind !== "event") continue;
       const target = flowOf(item);
       if (target === undefined || target.planned.events !== undefined) continue;
-      head = { event: item.event, ...target };
+      head = { event: item.event, flow: target.flow, planned: target.planned, index: target.index };
       lane.time = packetTime(target.flow, item.event);
       lane.index = target.index;
       return true;
