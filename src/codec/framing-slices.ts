@@ -1,4 +1,4 @@
-import type { Format } from "./decode-error.js";
+import type { Format } from "../fault/decode-error.js";
 
 /**
  * Bytes handed to a JSON framer per push. A framer returns every frame of

@@ -1,7 +1,7 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
-import type { InputPosition } from "./input-position.js";
+import type { InputPosition } from "../fault/position.js";
 import { createDecodeContext } from "./decode-context.js";
-import type { Format } from "./decode-error.js";
+import type { Format } from "../fault/decode-error.js";
 import type { DecodeOptions } from "./decode-options.js";
 import { createFramer, decodeFrame, frameOrThrow } from "./frames.js";
 import { framingSlices } from "./framing-slices.js";

@@ -10,7 +10,7 @@ import {
 import { EvalContext, type ValueCheck } from "./context.js";
 import type { FieldRules as WireFieldRules, RuleSource, StringLengths, TypeRules } from "../wire/plan.js";
 import { relationsOf, type MessageRelation } from "./rules/trace.js";
-import { MapKeySegment } from "./path.js";
+import { MapKeySegment } from "../fault/path.js";
 import { planMessageRules, type MessageFamilyPlan, type MessageRulesPlan, type RequiredRule } from "./rules/message.js";
 import { oneofMessage } from "./rules/oneof.js";
 import { planRepeatedRules } from "./rules/repeated.js";

@@ -2,8 +2,8 @@ import { fromBinary, ScalarType, type DescField, type DescMessage, type Message,
 import { reachTest } from "../../codec/type-reach.js";
 import { accessor } from "../field-kinds.js";
 import { withLeadingByteOrderMarks } from "../../wire/read-scalar.js";
-import { formatPath, MapKeySegment, type PathSegment } from "../path.js";
-import type { Violation } from "../violation.js";
+import { formatPath, MapKeySegment, type PathSegment } from "../../fault/path.js";
+import type { Violation } from "../../fault/violation.js";
 import { isValidDuration, isValidTimestamp, type SecondsNanos } from "./time.js";
 
 const TIMESTAMP = "google.protobuf.Timestamp";
