@@ -1,4 +1,4 @@
-import { create, getOption, hasOption, isFieldSet, ScalarType, type DescField, type DescMessage, type DescOneof } from "@bufbuild/protobuf";
+import { create, getOption, hasOption, ScalarType, type DescField, type DescMessage, type DescOneof } from "@bufbuild/protobuf";
 import {
   disabled as disabledOption,
   FieldRulesSchema,
@@ -15,8 +15,8 @@ import { planMessageRules, type MessageFamilyPlan, type MessageRulesPlan, type R
 import { oneofMessage } from "./rules/oneof.js";
 import { planRepeatedRules } from "./rules/repeated.js";
 import { fieldFullName, notApplicable, setRuleNames, type RuleSite } from "./rules/rule-fields.js";
-import { accessor, describeElement, describeField, targetOf, type Fields } from "./field-kinds.js";
-import { FAMILIES, planTypeRules } from "./type-rules.js";
+import { accessor, describeField, elementType, type Fields } from "./field-kinds.js";
+import { misplacedFamily, planTypeRules } from "./type-rules.js";
 
 type FieldEvaluator = (message: Fields, ctx: EvalContext) => void;
 
@@ -214,9 +214,9 @@ function planField(field: DescField, created: PlannedMessage[]): PlannedStep | u
   switch (field.fieldKind) {
     case "scalar":
     case "enum":
-      return planSingular(field, [], planTypeRules(rules?.type, targetOf(field), site), undefined);
+      return planSingular(field, [], planTypeRules(rules?.type, field, site), undefined);
     case "message": {
-      const typed = planTypeRules(rules?.type, targetOf(field), site);
+      const typed = planTypeRules(rules?.type, field, site);
       // protoc-gen-validate checks a oneof's members only inside the case of the
       // member that is set, so a presence rule on a member never fires: an unset
       // member is not missing, it is simply not the one chosen.
@@ -268,16 +268,13 @@ function planListField(
 ): PlannedStep | undefined {
   const isMessageList = field.listKind === "message";
   const type = rules?.type;
-  if (type !== undefined && type.case !== undefined && type.case !== "repeated") {
-    throw notApplicable(site, familyRuleId(type));
-  }
+  if (type !== undefined && type.case !== undefined && type.case !== "repeated") throw misplacedFamily(type, site);
   const repeated =
     type?.case === "repeated"
       ? planRepeatedRules(type.value, field.listKind, field.listKind === "scalar" ? field.scalar : undefined, site)
       : undefined;
 
-  const elementTarget = targetOf(field);
-  const itemSite: RuleSite = { field: site.field, target: `the items of a repeated field (${describeElement(elementTarget)})` };
+  const itemSite: RuleSite = { field: site.field, target: `the items of a repeated field (${elementType(field)})` };
   let itemCheck: ValueCheck | undefined;
   let itemLengths: StringLengths | undefined;
   let skipItems = messageRules?.skip === true;
@@ -293,7 +290,7 @@ function planListField(
     // A presence rule on the elements (items.message.required, as Envoy
     // writes it, or items.timestamp.required) always holds: unlike a Go
     // slice, a list here never holds an unset element.
-    const itemPlan = planTypeRules(items.type, elementTarget, itemSite);
+    const itemPlan = planTypeRules(items.type, field, itemSite);
     itemCheck = itemPlan.check;
     itemLengths = itemPlan.lengths;
   }
@@ -349,7 +346,7 @@ function planMapField(
 ): PlannedStep | undefined {
   // This package's validate.proto declares no MapRules; any type rule on a map is unsupported.
   const type = rules?.type;
-  if (type !== undefined && type.case !== undefined) throw notApplicable(site, familyRuleId(type));
+  if (type !== undefined && type.case !== undefined) throw misplacedFamily(type, site);
   if (field.mapKind !== "message" || messageRules?.skip === true) return undefined;
   const child = planMessage(field.message, created);
   const localName = field.localName;
@@ -375,12 +372,4 @@ function planMapField(
       path.pop();
     },
   };
-}
-
-/** The rule id to name when a whole family is misplaced: its first set member (`string.min_len`), or the family. */
-function familyRuleId(type: NonNullable<FieldRules["type"]>): string {
-  if (type.case === undefined) return "field";
-  const schema = FAMILIES[type.case].schema;
-  const first = schema.fields.find((f) => isFieldSet(type.value as never, f));
-  return first === undefined ? type.case : `${type.case}.${first.name}`;
 }
