@@ -11,7 +11,7 @@ import { EvalContext, type ValueCheck } from "./context.js";
 import type { FieldRules as WireFieldRules, RuleSource, StringLengths, TypeRules } from "../wire/plan.js";
 import { relationsOf, type MessageRelation } from "./rules/trace.js";
 import { MapKeySegment } from "../fault/path.js";
-import { planMessageRules, type MessageFamilyPlan, type MessageRulesPlan, type RequiredRule } from "./rules/message.js";
+import { planMessageRules, type MessageFamilyPlan, type MessageRulesPlan } from "./rules/message.js";
 import { oneofMessage } from "./rules/oneof.js";
 import { planRepeatedRules } from "./rules/repeated.js";
 import { fieldFullName, notApplicable, setRuleNames, type RuleSite } from "./rules/rule-fields.js";
@@ -220,7 +220,7 @@ function planField(field: DescField, created: PlannedMessage[]): PlannedStep | u
       // protoc-gen-validate checks a oneof's members only inside the case of the
       // member that is set, so a presence rule on a member never fires: an unset
       // member is not missing, it is simply not the one chosen.
-      const required = field.oneof !== undefined ? [] : [messageRules?.required, typed.required].filter((r): r is RequiredRule => r !== undefined);
+      const required = field.oneof !== undefined ? [] : [messageRules?.required, typed.required].filter((r): r is string => r !== undefined);
       return planSingular(field, required, typed, messageRules?.skip === true ? undefined : planMessage(field.message, created));
     }
     case "list":
@@ -231,7 +231,7 @@ function planField(field: DescField, created: PlannedMessage[]): PlannedStep | u
 }
 
 /** A field with one value (scalar, enum or message): its presence rules, the check of a set value, and the recursion into a message. */
-function planSingular(field: DescField, required: readonly RequiredRule[], { check, lengths }: MessageFamilyPlan, child: PlannedMessage | undefined): PlannedStep | undefined {
+function planSingular(field: DescField, required: readonly string[], { check, lengths }: MessageFamilyPlan, child: PlannedMessage | undefined): PlannedStep | undefined {
   const ownRule = required.length > 0 || check !== undefined;
   if (!ownRule && child === undefined) return undefined;
   const get = accessor(field);
@@ -246,7 +246,7 @@ function planSingular(field: DescField, required: readonly RequiredRule[], { che
       if (value === undefined) {
         if (required.length === 0) return;
         ctx.path.push(name);
-        for (const r of required) ctx.report(r.ruleId, r.message);
+        for (const ruleId of required) ctx.report(ruleId, "value is required");
         ctx.path.pop();
         return;
       }

@@ -27,5 +27,5 @@ export function planAnyRules(rules: AnyRules, names: readonly string[], site: Ru
         throw unsupportedRule(site, ruleId);
     }
   }
-  return { required: required ? { ruleId: "any.required", message: "value is required" } : undefined, check: combineChecks(checks) };
+  return { required: required ? "any.required" : undefined, check: combineChecks(checks) };
 }

@@ -90,7 +90,7 @@ export function planTimeFamily(
   const timestamp = family === "timestamp";
   const invalid = `value is not a valid ${family}`;
   return {
-    required: required ? { ruleId: `${family}.required`, message: "value is required" } : undefined,
+    required: required ? `${family}.required` : undefined,
     check:
       combined === undefined
         ? undefined
