@@ -1,7 +1,6 @@
 import { create, getOption, hasOption, ScalarType, type DescField, type DescMessage, type DescOneof } from "@bufbuild/protobuf";
 import {
   disabled as disabledOption,
-  FieldRulesSchema,
   ignored as ignoredOption,
   required as oneofRequiredOption,
   rules as rulesOption,
@@ -14,7 +13,7 @@ import { MapKeySegment } from "../fault/path.js";
 import { planMessageRules, type MessageFamilyPlan, type MessageRulesPlan } from "./rules/message.js";
 import { oneofMessage } from "./rules/oneof.js";
 import { planRepeatedRules } from "./rules/repeated.js";
-import { fieldFullName, notApplicable, setRuleNames, type RuleSite } from "./rules/rule-fields.js";
+import { fieldFullName, type RuleSite } from "./rules/rule-fields.js";
 import { accessor, describeField, elementType, type Fields } from "./field-kinds.js";
 import { misplacedFamily, planTypeRules } from "./type-rules.js";
 
@@ -201,16 +200,8 @@ function planOneof(oneof: DescOneof): PlannedStep | undefined {
 
 function planField(field: DescField, created: PlannedMessage[]): PlannedStep | undefined {
   const site: RuleSite = { field: fieldFullName(field), target: describeField(field) };
-  let rules: FieldRules | undefined;
-  if (hasOption(field, rulesOption)) {
-    rules = getOption(field, rulesOption);
-    setRuleNames(rules, FieldRulesSchema, "field", site);
-  }
-  const messageRules = rules?.message !== undefined ? planMessageRules(rules.message, site) : undefined;
-  if (field.fieldKind !== "message") {
-    if (messageRules?.required !== undefined) throw notApplicable(site, "message.required");
-    if (messageRules?.skip === true && field.message === undefined) throw notApplicable(site, "message.skip");
-  }
+  const rules = hasOption(field, rulesOption) ? getOption(field, rulesOption) : undefined;
+  const messageRules = rules && planMessageRules(rules, "field", site, { required: field.fieldKind === "message", skip: field.message !== undefined });
   switch (field.fieldKind) {
     case "scalar":
     case "enum":
@@ -280,13 +271,7 @@ function planListField(
   let skipItems = messageRules?.skip === true;
   if (repeated?.items !== undefined) {
     const items = repeated.items;
-    setRuleNames(items, FieldRulesSchema, "repeated.items", itemSite);
-    const itemMessageRules = items.message !== undefined ? planMessageRules(items.message, itemSite) : undefined;
-    if (!isMessageList) {
-      if (itemMessageRules?.required !== undefined) throw notApplicable(itemSite, "message.required");
-      if (itemMessageRules?.skip === true) throw notApplicable(itemSite, "message.skip");
-    }
-    if (itemMessageRules?.skip === true) skipItems = true;
+    if (planMessageRules(items, "repeated.items", itemSite, { required: isMessageList, skip: isMessageList }).skip) skipItems = true;
     // A presence rule on the elements (items.message.required, as Envoy
     // writes it, or items.timestamp.required) always holds: unlike a Go
     // slice, a list here never holds an unset element.
