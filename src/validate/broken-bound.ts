@@ -2,7 +2,7 @@ import { create, getOption, hasOption, ScalarType, type DescField } from "@bufbu
 import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import { rules as rulesOption, type FieldRules } from "../../gen/validate/validate_pb.js";
 import { validate } from "./validate.js";
-import type { Violation } from "./violation.js";
+import type { Violation } from "../fault/violation.js";
 
 /** A bound rule a value breaks, in the rule engine's words. */
 export interface BrokenBound {
