@@ -4,7 +4,49 @@
 // start-up; a few bundled files load in a fraction of that. Each command stays
 // its own chunk, loaded only when it runs, so `validate` never parses the
 // server, and the JSON Schema validators load only for JSON input.
+import { readFile } from "node:fs/promises";
 import { build } from "esbuild";
+
+/**
+ * The package registry (src/registry.ts) is built when first consulted, from
+ * the files `packageFiles()` (src/package-files.ts) lists. In plain ES
+ * modules those files are imported, and their descriptors built, up front;
+ * here each named import of that module becomes a `require` inside the
+ * function, which esbuild resolves within the bundle to the module's lazy
+ * initializer. A run that never consults the registry (no `Any` met, the type
+ * found in the type index) then builds only the generated files it imports
+ * itself. Anything but one-binding named imports, or a binding used outside
+ * `packageFiles`, fails the build rather than be half rewritten.
+ */
+const lazyPackageFiles = {
+  name: "lazy-package-files",
+  setup(bundle) {
+    bundle.onLoad({ filter: /[\\/]dist[\\/]src[\\/]package-files\.js$/ }, async ({ path }) => {
+      const source = await readFile(path, "utf8");
+      const imports = [...source.matchAll(/^import \{([^}]*)\} from "([^"]+)";\n/gm)];
+      const bindings = new Map();
+      for (const [, names, specifier] of imports) {
+        for (const name of names.split(",").map((n) => n.trim()).filter((n) => n !== "")) {
+          if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new Error(`${path}: cannot make the import "${name}" lazy`);
+          bindings.set(name, specifier);
+        }
+      }
+      let body = source.replace(/^import \{[^}]*\} from "[^"]+";\n/gm, "");
+      if (/^import\b/m.test(body)) throw new Error(`${path}: an import other than named bindings; cannot make it lazy`);
+      const fn = /^export function packageFiles\(\) \{\n[\s\S]*?\n\}\n/m.exec(body);
+      if (fn === null) throw new Error(`${path}: no packageFiles() function`);
+      const outside = body.slice(0, fn.index) + body.slice(fn.index + fn[0].length);
+      for (const name of bindings.keys()) {
+        if (new RegExp(`\\b${name}\\b`).test(outside)) throw new Error(`${path}: ${name} is used outside packageFiles()`);
+      }
+      const lazyFn = fn[0].replace(/\b[A-Za-z_$][\w$]*\b/g, (word) =>
+        bindings.has(word) ? `require(${JSON.stringify(bindings.get(word))}).${word}` : word,
+      );
+      body = body.slice(0, fn.index) + lazyFn + body.slice(fn.index + fn[0].length);
+      return { contents: body, loader: "js", resolveDir: path.slice(0, Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"))) };
+    });
+  },
+};
 
 await build({
   entryPoints: ["dist/src/cli/main.js"],
@@ -18,6 +60,7 @@ await build({
   // CommonJS packages that a bundled ES module cannot require; neither uses
   // @bufbuild/protobuf, so the CLI still has one copy of it (Connect's included).
   external: ["@redis/client", "prom-client"],
+  plugins: [lazyPackageFiles],
   logLevel: "warning",
   minifyWhitespace: true,
   minifySyntax: true,
