@@ -119,7 +119,9 @@ async function checkInput(
         const { checkJsonText } = await import("../check-json-text.js");
         for await (const frame of readFrames(schema, opened.chunks, format, decodeOptions)) {
           // readFrames gives JSON frames their text (checked to be UTF-8) and line:column.
-          await report(frame.index, checkJsonText(schema, frame.text ?? "", frame.position as { line: number; column: number }));
+          const found = checkJsonText(schema, frame.text ?? "", frame.position as { line: number; column: number });
+          // A clean line is answered at once: no promise to wait for per line.
+          await report(frame.index, found instanceof Promise ? await found : found);
         }
         break;
       }
@@ -186,8 +188,8 @@ async function explainJsonFault(schema: DescMessage, head: Uint8Array, error: De
   } catch {
     return undefined;
   }
-  const { checkJsonText } = await import("../check-json-text.js");
-  const findings = checkJsonText(schema, text, { line: 1, column: 1 });
+  const { explainJsonText } = await import("../check-json-text.js");
+  const findings = await explainJsonText(schema, text, { line: 1, column: 1 });
   return findings.violations.some((v) => v.ruleId.startsWith("json.")) ? findings : undefined;
 }
 
