@@ -66,6 +66,8 @@ async function stopReplica(replica: ReadyChild): Promise<StoppedReplica> {
   const exited = once(replica.child, "close");
   replica.child.kill("SIGTERM");
   await exited;
+  // REPLICA_TRACE=1: the replica's per-second trace (and anything else it printed) goes to stderr.
+  if (process.env["REPLICA_TRACE"] === "1") process.stderr.write(`replica ${replica.port}:\n${replica.output()}`);
   const cpu = /cpu-seconds=([\d.]+)/.exec(replica.output());
   const loop = /loop-delay-p99-ms=([\d.]+) loop-delay-max-ms=([\d.]+)/.exec(replica.output());
   if (!cpu || !loop) throw new Error(`the replica did not report its CPU time and event-loop delay: ${replica.output()}`);
