@@ -3,6 +3,7 @@ import type { RedisClientType } from "@redis/client";
 import type { NodeRecord, RegistryEvent, StoreHealth, StoreNotice, TunnelRecord, TunnelStore } from "../index.js";
 import { decodeEventBatchBody, decodeEventBatchHeader, encodeEventBatch } from "./redis-event-codec.js";
 import { indexRange, nodeKeyOfMember } from "./redis-index-member.js";
+import { readNodePage, readTunnelPage, type NodePage, type TunnelPage } from "./redis-paged-reads.js";
 import { decodeNodeHash } from "./redis-node-codec.js";
 import { writeBatchScript, type RedisScript } from "./redis-scripts.js";
 import { deleteOperation, isConnectionError, putOperation, RedisWriteQueue, type PutMode, type WriteOutcome } from "./redis-write-queue.js";
@@ -304,6 +305,37 @@ export class RedisTunnelStore implements TunnelStore {
     return true;
   }
 
+  /**
+   * One page of tunnels in the routing index's order (initiator, reporting
+   * node, name), for views that must not read every tunnel at once (see
+   * `readTunnelPage`): `limit` (1..10 000) tunnels after `after`, the `next`
+   * cursor of the previous page (`undefined`: the first page). While degraded,
+   * this replica's own tunnels, in one page.
+   * @throws RangeError for a `limit` outside 1..10 000.
+   */
+  async tunnelPage(after: string | undefined, limit: number): Promise<TunnelPage> {
+    checkPageSize(limit);
+    const page = await this.#redis(() => readTunnelPage(this.#client, this.#prefix, after, limit), undefined);
+    if (page !== undefined) return page;
+    const tunnels = [...this.#mine.values()].flatMap((record) => [...record.tunnels.values()].map((tunnel) => ({ ...tunnel, reportingNode: record.node })));
+    return { tunnels, next: undefined };
+  }
+
+  /**
+   * One page of reporting nodes without their tunnels (see `readNodePage`):
+   * about `count` (1..10 000) nodes from `cursor`, the `next` of the previous
+   * page (`"0"`: the first page), each with its tunnel count, in no particular
+   * order. While degraded, this replica's own nodes, in one page.
+   * @throws RangeError for a `count` outside 1..10 000.
+   */
+  async nodePage(cursor: string, count: number): Promise<NodePage> {
+    checkPageSize(count);
+    const page = await this.#redis(() => readNodePage(this.#client, this.#prefix, cursor, count), undefined);
+    if (page !== undefined) return page;
+    const nodes = [...this.#mine.values()].map(({ tunnels, version: _version, ...summary }) => ({ ...summary, tunnelCount: tunnels.size }));
+    return { nodes, next: undefined };
+  }
+
   async listNodes(): Promise<NodeRecord[]> {
     const all = await this.#redis(async () => {
       const keys = await this.#client.sendCommand<string[]>(["SMEMBERS", `${this.#prefix}nodes`]);
@@ -597,6 +629,13 @@ export class RedisTunnelStore implements TunnelStore {
     }
     return orphans;
   }
+}
+
+/** The largest page {@link RedisTunnelStore.tunnelPage} and {@link RedisTunnelStore.nodePage} read. */
+const MAX_PAGE = 10_000;
+
+function checkPageSize(size: number): void {
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE) throw new RangeError(`a page holds 1 to ${MAX_PAGE} items, got ${size}`);
 }
 
 /** A write's reply, or its error thrown (re-publishing starts over on the next reconnect). */
