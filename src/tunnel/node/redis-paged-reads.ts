@@ -1,7 +1,15 @@
-import type { RedisClientType } from "@redis/client";
 import type { NodeSummary, TunnelRecord, TunnelView } from "../index.js";
 import { tunnelJsonOfValue } from "./redis-index-member.js";
 import type { NodeMeta } from "./redis-node-codec.js";
+
+/**
+ * What the reads need of a Redis connection (the store's node-redis client).
+ * Structural, so this module's declarations do not pull in @redis/client's
+ * types, which need @types/node, into a library user's type-check.
+ */
+export interface RedisCommands {
+  sendCommand<T>(args: string[]): Promise<T>;
+}
 
 /** The fields of a node's hash besides its tunnels (see redis-scripts.ts): v, e, o, c, r, m. */
 const NODE_FIELDS = 6;
@@ -28,7 +36,7 @@ export interface NodePage {
  * one added or removed meanwhile may or may not be. A tunnel removed between
  * the two reads of a page is left out.
  */
-export async function readTunnelPage(client: RedisClientType, prefix: string, after: string | undefined, limit: number): Promise<TunnelPage> {
+export async function readTunnelPage(client: RedisCommands, prefix: string, after: string | undefined, limit: number): Promise<TunnelPage> {
   const min = after === undefined ? "-" : `(${after}`;
   const members = await client.sendCommand<string[]>(["ZRANGEBYLEX", `${prefix}idx`, min, "+", "LIMIT", "0", String(limit)]);
   const listed = members.map((member) => JSON.parse(member) as [initiator: string, nodeKey: string, name: string]);
@@ -70,7 +78,7 @@ export async function readTunnelPage(client: RedisClientType, prefix: string, af
  * Redis resizes the set); `count` is a hint Redis may exceed a little (a small
  * set comes whole).
  */
-export async function readNodePage(client: RedisClientType, prefix: string, cursor: string, count: number): Promise<NodePage> {
+export async function readNodePage(client: RedisCommands, prefix: string, cursor: string, count: number): Promise<NodePage> {
   const [next, keys] = await client.sendCommand<[string, string[]]>(["SSCAN", `${prefix}nodes`, cursor, "COUNT", String(count)]);
   const replies = await Promise.all(
     keys.map((key) =>

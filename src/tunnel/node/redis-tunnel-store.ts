@@ -55,6 +55,8 @@ const MAX_EVENTS_PER_MESSAGE = 2_000;
  * `counters.eventsDropped`). At 1,000 reports a second, about a minute.
  */
 const MAX_QUEUED_EVENTS = 100_000;
+/** How long `close` waits for the writes still on their way to Redis. */
+const CLOSE_DRAIN_MS = 2_000;
 /** How long the receiver may apply other replicas' events before it yields to its event loop (ACKs, I/O). */
 const RECEIVE_SLICE_MS = 4;
 
@@ -440,8 +442,8 @@ export class RedisTunnelStore implements TunnelStore {
   /** Stops renewing the lease, gives it up (so nothing waits for it to lapse) and disconnects. Call it after the server closed. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    // The last writes and events go out before the connection closes.
-    if (this.#degradedReason === undefined) await this.#writes.drain();
+    // The last writes and events go out before the connection closes (a Redis that stopped answering gets a while, not forever).
+    if (this.#degradedReason === undefined) await Promise.race([this.#writes.drain(), new Promise((resolve) => setTimeout(resolve, CLOSE_DRAIN_MS).unref())]);
     this.#flush();
     this.#closed = true;
     clearInterval(this.#leaseTimer);
