@@ -33,7 +33,7 @@ function script(source: string): RedisScript {
 
 /**
  * Writes a batch of nodes, in order, each with its own condition, in one
- * atomic step (one round trip for every write of an event-loop turn, so
+ * atomic step (one round trip for the writes of a few milliseconds, so
  * Redis runs one script per batch, not one per report).
  *
  * ARGV: prefix P, replica id, the number of operations, then the operations

@@ -65,7 +65,7 @@ const noBytes = Buffer.alloc(0);
 /**
  * A {@link TunnelStore} in Redis, shared by every replica of a reporting
  * server: each write is atomic (compare-and-set on the node's version or
- * owner) and the writes of an event-loop turn go out as one Lua script (see
+ * owner) and the writes of a few milliseconds go out as one Lua script (see
  * {@link RedisWriteQueue}), events fan out on a pub/sub channel, and each
  * replica holds a lease (a key with a TTL) so the others can release the
  * nodes of a replica that died without a word.
@@ -99,7 +99,7 @@ export class RedisTunnelStore implements TunnelStore {
    */
   #tunnelJson = new Map<TunnelRecord, string>();
   #tunnelJsonBefore = new Map<TunnelRecord, string>();
-  /** Events waiting for the next publish (one PUBLISH per event-loop turn, not one per report). */
+  /** Events waiting for the next publish (one PUBLISH per batch of writes, not one per report). */
   #outbox: RegistryEvent[] = [];
   #flushScheduled = false;
   /** Other replicas' event batches (undecoded), applied in time slices. */
@@ -209,7 +209,7 @@ export class RedisTunnelStore implements TunnelStore {
   /**
    * Writes the node. A report on a node this replica's stream already owns
    * (this replica wrote it last, with the same owner, at `expectedVersion`)
-   * takes effect in memory at once and reaches Redis with its turn's batch:
+   * takes effect in memory at once and reaches Redis with the next batch:
    * the registry ACKs it without waiting for the round trip, as it ACKs from
    * memory while Redis is unreachable. Should that write find, once in Redis,
    * that another stream took the node over or that it was deleted (its stream
@@ -393,10 +393,10 @@ export class RedisTunnelStore implements TunnelStore {
   }
 
   /**
-   * Queues `events` for the other replicas. They go out at the end of this
-   * event-loop turn, together with every other report's events of the turn,
-   * in as few messages as fit (one PUBLISH for many reports), after the ACKs
-   * of the turn; their order is kept. While Redis is unreachable they wait
+   * Queues `events` for the other replicas. They go out right after the
+   * batch holding their writes (or at the end of this event-loop turn when no
+   * write waits), together with every other report's events meanwhile, in as
+   * few messages as fit (one PUBLISH for many reports); their order is kept. While Redis is unreachable they wait
    * (up to MAX_QUEUED_EVENTS) and go out, in order, once this replica's nodes
    * are re-published.
    */

@@ -91,7 +91,7 @@ suite("RedisWriteQueue and the owned writes of RedisTunnelStore, on a real redis
       assert.equal(await a.putNode(key, first, undefined), true);
       const second = record("s-1", 2, ["b", "c"], first);
       const answer = a.putNode(key, second, 1);
-      // The write goes out at the end of the turn (setImmediate), so an answer within the turn came before Redis saw it.
+      // The write goes out 5 ms later at the earliest, so an answer within the turn came before Redis saw it.
       assert.equal(await Promise.race([answer, new Promise((resolve) => setImmediate(() => resolve("not within the turn")))]), true);
       assert.deepEqual(names(await a.getNode(key)), ["b", "c"], "A answers from its own copy at once");
       await a.close(); // sends what waits

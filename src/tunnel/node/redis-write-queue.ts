@@ -37,7 +37,7 @@ interface QueuedOperation {
  * The Redis store's writes, in order, one batch at a time: the writes queued
  * while a batch is on its way go out together as the next batch (one
  * `writeBatchScript` call), so under load a round trip and a script carry many
- * reports, and at rest a write goes out at the end of its event-loop turn.
+ * reports, and at rest a write goes out BATCH_WINDOW_MS after it came.
  *
  * Every write of the store goes through the queue (one connection, one
  * order), so a later operation on a node never overtakes an earlier one.
