@@ -45,16 +45,20 @@ function applyP99(before: readonly ApplyBuckets[], after: readonly ApplyBuckets[
 }
 
 /** Snapshots of every replica's apply histogram when the fleet's measured window starts and ends. */
-async function measureApply(replicas: readonly ReadyChild[], run: (beforeStop: () => Promise<void>) => Promise<FleetResult>): Promise<FleetResult & { applyP99: string }> {
-  let before: ApplyBuckets[] = [];
-  const started = setTimeout(() => {
-    void Promise.all(replicas.map(applyBuckets)).then((snapshots) => (before = snapshots));
-  }, warmupMs);
+async function measureApply(
+  replicas: readonly ReadyChild[],
+  run: (beforeStop: () => Promise<void>, onMeasuring: () => void) => Promise<FleetResult>,
+): Promise<FleetResult & { applyP99: string }> {
+  let before: Promise<ApplyBuckets[]> = Promise.resolve([]);
   let p99 = "n/a";
-  const result = await run(async () => {
-    p99 = applyP99(before, await Promise.all(replicas.map(applyBuckets)));
-  });
-  clearTimeout(started);
+  const result = await run(
+    async () => {
+      p99 = applyP99(await before, await Promise.all(replicas.map(applyBuckets)));
+    },
+    () => {
+      before = Promise.all(replicas.map(applyBuckets));
+    },
+  );
   return { ...result, applyP99: p99 };
 }
 
@@ -66,6 +70,8 @@ async function stopReplica(replica: ReadyChild): Promise<StoppedReplica> {
   const exited = once(replica.child, "close");
   replica.child.kill("SIGTERM");
   await exited;
+  // REPLICA_TRACE=1: the replica's per-second trace (and anything else it printed) goes to stderr.
+  if (process.env["REPLICA_TRACE"] === "1") process.stderr.write(`replica ${replica.port}:\n${replica.output()}`);
   const cpu = /cpu-seconds=([\d.]+)/.exec(replica.output());
   const loop = /loop-delay-p99-ms=([\d.]+) loop-delay-max-ms=([\d.]+)/.exec(replica.output());
   if (!cpu || !loop) throw new Error(`the replica did not report its CPU time and event-loop delay: ${replica.output()}`);
@@ -81,12 +87,14 @@ async function stopReplicas(replicas: readonly ReadyChild[]): Promise<StoppedRep
   };
 }
 
-async function usedMemory(url: string): Promise<number> {
+/** redis-server's memory in use (bytes) and CPU time so far (user + system, seconds), from `INFO`. */
+async function redisUsage(url: string): Promise<{ readonly memory: number; readonly cpuSeconds: number }> {
   const client = createClient({ url });
   await client.connect();
-  const info = await client.sendCommand<string>(["INFO", "memory"]);
+  const info = await client.sendCommand<string>(["INFO"]);
   await client.close();
-  return Number(/used_memory:(\d+)/.exec(info)?.[1]);
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1]);
+  return { memory: field("used_memory"), cpuSeconds: field("used_cpu_user") + field("used_cpu_sys") };
 }
 
 /**
@@ -95,21 +103,25 @@ async function usedMemory(url: string): Promise<number> {
  */
 export async function runRedisBench(): Promise<string> {
   const memoryReplica = await startReplica(["memory"]);
-  const memoryLoad = await measureApply([memoryReplica], (beforeStop) => runReporterFleet([memoryReplica.port], beforeStop));
+  const memoryLoad = await measureApply([memoryReplica], (beforeStop, onMeasuring) => runReporterFleet([memoryReplica.port], beforeStop, onMeasuring));
   const memory: RunResult = { ...memoryLoad, label: "one replica, memory store", ...(await stopReplicas([memoryReplica])) };
 
   const redis = await startRedisServer();
   try {
-    const baseline = await usedMemory(redis.url);
+    const baseline = await redisUsage(redis.url);
     const replicas = [await startReplica(["redis", redis.url]), await startReplica(["redis", redis.url])];
     let bytesPerTunnel = NaN;
-    const redisLoad = await measureApply(replicas, (beforeStop) =>
+    let redisCpuSeconds = NaN;
+    const redisLoad = await measureApply(replicas, (beforeStop, onMeasuring) =>
       runReporterFleet(
         replicas.map((r) => r.port),
         async () => {
           await beforeStop();
-          bytesPerTunnel = ((await usedMemory(redis.url)) - baseline) / (streams * tunnelsPerStream);
+          const usage = await redisUsage(redis.url);
+          bytesPerTunnel = (usage.memory - baseline.memory) / (streams * tunnelsPerStream);
+          redisCpuSeconds = usage.cpuSeconds - baseline.cpuSeconds;
         },
+        onMeasuring,
       ),
     );
     const shared: RunResult = { ...redisLoad, label: "two replicas, one Redis", ...(await stopReplicas(replicas)) };
@@ -128,7 +140,7 @@ export async function runRedisBench(): Promise<string> {
       row(memory),
       row(shared),
       "",
-      `Redis memory per tunnel held (\`INFO memory\` used_memory growth / tunnels): ${fmt(bytesPerTunnel, 0)} bytes.`,
+      `Redis memory per tunnel held (\`INFO memory\` used_memory growth / tunnels): ${fmt(bytesPerTunnel, 0)} bytes. redis-server CPU (\`INFO\` used_cpu_user + used_cpu_sys, from the replicas' start to the end of the measured window): ${fmt(redisCpuSeconds, 2)} s.`,
       "",
       `Targets: reports/s ≥ 0.5 of memory: **${fmt(ratio, 2)}** (${met(ratio >= 0.5)}); p99 < 100 ms: ${fmt(shared.p99, 2)} ms (${met(shared.p99 < 100)}).`,
     ].join("\n");
