@@ -2,9 +2,9 @@ import { once } from "node:events";
 import { join } from "node:path";
 import { createClient } from "@redis/client";
 import { startRedisServer } from "../src/tunnel/node/redis-server.testdata.js";
-import { fleet, runReporterFleet, startReadyChild, type FleetResult, type ReadyChild } from "./reporter-fleet.js";
+import { fleet, fleetMethod, runReporterFleet, startReadyChild, type FleetResult, type ReadyChild } from "./reporter-fleet.js";
 
-const { streams, tunnelsPerStream, intervalMs, durationMs, warmupMs } = fleet;
+const { streams, tunnelsPerStream, intervalMs, durationMs } = fleet;
 
 interface RunResult extends FleetResult {
   readonly label: string;
@@ -133,7 +133,7 @@ export async function runRedisBench(): Promise<string> {
     return [
       "## Reporting server replicas on Redis",
       "",
-      `${streams} reporter streams × ${tunnelsPerStream} tunnels, 1% churn per ${intervalMs / 1000} s interval, measured for ${durationMs / 1000} s after a ${warmupMs / 1000} s warm-up: spread over two \`serve\` replicas (child processes) sharing one \`redis-server\` (\`--save '' --appendonly no\`, loopback), and the same load on one replica with the memory store, in the same run. Replica CPU is the sum over replicas. Server apply p99 is the bucket bound of the replicas' \`envoy_tap_tunnel_apply_duration_seconds\` histogram (report decoded to response ready, Redis round trip included) that holds 99% of the measured window's requests; the event-loop delay (\`monitorEventLoopDelay\`, whole run, worst replica) shows stalls inside a replica. ACK latency is measured by the reporters, in the benchmark's own process, so it also holds that process's own delays.`,
+      `${streams} reporter streams × ${tunnelsPerStream} tunnels, 1% churn per ${intervalMs / 1000} s interval, measured for ${durationMs / 1000} s: spread over two \`serve\` replicas (child processes) sharing one \`redis-server\` (\`--save '' --appendonly no\`, loopback), and the same load on one replica with the memory store, in the same run. Replica CPU is the sum over replicas. Server apply p99 is the bucket bound of the replicas' \`envoy_tap_tunnel_apply_duration_seconds\` histogram (report decoded to response ready, Redis round trip included) that holds 99% of the measured window's requests; the event-loop delay (\`monitorEventLoopDelay\`, whole run, worst replica) shows stalls inside a replica. ACK latency is measured by the reporters from send to ACK, so it also holds the load generator's own delays. ${fleetMethod}`,
       "",
       "| setup | reports/s (ACKed) | ACK p50 | ACK p99 | ACK max | server apply p99 | replica event-loop delay p99 / max | replica CPU | NACKs | disconnects |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
