@@ -6,8 +6,9 @@ import { STOP } from "./stop.js";
 import type { Walker } from "./walker.js";
 
 // What a walk does at a finding: a verdict walk stops, a report walk records
-// it with its path and offset, a locate walk stops only at what a decoder
-// refuses. And the path bookkeeping of report walks.
+// it with its path and offset (also when it checks rules, see
+// `WalkOptions.failing`), a locate walk stops only at what a decoder refuses.
+// And the path bookkeeping of report walks.
 
 /** A string map key `__proto__` (`wire.forbidden_key`), which a decoded map cannot hold. */
 export function forbiddenKey(walker: Walker, offset: number): void {
@@ -22,8 +23,10 @@ export function forbiddenKey(walker: Walker, offset: number): void {
 
 /** A second member of a oneof on the wire (`oneof.multiple`), reported at the oneof's path. */
 export function oneofMultiple(walker: Walker, plan: MessagePlan, field: FieldPlan, offset: number): void {
-  if (walker.verdict) throw STOP;
-  if (!walker.track) return;
+  if (!walker.track) {
+    if (walker.verdict) throw STOP;
+    return;
+  }
   const oneof = plan.oneofs[field.oneofIndex]!;
   walker.path[walker.path.length - 1] = oneof.name;
   walker.violations.push({ path: formatPath(walker.path), ruleId: OneofRule.multiple, message: `at most one of ${oneof.members.join(", ")} may be set`, position: { offset } });
@@ -38,7 +41,7 @@ export function oneofMultiple(walker: Walker, plan: MessagePlan, field: FieldPla
  */
 export function unknownField(walker: Walker, plan: MessagePlan, number: number, wireType: number, offset: number): void {
   if (walker.anyDepth > 0) return;
-  if (walker.verdict) throw STOP;
+  if (!walker.track) throw STOP;
   walker.warnings.push({
     path: formatPath(walker.path),
     ruleId: WireRule.unknownField,
@@ -50,8 +53,10 @@ export function unknownField(walker: Walker, plan: MessagePlan, number: number, 
 
 /** A singular field seen again (warning `wire.duplicate_field`). */
 export function duplicate(walker: Walker, field: FieldPlan, offset: number): void {
-  if (walker.verdict) throw STOP;
-  if (!walker.track) return;
+  if (!walker.track) {
+    if (walker.verdict) throw STOP;
+    return;
+  }
   const consequence = field.merges ? "the decoder merges the occurrences" : "the decoder keeps the last value";
   walker.warnings.push({ path: formatPath(walker.path), ruleId: WireRule.duplicateField, message: `singular field appears more than once; ${consequence}`, position: { offset } });
 }
