@@ -64,8 +64,6 @@ export interface FieldPlan {
   readonly oneofSiblings: number;
   /** Index into {@link MessagePlan.oneofs}, or -1. */
   readonly oneofIndex: number;
-  /** Whether a second occurrence merges (messages) rather than replaces (scalars). */
-  readonly merges: boolean;
   /** The scalar type of the value (of elements, of map values), or -1 for messages; enums read as int32. */
   readonly scalar: number;
   /** Whether the decoder rejects invalid UTF-8 in this string field. */
@@ -216,7 +214,6 @@ function planField(
     slot,
     oneofSiblings,
     oneofIndex,
-    merges: field.fieldKind === "message",
     scalar,
     utf8: scalar === ScalarType.STRING && field.fieldKind !== "map" && field.utf8Validation,
     child: child === undefined ? undefined : messagePlan(child, childSource),

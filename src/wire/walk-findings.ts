@@ -38,10 +38,10 @@ export function unknownField(walker: Walker, plan: MessagePlan, number: number, 
   walker.warnings.push(finding(walker, WireRule.unknownField, `unknown field ${number} (${WIRE_TYPE_NAMES[wireType]}) of ${plan.schema.typeName}`, offset, { number }));
 }
 
-/** A singular field seen again (warning `wire.duplicate_field`). */
+/** A singular field seen again (warning `wire.duplicate_field`); a message field's occurrences merge, a scalar's replace. */
 export function duplicate(walker: Walker, field: FieldPlan, offset: number): void {
   if (!reported(walker)) return;
-  const consequence = field.merges ? "the decoder merges the occurrences" : "the decoder keeps the last value";
+  const consequence = field.child !== undefined ? "the decoder merges the occurrences" : "the decoder keeps the last value";
   walker.warnings.push(finding(walker, WireRule.duplicateField, `singular field appears more than once; ${consequence}`, offset));
 }
 

@@ -3,7 +3,7 @@ import type { PathSegment } from "../fault/path.js";
 import { WireRule } from "../fault/rule-ids.js";
 import type { Violation } from "../fault/violation.js";
 import { WIRE_TYPE_NAMES, WireCursor, WireFault } from "./cursor.js";
-import type { FieldPlan, MessagePlan, StringLengths } from "./plan.js";
+import type { FieldPlan, MessagePlan } from "./plan.js";
 import { isFiniteDouble, isPrintableTime } from "./printable.js";
 import { STOP } from "./stop.js";
 import { stringLengthsHold } from "./string-lengths.js";
@@ -240,7 +240,9 @@ export class Walker {
       this.packed(field, valueEnd, counts);
     } else if (field.scalar === ScalarType.STRING) {
       if (field.utf8) this.cursor.checkUtf8(valueStart, valueEnd);
-      if (valueRule !== undefined) this.checkString(valueRule.lengths, valueRule.test, valueStart, valueEnd);
+      if (valueRule?.lengths !== undefined) {
+        if (!stringLengthsHold(this.bytes, valueStart, valueEnd, valueRule.lengths)) throw STOP;
+      } else if (valueRule?.test !== undefined && !valueRule.test(decodeString(this.bytes, valueStart, valueEnd), this.options.context)) throw STOP;
     } else if (valueRule?.test !== undefined && !valueRule.test(this.bytes.slice(valueStart, valueEnd), this.options.context)) throw STOP;
     cursor.pos = valueEnd;
   }
@@ -251,14 +253,6 @@ export class Walker {
       return withLeadingByteOrderMarks(() => fromBinary(schema, this.bytes.subarray(start, end)));
     } catch {
       throw STOP;
-    }
-  }
-
-  private checkString(lengths: StringLengths | undefined, test: ((value: unknown, context: unknown) => boolean) | undefined, start: number, end: number): void {
-    if (lengths !== undefined) {
-      if (!stringLengthsHold(this.bytes, start, end, lengths)) throw STOP;
-    } else if (test !== undefined) {
-      if (!test(decodeString(this.bytes, start, end), this.options.context)) throw STOP;
     }
   }
 
