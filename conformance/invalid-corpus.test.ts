@@ -4,7 +4,7 @@ import { fromJsonString, toBinary } from "@bufbuild/protobuf";
 import { registry, resolveType } from "../src/registry.js";
 import { validateBinary } from "../src/validate/validate-binary.js";
 import { validateJson } from "../src/validate/validate-json.js";
-import type { Violation } from "../src/validate/violation.js";
+import type { Violation } from "../src/fault/violation.js";
 import { loadInvalidCorpus, loadValidCorpus, type CorpusCase, type ExpectedViolation } from "./invalid/load-corpus.js";
 
 /** Path and rule id, in a stable order, so the two paths and the sidecar compare as lists. */

@@ -3,7 +3,7 @@ import { readJson, type JsonNode } from "../json/read-json.js";
 import { registry } from "../registry.js";
 import { LineIndex, locateProtoPath } from "../validate/json-position.js";
 import { validateJson } from "../validate/validate-json.js";
-import type { InputPosition } from "../validate/violation.js";
+import type { InputPosition } from "../fault/violation.js";
 import { findings, type MessageFindings } from "./check-message.js";
 
 /**

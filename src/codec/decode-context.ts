@@ -1,8 +1,8 @@
 import type { DescMessage, Registry } from "@bufbuild/protobuf";
-import type { InputPosition } from "./input-position.js";
+import type { InputPosition } from "../fault/position.js";
 import { registry as packageRegistry } from "../registry.js";
 import { WireRule } from "../fault/rule-ids.js";
-import { DecodeError, type DecodeLocation, type Format } from "./decode-error.js";
+import { DecodeError, type DecodeLocation, type Format } from "../fault/decode-error.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, type DecodeOptions } from "./decode-options.js";
 
 /** Everything a frame decoder needs, resolved once per input. */

@@ -1,6 +1,6 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { createDecodeContext } from "./decode-context.js";
-import type { Format } from "./decode-error.js";
+import type { Format } from "../fault/decode-error.js";
 import type { DecodeOptions } from "./decode-options.js";
 import { createFramer, decodeFrame, frameOrThrow } from "./frames.js";
 

@@ -69,18 +69,12 @@ export class DelimitedFramer implements Framer {
   }
 
   finish(): Frame[] {
-    if (this.prefix.length > 0) {
-      throw new FramingError("unexpected end of input inside a length prefix", { offset: this.messageStart }, this.index, WireRule.truncated);
-    }
-    if (this.expected !== undefined) {
-      throw new FramingError(
-        `unexpected end of input: the message declares ${this.expected} bytes but only ${this.filled} follow`,
-        { offset: this.messageStart },
-        this.index,
-        WireRule.truncated,
-      );
-    }
-    return [];
+    if (this.prefix.length === 0 && this.expected === undefined) return [];
+    const reason =
+      this.expected === undefined
+        ? "unexpected end of input inside a length prefix"
+        : `unexpected end of input: the message declares ${this.expected} bytes but only ${this.filled} follow`;
+    throw new FramingError(reason, { offset: this.messageStart }, this.index, WireRule.truncated);
   }
 
   /** Reads prefix bytes from `chunk` at `at`; allocates the message once the prefix is complete. */

@@ -1,5 +1,5 @@
 import type { DescMessage } from "@bufbuild/protobuf";
-import type { Format } from "./decode-error.js";
+import type { Format } from "../fault/decode-error.js";
 import { WireRule } from "../fault/rule-ids.js";
 import { peekVarint, WireCursor, WireFault } from "../wire/cursor.js";
 import { endOfFirstObject } from "../json/end-of-first-object.js";

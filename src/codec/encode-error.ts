@@ -1,4 +1,4 @@
-import type { Format } from "./decode-error.js";
+import type { Format } from "../fault/decode-error.js";
 
 /**
  * Thrown when messages cannot be written in the requested format: several

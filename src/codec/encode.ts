@@ -1,5 +1,5 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
-import type { Format } from "./decode-error.js";
+import type { Format } from "../fault/decode-error.js";
 import type { EncodeOptions } from "./encode-options.js";
 import { concatChunks } from "../fault/framing.js";
 import { MessageWriter } from "./message-writer.js";

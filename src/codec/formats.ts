@@ -1,4 +1,4 @@
-import type { Format } from "./decode-error.js";
+import type { Format } from "../fault/decode-error.js";
 
 /** Every format the codec reads and writes, in the order the CLI lists them. */
 export const formats: readonly Format[] = ["binary", "delimited", "json", "ndjson", "text"];

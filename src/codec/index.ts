@@ -5,8 +5,8 @@
  * bounded-memory streaming. Runs in browsers and edge runtimes: nothing here
  * imports a Node-only module. Every decoding fault throws {@link DecodeError}.
  */
-export { DecodeError, isDecodeError, type DecodeLocation, type Format } from "./decode-error.js";
-export type { InputPosition } from "./input-position.js";
+export { DecodeError, isDecodeError, type DecodeLocation, type Format } from "../fault/decode-error.js";
+export type { InputPosition } from "../fault/position.js";
 export { EncodeError, isEncodeError } from "./encode-error.js";
 export { formats, isFormat } from "./formats.js";
 export { DEFAULT_MAX_MESSAGE_BYTES, INPUT_TOO_LARGE, type DecodeOptions } from "./decode-options.js";

@@ -2,7 +2,7 @@ import { toBinary, toJsonString, type DescMessage, type MessageShape, type Regis
 import { toText } from "@bufbuild/protobuf/txtpb";
 import { sizeDelimitedEncode } from "@bufbuild/protobuf/wire";
 import { registry as packageRegistry } from "../registry.js";
-import type { Format } from "./decode-error.js";
+import type { Format } from "../fault/decode-error.js";
 import { EncodeError } from "./encode-error.js";
 import type { EncodeOptions, JsonLayout } from "./encode-options.js";
 

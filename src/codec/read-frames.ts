@@ -1,10 +1,9 @@
 import type { DescMessage } from "@bufbuild/protobuf";
-import type { InputPosition } from "./input-position.js";
+import type { InputPosition } from "../fault/position.js";
 import { createDecodeContext, decodeError } from "./decode-context.js";
-import type { Format } from "./decode-error.js";
+import type { Format } from "../fault/decode-error.js";
 import type { DecodeOptions } from "./decode-options.js";
-import { createFramer, frameOrThrow } from "./frames.js";
-import { framingSlices } from "./framing-slices.js";
+import { createFramer, frameOrThrow, framesOfChunk } from "./frames.js";
 import { advanceLineColumn, decodeUtf8, type LineColumn } from "./utf8.js";
 
 /** The undecoded source of one message, as {@link readFrames} cuts it out of the input. */
@@ -58,12 +57,9 @@ export async function* readFrames(
     return { ...base, text: decoded.text };
   };
   for await (const chunk of source) {
-    if (!(chunk instanceof Uint8Array)) throw new TypeError(`readFrames() needs chunks of bytes (Uint8Array), got ${typeof chunk}`);
-    for (const slice of framingSlices(chunk, format)) {
-      for (const frame of frameOrThrow(context, () => framer.push(slice))) {
-        yield toMessageFrame(frame);
-        index++;
-      }
+    for (const frame of framesOfChunk(context, framer, chunk, "readFrames")) {
+      yield toMessageFrame(frame);
+      index++;
     }
   }
   for (const frame of frameOrThrow(context, () => framer.finish())) {

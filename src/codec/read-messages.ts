@@ -1,10 +1,9 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
-import type { InputPosition } from "./input-position.js";
+import type { InputPosition } from "../fault/position.js";
 import { createDecodeContext } from "./decode-context.js";
-import type { Format } from "./decode-error.js";
+import type { Format } from "../fault/decode-error.js";
 import type { DecodeOptions } from "./decode-options.js";
-import { createFramer, decodeFrame, frameOrThrow } from "./frames.js";
-import { framingSlices } from "./framing-slices.js";
+import { createFramer, decodeFrame, frameOrThrow, framesOfChunk } from "./frames.js";
 
 /** Options for {@link readMessages}; the same as {@link DecodeOptions}. */
 export type ReadMessagesOptions = DecodeOptions;
@@ -65,10 +64,7 @@ export async function* readMessages<Desc extends DescMessage>(
   const framer = createFramer(context);
   let index = 0;
   for await (const chunk of source) {
-    if (!(chunk instanceof Uint8Array)) throw new TypeError(`readMessages() needs chunks of bytes (Uint8Array), got ${typeof chunk}`);
-    for (const slice of framingSlices(chunk, format)) {
-      for (const frame of frameOrThrow(context, () => framer.push(slice))) yield decodeFrame<Desc>(context, frame, index++);
-    }
+    for (const frame of framesOfChunk(context, framer, chunk, "readMessages")) yield decodeFrame<Desc>(context, frame, index++);
   }
   for (const frame of frameOrThrow(context, () => framer.finish())) yield decodeFrame<Desc>(context, frame, index++);
 }

@@ -5,11 +5,11 @@ import { brokenBound, durationNanos, elementRules, fieldRules } from "./broken-b
 import { intRange } from "./int-range.js";
 import { StringRulesSchema } from "../../gen/validate/validate_pb.js";
 import { enterMessage, fieldForJsonKey, keySegment, parseJsonPointer, resolveJsonPlace, type JsonPlace } from "./json-path.js";
-import { formatPath, MapKeySegment, type PathSegment } from "./path.js";
+import { formatPath, MapKeySegment, type PathSegment } from "../fault/path.js";
 import { lengthMessage } from "./rules/length.js";
 import { oneofMessage } from "./rules/oneof.js";
 import { BOUND_PHRASES } from "./rules/range.js";
-import type { Violation } from "./violation.js";
+import type { Violation } from "../fault/violation.js";
 
 /**
  * Keys to drop from one object of the document before protobuf-es parses it:

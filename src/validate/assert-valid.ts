@@ -1,7 +1,7 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import type { ValidateOptions } from "./context.js";
 import { validate } from "./validate.js";
-import { ValidationError } from "./validation-error.js";
+import { ValidationError } from "../fault/validation-error.js";
 
 /**
  * Validates like `validate` and throws a {@link ValidationError} carrying

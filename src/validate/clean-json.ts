@@ -6,7 +6,7 @@ import { planJson } from "./plan-json.js";
 import { EvalContext, type ValidateOptions } from "./context.js";
 import { wireRules } from "./planner.js";
 import { validate } from "./validate.js";
-import type { ValidationResult } from "./violation.js";
+import type { ValidationResult } from "../fault/violation.js";
 
 /**
  * The fast path of {@link validateJson} on text: the verdict walk of

@@ -1,5 +1,5 @@
-import { formatPath, type PathSegment } from "./path.js";
-import type { Violation } from "./violation.js";
+import { formatPath, type PathSegment } from "../fault/path.js";
+import type { Violation } from "../fault/violation.js";
 
 /** Options of {@link validate} and its siblings. */
 export interface ValidateOptions {

@@ -1,5 +1,4 @@
 import { ScalarType, type DescField } from "@bufbuild/protobuf";
-import type { ValueTarget } from "./type-rules.js";
 
 /** A message's fields as the generated objects hold them, by local name. */
 export type Fields = Record<string, unknown>;
@@ -21,14 +20,13 @@ export function accessor(field: DescField): (m: Fields) => unknown {
 export function describeField(field: DescField): string {
   switch (field.fieldKind) {
     case "scalar": {
-      const type = ScalarType[field.scalar].toLowerCase();
+      const type = elementType(field);
       // "an int64", but "a uint32" (said "you-int").
       return `${/^[aeio]/.test(type) ? "an" : "a"} ${type} field`;
     }
     case "enum":
-      return `an enum field (${field.enum.typeName})`;
     case "message":
-      return `a message field (${field.message.typeName})`;
+      return `${field.fieldKind === "enum" ? "an enum" : "a message"} field (${elementType(field)})`;
     case "list":
       return `a repeated field`;
     case "map":
@@ -36,22 +34,7 @@ export function describeField(field: DescField): string {
   }
 }
 
-/** What a field's type rules apply to: its value, or the elements or values of a list or map. */
-export function targetOf(field: DescField): ValueTarget {
-  if (field.message !== undefined) return { kind: "message", message: field.message };
-  if (field.enum !== undefined) return { kind: "enum", enum: field.enum };
-  return { kind: "scalar", scalar: field.scalar! };
+/** The type of a field's values (of a list's elements), for planning errors: `string`, `fixture.v1.Child`. */
+export function elementType(field: DescField): string {
+  return field.message?.typeName ?? field.enum?.typeName ?? ScalarType[field.scalar!].toLowerCase();
 }
-
-/** The element type of a list, for planning errors: `string`, `fixture.v1.Child`. */
-export function describeElement(target: ValueTarget): string {
-  switch (target.kind) {
-    case "scalar":
-      return ScalarType[target.scalar].toLowerCase();
-    case "enum":
-      return target.enum.typeName;
-    case "message":
-      return target.message.typeName;
-  }
-}
-

@@ -1,8 +1,8 @@
 import { fromJson, type DescMessage, type JsonValue, type Registry } from "@bufbuild/protobuf";
 import { hasCustomJsonRepresentation } from "@bufbuild/protobuf/wkt";
 import { fieldForJsonKey, keySegment, packedType } from "./json-path.js";
-import { formatPath, MapKeySegment, type PathSegment } from "./path.js";
-import type { Violation } from "./violation.js";
+import { formatPath, MapKeySegment, type PathSegment } from "../fault/path.js";
+import type { Violation } from "../fault/violation.js";
 
 /**
  * Turns a protobuf-es JSON parse error into one violation at the innermost

@@ -1,7 +1,7 @@
 import { ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
 import { hasCustomJsonRepresentation } from "@bufbuild/protobuf/wkt";
 import { childOf, packedType } from "../codec/json-exact-integers.js";
-import { MapKeySegment, type PathSegment } from "./path.js";
+import { MapKeySegment, type PathSegment } from "../fault/path.js";
 
 export { packedType };
 

@@ -1,7 +1,6 @@
-import { create, getOption, hasOption, isFieldSet, ScalarType, type DescField, type DescMessage, type DescOneof } from "@bufbuild/protobuf";
+import { create, getOption, hasOption, ScalarType, type DescField, type DescMessage, type DescOneof } from "@bufbuild/protobuf";
 import {
   disabled as disabledOption,
-  FieldRulesSchema,
   ignored as ignoredOption,
   required as oneofRequiredOption,
   rules as rulesOption,
@@ -10,13 +9,13 @@ import {
 import { EvalContext, type ValueCheck } from "./context.js";
 import type { FieldRules as WireFieldRules, RuleSource, StringLengths, TypeRules } from "../wire/plan.js";
 import { relationsOf, type MessageRelation } from "./rules/trace.js";
-import { MapKeySegment } from "./path.js";
-import { planMessageRules, type MessageFamilyPlan, type MessageRulesPlan, type RequiredRule } from "./rules/message.js";
+import { MapKeySegment } from "../fault/path.js";
+import { planMessageRules, type MessageFamilyPlan, type MessageRulesPlan } from "./rules/message.js";
 import { oneofMessage } from "./rules/oneof.js";
 import { planRepeatedRules } from "./rules/repeated.js";
-import { fieldFullName, notApplicable, setRuleNames, type RuleSite } from "./rules/rule-fields.js";
-import { accessor, describeElement, describeField, targetOf, type Fields } from "./field-kinds.js";
-import { FAMILIES, planTypeRules } from "./type-rules.js";
+import { fieldFullName, type RuleSite } from "./rules/rule-fields.js";
+import { accessor, describeField, elementType, type Fields } from "./field-kinds.js";
+import { misplacedFamily, planTypeRules } from "./type-rules.js";
 
 type FieldEvaluator = (message: Fields, ctx: EvalContext) => void;
 
@@ -201,26 +200,18 @@ function planOneof(oneof: DescOneof): PlannedStep | undefined {
 
 function planField(field: DescField, created: PlannedMessage[]): PlannedStep | undefined {
   const site: RuleSite = { field: fieldFullName(field), target: describeField(field) };
-  let rules: FieldRules | undefined;
-  if (hasOption(field, rulesOption)) {
-    rules = getOption(field, rulesOption);
-    setRuleNames(rules, FieldRulesSchema, "field", site);
-  }
-  const messageRules = rules?.message !== undefined ? planMessageRules(rules.message, site) : undefined;
-  if (field.fieldKind !== "message") {
-    if (messageRules?.required !== undefined) throw notApplicable(site, "message.required");
-    if (messageRules?.skip === true && field.message === undefined) throw notApplicable(site, "message.skip");
-  }
+  const rules = hasOption(field, rulesOption) ? getOption(field, rulesOption) : undefined;
+  const messageRules = rules && planMessageRules(rules, "field", site, { required: field.fieldKind === "message", skip: field.message !== undefined });
   switch (field.fieldKind) {
     case "scalar":
     case "enum":
-      return planSingular(field, [], planTypeRules(rules?.type, targetOf(field), site), undefined);
+      return planSingular(field, [], planTypeRules(rules?.type, field, site), undefined);
     case "message": {
-      const typed = planTypeRules(rules?.type, targetOf(field), site);
+      const typed = planTypeRules(rules?.type, field, site);
       // protoc-gen-validate checks a oneof's members only inside the case of the
       // member that is set, so a presence rule on a member never fires: an unset
       // member is not missing, it is simply not the one chosen.
-      const required = field.oneof !== undefined ? [] : [messageRules?.required, typed.required].filter((r): r is RequiredRule => r !== undefined);
+      const required = field.oneof !== undefined ? [] : [messageRules?.required, typed.required].filter((r): r is string => r !== undefined);
       return planSingular(field, required, typed, messageRules?.skip === true ? undefined : planMessage(field.message, created));
     }
     case "list":
@@ -231,7 +222,7 @@ function planField(field: DescField, created: PlannedMessage[]): PlannedStep | u
 }
 
 /** A field with one value (scalar, enum or message): its presence rules, the check of a set value, and the recursion into a message. */
-function planSingular(field: DescField, required: readonly RequiredRule[], { check, lengths }: MessageFamilyPlan, child: PlannedMessage | undefined): PlannedStep | undefined {
+function planSingular(field: DescField, required: readonly string[], { check, lengths }: MessageFamilyPlan, child: PlannedMessage | undefined): PlannedStep | undefined {
   const ownRule = required.length > 0 || check !== undefined;
   if (!ownRule && child === undefined) return undefined;
   const get = accessor(field);
@@ -246,7 +237,7 @@ function planSingular(field: DescField, required: readonly RequiredRule[], { che
       if (value === undefined) {
         if (required.length === 0) return;
         ctx.path.push(name);
-        for (const r of required) ctx.report(r.ruleId, r.message);
+        for (const ruleId of required) ctx.report(ruleId, "value is required");
         ctx.path.pop();
         return;
       }
@@ -268,32 +259,23 @@ function planListField(
 ): PlannedStep | undefined {
   const isMessageList = field.listKind === "message";
   const type = rules?.type;
-  if (type !== undefined && type.case !== undefined && type.case !== "repeated") {
-    throw notApplicable(site, familyRuleId(type));
-  }
+  if (type !== undefined && type.case !== undefined && type.case !== "repeated") throw misplacedFamily(type, site);
   const repeated =
     type?.case === "repeated"
       ? planRepeatedRules(type.value, field.listKind, field.listKind === "scalar" ? field.scalar : undefined, site)
       : undefined;
 
-  const elementTarget = targetOf(field);
-  const itemSite: RuleSite = { field: site.field, target: `the items of a repeated field (${describeElement(elementTarget)})` };
+  const itemSite: RuleSite = { field: site.field, target: `the items of a repeated field (${elementType(field)})` };
   let itemCheck: ValueCheck | undefined;
   let itemLengths: StringLengths | undefined;
   let skipItems = messageRules?.skip === true;
   if (repeated?.items !== undefined) {
     const items = repeated.items;
-    setRuleNames(items, FieldRulesSchema, "repeated.items", itemSite);
-    const itemMessageRules = items.message !== undefined ? planMessageRules(items.message, itemSite) : undefined;
-    if (!isMessageList) {
-      if (itemMessageRules?.required !== undefined) throw notApplicable(itemSite, "message.required");
-      if (itemMessageRules?.skip === true) throw notApplicable(itemSite, "message.skip");
-    }
-    if (itemMessageRules?.skip === true) skipItems = true;
+    if (planMessageRules(items, "repeated.items", itemSite, { required: isMessageList, skip: isMessageList }).skip) skipItems = true;
     // A presence rule on the elements (items.message.required, as Envoy
     // writes it, or items.timestamp.required) always holds: unlike a Go
     // slice, a list here never holds an unset element.
-    const itemPlan = planTypeRules(items.type, elementTarget, itemSite);
+    const itemPlan = planTypeRules(items.type, field, itemSite);
     itemCheck = itemPlan.check;
     itemLengths = itemPlan.lengths;
   }
@@ -349,7 +331,7 @@ function planMapField(
 ): PlannedStep | undefined {
   // This package's validate.proto declares no MapRules; any type rule on a map is unsupported.
   const type = rules?.type;
-  if (type !== undefined && type.case !== undefined) throw notApplicable(site, familyRuleId(type));
+  if (type !== undefined && type.case !== undefined) throw misplacedFamily(type, site);
   if (field.mapKind !== "message" || messageRules?.skip === true) return undefined;
   const child = planMessage(field.message, created);
   const localName = field.localName;
@@ -375,12 +357,4 @@ function planMapField(
       path.pop();
     },
   };
-}
-
-/** The rule id to name when a whole family is misplaced: its first set member (`string.min_len`), or the family. */
-function familyRuleId(type: NonNullable<FieldRules["type"]>): string {
-  if (type.case === undefined) return "field";
-  const schema = FAMILIES[type.case].schema;
-  const first = schema.fields.find((f) => isFieldSet(type.value as never, f));
-  return first === undefined ? type.case : `${type.case}.${first.name}`;
 }

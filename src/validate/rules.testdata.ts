@@ -6,7 +6,7 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { FieldRulesSchema } from "../../gen/validate/validate_pb.js";
 import { buildFixture, T, type FieldSpec, type MessageSpec } from "./fixture.testdata.js";
-import type { Violation } from "./violation.js";
+import type { Violation } from "../fault/violation.js";
 
 type Rules = MessageInitShape<typeof FieldRulesSchema>["type"];
 const s = (value: object): { type: Rules } => ({ type: { case: "string", value } as Rules });

@@ -1,4 +1,4 @@
-import { ScalarType, type DescEnum, type DescMessage } from "@bufbuild/protobuf";
+import { ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import {
   AnyRulesSchema,
   BytesRulesSchema,
@@ -13,67 +13,65 @@ import {
 } from "../../gen/validate/validate_pb.js";
 import { planAnyRules } from "./rules/any.js";
 import { planBytesRules } from "./rules/bytes.js";
-import { planDurationRules } from "./rules/duration.js";
 import { planEnumRules } from "./rules/enum.js";
 import { planInt64Rules, planUInt32Rules } from "./rules/int.js";
 import type { MessageFamilyPlan } from "./rules/message.js";
+import type { PlanError } from "./plan-error.js";
 import { notApplicable, setRuleNames, type RuleSite } from "./rules/rule-fields.js";
 import { planStringRules, stringLengthRules } from "./rules/string.js";
+import { planTimeFamily } from "./rules/time.js";
 import { planTimestampRules } from "./rules/timestamp.js";
-
-/** The kind of value a type rule is applied to: a field's value, or the elements of a list. */
-export type ValueTarget =
-  | { readonly kind: "scalar"; readonly scalar: ScalarType }
-  | { readonly kind: "enum"; readonly enum: DescEnum }
-  | { readonly kind: "message"; readonly message: DescMessage };
 
 type Family = NonNullable<FieldRules["type"]["case"]>;
 
 const NONE: MessageFamilyPlan = { required: undefined, check: undefined };
-const scalar = (type: ScalarType) => (t: ValueTarget) => t.kind === "scalar" && t.scalar === type;
-const message = (typeName: string) => (t: ValueTarget) => t.kind === "message" && t.message.typeName === typeName;
+// A field's `scalar`, `enum` and `message` are those of its elements when it is a list.
+const scalar = (type: ScalarType) => (field: DescField) => field.scalar === type;
+const message = (typeName: string) => (field: DescField) => field.message?.typeName === typeName;
 
 /** Each member of `FieldRules.type`: its rules message, the values it applies to, and its planner. */
 export const FAMILIES: {
   readonly [F in Family]: {
     readonly schema: DescMessage;
-    readonly appliesTo: (target: ValueTarget) => boolean;
-    readonly plan: (rules: never, target: ValueTarget, site: RuleSite) => MessageFamilyPlan;
+    /** Whether the family applies to the field's values (its elements, for lists). */
+    readonly appliesTo: (field: DescField) => boolean;
+    /** Plans the rules, whose set members are `names` (in declaration order). */
+    readonly plan: (rules: never, names: readonly string[], field: DescField, site: RuleSite) => MessageFamilyPlan;
   };
 } = {
-  int64: { schema: Int64RulesSchema, appliesTo: scalar(ScalarType.INT64), plan: (r, _, site) => ({ ...NONE, check: planInt64Rules(r, site) }) },
-  uint32: { schema: UInt32RulesSchema, appliesTo: scalar(ScalarType.UINT32), plan: (r, _, site) => ({ ...NONE, check: planUInt32Rules(r, site) }) },
+  int64: { schema: Int64RulesSchema, appliesTo: scalar(ScalarType.INT64), plan: (r, names, _, site) => ({ ...NONE, check: planInt64Rules(r, names, site) }) },
+  uint32: { schema: UInt32RulesSchema, appliesTo: scalar(ScalarType.UINT32), plan: (r, names, _, site) => ({ ...NONE, check: planUInt32Rules(r, names, site) }) },
   string: {
     schema: StringRulesSchema,
     appliesTo: scalar(ScalarType.STRING),
-    plan: (r, _, site) => ({ ...NONE, check: planStringRules(r, site), lengths: stringLengthRules(r, site) }),
+    plan: (r, names, _, site) => ({ ...NONE, check: planStringRules(r, names, site), lengths: stringLengthRules(r, names) }),
   },
-  bytes: { schema: BytesRulesSchema, appliesTo: scalar(ScalarType.BYTES), plan: (r, _, site) => ({ ...NONE, check: planBytesRules(r, site) }) },
-  enum: {
-    schema: EnumRulesSchema,
-    appliesTo: (t) => t.kind === "enum",
-    plan: (r, t, site) => ({ ...NONE, check: planEnumRules(r, (t as { enum: DescEnum }).enum, site) }),
-  },
+  bytes: { schema: BytesRulesSchema, appliesTo: scalar(ScalarType.BYTES), plan: (r, names, _, site) => ({ ...NONE, check: planBytesRules(r, names, site) }) },
+  enum: { schema: EnumRulesSchema, appliesTo: (field) => field.enum !== undefined, plan: (r, names, field, site) => ({ ...NONE, check: planEnumRules(r, names, field.enum!, site) }) },
   // Planned by the list field planner; here only on a singular value or as items of items, where it never applies.
   repeated: { schema: RepeatedRulesSchema, appliesTo: () => false, plan: () => NONE },
-  any: { schema: AnyRulesSchema, appliesTo: message("google.protobuf.Any"), plan: (r, _, site) => planAnyRules(r, site) },
-  duration: { schema: DurationRulesSchema, appliesTo: message("google.protobuf.Duration"), plan: (r, _, site) => planDurationRules(r, site) },
-  timestamp: { schema: TimestampRulesSchema, appliesTo: message("google.protobuf.Timestamp"), plan: (r, _, site) => planTimestampRules(r, site) },
+  any: { schema: AnyRulesSchema, appliesTo: message("google.protobuf.Any"), plan: (r, names, _, site) => planAnyRules(r, names, site) },
+  // `required`, `const` and the bounds, shared with timestamp (see planTimeFamily).
+  duration: { schema: DurationRulesSchema, appliesTo: message("google.protobuf.Duration"), plan: (r, names, _, site) => planTimeFamily("duration", r, names, site) },
+  timestamp: { schema: TimestampRulesSchema, appliesTo: message("google.protobuf.Timestamp"), plan: (r, names, _, site) => planTimestampRules(r, names, site) },
 };
 
 /**
- * Plans the member of `FieldRules.type` set on a value of kind `target`.
- * Each family applies to one kind of value only (int64 rules to int64
- * fields, timestamp rules to google.protobuf.Timestamp fields); any other
- * pairing throws a `PlanError` naming the field and the rule, so a rule is
- * never silently skipped.
+ * Plans the member of `FieldRules.type` set on `field`'s values (its
+ * elements, for lists). Each family applies to one kind of value only
+ * (int64 rules to int64 fields, timestamp rules to google.protobuf.Timestamp
+ * fields); any other pairing throws a `PlanError` naming the field and the
+ * rule, so a rule is never silently skipped.
  */
-export function planTypeRules(type: FieldRules["type"] | undefined, target: ValueTarget, site: RuleSite): MessageFamilyPlan {
+export function planTypeRules(type: FieldRules["type"] | undefined, field: DescField, site: RuleSite): MessageFamilyPlan {
   if (type === undefined || type.case === undefined) return NONE;
   const family = FAMILIES[type.case];
-  if (!family.appliesTo(target)) {
-    const names = setRuleNames(type.value, family.schema, type.case, site);
-    throw notApplicable(site, names.length > 0 ? `${type.case}.${names[0]}` : type.case);
-  }
-  return family.plan(type.value as never, target, site);
+  if (!family.appliesTo(field)) throw misplacedFamily(type, site);
+  return family.plan(type.value as never, setRuleNames(type.value, family.schema, type.case, site), field, site);
+}
+
+/** The error for a family set where it does not apply, named by its first set member (`string.min_len`) or the family. */
+export function misplacedFamily(type: Exclude<FieldRules["type"], { case: undefined }>, site: RuleSite): PlanError {
+  const names = setRuleNames(type.value, FAMILIES[type.case].schema, type.case, site);
+  return notApplicable(site, names.length > 0 ? `${type.case}.${names[0]}` : type.case);
 }

@@ -11,12 +11,12 @@ import { registry } from "../registry.js";
 import { messagePlan } from "../wire/plan.js";
 import { withLeadingByteOrderMarks } from "../wire/read-scalar.js";
 import { walk, type FailingMessage, type WalkReport } from "../wire/walk.js";
-import { formatPath } from "./path.js";
+import { formatPath } from "../fault/path.js";
 import { wireRules } from "./planner.js";
 import { validCases } from "./property.testdata.js";
 import { validate, validateBinary, type ValidateBinaryOptions } from "./index.js";
 import { pathAndAncestors } from "./validate-binary.js";
-import type { Violation } from "./violation.js";
+import type { Violation } from "../fault/violation.js";
 
 /**
  * What validateBinary reported before it validated messages alone: the

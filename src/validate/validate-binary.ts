@@ -1,6 +1,6 @@
 import { fromBinary, type DescMessage, type Message, type MessageShape } from "@bufbuild/protobuf";
 import type { ValidateOptions } from "./context.js";
-import { toResult, type ValidationResult, type Violation } from "./violation.js";
+import { toResult, type ValidationResult, type Violation } from "../fault/violation.js";
 import { WireRule } from "../fault/rule-ids.js";
 import { registry } from "../registry.js";
 import { messagePlan } from "../wire/plan.js";

@@ -9,7 +9,7 @@ import {
 import { EventReporterConfigSchema } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/reporters/event_reporter_pb.js";
 import { anyUnpack, AnySchema, DurationSchema, Int64ValueSchema, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { validateJson } from "./validate-json.js";
-import type { Violation } from "./violation.js";
+import type { Violation } from "../fault/violation.js";
 
 /** The parts of a violation a test pins down: path, rule id and (for text input) line:column. */
 function brief(violations: readonly Violation[]): string[] {

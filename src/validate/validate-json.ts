@@ -12,10 +12,10 @@ import { inspectValue } from "./json-guard.js";
 import { parseFailureViolation } from "./json-parse-failure.js";
 import { resolveJsonPlace } from "./json-path.js";
 import { LineIndex, locateJsonPointer, locateProtoPath } from "./json-position.js";
-import { formatPath } from "./path.js";
+import { formatPath } from "../fault/path.js";
 import { validJsonResult } from "./clean-json.js";
 import { validate } from "./validate.js";
-import { toResult, type ValidationResult, type Violation } from "./violation.js";
+import { toResult, type ValidationResult, type Violation } from "../fault/violation.js";
 
 /** Options of {@link validateJson}. */
 export interface ValidateJsonOptions extends ValidateOptions {

@@ -3,7 +3,7 @@ import { EvalContext, type ValidateOptions } from "./context.js";
 import { registry } from "../registry.js";
 import { planValidator } from "./planner.js";
 import { findUnprintable } from "./rules/printable.js";
-import { toResult, type ValidationResult } from "./violation.js";
+import { toResult, type ValidationResult } from "../fault/violation.js";
 
 /** Shared by every valid outcome, so frozen: a caller cannot add to another caller's result. */
 const VALID: ValidationResult = Object.freeze({ kind: "valid", violations: Object.freeze([]) as readonly [], warnings: Object.freeze([]) });

@@ -1,8 +1,8 @@
 import type { Any } from "@bufbuild/protobuf/wkt";
-import { AnyRulesSchema, type AnyRules } from "../../../gen/validate/validate_pb.js";
+import type { AnyRules } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
 import { planMembership } from "./membership.js";
-import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
+import { unsupportedRule, type RuleSite } from "./rule-fields.js";
 import type { MessageFamilyPlan } from "./message.js";
 
 /**
@@ -10,10 +10,10 @@ import type { MessageFamilyPlan } from "./message.js";
  * (the field must be set) and `in` / `not_in` on the type URL. As in
  * protoc-gen-validate, the packed message itself is not unpacked.
  */
-export function planAnyRules(rules: AnyRules, site: RuleSite): MessageFamilyPlan {
+export function planAnyRules(rules: AnyRules, names: readonly string[], site: RuleSite): MessageFamilyPlan {
   let required = false;
   const checks: ValueCheck[] = [];
-  for (const name of setRuleNames(rules, AnyRulesSchema, "any", site)) {
+  for (const name of names) {
     const ruleId = `any.${name}`;
     switch (name) {
       case "required":
@@ -27,5 +27,5 @@ export function planAnyRules(rules: AnyRules, site: RuleSite): MessageFamilyPlan
         throw unsupportedRule(site, ruleId);
     }
   }
-  return { required: required ? { ruleId: "any.required", message: "value is required" } : undefined, check: combineChecks(checks) };
+  return { required: required ? "any.required" : undefined, check: combineChecks(checks) };
 }

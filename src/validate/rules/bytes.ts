@@ -1,7 +1,7 @@
-import { BytesRulesSchema, type BytesRules } from "../../../gen/validate/validate_pb.js";
+import type { BytesRules } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
 import { planLengthRule } from "./length.js";
-import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
+import { unsupportedRule, type RuleSite } from "./rule-fields.js";
 
 /** Whether `needle` occurs in `haystack` starting at some position in [from, to]. */
 function occursAt(haystack: Uint8Array, needle: Uint8Array, from: number, to: number): boolean {
@@ -28,10 +28,10 @@ const PART_RULES = {
  * members this package's validate.proto does not declare (pattern, in,
  * not_in, ip) fail planning as unknown rule fields, never silently.
  */
-export function planBytesRules(rules: BytesRules, site: RuleSite): ValueCheck | undefined {
+export function planBytesRules(rules: BytesRules, names: readonly string[], site: RuleSite): ValueCheck | undefined {
   const checks: ((value: Uint8Array, ctx: Parameters<ValueCheck>[1]) => void)[] = [];
   let ignoreEmpty = false;
-  for (const name of setRuleNames(rules, BytesRulesSchema, "bytes", site)) {
+  for (const name of names) {
     switch (name) {
       case "len":
       case "min_len":

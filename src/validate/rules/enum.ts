@@ -1,17 +1,17 @@
 import type { DescEnum } from "@bufbuild/protobuf";
-import { EnumRulesSchema, type EnumRules } from "../../../gen/validate/validate_pb.js";
+import type { EnumRules } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
 import { planMembership } from "./membership.js";
-import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
+import { unsupportedRule, type RuleSite } from "./rule-fields.js";
 
 /**
  * Plans `(validate.rules).enum` on an enum field of type `enumDesc`:
  * `const`, `defined_only` (the number must be one the enum declares; open
  * proto3 enums carry undeclared numbers through decoding), `in`, `not_in`.
  */
-export function planEnumRules(rules: EnumRules, enumDesc: DescEnum, site: RuleSite): ValueCheck | undefined {
+export function planEnumRules(rules: EnumRules, names: readonly string[], enumDesc: DescEnum, site: RuleSite): ValueCheck | undefined {
   const checks: ((value: number, ctx: Parameters<ValueCheck>[1]) => void)[] = [];
-  for (const name of setRuleNames(rules, EnumRulesSchema, "enum", site)) {
+  for (const name of names) {
     const ruleId = `enum.${name}`;
     switch (name) {
       case "const": {

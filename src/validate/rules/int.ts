@@ -1,10 +1,9 @@
 import type { Int64Rules, UInt32Rules } from "../../../gen/validate/validate_pb.js";
-import { Int64RulesSchema, UInt32RulesSchema } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
 import { jsonSafeInteger } from "../format.js";
 import { planMembership } from "./membership.js";
 import { planRange, type RangeDisplay } from "./range.js";
-import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
+import { unsupportedRule, type RuleSite } from "./rule-fields.js";
 
 /** The members Int64Rules and UInt32Rules share, over their value type. */
 interface IntRules<T> {
@@ -24,17 +23,17 @@ interface IntRules<T> {
  * for 0). Values may arrive as bigint or, for `jstype = JS_STRING` fields,
  * as decimal strings.
  */
-export function planInt64Rules(rules: Int64Rules, site: RuleSite): ValueCheck | undefined {
+export function planInt64Rules(rules: Int64Rules, names: readonly string[], site: RuleSite): ValueCheck | undefined {
   const display: RangeDisplay<bigint> = { family: "int64", show: (v) => v.toString(), json: jsonSafeInteger };
-  return planIntRules(rules, setRuleNames(rules, Int64RulesSchema, "int64", site), display, site, 0n, (value) =>
+  return planIntRules(rules, names, display, site, 0n, (value) =>
     typeof value === "bigint" ? value : BigInt(value as string),
   );
 }
 
 /** Plans `(validate.rules).uint32` on a uint32 field, with the same members as int64. */
-export function planUInt32Rules(rules: UInt32Rules, site: RuleSite): ValueCheck | undefined {
+export function planUInt32Rules(rules: UInt32Rules, names: readonly string[], site: RuleSite): ValueCheck | undefined {
   const display: RangeDisplay<number> = { family: "uint32", show: String, json: (v) => v };
-  return planIntRules(rules, setRuleNames(rules, UInt32RulesSchema, "uint32", site), display, site, 0, (value) => value as number);
+  return planIntRules(rules, names, display, site, 0, (value) => value as number);
 }
 
 function planIntRules<T extends number | bigint>(

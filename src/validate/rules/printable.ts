@@ -2,9 +2,9 @@ import { fromBinary, ScalarType, type DescField, type DescMessage, type Message,
 import { reachTest } from "../../codec/type-reach.js";
 import { accessor } from "../field-kinds.js";
 import { withLeadingByteOrderMarks } from "../../wire/read-scalar.js";
-import { formatPath, MapKeySegment, type PathSegment } from "../path.js";
-import type { Violation } from "../violation.js";
-import { isValidDuration, isValidTimestamp, type SecondsNanos } from "./time.js";
+import { formatPath, MapKeySegment, type PathSegment } from "../../fault/path.js";
+import type { Violation } from "../../fault/violation.js";
+import { isValidTime, type SecondsNanos } from "./time.js";
 
 const TIMESTAMP = "google.protobuf.Timestamp";
 const DURATION = "google.protobuf.Duration";
@@ -41,7 +41,7 @@ function walkMessage(desc: DescMessage, message: Message, path: PathSegment[], o
     case TIMESTAMP:
     case DURATION: {
       const timestamp = desc.typeName === TIMESTAMP;
-      if (!(timestamp ? isValidTimestamp : isValidDuration)(record as unknown as SecondsNanos)) {
+      if (!isValidTime(record as unknown as SecondsNanos, timestamp)) {
         out.push({ path: formatPath(path), ruleId: timestamp ? "timestamp.valid" : "duration.valid", message: `value is not a valid ${timestamp ? "timestamp" : "duration"}` });
       }
       return;

@@ -1,4 +1,4 @@
-import type { EvalContext } from "../context.js";
+import { combineChecks, type EvalContext, type ValueCheck } from "../context.js";
 import { PlanError } from "../plan-error.js";
 import type { RuleSite } from "./rule-fields.js";
 
@@ -89,13 +89,7 @@ export function planRange<T extends number | bigint>(
     };
   }
   const checks = [lower, upper].filter((b): b is Bound<T> => b !== undefined).map((bound) => planBound(bound, display));
-  if (checks.length === 0) return undefined;
-  if (checks.length === 1) return checks[0];
-  const [first, second] = checks as [RangeCheck<T>, RangeCheck<T>];
-  return (value, ctx) => {
-    first(value, ctx);
-    if (!ctx.stopped) second(value, ctx);
-  };
+  return combineChecks(checks as ValueCheck[]) as RangeCheck<T> | undefined;
 }
 
 function planBound<T extends number | bigint>(bound: Bound<T>, display: RangeDisplay<T>): RangeCheck<T> {

@@ -1,6 +1,6 @@
 import { ScalarType } from "@bufbuild/protobuf";
 import { RepeatedRulesSchema, type FieldRules, type RepeatedRules } from "../../../gen/validate/validate_pb.js";
-import type { EvalContext } from "../context.js";
+import { combineChecks, type EvalContext, type ValueCheck } from "../context.js";
 import { jsonSafeInteger } from "../format.js";
 import { notApplicable, setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
 
@@ -76,16 +76,7 @@ export function planRepeatedRules(rules: RepeatedRules, element: ElementKind, sc
         throw unsupportedRule(site, ruleId);
     }
   }
-  const check: ListCheck | undefined =
-    checks.length === 0
-      ? undefined
-      : (list, ctx) => {
-          for (const c of checks) {
-            c(list, ctx);
-            if (ctx.stopped) return;
-          }
-        };
-  return { check, items, ignoreEmpty, countOnly: !rules.unique };
+  return { check: combineChecks(checks as ValueCheck[]) as ListCheck | undefined, items, ignoreEmpty, countOnly: !rules.unique };
 }
 
 /** Bytes compared by content for `unique`. */

@@ -1,11 +1,11 @@
-import { KnownRegex, StringRulesSchema, type StringRules } from "../../../gen/validate/validate_pb.js";
+import { KnownRegex, type StringRules } from "../../../gen/validate/validate_pb.js";
 import { combineChecks, type ValueCheck } from "../context.js";
 import { PlanError } from "../plan-error.js";
 import { translateRe2 } from "../re2.js";
 import { planLengthRule, type LengthEstimate } from "./length.js";
 import { planMembership } from "./membership.js";
 import type { StringLengths } from "../../wire/plan.js";
-import { setRuleNames, unsupportedRule, type RuleSite } from "./rule-fields.js";
+import { unsupportedRule, type RuleSite } from "./rule-fields.js";
 
 /**
  * protoc-gen-validate's `well_known_regex` patterns. `strict: false` (what
@@ -76,9 +76,9 @@ const BYTES_OF_UNITS: LengthEstimate<string> = { lower: (s) => s.length, upper: 
  * `min_len`, `max_len`, the `*_bytes` forms, `ignore_empty`): the wire walk
  * checks them from the UTF-8 bytes without decoding. Otherwise undefined.
  */
-export function stringLengthRules(rules: StringRules, site: RuleSite): StringLengths | undefined {
+export function stringLengthRules(rules: StringRules, names: readonly string[]): StringLengths | undefined {
   const lengths = { minChars: 0, maxChars: Infinity, minBytes: 0, maxBytes: Infinity, ignoreEmpty: false };
-  for (const name of setRuleNames(rules, StringRulesSchema, "string", site)) {
+  for (const name of names) {
     if (name === "len" || name === "min_len") lengths.minChars = Number(name === "len" ? rules.len : rules.minLen);
     if (name === "len" || name === "max_len") lengths.maxChars = Number(name === "len" ? rules.len : rules.maxLen);
     if (name === "len_bytes" || name === "min_bytes") lengths.minBytes = Number(name === "len_bytes" ? rules.lenBytes : rules.minBytes);
@@ -90,14 +90,14 @@ export function stringLengthRules(rules: StringRules, site: RuleSite): StringLen
 }
 
 /** Plans `(validate.rules).string` on a string field, in protoc-gen-validate's words (saying characters for runes). */
-export function planStringRules(rules: StringRules, site: RuleSite): ValueCheck | undefined {
+export function planStringRules(rules: StringRules, names: readonly string[], site: RuleSite): ValueCheck | undefined {
   const checks: ((value: string, ctx: Parameters<ValueCheck>[1]) => void)[] = [];
   let ignoreEmpty = false;
   const check = (ruleId: string, holds: (value: string) => boolean, message: string, params: Readonly<Record<string, unknown>>) =>
     checks.push((value, ctx) => {
       if (!holds(value)) ctx.report(ruleId, message, value, params);
     });
-  for (const name of setRuleNames(rules, StringRulesSchema, "string", site)) {
+  for (const name of names) {
     const ruleId = `string.${name}`;
     switch (name) {
       case "const": {

@@ -1,4 +1,5 @@
 import { combineChecks, type EvalContext, type ValueCheck } from "../context.js";
+import { isPrintableTime } from "../../wire/printable.js";
 import { formatDuration, formatTimestamp, jsonSafeInteger, totalNanos } from "../format.js";
 import type { MessageFamilyPlan } from "./message.js";
 import { planRange, type RangeDisplay } from "./range.js";
@@ -23,16 +24,14 @@ interface TimeRules {
 /** A planned check of a duration or timestamp, on its total nanoseconds. */
 export type NanosCheck = (nanos: bigint, ctx: EvalContext) => void;
 
-/** google.protobuf.Duration's own range: ±10,000 years, nanos below a second and of the seconds' sign. */
-export function isValidDuration({ seconds, nanos }: SecondsNanos): boolean {
-  if (seconds < -315_576_000_000n || seconds > 315_576_000_000n) return false;
-  if (nanos < -999_999_999 || nanos > 999_999_999) return false;
-  return !((seconds > 0n && nanos < 0) || (seconds < 0n && nanos > 0));
-}
-
-/** google.protobuf.Timestamp's own range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z. */
-export function isValidTimestamp({ seconds, nanos }: SecondsNanos): boolean {
-  return seconds >= -62_135_596_800n && seconds <= 253_402_300_799n && nanos >= 0 && nanos <= 999_999_999;
+/**
+ * Whether a Duration (±10,000 years, nanos below a second and of the
+ * seconds' sign) or Timestamp (0001-01-01 to 9999-12-31, nanos in [0, 10⁹))
+ * is in its type's own range: the wire walk's test, on the decoded value.
+ * Seconds beyond 2⁵³ round, but stay far outside either range.
+ */
+export function isValidTime({ seconds, nanos }: SecondsNanos, timestamp: boolean): boolean {
+  return isPrintableTime(Number(seconds), nanos, timestamp);
 }
 
 /** Members of one family only (timestamp's `lt_now`, `gt_now`, `within`): `accepts` takes each, `checks` plans them once all are seen. */
@@ -88,16 +87,16 @@ export function planTimeFamily(
   if (range !== undefined) checks.push(range);
   checks.push(...own.checks());
   const combined = combineChecks(checks as unknown as ValueCheck[]);
-  const isValid = family === "duration" ? isValidDuration : isValidTimestamp;
+  const timestamp = family === "timestamp";
   const invalid = `value is not a valid ${family}`;
   return {
-    required: required ? { ruleId: `${family}.required`, message: "value is required" } : undefined,
+    required: required ? `${family}.required` : undefined,
     check:
       combined === undefined
         ? undefined
         : (value, ctx) => {
             const time = value as SecondsNanos;
-            if (isValid(time)) combined(totalNanos(time), ctx);
+            if (isValidTime(time, timestamp)) combined(totalNanos(time), ctx);
             else ctx.report(`${family}.valid`, invalid, { seconds: jsonSafeInteger(time.seconds), nanos: time.nanos });
           },
   };

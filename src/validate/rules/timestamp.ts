@@ -1,8 +1,8 @@
-import { TimestampRulesSchema, type TimestampRules } from "../../../gen/validate/validate_pb.js";
+import type { TimestampRules } from "../../../gen/validate/validate_pb.js";
 import { formatDuration, formatTimestamp, totalNanos } from "../format.js";
 import { PlanError } from "../plan-error.js";
 import type { MessageFamilyPlan } from "./message.js";
-import { setRuleNames, type RuleSite } from "./rule-fields.js";
+import type { RuleSite } from "./rule-fields.js";
 import { planTimeFamily, type NanosCheck } from "./time.js";
 
 /** The message of `timestamp.valid`, also used where a timestamp is checked outside the rule engine. */
@@ -22,7 +22,7 @@ export const timestampMessages = {
  * These are protoc-gen-validate's conditions; each part that fails is
  * reported under its own rule id (`timestamp.lt_now`, `timestamp.within`).
  */
-export function planTimestampRules(rules: TimestampRules, site: RuleSite): MessageFamilyPlan {
+export function planTimestampRules(rules: TimestampRules, names: readonly string[], site: RuleSite): MessageFamilyPlan {
   let ltNow = false;
   let gtNow = false;
   let within: bigint | undefined;
@@ -64,5 +64,5 @@ export function planTimestampRules(rules: TimestampRules, site: RuleSite): Messa
     }
     return out;
   };
-  return planTimeFamily("timestamp", rules, setRuleNames(rules, TimestampRulesSchema, "timestamp", site), site, { accepts, checks });
+  return planTimeFamily("timestamp", rules, names, site, { accepts, checks });
 }

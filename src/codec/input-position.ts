@@ -1,1 +1,0 @@
-export type { InputPosition } from "../fault/position.js";
