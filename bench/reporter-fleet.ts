@@ -1,9 +1,7 @@
-import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { fork, spawn, type ChildProcess, type ChildProcessByStdio } from "node:child_process";
+import { once } from "node:events";
+import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { createGrpcTransport } from "@connectrpc/connect-node";
-import { ReporterClient } from "../src/tunnel/index.js";
 
 /** `BENCH_SCALE=0.05` makes a quick run: fewer streams, a shorter run. */
 const scale = Number(process.env["BENCH_SCALE"] ?? "1");
@@ -14,9 +12,21 @@ export const fleet = {
   tunnelsPerStream: 100,
   intervalMs: 1000,
   durationMs: Math.max(8000, Math.round(60_000 * scale)),
-  /** ACKs before this point are not measured: the streams connect and send their full pushes. */
+  /**
+   * The shortest warm-up: the measured window starts once this long has passed
+   * and every stream's first full push is ACKed (see `warmupLimitMs`).
+   */
   warmupMs: 5000,
+  /** The longest warm-up: the window starts then even if some first full pushes are not ACKed (`FleetResult.unwarmedStreams`). */
+  warmupLimitMs: 30_000,
 } as const;
+
+/**
+ * How many processes run the reporters (`BENCH_FLEET_PROCESSES`, by default
+ * 2: on the 2-core machine the generator's half of the fleet each competes
+ * less with itself for an event loop).
+ */
+const fleetProcesses = Math.max(1, Number(process.env["BENCH_FLEET_PROCESSES"] ?? "2"));
 
 /** A benchmark server in a child process, once it printed `ready grpcPort=N`. */
 export interface ReadyChild {
@@ -52,89 +62,118 @@ export interface FleetResult {
   /** `disconnects` by the reporter's reason (Envoy's stat names). */
   readonly disconnectsByReason: Readonly<Record<string, number>>;
   /**
-   * Event-loop delay of this process (the load generator) during the measured
-   * window, in ms: how late it ran its callbacks, which an ACK's measured
-   * latency includes however fast the server answered.
+   * Event-loop delay of the load generator's processes during the measured
+   * window, in ms (the worst process's p50, p99 and max): how late they ran
+   * their callbacks, which an ACK's measured latency includes however fast
+   * the server answered.
    */
   readonly loadGeneratorDelay: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** How long the warm-up took (ms): `fleet.warmupMs`, or longer until every stream's first full push was ACKed (at most `fleet.warmupLimitMs`). */
+  readonly warmedUpAfterMs: number;
+  /** Streams whose first full push was not yet ACKed when the window started (0 unless the warm-up timed out). */
+  readonly unwarmedStreams: number;
 }
+
+/** What one fleet process sends back when the measured window ends. */
+interface WorkerResult {
+  readonly type: "result";
+  readonly acks: number;
+  readonly nacks: number;
+  readonly latencies: number[];
+  readonly disconnects: Record<string, number>;
+  readonly unwarmedAtMeasure: number;
+  readonly delay: { readonly p50: number; readonly p99: number; readonly max: number };
+}
+
+/** How the load generator runs, for a benchmark's printed method. */
+export const fleetMethod = `The load generator runs in ${fleetProcesses} process${fleetProcesses === 1 ? "" : "es"} of its own (\`bench/reporter-fleet.child.mjs\`): one HTTP/2 connection per reporter on \`node:http2\`, gRPC length-prefixed messages encoded and decoded with the package's schemas, Envoy's client behaviour (full push with nonce 1 on each connect, a diff every interval, reconnect after a NACK, a close or more than 5 unacknowledged requests, \`report_interval\` obeyed) without Connect's per-message pipeline, so the latency measures the server more than the client. The measured window starts once every stream's first full push is ACKed and at least ${fleet.warmupMs / 1000} s have passed (for both servers alike; at most ${fleet.warmupLimitMs / 1000} s).`;
 
 /**
  * `fleet.streams` reporters × `fleet.tunnelsPerStream` tunnels spread
  * round-robin over `ports`, one tunnel replaced per stream per interval (1%
- * churn). `beforeStop` runs after the measured window and the disconnect
- * count, while the reporters are still connected; `onMeasuring` when the
- * measured window starts (after the warm-up).
+ * churn), run by `fleetProcesses` child processes (bench/reporter-fleet.child.mjs)
+ * so the generator's event loop is not the one measured. The measured window
+ * starts once `fleet.warmupMs` has passed and every stream's first full push
+ * is ACKed (or at `fleet.warmupLimitMs`), then `onMeasuring` runs.
+ * `beforeStop` runs after the measured window and the disconnect count, while
+ * the reporters are still connected.
  */
 export async function runReporterFleet(ports: readonly number[], beforeStop?: () => Promise<void>, onMeasuring?: () => void): Promise<FleetResult> {
-  const { streams, tunnelsPerStream, intervalMs, durationMs, warmupMs } = fleet;
-  const latencies: number[] = [];
-  let acks = 0;
-  let nacks = 0;
-  let measuring = false;
-  const reporters: ReporterClient[] = [];
-  const churn: NodeJS.Timeout[] = [];
-  for (let s = 0; s < streams; s++) {
-    const reporter = new ReporterClient({
-      transport: createGrpcTransport({ baseUrl: `http://127.0.0.1:${ports[s % ports.length]}` }),
-      node: { id: `bench-${s}`, cluster: "bench" },
-      sendIntervalMs: intervalMs,
+  const { streams, tunnelsPerStream, intervalMs, durationMs, warmupMs, warmupLimitMs } = fleet;
+  const started = performance.now();
+  const workers: ChildProcess[] = [];
+  let warmWorkers = 0;
+  let allWarm: () => void = () => undefined;
+  const warm = new Promise<void>((resolve) => (allWarm = resolve));
+  const results: Promise<WorkerResult>[] = [];
+  const perProcess = Math.ceil(streams / fleetProcesses);
+  for (let first = 0; first < streams; first += perProcess) {
+    const config = {
+      ports,
+      firstStream: first,
+      streams: Math.min(perProcess, streams - first),
+      tunnelsPerStream,
+      intervalMs,
+      // Each process starts its share over the same interval: together they start as one fleet would.
+      startSpreadMs: intervalMs,
       connectRetryIntervalMs: 1000,
-    });
-    reporter.subscribe((event) => {
-      if (!measuring) return;
-      if (event.type === "ack") {
-        acks++;
-        latencies.push(event.latencyMs);
-      } else if (event.type === "nack") {
-        nacks++;
-      }
-    });
-    let serial = 0;
-    const active: string[] = [];
-    const add = () => {
-      serial++;
-      const name = `tenant-${serial % 4}:bench-${s}-downstream-${serial}`;
-      active.push(name);
-      reporter.addTunnel({ name, identity: { tenantId: `tenant-${serial % 4}`, clusterId: "downstream", nodeId: `bench-${s}-downstream-${serial}` }, createdAt: timestampFromMs(Date.now()) });
+      maxRetries: 5,
     };
-    for (let t = 0; t < tunnelsPerStream; t++) add();
-    reporters.push(reporter);
-    // Streams start spread over one interval, as a fleet of Envoys would not all start in the same millisecond.
-    setTimeout(() => {
-      reporter.start();
-      churn.push(
-        setInterval(() => {
-          reporter.removeTunnel(active.shift()!);
-          add();
-        }, intervalMs),
-      );
-    }, (s * intervalMs) / streams);
+    const worker = fork(join(import.meta.dirname, "reporter-fleet.child.mjs"), [JSON.stringify(config)], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    workers.push(worker);
+    results.push(
+      new Promise((resolve, reject) => {
+        worker.on("message", (message: { type: string }) => {
+          if (message.type === "warm" && ++warmWorkers === workers.length) allWarm();
+          else if (message.type === "result") resolve(message as WorkerResult);
+        });
+        worker.once("exit", (code) => reject(new Error(`a reporter fleet process exited with ${code} before it reported`)));
+      }),
+    );
   }
-  await new Promise((resolve) => setTimeout(resolve, warmupMs));
-  measuring = true;
-  const delay = monitorEventLoopDelay({ resolution: 5 });
-  delay.enable();
+  // The connection storm of the start (every stream's TCP and HTTP/2 set-up and full push within one interval) is not the steady state measured.
+  let warmupTimer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all([warm, new Promise((resolve) => setTimeout(resolve, warmupMs))]), new Promise((resolve) => (warmupTimer = setTimeout(resolve, warmupLimitMs)))]);
+  clearTimeout(warmupTimer);
+  const warmedUpAfterMs = performance.now() - started;
+  for (const worker of workers) worker.send("measure");
   onMeasuring?.();
   const measuredFrom = performance.now();
   await new Promise((resolve) => setTimeout(resolve, durationMs));
-  measuring = false;
-  delay.disable();
-  const delayMs = (nanoseconds: number) => nanoseconds / 1e6;
-  const loadGeneratorDelay = { p50: delayMs(delay.percentile(50)), p99: delayMs(delay.percentile(99)), max: delayMs(delay.max) };
+  for (const worker of workers) worker.send("report");
+  const reported = await Promise.all(results);
   const measuredSeconds = (performance.now() - measuredFrom) / 1000;
-  for (const timer of churn) clearInterval(timer);
   let disconnects = 0;
   const disconnectsByReason: Record<string, number> = {};
-  for (const reporter of reporters) {
-    for (const [reason, count] of Object.entries(reporter.stats().counters.disconnects)) {
+  for (const result of reported) {
+    for (const [reason, count] of Object.entries(result.disconnects)) {
       disconnects += count;
       if (count > 0) disconnectsByReason[reason] = (disconnectsByReason[reason] ?? 0) + count;
     }
   }
   await beforeStop?.();
-  await Promise.all(reporters.map((reporter) => reporter.stop()));
-  const sorted = latencies.sort((a, b) => a - b);
+  await Promise.all(
+    workers.map((worker) => {
+      const exited = once(worker, "exit");
+      worker.send("close");
+      return exited;
+    }),
+  );
+  const sorted = reported.flatMap((result) => result.latencies).sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
-  return { acks, nacks, reportsPerSecond: acks / measuredSeconds, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN, disconnects, disconnectsByReason, loadGeneratorDelay };
+  const worst = (pick: (delay: WorkerResult["delay"]) => number) => Math.max(...reported.map((result) => pick(result.delay)));
+  const acks = reported.reduce((sum, result) => sum + result.acks, 0);
+  return {
+    acks,
+    nacks: reported.reduce((sum, result) => sum + result.nacks, 0),
+    reportsPerSecond: acks / measuredSeconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    disconnects,
+    disconnectsByReason,
+    loadGeneratorDelay: { p50: worst((d) => d.p50), p99: worst((d) => d.p99), max: worst((d) => d.max) },
+    warmedUpAfterMs,
+    unwarmedStreams: reported.reduce((sum, result) => sum + result.unwarmedAtMeasure, 0),
+  };
 }

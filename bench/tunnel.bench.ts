@@ -1,21 +1,30 @@
 import { once } from "node:events";
 import { join } from "node:path";
-import { fleet, runReporterFleet, startReadyChild, type FleetResult } from "./reporter-fleet.js";
+import { fleet, fleetMethod, runReporterFleet, startReadyChild, type FleetResult } from "./reporter-fleet.js";
 
-const { streams, tunnelsPerStream, intervalMs, durationMs, warmupMs } = fleet;
+const { streams, tunnelsPerStream, intervalMs, durationMs } = fleet;
 
 /**
  * The V8 heap limit (MB) both server children run with, as README.md advises
  * for a deployment (`BENCH_SERVER_HEAP_MB`, by default 256; 0 runs them
  * without one). Without a limit, V8 sizes the old generation for the machine
- * (GBs) and lets the garbage of Connect's per-message pipeline (promises and
- * buffers that live from one report to the next, so they outlive
- * young-generation GC) pile up for hundreds of MB before a full collection.
+ * (GBs) and lets the garbage of per-message objects that live from one
+ * report to the next (so they outlive young-generation GC: the bare server's
+ * Connect pipeline holds several per stream, the full server's direct path
+ * one) pile up for hundreds of MB before a full collection.
  * A limit costs CPU in collections: too close to the live data (about 100 MB
  * here) and a CPU-starved server thrashes (192 MB did on the shared machine).
  */
 const serverHeapMiB = Number(process.env["BENCH_SERVER_HEAP_MB"] ?? "256");
-const serverNodeFlags = serverHeapMiB > 0 ? [`--max-old-space-size=${serverHeapMiB}`] : [];
+/**
+ * The young generation's semi-space size (MB) both server children run with
+ * (`BENCH_SERVER_SEMI_SPACE_MB`, 0 = V8's default).
+ */
+const serverSemiSpaceMiB = Number(process.env["BENCH_SERVER_SEMI_SPACE_MB"] ?? "0");
+const serverNodeFlags = [
+  ...(serverHeapMiB > 0 ? [`--max-old-space-size=${serverHeapMiB}`] : []),
+  ...(serverSemiSpaceMiB > 0 ? [`--max-semi-space-size=${serverSemiSpaceMiB}`] : []),
+];
 
 interface RunResult extends FleetResult {
   readonly mode: "full" | "bare";
@@ -55,8 +64,9 @@ async function runLoad(mode: "full" | "bare"): Promise<RunResult> {
 
 /**
  * The reporting server under a fleet's load, against a bare Connect server on
- * the same stack in the same run. The reporters run in this process, the
- * server in a child (its CPU seconds cover the whole run, full pushes included).
+ * the same HTTP/2 stack in the same run. The reporters run in their own
+ * processes (reporter-fleet.ts), the server in a child (its CPU seconds cover
+ * the whole run, full pushes included).
  */
 export async function runTunnelBench(): Promise<string> {
   const full = await runLoad("full");
@@ -70,7 +80,7 @@ export async function runTunnelBench(): Promise<string> {
   return [
     "## Reverse tunnel reporting server",
     "",
-    `${streams} concurrent reporter streams (\`ReporterClient\`, one HTTP/2 connection each) × ${tunnelsPerStream} tunnels, one tunnel replaced per stream every ${intervalMs / 1000} s interval (1% churn), measured for ${durationMs / 1000} s after a ${warmupMs / 1000} s warm-up, on loopback. The server runs in a child process started with \`node ${serverNodeFlags.join(" ") || "(no flags)"}\` (both servers; see README.md, "HTTP/2 and memory"), with the package's default HTTP/2 settings (both servers); the reporters run in the benchmark's process. ACK latency is what the reporter measures from send to ACK, so it includes both processes' event-loop delays (last two columns, ms, measured in the window): on a 2-core machine the load generator competes with the server for the CPU.`,
+    `${streams} concurrent reporter streams (one HTTP/2 connection each) × ${tunnelsPerStream} tunnels, one tunnel replaced per stream every ${intervalMs / 1000} s interval (1% churn), measured for ${durationMs / 1000} s, on loopback. The server runs in a child process started with \`node ${serverNodeFlags.join(" ") || "(no flags)"}\` (both servers; see README.md, "HTTP/2 and memory"), with the package's default HTTP/2 settings (both servers). The full server serves Envoy's binary gRPC calls directly on the HTTP/2 stream (\`src/tunnel/node/serve-reporting-stream.ts\`); the bare server is Connect's \`connectNodeAdapter\` ACKing each request. ${fleetMethod} Warm-up: ${fmt(full.warmedUpAfterMs / 1000, 1)} s (full), ${fmt(bare.warmedUpAfterMs / 1000, 1)} s (bare); streams not yet ACKed when the window started: ${full.unwarmedStreams} (full), ${bare.unwarmedStreams} (bare). ACK latency is what the reporter measures from send to ACK, so it includes both sides' event-loop delays (last two columns, ms, measured in the window): on a 2-core machine the load generator competes with the server for the CPU.`,
     "",
     "| server | reports/s (ACKed) | ACK p50 | ACK p99 | ACK max | server CPU | server peak RSS | NACKs | disconnects | server event-loop delay | load generator event-loop delay |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",

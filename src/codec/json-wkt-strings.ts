@@ -1,5 +1,7 @@
 import { ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
+import { hasCustomJsonRepresentation } from "@bufbuild/protobuf/wkt";
 import { daysInMonth } from "../json/calendar.js";
+import { packedType } from "./json-exact-integers.js";
 
 /** A Timestamp or Duration string protobuf-es accepted but the proto3 JSON mapping does not allow. */
 export interface LaxWktString {
@@ -13,13 +15,6 @@ export interface LaxWktString {
   readonly value: string;
   readonly reason: string;
 }
-
-/** Well-known types whose JSON form is not an object of their fields: packed in an Any, it sits under "value". */
-export const OWN_JSON_FORM: ReadonlySet<string> = new Set(
-  ["Any", "Struct", "Value", "ListValue", "FieldMask", "Timestamp", "Duration", "DoubleValue", "FloatValue", "Int64Value", "UInt64Value", "Int32Value", "UInt32Value", "BoolValue", "StringValue", "BytesValue"].map(
-    (name) => `google.protobuf.${name}`,
-  ),
-);
 
 /**
  * protobuf-es reads a Timestamp with `Date.parse`, which rolls an impossible
@@ -35,13 +30,12 @@ export function findLaxWktString(schema: DescMessage, value: unknown, registry: 
 function walkMessage(desc: DescMessage, value: unknown, path: string, holder: string, registry: Registry): LaxWktString | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
   if (desc.typeName === "google.protobuf.Any") {
-    const typeUrl = (value as Record<string, unknown>)["@type"];
-    const packed = typeof typeUrl === "string" ? registry.getMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1)) : undefined;
+    const packed = packedType(value, registry);
     if (packed === undefined) return undefined;
     // A type with its own JSON form sits under "value" (walked as that type:
     // walking the Any's own object again would never end for a packed Any);
     // any other type's fields share the Any's object.
-    if (OWN_JSON_FORM.has(packed.typeName)) {
+    if (hasCustomJsonRepresentation(packed)) {
       // Google's runtime reads "@type" and "value" only, and needs "value".
       const extra = Object.keys(value).find((key) => key !== "@type" && key !== "value");
       if (extra !== undefined || !("value" in value)) {

@@ -1,6 +1,6 @@
 import { fromBinary, toBinary, type DescField, type DescMessage, type Message, type Registry } from "@bufbuild/protobuf";
+import { hasCustomJsonRepresentation } from "@bufbuild/protobuf/wkt";
 import { hasAny } from "./type-reach.js";
-import { OWN_JSON_FORM } from "./json-wkt-strings.js";
 
 const ANY = "google.protobuf.Any";
 
@@ -49,7 +49,7 @@ function restoreAny(any: { typeUrl: string; value: Uint8Array }, json: Record<st
   const packed = registry.getMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1));
   if (packed === undefined || !hasAny(packed)) return;
   const inner = fromBinary(packed, any.value);
-  keepAnyTypeUrls(packed, inner, OWN_JSON_FORM.has(packed.typeName) ? json["value"] : json, registry);
+  keepAnyTypeUrls(packed, inner, hasCustomJsonRepresentation(packed) ? json["value"] : json, registry);
   any.value = toBinary(packed, inner);
 }
 

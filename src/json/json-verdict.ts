@@ -1,5 +1,6 @@
 import type { StringLengths } from "../wire/plan.js";
-import { daysInMonth, daysSinceEpoch } from "./calendar.js";
+import { isDigit } from "./json-tokens.js";
+import { isPaddedBase64, WellKnownTokens } from "./well-known-tokens.js";
 import { MessageForm, ValueForm, type JsonFieldPlan, type JsonMessagePlan } from "./json-plan.js";
 
 /**
@@ -51,27 +52,12 @@ class Unsure {}
 const UNSURE = new Unsure();
 
 const FLOAT_MAX = 3.4028234663852886e38;
-const MAX_DURATION_SECONDS = 315_576_000_000;
 /** Keys of one free-form object compared pairwise (no Set): beyond this, the full path decides. */
 const MAX_FREE_KEYS = 256;
 
-class VerdictWalk {
-  i = 0;
+class VerdictWalk extends WellKnownTokens {
   /** Whether a message with relations between its fields was read. */
   relations = false;
-  /** The last string read: its content `[strStart, strEnd)`, length in code points and UTF-8 bytes, whether it had escapes. */
-  private strStart = 0;
-  private strEnd = 0;
-  private chars = 0;
-  private bytes = 0;
-  private escaped = false;
-  /** The last number read: whether it is an integer, its integer digits, its value when they are at most 15. */
-  private integral = true;
-  private digits = 0;
-  private num = 0;
-  /** The last Timestamp or Duration read. */
-  private seconds = 0;
-  private nanos = 0;
   /** Element counts of list fields with a count rule, one frame per open message. */
   private readonly counts: number[] = [];
   private countTop = 0;
@@ -81,39 +67,20 @@ class VerdictWalk {
   private keyTop = 0;
 
   constructor(
-    private readonly text: string,
+    text: string,
     private readonly maxDepth: number,
     private readonly context: unknown,
-  ) {}
-
-  space(): void {
-    const text = this.text;
-    let i = this.i;
-    let c = text.charCodeAt(i);
-    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
-    this.i = i;
+  ) {
+    super(text);
   }
 
-  /** After a member or element: `,` (false) or the closer (true). */
-  private closes(closer: number): boolean {
-    this.space();
-    const c = this.text.charCodeAt(this.i++);
-    if (c === 0x2c) {
-      this.space();
-      return false;
-    }
-    if (c === closer) return true;
+  /** Anything the walk cannot prove is left to the full path, which finds and places it. */
+  protected fail(): never {
     throw UNSURE;
   }
 
-  /** Opens an object or array (`opener`) after whitespace; true when it is empty (and closed). */
-  private opens(opener: number, closer: number): boolean {
-    if (this.text.charCodeAt(this.i) !== opener) throw UNSURE;
-    this.i++;
-    this.space();
-    if (this.text.charCodeAt(this.i) !== closer) return false;
-    this.i++;
-    return true;
+  protected loneSurrogate(): void {
+    throw UNSURE;
   }
 
   /** A message value of any form; `depth` counts the messages open, this one included. */
@@ -422,225 +389,4 @@ class VerdictWalk {
     if (text.charCodeAt(this.i++) !== 0x3a) throw UNSURE;
     this.space();
   }
-
-  private literal(word: string): void {
-    if (!this.text.startsWith(word, this.i)) throw UNSURE;
-    this.i += word.length;
-  }
-
-  /** A JSON number token, checked against the grammar; its value is computed when it has at most 15 integer digits and no fraction or exponent. */
-  private number(): void {
-    const text = this.text;
-    let i = this.i;
-    let c = text.charCodeAt(i);
-    const negative = c === 0x2d;
-    if (negative) c = text.charCodeAt(++i);
-    const digitsStart = i;
-    let value = 0;
-    if (c === 0x30) {
-      c = text.charCodeAt(++i);
-    } else if (c >= 0x31 && c <= 0x39) {
-      do {
-        value = value * 10 + (c - 0x30);
-        c = text.charCodeAt(++i);
-      } while (c >= 0x30 && c <= 0x39);
-    } else {
-      throw UNSURE;
-    }
-    this.digits = i - digitsStart;
-    this.integral = true;
-    if (c === 0x2e) {
-      this.integral = false;
-      i = this.digitRun(i + 1);
-      c = text.charCodeAt(i);
-    }
-    if (c === 0x65 || c === 0x45) {
-      this.integral = false;
-      c = text.charCodeAt(++i);
-      if (c === 0x2b || c === 0x2d) i++;
-      i = this.digitRun(i);
-    }
-    this.num = negative ? -value : value;
-    this.i = i;
-  }
-
-  /** The end of a run of at least one digit starting at `i`. */
-  private digitRun(i: number): number {
-    const text = this.text;
-    if (!isDigit(text.charCodeAt(i))) throw UNSURE;
-    while (isDigit(text.charCodeAt(++i)));
-    return i;
-  }
-
-  /**
-   * A string whose opening quote is at `i`: checks escapes and control
-   * characters, refuses lone surrogates (raw or escaped; a pair split
-   * between a raw and an escaped half is left to the full path), and counts
-   * code points and UTF-8 bytes.
-   */
-  private string(): void {
-    const text = this.text;
-    const start = this.i + 1;
-    let i = start;
-    let ascii = 0;
-    let chars = 0;
-    let bytes = 0;
-    let escaped = false;
-    for (;;) {
-      const c = text.charCodeAt(i);
-      if (c >= 0x20 && c < 0x80 && c !== 0x22 && c !== 0x5c) {
-        i++;
-        ascii++;
-        continue;
-      }
-      if (c === 0x22) break;
-      if (c === 0x5c) {
-        escaped = true;
-        const e = text.charCodeAt(i + 1);
-        if (e !== 0x75 /* u */) {
-          if (!(e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74)) throw UNSURE;
-          i += 2;
-          ascii++;
-          continue;
-        }
-        const unit = hex4(text, i + 2);
-        i += 6;
-        chars++;
-        if (unit >= 0xd800 && unit <= 0xdfff) {
-          if (unit >= 0xdc00 || text.charCodeAt(i) !== 0x5c || text.charCodeAt(i + 1) !== 0x75) throw UNSURE;
-          const low = hex4(text, i + 2);
-          if (low < 0xdc00 || low > 0xdfff) throw UNSURE;
-          i += 6;
-          bytes += 4;
-        } else {
-          bytes += unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3;
-        }
-        continue;
-      }
-      // A control character, the end of the text (NaN), or a non-ASCII unit.
-      if (!(c >= 0x80)) throw UNSURE;
-      chars++;
-      if (c >= 0xd800 && c <= 0xdfff) {
-        const low = text.charCodeAt(i + 1);
-        if (c >= 0xdc00 || !(low >= 0xdc00 && low <= 0xdfff)) throw UNSURE;
-        i += 2;
-        bytes += 4;
-      } else {
-        i++;
-        bytes += c < 0x800 ? 2 : 3;
-      }
-    }
-    this.strStart = start;
-    this.strEnd = i;
-    this.i = i + 1;
-    this.chars = ascii + chars;
-    this.bytes = ascii + bytes;
-    this.escaped = escaped;
-  }
-
-  /** A Timestamp: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of 1 to 9 digits, then `Z`; a real date from year 1 to 9999. `keep`: its seconds and nanos are kept for a rule. */
-  private timestamp(keep: boolean): void {
-    const text = this.text;
-    if (text.charCodeAt(this.i) !== 0x22) throw UNSURE;
-    // Every character of a timestamp is ASCII and none is escaped: the first quote ends it.
-    const s = this.i + 1;
-    const end = text.indexOf('"', s);
-    const length = end - s;
-    if (length < 20 || length > 30) throw UNSURE;
-    this.i = end + 1;
-    const year = digitsAt(text, s, 4);
-    const month = digitsAt(text, s + 5, 2);
-    const day = digitsAt(text, s + 8, 2);
-    const hour = digitsAt(text, s + 11, 2);
-    const minute = digitsAt(text, s + 14, 2);
-    const second = digitsAt(text, s + 17, 2);
-    if (text.charCodeAt(s + 4) !== 0x2d || text.charCodeAt(s + 7) !== 0x2d || text.charCodeAt(s + 10) !== 0x54) throw UNSURE;
-    if (text.charCodeAt(s + 13) !== 0x3a || text.charCodeAt(s + 16) !== 0x3a || text.charCodeAt(s + length - 1) !== 0x5a) throw UNSURE;
-    if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw UNSURE;
-    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) throw UNSURE;
-    let nanos = 0;
-    if (length > 20) {
-      const fractionDigits = length - 21;
-      if (text.charCodeAt(s + 19) !== 0x2e || fractionDigits < 1) throw UNSURE;
-      const fraction = digitsAt(text, s + 20, fractionDigits);
-      if (fraction < 0) throw UNSURE;
-      if (keep) nanos = fraction * 10 ** (9 - fractionDigits);
-    }
-    if (keep) {
-      this.seconds = daysSinceEpoch(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second;
-      this.nanos = nanos;
-    }
-  }
-
-  /** A Duration in canonical form: `-?(0|[1-9][0-9]{0,11})(\.[0-9]{1,9})?s`, within ±315,576,000,000 s. */
-  private duration(): void {
-    const text = this.text;
-    if (text.charCodeAt(this.i) !== 0x22) throw UNSURE;
-    this.string();
-    const end = this.strEnd - 1;
-    let j = this.strStart;
-    const negative = text.charCodeAt(j) === 0x2d;
-    if (negative) j++;
-    const from = j;
-    let seconds = 0;
-    while (j < end && isDigit(text.charCodeAt(j))) seconds = seconds * 10 + text.charCodeAt(j++) - 0x30;
-    const count = j - from;
-    if (this.escaped || text.charCodeAt(end) !== 0x73 /* s */ || count < 1 || count > 12 || (count > 1 && text.charCodeAt(from) === 0x30)) throw UNSURE;
-    let nanos = 0;
-    if (j < end) {
-      const fractionDigits = end - j - 1;
-      if (text.charCodeAt(j) !== 0x2e || fractionDigits < 1 || fractionDigits > 9) throw UNSURE;
-      const fraction = digitsAt(text, j + 1, fractionDigits);
-      if (fraction < 0) throw UNSURE;
-      nanos = fraction * 10 ** (9 - fractionDigits);
-    }
-    if (seconds > MAX_DURATION_SECONDS) throw UNSURE;
-    // "-0.5s" is zero seconds and minus half a second.
-    this.seconds = negative ? -seconds : seconds;
-    this.nanos = negative && nanos !== 0 ? -nanos : nanos;
-  }
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
-
-/** The four hex digits at `i` as a UTF-16 unit; a bad digit is left to the full path. */
-function hex4(text: string, i: number): number {
-  let unit = 0;
-  for (let k = i; k < i + 4; k++) {
-    const c = text.charCodeAt(k);
-    const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
-    if (d < 0) throw UNSURE;
-    unit = unit * 16 + d;
-  }
-  return unit;
-}
-
-/** Base64 of the standard alphabet, padded to a multiple of four. */
-function isPaddedBase64(text: string, start: number, end: number): boolean {
-  const length = end - start;
-  if (length % 4 !== 0) return false;
-  for (let j = start; j < end; j++) {
-    const c = text.charCodeAt(j);
-    if (isBase64(c)) continue;
-    // Padding: "x=" at the end, or "==" as the last two.
-    if (c !== 0x3d || j < end - 2 || (j === end - 2 && text.charCodeAt(end - 1) !== 0x3d)) return false;
-  }
-  return true;
-}
-
-function isBase64(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
-}
-
-/** The decimal number of `count` ASCII digits at `from`, or -1 when one is not a digit. */
-function digitsAt(text: string, from: number, count: number): number {
-  let value = 0;
-  for (let i = from; i < from + count; i++) {
-    const d = text.charCodeAt(i) - 0x30;
-    if (d < 0 || d > 9) return -1;
-    value = value * 10 + d;
-  }
-  return value;
 }

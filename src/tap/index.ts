@@ -6,7 +6,7 @@
  * `--strict` applies to traces. Nothing here imports a Node-only module.
  */
 export { traceWarnings } from "./trace-warnings.js";
-export { readTraces, type ReadTracesOptions, type TraceSource } from "./read-traces.js";
+export { readTraces, type ChunkReading, type ReadTracesOptions, type TraceSource } from "./read-traces.js";
 export { reassemble, type ReassembledConnection, type Reassembly } from "./reassemble.js";
 export { exportCapture, type ExportCaptureOptions } from "./pcap/export-capture.js";
 export { MAX_MSS } from "./pcap/max-mss.js";

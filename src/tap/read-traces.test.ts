@@ -55,6 +55,38 @@ suite("readTraces()", () => {
     );
   });
 
+  test("reads binary in place: with transient events, a source that reuses a chunk's memory once the next is asked for changes nothing", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(traceArb, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { maxLength: 12 }), async (traces, cuts) => {
+        // A first event of 1.1 MiB: the reader decides the format on the first MiB, then reads in place.
+        const head = create(TraceSchema, { connection: traces[0]!.connection, events: [{ eventSelector: { case: "read", value: { data: new Uint8Array(1_150_000).fill(7) } } }] });
+        const same = [head, ...traces.map((t) => create(TraceSchema, { ...t, connection: traces[0]!.connection }))];
+        const bytes = new Uint8Array(Buffer.concat(same.map((t) => toBinary(TraceSchema, t))));
+        const whole = fromBinary(TraceSchema, bytes);
+        const reading = { inPlace: false };
+        // Chunks of 1 MiB as the CLI reads them, cut further at points past the first.
+        cuts = [...cuts.map((c) => 1_048_576 + (c % (bytes.length - 1_048_575))), 1_048_576];
+        // Harder than the CLI's file reader under `inPlace`: a chunk handed out in place is overwritten as soon as the next is asked for.
+        async function* reused(): AsyncGenerator<Uint8Array> {
+          for await (const chunk of chunked(bytes, cuts)) {
+            const inPlace = reading.inPlace;
+            const handed = inPlace ? chunk.slice() : chunk;
+            yield handed;
+            if (inPlace) handed.fill(0xee);
+          }
+        }
+        const data: Uint8Array[] = [];
+        for await (const item of readTraces([{ name: "x.pb", chunks: reused(), reading }], { type: "v2alpha", transient: true })) {
+          assert.notEqual(item.kind, "finding");
+          if (item.kind === "event") data.push(item.event.data.slice());
+        }
+        assert.equal(reading.inPlace, true);
+        assert.deepEqual(data, whole.events.map((e) => e.eventSelector.value?.data ?? new Uint8Array(0)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   test("yields the events of a v3 buffered trace read field by field as a whole decode gives them", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(eventArb, { maxLength: 10 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.array(fc.nat(), { maxLength: 8 }), async (events, traceId, cuts) => {

@@ -18,6 +18,18 @@ export interface TraceSource {
   /** A file path or a name for a stream; `<prefix>_<id>.<ext>` names give v2alpha fragments their connection id. */
   readonly name: string;
   readonly chunks: AsyncIterable<Uint8Array>;
+  /**
+   * Set to `inPlace: true` once the input is known to be binary, which is
+   * read chunk by chunk, each done with before the next is asked for: from
+   * then on the source may hand out chunks in reused memory.
+   */
+  readonly reading?: ChunkReading;
+}
+
+/** How a reader uses the chunks of a source; it changes while reading. */
+export interface ChunkReading {
+  /** Whether each chunk is done with when the next is asked for. */
+  inPlace: boolean;
 }
 
 /** Options of {@link readTraces}. */
@@ -74,6 +86,7 @@ async function* readOne(source: TraceSource, options: ReadTracesOptions): AsyncG
     const { head, rest } = await peekHead(source.chunks, HEAD_BYTES);
     const format = options.format ?? detectFormat(head, source.name).format;
     if (format === "binary") {
+      if (source.reading !== undefined) source.reading.inPlace = true;
       yield* readBinary(source.name, rest, options.type, maker, options.transient === true);
       return;
     }
@@ -148,7 +161,7 @@ async function* readBinary(name: string, chunks: AsyncIterable<Uint8Array>, forc
     }
     const { number, value, wireType } = item;
     if (api === "v2alpha") {
-      const at: ItemOrigin = { ...origin, fragment: 0 };
+      const at: ItemOrigin = { source: name, fragment: 0, position: origin.position };
       v2Key ??= maker.v2alphaKey(undefined, 0);
       if (number === 1 && wireType === 2) {
         const connection = decodeAt(ConnectionV2Schema, value, item.offset);
@@ -166,7 +179,7 @@ async function* readBinary(name: string, chunks: AsyncIterable<Uint8Array>, forc
     }
     if (item.path.length === 0) {
       fragment++;
-      const at: ItemOrigin = { ...origin, fragment };
+      const at: ItemOrigin = { source: name, fragment, position: origin.position };
       const wrapper = wrapperOf(number, wireType, value, item.offset);
       if (wrapper === undefined) yield* unknownField(maker, at, reportedUnknown, number, wireType, "TraceWrapper");
       else yield* maker.v3Wrapper(wrapper, at);

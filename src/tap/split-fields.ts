@@ -24,7 +24,7 @@ export type SplitItem =
 /** Decides whether a length-delimited field at `path` is read field by field instead of whole. */
 export type DescendPredicate = (path: readonly number[], number: number) => boolean;
 
-/** The least size of an own buffer: a 1 MiB chunk and what is left of the one before. */
+/** The least size of an own buffer (it holds the fields that straddle chunks). */
 const OWN_BUFFER_BYTES = 1024 * 1024 + 64 * 1024;
 /**
  * Own buffers of readers that finished, for the next reader: inputs read
@@ -32,6 +32,8 @@ const OWN_BUFFER_BYTES = 1024 * 1024 + 64 * 1024;
  * full garbage collection to free.
  */
 const finishedBuffers: Uint8Array[] = [];
+
+const EMPTY = new Uint8Array(0);
 
 /** Lengths at or above 2^31 are refused, as Google's C++ runtime refuses them. */
 const MAX_LENGTH = 2 ** 31;
@@ -44,9 +46,11 @@ const MAX_LENGTH = 2 ** 31;
  * opened and read field by field, so a multi-gigabyte buffered trace passes
  * through a few kilobytes of memory per event.
  *
- * Chunks are copied into two buffers of its own that take turns, so no
- * chunk outlives its read (a long-lived chunk costs a full garbage
- * collection to free). Values are copies, or with `reuse` views into those
+ * Fields are read from the chunks where they are; only a field that
+ * straddles two chunks is copied, into one of two buffers of its own that
+ * take turns. The next chunk is asked for only once nothing is read from
+ * the one before, so a source may reuse a chunk's memory for the one after
+ * next. Values are copies, or with `reuse` views into the chunks or those
  * buffers, valid only until the next item is asked for.
  *
  * Tags, lengths and varints are read by `src/wire`'s cursor. A fault throws
@@ -63,18 +67,51 @@ export async function* splitFields(source: AsyncIterable<Uint8Array>, descend: D
   const stack: { readonly end: number; readonly number: number }[] = [];
   const path: number[] = [];
 
-  /** The two buffers chunks are copied into: the one `buffer` is in, and the other. */
+  /** The two buffers bytes that straddle chunks are copied into: the one `buffer` may be in, and the other. */
   let own = [finishedBuffers.pop() ?? new Uint8Array(0), finishedBuffers.pop() ?? new Uint8Array(0)];
+  /** The part of the last chunk taken that `buffer` does not hold yet (it follows `buffer`'s end). */
+  let pending: Uint8Array = EMPTY;
+
+  /** The next bytes of the input: what is left of the last chunk, else a new chunk (empty at the end). */
+  async function nextBytes(): Promise<Uint8Array> {
+    if (pending.length > 0) {
+      const bytes = pending;
+      pending = EMPTY;
+      return bytes;
+    }
+    for (;;) {
+      const read = await chunks.next();
+      if (read.done === true) {
+        ended = true;
+        return EMPTY;
+      }
+      if (!(read.value instanceof Uint8Array)) throw new TypeError(`splitFields() needs chunks of bytes (Uint8Array), got ${typeof read.value}`);
+      if (read.value.length > 0) return read.value;
+    }
+  }
 
   /**
    * Makes `buffer` hold the input from `pos` up to at least `need` (or all
-   * of it); returns whether it does. The rest of `buffer` and new chunks go
-   * into the other own buffer, which then becomes `buffer`.
+   * of it); returns whether it does. When nothing of `buffer` is left and
+   * the next chunk holds all that is needed, `buffer` becomes that chunk,
+   * uncopied; otherwise what is left and as much of the following chunks
+   * as `need` takes are copied into the other own buffer, which becomes
+   * `buffer` (the rest of the last chunk waits in `pending`). A chunk is
+   * only asked for once nothing points into the one before it.
    */
   async function fill(need: number): Promise<boolean> {
     if (base + buffer.length >= need) return true;
-    let target = own[1]!;
     const rest = buffer.subarray(pos - base);
+    if (rest.length === 0 && !ended) {
+      const bytes = await nextBytes();
+      base = pos;
+      buffer = bytes;
+      if (pos + bytes.length >= need || ended) return pos + bytes.length >= need;
+      // Too short: copied below, after the (empty) rest.
+      pending = bytes;
+      buffer = EMPTY;
+    }
+    let target = own[1]!;
     let at = 0;
     const append = (bytes: Uint8Array) => {
       if (at + bytes.length > target.length) {
@@ -85,12 +122,14 @@ export async function* splitFields(source: AsyncIterable<Uint8Array>, descend: D
       target.set(bytes, at);
       at += bytes.length;
     };
-    append(rest);
+    append(buffer.subarray(pos - base));
     while (pos + at < need && !ended) {
-      const read = await chunks.next();
-      if (read.done === true) ended = true;
-      else if (!(read.value instanceof Uint8Array)) throw new TypeError(`splitFields() needs chunks of bytes (Uint8Array), got ${typeof read.value}`);
-      else append(read.value);
+      const bytes = await nextBytes();
+      const wanted = need - pos - at;
+      if (bytes.length > wanted) {
+        append(bytes.subarray(0, wanted));
+        pending = bytes.subarray(wanted);
+      } else append(bytes);
     }
     own = [target, own[0]!];
     buffer = target.subarray(0, at);

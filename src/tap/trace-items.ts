@@ -52,7 +52,8 @@ export class TraceItemMaker {
       truncated: false,
       seqNum: undefined,
     };
-    return { ...origin, kind: "event", api: "v2alpha", trace: key, event, message };
+    // Fields written out: on Node 20, `{ ...origin, more }` costs microseconds per event.
+    return { source: origin.source, fragment: origin.fragment, position: origin.position, kind: "event", api: "v2alpha", trace: key, event, message };
   }
 
   /** Items of one whole v3 `TraceWrapper`. */
@@ -114,7 +115,7 @@ export class TraceItemMaker {
       yield this.finding(origin, TapRule.noConnection, "warning", `an event of trace ${key.slice(3)} is neither read, write nor closed; skipped`, key);
       return;
     }
-    yield { ...origin, kind: "event", api: "v3", trace: key, event, message };
+    yield { source: origin.source, fragment: origin.fragment, position: origin.position, kind: "event", api: "v3", trace: key, event, message };
   }
 
   truncation(key: string, readTruncated: boolean, writeTruncated: boolean, origin: ItemOrigin): TraceItem {

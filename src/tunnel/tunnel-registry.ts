@@ -5,6 +5,7 @@ import type {
 } from "../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { checkReport } from "./check-report.js";
 import { systemClock, type Clock } from "./clock.js";
+import { GracePeriods, MAX_WRITE_ATTEMPTS } from "./grace-periods.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { MemoryTunnelStore } from "./memory-tunnel-store.js";
 import { formatNodeKey, nodeKeyOf, parseNodeKey, type NodeKey } from "./node-key.js";
@@ -14,12 +15,10 @@ import { ackResponse, nackCodeNames, nackResponse, type NackCode, type ReportVio
 import { compareNodeKeys, selectTunnels, sortNodes, summarizeNode, type TunnelQuery } from "./select-tunnels.js";
 import type { NodeRecord, NodeSummary, TunnelView } from "./tunnel-record.js";
 import type { StoreNotice, TunnelStore } from "./tunnel-store.js";
+import type { RegistryCounts, RegistryStats, TunnelRegistryOptions } from "./tunnel-registry-options.js";
 import { writeReport } from "./write-report.js";
 
-export type { TunnelQuery };
-
-/** How often a write that lost a compare-and-set race is retried before the request is NACKed `UNAVAILABLE`. */
-const MAX_WRITE_ATTEMPTS = 5;
+export type { TunnelQuery, TunnelRegistryOptions, RegistryCounts, RegistryStats };
 
 /** What the registry remembers of a stream (in this process only; a stream lives on one server). */
 interface StreamState {
@@ -30,56 +29,6 @@ interface StreamState {
   lastNonce: bigint | undefined;
   /** The `report_interval` last sent on this stream. */
   sentIntervalMs: number | undefined;
-}
-
-/** Options of {@link TunnelRegistry}. */
-export interface TunnelRegistryOptions {
-  /** Where the state lives. By default, a new {@link MemoryTunnelStore}. */
-  readonly store?: TunnelStore;
-  /** The time source. By default, the host's wall clock. */
-  readonly clock?: Clock;
-  /**
-   * How long a node's tunnels stay after its stream ended, waiting for the
-   * reconnect's full push. By default, 30 000 ms. 0 drops them at once.
-   */
-  readonly graceMs?: number;
-  /**
-   * The `report_interval` to send in the first ACK of every stream (and again
-   * on every stream when it changes, see {@link TunnelRegistry.setReportInterval}).
-   * By default, none: Envoy keeps its configured send interval.
-   * @throws RangeError from the constructor when outside 25 ms..1 h.
-   */
-  readonly reportIntervalMs?: number;
-  /**
-   * The most tunnels one node may hold. A report that would leave the node
-   * with more is NACKed with `RESOURCE_EXHAUSTED` and changes nothing.
-   * By default, 100 000.
-   */
-  readonly maxTunnelsPerNode?: number;
-}
-
-/** Counts of what the registry holds. */
-export interface RegistryCounts {
-  readonly nodes: number;
-  readonly connectedNodes: number;
-  readonly graceNodes: number;
-  readonly tunnels: number;
-}
-
-/** Running totals of the registry's decisions since it was created (this process only). */
-export interface RegistryStats {
-  readonly requests: number;
-  readonly acks: number;
-  /** NACKs by gRPC code name (`INVALID_ARGUMENT`, `FAILED_PRECONDITION`, `RESOURCE_EXHAUSTED`, `UNAVAILABLE`). */
-  readonly nacks: Readonly<Record<string, number>>;
-  /** Anomalies by kind (see `ReportAnomalyKind`). */
-  readonly anomalies: Readonly<Record<string, number>>;
-  /** Streams that sent an accepted full push. */
-  readonly streamsConnected: number;
-  /** Streams that ended (closed by {@link TunnelRegistry.close}). */
-  readonly streamsClosed: number;
-  /** Nodes dropped after their grace period. */
-  readonly nodesExpired: number;
 }
 
 /**
@@ -118,12 +67,11 @@ export interface RegistryStats {
 export class TunnelRegistry {
   readonly #store: TunnelStore;
   readonly #clock: Clock;
-  readonly #graceMs: number;
   readonly #maxTunnels: number;
   #reportIntervalMs: number | undefined;
   readonly #streams = new Map<string, StreamState>();
-  /** Grace deadlines of the nodes this registry put in grace, by node key. */
-  readonly #deadlines = new Map<string, number>();
+  /** The nodes whose stream ended, kept until their deadline (see grace-periods.ts). */
+  readonly #grace: GracePeriods;
   readonly #listeners = new Set<RegistryListener>();
   readonly #detach: (() => void) | undefined;
   /** Serializes the writes of one node (by node key). */
@@ -137,18 +85,18 @@ export class TunnelRegistry {
     anomalies: {} as Record<string, number>,
     streamsConnected: 0,
     streamsClosed: 0,
-    nodesExpired: 0,
   };
 
   /** @throws RangeError for an out-of-range `reportIntervalMs`, a negative `graceMs` or `maxTunnelsPerNode` < 1. */
   constructor(options: TunnelRegistryOptions = {}) {
     this.#store = options.store ?? new MemoryTunnelStore();
     this.#clock = options.clock ?? systemClock;
-    this.#graceMs = options.graceMs ?? 30_000;
-    if (!(this.#graceMs >= 0) || !Number.isFinite(this.#graceMs)) throw new RangeError(`grace period must be a finite number of ms >= 0, got ${options.graceMs}`);
+    const graceMs = options.graceMs ?? 30_000;
+    if (!(graceMs >= 0) || !Number.isFinite(graceMs)) throw new RangeError(`grace period must be a finite number of ms >= 0, got ${options.graceMs}`);
     this.#maxTunnels = options.maxTunnelsPerNode ?? 100_000;
     if (!(this.#maxTunnels >= 1)) throw new RangeError(`maxTunnelsPerNode must be at least 1, got ${options.maxTunnelsPerNode}`);
     this.#reportIntervalMs = options.reportIntervalMs === undefined ? undefined : checkReportInterval(options.reportIntervalMs);
+    this.#grace = new GracePeriods({ store: this.#store, clock: this.#clock, graceMs, lock: this.#lock, emit: (events) => this.#publish(events) });
     this.#detach = this.#store.subscribe?.((notice) => this.#onNotice(notice));
   }
 
@@ -225,7 +173,7 @@ export class TunnelRegistry {
           now: this.#clock.now(),
           maxTunnels: this.#maxTunnels,
         });
-        if (written.kind === "written" && taking) this.#deadlines.delete(key);
+        if (written.kind === "written" && taking) this.#grace.taken(key);
         if (written.kind !== "conflict") return written;
       }
       return { kind: "refused", code: Code.Unavailable, message: "the node was changed concurrently; retry" } as const;
@@ -239,9 +187,8 @@ export class TunnelRegistry {
     if (taking) this.#stats.streamsConnected++;
     for (const event of outcome.events) {
       if (event.type === "report-anomaly") this.#stats.anomalies[event.kind] = (this.#stats.anomalies[event.kind] ?? 0) + 1;
-      this.#emit(event);
     }
-    this.#store.publish?.(outcome.events);
+    this.#publish(outcome.events);
     let interval: number | undefined;
     if (this.#reportIntervalMs !== undefined && this.#reportIntervalMs !== stream.sentIntervalMs) {
       interval = this.#reportIntervalMs;
@@ -273,7 +220,7 @@ export class TunnelRegistry {
     this.#stats.streamsClosed++;
     const { key, node } = stream;
     if (key === undefined || node === undefined) return;
-    await this.#release(key, streamId);
+    await this.#grace.release(key, streamId);
   }
 
   /**
@@ -283,29 +230,7 @@ export class TunnelRegistry {
    * connected and still owned by `owner`.
    */
   release(key: string, owner: string): Promise<void> {
-    return this.#release(key, owner);
-  }
-
-  #release(key: string, streamId: string): Promise<void> {
-    return this.#lock.run(key, async () => {
-      for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-        const current = await this.#store.getNode(key);
-        if (current === undefined || current.owner !== streamId || current.state !== "connected") return;
-        const node = current.node;
-        const now = this.#clock.now();
-        const graceUntil = now + this.#graceMs;
-        const record: NodeRecord = { ...current, state: "grace", graceUntil, version: current.version + 1 };
-        if (!(await this.#store.putNode(key, record, current.version))) continue;
-        // The deadline is known before listeners hear of the disconnect, so a
-        // timer re-armed on that event (startExpiryTimer) sees it.
-        if (this.#graceMs > 0) this.#deadlines.set(key, graceUntil);
-        const disconnected: RegistryEvent = { type: "node-disconnected", at: now, node, streamId, graceUntil };
-        this.#emit(disconnected);
-        this.#store.publish?.([disconnected]);
-        if (this.#graceMs === 0) await this.#expire(key, record, now);
-        return;
-      }
-    });
+    return this.#grace.release(key, owner);
   }
 
   /**
@@ -328,9 +253,7 @@ export class TunnelRegistry {
    * `undefined` when no node is in its grace period (known to this registry).
    */
   nextDeadline(): number | undefined {
-    let earliest: number | undefined;
-    for (const deadline of this.#deadlines.values()) if (earliest === undefined || deadline < earliest) earliest = deadline;
-    return earliest;
+    return this.#grace.nextDeadline();
   }
 
   /**
@@ -338,33 +261,8 @@ export class TunnelRegistry {
    * emitting `tunnel-removed` (reason `expired`) for each tunnel and then
    * `node-expired`. Returns the nodes dropped.
    */
-  async expireDue(): Promise<NodeKey[]> {
-    const now = this.#clock.now();
-    const due = [...this.#deadlines].filter(([, deadline]) => deadline <= now).map(([key]) => key);
-    const expired: NodeKey[] = [];
-    for (const key of due) {
-      await this.#lock.run(key, async () => {
-        if ((this.#deadlines.get(key) ?? Infinity) > now) return;
-        this.#deadlines.delete(key);
-        const current = await this.#store.getNode(key);
-        if (current === undefined || current.state !== "grace" || (current.graceUntil ?? Infinity) > now) return;
-        if (await this.#expire(key, current, now)) expired.push(current.node);
-      });
-    }
-    return expired;
-  }
-
-  async #expire(key: string, record: NodeRecord, now: number): Promise<boolean> {
-    if (!(await this.#store.deleteNode(key, record.version))) return false;
-    this.#stats.nodesExpired++;
-    const events: RegistryEvent[] = [];
-    for (const tunnel of record.tunnels.values()) {
-      events.push({ type: "tunnel-removed", at: now, node: record.node, streamId: undefined, tunnel, reason: "expired" });
-    }
-    events.push({ type: "node-expired", at: now, node: record.node, tunnelCount: record.tunnels.size });
-    for (const event of events) this.#emit(event);
-    this.#store.publish?.(events);
-    return true;
+  expireDue(): Promise<NodeKey[]> {
+    return this.#grace.expireDue();
   }
 
   /** Registers a listener for {@link RegistryEvent}s; returns the function that unregisters it. */
@@ -391,9 +289,7 @@ export class TunnelRegistry {
         .catch(() => undefined);
     } else {
       for (const event of notice.events) {
-        const key = formatNodeKey(event.node);
-        if (event.type === "node-disconnected") this.#deadlines.set(key, event.graceUntil);
-        else if (event.type === "node-connected" || event.type === "node-expired") this.#deadlines.delete(key);
+        this.#grace.noticed(event);
         this.#emit(event);
       }
     }
@@ -404,10 +300,14 @@ export class TunnelRegistry {
    * to this registry's, so it expires nodes whose disconnect it did not see
    * (another replica's, or before it started). Nothing for a store without them.
    */
-  async syncDeadlines(): Promise<void> {
-    const deadlines = await this.#store.graceDeadlines?.();
-    if (deadlines === undefined) return;
-    for (const [key, deadline] of deadlines) this.#deadlines.set(key, deadline);
+  syncDeadlines(): Promise<void> {
+    return this.#grace.sync();
+  }
+
+  /** This registry's own events: to its listeners, then to the store's other subscribers (`TunnelStore.publish`). */
+  #publish(events: readonly RegistryEvent[]): void {
+    for (const event of events) this.#emit(event);
+    this.#store.publish?.(events);
   }
 
   #emit(event: RegistryEvent): void {
@@ -469,6 +369,6 @@ export class TunnelRegistry {
   /** Totals of requests, ACKs, NACKs by code and anomalies by kind, since creation. */
   stats(): RegistryStats {
     const s = this.#stats;
-    return { ...s, nacks: { ...s.nacks }, anomalies: { ...s.anomalies } };
+    return { ...s, nacks: { ...s.nacks }, anomalies: { ...s.anomalies }, nodesExpired: this.#grace.expiredCount };
   }
 }

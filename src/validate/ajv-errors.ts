@@ -1,7 +1,7 @@
 import { isFieldSet, ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
 import { isWrapperDesc } from "@bufbuild/protobuf/wkt";
 import type { JsonSchemaError } from "../../gen/jsonschema/validators.js";
-import { brokenBound, durationNanos, elementRules, fieldRules } from "./broken-bound.js";
+import { brokenBound, durationNanos, elementRules, engineViolations, fieldRules } from "./broken-bound.js";
 import { intRange } from "./int-range.js";
 import { StringRulesSchema } from "../../gen/validate/validate_pb.js";
 import { enterMessage, fieldForJsonKey, keySegment, parseJsonPointer, resolveJsonPlace, type JsonPlace } from "./json-path.js";
@@ -168,33 +168,17 @@ function requiredRuleId(field: DescField): string {
 /**
  * A field written as null holds its default (unset, "", 0, empty), and the
  * schema refuses null only where the default breaks a rule: a presence rule,
- * a minimum length or item count, or an integer bound. Reports that rule;
- * false when the field has none of them (then null is a type fault).
+ * a minimum length or item count, or an integer bound. Reports the rule the
+ * rule engine names for the default (a null shows no string or list, so only
+ * a bound keeps the engine's value); false when the default breaks none
+ * (then null is a type fault).
  */
 function mapNullDefault(place: JsonPlace, out: Findings): boolean {
   const slot = place.slot;
   if ((slot.kind !== "value" || slot.element) && slot.kind !== "container") return false;
-  const field = slot.field;
-  const path = formatPath(place.segments);
-  const rules = fieldRules(field);
-  if (field.fieldKind === "message") {
-    out.add(path, requiredRuleId(field), "value is required");
-    return true;
-  }
-  if (field.fieldKind === "list" && rules?.type.case === "repeated" && rules.type.value.minItems > 0n) {
-    out.add(path, "repeated.min_items", `value must contain at least ${String(rules.type.value.minItems)} item(s)`);
-    return true;
-  }
-  if (field.fieldKind !== "scalar") return false;
-  if (rules?.type.case === "string") {
-    const r = rules.type.value;
-    const limit = isFieldSet(r, StringRulesSchema.field.len) ? r.len : isFieldSet(r, StringRulesSchema.field.minLen) ? r.minLen : r.minBytes;
-    mapLength(place, "minLength", Number(limit), out);
-    return true;
-  }
-  const bound = brokenBound(field, false, 0n);
-  if (bound === undefined) return false;
-  out.add(path, bound.ruleId, bound.message, bound.value);
+  const broken = engineViolations(slot.field, false, undefined)[0];
+  if (broken === undefined) return false;
+  out.add(formatPath(place.segments), broken.ruleId, broken.message, /^(string|repeated)\./.test(broken.ruleId) ? undefined : broken.value);
   return true;
 }
 

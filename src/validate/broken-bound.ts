@@ -1,7 +1,8 @@
-import { getOption, hasOption, isFieldSet, type DescField } from "@bufbuild/protobuf";
-import { DurationRulesSchema, Int64RulesSchema, rules as rulesOption, UInt32RulesSchema, type FieldRules } from "../../gen/validate/validate_pb.js";
-import { formatDuration, jsonSafeInteger, totalNanos } from "./format.js";
-import { BOUND_PHRASES } from "./rules/range.js";
+import { create, getOption, hasOption, ScalarType, type DescField } from "@bufbuild/protobuf";
+import { DurationSchema } from "@bufbuild/protobuf/wkt";
+import { rules as rulesOption, type FieldRules } from "../../gen/validate/validate_pb.js";
+import { validate } from "./validate.js";
+import type { Violation } from "../fault/violation.js";
 
 /** A bound rule a value breaks, in the rule engine's words. */
 export interface BrokenBound {
@@ -17,20 +18,39 @@ export interface BrokenBound {
  * nanoseconds. The generated schema states these bounds as patterns on the
  * JSON strings (and as minimum/maximum on numbers); this names the rule a
  * failed pattern stands for, with the message and value the rule engine
- * gives. Undefined when the value meets every bound (or the field has none).
+ * gives (it asks the engine). Undefined when the value meets every bound
+ * (or the field has none).
  */
 export function brokenBound(field: DescField, element: boolean, value: bigint): BrokenBound | undefined {
-  const type = elementRules(field, element)?.type;
-  switch (type?.case) {
-    case "int64":
-      return check(type.case, value, boundsOf<bigint>(type.value, Int64RulesSchema.field, (b) => b), String, jsonSafeInteger);
-    case "uint32":
-      return check(type.case, value, boundsOf<number>(type.value, UInt32RulesSchema.field, BigInt), String, Number);
-    case "duration":
-      return check(type.case, value, boundsOf(type.value, DurationRulesSchema.field, totalNanos), formatDuration, formatDuration);
-    default:
-      return undefined;
+  const family = elementRules(field, element)?.type.case;
+  if (family !== "int64" && family !== "uint32" && family !== "duration") return undefined;
+  const held = family === "duration" ? create(DurationSchema, { seconds: value / 1_000_000_000n, nanos: Number(value % 1_000_000_000n) }) : heldInteger(field, value);
+  const broken = engineViolations(field, element, held).find((v) => v.ruleId.startsWith(`${family}.`));
+  return broken === undefined ? undefined : { ruleId: broken.ruleId, message: broken.message, value: broken.value };
+}
+
+/** An integer as protobuf-es holds it in `field`: a bigint (a string under `jstype = JS_STRING`) for 64-bit types, else a number. */
+function heldInteger(field: DescField, value: bigint): unknown {
+  const sixtyFour = [ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64].includes(field.scalar!);
+  if (!sixtyFour) return Number(value);
+  return "longAsString" in field && field.longAsString ? String(value) : value;
+}
+
+/**
+ * What the rule engine reports for `value` held by `field` (as its one
+ * element, when `element`; `undefined` leaves the field at its default, as
+ * a JSON null does), alone in a message of the field's type: the field's
+ * own rules, in the engine's ids, words and values.
+ */
+export function engineViolations(field: DescField, element: boolean, value: unknown): Violation[] {
+  const message = create(field.parent) as unknown as Record<string, unknown>;
+  if (value !== undefined) {
+    const held = element ? [value] : value;
+    if (field.oneof === undefined) message[field.localName] = held;
+    else message[field.oneof.localName] = { case: field.localName, value: held };
   }
+  const path = element ? `${field.name}[0]` : field.name;
+  return validate(field.parent, message as never).violations.filter((v) => v.path === path);
 }
 
 /** The field's `(validate.rules)`, if any. */
@@ -43,41 +63,6 @@ export function elementRules(field: DescField, element: boolean): FieldRules | u
   const rules = fieldRules(field);
   if (!element) return rules;
   return rules?.type.case === "repeated" ? rules.type.value.items : undefined;
-}
-
-type BoundKey = keyof typeof BOUND_PHRASES;
-
-/** The set bounds of a rules message, as bigints. */
-function boundsOf<T>(
-  rules: { readonly [K in BoundKey]?: T | undefined },
-  fields: Record<BoundKey, Parameters<typeof isFieldSet>[1]>,
-  toBigint: (bound: T) => bigint,
-): Partial<Record<BoundKey, bigint>> {
-  const bounds: Partial<Record<BoundKey, bigint>> = {};
-  for (const key of ["gte", "gt", "lte", "lt"] as const) {
-    const bound = rules[key];
-    if (bound !== undefined && isFieldSet(rules as never, fields[key])) bounds[key] = toBigint(bound);
-  }
-  return bounds;
-}
-
-function check(
-  family: string,
-  value: bigint,
-  bounds: Partial<Record<BoundKey, bigint>>,
-  show: (v: bigint) => string,
-  json: (v: bigint) => unknown,
-): BrokenBound | undefined {
-  const broken = (key: BoundKey, limit: bigint): BrokenBound => ({
-    ruleId: `${family}.${key}`,
-    message: `value must be ${BOUND_PHRASES[key]} ${show(limit)}`,
-    value: json(value),
-  });
-  if (bounds.gte !== undefined && !(value >= bounds.gte)) return broken("gte", bounds.gte);
-  if (bounds.gt !== undefined && !(value > bounds.gt)) return broken("gt", bounds.gt);
-  if (bounds.lte !== undefined && !(value <= bounds.lte)) return broken("lte", bounds.lte);
-  if (bounds.lt !== undefined && !(value < bounds.lt)) return broken("lt", bounds.lt);
-  return undefined;
 }
 
 /**

@@ -132,6 +132,24 @@ suite("validateJson()", () => {
     assert.deepEqual(brief(port("1.5")), ["port_value json.type @1:32"]);
   });
 
+  test("names the rule a null default or a bound stated as a pattern breaks, in the engine's words, beside an encoding fault", () => {
+    // The unknown key keeps the rule engine from running: these come from the ajv mapping, which asks the engine.
+    const rows = (schema: Parameters<typeof validateJson>[0], text: string) => validateJson(schema, text).violations.map((v) => [v.path, v.ruleId, v.message, v.value]);
+    assert.deepEqual(rows(StreamReverseTunnelsRequestSchema, '{"bogus": 1, "node": null, "nonce": "-1", "added_tunnels": [{"name": null, "created_at": null}]}'), [
+      ["bogus", "json.unknown_field", 'unknown field "bogus" of envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client.StreamReverseTunnelsRequest', undefined],
+      ["node", "message.required", "value is required", undefined],
+      ["nonce", "int64.gte", "value must be greater than or equal to 0", -1],
+      ["added_tunnels[0].identity", "message.required", "value is required", undefined],
+      ["added_tunnels[0].name", "string.min_len", "value length must be at least 1 characters", undefined],
+      ["added_tunnels[0].created_at", "timestamp.required", "value is required", undefined],
+    ]);
+    assert.deepEqual(rows(StreamReverseTunnelsResponseSchema, '{"bogus": 1, "report_interval": "-5s"}').slice(1), [["report_interval", "duration.gte", "value must be greater than or equal to 0.025s", "-5s"]]);
+    assert.deepEqual(rows(SocketAddressV2Schema, '{"bogus": 1, "address": null, "port_value": "70000"}').slice(1), [
+      ["address", "string.min_bytes", "value length must be at least 1 bytes", undefined],
+      ["port_value", "uint32.lte", "value must be less than or equal to 65535", 70000],
+    ]);
+  });
+
   test("reads an unquoted int64 nonce beyond 2^53 exactly", () => {
     const result = validateJson(StreamReverseTunnelsRequestSchema, `{${node}, "nonce": 9007199254740993}`);
     assert.equal(result.kind, "valid");

@@ -1,4 +1,4 @@
-import { exportCapture, followConnection, readTraces, reassemble, summarize, type CaptureSource, type TraceFinding } from "../../tap/index.js";
+import { exportCapture, followConnection, readTraces, reassemble, summarize, type CaptureSource, type ChunkReading, type TraceFinding } from "../../tap/index.js";
 import type { TapOptions } from "../args/tap-args.js";
 import { CliError, describeIoError, ExitCode } from "../cli-error.js";
 import { discoverInputs, inputName } from "../discover-inputs.js";
@@ -19,13 +19,13 @@ export async function tapCommand(options: TapOptions, io: CliIO): Promise<number
     if (input.kind === "error") throw input.error;
     const name = inputName(input);
     // `tap pcap` reads every input twice; standard input can be read once, so its bytes are kept.
-    const open = input.kind === "stdin" ? replayable(io.stdin) : () => io.fs.readChunks(input.path);
+    const open = input.kind === "stdin" ? replayable(io.stdin) : (reading?: ChunkReading) => io.fs.readChunks(input.path, reading);
     let reads = 0;
     sources.push({
       name,
-      open: () => {
+      open: (reading) => {
         // Progress shows on the first read only (a second read of the same input would count it twice).
-        const chunks = reads++ === 0 ? withProgress(open(), { name, ...(input.kind === "file" ? { size: input.size } : {}), stderr: io.stderr, thresholdBytes: io.progressThresholdBytes ?? 100 * 1024 * 1024 }) : open();
+        const chunks = reads++ === 0 ? withProgress(open(reading), { name, ...(input.kind === "file" ? { size: input.size } : {}), stderr: io.stderr, thresholdBytes: io.progressThresholdBytes ?? 100 * 1024 * 1024 }) : open(reading);
         return readErrorsAsIo(chunks, name);
       },
     });

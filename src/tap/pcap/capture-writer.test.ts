@@ -53,3 +53,24 @@ test("every packet's IPv4 header checksum and TCP checksum (IPv4 and IPv6 pseudo
     { numRuns: 200 },
   );
 });
+
+test("checksums stay right in buffers beyond the WebAssembly memory (summed in JavaScript), when one event queues many buffers", async () => {
+  const written: Uint8Array[] = [];
+  const writer = new CaptureWriter("pcap", async (bytes) => void written.push(bytes.slice()));
+  writer.setTime(1_700_000_000_000_000_000n);
+  // 12 MiB of 65,000-byte payloads without a drain between them: more than the four 2 MiB buffers in WebAssembly memory.
+  const payloads = Array.from({ length: 190 }, (_, i) => Uint8Array.from({ length: 65_000 - (i % 3) }, (_, j) => (j * 31 + i * 7) & 0xff));
+  payloads.forEach((payload, i) => writer.packet(i % 2 === 0 ? sides.v4 : sides.v6, i * 65_000, 1, TcpFlag.ack, i, payload, i % 5, payload.length));
+  await writer.finish();
+  assert.ok(written.length > 4, `${written.length} buffers written`);
+  const captured = frames(Buffer.concat(written));
+  assert.equal(captured.length, payloads.length);
+  captured.forEach((frame, i) => {
+    const v6 = i % 2 === 1;
+    const ip = frame.subarray(14, v6 ? 54 : 34);
+    const tcp = frame.subarray(v6 ? 54 : 34);
+    const length = new Uint8Array([0, 0, tcp.length >> 8, tcp.length & 0xff]);
+    const pseudo = v6 ? [ip.subarray(8, 40), length, new Uint8Array([0, 0, 0, 6])] : [ip.subarray(12, 20), new Uint8Array([0, 6]), length.subarray(2)];
+    assert.equal(referenceChecksum([...pseudo, tcp]), 0, `packet ${i}`);
+  });
+});

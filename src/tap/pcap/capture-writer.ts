@@ -3,7 +3,12 @@
  * Ethernet, IPv4 or IPv6 and TCP headers and the payload, checksums
  * included, with no allocation per packet. Full buffers go to the sink in
  * order, at most two writes in flight, and come back for reuse once written.
+ * The buffers live in a WebAssembly memory of fixed size, where the TCP
+ * checksum over each payload is summed with SIMD (`checksum-wasm.ts`);
+ * without WebAssembly, it is summed in JavaScript.
  */
+import { wasmSumMemory, type WasmSumMemory } from "./checksum-wasm.js";
+
 
 /** Ethernet, the link type of every synthesized frame (LINKTYPE_ETHERNET). */
 const LINKTYPE_ETHERNET = 1;
@@ -13,6 +18,10 @@ const SNAPLEN = 262144;
 const BUFFER_BYTES = 2 * 1024 * 1024;
 /** The largest record: pcapng block overhead (32 + 8 + 4 + 12), headers (14 + 40 + 28), MSS 65495, padding. */
 const MAX_RECORD = 65536 + 256;
+/** Output buffers in WebAssembly memory, where payloads are summed with SIMD; a writer that needs more (one very large event) makes plain ones. */
+const WASM_BUFFERS = 4;
+/** A WebAssembly memory page. */
+const PAGE_BYTES = 65536;
 /** The most comment bytes a packet carries; longer comments are cut (a pcapng option holds at most 65535 bytes). */
 const MAX_COMMENT_BYTES = 65532;
 
@@ -106,14 +115,20 @@ export class CaptureWriter {
   private timeHigh = 0;
   private timeLow = 0;
   private readonly encoder = new TextEncoder();
+  /** The memory the first buffers are in, and the SIMD word sum over it; undefined without WebAssembly. */
+  private readonly wasm: WasmSumMemory | undefined;
 
   constructor(
     private readonly format: "pcap" | "pcapng",
     private readonly sink: (bytes: Uint8Array) => Promise<void>,
   ) {
-    this.buffer = new Uint8Array(BUFFER_BYTES);
-    this.view = new DataView(this.buffer.buffer);
-    this.words = new Uint32Array(this.buffer.buffer);
+    const wasm = (this.wasm = wasmSumMemory((WASM_BUFFERS * BUFFER_BYTES) / PAGE_BYTES));
+    if (wasm !== undefined) {
+      for (let i = WASM_BUFFERS - 1; i > 0; i--) this.spare.push(new Uint8Array(wasm.buffer, i * BUFFER_BYTES, BUFFER_BYTES));
+      this.buffer = new Uint8Array(wasm.buffer, 0, BUFFER_BYTES);
+    } else this.buffer = new Uint8Array(BUFFER_BYTES);
+    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, BUFFER_BYTES);
+    this.words = new Uint32Array(this.buffer.buffer, this.buffer.byteOffset, BUFFER_BYTES / 4);
     if (format === "pcap") {
       // Little-endian, version 2.4, microsecond timestamps.
       this.view.setUint32(0, 0xa1b2c3d4, true);
@@ -239,12 +254,17 @@ export class CaptureWriter {
 
   /**
    * The ones'-complement sum of `buffer[from, to)` as big-endian words
-   * counted from `from`, read four bytes at a time: summing little-endian
-   * words at even addresses gives the byte-swapped sum (RFC 1071, byte order
-   * independence), and an odd `from` swaps it back.
+   * counted from `from`. Summing little-endian words gives the byte-swapped
+   * sum (RFC 1071, byte order independence): in WebAssembly, words counted
+   * from `from`, swapped back; in JavaScript, four bytes at a time at
+   * aligned addresses, where an odd `from` swaps it back.
    */
   private payloadSum(from: number, to: number): number {
     const buffer = this.buffer;
+    if (this.wasm !== undefined && buffer.buffer === this.wasm.buffer) {
+      const swapped = this.wasm.sum(buffer.byteOffset + from, buffer.byteOffset + to);
+      return ((swapped & 0xff) << 8) | (swapped >>> 8);
+    }
     const firstWord = (from + 3) >>> 2;
     const lastWord = to >>> 2;
     let sum = 0;
@@ -277,8 +297,8 @@ export class CaptureWriter {
     this.ready.push(this.buffer.subarray(0, this.used));
     const next = this.spare.pop() ?? new Uint8Array(BUFFER_BYTES);
     this.buffer = next;
-    this.view = new DataView(next.buffer);
-    this.words = new Uint32Array(next.buffer);
+    this.view = new DataView(next.buffer, next.byteOffset, BUFFER_BYTES);
+    this.words = new Uint32Array(next.buffer, next.byteOffset, BUFFER_BYTES / 4);
     this.used = 0;
   }
 
@@ -294,7 +314,7 @@ export class CaptureWriter {
       const bytes = this.ready.shift()!;
       this.inFlight.push(
         this.sink(bytes).then(
-          () => void this.spare.push(new Uint8Array(bytes.buffer)),
+          () => void this.spare.push(new Uint8Array(bytes.buffer, bytes.byteOffset, BUFFER_BYTES)),
           (error: unknown) => void (this.failure ??= error),
         ),
       );

@@ -4,7 +4,7 @@ import { readTraces, type ReadTracesOptions } from "../read-traces.js";
 import { resolveKey } from "../reassemble.js";
 import { captureEndpoint, sameFamily } from "./capture-address.js";
 import { CaptureWriter } from "./capture-writer.js";
-import { planCapture, type CaptureSource, type PlannedConnection } from "./plan-capture.js";
+import { planCapture, traceSource, type CaptureSource, type PlannedConnection } from "./plan-capture.js";
 import { HANDSHAKE_STEP, TcpFlow } from "./tcp-flow.js";
 import { MAX_MSS } from "./max-mss.js";
 
@@ -138,7 +138,7 @@ function inputLane(source: CaptureSource, input: number, start: bigint | null, o
       if (item.kind !== "event") continue;
       const target = flowOf(item);
       if (target === undefined || target.planned.events !== undefined) continue;
-      head = { event: item.event, ...target };
+      head = { event: item.event, flow: target.flow, planned: target.planned, index: target.index };
       lane.time = packetTime(target.flow, item.event);
       lane.index = target.index;
       return true;
@@ -151,7 +151,7 @@ function inputLane(source: CaptureSource, input: number, start: bigint | null, o
     async step() {
       if (items === undefined) {
         // Transient: the head event is written before the input is read on.
-        items = readTraces([{ name: source.name, chunks: source.open() }], { ...options, transient: true })[Symbol.asyncIterator]();
+        items = readTraces([traceSource(source)], { ...options, transient: true })[Symbol.asyncIterator]();
         return advance(lane);
       }
       feed(head!.flow, head!.planned, head!.event);

@@ -1,15 +1,15 @@
 import { TapRule } from "../../fault/rule-ids.js";
 import { formatEndpoint } from "../endpoint.js";
 import type { TapConnection, TapEvent, TraceFinding, TraceItem } from "../model.js";
-import { readTraces, type ReadTracesOptions } from "../read-traces.js";
+import { readTraces, type ChunkReading, type ReadTracesOptions, type TraceSource } from "../read-traces.js";
 import { compareTime, countEvent, fileItem, newTally, reassemble, reportTally, resolveKey, type EventTally, type Group, type ReassembledConnection } from "../reassemble.js";
 
 /** An input of a capture export: read twice (once to plan, once to write), so it can be opened again. */
 export interface CaptureSource {
   /** A file path or a name for a stream; `<prefix>_<id>.<ext>` names give v2alpha fragments their connection id. */
   readonly name: string;
-  /** The input's bytes in chunks, from the start, each time it is called. */
-  open(): AsyncIterable<Uint8Array>;
+  /** The input's bytes in chunks, from the start, each time it is called; `reading` says when chunks may share memory (see {@link TraceSource.reading}). */
+  open(reading?: ChunkReading): AsyncIterable<Uint8Array>;
 }
 
 /** One connection of a capture, as the first pass saw it. */
@@ -62,7 +62,7 @@ export async function planCapture(sources: readonly CaptureSource[], options: Re
   const held = new Set<string>();
   const sourceIndex = new Map(sources.map((s, i) => [s.name, i]));
   // Transient: no event is kept past its count.
-  for await (const item of readTraces(sources.map((s) => ({ name: s.name, chunks: s.open() })), { ...options, transient: true })) {
+  for await (const item of readTraces(sources.map(traceSource), { ...options, transient: true })) {
     const fragment = `${item.source}#${item.fragment}`;
     if (item.kind === "connection" && item.api === "v2alpha") {
       const before = eventKeyOf.get(fragment);
@@ -133,7 +133,7 @@ function tallyFindings(group: Group, tally: EventTally | undefined): TraceFindin
 async function orderWhole(sources: readonly CaptureSource[], options: ReadTracesOptions, fragmentKey: ReadonlyMap<string, string>, held: ReadonlySet<string>) {
   const map = fragmentKey as Map<string, string>;
   async function* only(): AsyncGenerator<TraceItem> {
-    for await (const item of readTraces(sources.map((s) => ({ name: s.name, chunks: s.open() })), options)) {
+    for await (const item of readTraces(sources.map(traceSource), options)) {
       if (item.kind !== "event" || held.has(resolveKey(map, item, item.trace))) yield item;
     }
   }
@@ -152,4 +152,10 @@ export function comment(connection: { key: string; connection: TapConnection; so
   if (connection.synthesized) lines.push("synthesized: HTTP/1.1 messages made from an HTTP trace (headers and bodies), not recorded socket bytes");
   for (const finding of connection.findings) lines.push(`${finding.severity}: ${finding.message} [${finding.ruleId}]`);
   return lines.join("\n");
+}
+
+/** A capture input as {@link readTraces} reads it, once: opened with a {@link ChunkReading} the reader sets. */
+export function traceSource(source: CaptureSource): TraceSource {
+  const reading = { inPlace: false };
+  return { name: source.name, chunks: source.open(reading), reading };
 }

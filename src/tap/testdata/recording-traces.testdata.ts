@@ -25,14 +25,23 @@ function v2Event(event: RecordedEvent) {
 /**
  * Three v2alpha fragments of connection 42: `a_42.pb` (binary, with the
  * connection), `b_42.json` (JSON, with the connection), `c_42.pb_text`
- * (text, no connection: the file name's id joins it). Returns their paths.
+ * (text, no connection: the file name's id joins it); with `binaryOnly`,
+ * all three binary and with the connection (`a_42.pb`, `b_42.pb`,
+ * `c_42.pb`: a binary fragment's events before any connection are
+ * reported), which a large recording writes in a fraction of the time.
+ * Returns their paths.
  */
-export function writeV2alphaFragments(dir: string, recording: Recording): string[] {
+export function writeV2alphaFragments(dir: string, recording: Recording, binaryOnly = false): string[] {
   const events = recording.events.filter((e) => e.type !== "closed");
   const third = Math.ceil(events.length / 3);
   const connection = { id: 42n, localAddress: socket(recording.local), remoteAddress: socket(recording.remote) };
   const pieces = [events.slice(0, third), events.slice(third, 2 * third), events.slice(2 * third)];
-  const traces = pieces.map((piece, i) => create(TraceSchema, { ...(i < 2 ? { connection } : {}), events: piece.map(v2Event) } as MessageInitShape<typeof TraceSchema>));
+  const traces = pieces.map((piece, i) => create(TraceSchema, { ...(i < 2 || binaryOnly ? { connection } : {}), events: piece.map(v2Event) } as MessageInitShape<typeof TraceSchema>));
+  if (binaryOnly) {
+    const binary = ["a", "b", "c"].map((prefix) => join(dir, `${prefix}_42.pb`));
+    binary.forEach((path, i) => writeFileSync(path, toBinary(TraceSchema, traces[i]!)));
+    return binary;
+  }
   const paths = [join(dir, "a_42.pb"), join(dir, "b_42.json"), join(dir, "c_42.pb_text")];
   writeFileSync(paths[0]!, toBinary(TraceSchema, traces[0]!));
   writeFileSync(paths[1]!, JSON.stringify(toJson(TraceSchema, traces[1]!, { registry })));

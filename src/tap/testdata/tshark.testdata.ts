@@ -3,7 +3,9 @@
  * fails under CI and skips locally with the reason printed
  * (`requireTool`).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
 import { requireTool } from "../../../test/support/external-tool.js";
 
 /** Why tshark cannot run (the test skips), or undefined; throws under CI when it is missing. */
@@ -17,6 +19,21 @@ export function tshark(args: readonly string[]): string {
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`tshark ${args.join(" ")} failed (exit ${result.status}): ${result.stderr}`);
   return result.stdout;
+}
+
+/**
+ * Runs tshark with `args` and hands each line of its stdout to `onLine` as
+ * it comes, so output of hundreds of megabytes (Follow TCP Stream of a
+ * large capture) is never held whole; a non-zero exit rejects with stderr.
+ */
+export async function tsharkLines(args: readonly string[], onLine: (line: string) => void): Promise<void> {
+  const child = spawn("tshark", [...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const closed = once(child, "close") as Promise<[number | null]>;
+  for await (const line of createInterface({ input: child.stdout, crlfDelay: Infinity })) onLine(line);
+  const [code] = await closed;
+  if (code !== 0) throw new Error(`tshark ${args.join(" ")} failed (exit ${code}): ${stderr}`);
 }
 
 /** One row of `tshark -P`: time in nanoseconds (pcap shows microseconds, pcapng nanoseconds), then the columns after it. */

@@ -4,6 +4,7 @@ import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from
 import { ReverseTunnelReportingService } from "../../../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
 import { peerIdentityKey } from "../index.js";
 import { peerIdentityOf } from "./peer-identity-of.js";
+import { serveReportingStream, servesDirectly } from "./serve-reporting-stream.js";
 import type { ReportingServerLogEntry } from "./reporting-server-options.js";
 import { grpcCodeName, type ServerMetrics } from "./server-metrics.js";
 
@@ -31,7 +32,10 @@ export interface GrpcHandler {
  * server's own answers for what never reaches the service: a stream past the
  * server's limit or during shutdown gets a trailers-only gRPC error, another
  * path `UNIMPLEMENTED`, and a handler failure is a log entry instead of
- * `console.error` with a stack trace.
+ * `console.error` with a stack trace. A call in the binary gRPC protocol
+ * without compression or deadline (what Envoy sends) runs directly on the
+ * HTTP/2 stream (serve-reporting-stream.ts); other calls go through Connect's
+ * handler.
  */
 export function createGrpcHandler(options: GrpcHandlerOptions): GrpcHandler {
   const router = createConnectRouter({
@@ -44,6 +48,14 @@ export function createGrpcHandler(options: GrpcHandlerOptions): GrpcHandler {
   router.service(ReverseTunnelReportingService, options.service);
   const handlers = new Map(router.handlers.map((handler) => [handler.requestPath, handler]));
   const streams = new Set<ServerHttp2Stream>();
+  const shutdownCallbacks = new Set<(reason: unknown) => void>();
+  options.shutdownSignal.addEventListener(
+    "abort",
+    () => {
+      for (const shutDown of shutdownCallbacks) shutDown(options.shutdownSignal.reason);
+    },
+    { once: true },
+  );
   const handle = (request: Http2ServerRequest, response: Http2ServerResponse) => {
     const path = (request.url ?? "").split("?", 1)[0] ?? "";
     const handler = handlers.get(path);
@@ -66,6 +78,10 @@ export function createGrpcHandler(options: GrpcHandlerOptions): GrpcHandler {
     streams.add(stream);
     stream.once("close", () => streams.delete(stream));
     const contextValues = createContextValues().set(peerIdentityKey, peerIdentityOf(stream.session?.socket));
+    if (servesDirectly(request)) {
+      void serveReportingStream(request, response, { service: options.service, maxMessageBytes: options.maxMessageBytes, shutdownSignal: options.shutdownSignal, shutdownCallbacks, contextValues });
+      return;
+    }
     const universalRequest = universalRequestFromNodeRequest(request, response, undefined, contextValues);
     const body = universalRequest.body as AsyncIterable<Uint8Array>;
     handler({ ...universalRequest, body: untilShutdown(body, options.shutdownSignal) })

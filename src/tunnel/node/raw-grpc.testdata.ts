@@ -38,13 +38,17 @@ export interface RawCallResult {
 }
 
 /**
- * Opens a reporting stream on `session` and collects its responses. `done`
+ * Opens a reporting stream on `session` (with `extraHeaders` added to the
+ * request's) and collects its responses. `done`
  * resolves when the server's side of the stream ends (then the stream is
  * closed), with the gRPC status from the trailers (or the headers of a
  * trailers-only answer).
  */
-export function openRawStream(session: ClientHttp2Session): { stream: ClientHttp2Stream; responses: StreamReverseTunnelsResponse[]; done: Promise<RawCallResult> } {
-  const stream = session.request({ ":method": "POST", ":path": methodPath, "content-type": "application/grpc", te: "trailers" });
+export function openRawStream(
+  session: ClientHttp2Session,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): { stream: ClientHttp2Stream; responses: StreamReverseTunnelsResponse[]; done: Promise<RawCallResult> } {
+  const stream = session.request({ ":method": "POST", ":path": methodPath, "content-type": "application/grpc", te: "trailers", ...extraHeaders });
   const responses: StreamReverseTunnelsResponse[] = [];
   let grpcStatus: number | undefined;
   let grpcMessage: string | undefined;

@@ -40,7 +40,7 @@ export async function startReportingServer(options: ReportingServerOptions = {})
     });
   const metrics = createServerMetrics(registry);
   const shutdown = new AbortController();
-  // Every open stream listens for the shutdown (twice: its handler context and its request body); that is not a leak.
+  // Every stream through Connect's handler listens for the shutdown (twice: its handler context and its request body); that is not a leak. Envoy's calls share one listener (grpc-handler.ts).
   setMaxListeners(0, shutdown.signal);
   const service = createReportingService(registry, {
     ...(options.authorize === undefined ? {} : { authorize: options.authorize }),
