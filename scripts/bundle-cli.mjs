@@ -10,22 +10,43 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 /**
- * Where each export of `@bufbuild/protobuf/wkt` lives: its index re-exports
- * one module per well-known file (and a few helper modules), so each name is
- * looked up in the module that declares it.
+ * Where each export of an index module of @bufbuild/protobuf lives: an index
+ * re-exports other modules (`export * from`, or `export { names } from`), so
+ * each name is looked up in the module that declares it. A name two
+ * `export *` lines both provide is left out, as ES modules leave it out.
  */
-async function wellKnownTypeModules() {
-  const esmIndex = fileURLToPath(import.meta.resolve("@bufbuild/protobuf/wkt"));
-  const source = await readFile(esmIndex, "utf8");
+async function modulesByExportName(specifier) {
+  const index = fileURLToPath(import.meta.resolve(specifier));
+  const source = await readFile(index, "utf8");
   const modules = new Map();
-  for (const [, specifier] of source.matchAll(/^export \* from "(\.[^"]+)";$/gm)) {
-    const path = join(dirname(esmIndex), specifier);
-    for (const name of Object.keys(await import(pathToFileURL(path).href))) modules.set(name, path);
+  const ambiguous = new Set();
+  for (const [, list, relative] of source.matchAll(/^export (\*|\{[^}]*\}) from "(\.[^"]+)";$/gm)) {
+    const path = join(dirname(index), relative);
+    const names =
+      list === "*"
+        ? Object.keys(await import(pathToFileURL(path).href)).filter((name) => name !== "default")
+        : list.slice(1, -1).split(",").map((n) => n.trim()).filter((n) => n !== "").map((n) => n.split(/\s+as\s+/).at(-1));
+    for (const name of names) {
+      if (list !== "*" && /\sas\s/.test(list)) throw new Error(`${index} renames an export; cannot split it by name`);
+      if (modules.has(name) && modules.get(name) !== path) ambiguous.add(name);
+      else modules.set(name, path);
+    }
   }
-  if (modules.size === 0) throw new Error(`${esmIndex} re-exports no module; cannot split @bufbuild/protobuf/wkt`);
+  for (const name of ambiguous) modules.delete(name);
+  if (modules.size === 0) throw new Error(`${index} re-exports no module; cannot split ${specifier}`);
   return modules;
 }
-const wktModules = await wellKnownTypeModules();
+
+/**
+ * The index modules of @bufbuild/protobuf that importers' named imports are
+ * redirected around (see {@link exportsByName}); `wire` and `txtpb` are left
+ * whole, each used by few modules.
+ */
+const splitIndexes = new Map();
+for (const specifier of ["@bufbuild/protobuf", "@bufbuild/protobuf/wkt", "@bufbuild/protobuf/codegenv2", "@bufbuild/protobuf/reflect"]) {
+  splitIndexes.set(specifier, await modulesByExportName(specifier));
+}
+const wktModules = splitIndexes.get("@bufbuild/protobuf/wkt");
 
 /** The names an ES module imports (or re-exports) from `specifier`, or undefined for a namespace import. */
 function namesImported(source, specifier) {
@@ -44,30 +65,37 @@ function namesImported(source, specifier) {
 }
 
 /**
- * `@bufbuild/protobuf/wkt` as one module per importer that re-exports just
- * the names it imports from the modules that declare them. Once some module
- * that imports the index is initialized lazily (the generated files, below),
- * esbuild initializes the whole index with it: the descriptors of Struct,
- * Any, Duration, the wrappers, Empty and FieldMask were built at every
- * start-up, for a payload that holds none of them. A namespace import keeps
- * the real index.
+ * Each index of {@link splitIndexes} as one module per importer that
+ * re-exports just the names it imports from the modules that declare them.
+ * esbuild places a module by the entry points that reach it, and an index
+ * reaches every module it re-exports: code any command uses (fromJson,
+ * toJson, toBinary, clone, the text format's helpers) sat in the chunk every
+ * command loads, parsed at each start-up of `validate` on binary input. And
+ * once some module that imports the wkt index is initialized lazily (the
+ * generated files, below), esbuild initializes the whole index with it: the
+ * descriptors of Struct, Any, Duration, the wrappers, Empty and FieldMask
+ * were built at every start-up, for a payload that holds none of them. A
+ * namespace import keeps the real index.
  */
-const wellKnownTypesByName = {
-  name: "well-known-types-by-name",
+const exportsByName = {
+  name: "exports-by-name",
   setup(bundle) {
-    bundle.onResolve({ filter: /^@bufbuild\/protobuf\/wkt$/ }, async ({ importer, kind }) => {
+    const filter = new RegExp(`^(${[...splitIndexes.keys()].map((s) => s.replace(/[/.]/g, "\\$&")).join("|")})$`);
+    bundle.onResolve({ filter }, async ({ path: specifier, importer, kind }) => {
       if (kind !== "import-statement" || importer === "") return undefined;
-      const names = namesImported(await readFile(importer, "utf8"), "@bufbuild/protobuf/wkt");
+      const names = namesImported(await readFile(importer, "utf8"), specifier);
       if (names === undefined) return undefined;
-      return { path: importer, namespace: "wkt-by-name", pluginData: names };
+      // One module per importer and index: its path names both.
+      return { path: `${importer} -> ${specifier}`, namespace: "exports-by-name", pluginData: { importer, specifier, names } };
     });
-    bundle.onLoad({ filter: /.*/, namespace: "wkt-by-name" }, ({ path, pluginData: names }) => {
+    bundle.onLoad({ filter: /.*/, namespace: "exports-by-name" }, ({ pluginData: { importer, specifier, names } }) => {
+      const modules = splitIndexes.get(specifier);
       const lines = [...names].map((name) => {
-        const module = wktModules.get(name);
-        if (module === undefined) throw new Error(`${path} imports ${name}, which no module of @bufbuild/protobuf/wkt exports`);
+        const module = modules.get(name);
+        if (module === undefined) throw new Error(`${importer} imports ${name}, which no module of ${specifier} exports`);
         return `export { ${name} } from ${JSON.stringify(module)};`;
       });
-      return { contents: lines.join("\n"), loader: "js", resolveDir: dirname(path) };
+      return { contents: lines.join("\n"), loader: "js", resolveDir: dirname(importer) };
     });
   },
 };
@@ -144,7 +172,7 @@ const { metafile } = await build({
   // CommonJS packages that a bundled ES module cannot require; neither uses
   // @bufbuild/protobuf, so the CLI still has one copy of it (Connect's included).
   external: ["@redis/client", "prom-client"],
-  plugins: [lazyGeneratedFiles, wellKnownTypesByName],
+  plugins: [lazyGeneratedFiles, exportsByName],
   metafile: true,
   logLevel: "warning",
   minifyWhitespace: true,

@@ -1,6 +1,11 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import { concatChunks } from "../../fault/framing.js";
-import { detectFormat, isDecodeError, readFrames, readMessages, type DecodeError, type InputPosition } from "../../codec/index.js";
+// From their own modules, not the codec index: a binary run loads framing
+// only. Text input, decoded whole, loads its decoder when it is met.
+import { detectFormat } from "../../codec/detect-format.js";
+import { readFrames } from "../../codec/read-frames.js";
+import { isDecodeError, type DecodeError } from "../../fault/decode-error.js";
+import type { InputPosition } from "../../fault/position.js";
 import type { Violation } from "../../validate/index.js";
 import type { ValidateOptions } from "../args/validate-args.js";
 import { checkBinaryFrame, checkDecodedMessage, type MessageFindings } from "../check-message.js";
@@ -9,7 +14,6 @@ import { discoverInputs, inputBaseName, inputName, type Input } from "../discove
 import type { CliIO } from "../io.js";
 import { emptyInputProblem, isCertainlyEmpty } from "../empty-input.js";
 import { decodeReason } from "../decode-reason.js";
-import { textPathLocator } from "../locate-text-path.js";
 import { openInput } from "../open-input.js";
 import { createReporter, type Reporter } from "../report/reporter.js";
 import type { Problem } from "../report/problem.js";
@@ -127,6 +131,7 @@ async function checkInput(
       }
       case "text": {
         // Text holds one message (no #INDEX), whose source is kept to place its findings.
+        const [{ readMessages }, { textPathLocator }] = await Promise.all([import("../../codec/read-messages.js"), import("../locate-text-path.js")]);
         const source: Uint8Array[] = [];
         for await (const item of readMessages(schema, keepChunks(opened.chunks, source), format, decodeOptions)) {
           let locate: ((path: string) => InputPosition | undefined) | undefined;
