@@ -1,6 +1,7 @@
 import { LayeredMap } from "./layered-map.js";
 import type { NodeRecord } from "./tunnel-record.js";
 import type { TunnelStore } from "./tunnel-store.js";
+import { checkPageSize, nodePageOf, tunnelPageOf, type NodePage, type TunnelPage } from "./tunnel-pages.js";
 
 /**
  * The default {@link TunnelStore}: nodes in a `Map`, plus the initiator index
@@ -41,6 +42,33 @@ export class MemoryTunnelStore implements TunnelStore {
 
   listNodes(): Promise<NodeRecord[]> {
     return Promise.resolve([...this.#nodes.values()]);
+  }
+
+  /**
+   * A page of tunnels in the Redis store's order and cursor (see
+   * `tunnelPageOf`; sorted in memory at each call).
+   * @throws RangeError for a `limit` outside 1..10 000.
+   */
+  tunnelPage(after: string | undefined, limit: number): Promise<TunnelPage> {
+    try {
+      checkPageSize(limit);
+      return Promise.resolve(tunnelPageOf(this.#nodes.values(), after, limit));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /**
+   * A page of `count` nodes ordered by key (see `nodePageOf`).
+   * @throws RangeError for a `count` outside 1..10 000 or a cursor it did not return.
+   */
+  nodePage(cursor: string, count: number): Promise<NodePage> {
+    try {
+      checkPageSize(count);
+      return Promise.resolve(nodePageOf(this.#nodes.values(), cursor, count));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
   nodeKeysByInitiator(initiatorNodeId: string): Promise<string[]> {
@@ -106,3 +134,4 @@ export class MemoryTunnelStore implements TunnelStore {
     }
   }
 }
+
