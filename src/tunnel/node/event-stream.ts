@@ -9,6 +9,8 @@ const maxBufferedBytes = 4 * 2 ** 20;
 const snapshotPageSize = 1_000;
 /** Past this many unsent bytes, the snapshot waits for the client before reading its next page. */
 const snapshotHighWater = 256 * 1024;
+/** Changes a stream holds back while its snapshot is read; past this many, the client is dropped (it reconnects and reads a fresh snapshot). */
+const maxPendingEvents = 100_000;
 /** A comment line this often keeps proxies from closing an idle stream. */
 const keepAliveMs = 15_000;
 
@@ -67,8 +69,11 @@ export function createEventStreams(registry: TunnelRegistry): EventStreams {
         if (json !== undefined) send(json.type, json.data);
       };
       const unsubscribe = registry.subscribe((event) => {
-        if (pending !== undefined) pending.push(event);
-        else forward(event);
+        if (pending === undefined) forward(event);
+        else if (pending.push(event) > maxPendingEvents) {
+          stop();
+          response.destroy();
+        }
       });
       const keepAlive = setInterval(() => {
         if (!response.writableEnded) response.write(": keep-alive\n\n");
