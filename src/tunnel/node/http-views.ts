@@ -74,7 +74,15 @@ async function handle(context: HttpViewsContext, request: IncomingMessage, respo
       }
       if (!noParameters(url, response)) return;
       if (paging.paged) {
-        const page = await context.registry.nodePage(paging.cursor, paging.limit);
+        let page;
+        try {
+          page = await context.registry.nodePage(paging.cursor, paging.limit);
+        } catch (error) {
+          // A cursor of the other store's shape (a memory store's key for Redis's SSCAN, or the reverse) is refused by the store.
+          if (paging.cursor === undefined || !(error instanceof RangeError || /invalid cursor/i.test(String((error as Error)?.message)))) throw error;
+          sendJson(response, 400, { error: `parameter "cursor" is not a cursor from a previous page of this server's store` });
+          return;
+        }
         sendJson(response, 200, { nodes: page.nodes.map(nodeJson), ...nextField(page.next) });
         return;
       }

@@ -145,6 +145,12 @@ function pagedViews(label: string, start: () => Promise<{ server: ReportingServe
         ["/tunnels?limit=2&cursor=x", `unknown filter "cursor"; the filters are initiator, tenant, cluster, node (and limit, after to page)`],
       ];
       for (const [path, error] of cases) assert.deepEqual(await getJson(server.httpPort, path), { status: 400, body: { error } }, path);
+      // Each store's node cursor has its own shape: the other store's is a 400, never a 500.
+      const redisShaped = await getJson(server.httpPort, `/nodes?cursor=${Buffer.from("123").toString("base64url")}`);
+      const memoryShaped = await getJson(server.httpPort, `/nodes?cursor=${Buffer.from('"core/up-1"').toString("base64url")}`);
+      const refused = { status: 400, body: { error: `parameter "cursor" is not a cursor from a previous page of this server's store` } };
+      assert.deepEqual(label === "memory store" ? redisShaped : memoryShaped, refused);
+      assert.equal((label === "memory store" ? memoryShaped : redisShaped).status, 200);
     });
   });
 }
