@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { MemoryTunnelStore } from "./memory-tunnel-store.js";
 import { formatNodeKey } from "./node-key.js";
 import type { NodeRecord, TunnelRecord, TunnelView } from "./tunnel-record.js";
-import { compareCodePoints, tunnelCursor } from "./tunnel-pages.js";
+import { compareCodePoints, tunnelCursor, tunnelPageOf } from "./tunnel-pages.js";
 
 /** A node `id` holding tunnels by name → initiator node id. */
 function record(id: string, initiators: Record<string, string>, version = 1): NodeRecord {
@@ -124,5 +124,38 @@ suite("paged reads of the memory store", () => {
     for (let n = 0; n < 29; n++) assert.ok(seen.includes(`n${n}`), `n${n}`);
     assert.ok(!seen.includes("n29"));
     await assert.rejects(store.nodePage("not a cursor", 4), RangeError);
+  });
+
+  test("the store's kept-sorted index answers as a fresh sort of every tunnel, through random changes between pages", async () => {
+    const store = new MemoryTunnelStore();
+    const current = new Map<string, NodeRecord>();
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);
+    const initiators = ["a", "a!", 'a"', "\u{1F600}", "\uFF00", "b", "c"];
+    for (let round = 0; round < 300; round++) {
+      const id = `n${random(6)}`;
+      const key = formatNodeKey({ id, cluster: "c" });
+      const before = current.get(key);
+      if (random(8) === 0 && before !== undefined) {
+        assert.equal(await store.deleteNode(key, before.version), true);
+        current.delete(key);
+      } else {
+        // Keep some tunnels, change some initiators, add some.
+        const tunnels: Record<string, string> = {};
+        for (const [name, t] of before?.tunnels ?? []) if (random(4) !== 0) tunnels[name] = random(5) === 0 ? initiators[random(7)]! : t.identity.nodeId;
+        for (let i = random(4); i > 0; i--) tunnels[`x${random(20)}`] = initiators[random(7)]!;
+        const next = record(id, tunnels, (before?.version ?? 0) + 1);
+        assert.equal(await store.putNode(key, next, before?.version), true);
+        current.set(key, next);
+      }
+      const all = tunnelPageOf(current.values(), undefined, 10_000).tunnels;
+      const after = all.length === 0 || random(3) === 0 ? undefined : tunnelCursor(all[random(all.length)]!);
+      const limit = 1 + random(10);
+      const want = tunnelPageOf(current.values(), after, limit);
+      const got = await store.tunnelPage(after, limit);
+      assert.deepEqual(got.tunnels.map(tunnelCursor), want.tunnels.map(tunnelCursor), `round ${round}`);
+      assert.deepEqual(got.tunnels, want.tunnels);
+      assert.equal(got.next, want.next);
+    }
   });
 });
