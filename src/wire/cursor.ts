@@ -127,10 +127,8 @@ export class WireCursor {
     }
     const valueEnd = pos + length;
     if (valueEnd > end) {
-      const left = end - pos;
-      throw end === this.bytes.length
-        ? new WireFault(WireRule.truncated, `length-delimited value of ${length} bytes runs past the end of the data (${left} bytes left)`, start)
-        : new WireFault(WireRule.invalidLength, `length-delimited value of ${length} bytes runs past the end of its enclosing message (${left} bytes left)`, start);
+      const [value, left] = [`length-delimited value of ${length} bytes runs past the end of`, `(${end - pos} bytes left)`];
+      throw this.pastEnd(start, end, `${value} the data ${left}`, `${value} its enclosing message ${left}`);
     }
     this.pos = pos;
     return valueEnd;
@@ -201,10 +199,10 @@ export class WireCursor {
   }
 
   /** A fault for an item that runs past `end`: truncated data, or past the enclosing message. */
-  private pastEnd(start: number, end: number, truncatedMessage: string): WireFault {
+  private pastEnd(start: number, end: number, truncatedMessage: string, invalidMessage = "a value runs past the end of its enclosing message"): WireFault {
     return end === this.bytes.length
       ? new WireFault(WireRule.truncated, truncatedMessage, start)
-      : new WireFault(WireRule.invalidLength, "a value runs past the end of its enclosing message", start);
+      : new WireFault(WireRule.invalidLength, invalidMessage, start);
   }
 }
 

@@ -3,8 +3,6 @@ import { MapKeySegment } from "../fault/path.js";
 import { WireCursor } from "./cursor.js";
 import { decodeString, readScalar } from "./read-scalar.js";
 
-const PROTO_KEY = [0x5f, 0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x5f, 0x5f];
-
 /**
  * Whether the string map key in `bytes[start, end)` is `__proto__`, which
  * the decoder's plain-object maps cannot hold: with an object value it
@@ -13,9 +11,7 @@ const PROTO_KEY = [0x5f, 0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x5f, 0x5f];
  * spell it.
  */
 export function isPrototypeKey(bytes: Uint8Array, start: number, end: number): boolean {
-  if (end - start !== 9) return false;
-  for (let i = 0; i < 9; i++) if (bytes[start + i] !== PROTO_KEY[i]) return false;
-  return true;
+  return end - start === 9 && decodeString(bytes, start, end) === "__proto__";
 }
 
 /** The key of the map entry in `bytes[start, end)` as a path segment; a missing key is the key type's zero value, as the decoder assumes. */

@@ -64,8 +64,6 @@ export interface FieldPlan {
   readonly oneofSiblings: number;
   /** Index into {@link MessagePlan.oneofs}, or -1. */
   readonly oneofIndex: number;
-  /** Whether a second occurrence merges (messages) rather than replaces (scalars). */
-  readonly merges: boolean;
   /** The scalar type of the value (of elements, of map values), or -1 for messages; enums read as int32. */
   readonly scalar: number;
   /** Whether the decoder rejects invalid UTF-8 in this string field. */
@@ -188,47 +186,23 @@ function planField(
 ): FieldPlan {
   // Group-encoded (proto2 groups, editions' DELIMITED) message fields start with a start-group tag.
   const messageWireType = (field as { readonly delimitedEncoding?: boolean }).delimitedEncoding === true ? 3 : 2;
-  let scalar = -1;
-  let wireType = 2;
-  let child: DescMessage | undefined;
-  let map: MapPlan | undefined;
-  let typeLabel: string;
-  switch (field.fieldKind) {
-    case "scalar":
-    case "enum":
-      scalar = field.fieldKind === "enum" ? ScalarType.INT32 : field.scalar;
-      wireType = scalarWireType(scalar);
-      typeLabel = field.fieldKind === "enum" ? "enum" : ScalarType[scalar]!.toLowerCase();
-      break;
-    case "message":
-      wireType = messageWireType;
-      child = field.message;
-      typeLabel = "message";
-      break;
-    case "list":
-      if (field.listKind === "message") {
-        wireType = messageWireType;
-        child = field.message;
-        typeLabel = "repeated message";
-      } else {
-        scalar = field.listKind === "enum" ? ScalarType.INT32 : field.scalar;
-        wireType = scalarWireType(scalar);
-        typeLabel = `repeated ${field.listKind === "enum" ? "enum" : ScalarType[scalar]!.toLowerCase()}`;
-      }
-      break;
-    case "map":
-      if (field.mapKind === "message") child = field.message;
-      else scalar = field.mapKind === "enum" ? ScalarType.INT32 : field.scalar;
-      map = {
-        keyScalar: field.mapKey,
-        keyWireType: scalarWireType(field.mapKey),
-        valueWireType: scalar < 0 ? 2 : scalarWireType(scalar),
-        keyUtf8: field.mapKey === ScalarType.STRING && field.utf8Validation,
-        valueUtf8: scalar === ScalarType.STRING && field.utf8Validation,
-      };
-      typeLabel = "map";
-      break;
-  }
+  // The type of one value: of the field, of each element, of each map value.
+  const child = field.message;
+  const scalar: number = field.enum !== undefined ? ScalarType.INT32 : (field.scalar ?? -1);
+  const valueLabel = child !== undefined ? "message" : field.enum !== undefined ? "enum" : ScalarType[scalar]!.toLowerCase();
+  const typeLabel = field.fieldKind === "map" ? "map" : field.fieldKind === "list" ? `repeated ${valueLabel}` : valueLabel;
+  // Map entries are length-delimited messages.
+  const wireType = field.fieldKind === "map" ? 2 : scalar >= 0 ? scalarWireType(scalar) : messageWireType;
+  const map: MapPlan | undefined =
+    field.fieldKind === "map"
+      ? {
+          keyScalar: field.mapKey,
+          keyWireType: scalarWireType(field.mapKey),
+          valueWireType: scalar < 0 ? 2 : scalarWireType(scalar),
+          keyUtf8: field.mapKey === ScalarType.STRING && field.utf8Validation,
+          valueUtf8: scalar === ScalarType.STRING && field.utf8Validation,
+        }
+      : undefined;
   const packable = field.fieldKind === "list" && scalar >= 0 && scalar !== ScalarType.STRING && scalar !== ScalarType.BYTES;
   // Every field gets all properties in one order (one hidden class), so the walk reads them monomorphically.
   return {
@@ -240,7 +214,6 @@ function planField(
     slot,
     oneofSiblings,
     oneofIndex,
-    merges: field.fieldKind === "message",
     scalar,
     utf8: scalar === ScalarType.STRING && field.fieldKind !== "map" && field.utf8Validation,
     child: child === undefined ? undefined : messagePlan(child, childSource),

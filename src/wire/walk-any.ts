@@ -11,8 +11,9 @@ const MAX_ANY_DEPTH = 20;
 export function walkPackedAny(walker: Walker, start: number, end: number, depth: number): void {
   const cursor = new WireCursor(walker.bytes, start);
   let typeUrl = "";
-  let valueStart = -1;
-  let valueEnd = -1;
+  // Without a value, the Any holds an empty message of its type (for a Value, one with no kind).
+  let valueStart = end;
+  let valueEnd = end;
   while (cursor.pos < end) {
     const tag = cursor.checkedTag(end);
     if ((tag & 7) !== 2 || (tag >>> 3 !== 1 && tag >>> 3 !== 2)) {
@@ -25,7 +26,7 @@ export function walkPackedAny(walker: Walker, start: number, end: number, depth:
     cursor.pos = stop;
   }
   const packed = walker.options.registry!.getMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1));
-  if (packed === undefined || valueStart < 0) return;
+  if (packed === undefined) return;
   if (walker.anyDepth >= MAX_ANY_DEPTH) {
     throw new WireFault(WireRule.anyPayload, `messages packed in google.protobuf.Any nest deeper than ${MAX_ANY_DEPTH} levels`, valueStart);
   }

@@ -67,8 +67,8 @@ export function walkMapEntry(walker: Walker, field: FieldPlan, end: number, dept
   }
   if (field.child !== undefined && values === 0) {
     if (walker.json) throw new WireFault(WireRule.structUnrepresentable, `a map entry of ${field.name} without a value inside a google.protobuf.Struct field (a Value with no kind)`, fieldTagOffset);
-    // An entry without a value holds an empty message, which the walk did not check.
-    if (walker.verdict && field.child.rules !== undefined) throw STOP;
+    // An entry without a value holds an empty message, which the walk did not check (an empty Value has no kind).
+    if (walker.verdict && (field.child.rules !== undefined || field.child.isValue)) throw STOP;
   }
   if (map.keyScalar === ScalarType.STRING && keyStart >= 0 && isPrototypeKey(walker.bytes, keyStart, keyEnd)) forbiddenKey(walker, fieldTagOffset);
   if (walker.track) walker.path.pop();

@@ -1,5 +1,5 @@
 import type { Registry } from "@bufbuild/protobuf";
-import { formatPath } from "../fault/path.js";
+import { formatPath, type PathSegment } from "../fault/path.js";
 import type { Violation } from "../fault/violation.js";
 import { WireFault } from "./cursor.js";
 import type { MessagePlan } from "./plan.js";
@@ -33,6 +33,22 @@ export interface WalkOptions {
   /** In `report` mode: paths whose first byte offset to record into `offsets`. */
   readonly wanted?: ReadonlySet<string>;
   readonly offsets?: Map<string, number>;
+  /**
+   * In `report` mode with a ruled plan: check the rules as a verdict walk
+   * does, and record here each outermost message whose rules are not
+   * certainly kept, outside maps and `Any` payloads (the root when nothing
+   * smaller holds the failure). The report is the same as without.
+   */
+  readonly failing?: FailingMessage[];
+}
+
+/** A message a walk with `failing` could not prove valid: its plan, path, value bytes `[start, end)` and field tag offset (-1 for the root). */
+export interface FailingMessage {
+  readonly plan: MessagePlan;
+  readonly path: readonly PathSegment[];
+  readonly start: number;
+  readonly end: number;
+  readonly tagOffset: number;
 }
 
 /** What a `report` or `locate` walk found. */
@@ -51,7 +67,8 @@ export function walk(bytes: Uint8Array, plan: MessagePlan, options: WalkOptions)
 export function walk(bytes: Uint8Array, plan: MessagePlan, options: WalkOptions): WalkReport | boolean {
   const walker = new Walker(bytes, options);
   try {
-    walker.message(plan, bytes.length, 1, -1);
+    if (options.failing !== undefined) walker.triage(plan, bytes.length, 1, -1);
+    else walker.message(plan, bytes.length, 1, -1);
   } catch (error) {
     if (options.mode === "verdict" && (error === STOP || error instanceof WireFault)) return false;
     if (!(error instanceof WireFault)) throw error;

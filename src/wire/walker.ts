@@ -3,7 +3,7 @@ import type { PathSegment } from "../fault/path.js";
 import { WireRule } from "../fault/rule-ids.js";
 import type { Violation } from "../fault/violation.js";
 import { WIRE_TYPE_NAMES, WireCursor, WireFault } from "./cursor.js";
-import type { FieldPlan, MessagePlan, StringLengths } from "./plan.js";
+import type { FieldPlan, MessagePlan } from "./plan.js";
 import { isFiniteDouble, isPrintableTime } from "./printable.js";
 import { STOP } from "./stop.js";
 import { stringLengthsHold } from "./string-lengths.js";
@@ -23,7 +23,8 @@ export class Walker {
   readonly warnings: Violation[] = [];
   readonly path: PathSegment[] = [];
   readonly cursor: WireCursor;
-  readonly verdict: boolean;
+  /** Whether the walk checks rules (a verdict walk; off while a failing message is walked again for the wire alone). */
+  verdict: boolean;
   readonly track: boolean;
   readonly depthLimit: number;
   /** Inside a `google.protobuf.Struct` field that protobuf-es holds as a JSON object. */
@@ -36,7 +37,7 @@ export class Walker {
     readonly options: WalkOptions,
   ) {
     this.cursor = new WireCursor(bytes);
-    this.verdict = options.mode === "verdict";
+    this.verdict = options.mode === "verdict" || options.failing !== undefined;
     this.track = options.mode === "report";
     this.depthLimit = options.depthLimit ?? 100;
   }
@@ -165,6 +166,33 @@ export class Walker {
     if (!isPrintableTime(seconds, nanos, plan.time === 1)) throw STOP;
   }
 
+  /**
+   * Walks a message value in a walk that records failing messages (see
+   * `WalkOptions.failing`): when a rule of the message is not certainly kept,
+   * or a fault stops the verdict, the message is recorded (what its first
+   * walk recorded inside it is dropped) and walked again for the wire alone.
+   */
+  triage(plan: MessagePlan, end: number, depth: number, tagOffset: number): void {
+    const { cursor, path, violations, warnings } = this;
+    const failing = this.options.failing!;
+    const start = cursor.pos;
+    const marks = [failing.length, violations.length, warnings.length, path.length] as const;
+    try {
+      this.message(plan, end, depth, -1);
+    } catch (error) {
+      // A fault of the walk again for the wire alone (verdict off) is the walk's last word.
+      if (!this.verdict || (error !== STOP && !(error instanceof WireFault))) throw error;
+      [failing.length, violations.length, warnings.length, path.length] = marks;
+      failing.push({ plan, path: [...path], start, end, tagOffset });
+      cursor.pos = start;
+      this.json = false;
+      this.anyDepth = 0;
+      this.verdict = false;
+      this.message(plan, end, depth, -1);
+      this.verdict = true;
+    }
+  }
+
   /** The rules of a message read from the wire: presence, oneofs, list counts, relations. */
   private checkRules(plan: MessagePlan, seen: number, counts: Map<number, number> | undefined, start: number, end: number): void {
     if (plan.undecidable || (seen & plan.requiredSlots) !== plan.requiredSlots) throw STOP;
@@ -200,7 +228,10 @@ export class Walker {
     } else if (field.child !== undefined) {
       const json = this.json;
       this.json ||= field.holdsJson;
-      this.message(field.child, valueEnd, depth + 1, -1);
+      // A google.protobuf type (a wrapper, Struct) may be held otherwise than as a message: it fails with its parent.
+      if (this.options.failing !== undefined && this.verdict && this.anyDepth === 0 && !field.child.schema.typeName.startsWith("google.protobuf.")) {
+        this.triage(field.child, valueEnd, depth + 1, tagOffset);
+      } else this.message(field.child, valueEnd, depth + 1, -1);
       this.json = json;
       if (valueRule?.test !== undefined) {
         if (!valueRule.test(this.decodeMessage(field.child.schema, valueStart, valueEnd), this.options.context)) throw STOP;
@@ -209,7 +240,9 @@ export class Walker {
       this.packed(field, valueEnd, counts);
     } else if (field.scalar === ScalarType.STRING) {
       if (field.utf8) this.cursor.checkUtf8(valueStart, valueEnd);
-      if (valueRule !== undefined) this.checkString(valueRule.lengths, valueRule.test, valueStart, valueEnd);
+      if (valueRule?.lengths !== undefined) {
+        if (!stringLengthsHold(this.bytes, valueStart, valueEnd, valueRule.lengths)) throw STOP;
+      } else if (valueRule?.test !== undefined && !valueRule.test(decodeString(this.bytes, valueStart, valueEnd), this.options.context)) throw STOP;
     } else if (valueRule?.test !== undefined && !valueRule.test(this.bytes.slice(valueStart, valueEnd), this.options.context)) throw STOP;
     cursor.pos = valueEnd;
   }
@@ -220,14 +253,6 @@ export class Walker {
       return withLeadingByteOrderMarks(() => fromBinary(schema, this.bytes.subarray(start, end)));
     } catch {
       throw STOP;
-    }
-  }
-
-  private checkString(lengths: StringLengths | undefined, test: ((value: unknown, context: unknown) => boolean) | undefined, start: number, end: number): void {
-    if (lengths !== undefined) {
-      if (!stringLengthsHold(this.bytes, start, end, lengths)) throw STOP;
-    } else if (test !== undefined) {
-      if (!test(decodeString(this.bytes, start, end), this.options.context)) throw STOP;
     }
   }
 
