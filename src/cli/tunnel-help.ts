@@ -37,9 +37,11 @@ Durations are written as Envoy writes them: 250ms, 5s, 1.5s, 2m, 1h.
 
 HTTP views (GET, on --http-port):
   /            status page: reporting nodes and their tunnels, live, with a search box
-  /tunnels     JSON; filters ?initiator=NODE_ID ?tenant=T ?cluster=C ?node=REPORTING_NODE_ID
-  /nodes       JSON: reporting nodes (connected or in grace), tunnel counts, last report
-  /events      server-sent events of registry changes (a snapshot first)
+  /tunnels     JSON; filters ?initiator=NODE_ID ?tenant=T ?cluster=C ?node=REPORTING_NODE_ID;
+               in pages with ?limit=N (at most 1000) and ?after=NEXT from the previous page
+  /nodes       JSON: reporting nodes (connected or in grace), tunnel counts, last report;
+               in pages with ?limit=N and ?cursor=NEXT
+  /events      server-sent events of registry changes (a snapshot in parts first)
   /metrics     Prometheus text format
   /healthz     {"status":"ok"}, {"status":"degraded"} while Redis is unreachable,
                503 while shutting down
