@@ -14,6 +14,8 @@ export interface FieldRules {
   readonly value: ValueRule | undefined;
   /** The rule on a list's element count (`repeated.min_items`), or undefined. */
   readonly count: ((count: number) => boolean) | undefined;
+  /** The input of an enclosing message's {@link WireRelation} that the field's value feeds, or -1. */
+  readonly input: number;
 }
 
 /** A rule on one value: its string lengths from the bytes, or a test of the decoded value. */
@@ -39,8 +41,33 @@ export interface TypeRules {
   readonly fields: ReadonlyMap<number, FieldRules>;
   /** Oneofs of which some member must be set, as their members' field numbers. */
   readonly requiredOneofs: readonly (readonly number[])[];
-  /** Relations between fields (the trace's event order): whether `bytes[start, end)` certainly keeps them. */
-  readonly relations: readonly ((bytes: Uint8Array, start: number, end: number) => boolean)[];
+  /** Relations between the elements of a list (the trace's event order); the walk checks one per type. */
+  readonly relations: readonly WireRelation[];
+}
+
+/**
+ * A relation between the elements of a list field that no field rule
+ * states (a trace's events in socket order), checked as the verdict walk
+ * reads each element, with no second pass: the walk feeds it the values of
+ * the fields whose rules name an `input` (a Timestamp or Duration as
+ * seconds and nanos, a varint as its low and high words, a message's
+ * presence as 0, 0), then each element's end.
+ */
+export interface WireRelation {
+  /** The list field whose elements are related. */
+  readonly list: number;
+  /** A check of one message, with state of its own. */
+  check(): RelationCheck;
+}
+
+/** The state of a {@link WireRelation} over one message's elements. */
+export interface RelationCheck {
+  /** Input `input` of the current element was read as `a`, `b`. */
+  feed(input: number, a: number, b: number): void;
+  /** The current element, as decoded, stands for its inputs (its walk was cut short); `undefined` when they are not known. */
+  replace(element: unknown): void;
+  /** The current element ends: whether the elements so far certainly keep the relation. */
+  next(): boolean;
 }
 
 /** Where the rules of message types come from (the validator's planner). */
@@ -76,6 +103,8 @@ export interface FieldPlan {
   readonly holdsJson: boolean;
   /** The field's rules, when its message is checked with rules. */
   readonly rules: FieldRules | undefined;
+  /** The relation input the field feeds ({@link FieldRules.input}), or -1. */
+  readonly input: number;
 }
 
 /** The key and value of a map field's entries. */
@@ -107,7 +136,11 @@ export interface MessagePlan {
   /** List fields with a count rule. */
   readonly countedLists: readonly FieldPlan[];
   readonly rules: TypeRules | undefined;
-  /** Set when a rule cannot be read from the wire (presence beyond 31 slots): the walk cannot prove the message valid. */
+  /** The relation the walk checks on this type's elements. */
+  readonly relation: WireRelation | undefined;
+  /** Whether a field of this type feeds a relation (see {@link FieldRules.input}). */
+  readonly feeds: boolean;
+  /** Set when a rule cannot be read from the wire (presence beyond 31 slots, two relations): the walk cannot prove the message valid. */
   readonly undecidable: boolean;
   /** Whether the walk checks anything once the fields are read (an Any, a Value, a time, rules): most types need one test. */
   readonly checksAtEnd: boolean;
@@ -155,7 +188,9 @@ export function messagePlan(schema: DescMessage, source?: RuleSource): MessagePl
     requiredOneofs: rules?.requiredOneofs.map(mask) ?? [],
     countedLists,
     rules,
-    undecidable: presence.some((n) => slotOf(n) < 0 || slotOf(n) >= 31),
+    relation: rules?.relations[0],
+    feeds: [...(rules?.fields.values() ?? [])].some((r) => r.input >= 0),
+    undecidable: presence.some((n) => slotOf(n) < 0 || slotOf(n) >= 31) || (rules?.relations.length ?? 0) > 1,
     checksAtEnd: isAny || isValue || time !== 0 || rules !== undefined,
   };
   cache.set(schema, plan);
@@ -221,6 +256,7 @@ function planField(
     list: field.fieldKind === "list",
     holdsJson: field.fieldKind === "message" && field.message.typeName === "google.protobuf.Struct" && field.parent.typeName !== "google.protobuf.Value",
     rules,
+    input: rules?.input ?? -1,
   };
 }
 
