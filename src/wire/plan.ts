@@ -46,17 +46,12 @@ export interface TypeRules {
 }
 
 /**
- * A relation between the elements of a list field that no field rule
- * states (a trace's events in socket order), checked as the verdict walk
- * reads each element, with no second pass: the walk feeds it the values of
- * the fields whose rules name an `input` (a Timestamp or Duration as
- * seconds and nanos, a varint as its low and high words, a message's
- * presence as 0, 0), then each element's end.
+ * A relation between the elements of list field `list` (a trace's events in socket order), checked as the verdict
+ * walk reads them, by a fresh `check()` per message: the walk feeds it the fields whose rules name an `input` (a
+ * Timestamp or Duration as seconds and nanos, any other message as its presence, a varint as its low and high words).
  */
 export interface WireRelation {
-  /** The list field whose elements are related. */
   readonly list: number;
-  /** A check of one message, with state of its own. */
   check(): RelationCheck;
 }
 
@@ -103,8 +98,6 @@ export interface FieldPlan {
   readonly holdsJson: boolean;
   /** The field's rules, when its message is checked with rules. */
   readonly rules: FieldRules | undefined;
-  /** The relation input the field feeds ({@link FieldRules.input}), or -1. */
-  readonly input: number;
 }
 
 /** The key and value of a map field's entries. */
@@ -136,9 +129,8 @@ export interface MessagePlan {
   /** List fields with a count rule. */
   readonly countedLists: readonly FieldPlan[];
   readonly rules: TypeRules | undefined;
-  /** The relation the walk checks on this type's elements. */
+  /** The relation the walk checks on this type's elements, and whether a field of this type feeds one ({@link FieldRules.input}). */
   readonly relation: WireRelation | undefined;
-  /** Whether a field of this type feeds a relation (see {@link FieldRules.input}). */
   readonly feeds: boolean;
   /** Set when a rule cannot be read from the wire (presence beyond 31 slots, two relations): the walk cannot prove the message valid. */
   readonly undecidable: boolean;
@@ -256,7 +248,6 @@ function planField(
     list: field.fieldKind === "list",
     holdsJson: field.fieldKind === "message" && field.message.typeName === "google.protobuf.Struct" && field.parent.typeName !== "google.protobuf.Value",
     rules,
-    input: rules?.input ?? -1,
   };
 }
 

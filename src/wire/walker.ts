@@ -238,9 +238,9 @@ export class Walker {
         if (readScalar(cursor, field.scalar, end) !== 0) throw new WireFault(WireRule.structUnrepresentable, "null_value other than NULL_VALUE inside a google.protobuf.Struct field", at);
       } else if (valueRule?.test !== undefined) {
         if (!valueRule.test(readScalar(cursor, field.scalar, end), this.options.context)) throw STOP;
-      } else if (wireType === 0 && this.check !== undefined && field.input >= 0) {
+      } else if (wireType === 0 && this.check !== undefined && (field.rules?.input ?? -1) >= 0) {
         cursor.varint64(end);
-        this.check.feed(field.input, cursor.lo, cursor.hi);
+        this.check.feed(field.rules!.input, cursor.lo, cursor.hi);
       } else if (wireType === 0) cursor.skipVarint(end);
       else cursor.fixed(wireType === 1 ? 8 : 4, end);
       return;
@@ -261,10 +261,7 @@ export class Walker {
         const decoded = this.decodeMessage(field.child.schema, valueStart, valueEnd);
         if (decoded === undefined || !valueRule.test(decoded, this.options.context)) throw STOP;
       }
-      if (this.check !== undefined && field.input >= 0) {
-        const time = field.child.time !== 0;
-        this.check.feed(field.input, time ? this.seconds : 0, time ? this.nanos : 0);
-      }
+      if (this.check !== undefined && (field.rules?.input ?? -1) >= 0) this.check.feed(field.rules!.input, this.seconds, this.nanos);
     } else if (field.packedElementSize >= 0) {
       this.packed(field, valueEnd, counts);
     } else if (field.scalar === ScalarType.STRING) {

@@ -18,12 +18,12 @@ export interface MessageRelation {
 
 /** Field numbers from the descriptors, so they follow capture.proto. */
 const EVENTS = TraceSchema.field.events!.number;
-const INPUTS = [
-  [EventSchema, EventSchema.field.timestamp!.number],
-  [EventSchema, EventSchema.field.write!.number],
-  [Event_WriteSchema, Event_WriteSchema.field.endStream!.number],
-] as const;
-const [TIMESTAMP, WRITE] = [0, 1];
+const [TIMESTAMP, WRITE, END_STREAM] = [0, 1, 2];
+/** The fields that feed the wire check's inputs, by type name, then field number: an event's timestamp, its write and the write's `end_stream`. */
+const INPUTS = new Map<string, ReadonlyMap<number, number>>([
+  [EventSchema.typeName, new Map([[EventSchema.field.timestamp!.number, TIMESTAMP], [EventSchema.field.write!.number, WRITE]])],
+  [Event_WriteSchema.typeName, new Map([[Event_WriteSchema.field.endStream!.number, END_STREAM]])],
+]);
 
 /**
  * The relations of a tap trace. Each is legal on the wire, but a trace that
@@ -63,39 +63,30 @@ export function relationsOf(schema: DescMessage): readonly MessageRelation[] {
   return schema.typeName === TraceSchema.typeName ? [traceRelations] : [];
 }
 
-/**
- * The inputs of a relation that fields of `schema` feed, by field number
- * (see `FieldRules.input`): an event's timestamp, its write and the
- * write's `end_stream`.
- */
-export function relationInputsOf(schema: DescMessage): ReadonlyMap<number, number> | undefined {
-  const inputs = new Map(INPUTS.flatMap(([type, number], input) => (type.typeName === schema.typeName ? [[number, input] as const] : [])));
-  return inputs.size > 0 ? inputs : undefined;
-}
+/** The relation inputs that fields of `schema` feed, by field number (see `FieldRules.input`). */
+export const relationInputsOf = (schema: DescMessage): ReadonlyMap<number, number> | undefined => INPUTS.get(schema.typeName);
 
 /**
  * The trace relations on the wire, fed by the verdict walk as it reads each
- * event: its timestamp (normalized: the walk feeds only printable ones, an
- * event decoded instead may carry any), whether it is a write and whether
- * that write ends the stream. Each field is seen at most once per event
- * (the verdict stops at a field twice and at two members of a oneof).
+ * event (at most one of each input: the verdict stops at a field twice and at
+ * two members of a oneof): its timestamp (the walk feeds only printable ones,
+ * a failing event decoded instead may carry any, normalized here), whether it
+ * is a write and whether that write ends the stream. Mixed number and bigint
+ * comparisons are exact.
  */
 class TraceRelationCheck implements RelationCheck {
-  private hasLatest = false;
-  private latestSeconds: number | bigint = 0;
+  private latestSeconds: number | bigint = -Infinity;
   private latestNanos = 0;
   private streamEnded = false;
-  // The current event.
+  // The current event's inputs; `seconds` is undefined without a timestamp.
   private known = true;
-  private hasTimestamp = false;
-  private seconds: number | bigint = 0;
+  private seconds: number | bigint | undefined = undefined;
   private nanos = 0;
   private write = false;
   private endStream = false;
 
   feed(input: number, a: number, b: number): void {
     if (input === TIMESTAMP) {
-      this.hasTimestamp = true;
       this.seconds = a;
       this.nanos = b;
     } else if (input === WRITE) this.write = true;
@@ -104,28 +95,25 @@ class TraceRelationCheck implements RelationCheck {
 
   replace(element: unknown): void {
     const event = element as Event | undefined;
+    const carry = Math.floor((event?.timestamp?.nanos ?? 0) / 1e9);
     this.known = event !== undefined;
-    const timestamp = event?.timestamp;
-    const carry = Math.floor((timestamp?.nanos ?? 0) / 1e9);
-    [this.hasTimestamp, this.seconds, this.nanos] = [timestamp !== undefined, (timestamp?.seconds ?? 0n) + BigInt(carry), (timestamp?.nanos ?? 0) - carry * 1e9];
+    this.seconds = event?.timestamp && event.timestamp.seconds + BigInt(carry);
+    this.nanos = (event?.timestamp?.nanos ?? 0) - carry * 1e9;
     this.write = event?.eventSelector.case === "write";
     this.endStream = event?.eventSelector.case === "write" && event.eventSelector.value.endStream;
   }
 
   next(): boolean {
-    // Mixed number and bigint comparisons are exact.
-    if (!this.known) return false;
-    if (this.hasTimestamp) {
-      if (this.hasLatest && (this.seconds < this.latestSeconds || (!(this.seconds > this.latestSeconds) && this.nanos < this.latestNanos))) return false;
-      this.hasLatest = true;
-      this.latestSeconds = this.seconds;
+    const seconds = this.seconds;
+    if (!this.known || (this.write && this.streamEnded)) return false;
+    if (seconds !== undefined) {
+      if (seconds < this.latestSeconds || (!(seconds > this.latestSeconds) && this.nanos < this.latestNanos)) return false;
+      this.latestSeconds = seconds;
       this.latestNanos = this.nanos;
     }
-    if (this.write) {
-      if (this.streamEnded) return false;
-      this.streamEnded = this.endStream;
-    }
-    this.hasTimestamp = this.write = this.endStream = false;
+    if (this.write) this.streamEnded = this.endStream;
+    this.seconds = undefined;
+    this.write = this.endStream = false;
     return true;
   }
 }
