@@ -31,10 +31,9 @@ export class Walker {
   json = false;
   /** How many `Any` payloads the walk is inside. */
   anyDepth = 0;
-  /** The relation check of the message (at `checkDepth`) whose elements the verdict walk is reading, fed as it reads them. */
+  /** The relation check of the message (at `checkDepth`) whose elements the verdict walk reads; the last time it read, as an input. */
   private check: RelationCheck | undefined = undefined;
   private checkDepth = 0;
-  /** The last Timestamp or Duration the verdict walk read, for a relation's input. */
   private seconds = 0;
   private nanos = 0;
 
@@ -64,10 +63,7 @@ export class Walker {
     let closed = groupNumber === -1;
     const outerCheck = this.check;
     const check = this.verdict ? plan.relation?.check() : undefined;
-    if (check !== undefined) {
-      this.check = check;
-      this.checkDepth = depth;
-    }
+    if (check !== undefined) [this.check, this.checkDepth] = [check, depth];
     while (cursor.pos < end) {
       const tagOffset = cursor.pos;
       let tag = bytes[tagOffset]!;
