@@ -2,9 +2,9 @@ import { once } from "node:events";
 import { join } from "node:path";
 import { createClient } from "@redis/client";
 import { startRedisServer } from "../src/tunnel/node/redis-server.testdata.js";
-import { fleet, runReporterFleet, startReadyChild, type FleetResult, type ReadyChild } from "./reporter-fleet.js";
+import { fleet, fleetMethod, runReporterFleet, startReadyChild, type FleetResult, type ReadyChild } from "./reporter-fleet.js";
 
-const { streams, tunnelsPerStream, intervalMs, durationMs, warmupMs } = fleet;
+const { streams, tunnelsPerStream, intervalMs, durationMs } = fleet;
 
 interface RunResult extends FleetResult {
   readonly label: string;
@@ -45,16 +45,20 @@ function applyP99(before: readonly ApplyBuckets[], after: readonly ApplyBuckets[
 }
 
 /** Snapshots of every replica's apply histogram when the fleet's measured window starts and ends. */
-async function measureApply(replicas: readonly ReadyChild[], run: (beforeStop: () => Promise<void>) => Promise<FleetResult>): Promise<FleetResult & { applyP99: string }> {
-  let before: ApplyBuckets[] = [];
-  const started = setTimeout(() => {
-    void Promise.all(replicas.map(applyBuckets)).then((snapshots) => (before = snapshots));
-  }, warmupMs);
+async function measureApply(
+  replicas: readonly ReadyChild[],
+  run: (beforeStop: () => Promise<void>, onMeasuring: () => void) => Promise<FleetResult>,
+): Promise<FleetResult & { applyP99: string }> {
+  let before: Promise<ApplyBuckets[]> = Promise.resolve([]);
   let p99 = "n/a";
-  const result = await run(async () => {
-    p99 = applyP99(before, await Promise.all(replicas.map(applyBuckets)));
-  });
-  clearTimeout(started);
+  const result = await run(
+    async () => {
+      p99 = applyP99(await before, await Promise.all(replicas.map(applyBuckets)));
+    },
+    () => {
+      before = Promise.all(replicas.map(applyBuckets));
+    },
+  );
   return { ...result, applyP99: p99 };
 }
 
@@ -66,6 +70,8 @@ async function stopReplica(replica: ReadyChild): Promise<StoppedReplica> {
   const exited = once(replica.child, "close");
   replica.child.kill("SIGTERM");
   await exited;
+  // REPLICA_TRACE=1: the replica's per-second trace (and anything else it printed) goes to stderr.
+  if (process.env["REPLICA_TRACE"] === "1") process.stderr.write(`replica ${replica.port}:\n${replica.output()}`);
   const cpu = /cpu-seconds=([\d.]+)/.exec(replica.output());
   const loop = /loop-delay-p99-ms=([\d.]+) loop-delay-max-ms=([\d.]+)/.exec(replica.output());
   if (!cpu || !loop) throw new Error(`the replica did not report its CPU time and event-loop delay: ${replica.output()}`);
@@ -81,12 +87,14 @@ async function stopReplicas(replicas: readonly ReadyChild[]): Promise<StoppedRep
   };
 }
 
-async function usedMemory(url: string): Promise<number> {
+/** redis-server's memory in use (bytes) and CPU time so far (user + system, seconds), from `INFO`. */
+async function redisUsage(url: string): Promise<{ readonly memory: number; readonly cpuSeconds: number }> {
   const client = createClient({ url });
   await client.connect();
-  const info = await client.sendCommand<string>(["INFO", "memory"]);
+  const info = await client.sendCommand<string>(["INFO"]);
   await client.close();
-  return Number(/used_memory:(\d+)/.exec(info)?.[1]);
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1]);
+  return { memory: field("used_memory"), cpuSeconds: field("used_cpu_user") + field("used_cpu_sys") };
 }
 
 /**
@@ -95,21 +103,25 @@ async function usedMemory(url: string): Promise<number> {
  */
 export async function runRedisBench(): Promise<string> {
   const memoryReplica = await startReplica(["memory"]);
-  const memoryLoad = await measureApply([memoryReplica], (beforeStop) => runReporterFleet([memoryReplica.port], beforeStop));
+  const memoryLoad = await measureApply([memoryReplica], (beforeStop, onMeasuring) => runReporterFleet([memoryReplica.port], beforeStop, onMeasuring));
   const memory: RunResult = { ...memoryLoad, label: "one replica, memory store", ...(await stopReplicas([memoryReplica])) };
 
   const redis = await startRedisServer();
   try {
-    const baseline = await usedMemory(redis.url);
+    const baseline = await redisUsage(redis.url);
     const replicas = [await startReplica(["redis", redis.url]), await startReplica(["redis", redis.url])];
     let bytesPerTunnel = NaN;
-    const redisLoad = await measureApply(replicas, (beforeStop) =>
+    let redisCpuSeconds = NaN;
+    const redisLoad = await measureApply(replicas, (beforeStop, onMeasuring) =>
       runReporterFleet(
         replicas.map((r) => r.port),
         async () => {
           await beforeStop();
-          bytesPerTunnel = ((await usedMemory(redis.url)) - baseline) / (streams * tunnelsPerStream);
+          const usage = await redisUsage(redis.url);
+          bytesPerTunnel = (usage.memory - baseline.memory) / (streams * tunnelsPerStream);
+          redisCpuSeconds = usage.cpuSeconds - baseline.cpuSeconds;
         },
+        onMeasuring,
       ),
     );
     const shared: RunResult = { ...redisLoad, label: "two replicas, one Redis", ...(await stopReplicas(replicas)) };
@@ -121,14 +133,14 @@ export async function runRedisBench(): Promise<string> {
     return [
       "## Reporting server replicas on Redis",
       "",
-      `${streams} reporter streams × ${tunnelsPerStream} tunnels, 1% churn per ${intervalMs / 1000} s interval, measured for ${durationMs / 1000} s after a ${warmupMs / 1000} s warm-up: spread over two \`serve\` replicas (child processes) sharing one \`redis-server\` (\`--save '' --appendonly no\`, loopback), and the same load on one replica with the memory store, in the same run. Replica CPU is the sum over replicas. Server apply p99 is the bucket bound of the replicas' \`envoy_tap_tunnel_apply_duration_seconds\` histogram (report decoded to response ready, Redis round trip included) that holds 99% of the measured window's requests; the event-loop delay (\`monitorEventLoopDelay\`, whole run, worst replica) shows stalls inside a replica. ACK latency is measured by the reporters, in the benchmark's own process, so it also holds that process's own delays.`,
+      `${streams} reporter streams × ${tunnelsPerStream} tunnels, 1% churn per ${intervalMs / 1000} s interval, measured for ${durationMs / 1000} s: spread over two \`serve\` replicas (child processes) sharing one \`redis-server\` (\`--save '' --appendonly no\`, loopback), and the same load on one replica with the memory store, in the same run. Replica CPU is the sum over replicas. Server apply p99 is the bucket bound of the replicas' \`envoy_tap_tunnel_apply_duration_seconds\` histogram (report decoded to response ready, Redis round trip included) that holds 99% of the measured window's requests; the event-loop delay (\`monitorEventLoopDelay\`, whole run, worst replica) shows stalls inside a replica. ACK latency is measured by the reporters from send to ACK, so it also holds the load generator's own delays. ${fleetMethod}`,
       "",
       "| setup | reports/s (ACKed) | ACK p50 | ACK p99 | ACK max | server apply p99 | replica event-loop delay p99 / max | replica CPU | NACKs | disconnects |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
       row(memory),
       row(shared),
       "",
-      `Redis memory per tunnel held (\`INFO memory\` used_memory growth / tunnels): ${fmt(bytesPerTunnel, 0)} bytes.`,
+      `Redis memory per tunnel held (\`INFO memory\` used_memory growth / tunnels): ${fmt(bytesPerTunnel, 0)} bytes. redis-server CPU (\`INFO\` used_cpu_user + used_cpu_sys, from the replicas' start to the end of the measured window): ${fmt(redisCpuSeconds, 2)} s.`,
       "",
       `Targets: reports/s ≥ 0.5 of memory: **${fmt(ratio, 2)}** (${met(ratio >= 0.5)}); p99 < 100 ms: ${fmt(shared.p99, 2)} ms (${met(shared.p99 < 100)}).`,
     ].join("\n");

@@ -1,30 +1,15 @@
-import { createRegistry, type DescMessage, type Registry } from "@bufbuild/protobuf";
-import {
-  file_google_protobuf_any,
-  file_google_protobuf_duration,
-  file_google_protobuf_empty,
-  file_google_protobuf_field_mask,
-  file_google_protobuf_struct,
-  file_google_protobuf_timestamp,
-  file_google_protobuf_wrappers,
-} from "@bufbuild/protobuf/wkt";
-import { file_envoy_api_v2_core_address } from "../gen/envoy/api/v2/core/address_pb.js";
-import { file_envoy_config_core_v3_address } from "../gen/envoy/config/core/v3/address_pb.js";
-import { file_envoy_config_core_v3_base } from "../gen/envoy/config/core/v3/base_pb.js";
-import { file_envoy_data_tap_v2alpha_capture } from "../gen/envoy/data/tap/v2alpha/capture_pb.js";
-import { file_envoy_data_tap_v3_common } from "../gen/envoy/data/tap/v3/common_pb.js";
-import { file_envoy_data_tap_v3_http } from "../gen/envoy/data/tap/v3/http_pb.js";
-import { file_envoy_data_tap_v3_transport } from "../gen/envoy/data/tap/v3/transport_pb.js";
-import { file_envoy_data_tap_v3_wrapper } from "../gen/envoy/data/tap/v3/wrapper_pb.js";
-import { file_envoy_extensions_reverse_tunnel_reporters_v3alpha_clients_grpc_client_grpc_client } from "../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/grpc_client_pb.js";
-import { file_envoy_extensions_reverse_tunnel_reporters_v3alpha_clients_grpc_client_stream_reverse_tunnels } from "../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/clients/grpc_client/stream_reverse_tunnels_pb.js";
-import { file_envoy_extensions_reverse_tunnel_reporters_v3alpha_reporters_event_reporter } from "../gen/envoy/extensions/reverse_tunnel_reporters/v3alpha/reporters/event_reporter_pb.js";
-import { file_envoy_type_v3_semantic_version } from "../gen/envoy/type/v3/semantic_version_pb.js";
-import { file_google_rpc_error_details } from "../gen/google/rpc/error_details_pb.js";
+import { createRegistry, type DescFile, type DescMessage, type Registry } from "@bufbuild/protobuf";
+import { nestedTypes } from "@bufbuild/protobuf/reflect";
 import { closeMatches } from "./close-matches.js";
-import { file_google_rpc_status } from "../gen/google/rpc/status_pb.js";
-import { file_validate_validate } from "../gen/validate/validate_pb.js";
-import { file_xds_core_v3_context_params } from "../gen/xds/core/v3/context_params_pb.js";
+import { packageFiles } from "./package-files.js";
+import { TYPE_FILES, TYPE_INDEX, type IndexedType } from "./type-index.js";
+
+let built: Registry | undefined;
+
+/** The registry of every package file, built when first consulted. */
+function packageRegistry(): Registry {
+  return (built ??= createRegistry(...packageFiles()));
+}
 
 /**
  * Every file of the package, plus the well-known types a payload may pack into
@@ -32,43 +17,21 @@ import { file_xds_core_v3_context_params } from "../gen/xds/core/v3/context_para
  * `toJson`/`fromJson`/`toBinary` lets `google.protobuf.Any` values that pack a
  * package type (for example a `google.rpc.BadRequest` inside
  * `google.rpc.Status.details`) print and parse by their type URL.
+ *
+ * It is built when first consulted, not when imported: most payloads hold no
+ * `Any`, and a CLI run that never meets one builds only the descriptors of
+ * the files it uses (see package-files.ts).
  */
-export const registry: Registry = createRegistry(
-  file_envoy_data_tap_v2alpha_capture,
-  file_envoy_data_tap_v3_wrapper,
-  file_envoy_data_tap_v3_transport,
-  file_envoy_data_tap_v3_http,
-  file_envoy_data_tap_v3_common,
-  file_envoy_api_v2_core_address,
-  file_envoy_extensions_reverse_tunnel_reporters_v3alpha_clients_grpc_client_stream_reverse_tunnels,
-  file_envoy_extensions_reverse_tunnel_reporters_v3alpha_clients_grpc_client_grpc_client,
-  file_envoy_extensions_reverse_tunnel_reporters_v3alpha_reporters_event_reporter,
-  file_envoy_config_core_v3_base,
-  file_envoy_config_core_v3_address,
-  file_envoy_type_v3_semantic_version,
-  file_xds_core_v3_context_params,
-  file_google_rpc_status,
-  file_google_rpc_error_details,
-  file_validate_validate,
-  file_google_protobuf_any,
-  file_google_protobuf_duration,
-  file_google_protobuf_timestamp,
-  file_google_protobuf_struct,
-  file_google_protobuf_wrappers,
-  file_google_protobuf_empty,
-  file_google_protobuf_field_mask,
-);
-
-/** The proto packages whose messages are the package's subject (not its dependencies). */
-const PRIMARY_PACKAGES = [
-  "envoy.data.tap.v2alpha",
-  "envoy.data.tap.v3",
-  "envoy.extensions.reverse_tunnel_reporters.v3alpha.clients.grpc_client",
-  "envoy.extensions.reverse_tunnel_reporters.v3alpha.reporters",
-];
-
-/** The package whose types keep their short names when another package declares the same name. */
-const SHORT_NAME_OWNER = "envoy.data.tap.v2alpha";
+export const registry: Registry = Object.freeze({
+  kind: "registry",
+  [Symbol.iterator]: () => packageRegistry()[Symbol.iterator](),
+  get: (typeName: string) => packageRegistry().get(typeName),
+  getMessage: (typeName: string) => packageRegistry().getMessage(typeName),
+  getEnum: (typeName: string) => packageRegistry().getEnum(typeName),
+  getExtension: (typeName: string) => packageRegistry().getExtension(typeName),
+  getExtensionFor: (extendee: DescMessage, no: number) => packageRegistry().getExtensionFor(extendee, no),
+  getService: (typeName: string) => packageRegistry().getService(typeName),
+} as const);
 
 /** A message type of the registry with the names it can be looked up by. */
 export interface TypeEntry {
@@ -92,43 +55,7 @@ let cachedEntries: readonly TypeEntry[] | undefined;
  * `validate` annotation messages excluded), primary types first, then by name.
  */
 export function listTypes(): readonly TypeEntry[] {
-  if (cachedEntries) return cachedEntries;
-  const messages: DescMessage[] = [];
-  for (const type of registry) {
-    if (type.kind !== "message") continue;
-    const pkg = type.file.proto.package;
-    if (pkg === "google.protobuf" || pkg === "validate") continue;
-    messages.push(type);
-  }
-  const localNameCount = new Map<string, number>();
-  for (const message of messages) {
-    const local = localName(message);
-    localNameCount.set(local, (localNameCount.get(local) ?? 0) + 1);
-  }
-  // The v2alpha tap types keep the short names they had before the v3 tap
-  // types arrived (`Connection`, which v3 declares too), so that existing
-  // `--type Connection` options and `*.Connection.pb` files keep their meaning.
-  const keepsShortName = (schema: DescMessage, local: string) =>
-    localNameCount.get(local) === 1 || schema.file.proto.package === SHORT_NAME_OWNER;
-  cachedEntries = messages
-    .map((schema): TypeEntry => {
-      const local = localName(schema);
-      return {
-        typeName: schema.typeName,
-        shortName: keepsShortName(schema, local) ? local : schema.typeName,
-        schema,
-        primary: PRIMARY_PACKAGES.includes(schema.file.proto.package),
-      };
-    })
-    // By code unit, not localeCompare: its collator costs ~10 ms of CLI start-up.
-    .sort((a, b) => Number(b.primary) - Number(a.primary) || (a.typeName < b.typeName ? -1 : a.typeName > b.typeName ? 1 : 0));
-  return cachedEntries;
-}
-
-/** The name of a message inside its package: `Event.Read` for `envoy.data.tap.v2alpha.Event.Read`. */
-function localName(message: DescMessage): string {
-  const pkg = message.file.proto.package;
-  return pkg === "" ? message.typeName : message.typeName.slice(pkg.length + 1);
+  return (cachedEntries ??= TYPE_INDEX.map(({ typeName, shortName, primary }) => ({ typeName, shortName, schema: registry.getMessage(typeName)!, primary })));
 }
 
 /** Thrown by {@link resolveType} for a name that names no type, or more than one. */
@@ -162,15 +89,36 @@ export function isUnknownTypeError(error: unknown): error is UnknownTypeError {
  * {@link UnknownTypeError} listing close matches.
  */
 export function resolveType(name: string): DescMessage {
+  return registry.getMessage(resolveTypeName(name).typeName)!;
+}
+
+/**
+ * {@link resolveType} without building a descriptor: the index entry of the
+ * type a name picks (the CLI then loads only that type's file, with
+ * {@link loadMessageType}). Throws {@link UnknownTypeError} as resolveType does.
+ */
+export function resolveTypeName(name: string): IndexedType {
   const wanted = name.startsWith(".") ? name.slice(1) : name;
-  const entries = listTypes();
-  const exact = entries.find((e) => e.typeName === wanted || e.shortName === wanted);
-  if (exact) return exact.schema;
-  const byLocal = entries.filter((e) => localName(e.schema) === wanted);
+  const exact = TYPE_INDEX.find((e) => e.typeName === wanted || e.shortName === wanted);
+  if (exact) return exact;
+  const byLocal = TYPE_INDEX.filter((e) => e.localName === wanted);
   // Unreachable for names the v2alpha package owns: its entry matched `exact`.
   if (byLocal.length > 1) {
     throw new UnknownTypeError(name, byLocal.map((e) => e.typeName), "ambiguous");
   }
-  const candidates = entries.map((e) => ({ name: e.shortName, spellings: [e.shortName, localName(e.schema)] }));
+  const candidates = TYPE_INDEX.map((e) => ({ name: e.shortName, spellings: [e.shortName, e.localName] }));
   throw new UnknownTypeError(name, closeMatches(wanted, candidates), "unknown");
+}
+
+/**
+ * The schema of an indexed type, importing the generated module of its file
+ * (and so of the files it depends on) and no other: the same descriptor
+ * {@link resolveType} and {@link registry} give.
+ */
+export async function loadMessageType(type: IndexedType): Promise<DescMessage> {
+  const file: DescFile = await TYPE_FILES[type.file]!();
+  for (const desc of nestedTypes(file)) {
+    if (desc.kind === "message" && desc.typeName === type.typeName) return desc;
+  }
+  throw new Error(`the index places ${type.typeName} in ${type.file}, which does not declare it; run scripts/generate-type-index.ts`);
 }

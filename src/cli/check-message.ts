@@ -1,7 +1,8 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 // From their own modules rather than the validate index, which also loads
 // validateJson and with it ajv: about 50 ms of start-up that binary and text
-// input never needs (JSON checks load it with check-json-text.ts).
+// input never needs (JSON checks load it with explain-json-text.ts, and only
+// for a document with a problem).
 import { validate } from "../validate/validate.js";
 import { validateBinary } from "../validate/validate-binary.js";
 import type { InputPosition, ValidationResult, Violation } from "../validate/index.js";

@@ -1,4 +1,7 @@
-import { INPUT_TOO_LARGE, type DecodeError } from "../codec/index.js";
+// From their own modules: the codec index would bring every decoder into
+// the bundle's binary path.
+import { INPUT_TOO_LARGE } from "../codec/decode-options.js";
+import type { DecodeError } from "../fault/decode-error.js";
 
 /**
  * The reason of a decode error as the CLI prints it: the codec's reason,

@@ -1,5 +1,5 @@
 import { basename, join } from "node:path";
-import { formatFromFileName } from "../codec/index.js";
+import { formatFromFileName } from "../codec/detect-format.js";
 import { CliError, describeIoError } from "./cli-error.js";
 import type { CliFileSystem } from "./io.js";
 

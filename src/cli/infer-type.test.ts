@@ -5,7 +5,7 @@ import { typeFromFileName } from "./resolve-input-type.js";
 
 function inferred(names: string[], spelling: "json" | "text" = "json"): string | readonly string[] {
   const result = inferType(new Set(names), spelling);
-  return result.ok ? result.schema.typeName : result.candidates;
+  return result.ok ? result.type.typeName : result.candidates;
 }
 
 suite("inferType()", () => {

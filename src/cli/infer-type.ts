@@ -1,9 +1,8 @@
-import type { DescMessage } from "@bufbuild/protobuf";
-import { listTypes, type TypeEntry } from "../registry.js";
+import { TYPE_INDEX, type IndexedType } from "../type-index.js";
 
 /** The outcome of {@link inferType}: one type, or the names that tie (none when nothing matched). */
 export type Inference =
-  | { readonly ok: true; readonly schema: DescMessage }
+  | { readonly ok: true; readonly type: IndexedType }
   | { readonly ok: false; readonly candidates: readonly string[] };
 
 /**
@@ -18,14 +17,14 @@ export type Inference =
  * and `SocketBufferedTrace`), v2alpha wins, as it did before the v3 types
  * existed; a v3 payload is a `TraceWrapper`, whose names are its own. A
  * remaining tie, or no match at all, is not a guess: the caller asks for
- * `--type`.
+ * `--type`. It reads the type index, so no descriptor is built to choose.
  */
 export function inferType(names: ReadonlySet<string>, spelling: "json" | "text"): Inference {
-  let best: TypeEntry[] = [];
+  let best: IndexedType[] = [];
   let bestScore = 0;
-  for (const entry of listTypes()) {
+  for (const entry of TYPE_INDEX) {
     if (!entry.primary) continue;
-    const score = scoreType(entry.schema, names, spelling);
+    const score = scoreType(entry, names, spelling);
     if (score > bestScore) {
       best = [entry];
       bestScore = score;
@@ -35,15 +34,15 @@ export function inferType(names: ReadonlySet<string>, spelling: "json" | "text")
   }
   const v2alpha = best.filter((entry) => entry.typeName.startsWith("envoy.data.tap.v2alpha."));
   if (v2alpha.length > 0 && v2alpha.length < best.length) best = v2alpha;
-  if (best.length === 1) return { ok: true, schema: best[0]!.schema };
+  if (best.length === 1) return { ok: true, type: best[0]! };
   return { ok: false, candidates: best.map((e) => e.shortName).sort() };
 }
 
-function scoreType(schema: DescMessage, names: ReadonlySet<string>, spelling: "json" | "text"): number {
+function scoreType(type: IndexedType, names: ReadonlySet<string>, spelling: "json" | "text"): number {
   let score = 0;
-  for (const field of schema.fields) {
+  for (const [name, jsonName] of type.fields) {
     // Text format spells a field only by its proto name; JSON parsers accept both.
-    if (names.has(field.name) || (spelling === "json" && field.jsonName !== field.name && names.has(field.jsonName))) {
+    if (names.has(name) || (spelling === "json" && jsonName !== name && names.has(jsonName))) {
       score++;
     }
   }

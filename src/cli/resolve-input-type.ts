@@ -1,6 +1,7 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import type { Format } from "../codec/index.js";
-import { isUnknownTypeError, listTypes, resolveType } from "../registry.js";
+import { isUnknownTypeError, loadMessageType, resolveTypeName } from "../registry.js";
+import { TYPE_INDEX, type IndexedType } from "../type-index.js";
 import { CliError } from "./cli-error.js";
 import { inferType } from "./infer-type.js";
 import { scanJsonKeys, scanTextFieldNames } from "./scan-field-names.js";
@@ -18,15 +19,18 @@ export interface TypedInput {
 
 /**
  * Resolves `--type` once per command, turning an unknown or ambiguous name
- * into a usage error that lists what the person may have meant.
+ * into a usage error that lists what the person may have meant. Only the
+ * generated file that declares the type is loaded (start-up time).
  */
-export function resolveTypeOption(name: string): DescMessage {
+export async function resolveTypeOption(name: string): Promise<DescMessage> {
+  let type: IndexedType;
   try {
-    return resolveType(name);
+    type = resolveTypeName(name);
   } catch (error) {
     if (isUnknownTypeError(error)) throw new CliError("usage", error.message, { cause: error });
     throw error;
   }
+  return loadMessageType(type);
 }
 
 /**
@@ -39,11 +43,12 @@ export function resolveTypeOption(name: string): DescMessage {
  * 2. for JSON, NDJSON and text: the field names of the first bytes, when
  *    exactly one type fits them best (see `inferType`).
  *
- * Anything else is a usage error that says what to pass.
+ * Anything else is a usage error that says what to pass. The names are
+ * matched in the type index; only the chosen type's generated file is loaded.
  */
-export function inferInputType(input: TypedInput): DescMessage {
+export async function inferInputType(input: TypedInput): Promise<DescMessage> {
   const byName = input.baseName === undefined ? undefined : typeFromFileName(input.baseName);
-  if (byName !== undefined) return byName;
+  if (byName !== undefined) return loadMessageType(byName);
   if (input.format === "binary" || input.format === "delimited") {
     throw new CliError(
       "usage",
@@ -53,7 +58,7 @@ export function inferInputType(input: TypedInput): DescMessage {
   const text = new TextDecoder("utf-8", { fatal: false }).decode(input.head);
   const names = input.format === "text" ? scanTextFieldNames(text) : scanJsonKeys(text);
   const inference = inferType(names, input.format === "text" ? "text" : "json");
-  if (inference.ok) return inference.schema;
+  if (inference.ok) return loadMessageType(inference.type);
   throw new CliError(
     "usage",
     inference.candidates.length > 0
@@ -62,20 +67,23 @@ export function inferInputType(input: TypedInput): DescMessage {
   );
 }
 
-/** The type a file name ends with before its extension, if any (see {@link inferInputType}). */
-export function typeFromFileName(baseName: string): DescMessage | undefined {
+/**
+ * The type a file name ends with before its extension, if any (see
+ * {@link inferInputType}), as its entry in the type index.
+ */
+export function typeFromFileName(baseName: string): IndexedType | undefined {
   const dot = baseName.lastIndexOf(".");
   const stem = dot > 0 ? baseName.slice(0, dot) : baseName;
   const parts = stem.split(".");
-  // Only names of the registry are resolved: resolveType's error for any
+  // Only names of the registry are resolved: resolveTypeName's error for any
   // other (`trace` of trace.json) ranks close matches, ~10 ms of start-up.
-  const names = new Set(listTypes().flatMap((entry) => [entry.typeName, entry.shortName]));
+  const names = new Set(TYPE_INDEX.flatMap((entry) => [entry.typeName, entry.shortName]));
   // Longest suffix first, so `x.envoy.data.tap.v2alpha.Trace` finds the full name.
   for (let start = 0; start < parts.length; start++) {
     const candidate = parts.slice(start).join(".");
     if (!names.has(candidate)) continue;
     try {
-      return resolveType(candidate);
+      return resolveTypeName(candidate);
     } catch {
       // Not a type name: try a shorter suffix.
     }

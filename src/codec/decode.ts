@@ -2,7 +2,8 @@ import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { createDecodeContext } from "./decode-context.js";
 import type { Format } from "../fault/decode-error.js";
 import type { DecodeOptions } from "./decode-options.js";
-import { createFramer, decodeFrame, frameOrThrow } from "./frames.js";
+import { createFramer, frameOrThrow } from "./frames.js";
+import { decodeFrame } from "./decode-frame.js";
 
 /**
  * Decodes every message of an input held in memory.

@@ -1,12 +1,10 @@
-import type { DescMessage } from "@bufbuild/protobuf";
-import { decodeBinaryFrame } from "./binary-frame.js";
+// Framing only: the per-format decoders live in decode-frame.ts, so a reader
+// that only frames (readFrames, the CLI's binary check) loads no text-format
+// or JSON decoding code.
 import { decodeError, type DecodeContext } from "./decode-context.js";
 import { DelimitedFramer } from "./delimited-framer.js";
 import { FramingError, type Frame, type Framer } from "../fault/framing.js";
-import { decodeJsonFrame } from "./json-frame.js";
 import { JsonFramer } from "../json/json-framer.js";
-import type { ReadMessage } from "./read-messages.js";
-import { decodeTextFrame } from "./text-frame.js";
 import { WholeInputFramer } from "./whole-input-framer.js";
 
 /** Message types whose own JSON form may be an array, so a top-level array is one message of them. */
@@ -66,22 +64,5 @@ export function* framesOfChunk(context: DecodeContext, framer: Framer, chunk: Ui
   for (let at = 0; at < chunk.length; at += JSON_FRAMING_SLICE_BYTES) {
     const slice = chunk.subarray(at, at + JSON_FRAMING_SLICE_BYTES);
     yield* frameOrThrow(context, () => framer.push(slice));
-  }
-}
-
-/** Decodes one frame in the context's format, with its source for validation. */
-export function decodeFrame<Desc extends DescMessage>(context: DecodeContext, frame: Frame, index: number): ReadMessage<Desc> {
-  switch (context.format) {
-    case "binary":
-    case "delimited":
-      return { message: decodeBinaryFrame<Desc>(context, frame, index), index, position: frame.position, bytes: frame.bytes, offset: frame.offset };
-    case "text":
-      return { message: decodeTextFrame<Desc>(context, frame, index), index, position: frame.position };
-    case "json":
-    case "ndjson": {
-      const decoded = decodeJsonFrame<Desc>(context, frame, index);
-      const { line, column } = frame.position as { line: number; column: number };
-      return { message: decoded.message, index, position: frame.position, json: { text: decoded.text, value: decoded.value, line, column } };
-    }
   }
 }

@@ -3,7 +3,8 @@ import type { InputPosition } from "../fault/position.js";
 import { createDecodeContext } from "./decode-context.js";
 import type { Format } from "../fault/decode-error.js";
 import type { DecodeOptions } from "./decode-options.js";
-import { createFramer, decodeFrame, frameOrThrow, framesOfChunk } from "./frames.js";
+import { createFramer, frameOrThrow, framesOfChunk } from "./frames.js";
+import { decodeFrame } from "./decode-frame.js";
 
 /** Options for {@link readMessages}; the same as {@link DecodeOptions}. */
 export type ReadMessagesOptions = DecodeOptions;

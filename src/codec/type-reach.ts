@@ -1,5 +1,12 @@
 import { ScalarType, type DescMessage } from "@bufbuild/protobuf";
-import { AnySchema } from "@bufbuild/protobuf/wkt";
+
+/**
+ * The name of `google.protobuf.Any`, written out rather than read from
+ * `AnySchema`: importing that builds any.proto's descriptor when the module
+ * loads, on every CLI start-up that checks a printable string, for payloads
+ * that mostly hold no Any.
+ */
+const ANY_TYPE_NAME = "google.protobuf.Any";
 
 /**
  * A test of whether a message type, or any type reachable from it through
@@ -34,4 +41,4 @@ export function reachTest(trait: (schema: DescMessage) => boolean): (schema: Des
 export const hasStringKeyedMap = reachTest((schema) => schema.fields.some((f) => f.fieldKind === "map" && f.mapKey === ScalarType.STRING));
 
 /** Whether a message type has a `google.protobuf.Any`, which may pack any type, anywhere below it (or is one). */
-export const hasAny = reachTest((schema) => schema.typeName === AnySchema.typeName);
+export const hasAny = reachTest((schema) => schema.typeName === ANY_TYPE_NAME);

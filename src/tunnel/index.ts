@@ -18,6 +18,7 @@ export {
   type RegistryStats,
 } from "./tunnel-registry.js";
 export type { TunnelQuery } from "./select-tunnels.js";
+export { tunnelCursor, initiatorStartCursor, compareCodePoints, FIRST_NODE_CURSOR, MAX_STORE_PAGE, type TunnelPage, type NodePage } from "./tunnel-pages.js";
 export { startExpiryTimer, type ExpiryTimerOptions } from "./start-expiry-timer.js";
 export { peerIdentityKey, type PeerIdentity } from "./peer-identity.js";
 export {

@@ -1,6 +1,8 @@
 import { LayeredMap } from "./layered-map.js";
 import type { NodeRecord } from "./tunnel-record.js";
 import type { TunnelStore } from "./tunnel-store.js";
+import { SortedTunnelIndex } from "./sorted-tunnel-index.js";
+import { checkPageSize, nodePageOf, type NodePage, type TunnelPage } from "./tunnel-pages.js";
 
 /**
  * The default {@link TunnelStore}: nodes in a `Map`, plus the initiator index
@@ -18,6 +20,8 @@ export class MemoryTunnelStore implements TunnelStore {
    * as the tunnel record itself); else node key → number of its tunnels from the initiator.
    */
   readonly #byInitiator = new Map<string, string | Map<string, number>>();
+  /** The tunnels in page order, built by the first `tunnelPage`. */
+  readonly #sorted = new SortedTunnelIndex();
 
   getNode(key: string): Promise<NodeRecord | undefined> {
     return Promise.resolve(this.#nodes.get(key));
@@ -43,6 +47,34 @@ export class MemoryTunnelStore implements TunnelStore {
     return Promise.resolve([...this.#nodes.values()]);
   }
 
+  /**
+   * A page of tunnels in the Redis store's order and cursor (see
+   * `tunnelPageOf`), from an index kept sorted once a page was asked for
+   * (see `SortedTunnelIndex`).
+   * @throws RangeError for a `limit` outside 1..10 000.
+   */
+  tunnelPage(after: string | undefined, limit: number): Promise<TunnelPage> {
+    try {
+      checkPageSize(limit);
+      return Promise.resolve(this.#sorted.page(this.#nodes, after, limit));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /**
+   * A page of `count` nodes ordered by key (see `nodePageOf`).
+   * @throws RangeError for a `count` outside 1..10 000 or a cursor it did not return.
+   */
+  nodePage(cursor: string, count: number): Promise<NodePage> {
+    try {
+      checkPageSize(count);
+      return Promise.resolve(nodePageOf(this.#nodes.values(), cursor, count));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
   nodeKeysByInitiator(initiatorNodeId: string): Promise<string[]> {
     const holders = this.#byInitiator.get(initiatorNodeId);
     return Promise.resolve(holders === undefined ? [] : typeof holders === "string" ? [holders] : [...holders.keys()]);
@@ -61,26 +93,27 @@ export class MemoryTunnelStore implements TunnelStore {
       for (const name of changed) {
         const had = before!.tunnels.get(name);
         const has = after!.tunnels.get(name);
-        if (had !== undefined && had.identity.nodeId !== has?.identity.nodeId) this.#count(had.identity.nodeId, key, -1);
-        if (has !== undefined && has.identity.nodeId !== had?.identity.nodeId) this.#count(has.identity.nodeId, key, +1);
+        if (had !== undefined && had.identity.nodeId !== has?.identity.nodeId) this.#count(had.identity.nodeId, key, name, -1);
+        if (has !== undefined && has.identity.nodeId !== had?.identity.nodeId) this.#count(has.identity.nodeId, key, name, +1);
       }
       return;
     }
     if (before !== undefined) {
       for (const [name, tunnel] of before.tunnels) {
         const kept = after?.tunnels.get(name);
-        if (kept === undefined || kept.identity.nodeId !== tunnel.identity.nodeId) this.#count(tunnel.identity.nodeId, key, -1);
+        if (kept === undefined || kept.identity.nodeId !== tunnel.identity.nodeId) this.#count(tunnel.identity.nodeId, key, name, -1);
       }
     }
     if (after !== undefined) {
       for (const [name, tunnel] of after.tunnels) {
         const had = before?.tunnels.get(name);
-        if (had === undefined || had.identity.nodeId !== tunnel.identity.nodeId) this.#count(tunnel.identity.nodeId, key, +1);
+        if (had === undefined || had.identity.nodeId !== tunnel.identity.nodeId) this.#count(tunnel.identity.nodeId, key, name, +1);
       }
     }
   }
 
-  #count(initiator: string, key: string, delta: 1 | -1): void {
+  #count(initiator: string, key: string, name: string, delta: 1 | -1): void {
+    this.#sorted.touched(initiator, key, name);
     const holders = this.#byInitiator.get(initiator);
     if (holders === undefined) {
       if (delta > 0) this.#byInitiator.set(initiator, key);
@@ -106,3 +139,4 @@ export class MemoryTunnelStore implements TunnelStore {
     }
   }
 }
+

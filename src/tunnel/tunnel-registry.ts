@@ -14,6 +14,7 @@ import { checkReportInterval } from "./report-interval.js";
 import { ackResponse, nackCodeNames, nackResponse, type NackCode, type ReportViolation } from "./report-response.js";
 import { compareNodeKeys, selectTunnels, sortNodes, summarizeNode, type TunnelQuery } from "./select-tunnels.js";
 import type { NodeRecord, NodeSummary, TunnelView } from "./tunnel-record.js";
+import { FIRST_NODE_CURSOR, checkPageSize, nodePageOf, tunnelPageOf, type NodePage, type TunnelPage } from "./tunnel-pages.js";
 import type { StoreNotice, TunnelStore } from "./tunnel-store.js";
 import type { RegistryCounts, RegistryStats, TunnelRegistryOptions } from "./tunnel-registry-options.js";
 import { writeReport } from "./write-report.js";
@@ -335,6 +336,31 @@ export class TunnelRegistry {
   /** Every reporting node (connected or in grace) with its tunnel count, sorted by cluster then id. */
   async nodes(): Promise<NodeSummary[]> {
     return sortNodes(await this.#store.listNodes()).map(summarizeNode);
+  }
+
+  /**
+   * Up to `limit` (1..10 000) tunnels after the cursor `after` (`undefined`:
+   * from the first), in routing-index order (initiator, reporting node, name;
+   * see `tunnelCursor`), from the store's `tunnelPage` (else over every node).
+   * @throws RangeError (rejects) for a `limit` outside 1..10 000.
+   */
+  async tunnelPage(after: string | undefined, limit: number): Promise<TunnelPage> {
+    checkPageSize(limit);
+    if (this.#store.tunnelPage !== undefined) return this.#store.tunnelPage(after, limit);
+    return tunnelPageOf(await this.#store.listNodes(), after, limit);
+  }
+
+  /**
+   * About `count` (1..10 000) reporting nodes from `cursor` (`undefined`: the
+   * first page; else a previous page's `next`), from the store's `nodePage`
+   * (else over every node, ordered by key).
+   * @throws RangeError (rejects) for a `count` outside 1..10 000.
+   */
+  async nodePage(cursor: string | undefined, count: number): Promise<NodePage> {
+    checkPageSize(count);
+    const from = cursor ?? FIRST_NODE_CURSOR;
+    if (this.#store.nodePage !== undefined) return this.#store.nodePage(from, count);
+    return nodePageOf(await this.#store.listNodes(), from, count);
   }
 
   /** One reporting node with its tunnels, or `undefined`. */

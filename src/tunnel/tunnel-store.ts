@@ -1,5 +1,6 @@
 import type { RegistryEvent } from "./registry-event.js";
 import type { NodeRecord } from "./tunnel-record.js";
+import type { NodePage, TunnelPage } from "./tunnel-pages.js";
 
 /**
  * What a shared store tells the registries on it (see {@link TunnelStore.subscribe}):
@@ -67,4 +68,22 @@ export interface TunnelStore {
    * over {@link listNodes}, which for a shared store reads every tunnel.
    */
   counts?(): Promise<{ readonly nodes: number; readonly graceNodes: number; readonly tunnels: number }>;
+  /**
+   * Optional: up to `limit` (1..10 000) tunnels after the cursor `after`
+   * (`undefined`: from the first), ordered by their cursor, which is each
+   * tunnel's routing-index member (see `tunnelCursor`), compared by code
+   * point; `next` is the last listed tunnel's cursor, `undefined` when no
+   * tunnel follows (a store may also return a cursor whose page is empty). A
+   * tunnel present from the first page to the last is listed exactly once.
+   * Absent, the registry pages over {@link listNodes}.
+   */
+  tunnelPage?(after: string | undefined, limit: number): Promise<TunnelPage>;
+  /**
+   * Optional: about `count` (1..10 000) reporting nodes, without their
+   * tunnels, from `cursor` (`"0"`: the first page; else the `next` of the
+   * previous page), `next` being `undefined` after the last page. Every node
+   * present throughout a listing is listed. Absent, the registry pages over
+   * {@link listNodes}.
+   */
+  nodePage?(cursor: string, count: number): Promise<NodePage>;
 }

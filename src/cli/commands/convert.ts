@@ -50,13 +50,13 @@ export async function convertCommand(options: ConvertOptions, io: CliIO): Promis
     // Binary on a terminal is unreadable and can garble it.
     throw new CliError("usage", `refusing to write ${to} bytes to a terminal; pass -o FILE or redirect standard output`);
   }
-  const typeOption = options.type === undefined ? undefined : resolveTypeOption(options.type);
+  const typeOption = options.type === undefined ? undefined : await resolveTypeOption(options.type);
   const input: Input = options.input === "-" ? { kind: "stdin" } : await statInput(options.input, io);
   const name = inputName(input);
   const baseName = inputBaseName(input);
   const opened = await openInput(input, io);
   const from = options.from ?? detectFormat(opened.head, baseName, { headIsWholeInput: opened.headIsWholeInput }).format;
-  const schema = typeOption ?? inferInputType({ displayName: name, baseName, format: from, head: opened.head });
+  const schema = typeOption ?? (await inferInputType({ displayName: name, baseName, format: from, head: opened.head }));
 
   const decodeOptions = { fileName: name, maxMessageBytes: options.maxMessageBytes };
   const messages = guardLoss(schema, readMessages(schema, opened.chunks, from, decodeOptions), from, to, options.allowLoss, name);

@@ -12,7 +12,7 @@ import { resolveTypeOption } from "../resolve-input-type.js";
  * and other validators can use it: `envoy-tap-tunnel schema Trace > trace.schema.json`.
  */
 export async function schemaCommand(options: SchemaOptions, io: CliIO): Promise<number> {
-  const schema = resolveTypeOption(options.type);
+  const schema = await resolveTypeOption(options.type);
   const file = join(packageInfo().root, "gen", "jsonschema", `${schema.typeName}.schema.json`);
   let bytes;
   try {

@@ -1,6 +1,11 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import { concatChunks } from "../../fault/framing.js";
-import { detectFormat, isDecodeError, readFrames, readMessages, type DecodeError, type InputPosition } from "../../codec/index.js";
+// From their own modules, not the codec index: a binary run loads framing
+// only. Text input, decoded whole, loads its decoder when it is met.
+import { detectFormat } from "../../codec/detect-format.js";
+import { readFrames } from "../../codec/read-frames.js";
+import { isDecodeError, type DecodeError } from "../../fault/decode-error.js";
+import type { InputPosition } from "../../fault/position.js";
 import type { Violation } from "../../validate/index.js";
 import type { ValidateOptions } from "../args/validate-args.js";
 import { checkBinaryFrame, checkDecodedMessage, type MessageFindings } from "../check-message.js";
@@ -9,11 +14,11 @@ import { discoverInputs, inputBaseName, inputName, type Input } from "../discove
 import type { CliIO } from "../io.js";
 import { emptyInputProblem, isCertainlyEmpty } from "../empty-input.js";
 import { decodeReason } from "../decode-reason.js";
-import { textPathLocator } from "../locate-text-path.js";
 import { openInput } from "../open-input.js";
 import { createReporter, type Reporter } from "../report/reporter.js";
 import type { Problem } from "../report/problem.js";
 import { inferInputType, resolveTypeOption, typeFromFileName } from "../resolve-input-type.js";
+import { loadMessageType } from "../../registry.js";
 
 /** Mutable counts of a run, reported by the summary line. */
 interface Counts {
@@ -35,7 +40,7 @@ interface Counts {
  * `--allow-empty`), 2 when some path could not be checked.
  */
 export async function validateCommand(options: ValidateOptions, io: CliIO): Promise<number> {
-  const typeOption = options.type === undefined ? undefined : resolveTypeOption(options.type);
+  const typeOption = options.type === undefined ? undefined : await resolveTypeOption(options.type);
   const reporter = createReporter(io, options.json, options.maxProblems);
   const counts: Counts = { files: 0, messages: 0, invalid: 0, warnings: 0, errors: 0 };
   for await (const found of discoverInputs(options.paths, io.fs)) {
@@ -83,13 +88,13 @@ async function checkInput(
   const empty = isCertainlyEmpty(opened.head, opened.headIsWholeInput, format, detected?.basis === "content");
   // Allowed, a binary or text input with no field still encodes one message
   // (every field unset), checked as such when its type is known.
-  const emptyType = empty && options.allowEmpty && (format === "binary" || format === "text") ? (typeOption ?? typeFromName(baseName)) : undefined;
+  const emptyType = empty && options.allowEmpty && (format === "binary" || format === "text") ? (typeOption ?? (await typeFromName(baseName))) : undefined;
   if (empty && emptyType === undefined) {
     counts.files++;
     await reportEmpty();
     return;
   }
-  const schema = emptyType ?? typeOption ?? inferInputType({ displayName: name, baseName, format, head: opened.head });
+  const schema = emptyType ?? typeOption ?? (await inferInputType({ displayName: name, baseName, format, head: opened.head }));
   counts.files++;
   const messagesBefore = counts.messages;
   const report = async (index: number | undefined, { violations, warnings }: MessageFindings) => {
@@ -118,12 +123,15 @@ async function checkInput(
         const { checkJsonText } = await import("../check-json-text.js");
         for await (const frame of readFrames(schema, opened.chunks, format, decodeOptions)) {
           // readFrames gives JSON frames their text (checked to be UTF-8) and line:column.
-          await report(frame.index, checkJsonText(schema, frame.text ?? "", frame.position as { line: number; column: number }));
+          const found = checkJsonText(schema, frame.text ?? "", frame.position as { line: number; column: number });
+          // A clean line is answered at once: no promise to wait for per line.
+          await report(frame.index, found instanceof Promise ? await found : found);
         }
         break;
       }
       case "text": {
         // Text holds one message (no #INDEX), whose source is kept to place its findings.
+        const [{ readMessages }, { textPathLocator }] = await Promise.all([import("../../codec/read-messages.js"), import("../locate-text-path.js")]);
         const source: Uint8Array[] = [];
         for await (const item of readMessages(schema, keepChunks(opened.chunks, source), format, decodeOptions)) {
           let locate: ((path: string) => InputPosition | undefined) | undefined;
@@ -164,8 +172,9 @@ function totalLength(chunks: readonly Uint8Array[]): number {
   return chunks.reduce((sum, chunk) => sum + chunk.length, 0);
 }
 
-function typeFromName(baseName: string | undefined): DescMessage | undefined {
-  return baseName === undefined ? undefined : typeFromFileName(baseName);
+async function typeFromName(baseName: string | undefined): Promise<DescMessage | undefined> {
+  const type = baseName === undefined ? undefined : typeFromFileName(baseName);
+  return type === undefined ? undefined : loadMessageType(type);
 }
 
 /**
@@ -184,8 +193,8 @@ async function explainJsonFault(schema: DescMessage, head: Uint8Array, error: De
   } catch {
     return undefined;
   }
-  const { checkJsonText } = await import("../check-json-text.js");
-  const findings = checkJsonText(schema, text, { line: 1, column: 1 });
+  const { explainJsonText } = await import("../check-json-text.js");
+  const findings = await explainJsonText(schema, text, { line: 1, column: 1 });
   return findings.violations.some((v) => v.ruleId.startsWith("json.")) ? findings : undefined;
 }
 

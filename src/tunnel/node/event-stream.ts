@@ -1,9 +1,16 @@
+import { once } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RegistryEvent, TunnelRegistry } from "../index.js";
 import { eventJson, nodeJson, tunnelJson } from "./view-json.js";
 
 /** Bytes a slow `/events` client may leave unread before the server drops it. */
 const maxBufferedBytes = 4 * 2 ** 20;
+/** Nodes or tunnels per `snapshot` event: one store page each. */
+const snapshotPageSize = 1_000;
+/** Past this many unsent bytes, the snapshot waits for the client before reading its next page. */
+const snapshotHighWater = 256 * 1024;
+/** Changes a stream holds back while its snapshot is read; past this many, the client is dropped (it reconnects and reads a fresh snapshot). */
+const maxPendingEvents = 100_000;
 /** A comment line this often keeps proxies from closing an idle stream. */
 const keepAliveMs = 15_000;
 
@@ -18,9 +25,12 @@ export interface EventStreams {
 }
 
 /**
- * Server-sent events of registry changes. Each stream starts with one
- * `snapshot` event (`{ nodes, tunnels }`, as `/nodes` and `/tunnels` show
- * them), then one event per registry change, named after its `type`
+ * Server-sent events of registry changes. Each stream starts with the
+ * snapshot, in pages: `snapshot` events `{ part, nodes, tunnels, last }`
+ * (nodes and tunnels as `/nodes` and `/tunnels` show them; `part` counts from
+ * 0, which starts a new copy, and `last` is true on the final one), the nodes
+ * first, a store page (1,000) per event, read only as the client takes them;
+ * then one event per registry change, named after its `type`
  * (`tunnel-added`, `tunnel-removed`, `node-connected`, `node-disconnected`,
  * `node-expired`, `report-anomaly`). Changes that happen while the snapshot is
  * read are sent after it; applying them twice is harmless, since every event
@@ -59,8 +69,11 @@ export function createEventStreams(registry: TunnelRegistry): EventStreams {
         if (json !== undefined) send(json.type, json.data);
       };
       const unsubscribe = registry.subscribe((event) => {
-        if (pending !== undefined) pending.push(event);
-        else forward(event);
+        if (pending === undefined) forward(event);
+        else if (pending.push(event) > maxPendingEvents) {
+          stop();
+          response.destroy();
+        }
       });
       const keepAlive = setInterval(() => {
         if (!response.writableEnded) response.write(": keep-alive\n\n");
@@ -73,9 +86,8 @@ export function createEventStreams(registry: TunnelRegistry): EventStreams {
       };
       request.on("close", stop);
       response.on("close", stop);
-      void Promise.all([registry.nodes(), registry.tunnels()]).then(
-        ([nodes, tunnels]) => {
-          send("snapshot", { nodes: nodes.map(nodeJson), tunnels: tunnels.map((t) => tunnelJson(t, t.reportingNode)) });
+      void sendSnapshot(registry, response, send).then(
+        () => {
           const queued = pending ?? [];
           pending = undefined;
           for (const event of queued) forward(event);
@@ -87,4 +99,34 @@ export function createEventStreams(registry: TunnelRegistry): EventStreams {
       );
     },
   };
+}
+
+/**
+ * Sends the registry's nodes, then its tunnels, one store page per `snapshot`
+ * event, so neither the server nor the store reads every tunnel at once; it
+ * waits for a slow client to drain before reading on, and stops when the
+ * client goes.
+ */
+async function sendSnapshot(registry: TunnelRegistry, response: ServerResponse, send: (type: string, data: object) => void): Promise<void> {
+  let part = 0;
+  const sendPart = async (nodes: object[], tunnels: object[], last: boolean) => {
+    send("snapshot", { part: part++, nodes, tunnels, last });
+    if (!last && response.writableLength > snapshotHighWater && !response.destroyed) {
+      await Promise.race([once(response, "drain"), once(response, "close")]);
+    }
+  };
+  let nodeCursor: string | undefined;
+  do {
+    if (response.destroyed || response.writableEnded) return;
+    const page = await registry.nodePage(nodeCursor, snapshotPageSize);
+    nodeCursor = page.next;
+    if (page.nodes.length > 0) await sendPart(page.nodes.map(nodeJson), [], false);
+  } while (nodeCursor !== undefined);
+  let tunnelCursor: string | undefined;
+  do {
+    if (response.destroyed || response.writableEnded) return;
+    const page = await registry.tunnelPage(tunnelCursor, snapshotPageSize);
+    tunnelCursor = page.next;
+    await sendPart([], page.tunnels.map((t) => tunnelJson(t, t.reportingNode)), tunnelCursor === undefined);
+  } while (tunnelCursor !== undefined);
 }

@@ -53,7 +53,7 @@ suite("HTTP views of startReportingServer()", () => {
   test("GET /tunnels refuses an unknown or repeated filter with 400", async () => {
     assert.deepEqual(await getJson(server.httpPort, "/tunnels?tenent=t1"), {
       status: 400,
-      body: { error: 'unknown filter "tenent"; the filters are initiator, tenant, cluster, node' },
+      body: { error: 'unknown filter "tenent"; the filters are initiator, tenant, cluster, node (and limit, after to page)' },
     });
     assert.deepEqual(await getJson(server.httpPort, "/tunnels?node=a&node=b"), { status: 400, body: { error: 'filter "node" is given twice' } });
   });
@@ -120,15 +120,20 @@ suite("HTTP views of startReportingServer()", () => {
         }
       });
     });
-    // Wait for the snapshot before changing anything, so the order below is fixed.
-    while (events.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Wait for the whole snapshot before changing anything, so the order below is fixed.
+    while (!events.some((e) => e.type === "snapshot" && e.data["last"] === true)) await new Promise((resolve) => setTimeout(resolve, 5));
     await server.registry.apply("s-edge", diff(2n, [tunnel("t3:c", "c", 4n, { tenantId: "t3" })], ["t2:b"], edge));
     await arrived;
     response.destroy();
-    assert.equal(events[0]!.type, "snapshot");
-    assert.equal((events[0]!.data["tunnels"] as unknown[]).length, 3);
-    assert.equal((events[0]!.data["nodes"] as unknown[]).length, 2);
-    const changes = events.slice(1).map((e) => [e.type, (e.data["tunnel"] as { name: string }).name, e.data["node"]]);
+    // The snapshot in parts: the nodes' page, then the tunnels' page, the last marked.
+    assert.deepEqual(
+      events.slice(0, 2).map((e) => [e.type, e.data["part"], (e.data["nodes"] as unknown[]).length, (e.data["tunnels"] as unknown[]).length, e.data["last"]]),
+      [
+        ["snapshot", 0, 2, 0, false],
+        ["snapshot", 1, 0, 3, true],
+      ],
+    );
+    const changes = events.slice(2).map((e) => [e.type, (e.data["tunnel"] as { name: string }).name, e.data["node"]]);
     assert.deepEqual(changes, [
       ["tunnel-removed", "t2:b", edge],
       ["tunnel-added", "t3:c", edge],

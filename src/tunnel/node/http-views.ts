@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TunnelQuery, TunnelRegistry } from "../index.js";
 import type { EventStreams } from "./event-stream.js";
+import { filteredTunnelPage } from "./filtered-tunnel-page.js";
+import { decodeCursor, encodeCursor, isNodeCursor, isTunnelCursor, parseLimit } from "./page-parameters.js";
 import type { ServerMetrics } from "./server-metrics.js";
 import { statusPageHtml } from "./status-page.js";
 import { nodeJson, tunnelJson } from "./view-json.js";
@@ -49,9 +51,15 @@ async function handle(context: HttpViewsContext, request: IncomingMessage, respo
       }
       return;
     case "/tunnels": {
+      const paging = takePaging(url.searchParams, "after", isTunnelCursor);
       const query = parseTunnelQuery(url.searchParams);
-      if ("error" in query) {
-        sendJson(response, 400, query);
+      if ("error" in paging || "error" in query) {
+        sendJson(response, 400, "error" in paging ? paging : query);
+        return;
+      }
+      if (paging.paged) {
+        const page = await filteredTunnelPage(context.registry, query, paging.cursor, paging.limit);
+        sendJson(response, 200, { tunnels: page.tunnels.map((t) => tunnelJson(t, t.reportingNode)), ...nextField(page.next) });
         return;
       }
       const tunnels = await context.registry.tunnels(query);
@@ -59,7 +67,25 @@ async function handle(context: HttpViewsContext, request: IncomingMessage, respo
       return;
     }
     case "/nodes": {
+      const paging = takePaging(url.searchParams, "cursor", isNodeCursor);
+      if ("error" in paging) {
+        sendJson(response, 400, paging);
+        return;
+      }
       if (!noParameters(url, response)) return;
+      if (paging.paged) {
+        let page;
+        try {
+          page = await context.registry.nodePage(paging.cursor, paging.limit);
+        } catch (error) {
+          // A cursor of the other store's shape (a memory store's key for Redis's SSCAN, or the reverse) is refused by the store.
+          if (paging.cursor === undefined || !(error instanceof RangeError || /invalid cursor/i.test(String((error as Error)?.message)))) throw error;
+          sendJson(response, 400, { error: `parameter "cursor" is not a cursor from a previous page of this server's store` });
+          return;
+        }
+        sendJson(response, 200, { nodes: page.nodes.map(nodeJson), ...nextField(page.next) });
+        return;
+      }
       const nodes = await context.registry.nodes();
       sendJson(response, 200, { count: nodes.length, nodes: nodes.map(nodeJson) });
       return;
@@ -88,12 +114,41 @@ async function handle(context: HttpViewsContext, request: IncomingMessage, respo
   }
 }
 
+/** The paging parameters of a request: `paged` when `limit` or the cursor parameter is given. */
+type Paging = { readonly paged: false } | { readonly paged: true; readonly limit: number; readonly cursor: string | undefined } | { readonly error: string };
+
+/**
+ * Takes `limit` and the cursor parameter (`after` or `cursor`) out of
+ * `parameters`, checked: each at most once, `limit` in 1..MAX_PAGE_SIZE, the
+ * cursor one the server handed out (`accept` checks the decoded shape).
+ */
+function takePaging(parameters: URLSearchParams, cursorName: string, accept: (cursor: string) => boolean): Paging {
+  for (const name of ["limit", cursorName]) {
+    if (parameters.getAll(name).length > 1) return { error: `parameter "${name}" is given twice` };
+  }
+  const limitText = parameters.get("limit") ?? undefined;
+  const cursorText = parameters.get(cursorName) ?? undefined;
+  parameters.delete("limit");
+  parameters.delete(cursorName);
+  if (limitText === undefined && cursorText === undefined) return { paged: false };
+  const limit = parseLimit(limitText);
+  if (typeof limit !== "number") return limit;
+  if (cursorText === undefined) return { paged: true, limit, cursor: undefined };
+  const cursor = decodeCursor(cursorName, cursorText, accept);
+  return typeof cursor === "string" ? { paged: true, limit, cursor } : cursor;
+}
+
+/** `{ next }` with the client's form of a store cursor, or nothing after the last page. */
+function nextField(next: string | undefined): { next?: string } {
+  return next === undefined ? {} : { next: encodeCursor(next) };
+}
+
 /** Reads `?initiator=&tenant=&cluster=&node=`; anything else, or a filter given twice, is an error. */
 export function parseTunnelQuery(parameters: URLSearchParams): TunnelQuery | { readonly error: string } {
   const query: Record<string, string> = {};
   for (const [name, value] of parameters) {
     if (!Object.hasOwn(tunnelFilters, name)) {
-      return { error: `unknown filter "${name}"; the filters are ${Object.keys(tunnelFilters).join(", ")}` };
+      return { error: `unknown filter "${name}"; the filters are ${Object.keys(tunnelFilters).join(", ")} (and limit, after to page)` };
     }
     if (Object.hasOwn(query, name)) return { error: `filter "${name}" is given twice` };
     query[tunnelFilters[name as keyof typeof tunnelFilters]] = value;
@@ -104,7 +159,7 @@ export function parseTunnelQuery(parameters: URLSearchParams): TunnelQuery | { r
 function noParameters(url: URL, response: ServerResponse): boolean {
   const first = url.searchParams.keys().next();
   if (first.done === true) return true;
-  sendJson(response, 400, { error: `${url.pathname} takes no parameters, got "${first.value}"` });
+  sendJson(response, 400, { error: `${url.pathname} takes only limit and cursor, got "${first.value}"` });
   return false;
 }
 

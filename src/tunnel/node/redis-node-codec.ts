@@ -2,7 +2,7 @@ import { tunnelJsonOfValue } from "./redis-index-member.js";
 import type { NodeKey, NodeRecord, NodeState, TunnelRecord } from "../index.js";
 
 /** The part of a {@link NodeRecord} kept as one JSON field (`m`) of the node's hash. */
-interface NodeMeta {
+export interface NodeMeta {
   readonly node: NodeKey;
   readonly state: NodeState;
   readonly lastReportAt: number;

@@ -2,9 +2,11 @@ import { randomBytes } from "node:crypto";
 import type { RedisClientType } from "@redis/client";
 import type { NodeRecord, RegistryEvent, StoreHealth, StoreNotice, TunnelRecord, TunnelStore } from "../index.js";
 import { decodeEventBatchBody, decodeEventBatchHeader, encodeEventBatch } from "./redis-event-codec.js";
-import { indexMember, indexRange, nodeKeyOfMember, tunnelValue } from "./redis-index-member.js";
-import { decodeNodeHash, encodeNodeMeta } from "./redis-node-codec.js";
-import { deleteNodeScript, putNodeScript, type RedisScript } from "./redis-scripts.js";
+import { indexRange, nodeKeyOfMember } from "./redis-index-member.js";
+import { readNodePage, readTunnelPage, type NodePage, type TunnelPage } from "./redis-paged-reads.js";
+import { decodeNodeHash } from "./redis-node-codec.js";
+import { writeBatchScript, type RedisScript } from "./redis-scripts.js";
+import { deleteOperation, isConnectionError, putOperation, RedisWriteQueue, type PutMode, type WriteOutcome } from "./redis-write-queue.js";
 
 /** Options of {@link RedisTunnelStore.connect}. */
 export interface RedisTunnelStoreOptions {
@@ -22,6 +24,14 @@ export interface RedisTunnelStoreOptions {
    * By default, 10 000 ms.
    */
   readonly leaseMs?: number;
+  /**
+   * How many writes may wait for Redis while the reports on nodes this
+   * replica owns are ACKed from memory (see {@link RedisTunnelStore.putNode});
+   * beyond it, such a report waits for its own write. 0: every report waits
+   * for its write (an ACK then means Redis holds the report). By default, 1 000:
+   * about one second of a 1,000-stream fleet's reports.
+   */
+  readonly maxUnconfirmedWrites?: number;
   /** How long the first connection may take before `connect` fails. By default, 5 000 ms. */
   readonly connectTimeoutMs?: number;
   /** TLS options for `rediss://` (a private CA, for example). By default, the system's CAs. */
@@ -45,16 +55,20 @@ const MAX_EVENTS_PER_MESSAGE = 2_000;
  * `counters.eventsDropped`). At 1,000 reports a second, about a minute.
  */
 const MAX_QUEUED_EVENTS = 100_000;
+/** How long `close` waits for the writes still on their way to Redis. */
+const CLOSE_DRAIN_MS = 2_000;
 /** How long the receiver may apply other replicas' events before it yields to its event loop (ACKs, I/O). */
 const RECEIVE_SLICE_MS = 4;
+
 const noBytes = Buffer.alloc(0);
 
 /**
  * A {@link TunnelStore} in Redis, shared by every replica of a reporting
- * server: each write is one Lua script (atomic, compare-and-set on the node's
- * version), events fan out on a pub/sub channel, and each replica holds a
- * lease (a key with a TTL) so the others can release the nodes of a replica
- * that died without a word.
+ * server: each write is atomic (compare-and-set on the node's version or
+ * owner) and the writes of a few milliseconds go out as one Lua script (see
+ * {@link RedisWriteQueue}), events fan out on a pub/sub channel, and each
+ * replica holds a lease (a key with a TTL) so the others can release the
+ * nodes of a replica that died without a word.
  *
  * It also keeps in memory the nodes this replica wrote last (its own nodes):
  * they answer its own reads without a round trip, and, when Redis is lost,
@@ -68,12 +82,15 @@ export class RedisTunnelStore implements TunnelStore {
   readonly #subscriber: Client;
   readonly #prefix: string;
   readonly #leaseMs: number;
+  readonly #maxUnconfirmed: number;
   readonly #log: NonNullable<RedisTunnelStoreOptions["log"]>;
   /** The nodes this replica wrote last, by key: its own nodes. */
   readonly #mine = new Map<string, NodeRecord>();
   /** Keys written (or deleted) while degraded: to re-publish. */
   readonly #dirty = new Set<string>();
   readonly #listeners = new Set<(notice: StoreNotice) => void>();
+  /** Every write, in order, batched per round trip. */
+  readonly #writes: RedisWriteQueue;
   /**
    * The JSON text of each tunnel this replica wrote lately, reused when its
    * events are published. Two generations, swapped at each publish, so an
@@ -82,7 +99,7 @@ export class RedisTunnelStore implements TunnelStore {
    */
   #tunnelJson = new Map<TunnelRecord, string>();
   #tunnelJsonBefore = new Map<TunnelRecord, string>();
-  /** Events waiting for the next publish (one PUBLISH per event-loop turn, not one per report). */
+  /** Events waiting for the next publish (one PUBLISH per batch of writes, not one per report). */
   #outbox: RegistryEvent[] = [];
   #flushScheduled = false;
   /** Other replicas' event batches (undecoded), applied in time slices. */
@@ -105,8 +122,10 @@ export class RedisTunnelStore implements TunnelStore {
     this.#subscriber = subscriber;
     this.#prefix = options.keyPrefix ?? "envoy-tap-tunnel:";
     this.#leaseMs = options.leaseMs ?? 10_000;
+    this.#maxUnconfirmed = options.maxUnconfirmedWrites ?? 1_000;
     this.#log = options.log ?? (() => undefined);
     this.replicaId = replicaId;
+    this.#writes = new RedisWriteQueue((args) => this.#runScript<number[]>(writeBatchScript, args), [this.#prefix, replicaId], () => this.#flush());
   }
 
   /**
@@ -169,8 +188,8 @@ export class RedisTunnelStore implements TunnelStore {
     return `${this.#prefix}events`;
   }
 
-  #nodeKeys(key: string): string[] {
-    return [`${this.#prefix}n:${key}`, `${this.#prefix}nodes`, `${this.#prefix}grace`];
+  #hashKey(key: string): string {
+    return `${this.#prefix}n:${key}`;
   }
 
   health(): StoreHealth {
@@ -180,19 +199,45 @@ export class RedisTunnelStore implements TunnelStore {
   async getNode(key: string): Promise<NodeRecord | undefined> {
     const mine = this.#mine.get(key);
     if (mine !== undefined || this.#degradedReason !== undefined) return mine;
-    const reply = await this.#redis(() => this.#client.sendCommand<string[]>(["HGETALL", this.#nodeKeys(key)[0]!]), undefined);
+    // After this replica's writes of the node that are still on their way.
+    await this.#writes.settled(key);
+    const reply = await this.#redis(() => this.#client.sendCommand<string[]>(["HGETALL", this.#hashKey(key)]), undefined);
     if (reply === undefined) return this.#mine.get(key);
     return decodeNodeHash(reply);
   }
 
+  /**
+   * Writes the node. A report on a node this replica's stream already owns
+   * (this replica wrote it last, with the same owner, at `expectedVersion`)
+   * takes effect in memory at once and reaches Redis with the next batch:
+   * the registry ACKs it without waiting for the round trip, as it ACKs from
+   * memory while Redis is unreachable. Should that write find, once in Redis,
+   * that another stream took the node over or that it was deleted (its stream
+   * is superseded), it changes nothing and this replica forgets its copy: the
+   * stream's next report reads Redis and is refused. While more than
+   * `maxUnconfirmedWrites` writes wait, such a report waits for its own write
+   * (back-pressure). Any other write (a stream taking a node over, a node this
+   * replica does not hold) waits for Redis's answer to its compare-and-set.
+   */
   async putNode(key: string, record: NodeRecord, expectedVersion: number | undefined): Promise<boolean> {
     if (this.#degradedReason === undefined) {
-      const result: boolean | "offline" = await this.#redis(() => this.#put(key, record, expectedVersion), "offline" as const);
-      if (result !== "offline") {
-        if (result) this.#mine.set(key, record);
-        else this.#mine.delete(key);
-        return result;
+      const before = this.#mine.get(key);
+      const known = before !== undefined && expectedVersion !== undefined && before.version === expectedVersion ? before : undefined;
+      const mode: PutMode = known === undefined ? "replace" : known.owner === record.owner ? "owned" : "diff";
+      const written = this.#writes.enqueue(key, this.#putOperation(key, record, mode, expectedVersion, known));
+      if (mode === "owned") {
+        this.#mine.set(key, record);
+        const confirmed = written.then((outcome) => this.#ownedWritten(key, record, outcome));
+        return this.#writes.backlog <= this.#maxUnconfirmed ? true : await confirmed;
       }
+      const outcome = await written;
+      if (outcome.kind === "failed") throw outcome.error;
+      if (outcome.kind === "done") {
+        if (outcome.first !== 0) this.#mine.set(key, record);
+        else this.#mine.delete(key);
+        return outcome.first !== 0;
+      }
+      this.#lost(outcome.error);
     }
     // Degraded: the replica's own nodes live on in memory until Redis returns.
     if (this.#mine.get(key)?.version !== expectedVersion) return false;
@@ -201,23 +246,40 @@ export class RedisTunnelStore implements TunnelStore {
     return true;
   }
 
-  async #put(key: string, record: NodeRecord, expectedVersion: number | undefined): Promise<boolean> {
-    const before = this.#mine.get(key);
-    const diff = before !== undefined && expectedVersion !== undefined && before.version === expectedVersion;
+  /**
+   * The outcome of a write on a node this replica owned (see {@link putNode}),
+   * returned as the write's result. Refused (the node moved or was deleted),
+   * or stored with a version other than the record's (another replica wrote
+   * the node meanwhile: a lease-lapse release), this replica's copy goes, so
+   * the next read takes Redis's. Offline, it stays and is re-published.
+   */
+  #ownedWritten(key: string, record: NodeRecord, outcome: WriteOutcome): boolean {
+    if (outcome.kind === "offline") {
+      this.#lost(outcome.error);
+      this.#dirty.add(key);
+      return true;
+    }
+    if (outcome.kind === "failed") {
+      this.#log({ level: "warn", event: "store-write-failed", message: `Redis refused a write of node ${key}: ${describe(outcome.error)}` });
+    }
+    if (outcome.kind === "failed" || outcome.first !== record.version) this.#mine.delete(key);
+    return outcome.kind === "done" && outcome.first !== 0;
+  }
+
+  /** A put's operation: the tunnels that changed since `before` (the record this replica wrote last), or all of them. */
+  #putOperation(key: string, record: NodeRecord, mode: PutMode, expectedVersion: number | undefined, before: NodeRecord | undefined): string[] {
     const removed: TunnelRecord[] = [];
     const added: TunnelRecord[] = [];
-    if (diff && before.tunnels !== record.tunnels) {
+    if (before !== undefined && before.tunnels !== record.tunnels) {
       // The registry shares unchanged tunnel objects between records, so identity says what changed.
       for (const [name, tunnel] of before.tunnels) if (record.tunnels.get(name) !== tunnel) removed.push(tunnel);
     }
-    if (!diff || before.tunnels !== record.tunnels) {
+    if (before === undefined || before.tunnels !== record.tunnels) {
       for (const [name, tunnel] of record.tunnels) {
-        if (!diff || before.tunnels.get(name) !== tunnel) added.push(tunnel);
+        if (before === undefined || before.tunnels.get(name) !== tunnel) added.push(tunnel);
       }
     }
-    const args = this.#putArgs(key, record, diff ? "diff" : "replace", expectedVersion, diff ? before.owner : "", removed, added);
-    const [version] = await this.#runScript<[number, number]>(putNodeScript, this.#nodeKeys(key), args);
-    return version !== 0;
+    return putOperation(key, record, mode, { version: expectedVersion, owner: before?.owner ?? "" }, removed, added, (tunnel) => this.#jsonOf(tunnel));
   }
 
   #jsonOf(tunnel: TunnelRecord): string {
@@ -229,52 +291,15 @@ export class RedisTunnelStore implements TunnelStore {
     return json;
   }
 
-  /** The put script's arguments (see putNodeScript): the header, then each bulk command's arguments, ready to pass on. */
-  #putArgs(key: string, record: NodeRecord, mode: string, expectedVersion: number | undefined, expectedOwner: string, removed: readonly TunnelRecord[], added: readonly TunnelRecord[]): string[] {
-    const removedFields: string[] = [];
-    const removedMembers: string[] = [];
-    for (const tunnel of removed) {
-      removedFields.push(`t:${tunnel.name}`);
-      removedMembers.push(indexMember(key, tunnel));
-    }
-    const hashPairs: string[] = [];
-    const indexPairs: string[] = [];
-    for (const tunnel of added) {
-      const member = indexMember(key, tunnel);
-      hashPairs.push(`t:${tunnel.name}`, tunnelValue(member, this.#jsonOf(tunnel)));
-      indexPairs.push("0", member);
-    }
-    return [
-      this.#prefix,
-      key,
-      mode,
-      expectedVersion === undefined ? "" : String(expectedVersion),
-      expectedOwner,
-      String(record.version),
-      String(record.epoch),
-      record.owner,
-      String(record.connectedAt),
-      this.replicaId,
-      record.state,
-      record.graceUntil === undefined ? "" : String(record.graceUntil),
-      encodeNodeMeta(record),
-      String(removed.length),
-      String(added.length),
-      ...removedFields,
-      ...removedMembers,
-      ...hashPairs,
-      ...indexPairs,
-    ];
-  }
-
   async deleteNode(key: string, expectedVersion: number): Promise<boolean> {
     if (this.#degradedReason === undefined) {
-      const args = [this.#prefix, key, "version", String(expectedVersion)];
-      const result: number | "offline" = await this.#redis(() => this.#runScript<number>(deleteNodeScript, this.#nodeKeys(key), args), "offline" as const);
-      if (result !== "offline") {
+      const outcome = await this.#writes.enqueue(key, deleteOperation(key, "version", String(expectedVersion)));
+      if (outcome.kind === "failed") throw outcome.error;
+      if (outcome.kind === "done") {
         this.#mine.delete(key);
-        return result === 1;
+        return outcome.first === 1;
       }
+      this.#lost(outcome.error);
     }
     if (this.#mine.get(key)?.version !== expectedVersion) return false;
     this.#mine.delete(key);
@@ -282,11 +307,42 @@ export class RedisTunnelStore implements TunnelStore {
     return true;
   }
 
+  /**
+   * One page of tunnels in the routing index's order (initiator, reporting
+   * node, name), for views that must not read every tunnel at once (see
+   * `readTunnelPage`): `limit` (1..10 000) tunnels after `after`, the `next`
+   * cursor of the previous page (`undefined`: the first page). While degraded,
+   * this replica's own tunnels, in one page.
+   * @throws RangeError for a `limit` outside 1..10 000.
+   */
+  async tunnelPage(after: string | undefined, limit: number): Promise<TunnelPage> {
+    checkPageSize(limit);
+    const page = await this.#redis(() => readTunnelPage(this.#client, this.#prefix, after, limit), undefined);
+    if (page !== undefined) return page;
+    const tunnels = [...this.#mine.values()].flatMap((record) => [...record.tunnels.values()].map((tunnel) => ({ ...tunnel, reportingNode: record.node })));
+    return { tunnels, next: undefined };
+  }
+
+  /**
+   * One page of reporting nodes without their tunnels (see `readNodePage`):
+   * about `count` (1..10 000) nodes from `cursor`, the `next` of the previous
+   * page (`"0"`: the first page), each with its tunnel count, in no particular
+   * order. While degraded, this replica's own nodes, in one page.
+   * @throws RangeError for a `count` outside 1..10 000.
+   */
+  async nodePage(cursor: string, count: number): Promise<NodePage> {
+    checkPageSize(count);
+    const page = await this.#redis(() => readNodePage(this.#client, this.#prefix, cursor, count), undefined);
+    if (page !== undefined) return page;
+    const nodes = [...this.#mine.values()].map(({ tunnels, version: _version, ...summary }) => ({ ...summary, tunnelCount: tunnels.size }));
+    return { nodes, next: undefined };
+  }
+
   async listNodes(): Promise<NodeRecord[]> {
     const all = await this.#redis(async () => {
       const keys = await this.#client.sendCommand<string[]>(["SMEMBERS", `${this.#prefix}nodes`]);
       // Issued in one tick, the reads go out as one pipeline; each HGETALL is atomic.
-      const replies = await Promise.all(keys.map((key) => this.#client.sendCommand<string[]>(["HGETALL", this.#nodeKeys(key)[0]!])));
+      const replies = await Promise.all(keys.map((key) => this.#client.sendCommand<string[]>(["HGETALL", this.#hashKey(key)])));
       return replies.map(decodeNodeHash).filter((r): r is NodeRecord => r !== undefined);
     }, undefined);
     return all ?? [...this.#mine.values()];
@@ -337,10 +393,10 @@ export class RedisTunnelStore implements TunnelStore {
   }
 
   /**
-   * Queues `events` for the other replicas. They go out at the end of this
-   * event-loop turn, together with every other report's events of the turn,
-   * in as few messages as fit (one PUBLISH for many reports), after the ACKs
-   * of the turn; their order is kept. While Redis is unreachable they wait
+   * Queues `events` for the other replicas. They go out right after the
+   * batch holding their writes (or at the end of this event-loop turn when no
+   * write waits), together with every other report's events meanwhile, in as
+   * few messages as fit (one PUBLISH for many reports); their order is kept. While Redis is unreachable they wait
    * (up to MAX_QUEUED_EVENTS) and go out, in order, once this replica's nodes
    * are re-published.
    */
@@ -361,9 +417,10 @@ export class RedisTunnelStore implements TunnelStore {
     setImmediate(() => this.#flush());
   }
 
+  /** Sends the queued events, unless writes wait to be sent: then it runs again right after them (events follow their writes). */
   #flush(): void {
     this.#flushScheduled = false;
-    if (this.#degradedReason !== undefined || this.#closed) return;
+    if (this.#degradedReason !== undefined || this.#closed || this.#writes.hasUnsent) return;
     const events = this.#outbox;
     this.#outbox = [];
     this.#tunnelJsonBefore = this.#tunnelJson;
@@ -385,7 +442,9 @@ export class RedisTunnelStore implements TunnelStore {
   /** Stops renewing the lease, gives it up (so nothing waits for it to lapse) and disconnects. Call it after the server closed. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    this.#flush(); // the last events go out before the connection closes
+    // The last writes and events go out before the connection closes (a Redis that stopped answering gets a while, not forever).
+    if (this.#degradedReason === undefined) await Promise.race([this.#writes.drain(), new Promise((resolve) => setTimeout(resolve, CLOSE_DRAIN_MS).unref())]);
+    this.#flush();
     this.#closed = true;
     clearInterval(this.#leaseTimer);
     await this.#client.sendCommand(["DEL", `${this.#prefix}lease:${this.replicaId}`]).catch(() => undefined);
@@ -450,13 +509,13 @@ export class RedisTunnelStore implements TunnelStore {
     }
   }
 
-  async #runScript<T>(script: RedisScript, keys: string[], args: string[]): Promise<T> {
+  async #runScript<T>(script: RedisScript, args: string[]): Promise<T> {
     try {
-      return await this.#client.sendCommand<T>(["EVALSHA", script.sha1, String(keys.length), ...keys, ...args]);
+      return await this.#client.sendCommand<T>(["EVALSHA", script.sha1, "0", ...args]);
     } catch (error) {
       // A restarted Redis has an empty script cache; EVAL loads the script again.
       if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
-      return await this.#client.sendCommand<T>(["EVAL", script.source, String(keys.length), ...keys, ...args]);
+      return await this.#client.sendCommand<T>(["EVAL", script.source, "0", ...args]);
     }
   }
 
@@ -491,11 +550,10 @@ export class RedisTunnelStore implements TunnelStore {
           pending.delete(key);
           const record = this.#mine.get(key);
           if (record === undefined) {
-            await this.#runScript(deleteNodeScript, this.#nodeKeys(key), [this.#prefix, key, "replica", this.replicaId]);
+            settledOrThrow(await this.#writes.enqueue(key, deleteOperation(key, "replica", this.replicaId)));
             continue;
           }
-          const args = this.#putArgs(key, record, "republish", undefined, "", [], [...record.tunnels.values()]);
-          const [version, epoch] = await this.#runScript<[number, number]>(putNodeScript, this.#nodeKeys(key), args);
+          const { first: version, second: epoch } = settledOrThrow(await this.#writes.enqueue(key, this.#putOperation(key, record, "republish", undefined, undefined)));
           if (this.#mine.get(key) !== record) {
             pending.add(key); // the registry changed it meanwhile: write the newer one
           } else if (version === 0) {
@@ -523,12 +581,15 @@ export class RedisTunnelStore implements TunnelStore {
 
   /** Loads the scripts into Redis's cache, so the first writes of a burst do not all miss it (NOSCRIPT) and resend them. */
   async #loadScripts(): Promise<void> {
-    for (const script of [putNodeScript, deleteNodeScript]) await this.#client.sendCommand(["SCRIPT", "LOAD", script.source]);
+    await this.#client.sendCommand(["SCRIPT", "LOAD", writeBatchScript.source]);
   }
 
   async #renewLeaseOnce(): Promise<void> {
-    await this.#client.sendCommand(["SET", `${this.#prefix}lease:${this.replicaId}`, String(Date.now()), "PX", String(this.#leaseMs)]);
-    await this.#client.sendCommand(["SADD", `${this.#prefix}replicas`, this.replicaId]);
+    // Issued in one tick: one round trip.
+    await Promise.all([
+      this.#client.sendCommand(["SET", `${this.#prefix}lease:${this.replicaId}`, String(Date.now()), "PX", String(this.#leaseMs)]),
+      this.#client.sendCommand(["SADD", `${this.#prefix}replicas`, this.replicaId]),
+    ]);
   }
 
   async #renewLease(): Promise<void> {
@@ -561,7 +622,7 @@ export class RedisTunnelStore implements TunnelStore {
       if ((await this.#client.sendCommand<number>(["EXISTS", `${this.#prefix}lease:${replica}`])) === 1) continue;
       const keys = await this.#client.sendCommand<string[]>(["SMEMBERS", `${this.#prefix}r:${replica}`]);
       // Issued in one tick, the reads go out as one pipeline, not one round trip per node.
-      const fields = await Promise.all(keys.map((key) => this.#client.sendCommand<(string | null)[]>(["HMGET", this.#nodeKeys(key)[0]!, "r", "o", "m"])));
+      const fields = await Promise.all(keys.map((key) => this.#client.sendCommand<(string | null)[]>(["HMGET", this.#hashKey(key), "r", "o", "m"])));
       keys.forEach((key, i) => {
         const [writer, owner, meta] = fields[i]!;
         if (writer === replica && owner !== null && owner !== undefined && meta?.includes('"state":"connected"') === true) orphans.push({ key, owner });
@@ -572,9 +633,17 @@ export class RedisTunnelStore implements TunnelStore {
   }
 }
 
-function isConnectionError(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
-  return /closed|offline|socket|timeout|ECONN|EPIPE|not connected|disconnect/i.test(text);
+/** The largest page {@link RedisTunnelStore.tunnelPage} and {@link RedisTunnelStore.nodePage} read. */
+const MAX_PAGE = 10_000;
+
+function checkPageSize(size: number): void {
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE) throw new RangeError(`a page holds 1 to ${MAX_PAGE} items, got ${size}`);
+}
+
+/** A write's reply, or its error thrown (re-publishing starts over on the next reconnect). */
+function settledOrThrow(outcome: WriteOutcome): { readonly first: number; readonly second: number } {
+  if (outcome.kind !== "done") throw outcome.error;
+  return outcome;
 }
 
 function describe(error: unknown): string {

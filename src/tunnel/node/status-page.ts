@@ -1,9 +1,11 @@
 /**
  * The status page served at `GET /` of the HTTP port: one self-contained
  * HTML document (inline style and script, no build step, nothing fetched from
- * elsewhere). It reads the `snapshot` event of `/events` and applies every
- * later event to its copy of the registry, so rows appear and disappear as
- * reporters report. The search box keeps the tunnels whose initiator node id
+ * elsewhere). It reads the `snapshot` events of `/events` (the registry in
+ * pages) and applies every later event to its copy of the registry, so rows
+ * appear and disappear as reporters report. It shows one page of rows
+ * (`pageRows`), the first by default, with links to the previous and next
+ * pages (`#page=N`). The search box keeps the tunnels whose initiator node id
  * or tenant contains the text typed (ignoring case), and the nodes holding one.
  *
  * Every value from the registry goes into the page through `textContent`,
@@ -30,6 +32,7 @@ export const statusPageHtml = `<!doctype html>
   table { border-collapse: collapse; width: 100%; }
   th, td { text-align: left; padding: .2rem .5rem; border-top: 1px solid #eef0f2; font-variant-numeric: tabular-nums; }
   th { font-weight: 600; color: #46505a; }
+  nav#pager { display: flex; gap: 1rem; margin: 0 0 1rem; }
 </style>
 </head>
 <body>
@@ -39,13 +42,13 @@ export const statusPageHtml = `<!doctype html>
   <span id="summary">loading…</span>
   <span id="connection">connecting</span>
 </header>
+<nav id="pager"><span id="page-label"></span><a id="previous-page" hidden>previous page</a><a id="next-page" hidden>next page</a></nav>
 <main id="nodes"></main>
 <script>
 "use strict";
 (() => {
-  // A large fleet would make a page of a million rows: past these, rows are counted, and the search narrows them.
-  const maxRowsPerNode = 500;
-  const maxRows = 5000;
+  // A large fleet would make a page of a million rows: the rows are shown a page at a time.
+  const pageRows = 250;
   /** node key -> { id, cluster, state, graceUntil, lastReportAt, tunnels: Map(name -> tunnel) } */
   const nodes = new Map();
   const keyOf = (node) => node.cluster + "/" + node.id;
@@ -53,6 +56,15 @@ export const statusPageHtml = `<!doctype html>
   const summary = document.getElementById("summary");
   const connection = document.getElementById("connection");
   const container = document.getElementById("nodes");
+  const pageLabel = document.getElementById("page-label");
+  const previousPage = document.getElementById("previous-page");
+  const nextPage = document.getElementById("next-page");
+
+  /** The page asked for in the address (#page=N, from 1), as an index from 0. */
+  function requestedPage() {
+    const match = /^#page=([0-9]{1,6})$/.exec(location.hash);
+    return match === null ? 0 : Math.max(0, Number(match[1]) - 1);
+  }
 
   function nodeEntry(node) {
     const key = keyOf(node);
@@ -66,7 +78,8 @@ export const statusPageHtml = `<!doctype html>
 
   const handlers = {
     snapshot(data) {
-      nodes.clear();
+      // The snapshot comes in parts; the first starts a fresh copy.
+      if (data.part === 0) nodes.clear();
       for (const node of data.nodes) Object.assign(nodeEntry(node), { state: node.state, graceUntil: node.graceUntil, lastReportAt: node.lastReportAt });
       for (const tunnel of data.tunnels) nodeEntry(tunnel.reportingNode).tunnels.set(tunnel.name, tunnel);
     },
@@ -105,17 +118,25 @@ export const statusPageHtml = `<!doctype html>
   function render() {
     const needle = search.value.trim().toLowerCase();
     const sorted = [...nodes.values()].sort((a, b) => a.cluster.localeCompare(b.cluster) || a.id.localeCompare(b.id));
-    const fragment = document.createDocumentFragment();
     let tunnelTotal = 0;
-    let shownNodes = 0;
     let shownTunnels = 0;
-    let rowBudget = maxRows;
+    const shown = [];
     for (const entry of sorted) {
       tunnelTotal += entry.tunnels.size;
       const tunnels = [...entry.tunnels.values()].filter((t) => matches(t, needle)).sort((a, b) => a.name.localeCompare(b.name));
       if (needle !== "" && tunnels.length === 0) continue;
-      shownNodes++;
+      shown.push({ entry, tunnels, first: shownTunnels });
       shownTunnels += tunnels.length;
+    }
+    const pages = Math.max(1, Math.ceil(shownTunnels / pageRows));
+    const page = Math.min(requestedPage(), pages - 1);
+    const start = page * pageRows;
+    const end = start + pageRows;
+    const fragment = document.createDocumentFragment();
+    for (const { entry, tunnels, first } of shown) {
+      const rows = tunnels.slice(Math.max(0, start - first), Math.max(0, end - first));
+      // A node without rows to show sits on the page where its place falls.
+      if (rows.length === 0 && !(tunnels.length === 0 && first >= start && (first < end || page === pages - 1))) continue;
       const section = document.createElement("section");
       section.className = "node";
       section.dataset.node = keyOf(entry);
@@ -134,7 +155,7 @@ export const statusPageHtml = `<!doctype html>
       count.textContent = entry.tunnels.size + (entry.tunnels.size === 1 ? " tunnel" : " tunnels") + (entry.lastReportAt ? ", last report " + entry.lastReportAt : "");
       title.append(name, cluster, state, count);
       section.appendChild(title);
-      if (tunnels.length > 0) {
+      if (rows.length > 0) {
         const table = document.createElement("table");
         const head = table.createTHead().insertRow();
         for (const label of ["name", "initiator node", "tenant", "initiator cluster", "created at"]) {
@@ -143,9 +164,7 @@ export const statusPageHtml = `<!doctype html>
           head.appendChild(th);
         }
         const body = table.createTBody();
-        const rowsHere = Math.min(tunnels.length, maxRowsPerNode, rowBudget);
-        rowBudget -= rowsHere;
-        for (const tunnel of tunnels.slice(0, rowsHere)) {
+        for (const tunnel of rows) {
           const row = body.insertRow();
           row.dataset.tunnel = tunnel.name;
           cell(row, tunnel.name);
@@ -155,19 +174,18 @@ export const statusPageHtml = `<!doctype html>
           cell(row, tunnel.createdAt);
         }
         section.appendChild(table);
-        if (tunnels.length > rowsHere) {
-          const more = document.createElement("p");
-          more.className = "muted";
-          more.textContent = (rowsHere === 0 ? "" : "and ") + (tunnels.length - rowsHere) + " more; search to narrow";
-          section.appendChild(more);
-        }
       }
       fragment.appendChild(section);
     }
     container.replaceChildren(fragment);
+    pageLabel.textContent = "page " + (page + 1) + " of " + pages;
+    previousPage.hidden = page === 0;
+    previousPage.href = "#page=" + page;
+    nextPage.hidden = page === pages - 1;
+    nextPage.href = "#page=" + (page + 2);
     summary.textContent = needle === ""
       ? nodes.size + (nodes.size === 1 ? " reporting node, " : " reporting nodes, ") + tunnelTotal + (tunnelTotal === 1 ? " tunnel" : " tunnels")
-      : shownTunnels + " of " + tunnelTotal + " tunnels on " + shownNodes + " of " + nodes.size + " nodes match";
+      : shownTunnels + " of " + tunnelTotal + " tunnels on " + shown.length + " of " + nodes.size + " nodes match";
   }
 
   let scheduled = false;
@@ -187,7 +205,8 @@ export const statusPageHtml = `<!doctype html>
       scheduleRender();
     });
   }
-  source.addEventListener("snapshot", () => {
+  source.addEventListener("snapshot", (message) => {
+    if (!JSON.parse(message.data).last) return;
     connection.textContent = "live";
     connection.className = "live";
   });
@@ -196,6 +215,7 @@ export const statusPageHtml = `<!doctype html>
     connection.className = "down";
   };
   search.addEventListener("input", render);
+  window.addEventListener("hashchange", render);
 })();
 </script>
 </body>
