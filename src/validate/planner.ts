@@ -8,7 +8,7 @@ import {
 } from "../../gen/validate/validate_pb.js";
 import { EvalContext, type ValueCheck } from "./context.js";
 import type { FieldRules as WireFieldRules, RuleSource, StringLengths, TypeRules } from "../wire/plan.js";
-import { relationsOf, type MessageRelation } from "./rules/trace.js";
+import { relationInputsOf, relationsOf, type MessageRelation } from "./rules/trace.js";
 import { MapKeySegment } from "../fault/path.js";
 import { planMessageRules, type MessageFamilyPlan, type MessageRulesPlan } from "./rules/message.js";
 import { oneofMessage } from "./rules/oneof.js";
@@ -115,13 +115,14 @@ export function planValidator(schema: DescMessage): PlannedMessage {
 /**
  * The planned rules as the wire walk checks them (`src/wire/`): presence,
  * required oneofs, each value's check (string lengths from the bytes), list
- * counts, relations, and where to descend. The checks are the planned ones,
+ * counts, relations and the fields that feed them, and where to descend. The checks are the planned ones,
  * run with the walk's `EvalContext`; nothing is planned twice.
  */
 export const wireRules: RuleSource = {
   rulesOf(schema: DescMessage): TypeRules | undefined {
     const plan = planValidator(schema);
-    if (!plan.active) return undefined;
+    const inputs = relationInputsOf(schema);
+    if (!plan.active && inputs === undefined) return undefined;
     const fields = new Map<number, WireFieldRules>();
     const requiredOneofs: number[][] = [];
     for (const step of plan.steps) {
@@ -139,15 +140,17 @@ export const wireRules: RuleSource = {
         !passes(facts.check)(accessor(subject)(create(schema) as Fields), undefined);
       fields.set(subject.number, {
         required: facts.required || zeroRefused,
-        descends: step.child?.active === true,
+        descends: step.child?.active === true || (step.child !== undefined && relationInputsOf(step.child.schema) !== undefined),
         value: facts.check === undefined ? undefined : { lengths: facts.lengths, test: facts.lengths === undefined ? passes(facts.check) : undefined },
         count:
           listCheck === undefined
             ? undefined
             : (count) => (count > 1 && facts.countOnly !== true ? false : passes(listCheck as ValueCheck)({ length: count }, undefined)),
+        input: -1,
       });
     }
-    return { fields, requiredOneofs, relations: plan.relations.map((r) => r.keptOnWire) };
+    for (const [number, input] of inputs ?? []) fields.set(number, { required: false, descends: false, value: undefined, count: undefined, ...fields.get(number), input });
+    return { fields, requiredOneofs, relations: plan.relations.map((r) => r.wire) };
   },
 };
 

@@ -79,6 +79,26 @@ suite("validateBinary() on invalid payloads validates only the failing messages,
     assert.deepEqual(failingPaths(TraceSchema, toBinary(TraceSchema, reordered)), [""]);
   });
 
+  test("an event that fails its own rules feeds the trace relations as it decodes (nanos normalized)", () => {
+    const at = (seconds: bigint, nanos = 0) => ({ timestamp: { seconds, nanos } });
+    const read = { eventSelector: { case: "read" as const, value: {} } };
+    const write = (endStream: boolean) => ({ eventSelector: { case: "write" as const, value: { endStream } } });
+    // events[1] fails (no selector, or nanos out of range) and holds the relation's fate: 4 s, or 4 s + 2 s of nanos.
+    const cases: [object[], string[]][] = [
+      [[{ ...at(5n), ...read }, at(4n), { ...at(6n), ...read }], [""]],
+      [[{ ...at(3n), ...read }, at(4n), { ...at(6n), ...read }], ["events[1]"]],
+      [[{ ...at(5n), ...read }, { ...at(4n, 2e9), ...read }, { ...at(5n, 5e8), ...read }], [""]],
+      [[{ ...at(5n), ...read }, { ...at(4n, 2e9), ...read }, { ...at(7n), ...read }], ["events[1]"]],
+      [[{ ...at(1n), ...write(true) }, { ...at(2n, -1), ...write(false) }], [""]],
+      [[{ ...at(1n), ...write(false) }, { ...at(2n, -1), ...write(true) }, { ...at(3n), ...read }], ["events[1]"]],
+    ];
+    for (const [events, failing] of cases) {
+      const bytes = toBinary(TraceSchema, create(TraceSchema, { events }));
+      assert.deepEqual(failingPaths(TraceSchema, bytes), failing);
+      assertSameFindings(TraceSchema, bytes);
+    }
+  });
+
   test("orders findings as the validator meets the fields, not as the wire holds them", () => {
     // events before connection on the wire; the broken connection (mode 512) is reported first, as in the whole message.
     const events = toBinary(TraceSchema, create(TraceSchema, { events: [create(EventSchema), { eventSelector: { case: "read", value: {} } }, create(EventSchema)] }));

@@ -14,6 +14,8 @@ export interface FieldRules {
   readonly value: ValueRule | undefined;
   /** The rule on a list's element count (`repeated.min_items`), or undefined. */
   readonly count: ((count: number) => boolean) | undefined;
+  /** The input of an enclosing message's {@link WireRelation} that the field's value feeds, or -1. */
+  readonly input: number;
 }
 
 /** A rule on one value: its string lengths from the bytes, or a test of the decoded value. */
@@ -39,8 +41,28 @@ export interface TypeRules {
   readonly fields: ReadonlyMap<number, FieldRules>;
   /** Oneofs of which some member must be set, as their members' field numbers. */
   readonly requiredOneofs: readonly (readonly number[])[];
-  /** Relations between fields (the trace's event order): whether `bytes[start, end)` certainly keeps them. */
-  readonly relations: readonly ((bytes: Uint8Array, start: number, end: number) => boolean)[];
+  /** Relations between the elements of a list (the trace's event order); the walk checks one per type. */
+  readonly relations: readonly WireRelation[];
+}
+
+/**
+ * A relation between the elements of list field `list` (a trace's events in socket order), checked as the verdict
+ * walk reads them, by a fresh `check()` per message: the walk feeds it the fields whose rules name an `input` (a
+ * Timestamp or Duration as seconds and nanos, any other message as its presence, a varint as its low and high words).
+ */
+export interface WireRelation {
+  readonly list: number;
+  check(): RelationCheck;
+}
+
+/** The state of a {@link WireRelation} over one message's elements. */
+export interface RelationCheck {
+  /** Input `input` of the current element was read as `a`, `b`. */
+  feed(input: number, a: number, b: number): void;
+  /** The current element, as decoded, stands for its inputs (its walk was cut short); `undefined` when they are not known. */
+  replace(element: unknown): void;
+  /** The current element ends: whether the elements so far certainly keep the relation. */
+  next(): boolean;
 }
 
 /** Where the rules of message types come from (the validator's planner). */
@@ -107,7 +129,10 @@ export interface MessagePlan {
   /** List fields with a count rule. */
   readonly countedLists: readonly FieldPlan[];
   readonly rules: TypeRules | undefined;
-  /** Set when a rule cannot be read from the wire (presence beyond 31 slots): the walk cannot prove the message valid. */
+  /** The relation the walk checks on this type's elements, and whether a field of this type feeds one ({@link FieldRules.input}). */
+  readonly relation: WireRelation | undefined;
+  readonly feeds: boolean;
+  /** Set when a rule cannot be read from the wire (presence beyond 31 slots, two relations): the walk cannot prove the message valid. */
   readonly undecidable: boolean;
   /** Whether the walk checks anything once the fields are read (an Any, a Value, a time, rules): most types need one test. */
   readonly checksAtEnd: boolean;
@@ -155,7 +180,9 @@ export function messagePlan(schema: DescMessage, source?: RuleSource): MessagePl
     requiredOneofs: rules?.requiredOneofs.map(mask) ?? [],
     countedLists,
     rules,
-    undecidable: presence.some((n) => slotOf(n) < 0 || slotOf(n) >= 31),
+    relation: rules?.relations[0],
+    feeds: [...(rules?.fields.values() ?? [])].some((r) => r.input >= 0),
+    undecidable: presence.some((n) => slotOf(n) < 0 || slotOf(n) >= 31) || (rules?.relations.length ?? 0) > 1,
     checksAtEnd: isAny || isValue || time !== 0 || rules !== undefined,
   };
   cache.set(schema, plan);

@@ -3,7 +3,7 @@ import type { PathSegment } from "../fault/path.js";
 import { WireRule } from "../fault/rule-ids.js";
 import type { Violation } from "../fault/violation.js";
 import { WIRE_TYPE_NAMES, WireCursor, WireFault } from "./cursor.js";
-import type { FieldPlan, MessagePlan } from "./plan.js";
+import type { FieldPlan, MessagePlan, RelationCheck } from "./plan.js";
 import { isFiniteDouble, isPrintableTime } from "./printable.js";
 import { STOP } from "./stop.js";
 import { stringLengthsHold } from "./string-lengths.js";
@@ -31,6 +31,11 @@ export class Walker {
   json = false;
   /** How many `Any` payloads the walk is inside. */
   anyDepth = 0;
+  /** The relation check of the message (at `checkDepth`) whose elements the verdict walk reads; the last time it read, as an input. */
+  private check: RelationCheck | undefined = undefined;
+  private checkDepth = 0;
+  private seconds = 0;
+  private nanos = 0;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -56,6 +61,9 @@ export class Walker {
     let counts: Map<number, number> | undefined;
     let unknownReported: Set<number> | undefined;
     let closed = groupNumber === -1;
+    const outerCheck = this.check;
+    const check = this.verdict ? plan.relation?.check() : undefined;
+    if (check !== undefined) [this.check, this.checkDepth] = [check, depth];
     while (cursor.pos < end) {
       const tagOffset = cursor.pos;
       let tag = bytes[tagOffset]!;
@@ -115,8 +123,10 @@ export class Walker {
       // Value.number_value: JSON has no NaN or infinity (value.valid).
       if (this.verdict && plan.isValue && number === 2 && wireType === 1 && cursor.pos + 8 <= end && !isFiniteDouble(bytes, cursor.pos)) throw STOP;
       this.value(field, wireType, end, depth, tagOffset, counts);
+      if (check !== undefined && number === plan.relation!.list && !check.next()) throw STOP;
       if (this.track) popField(this, field);
     }
+    this.check = outerCheck;
     if (!closed) throw new WireFault(WireRule.invalidGroup, `group of field ${groupNumber} is not terminated`, end);
     if (!plan.checksAtEnd) return;
     // Value's members are all in its oneof `kind`: nothing seen is no kind, which a JSON object cannot hold.
@@ -126,7 +136,7 @@ export class Walker {
     // What no JSON printer can show is invalid to the validator (value.valid, timestamp.valid, duration.valid).
     if (this.verdict && plan.isValue && seen === 0) throw STOP;
     if (plan.isAny && this.options.registry !== undefined && groupNumber === -1) walkPackedAny(this, start, end, depth);
-    if (this.verdict && plan.rules !== undefined) this.checkRules(plan, seen, counts, start, end);
+    if (this.verdict && plan.rules !== undefined) this.checkRules(plan, seen, counts);
   }
 
   /**
@@ -164,6 +174,8 @@ export class Walker {
       else nanos = cursor.lo | 0;
     }
     if (!isPrintableTime(seconds, nanos, plan.time === 1)) throw STOP;
+    this.seconds = seconds;
+    this.nanos = nanos;
   }
 
   /**
@@ -171,12 +183,15 @@ export class Walker {
    * `WalkOptions.failing`): when a rule of the message is not certainly kept,
    * or a fault stops the verdict, the message is recorded (what its first
    * walk recorded inside it is dropped) and walked again for the wire alone.
+   * A relation it fed takes the message's inputs from its decoded value (an
+   * element's) or knows them no more.
    */
   triage(plan: MessagePlan, end: number, depth: number, tagOffset: number): void {
     const { cursor, path, violations, warnings } = this;
     const failing = this.options.failing!;
     const start = cursor.pos;
     const marks = [failing.length, violations.length, warnings.length, path.length] as const;
+    const check = this.check;
     try {
       this.message(plan, end, depth, -1);
     } catch (error) {
@@ -188,17 +203,19 @@ export class Walker {
       this.json = false;
       this.anyDepth = 0;
       this.verdict = false;
+      this.check = undefined;
       this.message(plan, end, depth, -1);
       this.verdict = true;
+      this.check = check;
+      if (check !== undefined && plan.feeds) check.replace(depth === this.checkDepth + 1 ? this.decodeMessage(plan.schema, start, end) : undefined);
     }
   }
 
-  /** The rules of a message read from the wire: presence, oneofs, list counts, relations. */
-  private checkRules(plan: MessagePlan, seen: number, counts: Map<number, number> | undefined, start: number, end: number): void {
+  /** The rules of a message read from the wire: presence, oneofs, list counts (relations are checked as their elements are read). */
+  private checkRules(plan: MessagePlan, seen: number, counts: Map<number, number> | undefined): void {
     if (plan.undecidable || (seen & plan.requiredSlots) !== plan.requiredSlots) throw STOP;
     for (const mask of plan.requiredOneofs) if ((seen & mask) === 0) throw STOP;
     for (const list of plan.countedLists) if (!list.rules!.count!(counts?.get(list.number) ?? 0)) throw STOP;
-    for (const relation of plan.rules!.relations) if (!relation(this.bytes, start, end)) throw STOP;
   }
 
   /** Walks one value of a known field whose wire type was checked. */
@@ -217,6 +234,9 @@ export class Walker {
         if (readScalar(cursor, field.scalar, end) !== 0) throw new WireFault(WireRule.structUnrepresentable, "null_value other than NULL_VALUE inside a google.protobuf.Struct field", at);
       } else if (valueRule?.test !== undefined) {
         if (!valueRule.test(readScalar(cursor, field.scalar, end), this.options.context)) throw STOP;
+      } else if (wireType === 0 && this.check !== undefined && (field.rules?.input ?? -1) >= 0) {
+        cursor.varint64(end);
+        this.check.feed(field.rules!.input, cursor.lo, cursor.hi);
       } else if (wireType === 0) cursor.skipVarint(end);
       else cursor.fixed(wireType === 1 ? 8 : 4, end);
       return;
@@ -234,8 +254,10 @@ export class Walker {
       } else this.message(field.child, valueEnd, depth + 1, -1);
       this.json = json;
       if (valueRule?.test !== undefined) {
-        if (!valueRule.test(this.decodeMessage(field.child.schema, valueStart, valueEnd), this.options.context)) throw STOP;
+        const decoded = this.decodeMessage(field.child.schema, valueStart, valueEnd);
+        if (decoded === undefined || !valueRule.test(decoded, this.options.context)) throw STOP;
       }
+      if (this.check !== undefined && (field.rules?.input ?? -1) >= 0) this.check.feed(field.rules!.input, this.seconds, this.nanos);
     } else if (field.packedElementSize >= 0) {
       this.packed(field, valueEnd, counts);
     } else if (field.scalar === ScalarType.STRING) {
@@ -247,12 +269,12 @@ export class Walker {
     cursor.pos = valueEnd;
   }
 
-  /** A message value as protobuf-es decodes it, for a rule's test; a value it refuses is undecided. */
-  private decodeMessage(schema: DescMessage, start: number, end: number): unknown {
+  /** A message value as protobuf-es decodes it, for a rule's test or a relation; undefined when protobuf-es refuses it. */
+  private decodeMessage(schema: DescMessage, start: number, end: number): object | undefined {
     try {
       return withLeadingByteOrderMarks(() => fromBinary(schema, this.bytes.subarray(start, end)));
     } catch {
-      throw STOP;
+      return undefined;
     }
   }
 

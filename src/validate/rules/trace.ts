@@ -1,22 +1,29 @@
 import type { DescMessage } from "@bufbuild/protobuf";
-import { TimestampSchema } from "@bufbuild/protobuf/wkt";
-import { Event_WriteSchema, EventSchema, TraceSchema, type Trace } from "../../../gen/envoy/data/tap/v2alpha/capture_pb.js";
+import { Event_WriteSchema, EventSchema, TraceSchema, type Event, type Trace } from "../../../gen/envoy/data/tap/v2alpha/capture_pb.js";
 import { TraceRule } from "../../fault/rule-ids.js";
-import { WireCursor } from "../../wire/cursor.js";
+import type { RelationCheck, WireRelation } from "../../wire/plan.js";
 import type { EvalContext } from "../context.js";
 import { formatTimestamp, totalNanos } from "../format.js";
 
 /**
  * A rule that relates parts of one message to each other, which no
  * `(validate.rules)` annotation can express. It reports warnings, in two
- * forms: on a decoded message, and (for the wire walk) as a check that the
- * encoded message certainly keeps it.
+ * forms: on a decoded message, and as a check the wire walk feeds.
  */
 export interface MessageRelation {
   evaluate(message: object, ctx: EvalContext): void;
-  /** Whether `bytes[start, end)`, a message the walk found well-formed, certainly keeps the relation. */
-  keptOnWire(bytes: Uint8Array, start: number, end: number): boolean;
+  /** The relation as the wire walk checks it while reading the message. */
+  readonly wire: WireRelation;
 }
+
+/** Field numbers from the descriptors, so they follow capture.proto. */
+const EVENTS = TraceSchema.field.events!.number;
+const [TIMESTAMP, WRITE, END_STREAM] = [0, 1, 2];
+/** The fields that feed the wire check's inputs, by type name, then field number: an event's timestamp, its write and the write's `end_stream`. */
+const INPUTS = new Map<string, ReadonlyMap<number, number>>([
+  [EventSchema.typeName, new Map([[EventSchema.field.timestamp!.number, TIMESTAMP], [EventSchema.field.write!.number, WRITE]])],
+  [Event_WriteSchema.typeName, new Map([[Event_WriteSchema.field.endStream!.number, END_STREAM]])],
+]);
 
 /**
  * The relations of a tap trace. Each is legal on the wire, but a trace that
@@ -48,7 +55,7 @@ export const traceRelations: MessageRelation = {
       else if (event.eventSelector.value.endStream) endedAt = index;
     });
   },
-  keptOnWire: traceKeptOnWire,
+  wire: { list: EVENTS, check: () => new TraceRelationCheck() },
 };
 
 /** Relations by message type. */
@@ -56,89 +63,57 @@ export function relationsOf(schema: DescMessage): readonly MessageRelation[] {
   return schema.typeName === TraceSchema.typeName ? [traceRelations] : [];
 }
 
-/** Field numbers from the descriptors, so they follow capture.proto. */
-const EVENTS = TraceSchema.field.events!.number;
-const EVENT_TIMESTAMP = EventSchema.field.timestamp!.number;
-const EVENT_WRITE = EventSchema.field.write!.number;
-const WRITE_END_STREAM = Event_WriteSchema.field.endStream!.number;
-const SECONDS = TimestampSchema.field.seconds!.number;
-const NANOS = TimestampSchema.field.nanos!.number;
-const NANOS_PER_SECOND = 1_000_000_000;
+/** The relation inputs that fields of `schema` feed, by field number (see `FieldRules.input`). */
+export const relationInputsOf = (schema: DescMessage): ReadonlyMap<number, number> | undefined => INPUTS.get(schema.typeName);
 
 /**
- * The trace relations read from the wire of a trace the walk found
- * well-formed, with no field twice: each event's timestamp (seconds and
- * nanos compared as the decoded ones are, normalized, without a bigint while
- * seconds stay within ±2⁵²) and whether it is a write that ends the stream.
+ * The trace relations on the wire, fed by the verdict walk as it reads each
+ * event (at most one of each input: the verdict stops at a field twice and at
+ * two members of a oneof): its timestamp (the walk feeds only printable ones,
+ * a failing event decoded instead may carry any, normalized here), whether it
+ * is a write and whether that write ends the stream. Mixed number and bigint
+ * comparisons are exact.
  */
-function traceKeptOnWire(bytes: Uint8Array, start: number, end: number): boolean {
-  const cursor = new WireCursor(bytes, start);
-  let hasLatest = false;
-  let latestSeconds: number | bigint = 0;
-  let latestNanos = 0;
-  let streamEnded = false;
-  while (cursor.pos < end) {
-    const tag = nextTag(cursor, end);
-    if (tag !== ((EVENTS << 3) | 2)) {
-      cursor.skip(tag & 7, tag >>> 3, end, 100, cursor.pos);
-      continue;
-    }
-    const eventEnd = cursor.lengthEnd(end);
-    let seconds: number | bigint = 0;
-    let nanos = 0;
-    let hasTimestamp = false;
-    let write = false;
-    let endStream = false;
-    while (cursor.pos < eventEnd) {
-      const eventTag = nextTag(cursor, eventEnd);
-      const number = eventTag >>> 3;
-      if ((eventTag & 7) !== 2 || (number !== EVENT_TIMESTAMP && number !== EVENT_WRITE)) {
-        cursor.skip(eventTag & 7, number, eventEnd, 100, cursor.pos);
-        continue;
-      }
-      const valueEnd = cursor.lengthEnd(eventEnd);
-      while (cursor.pos < valueEnd) {
-        const inner = nextTag(cursor, valueEnd);
-        const innerNumber = inner >>> 3;
-        if ((inner & 7) !== 0) {
-          cursor.skip(inner & 7, innerNumber, valueEnd, 100, cursor.pos);
-          continue;
-        }
-        cursor.varint64(valueEnd);
-        if (number === EVENT_WRITE) {
-          if (innerNumber === WRITE_END_STREAM) endStream = cursor.lo !== 0 || cursor.hi !== 0;
-        } else if (innerNumber === SECONDS) {
-          // Exact as a number within ±2⁵² (with room for the nanos carry); a bigint beyond.
-          const high = cursor.hi | 0;
-          seconds = high >= -(2 ** 20) && high < 2 ** 20 ? high * 2 ** 32 + cursor.lo : BigInt.asIntN(64, (BigInt(cursor.hi) << 32n) | BigInt(cursor.lo));
-        } else if (innerNumber === NANOS) nanos = cursor.lo | 0;
-      }
-      if (number === EVENT_WRITE) write = true;
-      else hasTimestamp = true;
-    }
-    if (hasTimestamp) {
-      const carry = Math.floor(nanos / NANOS_PER_SECOND);
-      seconds = typeof seconds === "bigint" ? seconds + BigInt(carry) : seconds + carry;
-      nanos -= carry * NANOS_PER_SECOND;
-      if (hasLatest && (seconds < latestSeconds || (!(seconds > latestSeconds) && nanos < latestNanos))) return false;
-      hasLatest = true;
-      latestSeconds = seconds;
-      latestNanos = nanos;
-    }
-    if (write) {
-      if (streamEnded) return false;
-      streamEnded = endStream;
-    }
-  }
-  return true;
-}
+class TraceRelationCheck implements RelationCheck {
+  private latestSeconds: number | bigint = -Infinity;
+  private latestNanos = 0;
+  private streamEnded = false;
+  // The current event's inputs; `seconds` is undefined without a timestamp.
+  private known = true;
+  private seconds: number | bigint | undefined = undefined;
+  private nanos = 0;
+  private write = false;
+  private endStream = false;
 
-/** A tag, read inline when it is one byte (the walk already refused field number 0 and wire types 6 and 7). */
-function nextTag(cursor: WireCursor, end: number): number {
-  const tag = cursor.bytes[cursor.pos]!;
-  if (tag < 0x80) {
-    cursor.pos++;
-    return tag;
+  feed(input: number, a: number, b: number): void {
+    if (input === TIMESTAMP) {
+      this.seconds = a;
+      this.nanos = b;
+    } else if (input === WRITE) this.write = true;
+    else this.endStream = a !== 0 || b !== 0;
   }
-  return cursor.checkedTag(end);
+
+  replace(element: unknown): void {
+    const event = element as Event | undefined;
+    const carry = Math.floor((event?.timestamp?.nanos ?? 0) / 1e9);
+    this.known = event !== undefined;
+    this.seconds = event?.timestamp && event.timestamp.seconds + BigInt(carry);
+    this.nanos = (event?.timestamp?.nanos ?? 0) - carry * 1e9;
+    this.write = event?.eventSelector.case === "write";
+    this.endStream = event?.eventSelector.case === "write" && event.eventSelector.value.endStream;
+  }
+
+  next(): boolean {
+    const seconds = this.seconds;
+    if (!this.known || (this.write && this.streamEnded)) return false;
+    if (seconds !== undefined) {
+      if (seconds < this.latestSeconds || (!(seconds > this.latestSeconds) && this.nanos < this.latestNanos)) return false;
+      this.latestSeconds = seconds;
+      this.latestNanos = this.nanos;
+    }
+    if (this.write) this.streamEnded = this.endStream;
+    this.seconds = undefined;
+    this.write = this.endStream = false;
+    return true;
+  }
 }
