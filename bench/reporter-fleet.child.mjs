@@ -2,8 +2,8 @@
  * One process of the benchmark's reporter fleet (bench/reporter-fleet.ts
  * starts one or more). It speaks the gRPC protocol over HTTP/2 to the server
  * under test, one `node:http2` connection per reporter as Envoys would hold,
- * and behaves like Envoy's client (../shared wire-facts, "The reporting
- * protocol") in everything the server sees: a full push with nonce 1 on every
+ * and behaves like Envoy's client (the reporting protocol as `ReporterClient`
+ * implements it) in everything the server sees: a full push with nonce 1 on every
  * (re)connect, a diff every interval with the nonce + 1, a reset and a
  * reconnect after the retry interval on a NACK, on any close, and when more
  * than `maxRetries` requests are unacknowledged, and `report_interval` from an
