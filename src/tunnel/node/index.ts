@@ -18,4 +18,4 @@ export type {
 } from "./reporting-server-options.js";
 export type { TunnelJson, NodeJson } from "./view-json.js";
 export { RedisTunnelStore, RedisUnavailableError, type RedisTunnelStoreOptions } from "./redis-tunnel-store.js";
-export type { NodePage, TunnelPage } from "./redis-paged-reads.js";
+export type { NodePage, TunnelPage } from "../tunnel-pages.js";

@@ -1,4 +1,4 @@
-import type { NodeSummary, TunnelRecord, TunnelView } from "../index.js";
+import type { NodePage, NodeSummary, TunnelPage, TunnelRecord, TunnelView } from "../index.js";
 import { tunnelJsonOfValue } from "./redis-index-member.js";
 import type { NodeMeta } from "./redis-node-codec.js";
 
@@ -13,18 +13,6 @@ export interface RedisCommands {
 
 /** The fields of a node's hash besides its tunnels (see redis-scripts.ts): v, e, o, c, r, m. */
 const NODE_FIELDS = 6;
-
-/** One page of tunnels, and the cursor of the next (`undefined` after the last page). */
-export interface TunnelPage {
-  readonly tunnels: TunnelView[];
-  readonly next: string | undefined;
-}
-
-/** One page of reporting nodes, and the cursor of the next (`undefined` after the last page). */
-export interface NodePage {
-  readonly nodes: NodeSummary[];
-  readonly next: string | undefined;
-}
 
 /**
  * Up to `limit` tunnels after the cursor `after` (`undefined`: from the
