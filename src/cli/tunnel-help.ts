@@ -31,6 +31,10 @@ Options:
                                (password from the URL or REDIS_PASSWORD; default memory)
   --lease DURATION             this replica's lease in Redis; others release its nodes
                                one grace period after it lapses (default 10s)
+  --max-unconfirmed-writes N   how many Redis writes may wait while the reports of nodes
+                               this replica owns are ACKed from memory; beyond it a
+                               report waits for its own write; 0: every ACK means Redis
+                               holds the report (default 1000)
   -h, --help                   show this help
 
 Durations are written as Envoy writes them: 250ms, 5s, 1.5s, 2m, 1h.

@@ -22,6 +22,8 @@ export interface ServeOptions {
   readonly storeUrl?: string;
   /** `--lease`: the replica's lease in Redis (see `RedisTunnelStore`). By default, 10 s. */
   readonly leaseMs?: number;
+  /** `--max-unconfirmed-writes`: the store's `maxUnconfirmedWrites` (0: every ACK waits for Redis). By default, the store's (1 000). */
+  readonly maxUnconfirmedWrites?: number;
 }
 
 /** Parses the arguments after `serve`. */
@@ -41,6 +43,7 @@ export function parseServeArgs(argv: readonly string[]): ArgsResult<ServeOptions
       "max-tunnels-per-node": { type: "string" },
       store: { type: "string" },
       lease: { type: "string" },
+      "max-unconfirmed-writes": { type: "string" },
     },
     false,
   );
@@ -72,6 +75,16 @@ export function parseServeArgs(argv: readonly string[]): ArgsResult<ServeOptions
   const lease = parseDuration("--lease", values["lease"] ?? "10s");
   if (!lease.ok) return lease;
   if (lease.ms < 100) return { ok: false, error: `--lease must be at least 100ms, not ${values["lease"]}` };
+  let maxUnconfirmedWrites: number | undefined;
+  if (values["max-unconfirmed-writes"] !== undefined) {
+    const max = parseInteger("--max-unconfirmed-writes", values["max-unconfirmed-writes"], 0, 1_000_000);
+    if (!max.ok) return max;
+    maxUnconfirmedWrites = max.value;
+  }
+  // Both tune the Redis store; with the memory store they would be ignored without a word.
+  for (const option of ["lease", "max-unconfirmed-writes"]) {
+    if (store === "memory" && values[option] !== undefined) return { ok: false, error: `--${option} applies to a Redis store; give --store redis://HOST:PORT[/DB] too` };
+  }
   const tlsCert = values["tls-cert"];
   const tlsKey = values["tls-key"];
   const tlsClientCa = values["tls-client-ca"];
@@ -86,6 +99,7 @@ export function parseServeArgs(argv: readonly string[]): ArgsResult<ServeOptions
       httpPort: httpPort.value,
       graceMs: grace.ms,
       ...(values["lease"] === undefined ? {} : { leaseMs: lease.ms }),
+      ...(maxUnconfirmedWrites === undefined ? {} : { maxUnconfirmedWrites }),
       ...(store === "memory" ? {} : { storeUrl: store }),
       ...(reportIntervalMs === undefined ? {} : { reportIntervalMs }),
       ...(maxTunnelsPerNode === undefined ? {} : { maxTunnelsPerNode }),

@@ -18,7 +18,7 @@ export async function serveCommand(options: ServeOptions, io: CliIO, stop: Abort
   if (options.storeUrl !== undefined) {
     const password = process.env["REDIS_PASSWORD"];
     try {
-      store = await RedisTunnelStore.connect({ url: options.storeUrl, ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }), ...(password === undefined || password === "" ? {} : { password }), log });
+      store = await RedisTunnelStore.connect({ url: options.storeUrl, ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }), ...(options.maxUnconfirmedWrites === undefined ? {} : { maxUnconfirmedWrites: options.maxUnconfirmedWrites }), ...(password === undefined || password === "" ? {} : { password }), log });
     } catch (error) {
       throw new CliError("usage", oneLine(error), { cause: error });
     }
@@ -48,13 +48,18 @@ export async function serveCommand(options: ServeOptions, io: CliIO, stop: Abort
     `info listening gRPC on ${host}:${server.grpcPort} (${scheme}), HTTP views on http://${host}:${server.httpPort}/` +
       `; grace ${formatDuration(options.graceMs)}` +
       (options.reportIntervalMs === undefined ? "" : `, report interval ${formatDuration(options.reportIntervalMs)}`) +
-      (store === undefined ? "; store memory" : `; store Redis (replica ${store.replicaId}, lease ${formatDuration(options.leaseMs ?? 10_000)})`),
+      (store === undefined ? "; store memory" : `; store Redis (replica ${store.replicaId}, lease ${formatDuration(options.leaseMs ?? 10_000)}, ${describeUnconfirmed(store.maxUnconfirmedWrites)})`),
   );
   if (!stop.aborted) await new Promise<void>((resolve) => stop.addEventListener("abort", () => resolve(), { once: true }));
   write("info shutting-down stopping: no new streams, ending open ones");
   await server.close();
   await store?.close();
   return ExitCode.ok;
+}
+
+/** How the start-up line states `maxUnconfirmedWrites`: what an ACK means. */
+function describeUnconfirmed(max: number): string {
+  return max === 0 ? "every ACK after its Redis write" : `ACKs from memory while at most ${max} writes wait`;
 }
 
 async function readTls(options: ServeOptions, io: CliIO): Promise<ReportingServerTls | undefined> {

@@ -125,6 +125,15 @@ suite("serve --store redis: replicas as processes, one killed with SIGKILL", { s
     }
   });
 
+  test("serve --max-unconfirmed-writes reaches the store: its start-up line states what an ACK means", async () => {
+    const strict = await startServeProcess(["--store", redis.url, "--max-unconfirmed-writes", "0"]);
+    replicas.push(strict);
+    assert.match(strict.output(), /; store Redis \(replica [0-9a-f]+, lease 10s, every ACK after its Redis write\)\n/);
+    const loose = await startServeProcess(["--store", redis.url, "--max-unconfirmed-writes", "250"]);
+    replicas.push(loose);
+    assert.match(loose.output(), /, lease 10s, ACKs from memory while at most 250 writes wait\)\n/);
+  });
+
   test("serve --store with no Redis there exits 2 with one clear line", async () => {
     await assert.rejects(startServeProcess(["--store", "redis://127.0.0.1:1"]), /serve exited with 2: envoy-tap-tunnel: cannot connect to Redis at redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED 127\.0\.0\.1:1\n$/);
   });

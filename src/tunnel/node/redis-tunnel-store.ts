@@ -79,6 +79,8 @@ const noBytes = Buffer.alloc(0);
  */
 export class RedisTunnelStore implements TunnelStore {
   readonly replicaId: string;
+  /** The `maxUnconfirmedWrites` in force (the option, or its default). */
+  readonly maxUnconfirmedWrites: number;
   readonly #client: Client;
   readonly #subscriber: Client;
   readonly #prefix: string;
@@ -124,6 +126,7 @@ export class RedisTunnelStore implements TunnelStore {
     this.#prefix = options.keyPrefix ?? "envoy-tap-tunnel:";
     this.#leaseMs = options.leaseMs ?? 10_000;
     this.#maxUnconfirmed = options.maxUnconfirmedWrites ?? 1_000;
+    this.maxUnconfirmedWrites = this.#maxUnconfirmed;
     this.#log = options.log ?? (() => undefined);
     this.replicaId = replicaId;
     this.#writes = new RedisWriteQueue((args) => this.#runScript<number[]>(writeBatchScript, args), [this.#prefix, replicaId], () => this.#flush());
